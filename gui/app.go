@@ -1,0 +1,128 @@
+// Package gui is the desktop side of halo-assistant, built with Fyne: a
+// main window with a profile list and the screens of the setup journey.
+// All disk, keyring and network work runs off the UI goroutine and comes
+// back through fyne.Do.
+package gui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/app"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/halo-assistant/halo-assistant/assets"
+	"github.com/halo-assistant/halo-assistant/storage"
+	"github.com/halo-assistant/halo-assistant/storage/applog"
+)
+
+// Options configure Run.
+type Options struct {
+	DataDir string
+	Demo    bool
+	Logger  *slog.Logger
+}
+
+// Icon is the application icon as a Fyne resource.
+var Icon = fyne.NewStaticResource("icon.png", assets.IconPNG)
+
+// Run opens the main window and blocks until the app quits; it returns the
+// process exit code.
+func Run(o Options) int {
+	if o.Logger == nil {
+		o.Logger = applog.Discard()
+	}
+	a := app.NewWithID(assets.AppID)
+	a.SetIcon(Icon)
+	w := a.NewWindow(assets.AppName)
+	w.SetMaster()
+
+	// Quit cleanly on SIGTERM/SIGINT so a session logout or a test harness
+	// gets a normal exit rather than a killed process.
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, syscall.SIGTERM, os.Interrupt)
+	go func() {
+		<-sig
+		fyne.Do(a.Quit)
+	}()
+
+	var cleanup func()
+	w.SetContent(widget.NewLabel("Opening " + o.DataDir + " …"))
+	w.Resize(fyne.NewSize(1180, 760))
+	openDB(w, o, func(u *UI) {
+		cleanup = u.Close
+	})
+	w.ShowAndRun()
+	if cleanup != nil {
+		cleanup()
+	}
+	o.Logger.Info("app closed")
+	return 0
+}
+
+// openDB opens the database off the UI goroutine, then builds the main UI,
+// or shows what is wrong with the file and offers to move it aside.
+func openDB(w fyne.Window, o Options, ready func(*UI)) {
+	go func() {
+		db, err := storage.Open(context.Background(), o.DataDir)
+		if err != nil {
+			o.Logger.Error("opening the database failed", "dir", o.DataDir, "err", err)
+			fyne.Do(func() { w.SetContent(startupError(w, o, err, ready)) })
+			return
+		}
+		env, err := newEnvironment(o, db)
+		fyne.Do(func() {
+			if err != nil {
+				w.SetContent(startupError(w, o, err, ready))
+				return
+			}
+			u := NewUI(fyne.CurrentApp(), w, env)
+			ready(u)
+			u.Start()
+		})
+	}()
+}
+
+// startupError explains a database that cannot be used. For a file that is
+// not (or no longer) a database it offers to move it aside — never to
+// overwrite it.
+func startupError(w fyne.Window, o Options, err error, ready func(*UI)) fyne.CanvasObject {
+	title := widget.NewLabelWithStyle("The data file cannot be opened", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	msg := widget.NewLabel(err.Error())
+	msg.Wrapping = fyne.TextWrapWord
+	quit := widget.NewButton("Quit", func() { fyne.CurrentApp().Quit() })
+	buttons := container.NewHBox(quit)
+
+	var path string
+	var nd *storage.NotDatabaseError
+	var ce *storage.CorruptError
+	switch {
+	case errors.As(err, &nd):
+		path = nd.Path
+	case errors.As(err, &ce):
+		path = ce.Path
+	}
+	if path != "" {
+		move := widget.NewButton("Move it aside and start fresh", nil)
+		move.Importance = widget.HighImportance
+		move.OnTapped = func() {
+			moved, merr := storage.MoveAside(path)
+			if merr != nil {
+				msg.SetText(fmt.Sprintf("%v\n\nMoving it aside failed: %v", err, merr))
+				return
+			}
+			o.Logger.Warn("moved an unusable database aside", "from", path, "to", moved)
+			w.SetContent(widget.NewLabel("Moved the old file to " + moved + ". Opening a new database …"))
+			openDB(w, o, ready)
+		}
+		buttons.Add(move)
+	}
+	return container.NewPadded(container.NewVBox(title, msg, buttons))
+}

@@ -1,0 +1,364 @@
+// Package cli is the command-line side of halo-assistant: profile
+// management, the systems check, the agent sync and the mapping commands.
+// Its names, --json fields and exit codes are a contract MSP scripts rely
+// on. It never imports Fyne: the GUI is handed in by main as a function.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/halo-assistant/halo-assistant/assets"
+	"github.com/halo-assistant/halo-assistant/storage"
+	"github.com/halo-assistant/halo-assistant/storage/applog"
+)
+
+// Exit codes.
+const (
+	ExitOK     = 0
+	ExitFailed = 1
+	ExitUsage  = 2
+)
+
+// GUIOptions is what the GUI needs from the command line.
+type GUIOptions struct {
+	DataDir string
+	Demo    bool
+	Logger  *slog.Logger
+}
+
+// Env is the world the CLI runs in; tests replace parts of it.
+type Env struct {
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+	Getenv         func(string) string
+	// GUI starts the desktop app and returns its exit code.
+	GUI func(GUIOptions) int
+	// Secrets returns the secret store for a keyring service name.
+	Secrets func(service string) storage.Secrets
+	// Logger overrides the log file (tests).
+	Logger *slog.Logger
+}
+
+// OSEnv is the real environment.
+func OSEnv(gui func(GUIOptions) int) Env {
+	return Env{
+		Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, GUI: gui,
+		Secrets: func(service string) storage.Secrets { return storage.Keyring{Service: service} },
+	}
+}
+
+// usageError is a mistake in how the command was called (exit 2).
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func usagef(format string, a ...any) error { return usageError{fmt.Sprintf(format, a...)} }
+
+// runner carries what every command needs.
+type runner struct {
+	env     Env
+	dataDir string
+	demo    bool
+	log     *slog.Logger
+	db      *storage.DB
+}
+
+type command struct {
+	name, args, summary string
+	run                 func(ctx context.Context, r *runner, args []string) error
+	needsDB             bool
+}
+
+func commands() []command {
+	return []command{
+		{"profile", "add|list|remove|rename …", "manage profiles (one per 1stream organisation)", runProfile, true},
+		{"version", "", "print the version", runVersion, false},
+	}
+}
+
+// Main runs the command line and returns the process exit code.
+func Main(args []string, env Env) int {
+	if env.Getenv == nil {
+		env.Getenv = func(string) string { return "" }
+	}
+	g := flag.NewFlagSet(assets.Binary, flag.ContinueOnError)
+	g.SetOutput(io.Discard)
+	dataDir := g.String("data-dir", "", "")
+	demo := g.Bool("demo", false, "")
+	if err := g.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			printUsage(env.Stdout)
+			return ExitOK
+		}
+		fmt.Fprintf(env.Stderr, "%s: %v\n\n", assets.Binary, err)
+		printUsage(env.Stderr)
+		return ExitUsage
+	}
+	rest := g.Args()
+
+	r := &runner{env: env, demo: *demo}
+	if len(rest) == 0 {
+		return r.startGUI(*dataDir)
+	}
+	name := rest[0]
+	if name == "help" {
+		printUsage(env.Stdout)
+		return ExitOK
+	}
+	var cmd *command
+	for _, c := range commands() {
+		if c.name == name {
+			c := c
+			cmd = &c
+		}
+	}
+	if cmd == nil {
+		fmt.Fprintf(env.Stderr, "%s: unknown command %q\n\n", assets.Binary, name)
+		printUsage(env.Stderr)
+		return ExitUsage
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	r.log = env.Logger
+	if r.log == nil {
+		r.log = openLog(env)
+	}
+	if cmd.needsDB && !wantsHelp(rest[1:]) {
+		dir, err := r.resolveDataDir(*dataDir)
+		if err != nil {
+			return r.fail(err)
+		}
+		r.dataDir = dir
+		db, err := storage.Open(ctx, dir)
+		if err != nil {
+			return r.fail(err)
+		}
+		defer db.Close()
+		r.db = db
+	}
+	err := cmd.run(ctx, r, rest[1:])
+	switch {
+	case err == nil:
+		return ExitOK
+	case errors.Is(err, flag.ErrHelp):
+		return ExitOK
+	case errors.As(err, new(usageError)):
+		fmt.Fprintf(env.Stderr, "%s %s: %v\nRun '%s %s --help' for usage.\n", assets.Binary, name, err, assets.Binary, name)
+		return ExitUsage
+	case errors.Is(err, errReported):
+		return ExitFailed
+	default:
+		return r.fail(err)
+	}
+}
+
+// errReported means the command already printed its outcome (e.g. a
+// failed check) and only the exit code remains to be set.
+var errReported = errors.New("reported")
+
+func (r *runner) fail(err error) int {
+	fmt.Fprintf(r.env.Stderr, "%s: %s\n", assets.Binary, applog.Redact(err.Error()))
+	if r.log != nil {
+		r.log.Error("command failed", "err", err)
+	}
+	return ExitFailed
+}
+
+func wantsHelp(args []string) bool {
+	for _, a := range args {
+		if a == "-h" || a == "-help" || a == "--help" {
+			return true
+		}
+	}
+	return false
+}
+
+func (r *runner) resolveDataDir(flagValue string) (string, error) {
+	if flagValue != "" {
+		return flagValue, nil
+	}
+	if v := r.env.Getenv("HALO_ASSISTANT_DATA_DIR"); v != "" {
+		return v, nil
+	}
+	dir, err := storage.DefaultDataDir()
+	if err != nil {
+		return "", err
+	}
+	if r.demo {
+		// Demo data never mixes with real profiles.
+		return dir + "-demo", nil
+	}
+	return dir, nil
+}
+
+// keyringService separates demo secrets from real ones.
+func (r *runner) keyringService() string {
+	if r.demo {
+		return assets.AppID + ".demo"
+	}
+	return assets.AppID
+}
+
+func (r *runner) secrets() storage.Secrets {
+	if r.env.Secrets == nil {
+		return storage.Keyring{Service: r.keyringService()}
+	}
+	return r.env.Secrets(r.keyringService())
+}
+
+func (r *runner) startGUI(dataDirFlag string) int {
+	if r.env.GUI == nil {
+		fmt.Fprintln(r.env.Stderr, "this build has no GUI")
+		return ExitFailed
+	}
+	if msg := noDisplay(r.env.Getenv); msg != "" {
+		fmt.Fprintln(r.env.Stderr, msg)
+		return ExitFailed
+	}
+	dir, err := r.resolveDataDir(dataDirFlag)
+	if err != nil {
+		return r.fail(err)
+	}
+	log := r.env.Logger
+	if log == nil {
+		log = openLog(r.env)
+	}
+	return r.env.GUI(GUIOptions{DataDir: dir, Demo: r.demo, Logger: log})
+}
+
+// noDisplay explains, instead of GLFW's panic, why no window can open.
+func noDisplay(getenv func(string) string) string {
+	if runtime.GOOS != "linux" && !strings.HasSuffix(runtime.GOOS, "bsd") {
+		return ""
+	}
+	if getenv("DISPLAY") != "" || getenv("WAYLAND_DISPLAY") != "" {
+		return ""
+	}
+	return "halo-assistant: no display found (neither DISPLAY nor WAYLAND_DISPLAY is set), so the window cannot open.\n" +
+		"Run it from a desktop session, or use the command line: 'halo-assistant --help'."
+}
+
+func openLog(env Env) *slog.Logger {
+	dir, err := applog.DefaultDir()
+	if err == nil {
+		var l *slog.Logger
+		if l, _, err = applog.Open(dir, 0, slog.LevelInfo); err == nil {
+			// The file stays open for the life of the process.
+			return l
+		}
+	}
+	fmt.Fprintf(env.Stderr, "warning: logging disabled: %v\n", err)
+	return applog.Discard()
+}
+
+func printUsage(w io.Writer) {
+	fmt.Fprintf(w, `%s %s — connect 1stream to HaloPSA, check it, map phone users to Halo agents.
+
+Usage:
+  %s [--data-dir DIR] [--demo]            start the desktop app
+  %s [--data-dir DIR] COMMAND [ARGS]      run a command (no display needed)
+
+Commands:
+`, assets.AppName, assets.Version, assets.Binary, assets.Binary)
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-16s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintf(w, `
+Global options:
+  --data-dir DIR   where the database lives (default %s; env HALO_ASSISTANT_DATA_DIR)
+  --demo           use the built-in simulated Halo and a separate demo data directory
+
+Secrets are never taken as arguments: use env HALO_CLIENT_SECRET or --secret-stdin.
+Exit codes: 0 ok, 1 the operation failed, 2 usage error.
+Run '%s COMMAND --help' for a command's options.
+`, defaultDirForHelp(), assets.Binary)
+}
+
+func defaultDirForHelp() string {
+	if d, err := storage.DefaultDataDir(); err == nil {
+		return d
+	}
+	return filepath.Join("<config dir>", "halo-assistant")
+}
+
+// newFlags makes a command's flag set with a --help that prints usage to
+// stdout and exits 0.
+func (r *runner) newFlags(name, usage string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(r.env.Stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(r.env.Stdout, "Usage: %s %s\n", assets.Binary, usage)
+		fs.SetOutput(r.env.Stdout)
+		fs.PrintDefaults()
+		fs.SetOutput(r.env.Stderr)
+	}
+	return fs
+}
+
+// parse parses flags that may come before or after positional arguments.
+func parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, err
+			}
+			return nil, usageError{err.Error()}
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		if args[0] == "--" {
+			return append(pos, args[1:]...), nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
+
+// readSecret takes the client secret from --secret-stdin or
+// HALO_CLIENT_SECRET, never from an argument.
+func (r *runner) readSecret(fromStdin bool) (string, error) {
+	if fromStdin {
+		b, err := io.ReadAll(io.LimitReader(r.env.Stdin, 8<<10))
+		if err != nil {
+			return "", fmt.Errorf("reading the secret from standard input: %w", err)
+		}
+		s := strings.TrimRight(string(b), "\r\n")
+		if s == "" {
+			return "", usagef("--secret-stdin was given but standard input was empty")
+		}
+		applog.AddSecret(s)
+		return s, nil
+	}
+	s := r.env.Getenv("HALO_CLIENT_SECRET")
+	applog.AddSecret(s)
+	return s, nil
+}
+
+func runVersion(_ context.Context, r *runner, args []string) error {
+	fs := r.newFlags("version", "version")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	fmt.Fprintf(r.env.Stdout, "%s %s (%s, %s/%s)\n", assets.Binary, assets.Version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+	return nil
+}
+
+// now is replaceable for tests that compare timestamps.
+var now = time.Now

@@ -1,0 +1,250 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"text/tabwriter"
+	"time"
+
+	"github.com/halo-assistant/halo-assistant/halo"
+	"github.com/halo-assistant/halo-assistant/storage"
+)
+
+const profileUsage = `profile add NAME [--url URL] [--client-id ID] [--tenant T] [--auth-url URL] [--scope S] [--ca-file PEM] [--secret-stdin]
+       halo-assistant profile list [--json]
+       halo-assistant profile rename NAME NEW-NAME
+       halo-assistant profile remove NAME`
+
+func runProfile(ctx context.Context, r *runner, args []string) error {
+	if len(args) == 0 || wantsHelp(args[:1]) {
+		fmt.Fprintf(r.env.Stdout, "Usage: halo-assistant %s\n", profileUsage)
+		if len(args) == 0 {
+			return usagef("missing subcommand (add, list, rename or remove)")
+		}
+		return nil
+	}
+	switch args[0] {
+	case "add":
+		return profileAdd(ctx, r, args[1:])
+	case "list":
+		return profileList(ctx, r, args[1:])
+	case "rename":
+		return profileRename(ctx, r, args[1:])
+	case "remove", "rm", "delete":
+		return profileRemove(ctx, r, args[1:])
+	default:
+		return usagef("unknown subcommand %q (want add, list, rename or remove)", args[0])
+	}
+}
+
+// connFlags are the connection settings shared by profile add and check.
+type connFlags struct {
+	url, clientID, tenant, authURL, scope, caFile *string
+	secretStdin                                   *bool
+}
+
+func addConnFlags(fs interface {
+	String(string, string, string) *string
+	Bool(string, bool, string) *bool
+}) connFlags {
+	return connFlags{
+		url:         fs.String("url", "", "Halo URL (anything the browser shows, e.g. https://x.halopsa.com)"),
+		clientID:    fs.String("client-id", "", "Client ID of the Halo API application (1stream \"API Key\")"),
+		tenant:      fs.String("tenant", "", "tenant (hosted Halo; detected from the instance when empty)"),
+		authURL:     fs.String("auth-url", "", "authorisation server URL (on-premise or trial instances)"),
+		scope:       fs.String("scope", "", "OAuth scope (default \"all\")"),
+		caFile:      fs.String("ca-file", "", "PEM file with the CA of an on-premise Halo"),
+		secretStdin: fs.Bool("secret-stdin", false, "read the Client Secret from standard input (else env HALO_CLIENT_SECRET)"),
+	}
+}
+
+func (c connFlags) apply(p *storage.Profile) error {
+	if *c.url != "" {
+		inst, err := halo.ParseInstance(*c.url)
+		if err != nil {
+			return usagef("--url: %v", err)
+		}
+		p.HaloURL = inst.Base
+	}
+	set := func(dst *string, v string) {
+		if v != "" {
+			*dst = v
+		}
+	}
+	set(&p.ClientID, *c.clientID)
+	set(&p.Tenant, *c.tenant)
+	set(&p.AuthURL, *c.authURL)
+	set(&p.Scope, *c.scope)
+	set(&p.CAFile, *c.caFile)
+	return nil
+}
+
+func profileAdd(ctx context.Context, r *runner, args []string) error {
+	fs := r.newFlags("profile add", profileUsage)
+	cf := addConnFlags(fs)
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("want exactly one profile NAME, got %d arguments (quote names with spaces)", len(pos))
+	}
+	p := storage.Profile{Name: pos[0]}
+	if err := cf.apply(&p); err != nil {
+		return err
+	}
+	secret, err := r.readSecret(*cf.secretStdin)
+	if err != nil {
+		return err
+	}
+	p, err = r.db.CreateProfile(ctx, p)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(r.env.Stdout, "Created profile %q.\n", p.Name)
+	if secret == "" {
+		return nil
+	}
+	if err := storeSecret(ctx, r, p, secret); err != nil {
+		// The profile is kept: everything but the check works without it.
+		return fmt.Errorf("profile %q was created, but its Client Secret was not stored: %w", p.Name, err)
+	}
+	fmt.Fprintln(r.env.Stdout, "Client Secret stored in the system keyring.")
+	return nil
+}
+
+func storeSecret(ctx context.Context, r *runner, p storage.Profile, secret string) error {
+	if err := r.secrets().Set(ctx, p.ID, secret); err != nil {
+		return err
+	}
+	return r.db.AppendAudit(ctx, storage.AuditEvent{
+		ProfileID: p.ID, ProfileName: p.Name, Actor: storage.CurrentActor(),
+		Action: "secret.stored", Detail: "Client Secret stored in the system keyring",
+	})
+}
+
+// profileJSON is the `profile list --json` contract.
+type profileJSON struct {
+	ID        int64     `json:"id"`
+	Name      string    `json:"name"`
+	HaloURL   string    `json:"halo_url"`
+	ClientID  string    `json:"client_id"`
+	Tenant    string    `json:"tenant"`
+	AuthURL   string    `json:"auth_url"`
+	Scope     string    `json:"scope"`
+	CAFile    string    `json:"ca_file"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+func profileList(ctx context.Context, r *runner, args []string) error {
+	fs := r.newFlags("profile list", "profile list [--json]")
+	asJSON := fs.Bool("json", false, "print JSON")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 0 {
+		return usagef("profile list takes no arguments")
+	}
+	ps, err := r.db.Profiles(ctx)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		out := make([]profileJSON, 0, len(ps))
+		for _, p := range ps {
+			out = append(out, profileJSON{p.ID, p.Name, p.HaloURL, p.ClientID, p.Tenant, p.AuthURL, p.Scope, p.CAFile, p.CreatedAt.UTC(), p.UpdatedAt.UTC()})
+		}
+		return writeJSON(r, out)
+	}
+	if len(ps) == 0 {
+		fmt.Fprintln(r.env.Stdout, "No profiles yet. Create one with: halo-assistant profile add NAME --url https://x.halopsa.com")
+		return nil
+	}
+	tw := tabwriter.NewWriter(r.env.Stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "NAME\tHALO URL\tCLIENT ID\tTENANT")
+	for _, p := range ps {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", p.Name, dash(p.HaloURL), dash(p.ClientID), dash(p.Tenant))
+	}
+	return tw.Flush()
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func profileRename(ctx context.Context, r *runner, args []string) error {
+	fs := r.newFlags("profile rename", "profile rename NAME NEW-NAME")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 2 {
+		return usagef("want NAME and NEW-NAME")
+	}
+	p, err := r.profile(ctx, pos[0])
+	if err != nil {
+		return err
+	}
+	if err := r.db.RenameProfile(ctx, p.ID, pos[1]); err != nil {
+		return err
+	}
+	fmt.Fprintf(r.env.Stdout, "Renamed %q to %q.\n", p.Name, pos[1])
+	return nil
+}
+
+func profileRemove(ctx context.Context, r *runner, args []string) error {
+	fs := r.newFlags("profile remove", "profile remove NAME")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("want exactly one profile NAME")
+	}
+	p, err := r.profile(ctx, pos[0])
+	if err != nil {
+		return err
+	}
+	// The secret goes first: once the profile row is gone nothing would
+	// remember which keyring entry to remove.
+	secretErr := r.secrets().Delete(ctx, p.ID)
+	if secretErr != nil {
+		fmt.Fprintf(r.env.Stderr, "warning: the Client Secret could not be removed from the keyring: %v\n", secretErr)
+	}
+	if err := r.db.DeleteProfile(ctx, p.ID); err != nil {
+		return err
+	}
+	if secretErr == nil {
+		_ = r.db.AppendAudit(ctx, storage.AuditEvent{
+			ProfileName: p.Name, Actor: storage.CurrentActor(),
+			Action: "secret.removed", Detail: "Client Secret removed with the profile",
+		})
+	}
+	fmt.Fprintf(r.env.Stdout, "Removed profile %q.\n", p.Name)
+	return nil
+}
+
+// profile looks a profile up by name with a helpful error.
+func (r *runner) profile(ctx context.Context, name string) (storage.Profile, error) {
+	if name == "" {
+		return storage.Profile{}, usagef("--profile NAME is required")
+	}
+	p, err := r.db.ProfileByName(ctx, name)
+	if errors.Is(err, storage.ErrNotFound) {
+		return p, fmt.Errorf("no profile named %q (see 'halo-assistant profile list')", name)
+	}
+	return p, err
+}
+
+func writeJSON(r *runner, v any) error {
+	enc := json.NewEncoder(r.env.Stdout)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}

@@ -1,0 +1,17 @@
+// Command halo-assistant is the Halo Integration Assistant: a desktop app
+// (no arguments) and a command line (see --help) that connect 1stream to
+// HaloPSA, check the connection and map phone users to Halo agents.
+package main
+
+import (
+	"os"
+
+	"github.com/halo-assistant/halo-assistant/gui"
+	"github.com/halo-assistant/halo-assistant/halo/cli"
+)
+
+func main() {
+	os.Exit(cli.Main(os.Args[1:], cli.OSEnv(func(o cli.GUIOptions) int {
+		return gui.Run(gui.Options{DataDir: o.DataDir, Demo: o.Demo, Logger: o.Logger})
+	})))
+}

@@ -1,0 +1,431 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// User is a 1stream phone user of a profile. Within a profile, a non-empty
+// Extension is unique and a non-empty Email is unique case-insensitively;
+// every user has at least one of the two.
+type User struct {
+	ID        int64
+	ProfileID int64
+	Extension string
+	Name      string
+	Email     string
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// Label names the user in messages: extension, else email, else name.
+func (u User) Label() string {
+	switch {
+	case u.Extension != "":
+		return "extension " + u.Extension
+	case u.Email != "":
+		return u.Email
+	case u.Name != "":
+		return u.Name
+	}
+	return fmt.Sprintf("user %d", u.ID)
+}
+
+func emailKey(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
+
+// normalizeUser trims the fields and checks them; what names the user in
+// messages ("entry 3" for imports).
+func normalizeUser(u *User, what string) error {
+	u.Extension = strings.TrimSpace(u.Extension)
+	u.Name = strings.TrimSpace(u.Name)
+	u.Email = strings.TrimSpace(u.Email)
+	if what != "" {
+		what += ": "
+	}
+	if u.Extension == "" && u.Email == "" {
+		return errorf(ErrInvalidUser, "%sa user needs an extension or an email address", what)
+	}
+	for _, f := range []struct {
+		label, value string
+		max          int
+	}{{"extension", u.Extension, 32}, {"name", u.Name, 200}, {"email address", u.Email, 254}} {
+		if !utf8.ValidString(f.value) {
+			return errorf(ErrInvalidUser, "%sthe %s is not valid text (UTF-8)", what, f.label)
+		}
+		if n := utf8.RuneCountInString(f.value); n > f.max {
+			return errorf(ErrInvalidUser, "%sthe %s is too long (%d characters, at most %d)", what, f.label, n, f.max)
+		}
+		for _, r := range f.value {
+			if unicode.IsControl(r) {
+				return errorf(ErrInvalidUser, "%sthe %s contains a control character", what, f.label)
+			}
+		}
+	}
+	if strings.ContainsFunc(u.Extension, unicode.IsSpace) {
+		return errorf(ErrInvalidUser, "%sthe extension %q contains spaces", what, u.Extension)
+	}
+	if u.Email != "" && (!strings.Contains(u.Email, "@") || strings.ContainsFunc(u.Email, unicode.IsSpace)) {
+		return errorf(ErrInvalidUser, "%s%q is not an email address", what, u.Email)
+	}
+	return nil
+}
+
+// compareExtensions orders extensions numerically when both are digits
+// ("9" before "10"), otherwise as text; empty extensions go last.
+func compareExtensions(a, b string) int {
+	switch {
+	case a == b:
+		return 0
+	case a == "":
+		return 1
+	case b == "":
+		return -1
+	}
+	if allDigits(a) && allDigits(b) {
+		ta, tb := strings.TrimLeft(a, "0"), strings.TrimLeft(b, "0")
+		if len(ta) != len(tb) {
+			return len(ta) - len(tb)
+		}
+		if c := strings.Compare(ta, tb); c != 0 {
+			return c
+		}
+		return strings.Compare(a, b)
+	}
+	if c := strings.Compare(strings.ToLower(a), strings.ToLower(b)); c != 0 {
+		return c
+	}
+	return strings.Compare(a, b)
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+func lessUser(a, b User) bool {
+	if c := compareExtensions(a.Extension, b.Extension); c != 0 {
+		return c < 0
+	}
+	if c := strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)); c != 0 {
+		return c < 0
+	}
+	return a.ID < b.ID
+}
+
+const userCols = `id, profile_id, extension, name, email, created_at, updated_at`
+
+func scanUser(sc interface{ Scan(...any) error }) (User, error) {
+	var u User
+	var created, updated string
+	err := sc.Scan(&u.ID, &u.ProfileID, &u.Extension, &u.Name, &u.Email, &created, &updated)
+	u.CreatedAt, u.UpdatedAt = parseTime(created), parseTime(updated)
+	return u, err
+}
+
+func loadUsers(ctx context.Context, q querier, profileID int64) ([]User, error) {
+	rows, err := q.QueryContext(ctx, "SELECT "+userCols+" FROM users WHERE profile_id = ?", profileID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []User
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}
+
+func getUser(ctx context.Context, q querier, profileID, userID int64) (User, error) {
+	u, err := scanUser(q.QueryRowContext(ctx, "SELECT "+userCols+" FROM users WHERE id = ? AND profile_id = ?", userID, profileID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return User{}, errorf(ErrNotFound, "user %d not found in profile %d", userID, profileID)
+	}
+	return u, err
+}
+
+// checkUserFree fails with ErrDuplicateUser if another user of the profile
+// (not exceptID) has u's extension or email.
+func checkUserFree(ctx context.Context, q querier, u User, exceptID int64) error {
+	if u.Extension != "" {
+		other, err := scanUser(q.QueryRowContext(ctx, "SELECT "+userCols+` FROM users
+			WHERE profile_id = ? AND extension = ? AND id <> ?`, u.ProfileID, u.Extension, exceptID))
+		if err == nil {
+			return errorf(ErrDuplicateUser, "extension %s already belongs to %s", u.Extension, nameOr(other))
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+	}
+	if u.Email != "" {
+		other, err := scanUser(q.QueryRowContext(ctx, "SELECT "+userCols+` FROM users
+			WHERE profile_id = ? AND email_key = ? AND id <> ?`, u.ProfileID, emailKey(u.Email), exceptID))
+		if err == nil {
+			return errorf(ErrDuplicateUser, "the email address %s already belongs to %s", u.Email, other.Label())
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+	}
+	return nil
+}
+
+func nameOr(u User) string {
+	if u.Name != "" {
+		return u.Name
+	}
+	return u.Label()
+}
+
+// Users lists a profile's 1stream users by extension (numerically where
+// possible), then name.
+func (db *DB) Users(ctx context.Context, profileID int64) ([]User, error) {
+	users, err := loadUsers(ctx, db.db, profileID)
+	if err != nil {
+		return nil, err
+	}
+	sort.Slice(users, func(i, j int) bool { return lessUser(users[i], users[j]) })
+	return users, nil
+}
+
+// AddUser stores a new user of u.ProfileID and returns it as stored.
+func (db *DB) AddUser(ctx context.Context, u User) (User, error) {
+	if err := normalizeUser(&u, ""); err != nil {
+		return User{}, err
+	}
+	err := db.withTx(ctx, func(tx *sql.Tx) error {
+		p, err := getProfile(ctx, tx, u.ProfileID)
+		if err != nil {
+			return err
+		}
+		if err := checkUserFree(ctx, tx, u, 0); err != nil {
+			return err
+		}
+		now := time.Now()
+		res, err := tx.ExecContext(ctx, `INSERT INTO users (profile_id, extension, name, email, email_key, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, u.ProfileID, u.Extension, u.Name, u.Email, emailKey(u.Email), fmtTime(now), fmtTime(now))
+		if err != nil {
+			return err
+		}
+		if u.ID, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		u.CreatedAt, u.UpdatedAt = now.UTC(), now.UTC()
+		return db.appendAudit(ctx, tx, AuditEvent{ProfileID: p.ID, ProfileName: p.Name,
+			Action: ActionUserAdded, Detail: describeUser(u)})
+	})
+	if err != nil {
+		return User{}, err
+	}
+	return u, nil
+}
+
+func describeUser(u User) string {
+	parts := []string{}
+	if u.Extension != "" {
+		parts = append(parts, "extension "+u.Extension)
+	}
+	if u.Name != "" {
+		parts = append(parts, u.Name)
+	}
+	if u.Email != "" {
+		parts = append(parts, "<"+u.Email+">")
+	}
+	return strings.Join(parts, " ")
+}
+
+// UpdateUser replaces the extension, name and email of user u.ID in
+// u.ProfileID.
+func (db *DB) UpdateUser(ctx context.Context, u User) error {
+	if err := normalizeUser(&u, ""); err != nil {
+		return err
+	}
+	return db.withTx(ctx, func(tx *sql.Tx) error {
+		p, err := getProfile(ctx, tx, u.ProfileID)
+		if err != nil {
+			return err
+		}
+		old, err := getUser(ctx, tx, u.ProfileID, u.ID)
+		if err != nil {
+			return err
+		}
+		if old.Extension == u.Extension && old.Name == u.Name && old.Email == u.Email {
+			return nil
+		}
+		if err := checkUserFree(ctx, tx, u, u.ID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET extension = ?, name = ?, email = ?, email_key = ?, updated_at = ?
+			WHERE id = ?`, u.Extension, u.Name, u.Email, emailKey(u.Email), fmtTime(time.Now()), u.ID); err != nil {
+			return err
+		}
+		return db.appendAudit(ctx, tx, AuditEvent{ProfileID: p.ID, ProfileName: p.Name, Action: ActionUserUpdated,
+			Detail: describeUser(old) + " → " + describeUser(u)})
+	})
+}
+
+// DeleteUser deletes a user and its mapping.
+func (db *DB) DeleteUser(ctx context.Context, profileID, userID int64) error {
+	return db.withTx(ctx, func(tx *sql.Tx) error {
+		p, err := getProfile(ctx, tx, profileID)
+		if err != nil {
+			return err
+		}
+		u, err := getUser(ctx, tx, profileID, userID)
+		if err != nil {
+			return err
+		}
+		detail := describeUser(u)
+		var agent string
+		if err := tx.QueryRowContext(ctx, "SELECT agent_name FROM mappings WHERE user_id = ?", userID).Scan(&agent); err == nil {
+			detail += fmt.Sprintf(" (was mapped to %s)", agent)
+		} else if !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, "DELETE FROM users WHERE id = ?", userID); err != nil {
+			return err
+		}
+		return db.appendAudit(ctx, tx, AuditEvent{ProfileID: p.ID, ProfileName: p.Name, Action: ActionUserDeleted, Detail: detail})
+	})
+}
+
+// UpsertUsers imports users into a profile in one transaction. Each entry is
+// matched to an existing user by extension, else by email
+// (case-insensitively); a match is updated, anything else added. Non-empty
+// fields of an entry overwrite the stored ones and empty fields keep them,
+// so a partial import (e.g. extensions and names only) does not erase
+// emails. Entries that change nothing count as neither added nor updated.
+// Any invalid entry or conflict (an entry's email belongs to a different
+// user than its extension) fails the whole import.
+func (db *DB) UpsertUsers(ctx context.Context, profileID int64, users []User) (added, updated int, err error) {
+	in := make([]User, len(users))
+	copy(in, users)
+	for i := range in {
+		in[i].ProfileID = profileID
+		if err := normalizeUser(&in[i], fmt.Sprintf("entry %d", i+1)); err != nil {
+			return 0, 0, err
+		}
+	}
+	err = db.withTx(ctx, func(tx *sql.Tx) error {
+		added, updated = 0, 0
+		p, err := getProfile(ctx, tx, profileID)
+		if err != nil {
+			return err
+		}
+		existing, err := loadUsers(ctx, tx, profileID)
+		if err != nil {
+			return err
+		}
+		byExt := make(map[string]*User, len(existing))
+		byEmail := make(map[string]*User, len(existing))
+		for i := range existing {
+			u := &existing[i]
+			if u.Extension != "" {
+				byExt[u.Extension] = u
+			}
+			if k := emailKey(u.Email); k != "" {
+				byEmail[k] = u
+			}
+		}
+		ins, err := tx.PrepareContext(ctx, `INSERT INTO users (profile_id, extension, name, email, email_key, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`)
+		if err != nil {
+			return err
+		}
+		defer ins.Close()
+		upd, err := tx.PrepareContext(ctx, `UPDATE users SET extension = ?, name = ?, email = ?, email_key = ?, updated_at = ?
+			WHERE id = ?`)
+		if err != nil {
+			return err
+		}
+		defer upd.Close()
+
+		now := time.Now()
+		stamp := fmtTime(now)
+		for i, u := range in {
+			var cur *User
+			if u.Extension != "" {
+				cur = byExt[u.Extension]
+			}
+			if cur == nil && u.Email != "" {
+				cur = byEmail[emailKey(u.Email)]
+			}
+			if cur == nil {
+				res, err := ins.ExecContext(ctx, profileID, u.Extension, u.Name, u.Email, emailKey(u.Email), stamp, stamp)
+				if err != nil {
+					return fmt.Errorf("entry %d: %w", i+1, err)
+				}
+				nu := u
+				if nu.ID, err = res.LastInsertId(); err != nil {
+					return err
+				}
+				nu.CreatedAt, nu.UpdatedAt = now.UTC(), now.UTC()
+				if nu.Extension != "" {
+					byExt[nu.Extension] = &nu
+				}
+				if k := emailKey(nu.Email); k != "" {
+					byEmail[k] = &nu
+				}
+				added++
+				continue
+			}
+			merged := *cur
+			if u.Extension != "" {
+				merged.Extension = u.Extension
+			}
+			if u.Name != "" {
+				merged.Name = u.Name
+			}
+			if u.Email != "" {
+				merged.Email = u.Email
+			}
+			if merged.Extension == cur.Extension && merged.Name == cur.Name && merged.Email == cur.Email {
+				continue
+			}
+			if k := emailKey(merged.Email); k != "" && k != emailKey(cur.Email) {
+				if other := byEmail[k]; other != nil && other.ID != cur.ID {
+					return errorf(ErrDuplicateUser, "entry %d: %s would get the email address %s, which already belongs to %s",
+						i+1, cur.Label(), merged.Email, other.Label())
+				}
+			}
+			if _, err := upd.ExecContext(ctx, merged.Extension, merged.Name, merged.Email, emailKey(merged.Email), stamp, merged.ID); err != nil {
+				return fmt.Errorf("entry %d: %w", i+1, err)
+			}
+			if cur.Extension != "" && cur.Extension != merged.Extension {
+				delete(byExt, cur.Extension)
+			}
+			if k := emailKey(cur.Email); k != "" && k != emailKey(merged.Email) {
+				delete(byEmail, k)
+			}
+			*cur = merged
+			cur.UpdatedAt = now.UTC()
+			if cur.Extension != "" {
+				byExt[cur.Extension] = cur
+			}
+			if k := emailKey(cur.Email); k != "" {
+				byEmail[k] = cur
+			}
+			updated++
+		}
+		return db.appendAudit(ctx, tx, AuditEvent{ProfileID: p.ID, ProfileName: p.Name, Action: ActionUsersImported,
+			Detail: fmt.Sprintf("%d entries: %d added, %d updated, %d unchanged", len(in), added, updated, len(in)-added-updated)})
+	})
+	if err != nil {
+		return 0, 0, err
+	}
+	return added, updated, nil
+}
