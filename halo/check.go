@@ -1,0 +1,818 @@
+package halo
+
+import (
+	"context"
+	"crypto/tls"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http/httptrace"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Status is the outcome of one check ("running" only in progress events).
+type Status string
+
+// Check statuses.
+const (
+	StatusPass    Status = "pass"
+	StatusWarn    Status = "warn"
+	StatusFail    Status = "fail"
+	StatusSkip    Status = "skip"
+	StatusRunning Status = "running"
+)
+
+// Check ids, in the order they run and are reported.
+const (
+	CheckURL           = "url"
+	CheckReachable     = "reachable"
+	CheckHalo          = "halo"
+	CheckToken         = "token"
+	CheckIdentity      = "identity"
+	CheckAgents        = "agents"
+	CheckTeams         = "teams"
+	CheckDepartments   = "departments"
+	CheckOrganisations = "organisations"
+)
+
+var checkIDs = []string{CheckURL, CheckReachable, CheckHalo, CheckToken, CheckIdentity, CheckAgents, CheckTeams, CheckDepartments, CheckOrganisations}
+
+var checkTitles = map[string]string{
+	CheckURL:           "Halo URL",
+	CheckReachable:     "Server reachable",
+	CheckHalo:          "Halo answers",
+	CheckToken:         "Client ID and Secret",
+	CheckIdentity:      "API agent",
+	CheckAgents:        "Agents visible",
+	CheckTeams:         "Teams",
+	CheckDepartments:   "Departments",
+	CheckOrganisations: "Organisations",
+}
+
+// CheckIDs returns the stable, ordered list of check ids.
+func CheckIDs() []string { return append([]string(nil), checkIDs...) }
+
+// CheckTitle returns the display title of a check id.
+func CheckTitle(id string) string { return checkTitles[id] }
+
+// CheckResult is one line of the systems check.
+type CheckResult struct {
+	ID       string
+	Title    string
+	Status   Status
+	Detail   string
+	Fix      string
+	Step     string // checklist step id the fix refers to
+	Duration time.Duration
+}
+
+type checkResultJSON struct {
+	ID     string `json:"id"`
+	Status Status `json:"status"`
+	Title  string `json:"title"`
+	Detail string `json:"detail"`
+	Fix    string `json:"fix"`
+	MS     int64  `json:"ms"`
+	Step   string `json:"step,omitempty"`
+}
+
+// MarshalJSON writes the `check --json` shape: id, status, title, detail,
+// fix, ms (+ step).
+func (r CheckResult) MarshalJSON() ([]byte, error) {
+	return json.Marshal(checkResultJSON{r.ID, r.Status, r.Title, r.Detail, r.Fix, r.Duration.Milliseconds(), r.Step})
+}
+
+// UnmarshalJSON reads what MarshalJSON writes.
+func (r *CheckResult) UnmarshalJSON(b []byte) error {
+	var w checkResultJSON
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	*r = CheckResult{ID: w.ID, Title: w.Title, Status: w.Status, Detail: w.Detail, Fix: w.Fix, Step: w.Step, Duration: time.Duration(w.MS) * time.Millisecond}
+	return nil
+}
+
+// FormValues are the values to type into 1stream's CRM connection form.
+// The Client Secret ("API Private Key") is never carried.
+type FormValues struct {
+	CRMPlatform    string `json:"crm_platform"`
+	CRMCompany     string `json:"crm_company"`
+	APIKey         string `json:"api_key"`
+	Endpoint       string `json:"endpoint"`
+	CRMDetailsLink string `json:"crm_details_link"`
+}
+
+// AgentCounts summarises the agents the API agent can see.
+type AgentCounts struct {
+	Visible  int `json:"visible"`
+	Enabled  int `json:"enabled"`
+	Disabled int `json:"disabled"`
+	APIOnly  int `json:"api_only"`
+}
+
+// Report is the outcome of RunCheck. Its JSON is the `check --json`
+// contract; Tenant, timing and the Snapshot stay out of it.
+type Report struct {
+	OK            bool          `json:"ok"`
+	Instance      string        `json:"instance"`
+	Checks        []CheckResult `json:"checks"`
+	OneStream     FormValues    `json:"onestream"`
+	Agents        AgentCounts   `json:"agents"`
+	Teams         int           `json:"teams"`
+	Departments   int           `json:"departments"`
+	Organisations int           `json:"organisations"`
+
+	Tenant   string        `json:"-"`
+	Started  time.Time     `json:"-"`
+	Duration time.Duration `json:"-"`
+	Snapshot *Snapshot     `json:"-"` // set when the pull succeeded
+}
+
+// Check returns the result with the given id (zero value if absent).
+func (r Report) Check(id string) CheckResult {
+	for _, c := range r.Checks {
+		if c.ID == id {
+			return c
+		}
+	}
+	return CheckResult{}
+}
+
+// CRMPlatform is what to pick in 1stream's "CRM Platform" drop-down.
+const CRMPlatform = "HaloPSA"
+
+// checkRun holds the state of one RunCheck.
+type checkRun struct {
+	ctx      context.Context
+	progress func(CheckResult)
+
+	mu       sync.Mutex
+	results  map[string]*CheckResult
+	started  map[string]time.Time
+	finished map[string]bool
+}
+
+func (r *checkRun) start(ids ...string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	now := time.Now()
+	for _, id := range ids {
+		r.started[id] = now
+		r.emitLocked(CheckResult{ID: id, Title: checkTitles[id], Status: StatusRunning})
+	}
+}
+
+func (r *checkRun) emitLocked(c CheckResult) {
+	if r.progress != nil {
+		r.progress(c)
+	}
+}
+
+// finish records a final result once; later calls for the same id are ignored.
+func (r *checkRun) finish(c CheckResult) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.finishLocked(c)
+}
+
+func (r *checkRun) finishLocked(c CheckResult) {
+	if r.finished[c.ID] {
+		return
+	}
+	r.finished[c.ID] = true
+	c.Title = checkTitles[c.ID]
+	if t, ok := r.started[c.ID]; ok && c.Duration == 0 {
+		c.Duration = time.Since(t)
+	}
+	r.results[c.ID] = &c
+	r.emitLocked(c)
+}
+
+func (r *checkRun) isFinished(id string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.finished[id]
+}
+
+// skipRest marks every unfinished check as skipped with the reason.
+func (r *checkRun) skipRest(reason string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, id := range checkIDs {
+		if !r.finished[id] {
+			r.finishLocked(CheckResult{ID: id, Status: StatusSkip, Detail: reason})
+		}
+	}
+}
+
+// cancelled reports (and records) a cancellation.
+func (r *checkRun) cancelled() bool {
+	if r.ctx.Err() == nil {
+		return false
+	}
+	r.skipRest("Cancelled.")
+	return true
+}
+
+func fromError(id string, err error) CheckResult {
+	c := CheckResult{ID: id, Status: StatusFail, Detail: err.Error()}
+	var he *Error
+	if errors.As(err, &he) {
+		c.Fix, c.Step = he.Fix, he.Step
+		if he.Description != "" && !strings.Contains(c.Detail, he.Description) {
+			c.Detail += " Halo said: " + he.Description
+		}
+		if he.Kind == KindCanceled {
+			c.Status, c.Detail, c.Fix, c.Step = StatusSkip, "Cancelled.", "", ""
+		}
+	}
+	return c
+}
+
+func withAdvice(c CheckResult, key string) CheckResult {
+	a := AdviceFor(key)
+	c.Fix, c.Step = a.Fix, a.Step
+	return c
+}
+
+// RunCheck runs the systems check: url, reachable, halo, token, then
+// identity, agents, teams, departments and organisations in parallel.
+// progress (optional, never called concurrently) gets "running" and then
+// the final result of each check. A check whose prerequisite failed is
+// "skip" with the reason; after ctx is cancelled the rest are "skip" with
+// "Cancelled.". Report.Snapshot holds the pulled data when the pull worked.
+func RunCheck(ctx context.Context, cfg Config, progress func(CheckResult)) (rep Report) {
+	rep.Started = time.Now()
+	run := &checkRun{ctx: ctx, progress: progress, results: map[string]*CheckResult{}, started: map[string]time.Time{}, finished: map[string]bool{}}
+	defer func() {
+		rep.Duration = time.Since(rep.Started)
+		rep.Checks = make([]CheckResult, 0, len(checkIDs))
+		ok := ctx.Err() == nil
+		for _, id := range checkIDs {
+			c := run.results[id]
+			if c == nil {
+				c = &CheckResult{ID: id, Title: checkTitles[id], Status: StatusSkip, Detail: "Not run."}
+			}
+			if c.Status == StatusFail {
+				ok = false
+			}
+			rep.Checks = append(rep.Checks, *c)
+		}
+		rep.OK = ok
+	}()
+	rep.OneStream = FormValues{CRMPlatform: CRMPlatform, APIKey: strings.TrimSpace(cfg.ClientID)}
+	if run.cancelled() {
+		return rep
+	}
+
+	// url
+	run.start(CheckURL)
+	inst, err := ParseInstance(cfg.URL)
+	if err != nil {
+		run.finish(fromError(CheckURL, err))
+		run.skipRest("Skipped: the Halo URL is not valid.")
+		return rep
+	}
+	rep.Instance = inst.Base
+	rep.OneStream.Endpoint = inst.APIURL
+	rep.OneStream.CRMDetailsLink = inst.DetailsURL
+	c, err := NewClient(cfg)
+	if err != nil {
+		if KindOf(err) == KindConfig {
+			run.finish(CheckResult{ID: CheckURL, Status: StatusPass, Detail: urlDetail(cfg.URL, inst)})
+			run.start(CheckReachable)
+			run.finish(fromError(CheckReachable, err))
+			run.skipRest("Skipped: the connection settings could not be used.")
+			return rep
+		}
+		run.finish(fromError(CheckURL, err))
+		run.skipRest("Skipped: the URL settings are not valid.")
+		return rep
+	}
+	run.finish(CheckResult{ID: CheckURL, Status: StatusPass, Detail: urlDetail(cfg.URL, inst)})
+	if run.cancelled() {
+		return rep
+	}
+
+	// reachable + halo: one request to /api/authinfo answers both.
+	run.start(CheckReachable, CheckHalo)
+	ct := &connTrace{}
+	ai, err := c.Discover(httptrace.WithClientTrace(ctx, ct.trace()))
+	if run.cancelled() {
+		return rep
+	}
+	rep.Tenant = ai.Tenant
+	rep.OneStream.CRMCompany = ai.Tenant
+	if err != nil && !ct.connected() {
+		run.finish(fromError(CheckReachable, err))
+		run.skipRest("Skipped: the Halo server could not be reached.")
+		return rep
+	}
+	run.finish(CheckResult{ID: CheckReachable, Status: StatusPass, Detail: ct.detail(inst.Host), Duration: ct.duration()})
+	if err != nil {
+		run.finish(fromError(CheckHalo, err))
+		run.skipRest("Skipped: the server did not answer like Halo.")
+		return rep
+	}
+	run.finish(haloResult(ai))
+	if run.cancelled() {
+		return rep
+	}
+
+	// token
+	run.start(CheckToken)
+	ti, err := c.Token(ctx)
+	if run.cancelled() {
+		return rep
+	}
+	if err != nil {
+		res := fromError(CheckToken, err)
+		if hint := credentialHints(cfg, err); hint != "" {
+			res.Detail += " " + hint
+		}
+		run.finish(res)
+		run.skipRest("Skipped: no access token.")
+		return rep
+	}
+	run.finish(tokenResult(ai, ti, cfg))
+
+	// identity, agents, teams, departments, organisations in parallel.
+	parallel := []string{CheckIdentity, CheckAgents, CheckTeams, CheckDepartments, CheckOrganisations}
+	run.start(parallel...)
+	var (
+		mu     sync.Mutex
+		me     *Agent
+		meErr  error
+		meDone bool
+		pr     *pullResult
+		doneOf = map[string]bool{}
+	)
+	// evaluate finalises every check whose inputs are complete. Called with
+	// mu held after each call finishes.
+	evaluate := func(r *pullResult) {
+		if meDone && !run.isFinished(CheckIdentity) {
+			if meErr != nil {
+				run.finish(fromError(CheckIdentity, meErr))
+			} else {
+				run.finish(identityResult(*me))
+			}
+		}
+		if r == nil {
+			return
+		}
+		if doneOf["agents"] && meDone && !run.isFinished(CheckAgents) {
+			if r.agentsErr != nil {
+				run.finish(fromError(CheckAgents, r.agentsErr))
+			} else {
+				meID := 0
+				if me != nil {
+					meID = me.ID
+				}
+				res, counts := agentsResult(r.agents, meID)
+				rep.Agents = counts
+				run.finish(res)
+			}
+		}
+		if doneOf["teams"] && !run.isFinished(CheckTeams) {
+			if r.teamsErr != nil {
+				run.finish(fromError(CheckTeams, r.teamsErr))
+			} else {
+				rep.Teams = len(r.teams)
+				run.finish(teamsResult(r.teams))
+			}
+		}
+		if doneOf["departments"] && doneOf["agents"] && doneOf["teams"] && !run.isFinished(CheckDepartments) {
+			res, n := departmentsResult(r)
+			rep.Departments = n
+			run.finish(res)
+		}
+		if doneOf["organisations"] && !run.isFinished(CheckOrganisations) {
+			res, n := organisationsResult(r.orgs, r.orgsErr)
+			rep.Organisations = n
+			run.finish(res)
+		}
+	}
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		a, err := c.Me(ctx)
+		mu.Lock()
+		defer mu.Unlock()
+		meDone, meErr = true, err
+		if err == nil {
+			me = &a
+		}
+		evaluate(pr)
+	}()
+	fetched := c.fetchAll(ctx, nil, func(what string, r *pullResult) {
+		mu.Lock()
+		defer mu.Unlock()
+		doneOf[what] = true
+		pr = r
+		evaluate(r)
+	})
+	wg.Wait()
+	mu.Lock()
+	evaluate(fetched)
+	mu.Unlock()
+	if run.cancelled() {
+		return rep
+	}
+	if snap, _, err := fetched.snapshot(); err == nil {
+		rep.Snapshot = &snap
+	}
+	return rep
+}
+
+func urlDetail(raw string, inst Instance) string {
+	d := fmt.Sprintf("Halo at %s (API %s).", inst.Base, inst.APIURL)
+	if in := cleanPasted(raw); in != inst.Base && in != inst.APIURL && in != inst.DetailsURL {
+		d += fmt.Sprintf(" You entered %q; this is its canonical form.", in)
+	}
+	return d
+}
+
+func haloResult(ai AuthInfo) CheckResult {
+	c := CheckResult{ID: CheckHalo, Status: StatusPass}
+	tenant := "no tenant (on-premise style)"
+	if ai.TenantID != "" {
+		tenant = "tenant " + ai.TenantID
+	}
+	switch ai.Source {
+	case "authinfo":
+		c.Detail = fmt.Sprintf("Halo answered /api/authinfo: authorisation server %s, %s.", ai.AuthURL, tenant)
+	case "override":
+		c.Detail = fmt.Sprintf("Using your authorisation server %s (%s).", ai.AuthURL, tenant)
+		if ai.Warning != "" {
+			c.Detail = fmt.Sprintf("Using your authorisation server %s; %s.", ai.AuthURL, strings.TrimSuffix(ai.Warning, "."))
+		}
+	default:
+		c.Status = StatusWarn
+		c.Detail = ai.Warning
+		c = withAdvice(c, AdviceAuthInfoMissing)
+	}
+	return c
+}
+
+func tokenResult(ai AuthInfo, ti TokenInfo, cfg Config) CheckResult {
+	d := "Halo accepted the Client ID and Secret and issued a " + ti.Type + " token"
+	if ti.ExpiresIn > 0 {
+		d += " valid for " + humanDuration(ti.ExpiresIn)
+	}
+	if ti.Scope != "" {
+		d += ", scope \"" + ti.Scope + "\""
+	}
+	d += " (token URL " + ai.TokenURL + ")."
+	if t := normTenant(cfg.Tenant); t != "" && ai.TenantID != "" && !strings.EqualFold(t, ai.TenantID) {
+		d += fmt.Sprintf(" Note: your Tenant %q differs from the tenant Halo reports (%q).", t, ai.TenantID)
+	}
+	return CheckResult{ID: CheckToken, Status: StatusPass, Detail: d}
+}
+
+var (
+	guidRe   = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+	secretRe = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}-[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+)
+
+// credentialHints adds format observations to a rejected login. Halo's
+// Client IDs are GUIDs and Secrets two GUIDs joined by "-"; that is only a
+// hint (not every version is known to use it), never a reason to fail.
+func credentialHints(cfg Config, err error) string {
+	if KindOf(err) != KindAuth {
+		return ""
+	}
+	id, secret := strings.TrimSpace(cfg.ClientID), strings.TrimSpace(cfg.ClientSecret)
+	var hints []string
+	switch {
+	case secretRe.MatchString(id) && guidRe.MatchString(secret):
+		hints = append(hints, "The Client ID looks like a Client Secret and the other way round: are the two fields swapped?")
+	case id != "" && !guidRe.MatchString(id):
+		hints = append(hints, "The Client ID does not look like Halo's (a GUID such as 0f8fad5b-d9cb-469f-a165-70867728950e): check it was copied whole.")
+	}
+	if secret != "" && !secretRe.MatchString(secret) && !guidRe.MatchString(secret) {
+		hints = append(hints, "The Client Secret does not have Halo's usual form (two GUIDs joined by a hyphen): check it was copied whole.")
+	}
+	return strings.Join(hints, " ")
+}
+
+func identityResult(me Agent) CheckResult {
+	c := CheckResult{ID: CheckIdentity, Status: StatusPass}
+	who := me.Name
+	if who == "" {
+		who = strings.TrimSpace(me.FirstName + " " + me.Surname)
+	}
+	if me.Email != "" {
+		who += " <" + me.Email + ">"
+	}
+	kind := "an API-only agent"
+	if !me.IsAPIAgent {
+		kind = "a normal (licensed) agent"
+	}
+	parts := []string{fmt.Sprintf("The application logs in as %s (agent %d), %s.", who, me.ID, kind)}
+	if me.Team != "" {
+		parts = append(parts, "Default team: "+me.Team+".")
+	}
+	if len(me.Teams) > 0 {
+		parts = append(parts, "Teams: "+joinLimited(teamNames(me.Teams), 8)+".")
+	}
+	if len(me.Departments) > 0 {
+		parts = append(parts, "Departments: "+joinLimited(deptNames(me.Departments), 8)+".")
+	}
+	var findings []string
+	worst := StatusPass
+	add := func(st Status, key string) {
+		findings = append(findings, key)
+		if st == StatusFail || worst == StatusPass {
+			worst = st
+		}
+	}
+	switch {
+	case me.Teams == nil && me.Departments == nil && me.Team == "":
+		parts = append(parts, "Halo did not say which teams and departments it belongs to.")
+	case len(me.Teams) == 0 && len(me.Departments) == 0:
+		parts = append(parts, "It is in no team and no department.")
+		add(StatusFail, AdviceIdentityNoTeam)
+	case len(me.Teams) == 0:
+		parts = append(parts, "It is in no team.")
+		add(StatusWarn, AdviceIdentityNoTeam)
+	case me.Team == "":
+		add(StatusWarn, AdviceIdentityNoDefault)
+	}
+	if !me.IsAPIAgent {
+		add(StatusWarn, AdviceIdentityNotAPI)
+	}
+	c.Status = worst
+	var fixes []string
+	for i, k := range findings {
+		a := AdviceFor(k)
+		parts = append(parts, a.Message)
+		fixes = append(fixes, a.Fix)
+		if i == 0 {
+			c.Step = a.Step
+		}
+	}
+	c.Detail = strings.Join(parts, " ")
+	c.Fix = strings.Join(fixes, " ")
+	return c
+}
+
+func countAgents(agents []Agent) AgentCounts {
+	n := AgentCounts{Visible: len(agents)}
+	for _, a := range agents {
+		if a.IsDisabled {
+			n.Disabled++
+		} else {
+			n.Enabled++
+		}
+		if a.IsAPIAgent {
+			n.APIOnly++
+		}
+	}
+	return n
+}
+
+func agentsResult(agents []Agent, meID int) (CheckResult, AgentCounts) {
+	n := countAgents(agents)
+	people := 0
+	for _, a := range agents {
+		if a.ID != meID && !a.IsAPIAgent && !a.IsDisabled {
+			people++
+		}
+	}
+	c := CheckResult{ID: CheckAgents, Status: StatusPass,
+		Detail: fmt.Sprintf("%s visible: %d enabled, %d disabled, %d API-only.", plural(n.Visible, "agent"), n.Enabled, n.Disabled, n.APIOnly)}
+	if people == 0 {
+		c.Status = StatusWarn
+		if n.Visible == 0 {
+			c.Detail = "Halo returned no agents at all. " + AdviceFor(AdviceAgentsNone).Message
+		} else {
+			c.Detail += " " + AdviceFor(AdviceAgentsNone).Message
+		}
+		c = withAdvice(c, AdviceAgentsNone)
+	}
+	return c, n
+}
+
+func teamsResult(teams []Team) CheckResult {
+	c := CheckResult{ID: CheckTeams, Status: StatusPass}
+	inactive := 0
+	names := make([]string, 0, len(teams))
+	for _, t := range teams {
+		if t.Inactive {
+			inactive++
+		}
+		names = append(names, t.Name)
+	}
+	if len(teams) == 0 {
+		c.Status = StatusWarn
+		c.Detail = AdviceFor(AdviceTeamsNone).Message
+		return withAdvice(c, AdviceTeamsNone)
+	}
+	c.Detail = plural(len(teams), "team")
+	if inactive > 0 {
+		c.Detail += fmt.Sprintf(" (%d inactive)", inactive)
+	}
+	c.Detail += ": " + joinLimited(names, 10) + "."
+	return c
+}
+
+func departmentsResult(r *pullResult) (CheckResult, int) {
+	c := CheckResult{ID: CheckDepartments, Status: StatusPass}
+	if r.topErr != nil && KindOf(r.topErr) == KindCanceled {
+		return fromError(CheckDepartments, r.topErr), 0
+	}
+	deps, source, err := mergeDepartments(r.top, r.topErr, r.agents, r.teams)
+	if err != nil {
+		return fromError(CheckDepartments, err), 0
+	}
+	names := make([]string, 0, len(deps))
+	for _, d := range deps {
+		names = append(names, d.Name)
+	}
+	if len(deps) == 0 {
+		c.Status = StatusWarn
+		c.Detail = AdviceFor(AdviceDepartmentsNone).Message
+		return withAdvice(c, AdviceDepartmentsNone), 0
+	}
+	c.Detail = fmt.Sprintf("%s: %s.", plural(len(deps), "department"), joinLimited(names, 10))
+	switch source {
+	case "derived":
+		why := "/TopLevel listed no agent departments"
+		if r.topErr != nil {
+			why = "/TopLevel was not available: " + strings.TrimSuffix(errMessage(r.topErr), ".")
+		}
+		c.Detail += " Taken from the agents' and teams' memberships (" + why + ")."
+	case "toplevel+derived":
+		c.Detail += " Some were found only in agents' memberships."
+	}
+	return c, len(deps)
+}
+
+func organisationsResult(orgs []Organisation, err error) (CheckResult, int) {
+	c := CheckResult{ID: CheckOrganisations, Status: StatusPass}
+	if err != nil {
+		if KindOf(err) == KindCanceled {
+			return fromError(CheckOrganisations, err), 0
+		}
+		c.Status = StatusWarn
+		c.Detail = AdviceFor(AdviceOrganisationsNone).Message + " " + err.Error()
+		return withAdvice(c, AdviceOrganisationsNone), 0
+	}
+	names := make([]string, 0, len(orgs))
+	for _, o := range orgs {
+		names = append(names, o.Name)
+	}
+	switch len(orgs) {
+	case 0:
+		c.Detail = "No organisations listed: multi-tenancy is not in use."
+	case 1:
+		c.Detail = "One organisation: " + names[0] + "."
+	default:
+		c.Status = StatusWarn
+		c.Detail = fmt.Sprintf("%d organisations: %s. %s", len(orgs), joinLimited(names, 10), AdviceFor(AdviceOrganisationsMulti).Message)
+		c = withAdvice(c, AdviceOrganisationsMulti)
+	}
+	return c, len(orgs)
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+func teamNames(ts []TeamMembership) []string {
+	out := make([]string, 0, len(ts))
+	for _, t := range ts {
+		out = append(out, t.TeamName)
+	}
+	return out
+}
+
+func deptNames(ds []DepartmentMembership) []string {
+	out := make([]string, 0, len(ds))
+	for _, d := range ds {
+		out = append(out, d.DepartmentName)
+	}
+	return out
+}
+
+func joinLimited(names []string, n int) string {
+	s := append([]string(nil), names...)
+	sort.Strings(s)
+	if len(s) <= n {
+		return strings.Join(s, ", ")
+	}
+	return strings.Join(s[:n], ", ") + fmt.Sprintf(" and %d more", len(s)-n)
+}
+
+func humanDuration(d time.Duration) string {
+	switch {
+	case d >= time.Hour && d%time.Hour == 0:
+		return fmt.Sprintf("%d h", d/time.Hour)
+	case d >= time.Minute:
+		return fmt.Sprintf("%d min", d/time.Minute)
+	default:
+		return fmt.Sprintf("%d s", d/time.Second)
+	}
+}
+
+// connTrace records how the first connection to Halo was made, so the
+// "reachable" check can report DNS/TCP/TLS without a request of its own.
+type connTrace struct {
+	mu                         sync.Mutex
+	start                      time.Time
+	dnsStart, dnsDone          time.Time
+	connStart, connDone        time.Time
+	tlsStart, tlsDone          time.Time
+	gotConn                    bool
+	remote                     string
+	tlsVersion                 uint16
+	dnsNeeded, tlsUsed, reused bool
+}
+
+func (t *connTrace) trace() *httptrace.ClientTrace {
+	t.start = time.Now()
+	return &httptrace.ClientTrace{
+		DNSStart: func(httptrace.DNSStartInfo) { t.mu.Lock(); t.dnsStart, t.dnsNeeded = time.Now(), true; t.mu.Unlock() },
+		DNSDone:  func(httptrace.DNSDoneInfo) { t.mu.Lock(); t.dnsDone = time.Now(); t.mu.Unlock() },
+		ConnectStart: func(string, string) {
+			t.mu.Lock()
+			if t.connStart.IsZero() {
+				t.connStart = time.Now()
+			}
+			t.mu.Unlock()
+		},
+		ConnectDone: func(_, addr string, err error) {
+			t.mu.Lock()
+			if err == nil {
+				t.connDone, t.remote = time.Now(), addr
+			}
+			t.mu.Unlock()
+		},
+		TLSHandshakeStart: func() { t.mu.Lock(); t.tlsStart = time.Now(); t.mu.Unlock() },
+		TLSHandshakeDone: func(cs tls.ConnectionState, err error) {
+			t.mu.Lock()
+			if err == nil {
+				t.tlsDone, t.tlsUsed, t.tlsVersion = time.Now(), true, cs.Version
+			}
+			t.mu.Unlock()
+		},
+		GotConn: func(i httptrace.GotConnInfo) {
+			t.mu.Lock()
+			t.gotConn, t.reused = true, i.Reused
+			if t.remote == "" && i.Conn != nil {
+				t.remote = i.Conn.RemoteAddr().String()
+			}
+			t.mu.Unlock()
+		},
+	}
+}
+
+func (t *connTrace) connected() bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.gotConn
+}
+
+func (t *connTrace) duration() time.Duration {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	end := t.tlsDone
+	if end.IsZero() {
+		end = t.connDone
+	}
+	if end.IsZero() || end.Before(t.start) {
+		return 0
+	}
+	return end.Sub(t.start)
+}
+
+func (t *connTrace) detail(host string) string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	d := "Connected to " + host
+	if t.remote != "" && t.remote != host {
+		d += " (" + t.remote + ")"
+	}
+	var steps []string
+	ms := func(a, b time.Time) string { return fmt.Sprintf("%d ms", b.Sub(a).Milliseconds()) }
+	if t.dnsNeeded && !t.dnsDone.IsZero() {
+		steps = append(steps, "DNS "+ms(t.dnsStart, t.dnsDone))
+	}
+	if !t.connStart.IsZero() && !t.connDone.IsZero() {
+		steps = append(steps, "TCP "+ms(t.connStart, t.connDone))
+	}
+	if t.tlsUsed {
+		steps = append(steps, tls.VersionName(t.tlsVersion)+" "+ms(t.tlsStart, t.tlsDone))
+	} else {
+		steps = append(steps, "no TLS (local address)")
+	}
+	return d + ": " + strings.Join(steps, ", ") + "."
+}

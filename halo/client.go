@@ -1,0 +1,774 @@
+package halo
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/oauth2"
+	"golang.org/x/oauth2/clientcredentials"
+)
+
+// Defaults for Config fields left zero.
+const (
+	DefaultScope            = "all"
+	DefaultUserAgent        = "halo-assistant"
+	DefaultRequestTimeout   = 30 * time.Second
+	DefaultRateLimit        = 300
+	DefaultRateWindow       = 5 * time.Minute
+	DefaultPageSize         = 100
+	DefaultPageConcurrency  = 4
+	DefaultMaxResponseBytes = 128 << 20
+	defaultMaxRetries       = 10
+)
+
+// Config is everything needed to talk to one Halo instance.
+type Config struct {
+	URL          string // whatever the admin pasted; see ParseInstance
+	ClientID     string
+	ClientSecret string
+	Tenant       string // optional; hosted Halo's tenant (overrides authinfo's tenant_id)
+	AuthURL      string // optional authorisation server override (on-prem, trial); may be the full token URL
+	Scope        string // space separated; default "all"
+	CAFile       string // optional PEM file of extra trusted roots (on-prem private CA)
+
+	UserAgent      string       // e.g. "halo-assistant/1.0.0"
+	HTTPClient     *http.Client // optional (tests); its Transport is used underneath the retry/limit layer
+	RequestTimeout time.Duration
+
+	RateLimit  int           // requests per RateWindow; 0 = 300; <0 disables the client-side limiter
+	RateWindow time.Duration // 0 = 5 minutes
+
+	PageSize        int // agents per page when Halo pages; default 100
+	PageConcurrency int // pages fetched at once; default 4
+
+	MaxRetries       int           // 429 retries; default 10
+	MaxRetryWait     time.Duration // total wait on 429s before giving up; default 3 min
+	MaxResponseBytes int64         // default 128 MiB
+
+	Sleep func(ctx context.Context, d time.Duration) error // test hook for every wait
+	Now   func() time.Time                                 // test hook for the limiter and token expiry
+	// OnWait, if set, is told about every backoff or rate-limit wait, so a
+	// GUI can say "Halo is busy, retrying in 20 s".
+	OnWait func(reason string, d time.Duration)
+
+	Logger *slog.Logger // optional; the secret is never logged
+}
+
+// AuthInfo is how the app logs in: what /api/authinfo said plus the
+// effective token URL and tenant.
+type AuthInfo struct {
+	AuthURL  string // authorisation server (from authinfo, the override, or Base+"/auth")
+	TenantID string // tenant_id reported by /api/authinfo ("" when none)
+	TokenURL string // where the token is requested, with ?tenant= when there is one
+	Tenant   string // effective tenant: Config.Tenant, else TenantID; 1stream's "CRM Company"
+	Source   string // "authinfo", "override" or "fallback"
+	// Warning explains a fallback (authinfo missing or unhelpful); empty when
+	// authinfo answered normally.
+	Warning string
+}
+
+// Client talks to one Halo instance. It is safe for concurrent use.
+type Client struct {
+	cfg   Config
+	inst  Instance
+	scope []string
+	hc    *http.Client
+	log   *slog.Logger
+	now   func() time.Time
+	sleep func(context.Context, time.Duration) error
+	max   int64
+
+	authMu sync.Mutex
+	auth   *AuthInfo
+
+	tokMu     sync.Mutex
+	tok       *oauth2.Token
+	tokExpiry time.Time // zero: unknown, keep using until a 401
+	tokTTL    time.Duration
+}
+
+// NewClient checks the configuration and builds a client. It makes no
+// network calls.
+func NewClient(cfg Config) (*Client, error) {
+	inst, err := ParseInstance(cfg.URL)
+	if err != nil {
+		return nil, err
+	}
+	cfg.ClientID = strings.TrimSpace(cfg.ClientID)
+	cfg.ClientSecret = strings.TrimSpace(cfg.ClientSecret)
+	cfg.Tenant = normTenant(cfg.Tenant)
+	cfg.AuthURL = strings.TrimSpace(cfg.AuthURL)
+	if cfg.AuthURL != "" {
+		if _, err := parseAuthURL(cfg.AuthURL); err != nil {
+			return nil, err
+		}
+	}
+	if strings.TrimSpace(cfg.Scope) == "" {
+		cfg.Scope = DefaultScope
+	}
+	if cfg.UserAgent == "" {
+		cfg.UserAgent = DefaultUserAgent
+	}
+	if cfg.RequestTimeout <= 0 {
+		cfg.RequestTimeout = DefaultRequestTimeout
+	}
+	if cfg.RateLimit == 0 {
+		cfg.RateLimit = DefaultRateLimit
+	}
+	if cfg.RateWindow <= 0 {
+		cfg.RateWindow = DefaultRateWindow
+	}
+	if cfg.PageSize <= 0 {
+		cfg.PageSize = DefaultPageSize
+	}
+	if cfg.PageConcurrency <= 0 {
+		cfg.PageConcurrency = DefaultPageConcurrency
+	}
+	if cfg.MaxRetries <= 0 {
+		cfg.MaxRetries = defaultMaxRetries
+	}
+	if cfg.MaxRetryWait <= 0 {
+		cfg.MaxRetryWait = defaultRetryWait
+	}
+	if cfg.MaxResponseBytes <= 0 {
+		cfg.MaxResponseBytes = DefaultMaxResponseBytes
+	}
+	if cfg.Sleep == nil {
+		cfg.Sleep = sleepCtx
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+
+	base, err := baseTransport(cfg)
+	if err != nil {
+		return nil, err
+	}
+	var lim *limiter
+	if cfg.RateLimit > 0 {
+		// A 1% longer window absorbs the difference between when we send
+		// and when Halo counts a request.
+		lim = newLimiter(cfg.RateLimit, cfg.RateWindow+cfg.RateWindow/100, cfg.Now, cfg.Sleep)
+	}
+	tr := &transport{
+		base: base, limiter: lim, timeout: cfg.RequestTimeout,
+		retries: cfg.MaxRetries, maxWait: cfg.MaxRetryWait,
+		sleep: cfg.Sleep, now: cfg.Now, onWait: cfg.OnWait,
+	}
+	hc := &http.Client{Transport: tr, CheckRedirect: checkRedirect}
+	if cfg.HTTPClient != nil {
+		hc.Jar = cfg.HTTPClient.Jar
+	}
+	return &Client{
+		cfg: cfg, inst: inst, scope: strings.Fields(cfg.Scope), hc: hc, log: log,
+		now: cfg.Now, sleep: cfg.Sleep, max: cfg.MaxResponseBytes,
+	}, nil
+}
+
+func normTenant(t string) string {
+	t = strings.TrimSpace(t)
+	// Some vendors tell on-premise users to type "Not set".
+	if strings.EqualFold(t, "not set") {
+		return ""
+	}
+	return t
+}
+
+func baseTransport(cfg Config) (http.RoundTripper, error) {
+	if cfg.HTTPClient != nil {
+		if cfg.HTTPClient.Transport != nil {
+			return cfg.HTTPClient.Transport, nil
+		}
+		return http.DefaultTransport, nil
+	}
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = 16
+	t.ForceAttemptHTTP2 = true
+	tc := &tls.Config{MinVersion: tls.VersionTLS12}
+	if cfg.CAFile != "" {
+		pem, err := os.ReadFile(cfg.CAFile)
+		if err != nil {
+			e := newError(KindConfig, AdviceCAFile, fmt.Sprintf("The CA certificate file %q could not be read.", cfg.CAFile), err)
+			return nil, e
+		}
+		pool, err := x509.SystemCertPool()
+		if err != nil || pool == nil {
+			pool = x509.NewCertPool()
+		}
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, newError(KindConfig, AdviceCAFile, fmt.Sprintf("The file %q contains no PEM certificate.", cfg.CAFile), nil)
+		}
+		tc.RootCAs = pool
+	}
+	t.TLSClientConfig = tc
+	return t, nil
+}
+
+// checkRedirect refuses to follow Halo from https to plain http (the
+// bearer token must not travel unencrypted) and bounds redirect chains.
+func checkRedirect(req *http.Request, via []*http.Request) error {
+	if len(via) >= 5 {
+		return errors.New("too many redirects")
+	}
+	if req.URL.Scheme != "https" && !isLoopback(strings.ToLower(req.URL.Hostname())) {
+		return fmt.Errorf("refusing redirect to insecure %s", req.URL.Redacted())
+	}
+	return nil
+}
+
+// Instance returns the canonical instance the client talks to.
+func (c *Client) Instance() Instance { return c.inst }
+
+// parseAuthURL validates an auth URL override with the same scheme rules
+// as the instance URL, keeping its path and query (a pasted token URL may
+// carry ?tenant=).
+func parseAuthURL(raw string) (*url.URL, error) {
+	s := cleanPasted(raw)
+	if !strings.Contains(s, "://") {
+		s = "https://" + s
+	}
+	u, err := url.Parse(s)
+	if err != nil || u.Host == "" {
+		return nil, newError(KindURL, "", "The authorisation server URL could not be read, e.g. https://yourcompany.halopsa.com/auth.", err)
+	}
+	if u.User != nil {
+		return nil, newError(KindURL, "", "Remove the user name or password from the authorisation server URL.", nil)
+	}
+	host := strings.ToLower(u.Hostname())
+	switch {
+	case u.Scheme == "https":
+	case u.Scheme == "http" && isLoopback(host):
+	case u.Scheme == "http":
+		return nil, newError(KindURL, "", "Use https:// for the authorisation server: the Client Secret must not travel unencrypted.", nil)
+	default:
+		return nil, newError(KindURL, "", fmt.Sprintf("%q is not supported for the authorisation server: use https://.", u.Scheme+"://"), nil)
+	}
+	if err := checkHost(host); err != nil {
+		return nil, err
+	}
+	u.Fragment = ""
+	return u, nil
+}
+
+// tokenURLFor builds the token URL from an authorisation server URL:
+// auth_url + "/token" (unless it already ends in /token), plus ?tenant=.
+// It returns the tenant found in the URL's query, if any.
+func tokenURLFor(authURL *url.URL, tenant string) (tokenURL, tenantInURL string) {
+	u := *authURL
+	q := u.Query()
+	tenantInURL = q.Get("tenant")
+	p := strings.TrimRight(u.Path, "/")
+	if !strings.HasSuffix(strings.ToLower(p), "/token") {
+		p += "/token"
+	}
+	u.Path = p
+	u.RawPath = ""
+	if tenant != "" {
+		q.Set("tenant", tenant)
+	}
+	u.RawQuery = q.Encode()
+	return u.String(), tenantInURL
+}
+
+// Discover reads GET {base}/api/authinfo (no token needed) to find the
+// authorisation server and tenant, falling back to {base}/auth/token like
+// Halo's own guides. The result is cached. A hard error is returned only
+// when the server cannot be reached or plainly is not Halo (a web page).
+func (c *Client) Discover(ctx context.Context) (AuthInfo, error) {
+	c.authMu.Lock()
+	defer c.authMu.Unlock()
+	if c.auth != nil {
+		return *c.auth, nil
+	}
+	ai, err := c.discover(ctx)
+	if err != nil {
+		return AuthInfo{}, err
+	}
+	c.auth = &ai
+	return ai, nil
+}
+
+type authInfoWire struct {
+	AuthURL  any `json:"auth_url"`
+	TenantID any `json:"tenant_id"`
+}
+
+func (c *Client) discover(ctx context.Context) (AuthInfo, error) {
+	var ai AuthInfo
+	body, status, err := c.send(ctx, c.inst.APIURL+"authinfo")
+	var fallbackWhy string
+	if err != nil {
+		if hardDiscoveryError(err, status) {
+			return ai, err
+		}
+		fallbackWhy = "/api/authinfo did not answer normally: " + strings.TrimSuffix(errMessage(err), ".")
+	} else {
+		var w authInfoWire
+		if jerr := json.Unmarshal(body, &w); jerr != nil {
+			fallbackWhy = "/api/authinfo did not return the expected JSON"
+		} else {
+			ai.AuthURL = strings.TrimSpace(stringOf(w.AuthURL))
+			ai.TenantID = normTenant(stringOf(w.TenantID))
+			if ai.AuthURL == "" {
+				fallbackWhy = "/api/authinfo did not name an authorisation server"
+			}
+		}
+	}
+
+	tenant := c.cfg.Tenant
+	if tenant == "" {
+		tenant = ai.TenantID
+	}
+	var authURL *url.URL
+	switch {
+	case c.cfg.AuthURL != "":
+		u, err := parseAuthURL(c.cfg.AuthURL)
+		if err != nil {
+			return AuthInfo{}, err
+		}
+		authURL = u
+		ai.Source = "override"
+		ai.AuthURL = strings.TrimRight(u.String(), "/")
+	case fallbackWhy == "":
+		u, err := parseAuthURL(ai.AuthURL)
+		if err != nil {
+			fallbackWhy = fmt.Sprintf("/api/authinfo named an unusable authorisation server %q", ai.AuthURL)
+		} else {
+			authURL = u
+			ai.Source = "authinfo"
+		}
+	}
+	if authURL == nil {
+		u, _ := url.Parse(c.inst.Base + "/auth")
+		authURL = u
+		ai.Source = "fallback"
+		ai.AuthURL = c.inst.Base + "/auth"
+		ai.Warning = fallbackWhy + "; using " + c.inst.Base + "/auth/token."
+	}
+	tokenURL, tenantInURL := tokenURLFor(authURL, tenant)
+	if tenant == "" {
+		tenant = tenantInURL
+	}
+	ai.TokenURL = tokenURL
+	ai.Tenant = tenant
+	c.log.Debug("halo auth discovered", "source", ai.Source, "token_url", ai.TokenURL, "tenant", ai.Tenant)
+	return ai, nil
+}
+
+func stringOf(v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case float64:
+		return fmt.Sprintf("%.0f", x)
+	case nil:
+		return ""
+	default:
+		return fmt.Sprint(x)
+	}
+}
+
+// Authenticate gets a token now (discovering the auth server first if
+// needed), so credential problems show up before any data call.
+func (c *Client) Authenticate(ctx context.Context) error {
+	_, err := c.token(ctx, nil)
+	return err
+}
+
+// TokenInfo describes the current token without revealing it.
+type TokenInfo struct {
+	Type      string
+	Scope     string
+	ExpiresIn time.Duration // as granted; 0 when Halo did not say
+}
+
+// Token returns facts about the current token (fetching one if needed).
+func (c *Client) Token(ctx context.Context) (TokenInfo, error) {
+	tok, err := c.token(ctx, nil)
+	if err != nil {
+		return TokenInfo{}, err
+	}
+	c.tokMu.Lock()
+	ttl := c.tokTTL
+	c.tokMu.Unlock()
+	scope, _ := tok.Extra("scope").(string)
+	return TokenInfo{Type: tok.Type(), Scope: scope, ExpiresIn: ttl}, nil
+}
+
+// token returns a valid token, reusing the cached one until near expiry.
+// stale, when non-nil, is a token the API just refused: it is dropped
+// unless another goroutine already replaced it.
+func (c *Client) token(ctx context.Context, stale *oauth2.Token) (*oauth2.Token, error) {
+	c.tokMu.Lock()
+	defer c.tokMu.Unlock()
+	if stale != nil && c.tok == stale {
+		c.tok = nil
+	}
+	if c.tok != nil && (c.tokExpiry.IsZero() || c.now().Before(c.tokExpiry)) {
+		return c.tok, nil
+	}
+	ai, err := c.Discover(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if c.cfg.ClientID == "" {
+		return nil, newError(KindConfig, AdviceMissingClientID, "", nil)
+	}
+	if c.cfg.ClientSecret == "" {
+		return nil, newError(KindConfig, AdviceMissingSecret, "", nil)
+	}
+	cc := clientcredentials.Config{
+		ClientID:     c.cfg.ClientID,
+		ClientSecret: c.cfg.ClientSecret,
+		TokenURL:     ai.TokenURL,
+		Scopes:       c.scope,
+		AuthStyle:    oauth2.AuthStyleInParams, // Halo takes a form body
+	}
+	tctx := context.WithValue(ctx, oauth2.HTTPClient, &http.Client{
+		Transport: headerTransport{c.hc.Transport, c.cfg.UserAgent},
+		Jar:       c.hc.Jar, CheckRedirect: checkRedirect,
+	})
+	tctx = context.WithValue(tctx, idempotentKey{}, true)
+	start := c.now()
+	tok, err := cc.Token(tctx)
+	if err != nil {
+		e := c.tokenError(ctx, err, ai)
+		c.log.Info("halo token request failed", "token_url", ai.TokenURL, "kind", e.Kind, "status", e.Status, "code", e.Code)
+		return nil, e
+	}
+	if tt := tok.Type(); !strings.EqualFold(tt, "bearer") {
+		return nil, &Error{Kind: KindBadResponse, Message: fmt.Sprintf("Halo issued a %q token; this app needs a Bearer token.", tt), Fix: AdviceFor(string(KindBadResponse)).Fix, Step: "1s-14"}
+	}
+	ttl := expiresIn(tok)
+	c.tok = tok
+	c.tokTTL = ttl
+	c.tokExpiry = time.Time{}
+	if ttl > 0 {
+		// Renew a minute early (a quarter early for short-lived tokens) so a
+		// token never expires between our check and Halo's.
+		c.tokExpiry = start.Add(ttl - min(time.Minute, ttl/4))
+	}
+	c.log.Debug("halo token acquired", "token_url", ai.TokenURL, "expires_in", ttl)
+	return tok, nil
+}
+
+func expiresIn(tok *oauth2.Token) time.Duration {
+	switch v := tok.Extra("expires_in").(type) {
+	case float64:
+		return time.Duration(v * float64(time.Second))
+	case string:
+		var n float64
+		if _, err := fmt.Sscan(v, &n); err == nil {
+			return time.Duration(n * float64(time.Second))
+		}
+	}
+	if !tok.Expiry.IsZero() {
+		return time.Until(tok.Expiry)
+	}
+	return 0
+}
+
+// headerTransport adds the User-Agent and Accept headers to token requests
+// (the oauth2 package builds those requests itself).
+type headerTransport struct {
+	base http.RoundTripper
+	ua   string
+}
+
+func (h headerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	r.Header.Set("User-Agent", h.ua)
+	r.Header.Set("Accept", "application/json")
+	return h.base.RoundTrip(r)
+}
+
+// tokenError maps whatever the token request produced to an *Error.
+func (c *Client) tokenError(ctx context.Context, err error, ai AuthInfo) *Error {
+	var re *oauth2.RetrieveError
+	if errors.As(err, &re) {
+		status := 0
+		ctype := ""
+		if re.Response != nil {
+			status = re.Response.StatusCode
+			ctype = re.Response.Header.Get("Content-Type")
+		}
+		code := strings.TrimSpace(re.ErrorCode)
+		var e *Error
+		switch {
+		case code == "invalid_client":
+			e = newError(KindAuth, AdviceInvalidClient, "", nil)
+		case code == "invalid_scope":
+			e = newError(KindScope, AdviceInvalidScope, "", nil)
+		case code == "unsupported_grant_type":
+			e = newError(KindGrant, AdviceUnsupportedGrant, "", nil)
+		case code == "unauthorized_client":
+			e = newError(KindGrant, AdviceUnauthorizedClient, "", nil)
+		case code == "invalid_request":
+			e = newError(KindAuth, AdviceInvalidRequest, "", nil)
+		case code == "invalid_grant" || code == "access_denied":
+			e = newError(KindAuth, AdviceInvalidClient, "", nil)
+		case status == http.StatusTooManyRequests:
+			e = newError(KindRateLimited, "", "", nil)
+		case status == http.StatusNotFound || status == http.StatusMethodNotAllowed:
+			e = newError(KindNotHalo, AdviceTokenNotFound, fmt.Sprintf("Halo's token endpoint was not found at %s.", ai.TokenURL), nil)
+		case isHTMLResponse(ctype, re.Body):
+			e = newError(KindNotHalo, "", "The token address answered with a web page, not Halo's token endpoint: this URL is not a Halo API.", nil)
+		case status == http.StatusUnauthorized:
+			e = newError(KindAuth, AdviceInvalidClient, "", nil)
+		case status == http.StatusForbidden:
+			e = newError(KindAuth, AdviceInvalidClient, "Halo refused the login (403): the Client ID or Secret is wrong or the application is disabled.", nil)
+		case status >= 500:
+			e = newError(KindServer, "", "Halo's token endpoint answered with a server error.", nil)
+		case code != "":
+			e = newError(KindAuth, AdviceInvalidClient, fmt.Sprintf("Halo rejected the login (%s).", code), nil)
+		default:
+			e = newError(KindBadResponse, "", "Halo's token endpoint gave an unexpected answer.", nil)
+		}
+		e.Status = status
+		e.Code = code
+		// The RetrieveError (raw response) stays out of the chain on purpose.
+		e.Description = c.redact(re.ErrorDescription)
+		return e
+	}
+	var he *Error
+	if errors.As(err, &he) {
+		return he
+	}
+	msg := err.Error()
+	if strings.Contains(msg, "cannot parse") {
+		return newError(KindNotHalo, "", "The token address did not answer with Halo's JSON: this URL is not a Halo API (or the authorisation server is wrong).", nil)
+	}
+	if strings.Contains(msg, "missing access_token") {
+		return newError(KindBadResponse, "", "Halo's token response had no access token.", nil)
+	}
+	host := ai.TokenURL
+	if u, perr := url.Parse(ai.TokenURL); perr == nil {
+		host = u.Host
+	}
+	return classifyTransport(ctx, err, host)
+}
+
+// redact removes the secret from text that came from a server, in case a
+// server ever echoes the request.
+func (c *Client) redact(s string) string {
+	if c.cfg.ClientSecret != "" && len(c.cfg.ClientSecret) >= 4 {
+		s = strings.ReplaceAll(s, c.cfg.ClientSecret, "[redacted]")
+	}
+	if len(s) > 500 {
+		s = s[:500] + "…"
+	}
+	return s
+}
+
+// NewRequest builds a GET-style request for an API path relative to the
+// resource server ("Agent", "Team?includeenabled=true").
+func (c *Client) NewRequest(ctx context.Context, method, path string, query url.Values) (*http.Request, error) {
+	u := c.inst.APIURL + strings.TrimLeft(path, "/")
+	if len(query) > 0 {
+		if strings.Contains(u, "?") {
+			u += "&" + query.Encode()
+		} else {
+			u += "?" + query.Encode()
+		}
+	}
+	return http.NewRequestWithContext(ctx, method, u, nil)
+}
+
+// Do sends an authenticated API request and decodes the JSON answer into v
+// (when v is non-nil; *json.RawMessage and *[]byte receive the raw body).
+// A 401 drops the token and retries once with a fresh one.
+func (c *Client) Do(ctx context.Context, req *http.Request, v any) error {
+	body, _, err := c.do(ctx, req)
+	if err != nil {
+		return err
+	}
+	switch dst := v.(type) {
+	case nil:
+		return nil
+	case *json.RawMessage:
+		*dst = append((*dst)[:0], body...)
+		return nil
+	case *[]byte:
+		*dst = append((*dst)[:0], body...)
+		return nil
+	}
+	if err := json.Unmarshal(body, v); err != nil {
+		return c.decodeError(req.URL.Path, body, err)
+	}
+	return nil
+}
+
+func (c *Client) do(ctx context.Context, req *http.Request) ([]byte, int, error) {
+	var stale *oauth2.Token
+	for try := 0; ; try++ {
+		tok, err := c.token(ctx, stale)
+		if err != nil {
+			return nil, 0, err
+		}
+		r := req.Clone(ctx)
+		r.Header.Set("Authorization", "Bearer "+tok.AccessToken)
+		body, status, err := c.sendReq(ctx, r)
+		if status == http.StatusUnauthorized && try == 0 {
+			stale = tok
+			c.log.Debug("halo token refused; renewing", "path", req.URL.Path)
+			continue
+		}
+		if status == http.StatusUnauthorized {
+			e := newError(KindAuth, AdviceTokenRejected, "", nil)
+			e.Status = status
+			return nil, status, e
+		}
+		return body, status, err
+	}
+}
+
+// hardDiscoveryError tells apart authinfo failures that end discovery (the
+// server is unreachable, plainly not Halo, or rate limiting) from those that
+// only mean "this Halo does not offer authinfo" (404, 5xx, odd JSON), where
+// Halo's documented /auth/token fallback applies.
+func hardDiscoveryError(err error, status int) bool {
+	switch KindOf(err) {
+	case KindNotHalo:
+		return status >= 200 && status < 300 // a web page served with 200: a login page or another site
+	case KindServer, KindBadResponse, KindForbidden, KindAuth:
+		return false
+	}
+	return true
+}
+
+// send performs an unauthenticated GET (authinfo).
+func (c *Client) send(ctx context.Context, u string) ([]byte, int, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return nil, 0, newError(KindURL, "", "", err)
+	}
+	return c.sendReq(ctx, req)
+}
+
+// sendReq sends req through the retrying transport, reads the body within
+// the size cap and turns HTTP failures into *Error. It returns the status
+// even when it returns an error.
+func (c *Client) sendReq(ctx context.Context, req *http.Request) ([]byte, int, error) {
+	req.Header.Set("User-Agent", c.cfg.UserAgent)
+	req.Header.Set("Accept", "application/json")
+	start := time.Now()
+	resp, err := c.hc.Do(req)
+	if err != nil {
+		e := classifyTransport(ctx, err, c.inst.Host)
+		c.log.Info("halo request failed", "path", req.URL.Path, "kind", e.Kind)
+		return nil, 0, e
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, c.max+1))
+	if err != nil {
+		return nil, resp.StatusCode, classifyTransport(ctx, err, c.inst.Host)
+	}
+	if int64(len(body)) > c.max {
+		e := newError(KindBadResponse, "", fmt.Sprintf("Halo's answer for %s is larger than %d MiB.", req.URL.Path, c.max>>20), nil)
+		return nil, resp.StatusCode, e
+	}
+	c.log.Debug("halo request", "method", req.Method, "path", req.URL.Path, "status", resp.StatusCode, "bytes", len(body), "ms", time.Since(start).Milliseconds())
+	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
+		if isHTMLResponse(resp.Header.Get("Content-Type"), body) {
+			e := newError(KindNotHalo, "", fmt.Sprintf("%s answered with a web page (perhaps a login page) instead of Halo's JSON: this URL is not a Halo API.", req.URL.Path), nil)
+			e.Status = resp.StatusCode
+			return nil, resp.StatusCode, e
+		}
+		return body, resp.StatusCode, nil
+	}
+	return nil, resp.StatusCode, c.httpError(req.URL.Path, resp, body)
+}
+
+func isHTMLResponse(ctype string, body []byte) bool {
+	ct := strings.ToLower(ctype)
+	if strings.Contains(ct, "text/html") || strings.Contains(ct, "application/xhtml") {
+		return true
+	}
+	b := bytes.TrimLeft(body, " \t\r\n\ufeff")
+	return len(b) > 0 && b[0] == '<'
+}
+
+// haloErrorWire covers the error bodies seen from Halo: OAuth style, the
+// .NET ClassName/message style and plain message/title.
+type haloErrorWire struct {
+	Error            any    `json:"error"`
+	ErrorDescription string `json:"error_description"`
+	Message          string `json:"message"`
+	Title            string `json:"title"`
+	ClassName        string `json:"ClassName"`
+}
+
+func (c *Client) httpError(path string, resp *http.Response, body []byte) *Error {
+	status := resp.StatusCode
+	var w haloErrorWire
+	var code, desc string
+	if !isHTMLResponse(resp.Header.Get("Content-Type"), body) && json.Unmarshal(body, &w) == nil {
+		code, _ = w.Error.(string)
+		desc = firstNonEmpty(w.ErrorDescription, w.Message, w.Title, w.ClassName)
+	} else if !isHTMLResponse(resp.Header.Get("Content-Type"), body) {
+		desc = strings.TrimSpace(string(body))
+	}
+	var e *Error
+	switch {
+	case status == http.StatusBadRequest && bytes.Contains(body, []byte("HTTP request to an HTTPS server")):
+		e = newError(KindTLS, "", "The server expects https:// on this port, not http://.", nil)
+	case status == http.StatusTooManyRequests:
+		e = newError(KindRateLimited, "", "", nil)
+	case status == http.StatusForbidden:
+		e = newError(KindForbidden, "", fmt.Sprintf("Halo refused access to %s (403): the API application's login agent lacks permissions.", path), nil)
+	case status == http.StatusUnauthorized:
+		e = newError(KindAuth, AdviceTokenRejected, "", nil)
+	case status == http.StatusNotFound || status == http.StatusMethodNotAllowed:
+		e = newError(KindNotHalo, "", fmt.Sprintf("%s was not found: this URL is not a Halo API, or this Halo version lacks it.", path), nil)
+	case status >= 500:
+		e = newError(KindServer, "", fmt.Sprintf("Halo answered %s with a server error.", path), nil)
+	default:
+		e = newError(KindBadResponse, "", fmt.Sprintf("Halo refused the request for %s.", path), nil)
+	}
+	e.Status = status
+	e.Code = code
+	e.Description = c.redact(desc)
+	return e
+}
+
+// errMessage is the plain message of an *Error, or the error text.
+func errMessage(err error) string {
+	var he *Error
+	if errors.As(err, &he) {
+		return he.Message
+	}
+	return err.Error()
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, x := range s {
+		if strings.TrimSpace(x) != "" {
+			return strings.TrimSpace(x)
+		}
+	}
+	return ""
+}
+
+func (c *Client) decodeError(path string, body []byte, err error) *Error {
+	if isHTMLResponse("", body) {
+		return newError(KindNotHalo, "", fmt.Sprintf("%s answered with a web page instead of Halo's JSON: this URL is not a Halo API.", path), err)
+	}
+	return newError(KindBadResponse, "", fmt.Sprintf("Halo's answer for %s could not be read as JSON.", path), err)
+}

@@ -1,0 +1,441 @@
+package halo
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"sync"
+)
+
+// AgentOptions chooses which agents /Agent returns besides enabled ones.
+// Halo hides disabled and API-only agents unless asked.
+type AgentOptions struct {
+	IncludeDisabled  bool
+	IncludeAPIAgents bool
+}
+
+// PullProgress reports how far a pull has got. Stage is "agents", "teams",
+// "departments", "organisations" or "done".
+type PullProgress struct {
+	Stage       string
+	Pages       int
+	PagesTotal  int
+	Agents      int
+	AgentsTotal int
+}
+
+func (c *Client) getJSON(ctx context.Context, path string, q url.Values) ([]byte, error) {
+	req, err := c.NewRequest(ctx, http.MethodGet, path, q)
+	if err != nil {
+		return nil, newError(KindURL, "", "", err)
+	}
+	body, _, err := c.do(ctx, req)
+	return body, err
+}
+
+// Me returns the agent the application logs in as (GET /api/Agent/me).
+func (c *Client) Me(ctx context.Context) (Agent, error) {
+	body, err := c.getJSON(ctx, "Agent/me", nil)
+	if err != nil {
+		return Agent{}, err
+	}
+	a, ok, err := decodeOne[Agent](body, "agents")
+	if err != nil {
+		return Agent{}, c.decodeError("/api/Agent/me", body, err)
+	}
+	if !ok {
+		return Agent{}, newError(KindBadResponse, "", "Halo returned no agent for /api/Agent/me.", nil)
+	}
+	return a, nil
+}
+
+// Agents lists the agents the API agent can see. When Halo reports
+// record_count, the remaining pages are fetched in parallel (bounded by
+// PageConcurrency). progress may be nil; it is never called concurrently.
+func (c *Client) Agents(ctx context.Context, opt AgentOptions, progress func(PullProgress)) ([]Agent, error) {
+	var mu sync.Mutex
+	report := func(p PullProgress) {
+		if progress != nil {
+			mu.Lock()
+			defer mu.Unlock()
+			p.Stage = "agents"
+			progress(p)
+		}
+	}
+	pageSize := c.cfg.PageSize
+	query := func(page, size int) url.Values {
+		q := url.Values{}
+		q.Set("includeenabled", "true")
+		q.Set("includedisabled", strconv.FormatBool(opt.IncludeDisabled))
+		q.Set("includeapiagents", strconv.FormatBool(opt.IncludeAPIAgents))
+		q.Set("pageinate", "true")
+		q.Set("page_size", strconv.Itoa(size))
+		q.Set("page_no", strconv.Itoa(page))
+		return q
+	}
+	body, err := c.getJSON(ctx, "Agent", query(1, pageSize))
+	if err != nil {
+		return nil, err
+	}
+	first, meta, err := decodeList[Agent](body, "agents")
+	if err != nil {
+		return nil, c.decodeError("/api/Agent", body, err)
+	}
+	// No record_count: Halo ignored the paging request and sent them all.
+	if !meta.HasCount || meta.RecordCount <= len(first) || len(first) == 0 {
+		report(PullProgress{Pages: 1, PagesTotal: 1, Agents: len(first), AgentsTotal: len(first)})
+		return dedupeAgents(first), nil
+	}
+	// Halo may cap page_size below what we asked for: page by what it sent.
+	size := min(pageSize, len(first))
+	total := meta.RecordCount
+	pages := (total + size - 1) / size
+	report(PullProgress{Pages: 1, PagesTotal: pages, Agents: len(first), AgentsTotal: total})
+
+	results := make([][]Agent, pages)
+	results[0] = first
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var (
+		wg       sync.WaitGroup
+		errOnce  sync.Once
+		firstErr error
+		done     = 1
+		got      = len(first)
+		sem      = make(chan struct{}, c.cfg.PageConcurrency)
+	)
+	fail := func(err error) {
+		errOnce.Do(func() { firstErr = err; cancel() })
+	}
+	for p := 2; p <= pages; p++ {
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+		}
+		if ctx.Err() != nil {
+			break
+		}
+		wg.Add(1)
+		go func(p int) {
+			defer wg.Done()
+			defer func() { <-sem }()
+			body, err := c.getJSON(ctx, "Agent", query(p, size))
+			if err != nil {
+				fail(err)
+				return
+			}
+			items, _, err := decodeList[Agent](body, "agents")
+			if err != nil {
+				fail(c.decodeError("/api/Agent", body, err))
+				return
+			}
+			results[p-1] = items
+			mu.Lock()
+			done++
+			got += len(items)
+			d, g := done, got
+			mu.Unlock()
+			report(PullProgress{Pages: d, PagesTotal: pages, Agents: g, AgentsTotal: total})
+		}(p)
+	}
+	wg.Wait()
+	if firstErr != nil {
+		return nil, firstErr
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, classifyTransport(ctx, err, c.inst.Host)
+	}
+	all := make([]Agent, 0, total)
+	for _, r := range results {
+		all = append(all, r...)
+	}
+	return dedupeAgents(all), nil
+}
+
+// dedupeAgents drops repeats (records can shift between pages while paging).
+func dedupeAgents(in []Agent) []Agent {
+	seen := make(map[int]bool, len(in))
+	out := in[:0]
+	for _, a := range in {
+		if a.ID != 0 {
+			if seen[a.ID] {
+				continue
+			}
+			seen[a.ID] = true
+		}
+		out = append(out, a)
+	}
+	return out
+}
+
+// Teams lists the teams the API agent can see, inactive ones included.
+func (c *Client) Teams(ctx context.Context) ([]Team, error) {
+	q := url.Values{}
+	q.Set("includeenabled", "true")
+	q.Set("includedisabled", "true")
+	body, err := c.getJSON(ctx, "Team", q)
+	if err != nil {
+		return nil, err
+	}
+	teams, _, err := decodeList[Team](body, "teams")
+	if err != nil {
+		return nil, c.decodeError("/api/Team", body, err)
+	}
+	return teams, nil
+}
+
+// treeWire is a Tree_List record of /TopLevel.
+type treeWire struct {
+	ID               int    `json:"id"`
+	Name             string `json:"name"`
+	AgentDepartment  *bool  `json:"agent_department"`
+	OrganisationID   int    `json:"organisation_id"`
+	OrganisationName string `json:"organisation_name"`
+}
+
+// topLevelDepartments asks /TopLevel for agent departments. Records that
+// say they are not agent departments (customer top levels) are dropped.
+func (c *Client) topLevelDepartments(ctx context.Context) ([]Department, error) {
+	q := url.Values{}
+	q.Set("agent_departments_only", "true")
+	body, err := c.getJSON(ctx, "TopLevel", q)
+	if err != nil {
+		return nil, err
+	}
+	recs, _, err := decodeList[treeWire](body, "tree")
+	if err != nil {
+		return nil, c.decodeError("/api/TopLevel", body, err)
+	}
+	out := make([]Department, 0, len(recs))
+	for _, r := range recs {
+		if r.AgentDepartment != nil && !*r.AgentDepartment {
+			continue
+		}
+		out = append(out, Department{ID: r.ID, Name: r.Name, OrganisationID: r.OrganisationID, OrganisationName: r.OrganisationName})
+	}
+	return out, nil
+}
+
+// Departments lists agent departments: from /TopLevel with the agent
+// department filter, completed by (or, when /TopLevel is unavailable or
+// plainly answered with customer top levels, replaced by) the departments
+// named in the agents' memberships.
+func (c *Client) Departments(ctx context.Context, agents []Agent) ([]Department, error) {
+	top, err := c.topLevelDepartments(ctx)
+	deps, _, derr := mergeDepartments(top, err, agents, nil)
+	return deps, derr
+}
+
+// mergeDepartments combines /TopLevel's answer with the memberships found on
+// agents and teams. source says where the list came from, for the check.
+func mergeDepartments(top []Department, topErr error, agents []Agent, teams []Team) ([]Department, string, error) {
+	derived := deriveDepartments(agents, teams)
+	if topErr != nil {
+		if KindOf(topErr) == KindCanceled {
+			return nil, "", topErr
+		}
+		if len(derived) == 0 && len(agents) == 0 {
+			return nil, "", topErr
+		}
+		return derived, "derived", nil
+	}
+	if len(derived) > 0 && len(top) > 0 {
+		overlap := false
+		ids := make(map[int]bool, len(top))
+		for _, d := range top {
+			ids[d.ID] = true
+		}
+		for _, d := range derived {
+			if ids[d.ID] {
+				overlap = true
+				break
+			}
+		}
+		if !overlap {
+			// The filter was ignored and these are customer top levels.
+			return derived, "derived", nil
+		}
+	}
+	byID := make(map[int]bool, len(top))
+	out := append([]Department(nil), top...)
+	for _, d := range top {
+		byID[d.ID] = true
+	}
+	added := false
+	for _, d := range derived {
+		if !byID[d.ID] {
+			out = append(out, d)
+			added = true
+		}
+	}
+	sortDepartments(out)
+	if len(top) == 0 && len(derived) > 0 {
+		return out, "derived", nil
+	}
+	if added {
+		return out, "toplevel+derived", nil
+	}
+	return out, "toplevel", nil
+}
+
+func deriveDepartments(agents []Agent, teams []Team) []Department {
+	m := map[int]Department{}
+	for _, a := range agents {
+		for _, d := range a.Departments {
+			if d.DepartmentID != 0 && m[d.DepartmentID].Name == "" {
+				m[d.DepartmentID] = Department{ID: d.DepartmentID, Name: d.DepartmentName}
+			}
+		}
+	}
+	for _, t := range teams {
+		if t.DepartmentID != 0 && m[t.DepartmentID].Name == "" {
+			m[t.DepartmentID] = Department{ID: t.DepartmentID, Name: t.DepartmentName}
+		}
+	}
+	out := make([]Department, 0, len(m))
+	for _, d := range m {
+		if d.Name == "" {
+			d.Name = fmt.Sprintf("Department %d", d.ID)
+		}
+		out = append(out, d)
+	}
+	sortDepartments(out)
+	return out
+}
+
+func sortDepartments(d []Department) {
+	sort.SliceStable(d, func(i, j int) bool { return d[i].ID < d[j].ID })
+}
+
+// Organisations lists the organisations (more than one means multi-tenancy).
+func (c *Client) Organisations(ctx context.Context) ([]Organisation, error) {
+	body, err := c.getJSON(ctx, "Organisation", nil)
+	if err != nil {
+		return nil, err
+	}
+	orgs, _, err := decodeList[Organisation](body, "organisations")
+	if err != nil {
+		return nil, c.decodeError("/api/Organisation", body, err)
+	}
+	return orgs, nil
+}
+
+// pullResult holds the raw outcome of the parallel calls shared by Pull and
+// the systems check.
+type pullResult struct {
+	agents    []Agent
+	agentsErr error
+	teams     []Team
+	teamsErr  error
+	top       []Department
+	topErr    error
+	orgs      []Organisation
+	orgsErr   error
+}
+
+// fetchAll runs the agents, teams, departments and organisations calls in
+// parallel. done, if set, is called (serialised) as each call finishes.
+func (c *Client) fetchAll(ctx context.Context, progress func(PullProgress), done func(what string, r *pullResult)) *pullResult {
+	r := &pullResult{}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	finish := func(what string) {
+		if done != nil {
+			mu.Lock()
+			defer mu.Unlock()
+			done(what, r)
+		}
+	}
+	run := func(what string, f func()) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			f()
+			finish(what)
+		}()
+	}
+	run("agents", func() {
+		a, err := c.Agents(ctx, AgentOptions{IncludeDisabled: true, IncludeAPIAgents: true}, progress)
+		mu.Lock()
+		r.agents, r.agentsErr = a, err
+		mu.Unlock()
+	})
+	run("teams", func() {
+		t, err := c.Teams(ctx)
+		mu.Lock()
+		r.teams, r.teamsErr = t, err
+		mu.Unlock()
+	})
+	run("departments", func() {
+		d, err := c.topLevelDepartments(ctx)
+		mu.Lock()
+		r.top, r.topErr = d, err
+		mu.Unlock()
+	})
+	run("organisations", func() {
+		o, err := c.Organisations(ctx)
+		mu.Lock()
+		r.orgs, r.orgsErr = o, err
+		mu.Unlock()
+	})
+	wg.Wait()
+	return r
+}
+
+// snapshot turns a fetch into a Snapshot: agents and teams must have
+// succeeded; departments fall back to memberships; organisations are
+// optional (the API agent may not be allowed to list them).
+func (r *pullResult) snapshot() (Snapshot, string, error) {
+	if r.agentsErr != nil {
+		return Snapshot{}, "", r.agentsErr
+	}
+	if r.teamsErr != nil {
+		return Snapshot{}, "", r.teamsErr
+	}
+	deps, source, err := mergeDepartments(r.top, r.topErr, r.agents, r.teams)
+	if err != nil {
+		return Snapshot{}, "", err
+	}
+	orgs := r.orgs
+	if r.orgsErr != nil {
+		if KindOf(r.orgsErr) == KindCanceled {
+			return Snapshot{}, "", r.orgsErr
+		}
+		orgs = nil
+	}
+	return Snapshot{Agents: r.agents, Teams: r.teams, Departments: deps, Organisations: orgs}, source, nil
+}
+
+// Pull fetches everything the mapping needs: all agents (disabled and
+// API-only included), teams, departments and organisations, with the calls
+// in parallel. Cancelling ctx stops it and returns a KindCanceled error.
+func (c *Client) Pull(ctx context.Context, progress func(PullProgress)) (Snapshot, error) {
+	if err := c.Authenticate(ctx); err != nil {
+		return Snapshot{}, err
+	}
+	var mu sync.Mutex
+	safe := func(p PullProgress) {
+		if progress != nil {
+			mu.Lock()
+			defer mu.Unlock()
+			progress(p)
+		}
+	}
+	r := c.fetchAll(ctx, safe, func(what string, r *pullResult) {
+		if what != "agents" {
+			safe(PullProgress{Stage: what})
+		}
+	})
+	if err := ctx.Err(); err != nil {
+		return Snapshot{}, classifyTransport(ctx, err, c.inst.Host)
+	}
+	s, _, err := r.snapshot()
+	if err != nil {
+		return Snapshot{}, err
+	}
+	safe(PullProgress{Stage: "done", Agents: len(s.Agents), AgentsTotal: len(s.Agents)})
+	return s, nil
+}
