@@ -649,3 +649,23 @@ func makeSnapshot(n int) halo.Snapshot {
 	}
 	return s
 }
+
+func TestMergeMappings(t *testing.T) {
+	existing := []Mapping{{UserID: 1, AgentID: 10}, {UserID: 2, AgentID: 20}, {UserID: 3, AgentID: 30}}
+	changes := []Mapping{{UserID: 2, AgentID: 21}, {UserID: 4, AgentID: 30}, {UserID: 5, AgentID: 50}}
+	got := MergeMappings(existing, changes)
+	want := map[int64]int{1: 10, 2: 21, 4: 30, 5: 50}
+	if len(got) != len(want) {
+		t.Fatalf("got %+v", got)
+	}
+	agents := map[int]bool{}
+	for _, m := range got {
+		if want[m.UserID] != m.AgentID {
+			t.Errorf("user %d → %d, want %d", m.UserID, m.AgentID, want[m.UserID])
+		}
+		if agents[m.AgentID] {
+			t.Errorf("agent %d mapped twice", m.AgentID)
+		}
+		agents[m.AgentID] = true
+	}
+}

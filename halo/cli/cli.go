@@ -84,6 +84,12 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"profile", "add|list|remove|rename …", "manage profiles (one per 1stream organisation)", runProfile, true},
+		{"check", "--profile NAME | --url URL --client-id ID …", "run the systems check against Halo", runCheck, true},
+		{"sync", "--profile NAME", "pull agents, teams, departments and organisations", runSync, true},
+		{"users", "import|list …", "manage the 1stream users of a profile", runUsers, true},
+		{"map", "auto|set|remove …", "map 1stream users to Halo agents", runMap, true},
+		{"export", "--profile NAME [--out FILE]", "export the mappings as CSV for upload", runExport, true},
+		{"import-mappings", "--profile NAME FILE", "restore mappings from an exported CSV", runImportMappings, true},
 		{"version", "", "print the version", runVersion, false},
 	}
 }
@@ -150,6 +156,7 @@ func Main(args []string, env Env) int {
 		defer db.Close()
 		r.db = db
 	}
+	r.log.Info("command", "name", name, "data_dir", r.dataDir)
 	err := cmd.run(ctx, r, rest[1:])
 	switch {
 	case err == nil:

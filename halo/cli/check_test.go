@@ -1,0 +1,209 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/halo-assistant/halo-assistant/halo/halotest"
+	"github.com/halo-assistant/halo-assistant/storage"
+)
+
+func startHalo(t *testing.T, sc halotest.Scenario) *halotest.Server {
+	t.Helper()
+	s := halotest.New(sc)
+	t.Cleanup(s.Close)
+	return s
+}
+
+// checkJSON mirrors the documented `check --json` contract.
+type checkJSON struct {
+	OK       *bool   `json:"ok"`
+	Instance *string `json:"instance"`
+	Checks   []struct {
+		ID     *string `json:"id"`
+		Status *string `json:"status"`
+		Title  *string `json:"title"`
+		Detail *string `json:"detail"`
+		Fix    *string `json:"fix"`
+		Ms     *int64  `json:"ms"`
+	} `json:"checks"`
+	OneStream *struct {
+		CRMPlatform    *string `json:"crm_platform"`
+		CRMCompany     *string `json:"crm_company"`
+		APIKey         *string `json:"api_key"`
+		Endpoint       *string `json:"endpoint"`
+		CRMDetailsLink *string `json:"crm_details_link"`
+	} `json:"onestream"`
+	Agents *struct {
+		Visible, Enabled, Disabled, APIOnly *int
+	} `json:"agents"`
+	Teams         *int `json:"teams"`
+	Departments   *int `json:"departments"`
+	Organisations *int `json:"organisations"`
+}
+
+func decodeCheck(t *testing.T, out string) checkJSON {
+	t.Helper()
+	var c checkJSON
+	if err := json.Unmarshal([]byte(out), &c); err != nil {
+		t.Fatalf("check --json printed non-JSON: %v\n%s", err, out)
+	}
+	if c.OK == nil || c.Instance == nil || c.OneStream == nil || c.Agents == nil || c.Teams == nil || c.Departments == nil || c.Organisations == nil {
+		t.Fatalf("check --json misses top-level fields:\n%s", out)
+	}
+	for _, ch := range c.Checks {
+		if ch.ID == nil || ch.Status == nil || ch.Title == nil || ch.Detail == nil || ch.Fix == nil || ch.Ms == nil {
+			t.Fatalf("a check misses id/status/title/detail/fix/ms:\n%s", out)
+		}
+	}
+	return c
+}
+
+func TestCheckByURLJSONContract(t *testing.T) {
+	srv := startHalo(t, halotest.Demo())
+	h := newHarness(t)
+	h.env["HALO_CLIENT_SECRET"] = srv.ClientSecret()
+	r := h.run("", "check", "--url", srv.URL()+"/api/", "--client-id", srv.ClientID(), "--json")
+	if r.code != 0 {
+		t.Fatalf("check failed: %+v", r)
+	}
+	c := decodeCheck(t, r.stdout)
+	if !*c.OK || *c.Instance != srv.URL() {
+		t.Fatalf("ok=%v instance=%q", *c.OK, *c.Instance)
+	}
+	want := []string{"url", "reachable", "halo", "token", "identity", "agents", "teams", "departments", "organisations"}
+	if len(c.Checks) != len(want) {
+		t.Fatalf("checks = %d, want %d", len(c.Checks), len(want))
+	}
+	for i, id := range want {
+		if *c.Checks[i].ID != id {
+			t.Errorf("check %d is %q, want %q", i, *c.Checks[i].ID, id)
+		}
+	}
+	if *c.OneStream.CRMPlatform != "HaloPSA" || *c.OneStream.APIKey != srv.ClientID() ||
+		*c.OneStream.Endpoint != srv.URL()+"/api/" || *c.OneStream.CRMDetailsLink != srv.URL()+"/" ||
+		*c.OneStream.CRMCompany != srv.Tenant() {
+		t.Errorf("onestream values wrong: %+v", *c.OneStream)
+	}
+	if *c.Agents.Visible < 30 || *c.Teams < 2 || *c.Departments != 2 {
+		t.Errorf("counts: agents %d teams %d departments %d", *c.Agents.Visible, *c.Teams, *c.Departments)
+	}
+	if strings.Contains(r.stdout, srv.ClientSecret()) {
+		t.Fatal("the secret is in the JSON")
+	}
+}
+
+func TestCheckBadSecretExitsOneWithFix(t *testing.T) {
+	srv := startHalo(t, halotest.Demo())
+	h := newHarness(t)
+	h.env["HALO_CLIENT_SECRET"] = "wrong-secret-value"
+	r := h.run("", "check", "--url", srv.URL(), "--client-id", srv.ClientID(), "--json")
+	if r.code != 1 {
+		t.Fatalf("exit %d, want 1: %+v", r.code, r)
+	}
+	c := decodeCheck(t, r.stdout)
+	var token string
+	for _, ch := range c.Checks {
+		if *ch.ID == "token" {
+			token = *ch.Status + " " + *ch.Fix
+		}
+	}
+	if !strings.HasPrefix(token, "fail") || !strings.Contains(token, "12") {
+		t.Fatalf("token check should fail with the re-copy fix (steps 12–13): %q", token)
+	}
+	// The text form says the same in words.
+	r = h.run("", "check", "--url", srv.URL(), "--client-id", srv.ClientID())
+	if r.code != 1 || !strings.Contains(r.stdout, "FAIL") || !strings.Contains(r.stdout, "fix:") {
+		t.Fatalf("text output: %+v", r)
+	}
+}
+
+func TestCheckUsageErrors(t *testing.T) {
+	h := newHarness(t)
+	for _, args := range [][]string{
+		{"check"},
+		{"check", "--url", "https://x.halopsa.com"},
+		{"check", "--url", "https://x.halopsa.com", "--client-id", "abc"}, // no secret anywhere
+		{"check", "--profile", "a", "--url", "https://x.halopsa.com"},
+		{"check", "extra"},
+	} {
+		if r := h.run("", args...); r.code != 2 {
+			t.Errorf("%v: exit %d, want 2 (%s)", args, r.code, r.stderr)
+		}
+	}
+}
+
+func TestCheckAndSyncByProfileStoreSnapshotAndHistory(t *testing.T) {
+	srv := startHalo(t, halotest.Demo())
+	h := newHarness(t)
+	if r := h.run(srv.ClientSecret(), "profile", "add", "Demo", "--url", srv.URL(), "--client-id", srv.ClientID(), "--secret-stdin"); r.code != 0 {
+		t.Fatalf("add: %+v", r)
+	}
+	r := h.run("", "check", "--profile", "demo")
+	if r.code != 0 || !strings.Contains(r.stdout, "Connection OK") {
+		t.Fatalf("check: %+v", r)
+	}
+	r = h.run("", "sync", "--profile", "Demo", "--json")
+	if r.code != 0 {
+		t.Fatalf("sync: %+v", r)
+	}
+	var s syncJSON
+	if err := json.Unmarshal([]byte(r.stdout), &s); err != nil || !s.OK || s.Agents.Visible < 30 || s.PulledAt == nil {
+		t.Fatalf("sync json %v: %s", err, r.stdout)
+	}
+
+	db, err := storage.Open(context.Background(), h.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	p, _ := db.ProfileByName(context.Background(), "Demo")
+	snap, at, err := db.Snapshot(context.Background(), p.ID)
+	if err != nil || len(snap.Agents) != s.Agents.Visible || at.IsZero() {
+		t.Fatalf("snapshot: %d agents at %v, %v", len(snap.Agents), at, err)
+	}
+	runs, err := db.Runs(context.Background(), p.ID, 10)
+	if err != nil || len(runs) != 2 || runs[0].Kind != "sync" || runs[1].Kind != "check" || !runs[1].OK {
+		t.Fatalf("runs: %+v %v", runs, err)
+	}
+	report, err := db.RunReport(context.Background(), runs[1].ID)
+	if err != nil || !strings.Contains(string(report), `"checks"`) || strings.Contains(string(report), srv.ClientSecret()) {
+		t.Fatalf("stored report: %s %v", report, err)
+	}
+}
+
+func TestCheckProfileWithoutSecretSaysWhatToDo(t *testing.T) {
+	h := newHarness(t)
+	h.run("", "profile", "add", "NoSecret", "--url", "https://x.halopsa.com", "--client-id", "abc")
+	r := h.run("", "check", "--profile", "NoSecret")
+	if r.code != 1 || !strings.Contains(r.stderr, "no Client Secret") {
+		t.Fatalf("%+v", r)
+	}
+}
+
+func TestSyncFailureKeepsPreviousSnapshotAndReportsJSON(t *testing.T) {
+	srv := startHalo(t, halotest.Demo())
+	h := newHarness(t)
+	h.run(srv.ClientSecret(), "profile", "add", "P", "--url", srv.URL(), "--client-id", srv.ClientID(), "--secret-stdin")
+	if r := h.run("", "sync", "--profile", "P"); r.code != 0 {
+		t.Fatalf("first sync: %+v", r)
+	}
+	srv.Close() // Halo goes away
+	r := h.run("", "sync", "--profile", "P", "--json")
+	if r.code != 1 {
+		t.Fatalf("exit %d: %+v", r.code, r)
+	}
+	var s syncJSON
+	if err := json.Unmarshal([]byte(r.stdout), &s); err != nil || s.OK || s.Error == nil || s.Error.Message == "" {
+		t.Fatalf("failed sync json: %s", r.stdout)
+	}
+	db, _ := storage.Open(context.Background(), h.dir)
+	defer db.Close()
+	p, _ := db.ProfileByName(context.Background(), "P")
+	snap, _, _ := db.Snapshot(context.Background(), p.ID)
+	if len(snap.Agents) < 30 {
+		t.Fatalf("a failed sync lost the previous snapshot: %d agents", len(snap.Agents))
+	}
+}

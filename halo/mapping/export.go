@@ -1,0 +1,219 @@
+package mapping
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// ExportHeader is the first row of an exported mappings file.
+var ExportHeader = []string{"Extension", "1stream User", "1stream Email", "Halo Agent ID", "Halo Agent", "Halo Agent Email", "Matched By", "Mapped At"}
+
+// ExportOptions controls WriteCSV.
+type ExportOptions struct {
+	// BOM starts the file with a UTF-8 byte order mark, which Excel needs to
+	// read non-ASCII names correctly.
+	BOM bool
+	// IncludeUnmapped adds the users without a mapping, with the agent
+	// columns empty.
+	IncludeUnmapped bool
+}
+
+// WriteCSV writes the mappings as RFC 4180 CSV (comma, CRLF, UTF-8): the
+// ExportHeader row, then one row per mapped user in the order of users
+// (mappings of users not in users are left out; a user with several
+// mappings is written with the first). Mapped At is RFC 3339 in UTC.
+//
+// Cells a spreadsheet would run as a formula (starting with =, +, -, @, tab
+// or CR) are prefixed with a single quote, as is a cell that already starts
+// with a quote followed by one of those or by a quote, so that
+// ReadMappingsCSV can take exactly one quote off and the round trip is
+// lossless.
+func WriteCSV(w io.Writer, users []User, mappings []Mapping, opt ExportOptions) error {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	if opt.BOM {
+		bw.WriteString("\uFEFF")
+	}
+	writeCSVRow(bw, ExportHeader)
+	byUser := make(map[int64]int, len(mappings))
+	for i := range mappings {
+		if _, dup := byUser[mappings[i].UserID]; !dup {
+			byUser[mappings[i].UserID] = i
+		}
+	}
+	var row [8]string
+	var idBuf [20]byte
+	var timeBuf [40]byte
+	for i := range users {
+		u := &users[i]
+		mi, mapped := byUser[u.ID]
+		if !mapped && !opt.IncludeUnmapped {
+			continue
+		}
+		row = [8]string{u.Extension, u.Name, u.Email}
+		if mapped {
+			m := &mappings[mi]
+			row[3] = string(strconv.AppendInt(idBuf[:0], int64(m.AgentID), 10))
+			row[4], row[5], row[6] = m.AgentName, m.AgentEmail, string(m.MatchedBy)
+			if !m.MappedAt.IsZero() {
+				row[7] = string(m.MappedAt.UTC().AppendFormat(timeBuf[:0], time.RFC3339Nano))
+			}
+		}
+		writeCSVRow(bw, row[:])
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("writing the export: %w", err)
+	}
+	return nil
+}
+
+// writeCSVRow writes one CRLF-terminated row; errors surface at Flush.
+func writeCSVRow(w *bufio.Writer, cells []string) {
+	for i, c := range cells {
+		if i > 0 {
+			w.WriteByte(',')
+		}
+		c = sanitizeCell(c)
+		if needsNeutralising(c) {
+			c = "'" + c
+		}
+		if !needsQuotes(c) {
+			w.WriteString(c)
+			continue
+		}
+		w.WriteByte('"')
+		for {
+			j := strings.IndexByte(c, '"')
+			if j < 0 {
+				break
+			}
+			w.WriteString(c[:j+1])
+			w.WriteByte('"')
+			c = c[j+1:]
+		}
+		w.WriteString(c)
+		w.WriteByte('"')
+	}
+	w.WriteString("\r\n")
+}
+
+// sanitizeCell makes a cell valid UTF-8 without NUL bytes: one bad agent
+// name from Halo must not make the whole file unreadable (ReadMappingsCSV
+// refuses binary content and reads invalid UTF-8 as Windows-1252).
+func sanitizeCell(s string) string {
+	if utf8.ValidString(s) && strings.IndexByte(s, 0) < 0 {
+		return s
+	}
+	return strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "")
+}
+
+func isFormulaStart(c byte) bool {
+	return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r'
+}
+
+func needsNeutralising(s string) bool {
+	return s != "" && (isFormulaStart(s[0]) || s[0] == '\'' && len(s) > 1 && (isFormulaStart(s[1]) || s[1] == '\''))
+}
+
+// unNeutralise undoes needsNeutralising's quote: it removes one leading
+// quote when it is followed by a formula character or another quote.
+func unNeutralise(s string) string {
+	if len(s) > 1 && s[0] == '\'' && (isFormulaStart(s[1]) || s[1] == '\'') {
+		return s[1:]
+	}
+	return s
+}
+
+// needsQuotes reports cells RFC 4180 requires quoting, plus cells with
+// leading or trailing white space, which many readers (and ours, for
+// "a, b") would trim.
+func needsQuotes(s string) bool {
+	if s == "" {
+		return false
+	}
+	if strings.ContainsAny(s, ",\"\r\n") {
+		return true
+	}
+	first, _ := utf8.DecodeRuneInString(s)
+	last, _ := utf8.DecodeLastRuneInString(s)
+	return unicode.IsSpace(first) || unicode.IsSpace(last)
+}
+
+// WriteCSVFile writes WriteCSV's output to path atomically: to a temporary
+// file in the same directory, synced, then renamed over path, so a failed
+// export leaves any previous file untouched and never a partial one.
+func WriteCSVFile(path string, users []User, mappings []Mapping, opt ExportOptions) error {
+	return writeFileAtomic(path, func(w io.Writer) error {
+		return WriteCSV(w, users, mappings, opt)
+	})
+}
+
+func writeFileAtomic(path string, write func(io.Writer) error) (err error) {
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	if base == "" {
+		return fmt.Errorf("export: %q is not a file name", path)
+	}
+	mode := fs.FileMode(0o644)
+	if fi, statErr := os.Stat(path); statErr == nil {
+		if !fi.Mode().IsRegular() {
+			return fmt.Errorf("export: %s is not a regular file", path)
+		}
+		mode = fi.Mode().Perm()
+	}
+	f, err := os.CreateTemp(dir, "."+base+".*.tmp")
+	if err != nil {
+		return fmt.Errorf("export: cannot create a file in %s: %w", dir, err)
+	}
+	tmp := f.Name()
+	closed := false
+	defer func() {
+		if err != nil {
+			if !closed {
+				f.Close()
+			}
+			os.Remove(tmp)
+		}
+	}()
+	if err = write(f); err != nil {
+		return err
+	}
+	if err = f.Sync(); err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	// Chmod is best effort: some file systems (and Windows) ignore modes.
+	_ = f.Chmod(mode)
+	closed = true
+	if err = f.Close(); err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	if err = os.Rename(tmp, path); err != nil {
+		var le *os.LinkError
+		if errors.As(err, &le) {
+			err = le.Err
+		}
+		return fmt.Errorf("export: cannot replace %s (is it open in another program?): %w", path, err)
+	}
+	syncDir(dir)
+	return nil
+}
+
+// syncDir makes the rename durable where directories can be synced; it is
+// best effort because Windows cannot open a directory for syncing.
+func syncDir(dir string) {
+	if d, err := os.Open(dir); err == nil {
+		_ = d.Sync()
+		d.Close()
+	}
+}

@@ -1,0 +1,141 @@
+// Package mapping is the pure domain logic for mapping 1stream phone users
+// to Halo agents: importing the users from CSV/TSV files or pasted
+// spreadsheet cells, suggesting matches, filtering the agent list, and
+// exporting and restoring a profile's mappings as CSV.
+//
+// It does no I/O beyond the readers, writers and files it is handed and
+// imports neither Fyne nor a database driver, so the storage layer, the GUI
+// and the CLI share one implementation and tests exercise it directly.
+package mapping
+
+import (
+	"errors"
+	"strings"
+	"time"
+)
+
+// Method records how a mapping was made.
+type Method string
+
+// The ways a mapping can be made. The values are stored in the database and
+// written to exported files, so they never change.
+const (
+	MethodManual    Method = "manual"
+	MethodEmail     Method = "email"
+	MethodExtension Method = "extension"
+	MethodName      Method = "name"
+	MethodFuzzy     Method = "fuzzy"
+	MethodImported  Method = "imported"
+)
+
+// Valid reports whether m is one of the known methods.
+func (m Method) Valid() bool {
+	switch m {
+	case MethodManual, MethodEmail, MethodExtension, MethodName, MethodFuzzy, MethodImported:
+		return true
+	}
+	return false
+}
+
+// ParseMethod parses a method name case-insensitively, ignoring surrounding
+// spaces, as found in a hand-edited export.
+func ParseMethod(s string) (Method, bool) {
+	m := Method(strings.ToLower(strings.TrimSpace(s)))
+	return m, m.Valid()
+}
+
+// User is one 1stream phone user. ID is the storage row ID (0 before the user
+// is stored).
+type User struct {
+	ID        int64
+	Extension string
+	Name      string
+	Email     string
+}
+
+// Mapping links a 1stream user to a Halo agent within a profile. AgentName
+// and AgentEmail are copied from the agent when the mapping is made so an
+// export still reads well after the agent changes or disappears.
+type Mapping struct {
+	UserID     int64
+	AgentID    int
+	AgentName  string
+	AgentEmail string
+	MatchedBy  Method
+	MappedAt   time.Time
+}
+
+// Limits of an import. They keep a pasted or picked file from exhausting
+// memory or freezing the GUI; the messages of ErrTooLarge and ErrTooManyRows
+// quote them.
+const (
+	MaxImportBytes = 10 << 20 // 10 MB
+	MaxImportRows  = 100_000  // data rows, header excluded
+	MaxFieldLen    = 256      // characters in one extension, name or email
+)
+
+// Errors of the import functions. Errors that carry details wrap one of
+// these, so callers test them with errors.Is.
+var (
+	ErrTooLarge    = errors.New("the file is larger than 10 MB; split it into smaller files")
+	ErrTooManyRows = errors.New("the file has more than 100,000 rows; split it into smaller files")
+	ErrNoHeader    = errors.New("the first row is not a recognised header")
+	ErrEmpty       = errors.New("the file is empty")
+	ErrNotText     = errors.New("the file is not text; save it as CSV (UTF-8) or tab-separated text")
+)
+
+// Column roles in Preview.Columns.
+const (
+	ColExtension = "extension"
+	ColName      = "name"
+	ColEmail     = "email"
+	ColFirst     = "first"
+	ColLast      = "last"
+)
+
+// EmailKey is the form in which emails are compared: trimmed, without a
+// "mailto:" prefix, lower case. Storage should use it for its unique key so
+// a re-import updates users instead of duplicating them.
+func EmailKey(email string) string {
+	s := strings.TrimSpace(email)
+	if len(s) >= 7 && strings.EqualFold(s[:7], "mailto:") {
+		s = strings.TrimSpace(s[7:])
+	}
+	return strings.ToLower(s)
+}
+
+// ExtensionKey is the form in which extensions are compared: lower case,
+// without spaces, and without an "ext", "ext." or "x" prefix in front of a
+// digit (Halo's extensionnumber is free text, so "x101" and "101" must meet).
+// Leading zeros are kept: "0101" and "101" can be different extensions.
+func ExtensionKey(ext string) string {
+	s := strings.TrimSpace(ext)
+	if s == "" {
+		return ""
+	}
+	if strings.ContainsAny(s, " \t\u00a0") || needsLower(s) {
+		s = strings.ToLower(strings.Map(func(r rune) rune {
+			if r == ' ' || r == '\t' || r == '\u00a0' {
+				return -1
+			}
+			return r
+		}, s))
+	}
+	for _, p := range [...]string{"ext.", "ext", "x"} {
+		if len(s) > len(p) && strings.HasPrefix(s, p) && isDigit(s[len(p)]) {
+			return s[len(p):]
+		}
+	}
+	return s
+}
+
+func needsLower(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 'A' && c <= 'Z' || c >= 0x80 {
+			return true
+		}
+	}
+	return false
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
