@@ -75,8 +75,8 @@ type AuthInfo struct {
 	TokenURL string // where the token is requested, with ?tenant= when there is one
 	Tenant   string // effective tenant: Config.Tenant, else TenantID; 1stream's "CRM Company"
 	Source   string // "authinfo", "override" or "fallback"
-	// Warning explains a fallback (authinfo missing or unhelpful); empty when
-	// authinfo answered normally.
+	// Warning says why authinfo was not used (missing or unhelpful); empty
+	// when it answered normally.
 	Warning string
 }
 
@@ -346,6 +346,7 @@ func (c *Client) discover(ctx context.Context) (AuthInfo, error) {
 		authURL = u
 		ai.Source = "override"
 		ai.AuthURL = strings.TrimRight(u.String(), "/")
+		ai.Warning = fallbackWhy // informational: the override does not need authinfo
 	case fallbackWhy == "":
 		u, err := parseAuthURL(ai.AuthURL)
 		if err != nil {

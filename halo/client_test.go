@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -86,7 +87,7 @@ func TestDiscoverScenarios(t *testing.T) {
 			if ai.Source != tc.wantSource || ai.Tenant != tc.wantTenant || ai.TokenURL != tc.wantToken(s) {
 				t.Fatalf("Discover = %+v, want source %s tenant %q token %s", ai, tc.wantSource, tc.wantTenant, tc.wantToken(s))
 			}
-			if (ai.Source == "fallback") != (ai.Warning != "") {
+			if ai.Source == "fallback" && ai.Warning == "" || ai.Source == "authinfo" && ai.Warning != "" {
 				t.Fatalf("warning %q for source %s", ai.Warning, ai.Source)
 			}
 			if err := c.Authenticate(context.Background()); err != nil {
@@ -462,4 +463,46 @@ func TestNewClientRejectsBadAuthURL(t *testing.T) {
 			t.Errorf("AuthURL %q: %v", u, err)
 		}
 	}
+}
+
+// oddHalo is a minimal hand-written Halo for answers halotest does not
+// produce: it has no authinfo and serves a fixed /api/Agent body.
+func oddHalo(t *testing.T, agentBody string) halo.Config {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/auth/token", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Write([]byte(`{"access_token":"t","token_type":"bearer","expires_in":"3600"}`))
+	})
+	mux.HandleFunc("/api/Agent", func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Authorization") != "Bearer t" {
+			w.WriteHeader(401)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.Write([]byte(agentBody))
+	})
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	return halo.Config{URL: srv.URL, ClientID: "id", ClientSecret: "secret"}
+}
+
+func TestAgentsOddServers(t *testing.T) {
+	c := newClient(t, oddHalo(t, `{"record_count":100000000,"agents":[{"id":1,"name":"A"}]}`))
+	_, err := c.Agents(context.Background(), halo.AgentOptions{}, nil)
+	wantError(t, err, halo.KindBadResponse, "")
+
+	// Paging ignored entirely (same page every time): duplicates are dropped.
+	c = newClient(t, oddHalo(t, `{"record_count":3,"agents":[{"id":1,"name":"A"},{"id":2,"name":"B"}]}`))
+	agents, err := c.Agents(context.Background(), halo.AgentOptions{}, nil)
+	if err != nil || len(agents) != 2 {
+		t.Fatalf("%+v %v", agents, err)
+	}
+	ti, err := c.Token(context.Background())
+	if err != nil || ti.ExpiresIn != time.Hour || ti.Type != "Bearer" {
+		t.Fatalf("lower-case bearer, string expires_in: %+v %v", ti, err)
+	}
+
+	c = newClient(t, oddHalo(t, `<html><body>Sign in</body></html>`))
+	_, err = c.Agents(context.Background(), halo.AgentOptions{}, nil)
+	wantError(t, err, halo.KindNotHalo, "")
 }

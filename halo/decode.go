@@ -36,8 +36,7 @@ func decodeList[T any](body []byte, key string) ([]T, listMeta, error) {
 	}
 	switch b[0] {
 	case '[':
-		var items []T
-		err := lenientUnmarshal(b, &items)
+		items, err := decodeArray[T](b)
 		return items, meta, err
 	case '{':
 	case 'n':
@@ -70,11 +69,18 @@ func decodeList[T any](body []byte, key string) ([]T, listMeta, error) {
 		}
 		return nil, meta, fmt.Errorf("no %q list in the answer", key)
 	}
-	var items []T
-	if err := lenientUnmarshal(raw, &items); err != nil {
+	items, err := decodeArray[T](raw)
+	if err != nil {
 		return nil, meta, err
 	}
 	return items, meta, nil
+}
+
+// decodeArray decodes a JSON array of records.
+func decodeArray[T any](b []byte) ([]T, error) {
+	var items []T
+	err := lenientUnmarshal(b, &items)
+	return items, err
 }
 
 // decodeOne decodes a single record that may come bare, as a one-element

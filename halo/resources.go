@@ -10,6 +10,9 @@ import (
 	"sync"
 )
 
+// maxAgentPages bounds paging against a nonsensical record_count.
+const maxAgentPages = 5000
+
 // AgentOptions chooses which agents /Agent returns besides enabled ones.
 // Halo hides disabled and API-only agents unless asked.
 type AgentOptions struct {
@@ -89,10 +92,13 @@ func (c *Client) Agents(ctx context.Context, opt AgentOptions, progress func(Pul
 		report(PullProgress{Pages: 1, PagesTotal: 1, Agents: len(first), AgentsTotal: len(first)})
 		return dedupeAgents(first), nil
 	}
-	// Halo may cap page_size below what we asked for: page by what it sent.
-	size := min(pageSize, len(first))
+	// Page by what Halo sent: it may cap or ignore page_size.
+	size := len(first)
 	total := meta.RecordCount
 	pages := (total + size - 1) / size
+	if pages > maxAgentPages {
+		return nil, newError(KindBadResponse, "", fmt.Sprintf("Halo reported %d agents in pages of %d, more than this app will page through.", total, size), nil)
+	}
 	report(PullProgress{Pages: 1, PagesTotal: pages, Agents: len(first), AgentsTotal: total})
 
 	results := make([][]Agent, pages)

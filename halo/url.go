@@ -18,6 +18,17 @@ type Instance struct {
 	DetailsURL string // Base + "/": 1stream's "CRM Details link"
 }
 
+// Stored is the form to save and show for the instance: the Base when the
+// instance sits at the root of its host, else the API URL, because only
+// the "/api" in it tells a later ParseInstance where a sub-path install
+// ends (a bare path could equally be a pasted browser address).
+func (i Instance) Stored() string {
+	if i.Base == "" || strings.Count(i.Base, "/") <= 2 {
+		return i.Base
+	}
+	return i.APIURL
+}
+
 // maxURLLen bounds what we try to parse; anything longer is a paste accident.
 const maxURLLen = 2048
 

@@ -150,3 +150,19 @@ func FuzzParseInstance(f *testing.F) {
 		}
 	})
 }
+
+func TestStoredFormRoundTrips(t *testing.T) {
+	for _, in := range []string{"x.halopsa.com", "https://h.example.com:8443/api", "https://h.example.com/halo/api/", "http://127.0.0.1:9000/auth"} {
+		inst, err := ParseInstance(in)
+		if err != nil {
+			t.Fatalf("%q: %v", in, err)
+		}
+		again, err := ParseInstance(inst.Stored())
+		if err != nil || again != inst {
+			t.Errorf("%q: stored %q parses back to %+v (%v), want %+v", in, inst.Stored(), again, err, inst)
+		}
+	}
+	if got := (Instance{Base: "https://x.halopsa.com", APIURL: "https://x.halopsa.com/api/"}).Stored(); got != "https://x.halopsa.com" {
+		t.Errorf("root instance stored as %q", got)
+	}
+}

@@ -66,7 +66,7 @@ func (c connFlags) apply(p *storage.Profile) error {
 		if err != nil {
 			return usagef("--url: %v", err)
 		}
-		p.HaloURL = inst.Base
+		p.HaloURL = inst.Stored()
 	}
 	set := func(dst *string, v string) {
 		if v != "" {
