@@ -135,12 +135,27 @@ func readInput(r *runner, path string) ([]byte, error) {
 	return io.ReadAll(io.LimitReader(f, mapping.MaxImportBytes+1))
 }
 
+// rejectedJSON is a line that was not imported, in the --json contracts.
+type rejectedJSON struct {
+	Line   int    `json:"line"`
+	Reason string `json:"reason"`
+	Raw    string `json:"raw"`
+}
+
+func toRejectedJSON(rs []mapping.Rejected) []rejectedJSON {
+	out := make([]rejectedJSON, len(rs))
+	for i, r := range rs {
+		out[i] = rejectedJSON{r.Line, r.Reason, r.Raw}
+	}
+	return out
+}
+
 type importJSON struct {
-	Accepted int                `json:"accepted"`
-	Added    int                `json:"added"`
-	Updated  int                `json:"updated"`
-	DryRun   bool               `json:"dry_run"`
-	Rejected []mapping.Rejected `json:"rejected"`
+	Accepted int            `json:"accepted"`
+	Added    int            `json:"added"`
+	Updated  int            `json:"updated"`
+	DryRun   bool           `json:"dry_run"`
+	Rejected []rejectedJSON `json:"rejected"`
 }
 
 func usersImport(ctx context.Context, r *runner, args []string) error {
@@ -167,10 +182,7 @@ func usersImport(ctx context.Context, r *runner, args []string) error {
 	if err != nil {
 		return err
 	}
-	out := importJSON{Accepted: len(prev.Accepted), DryRun: *dry, Rejected: prev.Rejected}
-	if out.Rejected == nil {
-		out.Rejected = []mapping.Rejected{}
-	}
+	out := importJSON{Accepted: len(prev.Accepted), DryRun: *dry, Rejected: toRejectedJSON(prev.Rejected)}
 	if !*dry && len(prev.Accepted) > 0 {
 		users := make([]storage.User, len(prev.Accepted))
 		for i, row := range prev.Accepted {
@@ -493,9 +505,9 @@ const importMappingsUsage = `import-mappings --profile NAME FILE [--dry-run] [--
 Restores mappings from a CSV written by 'export' (matched by Halo agent ID; users by extension, then email).`
 
 type importMappingsJSON struct {
-	DryRun   bool               `json:"dry_run"`
-	Restored int                `json:"restored"`
-	Problems []mapping.Rejected `json:"problems"`
+	DryRun   bool           `json:"dry_run"`
+	Restored int            `json:"restored"`
+	Problems []rejectedJSON `json:"problems"`
 }
 
 func runImportMappings(ctx context.Context, r *runner, args []string) error {
@@ -524,10 +536,7 @@ func runImportMappings(ctx context.Context, r *runner, args []string) error {
 	}
 	ok, problems := mapping.ResolveMappings(recs, w.mappingUsers(), w.agents)
 	problems = append(rejected, problems...)
-	out := importMappingsJSON{DryRun: *dry, Restored: len(ok), Problems: problems}
-	if out.Problems == nil {
-		out.Problems = []mapping.Rejected{}
-	}
+	out := importMappingsJSON{DryRun: *dry, Restored: len(ok), Problems: toRejectedJSON(problems)}
 	if !*dry && len(ok) > 0 {
 		ms := make([]storage.Mapping, len(ok))
 		for i, m := range ok {
