@@ -1,5 +1,5 @@
 // Package assets holds the application's identity and the files it embeds:
-// the icon.
+// the icon and demo mode's sample 1stream users.
 package assets
 
 import (
@@ -21,3 +21,11 @@ var Version = "0.1.0"
 //
 //go:embed icon.png
 var IconPNG []byte
+
+// DemoUsersCSV is demo mode's sample 1stream user list (Extension, Name,
+// Email). It matches the simulated Halo's demo agents with deliberate
+// differences: names without accents, "Last, First", missing and outdated
+// emails, a misspelling, a leaver left out and a shared phone with no agent.
+//
+//go:embed demo-users.csv
+var DemoUsersCSV []byte

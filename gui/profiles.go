@@ -40,7 +40,6 @@ func newProfilesScreen(u *UI) *profilesScreen {
 		func() fyne.CanvasObject {
 			name := widget.NewLabelWithStyle("Profile name", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 			detail := widget.NewLabel("https://example.halopsa.com")
-			detail.Importance = widget.LowImportance
 			lines := container.New(layout.NewCustomPaddedVBoxLayout(-2*theme.Padding()), name, detail)
 			return container.NewBorder(nil, nil, widget.NewIcon(theme.AccountIcon()), nil, lines)
 		},
@@ -268,7 +267,7 @@ func copySecret(ctx context.Context, env *Env, from, to storage.Profile) error {
 		return err
 	}
 	return env.DB.AppendAudit(ctx, storage.AuditEvent{ProfileID: to.ID, ProfileName: to.Name,
-		Actor: storage.CurrentActor(), Action: "secret.stored", Detail: "Client Secret copied from " + from.Name})
+		Actor: storage.CurrentActor(), Action: storage.ActionSecretStored, Detail: "Client Secret copied from " + from.Name})
 }
 
 func (s *profilesScreen) deleteProfile() {
@@ -299,7 +298,7 @@ func (s *profilesScreen) doDelete(p storage.Profile) {
 		}
 		if secretErr == nil {
 			_ = s.u.env.DB.AppendAudit(ctx, storage.AuditEvent{ProfileName: p.Name, Actor: storage.CurrentActor(),
-				Action: "secret.removed", Detail: "Client Secret removed with the profile"})
+				Action: storage.ActionSecretRemoved, Detail: "Client Secret removed with the profile"})
 		}
 		return secretErr, nil
 	}, func(secretErr, err error) {
@@ -338,13 +337,13 @@ func (s *profilesScreen) afterChange(selectID int64) {
 // reason shown inline, while the name is refused.
 type nameDialog struct {
 	d      *dialog.CustomDialog
-	entry  *widget.Entry
+	entry  *escEntry
 	errMsg *widget.Label
 	ok     *widget.Button
 }
 
 func showNameDialog(w fyne.Window, title, confirm, initial, hint string, submit func(name string, finish func(error))) *nameDialog {
-	nd := &nameDialog{entry: widget.NewEntry(), errMsg: widget.NewLabel("")}
+	nd := &nameDialog{entry: newEscEntry(), errMsg: widget.NewLabel("")}
 	nd.entry.SetText(initial)
 	nd.entry.SetPlaceHolder("Profile name")
 	nd.errMsg.Importance = widget.DangerImportance
@@ -372,6 +371,7 @@ func showNameDialog(w fyne.Window, title, confirm, initial, hint string, submit 
 	body := container.NewVBox(nd.entry, hintLabel, nd.errMsg)
 	nd.d = dialog.NewCustomWithoutButtons(title, body, w)
 	cancel.OnTapped = nd.d.Hide
+	nd.entry.onEsc = nd.d.Hide
 	nd.d.SetButtons([]fyne.CanvasObject{cancel, nd.ok})
 	nd.d.Resize(fyne.NewSize(460, 220))
 	nd.d.Show()

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
 	"github.com/halo-assistant/halo-assistant/storage"
@@ -150,5 +151,22 @@ func TestDeleteCancelledKeepsEverything(t *testing.T) {
 	te.wait()
 	if len(s.items) != 1 || !te.secrets.has(id) {
 		t.Fatal("cancelled delete changed something")
+	}
+}
+
+func TestEscClosesTheNameDialogWhileTyping(t *testing.T) {
+	te := newTestUI(t, "")
+	s := te.u.profiles
+	test.Tap(s.newBtn)
+	test.Type(s.dlg.entry, "Half typed")
+	if len(te.win.Canvas().Overlays().List()) == 0 {
+		t.Fatal("dialog not shown")
+	}
+	s.dlg.entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if len(te.win.Canvas().Overlays().List()) != 0 {
+		t.Fatal("Esc did not close the dialog")
+	}
+	if len(s.items) != 0 {
+		t.Fatal("Esc created a profile")
 	}
 }

@@ -12,6 +12,11 @@ import (
 	"github.com/halo-assistant/halo-assistant/storage/applog"
 )
 
+// Background work runs inline in tests: Fyne's test driver runs fyne.Do on
+// the calling goroutine, so several screens loading at once would race
+// inside Fyne.
+func init() { runInline = true }
+
 // memSecrets is an in-memory storage.Secrets for GUI tests; the real
 // keyring is exercised by the storage package's tests.
 type memSecrets struct {

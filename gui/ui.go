@@ -17,6 +17,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/halo-assistant/halo-assistant/assets"
+	"github.com/halo-assistant/halo-assistant/halo"
 	"github.com/halo-assistant/halo-assistant/storage"
 )
 
@@ -27,6 +28,9 @@ type Env struct {
 	Secrets storage.Secrets
 	Log     *slog.Logger
 	Demo    bool
+	// Configure, when set, adjusts every Halo client configuration (demo
+	// mode's simulated server, tests' fast sleeps).
+	Configure func(*halo.Config)
 	// closers run when the window closes (demo server, …).
 	closers []func()
 }
@@ -36,8 +40,16 @@ func newEnvironment(o Options, db *storage.DB) (*Env, error) {
 	if o.Demo {
 		service += ".demo"
 	}
-	return &Env{DB: db, Secrets: storage.Keyring{Service: service}, Log: o.Logger, Demo: o.Demo,
-		closers: []func(){func() { db.Close() }}}, nil
+	env := &Env{DB: db, Secrets: storage.Keyring{Service: service}, Log: o.Logger, Demo: o.Demo,
+		closers: []func(){func() { db.Close() }}}
+	if o.Demo {
+		// The simulated Halo, the demo profile and in-memory secrets.
+		if _, err := setupDemo(context.Background(), env); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
+	return env, nil
 }
 
 // screen is one page of the main window. Screens that are not built are
@@ -77,6 +89,7 @@ type UI struct {
 	keyError error
 
 	profiles *profilesScreen
+	mapping  *mappingScreen
 
 	// pending tracks background work so tests can wait for it.
 	pending sync.WaitGroup
@@ -92,8 +105,12 @@ func NewUI(a fyne.App, w fyne.Window, env *Env) *UI {
 	u.screens = []screen{u.profiles}
 	// Journey screens, in navigation order.
 	// [marker A: checklist, connection, systems check]
+	u.screens = append(u.screens, newChecklistScreen(u), newConnectionScreen(u), newCheckScreen(u))
 	// [marker B: mapping]
+	u.mapping = newMappingScreen(u)
+	u.screens = append(u.screens, u.mapping)
 	// [marker C: history]
+	u.screens = append(u.screens, newHistoryScreen(u))
 	u.build()
 	return u
 }
@@ -157,9 +174,10 @@ func (u *UI) topBar() fyne.CanvasObject {
 	logo := canvas.NewImageFromResource(Icon)
 	logo.FillMode = canvas.ImageFillContain
 	logo.SetMinSize(fyne.NewSize(28, 28))
-	items := []fyne.CanvasObject{logo, u.header}
+	check := widget.NewButtonWithIcon("Run systems check", theme.MediaPlayIcon(), u.runSystemsCheck)
+	items := []fyne.CanvasObject{logo, u.header, layoutSpacer(), check}
 	if u.env.Demo {
-		items = append(items, layoutSpacer(), demoBadge())
+		items = append(items, demoBadge())
 	}
 	return container.NewPadded(container.NewHBox(items...))
 }
@@ -215,7 +233,14 @@ func (u *UI) mainMenu() *fyne.MainMenu {
 		&fyne.MenuItem{Label: "New profile…", Shortcut: &desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: fyne.KeyModifierShortcutDefault},
 			Action: func() { u.showNow(0); u.profiles.newProfile() }},
 	)
-	return fyne.NewMainMenu(file)
+	// A menu shortcut also works while a text field has the focus (the
+	// driver offers menu shortcuts first, canvas shortcuts only when the
+	// focused widget does not take shortcuts).
+	check := fyne.NewMenu("Check",
+		&fyne.MenuItem{Label: "Run systems check", Shortcut: &desktop.CustomShortcut{KeyName: fyne.KeyR, Modifier: fyne.KeyModifierShortcutDefault},
+			Action: u.runSystemsCheck},
+	)
+	return fyne.NewMainMenu(file, check)
 }
 
 func (u *UI) addShortcuts() {
@@ -224,6 +249,31 @@ func (u *UI) addShortcuts() {
 		func(fyne.Shortcut) { u.app.Quit() })
 	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: fyne.KeyModifierShortcutDefault},
 		func(fyne.Shortcut) { u.showNow(0); u.profiles.newProfile() })
+	// Ctrl+R (re-)runs the systems check; Esc closes the top dialog.
+	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyR, Modifier: fyne.KeyModifierShortcutDefault},
+		func(fyne.Shortcut) { u.runSystemsCheck() })
+	c.SetOnTypedKey(func(ev *fyne.KeyEvent) {
+		if ev.Name == fyne.KeyEscape {
+			u.escape()
+		}
+		if ev.Name == fyne.KeyDelete && u.mappingShown() {
+			u.mapping.unmapSelected()
+		}
+	})
+	// Mapping screen, only while it is shown: Ctrl+M maps the selected user
+	// and agent, Ctrl+Z undoes, Ctrl+Shift+Z (and Ctrl+Y) redoes. Delete is
+	// handled above and by the screen's table and list when they have focus.
+	onMapping := func(f func(*mappingScreen)) func(fyne.Shortcut) {
+		return func(fyne.Shortcut) {
+			if u.mappingShown() {
+				f(u.mapping)
+			}
+		}
+	}
+	c.AddShortcut(mapShortcut, onMapping((*mappingScreen).mapSelected))
+	c.AddShortcut(&fyne.ShortcutUndo{}, onMapping((*mappingScreen).undo))
+	c.AddShortcut(&fyne.ShortcutRedo{}, onMapping((*mappingScreen).redo))
+	c.AddShortcut(redoShortcut, onMapping((*mappingScreen).redo))
 	keys := []fyne.KeyName{fyne.Key1, fyne.Key2, fyne.Key3, fyne.Key4, fyne.Key5, fyne.Key6, fyne.Key7, fyne.Key8, fyne.Key9}
 	for i, k := range keys {
 		i := i
@@ -261,15 +311,26 @@ func (u *UI) probeKeyring() {
 // on the UI goroutine. The UI's WaitGroup lets tests wait for it.
 func runAsync[T any](u *UI, work func(ctx context.Context) (T, error), done func(T, error)) {
 	u.pending.Add(1)
-	go func() {
+	run := func() {
 		defer u.pending.Done()
 		v, err := work(u.ctx)
 		if errors.Is(u.ctx.Err(), context.Canceled) {
 			return // window closed
 		}
 		fyne.Do(func() { done(v, err) })
-	}()
+	}
+	if runInline {
+		run()
+		return
+	}
+	go run()
 }
+
+// runInline makes runAsync run work and done on the caller's goroutine.
+// Tests set it: Fyne's test driver runs fyne.Do on the calling goroutine,
+// so completions of several background loads would otherwise touch
+// widgets (and Fyne's unsynchronised caches) at the same time.
+var runInline bool
 
 // showError shows err in a dialog.
 func (u *UI) showError(prefix string, err error) {

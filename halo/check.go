@@ -409,7 +409,16 @@ func RunCheck(ctx context.Context, cfg Config, progress func(CheckResult)) (rep 
 		}
 		evaluate(pr)
 	}()
-	fetched := c.fetchAll(ctx, nil, func(what string, r *pullResult) {
+	var onPull func(PullProgress)
+	if c.cfg.OnPull != nil {
+		var pmu sync.Mutex
+		onPull = func(p PullProgress) {
+			pmu.Lock()
+			defer pmu.Unlock()
+			c.cfg.OnPull(p)
+		}
+	}
+	fetched := c.fetchAll(ctx, onPull, func(what string, r *pullResult) {
 		mu.Lock()
 		defer mu.Unlock()
 		doneOf[what] = true

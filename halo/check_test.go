@@ -297,3 +297,30 @@ func TestRunCheckCancel(t *testing.T) {
 		t.Fatalf("pre-cancelled: %+v", rep.Checks)
 	}
 }
+
+func TestRunCheckReportsPullProgress(t *testing.T) {
+	srv := halotest.New(halotest.Scenario{Paged: true, AgentsCount: 120})
+	defer srv.Close()
+	var mu sync.Mutex
+	var events []halo.PullProgress
+	cfg := halo.Config{URL: srv.URL(), ClientID: srv.ClientID(), ClientSecret: srv.ClientSecret(), PageSize: 25,
+		OnPull: func(p halo.PullProgress) {
+			mu.Lock()
+			defer mu.Unlock()
+			events = append(events, p)
+		}}
+	rep := halo.RunCheck(context.Background(), cfg, nil)
+	if !rep.OK || rep.Snapshot == nil {
+		t.Fatalf("check failed: %+v", rep.Checks)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	var maxPages, maxAgents int
+	for _, e := range events {
+		maxPages = max(maxPages, e.Pages)
+		maxAgents = max(maxAgents, e.Agents)
+	}
+	if maxPages < 2 || maxAgents < 25 {
+		t.Fatalf("progress events do not show pages and agents: %+v", events)
+	}
+}

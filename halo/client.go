@@ -63,6 +63,9 @@ type Config struct {
 	// OnWait, if set, is told about every backoff or rate-limit wait, so a
 	// GUI can say "Halo is busy, retrying in 20 s".
 	OnWait func(reason string, d time.Duration)
+	// OnPull, if set, gets the pull's progress (pages and agents) while
+	// RunCheck pulls the user data; calls never overlap.
+	OnPull func(PullProgress)
 
 	Logger *slog.Logger // optional; the secret is never logged
 }

@@ -49,6 +49,13 @@ const (
 	ActionMappingBulk        = "mapping.bulk"
 )
 
+// Audit actions written by the GUI and the CLI.
+const (
+	ActionSecretStored    = "secret.stored"
+	ActionSecretRemoved   = "secret.removed"
+	ActionMappingExported = "mapping.exported"
+)
+
 // CurrentActor is the OS user name, used as the default audit actor.
 func CurrentActor() string {
 	if u, err := user.Current(); err == nil && u.Username != "" {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/halo-assistant/halo-assistant/halo"
@@ -12,46 +13,65 @@ import (
 // RecordCheck stores a systems-check report for a profile: the pulled
 // snapshot when the check brought one (replacing the previous one in a
 // single transaction), then the run and its full report as history. The
-// GUI and the CLI both call it so a check is recorded the same way.
-func RecordCheck(ctx context.Context, db *DB, profileID int64, rep halo.Report) error {
+// GUI and the CLI both call it so a check is recorded the same way. ctx is
+// the check's own context: a cancelled check is still recorded (as
+// cancelled), so storing runs on a detached context with its own timeout.
+func RecordCheck(ctx context.Context, db *DB, profileID int64, rep halo.Report) (Run, error) {
+	cancelled := ctx.Err() != nil
+	storeCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
 	if rep.Snapshot != nil {
-		if err := db.ReplaceSnapshot(ctx, profileID, *rep.Snapshot, rep.Started.Add(rep.Duration)); err != nil {
-			return fmt.Errorf("storing the pulled agents: %w", err)
+		if err := db.ReplaceSnapshot(storeCtx, profileID, *rep.Snapshot, rep.Started.Add(rep.Duration)); err != nil {
+			return Run{}, fmt.Errorf("saving the pulled agents and teams failed: %w", err)
 		}
 	}
 	body, err := json.Marshal(rep)
 	if err != nil {
-		return err
+		return Run{}, err
 	}
-	_, err = db.AddRun(ctx, Run{
-		ProfileID: profileID, Kind: "check", StartedAt: rep.Started, Duration: rep.Duration, OK: rep.OK,
-		Summary: checkSummary(rep), Agents: rep.Agents.Visible, Teams: rep.Teams,
+	run := Run{
+		ProfileID: profileID, Kind: RunCheck, StartedAt: rep.Started, Duration: rep.Duration, OK: rep.OK && !cancelled,
+		Summary: CheckSummary(rep, cancelled), Agents: rep.Agents.Visible, Teams: rep.Teams,
 		Departments: rep.Departments, Organisations: rep.Organisations, Report: body,
-	})
-	return err
+	}
+	if run.ID, err = db.AddRun(storeCtx, run); err != nil {
+		return run, fmt.Errorf("saving the check to the history failed: %w", err)
+	}
+	return run, nil
 }
 
-func checkSummary(rep halo.Report) string {
-	var pass, warn, fail int
-	var firstFail string
+// CheckSummary is the one-line verdict of a report, as history lists it.
+func CheckSummary(rep halo.Report, cancelled bool) string {
+	var fails, warns []string
 	for _, c := range rep.Checks {
 		switch c.Status {
-		case halo.StatusPass:
-			pass++
-		case halo.StatusWarn:
-			warn++
 		case halo.StatusFail:
-			fail++
-			if firstFail == "" {
-				firstFail = c.Title
-			}
+			fails = append(fails, c.Title)
+		case halo.StatusWarn:
+			warns = append(warns, c.Title)
 		}
 	}
-	if fail > 0 {
-		return fmt.Sprintf("failed at %q (%d passed, %d warnings)", firstFail, pass, warn)
+	switch {
+	case cancelled:
+		return "Cancelled"
+	case len(fails) > 0:
+		s := CountOf(len(fails), "check") + " failed"
+		if len(warns) > 0 {
+			s += ", " + CountOf(len(warns), "warning")
+		}
+		return s + ": " + strings.Join(fails, ", ")
+	case len(warns) > 0:
+		return "Passed with " + CountOf(len(warns), "warning") + ": " + strings.Join(warns, ", ")
 	}
-	return fmt.Sprintf("%d passed, %d warnings; %d agents, %d teams, %d departments", pass, warn,
-		rep.Agents.Visible, rep.Teams, rep.Departments)
+	return "All checks passed"
+}
+
+// CountOf spells a count with its noun: "1 agent", "3 agents".
+func CountOf(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
 }
 
 // syncReport is the history record of a sync.
@@ -86,7 +106,7 @@ func RecordSync(ctx context.Context, db *DB, profileID int64, snap *halo.Snapsho
 		return err
 	}
 	_, err = db.AddRun(ctx, Run{
-		ProfileID: profileID, Kind: "sync", StartedAt: started, Duration: took, OK: rep.OK, Summary: summary,
+		ProfileID: profileID, Kind: RunSync, StartedAt: started, Duration: took, OK: rep.OK, Summary: summary,
 		Agents: rep.Agents.Visible, Teams: rep.Teams, Departments: rep.Departments, Organisations: rep.Organisations, Report: body,
 	})
 	return err

@@ -495,7 +495,7 @@ func runExport(ctx context.Context, r *runner, args []string) error {
 		return err
 	}
 	_ = r.db.AppendAudit(ctx, storage.AuditEvent{ProfileID: w.profile.ID, ProfileName: w.profile.Name, Actor: storage.CurrentActor(),
-		Action: "mapping.exported", Detail: fmt.Sprintf("%d mappings to %s", len(w.mappings), *outPath)})
+		Action: storage.ActionMappingExported, Detail: fmt.Sprintf("%d mappings to %s", len(w.mappings), *outPath)})
 	fmt.Fprintf(r.env.Stderr, "Wrote %d mappings to %s.\n", len(w.mappings), *outPath)
 	return nil
 }

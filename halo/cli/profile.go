@@ -121,7 +121,7 @@ func storeSecret(ctx context.Context, r *runner, p storage.Profile, secret strin
 	}
 	return r.db.AppendAudit(ctx, storage.AuditEvent{
 		ProfileID: p.ID, ProfileName: p.Name, Actor: storage.CurrentActor(),
-		Action: "secret.stored", Detail: "Client Secret stored in the system keyring",
+		Action: storage.ActionSecretStored, Detail: "Client Secret stored in the system keyring",
 	})
 }
 
@@ -224,7 +224,7 @@ func profileRemove(ctx context.Context, r *runner, args []string) error {
 	if secretErr == nil {
 		_ = r.db.AppendAudit(ctx, storage.AuditEvent{
 			ProfileName: p.Name, Actor: storage.CurrentActor(),
-			Action: "secret.removed", Detail: "Client Secret removed with the profile",
+			Action: storage.ActionSecretRemoved, Detail: "Client Secret removed with the profile",
 		})
 	}
 	fmt.Fprintf(r.env.Stdout, "Removed profile %q.\n", p.Name)

@@ -235,3 +235,15 @@ func BenchmarkNewAgentIndex10k(b *testing.B) {
 		NewAgentIndex(agents)
 	}
 }
+
+// BenchmarkParseUsersPathological runs the adversarial inputs of
+// TestParseUsersPathological; each must stay well under a second.
+func BenchmarkParseUsersPathological(b *testing.B) {
+	for _, tc := range pathologicalInputs() {
+		b.Run(strings.ReplaceAll(tc.name, " ", "_"), func(b *testing.B) {
+			for b.Loop() {
+				ParseUsersText(tc.in)
+			}
+		})
+	}
+}

@@ -37,7 +37,9 @@ type ExportOptions struct {
 // or CR) are prefixed with a single quote, as is a cell that already starts
 // with a quote followed by one of those or by a quote, so that
 // ReadMappingsCSV can take exactly one quote off and the round trip is
-// lossless.
+// lossless. Invalid UTF-8 and NUL bytes in a cell are replaced or dropped
+// so the file always reads back as text; a CRLF inside a cell reads back
+// as LF, as with any CSV reader.
 func WriteCSV(w io.Writer, users []User, mappings []Mapping, opt ExportOptions) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	if opt.BOM {

@@ -154,11 +154,7 @@ func appendNormalizedName(dst []byte, s string) []byte {
 // commas, into space-separated "first last [suffix]" order.
 func reorderCommaName(dst []byte, start, commas int) []byte {
 	body := dst[start:]
-	var parts [][]byte
-	if commas <= 8 {
-		var arr [9][]byte
-		parts = arr[:0]
-	}
+	parts := make([][]byte, 0, commas+1)
 	from := 0
 	for i, c := range body {
 		if c == ',' {

@@ -2,8 +2,6 @@ package mapping
 
 import (
 	"bytes"
-	"encoding/csv"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -156,84 +154,11 @@ func detectDelimiter(data []byte) rune {
 	return best
 }
 
-func newCSVReader(data []byte, delim rune) *csv.Reader {
-	cr := csv.NewReader(bytes.NewReader(data))
-	cr.Comma = delim
-	cr.FieldsPerRecord = -1
-	cr.ReuseRecord = true
-	// csv skips white space before a quote only with TrimLeadingSpace, which
-	// would also eat empty fields of a tab-separated file.
-	cr.TrimLeadingSpace = delim != '\t'
-	return cr
-}
-
-// record is one row read by recordReader, either fields or a parse error.
-type record struct {
-	line     int
-	fields   []string // reused between reads
-	from, to int64    // byte range of the row in the data
-	err      string   // a readable reason when the row could not be parsed
-}
-
-// recordReader wraps csv.Reader with the raw text of each row (for the
-// preview) and readable parse errors; it never fails on a bad row.
-type recordReader struct {
-	data []byte
-	cr   *csv.Reader
-}
-
-func newRecordReader(data []byte, delim rune) *recordReader {
-	return &recordReader{data: data, cr: newCSVReader(data, delim)}
-}
-
-// raw is the text of rec as in the file, shortened; it is only made for
-// rows that are reported.
-func (rr *recordReader) raw(rec *record) string {
-	return rawText(rr.data, rec.from, rec.to)
-}
-
-// next returns the next row, or false at the end of the data.
-func (rr *recordReader) next(rec *record) bool {
-	before := rr.cr.InputOffset()
-	fields, err := rr.cr.Read()
-	after := rr.cr.InputOffset()
-	if err == io.EOF {
-		return false
-	}
-	*rec = record{from: before, to: after}
-	var pe *csv.ParseError
-	switch {
-	case err == nil:
-		rec.fields = fields
-		rec.line, _ = rr.cr.FieldPos(0)
-	case errors.As(err, &pe):
-		rec.line = pe.StartLine
-		rec.err = parseErrorText(pe)
-	default:
-		// bytes.Reader cannot fail; treat anything else as the end.
-		return false
-	}
-	if after <= before {
-		return false // no progress: stop rather than loop
-	}
-	return true
-}
-
-func parseErrorText(pe *csv.ParseError) string {
-	switch {
-	case errors.Is(pe.Err, csv.ErrQuote):
-		return "a quoted field is not closed"
-	case errors.Is(pe.Err, csv.ErrBareQuote):
-		return `a field contains a " that is not inside quotes (write it as "" in a quoted field)`
-	}
-	return "the row could not be read: " + pe.Err.Error()
-}
-
 // maxRawLen bounds the raw row text kept for the preview.
 const maxRawLen = 200
 
-func rawText(data []byte, from, to int64) string {
-	if from < 0 || to > int64(len(data)) || from >= to {
+func rawText(data []byte, from, to int) string {
+	if from < 0 || to > len(data) || from >= to {
 		return ""
 	}
 	b := bytes.Trim(data[from:to], "\r\n")
@@ -261,9 +186,11 @@ func headerKey(s string) string {
 // cleanField trims white space (including no-break and zero-width spaces
 // and stray BOMs that spreadsheets leave in cells).
 func cleanField(s string) string {
-	return strings.TrimFunc(s, func(r rune) bool {
-		return unicode.IsSpace(r) || r == '\u200b' || r == '\ufeff'
-	})
+	return strings.TrimFunc(s, isTrimRune)
+}
+
+func isTrimRune(r rune) bool {
+	return unicode.IsSpace(r) || r == '\u200b' || r == '\ufeff'
 }
 
 // cleanText is cleanField plus control characters turned into spaces and
@@ -297,9 +224,10 @@ func cleanText(s string) string {
 	return strings.TrimSpace(b.String())
 }
 
-// firstRecords reads up to n rows for header detection.
+// firstRecords reads up to n rows for header detection; a broken row is
+// nil.
 func firstRecords(data []byte, delim rune, n int) [][]string {
-	rr := newRecordReader(data, delim)
+	rr := newCSVReader(data, delim)
 	var out [][]string
 	var rec record
 	for len(out) < n && rr.next(&rec) {
@@ -307,18 +235,35 @@ func firstRecords(data []byte, delim rune, n int) [][]string {
 			out = append(out, nil)
 			continue
 		}
-		out = append(out, append([]string(nil), rec.fields...))
+		row := make([]string, len(rec.fields))
+		for i, f := range rec.fields {
+			row[i] = string(f)
+		}
+		out = append(out, row)
 	}
 	return out
 }
 
-func blankRecord(fields []string) bool {
+// blankRecord reports a row whose stored cells are all white space.
+func blankRecord(fields [][]byte) bool {
 	for _, f := range fields {
-		if cleanField(f) != "" {
-			return false
+		for i := 0; i < len(f); {
+			r, size := utf8.DecodeRune(f[i:])
+			if !isTrimRune(r) {
+				return false
+			}
+			i += size
 		}
 	}
 	return true
+}
+
+// cell returns the i-th cell of fields as a string, "" when absent.
+func cell(fields [][]byte, i int) string {
+	if i < 0 || i >= len(fields) {
+		return ""
+	}
+	return string(fields[i])
 }
 
 // quoteShort quotes a value for a message, cut to a readable length.

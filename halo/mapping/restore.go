@@ -75,7 +75,7 @@ func ReadMappingsCSV(r io.Reader) ([]MappingRecord, []Rejected, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, nil, ErrEmpty
 	}
-	rr := newRecordReader(data, detectDelimiter(data))
+	rr := newCSVReader(data, detectDelimiter(data))
 	var rec record
 	if !rr.next(&rec) || rec.err != "" {
 		return nil, nil, fmt.Errorf("%w: expected the header %s", ErrNoHeader, strings.Join(ExportHeader, ","))
@@ -85,7 +85,7 @@ func ReadMappingsCSV(r io.Reader) ([]MappingRecord, []Rejected, error) {
 		cols[i] = -1
 	}
 	for i, h := range rec.fields {
-		if role, ok := mappingHeaderSynonyms[headerKey(h)]; ok && cols[role] < 0 {
+		if role, ok := mappingHeaderSynonyms[headerKey(string(h))]; ok && cols[role] < 0 {
 			cols[role] = i
 		}
 	}
@@ -107,12 +107,7 @@ func ReadMappingsCSV(r io.Reader) ([]MappingRecord, []Rejected, error) {
 			rejected = append(rejected, Rejected{Line: rec.line, Reason: rec.err, Raw: rr.raw(&rec)})
 			continue
 		}
-		get := func(role int) string {
-			if i := cols[role]; i >= 0 && i < len(rec.fields) {
-				return unNeutralise(rec.fields[i])
-			}
-			return ""
-		}
+		get := func(role int) string { return unNeutralise(cell(rec.fields, cols[role])) }
 		reject := func(reason string) {
 			rejected = append(rejected, Rejected{Line: rec.line, Reason: reason, Raw: rr.raw(&rec)})
 		}

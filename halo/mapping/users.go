@@ -70,8 +70,8 @@ var headerSynonyms = map[string]struct {
 // with or without a BOM (UTF-16 with a BOM and Windows-1252 are converted),
 // comma, semicolon or tab detected, quoted fields, CRLF or LF. The first
 // row is matched as a header by name; without a recognisable header the
-// columns are recognised from the data (HeaderInferred). It reads at most
-// MaxImportBytes+1 bytes.
+// columns are recognised from the data (HeaderInferred). Columns after the
+// 256th are ignored. It reads at most MaxImportBytes+1 bytes.
 //
 // Row problems (no extension and no email, duplicates, invalid email,
 // over-long fields, broken quoting) go to Preview.Rejected; only problems
@@ -133,11 +133,11 @@ func parseUsers(raw []byte) (Preview, error) {
 	}
 	iExt, iName, iEmail, iFirst, iLast := col(ColExtension), col(ColName), col(ColEmail), col(ColFirst), col(ColLast)
 
-	rr := newRecordReader(data, p.Delimiter)
+	rr := newCSVReader(data, p.Delimiter)
 	var rec record
 	if hasHeader {
+		p.Header = sample[0]
 		rr.next(&rec)
-		p.Header = append([]string(nil), rec.fields...)
 	}
 	extLine := make(map[string]int)
 	emailLine := make(map[string]int)
@@ -156,12 +156,7 @@ func parseUsers(raw []byte) (Preview, error) {
 			reject(rec.err)
 			continue
 		}
-		get := func(i int) string {
-			if i < 0 || i >= len(rec.fields) {
-				return ""
-			}
-			return rec.fields[i]
-		}
+		get := func(i int) string { return cell(rec.fields, i) }
 		u := User{
 			Extension: cleanField(get(iExt)),
 			Name:      cleanText(get(iName)),

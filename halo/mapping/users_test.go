@@ -506,3 +506,90 @@ func FuzzParseUsers(f *testing.F) {
 		}
 	})
 }
+
+// TestParseUsersPathological feeds inputs at the size limit that are built
+// to be slow or memory-hungry (a row of millions of cells, a file of
+// quotes); each must end with an ordinary result. Their speed is covered by
+// BenchmarkParseUsersPathological.
+func TestParseUsersPathological(t *testing.T) {
+	if testing.Short() {
+		t.Skip("large inputs")
+	}
+	for _, tc := range pathologicalInputs() {
+		t.Run(tc.name, func(t *testing.T) {
+			p, err := ParseUsersText(tc.in)
+			if !errors.Is(err, tc.err) || len(p.Accepted) != tc.accepted || len(p.Rejected) != tc.rejected {
+				t.Errorf("accepted %d rejected %d err %v; want %d, %d, %v", len(p.Accepted), len(p.Rejected), err, tc.accepted, tc.rejected, tc.err)
+			}
+			if _, _, err := ReadMappingsCSV(strings.NewReader(tc.in)); err == nil && tc.err == nil {
+				t.Errorf("ReadMappingsCSV accepted a users file")
+			}
+		})
+	}
+}
+
+type pathological struct {
+	name               string
+	in                 string
+	accepted, rejected int
+	err                error
+}
+
+func pathologicalInputs() []pathological {
+	const n = MaxImportBytes - 64
+	return []pathological{
+		{name: "one row of commas", in: "Email\n" + strings.Repeat(",", n)},
+		{name: "one row of tabs", in: "Email\n" + strings.Repeat("\t", n)},
+		{name: "a header of many columns", in: strings.Repeat("Email,", n/6)},
+		{name: "quotes", in: "Email\n" + strings.Repeat(`"`, n), rejected: 1},
+		{name: "empty lines", in: "Email\n" + strings.Repeat("\r\n", n/2)},
+		{name: "one huge cell", in: "Email\n\"" + strings.Repeat("a", n) + "\"\n", rejected: 1},
+		{name: "a cell in quotes per line", in: "Extension,Email\n" + strings.Repeat("\"x\n\",", n/6), rejected: 1},
+		{name: "bare quotes on every row", in: "Email\n" + strings.Repeat("a\"b\n", MaxImportRows), rejected: MaxImportRows},
+		{name: "high bytes", in: "Email\n" + strings.Repeat("\xe9", n), rejected: 1},
+		{name: "rows without keys", in: "Extension,Email\n" + strings.Repeat(",x\n", MaxImportRows), rejected: MaxImportRows},
+		{name: "duplicates", in: "Email\n" + strings.Repeat("a@b.co\n", MaxImportRows), accepted: 1, rejected: MaxImportRows - 1},
+		{name: "too many duplicates", in: "Email\n" + strings.Repeat("a@b.co\n", MaxImportRows+1), err: ErrTooManyRows},
+	}
+}
+
+func TestPlanImport(t *testing.T) {
+	existing := []User{
+		{ID: 1, Extension: "101", Name: "Ann", Email: "ann@example.com"},
+		{ID: 2, Extension: "102", Name: "Bob", Email: "bob@example.com"},
+		{ID: 3, Extension: "", Name: "", Email: "cy@example.com"},
+	}
+	rows := []ImportRow{
+		{Line: 2, User: User{Extension: "x101", Name: "Ann Smith"}},                      // by extension, keeps email
+		{Line: 3, User: User{Extension: "300", Email: "CY@example.com"}},                 // by email, sets extension
+		{Line: 4, User: User{Extension: "102", Email: "ann@example.com"}},                // two different users
+		{Line: 5, User: User{Extension: "400", Name: "New", Email: "new@example.com"}},   // insert
+		{Line: 6, User: User{ID: 99, Email: "ann@example.com", Name: "Ann again"}},       // same user as line 2
+		{Line: 7, User: User{Extension: "102", Name: "Bob B", Email: "bob@example.com"}}, // both keys agree
+	}
+	plan, rejected := PlanImport(rows, existing)
+	want := []Upsert{
+		{Line: 2, User: User{ID: 1, Extension: "x101", Name: "Ann Smith", Email: "ann@example.com"}},
+		{Line: 3, User: User{ID: 3, Extension: "300", Email: "CY@example.com"}},
+		{Line: 5, User: User{Extension: "400", Name: "New", Email: "new@example.com"}},
+		{Line: 7, User: User{ID: 2, Extension: "102", Name: "Bob B", Email: "bob@example.com"}},
+	}
+	if fmt.Sprint(plan) != fmt.Sprint(want) {
+		t.Errorf("plan:\n got %+v\nwant %+v", plan, want)
+	}
+	wantRej := []rej{
+		{4, `extension "102" belongs to "Bob" but email "ann@example.com" to "Ann"`},
+		{6, `updates the same user as line 2 ("Ann")`},
+	}
+	if len(rejected) != len(wantRej) {
+		t.Fatalf("rejected %+v", rejected)
+	}
+	for i, w := range wantRej {
+		if rejected[i].Line != w.line || rejected[i].Reason != w.reason {
+			t.Errorf("rejected[%d] = %+v, want %+v", i, rejected[i], w)
+		}
+	}
+	if plan, rej := PlanImport(nil, existing); plan != nil || rej != nil {
+		t.Errorf("empty import: %v %v", plan, rej)
+	}
+}

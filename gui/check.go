@@ -1,0 +1,885 @@
+package gui
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"image/color"
+	"os"
+	"strings"
+	"sync"
+	"time"
+	"unicode"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/halo-assistant/halo-assistant/assets"
+	"github.com/halo-assistant/halo-assistant/halo"
+	"github.com/halo-assistant/halo-assistant/storage"
+	"github.com/halo-assistant/halo-assistant/storage/applog"
+)
+
+var transparent color.Color = color.Transparent
+
+// runAndStoreCheck runs the systems check for p with cfg (which carries the
+// secret) and records it, as the CLI does.
+func runAndStoreCheck(ctx context.Context, db *storage.DB, p storage.Profile, cfg halo.Config,
+	progress func(halo.CheckResult)) (halo.Report, storage.Run, error) {
+	rep := halo.RunCheck(ctx, cfg, progress)
+	run, err := storage.RecordCheck(ctx, db, p.ID, rep)
+	return rep, run, err
+}
+
+var countOf = storage.CountOf
+
+// haloConfig is the client configuration for a saved profile.
+func (u *UI) haloConfig(p storage.Profile, secret string) halo.Config {
+	cfg := halo.Config{URL: p.HaloURL, ClientID: p.ClientID, ClientSecret: secret, Tenant: p.Tenant,
+		AuthURL: p.AuthURL, Scope: p.Scope, CAFile: p.CAFile,
+		UserAgent: assets.Binary + "/" + assets.Version, Logger: u.env.Log}
+	if u.env.Configure != nil {
+		u.env.Configure(&cfg)
+	}
+	return cfg
+}
+
+// readSecret reads a profile's secret (off the UI goroutine) and registers
+// it for log redaction. A missing secret is "" without error: the check then
+// says so in its own words.
+func readSecret(ctx context.Context, env *Env, profileID int64) (string, error) {
+	secret, err := env.Secrets.Get(ctx, profileID)
+	if errors.Is(err, storage.ErrSecretNotFound) {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	applog.AddSecret(secret)
+	return secret, nil
+}
+
+// ---- status look ----
+
+func statusIcon(st halo.Status) fyne.Resource {
+	switch st {
+	case halo.StatusPass:
+		return theme.NewSuccessThemedResource(theme.ConfirmIcon())
+	case halo.StatusWarn:
+		return theme.NewWarningThemedResource(theme.WarningIcon())
+	case halo.StatusFail:
+		return theme.NewErrorThemedResource(theme.ErrorIcon())
+	case halo.StatusSkip:
+		return theme.NewDisabledResource(theme.MediaSkipNextIcon())
+	}
+	return theme.NewDisabledResource(theme.RadioButtonIcon())
+}
+
+func statusWord(st halo.Status) (string, widget.Importance) {
+	switch st {
+	case halo.StatusPass:
+		return "Passed", widget.SuccessImportance
+	case halo.StatusWarn:
+		return "Warning", widget.WarningImportance
+	case halo.StatusFail:
+		return "Failed", widget.DangerImportance
+	case halo.StatusSkip:
+		return "Skipped", widget.LowImportance
+	case halo.StatusRunning:
+		return "Running…", widget.LowImportance
+	}
+	return "Waiting", widget.LowImportance
+}
+
+// ---- the result rows (dialog, screen and history share them) ----
+
+type checkRow struct {
+	id     string
+	status halo.Status
+	icon   *widget.Icon
+	spin   *widget.Activity
+	title  *widget.Label
+	state  *widget.Label
+	detail *widget.Label
+	fix    *widget.Label
+	goTo   *widget.Button
+	step   string
+	root   *fyne.Container
+}
+
+type checkList struct {
+	rows   []*checkRow
+	byID   map[string]*checkRow
+	box    *fyne.Container
+	scroll *container.Scroll // around box; relaid out when rows change height
+	onGoTo func(step string)
+}
+
+func newCheckList(onGoTo func(step string)) *checkList {
+	l := &checkList{byID: map[string]*checkRow{}, box: container.NewVBox(), onGoTo: onGoTo}
+	for i, id := range halo.CheckIDs() {
+		r := &checkRow{id: id}
+		r.icon = widget.NewIcon(statusIcon(""))
+		r.spin = widget.NewActivity()
+		r.spin.Hide()
+		r.title = widget.NewLabelWithStyle(halo.CheckTitle(id), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		r.state = widget.NewLabel("")
+		r.detail = wrapped("")
+		r.detail.Hide()
+		r.fix = wrapped("")
+		r.fix.Hide()
+		r.goTo = widget.NewButtonWithIcon("Checklist step", theme.ListIcon(), func() {
+			if l.onGoTo != nil && r.step != "" {
+				l.onGoTo(r.step)
+			}
+		})
+		r.goTo.Hide()
+		// Centre the icon on the title's line.
+		top := (widget.NewLabel("X").MinSize().Height - theme.IconInlineSize()) / 2
+		left := container.New(layout.NewCustomPaddedLayout(top, 0, 0, 0), container.NewVBox(container.NewStack(r.icon, r.spin)))
+		right := container.NewVBox(r.goTo)
+		body := tightVBox(container.NewHBox(r.title, r.state), r.detail, r.fix)
+		r.root = container.NewBorder(nil, nil, left, right, body)
+		if i > 0 {
+			l.box.Add(widget.NewSeparator())
+		}
+		l.box.Add(r.root)
+		l.rows = append(l.rows, r)
+		l.byID[id] = r
+	}
+	l.scroll = container.NewVScroll(l.box)
+	l.reset()
+	return l
+}
+
+// reset shows every check as waiting.
+func (l *checkList) reset() {
+	for _, r := range l.rows {
+		l.set(halo.CheckResult{ID: r.id})
+	}
+}
+
+// set shows one result; unknown IDs are ignored.
+func (l *checkList) set(c halo.CheckResult) {
+	r, ok := l.byID[c.ID]
+	if !ok {
+		return
+	}
+	r.status = c.Status
+	if c.Status == halo.StatusRunning {
+		r.icon.Hide()
+		r.spin.Show()
+		r.spin.Start()
+	} else {
+		r.spin.Stop()
+		r.spin.Hide()
+		r.icon.SetResource(statusIcon(c.Status))
+		r.icon.Show()
+	}
+	word, imp := statusWord(c.Status)
+	if c.Duration >= time.Millisecond && c.Status != halo.StatusRunning {
+		word += fmt.Sprintf(" · %s", fmtDuration(c.Duration))
+	}
+	r.state.SetText(word)
+	r.state.Importance = imp
+	r.state.Refresh()
+	setOptional(r.detail, c.Detail)
+	problem := c.Status == halo.StatusFail || c.Status == halo.StatusWarn
+	r.step = ""
+	fix := ""
+	if problem && c.Fix != "" {
+		fix = "How to fix: " + c.Fix
+	}
+	if problem && c.Step != "" {
+		r.step = c.Step
+		if t := stepTitle(c.Step); t != "" {
+			if fix == "" {
+				fix = "See the checklist"
+			}
+			fix += " (Checklist: " + t + ")"
+		}
+	}
+	setOptional(r.fix, fix)
+	if r.step != "" && l.onGoTo != nil {
+		r.goTo.Show()
+	} else {
+		r.goTo.Hide()
+	}
+	if l.scroll != nil {
+		l.scroll.Refresh()
+	}
+}
+
+// setReport shows a finished report.
+func (l *checkList) setReport(rep halo.Report) {
+	l.reset()
+	for _, c := range rep.Checks {
+		l.set(c)
+	}
+}
+
+func setOptional(l *widget.Label, text string) {
+	l.SetText(text)
+	if text == "" {
+		l.Hide()
+	} else {
+		l.Show()
+	}
+}
+
+func fmtDuration(d time.Duration) string {
+	switch {
+	case d < time.Second:
+		return fmt.Sprintf("%d ms", d.Milliseconds())
+	case d < time.Minute:
+		return fmt.Sprintf("%.1f s", d.Seconds())
+	}
+	return d.Round(time.Second).String()
+}
+
+// ---- the dialog ----
+
+// checkDialog runs the systems check for one profile and shows it live.
+type checkDialog struct {
+	u       *UI
+	profile storage.Profile
+
+	d         *dialog.CustomDialog
+	list      *checkList
+	summary   *widget.Label
+	bar       *widget.ProgressBar
+	elapsed   *widget.Label
+	waitNote  *widget.Label
+	pullLabel *widget.Label
+	// listsRead and agentsRead describe the pull while it runs.
+	listsRead  int
+	agentsRead string
+	pullBar    *widget.ProgressBar
+
+	cancelBtn, rerunBtn, copyBtn, saveBtn, closeBtn *widget.Button
+
+	running bool
+	cancel  context.CancelFunc
+	report  *halo.Report
+	run     storage.Run
+	err     error
+	done    map[string]bool
+	visible bool
+}
+
+// pullChecks are the checks that read the user data; their progress is the
+// pull's progress.
+var pullChecks = []string{halo.CheckIdentity, halo.CheckAgents, halo.CheckTeams, halo.CheckDepartments, halo.CheckOrganisations}
+
+func newCheckDialog(u *UI, p storage.Profile) *checkDialog {
+	cd := &checkDialog{u: u, profile: p}
+	cd.list = newCheckList(func(step string) {
+		cd.close()
+		u.goToStep(step)
+	})
+	cd.summary = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	cd.summary.Wrapping = fyne.TextWrapWord
+	cd.bar = widget.NewProgressBar()
+	cd.bar.Max = float64(len(cd.list.rows))
+	cd.bar.TextFormatter = func() string {
+		return fmt.Sprintf("%d of %d checks", int(cd.bar.Value), int(cd.bar.Max))
+	}
+	cd.elapsed = widget.NewLabel("")
+	cd.waitNote = wrapped("")
+	cd.waitNote.Importance = widget.WarningImportance
+	cd.waitNote.Hide()
+	cd.pullLabel = wrapped("")
+	cd.pullBar = widget.NewProgressBar()
+	cd.pullBar.Max = float64(len(pullChecks))
+	cd.pullBar.TextFormatter = func() string {
+		return fmt.Sprintf("%d of %d lists", int(cd.pullBar.Value), int(cd.pullBar.Max))
+	}
+
+	cd.cancelBtn = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), cd.stop)
+	cd.rerunBtn = widget.NewButtonWithIcon("Re-run", theme.ViewRefreshIcon(), cd.start)
+	cd.copyBtn = widget.NewButtonWithIcon("Copy report", theme.ContentCopyIcon(), cd.copyReport)
+	cd.saveBtn = widget.NewButtonWithIcon("Save report…", theme.DocumentSaveIcon(), cd.askSave)
+	cd.closeBtn = widget.NewButtonWithIcon("Close", theme.ConfirmIcon(), cd.close)
+	cd.closeBtn.Importance = widget.HighImportance
+
+	top := container.NewVBox(cd.summary, container.NewBorder(nil, nil, nil, cd.elapsed, cd.bar), cd.waitNote)
+	bottom := container.NewVBox(widget.NewSeparator(), cd.pullLabel, cd.pullBar)
+	content := container.NewBorder(top, bottom, nil, nil, cd.list.scroll)
+	cd.d = dialog.NewCustomWithoutButtons("Systems check — "+p.Name, content, u.win)
+	cd.d.SetButtons([]fyne.CanvasObject{cd.copyBtn, cd.saveBtn, cd.rerunBtn, cd.cancelBtn, cd.closeBtn})
+	cd.d.Resize(fyne.NewSize(860, 640))
+	return cd
+}
+
+func (cd *checkDialog) show() {
+	cd.visible = true
+	cd.d.Show()
+	// Nothing focused means Esc reaches the window's key handler.
+	cd.u.win.Canvas().Unfocus()
+	cd.u.escapable(cd.close)
+	cd.start()
+}
+
+func (cd *checkDialog) close() {
+	cd.stop()
+	cd.visible = false
+	cd.d.Hide()
+}
+
+// stop cancels a running check; the run is still recorded as cancelled.
+func (cd *checkDialog) stop() {
+	if cd.cancel != nil {
+		cd.cancel()
+	}
+}
+
+func (cd *checkDialog) setRunning(on bool) {
+	cd.running = on
+	for _, b := range []*widget.Button{cd.rerunBtn, cd.copyBtn, cd.saveBtn} {
+		if on {
+			b.Disable()
+		} else {
+			b.Enable()
+		}
+	}
+	if on {
+		cd.cancelBtn.Show()
+		cd.closeBtn.Hide()
+	} else {
+		cd.cancelBtn.Hide()
+		cd.closeBtn.Show()
+	}
+}
+
+// start runs the check (again). Network and keyring work run off the UI
+// goroutine; results come back through fyne.Do.
+func (cd *checkDialog) start() {
+	if cd.running {
+		return
+	}
+	ctx, cancel := context.WithCancel(cd.u.ctx)
+	cd.cancel = cancel
+	cd.report, cd.err, cd.done = nil, nil, map[string]bool{}
+	cd.listsRead, cd.agentsRead = 0, ""
+	cd.list.reset()
+	cd.bar.SetValue(0)
+	cd.pullBar.SetValue(0)
+	cd.pullLabel.SetText("The agents, teams and departments are pulled once the Client ID and Secret work.")
+	cd.summary.SetText("Checking " + cd.profile.Name + " …")
+	cd.elapsed.SetText("0.0 s")
+	cd.waitNote.Hide()
+	cd.setRunning(true)
+	p := cd.profile
+	started := time.Now()
+
+	type result struct {
+		rep halo.Report
+		run storage.Run
+	}
+	runAsync(cd.u, func(context.Context) (result, error) {
+		defer cancel()
+		secret, err := readSecret(ctx, cd.u.env, p.ID)
+		if err != nil {
+			return result{}, fmt.Errorf("reading the Client Secret from the keyring failed: %w", err)
+		}
+		// Every widget update goes through this goroutine, in order: the
+		// check's own goroutines only hand events over.
+		events := make(chan func())
+		finished := make(chan struct{})
+		send := func(f func()) {
+			select {
+			case events <- f:
+			case <-finished:
+			}
+		}
+		cfg := cd.u.haloConfig(p, secret)
+		cfg.OnWait = func(reason string, d time.Duration) { send(func() { cd.showWait(reason, d) }) }
+		cfg.OnPull = func(pp halo.PullProgress) { send(func() { cd.pullProgress(pp) }) }
+		type outcome struct {
+			rep halo.Report
+			run storage.Run
+			err error
+		}
+		out := make(chan outcome, 1)
+		go func() {
+			rep, run, err := runAndStoreCheck(ctx, cd.u.env.DB, p, cfg, func(c halo.CheckResult) {
+				send(func() { cd.progress(c) })
+			})
+			out <- outcome{rep, run, err}
+		}()
+		tick := time.NewTicker(200 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case f := <-events:
+				fyne.Do(f)
+			case <-tick.C:
+				d := time.Since(started)
+				fyne.Do(func() { cd.elapsed.SetText(fmt.Sprintf("%.1f s", d.Seconds())) })
+			case o := <-out:
+				close(finished)
+				return result{rep: o.rep, run: o.run}, o.err
+			}
+		}
+	}, func(r result, err error) {
+		cd.finish(r.rep, r.run, err, time.Since(started))
+	})
+}
+
+func (cd *checkDialog) showWait(reason string, d time.Duration) {
+	if !cd.running {
+		return
+	}
+	cd.waitNote.SetText(waitText(reason, d) + " Cancel stops the check.")
+	cd.waitNote.Show()
+}
+
+// waitText explains a backoff of the Halo client (Config.OnWait reasons).
+func waitText(reason string, d time.Duration) string {
+	switch reason {
+	case "rate_limited":
+		return fmt.Sprintf("Halo asked us to slow down (its rate limit was reached): waiting %s, then continuing.", fmtDuration(d))
+	case "server":
+		return fmt.Sprintf("Halo answered with a temporary server error: retrying in %s.", fmtDuration(d))
+	case "network":
+		return fmt.Sprintf("The connection to Halo dropped: retrying in %s.", fmtDuration(d))
+	}
+	return fmt.Sprintf("Waiting %s before retrying (%s).", fmtDuration(d), reason)
+}
+
+func (cd *checkDialog) progress(c halo.CheckResult) {
+	if !cd.running {
+		return
+	}
+	cd.list.set(c)
+	if c.Status == halo.StatusRunning {
+		return
+	}
+	cd.done[c.ID] = true
+	cd.bar.SetValue(float64(len(cd.done)))
+	n := 0
+	for _, id := range pullChecks {
+		if cd.done[id] {
+			n++
+		}
+	}
+	if n > 0 && c.Status != halo.StatusSkip {
+		cd.listsRead = n
+		cd.pullBar.SetValue(float64(n))
+		cd.showPull()
+	}
+	if c.Status == halo.StatusFail || c.Status == halo.StatusWarn {
+		cd.waitNote.Hide()
+	}
+}
+
+// pullProgress shows how far the agent list has come (pages and agents).
+func (cd *checkDialog) pullProgress(pp halo.PullProgress) {
+	if !cd.running || pp.Stage != "agents" {
+		return
+	}
+	switch {
+	case pp.AgentsTotal > 0 && pp.PagesTotal > 1:
+		cd.agentsRead = fmt.Sprintf("agents %d of %d (page %d of %d)", pp.Agents, pp.AgentsTotal, pp.Pages, pp.PagesTotal)
+	case pp.Agents > 0:
+		cd.agentsRead = fmt.Sprintf("%d agents", pp.Agents)
+	default:
+		return
+	}
+	cd.showPull()
+}
+
+func (cd *checkDialog) showPull() {
+	text := fmt.Sprintf("Pulling user data from Halo: %d of %d lists read", cd.listsRead, len(pullChecks))
+	if cd.agentsRead != "" {
+		text += "; " + cd.agentsRead
+	}
+	cd.pullLabel.SetText(text + " …")
+}
+
+func (cd *checkDialog) finish(rep halo.Report, run storage.Run, err error, took time.Duration) {
+	cd.setRunning(false)
+	cd.cancel = nil
+	cd.waitNote.Hide()
+	cd.elapsed.SetText(fmtDuration(took))
+	if rep.Checks == nil {
+		// The check never started (keyring failure).
+		cd.err = err
+		cd.summary.SetText("The check could not run: " + err.Error())
+		cd.summary.Importance = widget.DangerImportance
+		cd.summary.Refresh()
+		cd.copyBtn.Disable()
+		cd.saveBtn.Disable()
+		return
+	}
+	cd.report, cd.run, cd.err = &rep, run, err
+	cd.list.setReport(rep)
+	cd.bar.SetValue(cd.bar.Max)
+	cancelled := run.Summary == "Cancelled" || errors.Is(cd.u.ctx.Err(), context.Canceled)
+	text, imp := verdict(rep, cancelled)
+	if err != nil {
+		text += " " + err.Error() + "."
+		imp = widget.DangerImportance
+	}
+	cd.summary.SetText(text)
+	cd.summary.Importance = imp
+	cd.summary.Refresh()
+	if rep.Snapshot != nil {
+		cd.pullBar.SetValue(cd.pullBar.Max)
+		cd.pullLabel.SetText(pulledText(rep) + " Saved for the Mapping screen.")
+	} else {
+		cd.pullBar.SetValue(0)
+		cd.pullLabel.SetText("No user data was pulled: the stored agents and teams were left as they were.")
+	}
+	if err == nil {
+		cd.u.checkFinished(cd.profile.ID)
+	}
+}
+
+// verdict is the dialog's headline for a finished report.
+func verdict(rep halo.Report, cancelled bool) (string, widget.Importance) {
+	var fails, warns int
+	for _, c := range rep.Checks {
+		switch c.Status {
+		case halo.StatusFail:
+			fails++
+		case halo.StatusWarn:
+			warns++
+		}
+	}
+	took := ""
+	if rep.Duration > 0 {
+		took = " in " + fmtDuration(rep.Duration)
+	}
+	switch {
+	case cancelled:
+		return "Cancelled: the check stopped before it finished.", widget.WarningImportance
+	case fails > 0:
+		return fmt.Sprintf("%s failed%s — the fixes below say what to change.", countOf(fails, "check"), took), widget.DangerImportance
+	case warns > 0:
+		return fmt.Sprintf("Connected, with %s%s — see below.", countOf(warns, "warning"), took), widget.WarningImportance
+	}
+	return "All checks passed" + took + ": 1stream can use this connection.", widget.SuccessImportance
+}
+
+func pulledText(rep halo.Report) string {
+	s := fmt.Sprintf("Pulled %s, %s and %s", countOf(rep.Agents.Visible, "agent"), countOf(rep.Teams, "team"),
+		countOf(rep.Departments, "department"))
+	if rep.Organisations > 0 {
+		s += fmt.Sprintf(" (%s)", countOf(rep.Organisations, "organisation"))
+	}
+	return s + "."
+}
+
+// reportMarkdown is the secret-free report with the run's timing.
+func (cd *checkDialog) reportMarkdown() string {
+	if cd.report == nil {
+		return ""
+	}
+	return cd.report.Markdown()
+}
+
+func (cd *checkDialog) copyReport() {
+	if md := cd.reportMarkdown(); md != "" {
+		cd.u.app.Clipboard().SetContent(md)
+		cd.summary.SetText(cd.summary.Text + " (Report copied.)")
+	}
+}
+
+func (cd *checkDialog) askSave() {
+	if cd.report == nil {
+		return
+	}
+	fd := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil {
+			cd.u.showError("Saving the report failed", err)
+			return
+		}
+		if w == nil {
+			return
+		}
+		path := w.URI().Path()
+		w.Close()
+		cd.saveReportTo(path)
+	}, cd.u.win)
+	fd.SetFileName(reportFileName(cd.profile.Name, cd.report.Started))
+	fd.Show()
+}
+
+// saveReportTo writes the Markdown report off the UI goroutine.
+func (cd *checkDialog) saveReportTo(path string) {
+	md := cd.reportMarkdown()
+	runAsync(cd.u, func(context.Context) (struct{}, error) {
+		return struct{}{}, os.WriteFile(path, []byte(md), 0o644)
+	}, func(_ struct{}, err error) {
+		if err != nil {
+			cd.u.showError("Saving the report failed", err)
+			return
+		}
+		cd.summary.SetText(cd.summary.Text + " (Report saved to " + path + ".)")
+	})
+}
+
+// reportFileName is a safe default name such as
+// "systems-check-contoso-msp-2026-01-02-1504.md".
+func reportFileName(profile string, at time.Time) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(profile) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			b.WriteRune(r)
+			dash = false
+		} else if !dash && b.Len() > 0 {
+			b.WriteByte('-')
+			dash = true
+		}
+	}
+	name := strings.Trim(b.String(), "-")
+	if name == "" {
+		name = "profile"
+	}
+	if at.IsZero() {
+		at = time.Now()
+	}
+	return fmt.Sprintf("systems-check-%s-%s.md", name, at.Local().Format("2006-01-02-1504"))
+}
+
+// ---- the "Systems check" screen ----
+
+// checkScreen shows the profile's latest check and starts new ones.
+type checkScreen struct {
+	u *UI
+
+	runBtn  *widget.Button
+	last    *widget.Label
+	pulled  *widget.Label
+	list    *checkList
+	body    fyne.CanvasObject
+	none    fyne.CanvasObject
+	stack   *fyne.Container
+	profile *storage.Profile
+	dlg     *checkDialog
+	loadSeq int
+}
+
+func newCheckScreen(u *UI) *checkScreen {
+	s := &checkScreen{u: u}
+	s.runBtn = widget.NewButtonWithIcon("Run systems check (Ctrl+R)", theme.MediaPlayIcon(), u.runSystemsCheck)
+	s.runBtn.Importance = widget.HighImportance
+	s.last = wrapped("")
+	s.pulled = wrapped("")
+	s.list = newCheckList(u.goToStep)
+	intro := wrapped("Tests the saved connection step by step — the URL, the server, Halo itself, the Client ID and Secret, " +
+		"the API agent — and pulls the agents, teams and departments the Mapping screen uses. " +
+		"It is what 1stream's own Systems Check does, with a reason and a fix for every problem.")
+	top := container.NewVBox(heading("Systems check"), intro, container.NewHBox(s.runBtn), s.last, s.pulled, widget.NewSeparator())
+	s.body = container.NewBorder(top, nil, nil, nil, s.list.scroll)
+	s.none = noProfileView(u, "The systems check runs for a profile's saved connection.")
+	s.stack = container.NewStack(s.none)
+	return s
+}
+
+func (s *checkScreen) title() string              { return "Systems check" }
+func (s *checkScreen) icon() fyne.Resource        { return theme.MediaPlayIcon() }
+func (s *checkScreen) content() fyne.CanvasObject { return s.stack }
+
+func (s *checkScreen) profileChanged(p *storage.Profile) {
+	s.profile = p
+	s.loadSeq++
+	if p == nil {
+		s.stack.Objects = []fyne.CanvasObject{s.none}
+		s.stack.Refresh()
+		return
+	}
+	s.stack.Objects = []fyne.CanvasObject{s.body}
+	s.stack.Refresh()
+	s.load()
+}
+
+func (s *checkScreen) checkFinished(profileID int64) {
+	if s.profile != nil && s.profile.ID == profileID {
+		s.load()
+	}
+}
+
+func (s *checkScreen) load() {
+	type result struct {
+		run      storage.Run
+		ok       bool
+		pulledAt time.Time
+		snap     halo.Snapshot
+	}
+	id, seq := s.profile.ID, s.loadSeq
+	runAsync(s.u, func(ctx context.Context) (result, error) {
+		run, ok, err := s.u.env.DB.LatestRun(ctx, id, storage.RunCheck)
+		if err != nil {
+			return result{}, err
+		}
+		snap, at, err := s.u.env.DB.Snapshot(ctx, id)
+		if err != nil {
+			return result{}, err
+		}
+		return result{run: run, ok: ok, pulledAt: at, snap: snap}, nil
+	}, func(r result, err error) {
+		if seq != s.loadSeq {
+			return
+		}
+		if err != nil {
+			s.u.showError("Loading the last check failed", err)
+			return
+		}
+		s.list.reset()
+		if !r.ok {
+			s.last.SetText("No check has run for this profile yet. Save the connection, then run the check.")
+			s.last.Importance = widget.MediumImportance
+		} else {
+			var rep halo.Report
+			if json.Unmarshal(r.run.Report, &rep) == nil {
+				s.list.setReport(rep)
+			}
+			s.last.SetText(fmt.Sprintf("Last check %s: %s (%s).", fmtWhen(r.run.StartedAt), r.run.Summary, fmtDuration(r.run.Duration)))
+			s.last.Importance = runImportance(r.run)
+		}
+		s.last.Refresh()
+		if r.pulledAt.IsZero() {
+			s.pulled.SetText("No agents pulled yet.")
+		} else {
+			s.pulled.SetText(fmt.Sprintf("Stored for mapping: %s, %s and %s, pulled %s.",
+				countOf(len(r.snap.Agents), "agent"), countOf(len(r.snap.Teams), "team"),
+				countOf(len(r.snap.Departments), "department"), fmtWhen(r.pulledAt)))
+		}
+	})
+}
+
+func runImportance(r storage.Run) widget.Importance {
+	switch {
+	case r.Summary == "Cancelled":
+		return widget.WarningImportance
+	case !r.OK:
+		return widget.DangerImportance
+	case strings.HasPrefix(r.Summary, "Passed with"):
+		return widget.WarningImportance
+	}
+	return widget.SuccessImportance
+}
+
+// ---- UI-wide helpers (Ctrl+R, Esc, notifications between screens) ----
+
+// runSystemsCheck opens the check dialog for the current profile (toolbar,
+// Ctrl+R, checklist and Connection screen buttons). With a dialog already
+// open it re-runs it unless it is still running.
+func (u *UI) runSystemsCheck() {
+	s := findScreen[*checkScreen](u)
+	if s == nil {
+		return
+	}
+	if u.current == nil {
+		dialog.ShowInformation("Systems check", "Create or select a profile first: the check runs for its saved connection.", u.win)
+		return
+	}
+	if s.dlg != nil && s.dlg.visible {
+		s.dlg.start()
+		return
+	}
+	start := func() {
+		if u.current == nil {
+			return
+		}
+		s.dlg = newCheckDialog(u, *u.current)
+		s.dlg.show()
+	}
+	if c := findScreen[*connectionScreen](u); c != nil {
+		c.ensureSaved(start)
+		return
+	}
+	start()
+}
+
+// checkFinished tells every screen that wants to know that a check of the
+// profile was stored (checklist verifications, history, mapping data).
+func (u *UI) checkFinished(profileID int64) {
+	for _, s := range u.screens {
+		if n, ok := s.(interface{ checkFinished(int64) }); ok {
+			n.checkFinished(profileID)
+		}
+	}
+}
+
+// goToStep shows the checklist with the step highlighted.
+func (u *UI) goToStep(step string) {
+	c := findScreen[*checklistScreen](u)
+	if c == nil {
+		return
+	}
+	u.showScreen(func(s screen) bool { return s == screen(c) })
+	c.reveal(step)
+}
+
+func findScreen[T screen](u *UI) T {
+	for _, s := range u.screens {
+		if t, ok := s.(T); ok {
+			return t
+		}
+	}
+	var zero T
+	return zero
+}
+
+func (u *UI) hasScreen(title string) bool {
+	for _, s := range u.screens {
+		if s.title() == title {
+			return true
+		}
+	}
+	return false
+}
+
+// Esc closes the top dialog. Dialogs registered with escapable close
+// through their own dismiss function (so callbacks run and checks are
+// cancelled); any other overlay is simply hidden.
+var (
+	escapeMu  sync.Mutex
+	escapeFns = map[fyne.CanvasObject]func(){}
+)
+
+// escapable registers dismiss for the dialog just shown (the top overlay).
+func (u *UI) escapable(dismiss func()) {
+	ov := u.win.Canvas().Overlays()
+	top := ov.Top()
+	if top == nil {
+		return
+	}
+	escapeMu.Lock()
+	defer escapeMu.Unlock()
+	live := map[fyne.CanvasObject]bool{}
+	for _, o := range ov.List() {
+		live[o] = true
+	}
+	for o := range escapeFns {
+		if !live[o] {
+			delete(escapeFns, o)
+		}
+	}
+	escapeFns[top] = dismiss
+}
+
+func (u *UI) escape() {
+	top := u.win.Canvas().Overlays().Top()
+	if top == nil {
+		return
+	}
+	escapeMu.Lock()
+	fn := escapeFns[top]
+	delete(escapeFns, top)
+	escapeMu.Unlock()
+	if fn != nil {
+		fn()
+		return
+	}
+	top.Hide()
+}

@@ -1,0 +1,803 @@
+package gui
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"regexp"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/halo-assistant/halo-assistant/halo"
+	"github.com/halo-assistant/halo-assistant/storage"
+	"github.com/halo-assistant/halo-assistant/storage/applog"
+)
+
+// 1stream's "Connected Account and CRM Settings" fields, in the pop-up's order.
+const (
+	fieldPlatform   = "CRM Platform"
+	fieldCompany    = "CRM Company"
+	fieldAPIKey     = "API Key"
+	fieldPrivateKey = "API Private Key"
+	fieldEndpoint   = "Endpoint"
+	fieldDetails    = "CRM Details link"
+)
+
+var oneStreamFields = []string{fieldPlatform, fieldCompany, fieldAPIKey, fieldPrivateKey, fieldEndpoint, fieldDetails}
+
+// Halo's Client IDs are GUIDs and its secrets two GUIDs joined by "-". Only
+// ever a hint: not every Halo version is known to use these forms.
+var (
+	guidPattern   = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+	secretPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}-[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$`)
+)
+
+// connectionForm is what the admin typed, trimmed.
+type connectionForm struct {
+	URL, ClientID, Secret, Tenant, AuthURL, Scope, CAFile string
+}
+
+// formProblem is one reason Save is refused.
+type formProblem struct{ field, msg string }
+
+// validateConnection checks the form without any I/O. It returns the
+// canonical instance when the URL is valid, refusals, and warnings that do
+// not block saving.
+func validateConnection(f connectionForm) (inst halo.Instance, problems []formProblem, warnings []formProblem) {
+	inst, err := halo.ParseInstance(f.URL)
+	if err != nil {
+		problems = append(problems, formProblem{"Halo URL", errMessage(err)})
+	}
+	switch {
+	case f.ClientID == "":
+		problems = append(problems, formProblem{"Client ID", "Enter the Client ID of the Halo API application (checklist step 13)."})
+	case secretPattern.MatchString(f.ClientID):
+		warnings = append(warnings, formProblem{"Client ID", "This looks like a Client Secret, not a Client ID: are the two swapped?"})
+	case !guidPattern.MatchString(f.ClientID):
+		warnings = append(warnings, formProblem{"Client ID", "Halo's Client IDs usually look like 0f8fad5b-d9cb-469f-a165-70867728950e: check it was copied whole."})
+	}
+	if strings.ContainsAny(f.ClientID, " \t") {
+		problems = append(problems, formProblem{"Client ID", "The Client ID must not contain spaces."})
+	}
+	if f.Secret != "" {
+		switch {
+		case strings.ContainsAny(f.Secret, " \t\r\n"):
+			problems = append(problems, formProblem{"Client Secret", "The Client Secret must not contain spaces or line breaks: paste only the secret."})
+		case !secretPattern.MatchString(f.Secret) && !guidPattern.MatchString(f.Secret):
+			warnings = append(warnings, formProblem{"Client Secret", "Halo's Client Secrets usually are two GUIDs joined by a hyphen: check it was copied whole."})
+		}
+	}
+	if f.AuthURL != "" {
+		if _, err := halo.ParseInstance(f.AuthURL); err != nil {
+			problems = append(problems, formProblem{"Authorisation server", "Enter the full authorisation server address from Halo's API Details, e.g. https://yourcompany.halopsa.com/auth, or leave it empty."})
+		}
+	}
+	if strings.ContainsAny(f.Tenant, " /\\") {
+		problems = append(problems, formProblem{"Tenant", "The tenant is a single word such as “yourcompany” (from Halo's API Details); leave it empty for on-premise Halo."})
+	}
+	return inst, problems, warnings
+}
+
+// errMessage is an error's user-facing message (halo.Error's Message).
+func errMessage(err error) string {
+	var he *halo.Error
+	if errors.As(err, &he) && he.Message != "" {
+		return he.Message
+	}
+	return err.Error()
+}
+
+// connectionScreen prepares and verifies the values of 1stream's form.
+type connectionScreen struct {
+	u *UI
+
+	urlEntry, clientID, secret       *widget.Entry
+	tenant, authURL, scope, caFile   *widget.Entry
+	urlHint, idHint, secretHint      *widget.Label
+	advHint                          *widget.Label
+	caBrowse                         *widget.Button
+	advanced                         *widget.Accordion
+	saveBtn, revertBtn, checkBtn     *widget.Button
+	detectBtn, forgetBtn, copyAllBtn *widget.Button
+	status                           *widget.Label
+	values                           map[string]*valueField
+	copyBtns                         map[string]*widget.Button
+	body, none                       fyne.CanvasObject
+	stack                            *fyne.Container
+	leaveDlg, askDlg                 *unsavedDialog
+	forgetDlg                        *dialog.ConfirmDialog
+	profile                          *storage.Profile
+	saved                            storage.Profile
+	secretStored                     bool
+	secretErr                        error
+	detected                         string // CRM Company from Detect or the last check
+	loading                          bool
+	loadSeq                          int
+	saving                           bool
+}
+
+func newConnectionScreen(u *UI) *connectionScreen {
+	s := &connectionScreen{u: u, values: map[string]*valueField{}, copyBtns: map[string]*widget.Button{}}
+	entry := func(placeholder string) *widget.Entry {
+		e := widget.NewEntry()
+		e.SetPlaceHolder(placeholder)
+		e.OnChanged = func(string) { s.changed() }
+		return e
+	}
+	s.urlEntry = entry("https://yourcompany.halopsa.com")
+	s.clientID = entry("e.g. 0f8fad5b-d9cb-469f-a165-70867728950e")
+	s.secret = widget.NewPasswordEntry()
+	s.secret.OnChanged = func(string) { s.changed() }
+	s.tenant = entry("hosted Halo: from API Details; empty for on-premise")
+	s.authURL = entry("only if API Details shows a different one")
+	s.scope = entry(halo.DefaultScope)
+	s.caFile = entry("PEM file, only for a private certificate authority")
+	s.urlHint, s.idHint, s.secretHint, s.advHint = wrapped(""), wrapped(""), wrapped(""), wrapped("")
+	s.caBrowse = widget.NewButtonWithIcon("", theme.FolderOpenIcon(), s.browseCA)
+
+	s.saveBtn = widget.NewButtonWithIcon("Save", theme.DocumentSaveIcon(), func() { s.save(nil) })
+	s.saveBtn.Importance = widget.HighImportance
+	s.revertBtn = widget.NewButtonWithIcon("Revert", theme.ContentUndoIcon(), s.revert)
+	s.checkBtn = widget.NewButtonWithIcon("Run systems check", theme.MediaPlayIcon(), u.runSystemsCheck)
+	s.forgetBtn = widget.NewButtonWithIcon("Remove stored secret…", theme.DeleteIcon(), s.askForget)
+	s.detectBtn = widget.NewButtonWithIcon("Detect", theme.SearchIcon(), s.detect)
+	s.status = wrapped("")
+
+	form := widget.NewForm(
+		widget.NewFormItem("Halo URL", container.NewVBox(s.urlEntry, s.urlHint)),
+		widget.NewFormItem("Client ID", container.NewVBox(s.clientID, s.idHint)),
+		widget.NewFormItem("Client Secret", container.NewVBox(s.secret, s.secretHint, container.NewHBox(s.forgetBtn))),
+	)
+	adv := widget.NewForm(
+		widget.NewFormItem("Tenant", s.tenant),
+		widget.NewFormItem("Auth server", s.authURL),
+		widget.NewFormItem("Scope", s.scope),
+		widget.NewFormItem("CA file", container.NewBorder(nil, nil, nil, s.caBrowse, s.caFile)),
+	)
+	s.advanced = widget.NewAccordion(widget.NewAccordionItem("Advanced: tenant, authorisation server, scope, CA file",
+		container.NewVBox(wrapped("Only needed when Halo's API Details (Configuration > Integrations > HaloPSA API) show values "+
+			"other than the defaults, e.g. on-premise or trial instances."), adv, s.advHint)))
+	left := container.NewVBox(
+		heading("Your Halo API application"),
+		wrapped("Paste any Halo address — the browser URL, the /api/ or /auth address — and the Client ID and Secret from "+
+			"checklist steps 12–13. The secret is kept in the system keyring only and is never shown again."),
+		form, s.advanced,
+		container.NewHBox(s.saveBtn, s.revertBtn, s.checkBtn),
+		s.status,
+	)
+
+	outForm := widget.NewForm()
+	for _, f := range oneStreamFields {
+		f := f
+		v := newValueField()
+		s.values[f] = v
+		cp := widget.NewButtonWithIcon("", theme.ContentCopyIcon(), func() { s.copyField(f) })
+		s.copyBtns[f] = cp
+		right := fyne.CanvasObject(cp)
+		if f == fieldCompany {
+			right = container.NewHBox(s.detectBtn, cp)
+		}
+		outForm.Append(f, container.NewBorder(nil, nil, nil, right, v))
+	}
+	s.copyAllBtn = widget.NewButtonWithIcon("Copy all", theme.ContentCopyIcon(), s.copyAll)
+	rightCol := container.NewVBox(
+		heading("1stream: Connected Account and CRM Settings"),
+		wrapped("Administration > Manage Organization > Connected Account and CRM Settings > green + (checklist steps 4–11). "+
+			"Copy each value into the field of the same name. Focus a value and press Ctrl+C, or use its button."),
+		outForm,
+		container.NewHBox(s.copyAllBtn),
+	)
+	split := container.NewGridWithColumns(2, container.NewPadded(left), container.NewPadded(rightCol))
+	s.body = container.NewVScroll(split)
+	s.none = noProfileView(u, "The connection is saved per profile.")
+	s.stack = container.NewStack(s.none)
+	s.refresh()
+	return s
+}
+
+func (s *connectionScreen) title() string              { return "Connection" }
+func (s *connectionScreen) icon() fyne.Resource        { return theme.LoginIcon() }
+func (s *connectionScreen) content() fyne.CanvasObject { return s.stack }
+
+func (s *connectionScreen) profileChanged(p *storage.Profile) {
+	s.profile = p
+	s.loadSeq++
+	if p == nil {
+		s.stack.Objects = []fyne.CanvasObject{s.none}
+		s.stack.Refresh()
+		return
+	}
+	s.stack.Objects = []fyne.CanvasObject{s.body}
+	s.stack.Refresh()
+	if s.saved.ID != p.ID {
+		s.status.SetText("")
+	}
+	s.saved = *p
+	s.setForm(*p)
+	s.secretStored, s.secretErr, s.detected = false, nil, ""
+	s.secretHint.SetText("Looking in the system keyring …")
+	s.load()
+}
+
+// load finds out, off the UI goroutine, whether a secret is stored and what
+// the last check reported as CRM Company. The secret itself is dropped.
+func (s *connectionScreen) load() {
+	type result struct {
+		stored   bool
+		keyErr   error
+		detected string
+	}
+	id, seq := s.profile.ID, s.loadSeq
+	runAsync(s.u, func(ctx context.Context) (result, error) {
+		var r result
+		_, err := s.u.env.Secrets.Get(ctx, id)
+		switch {
+		case err == nil:
+			r.stored = true
+		case !errors.Is(err, storage.ErrSecretNotFound):
+			r.keyErr = err
+		}
+		if run, ok, err := s.u.env.DB.LatestRun(ctx, id, storage.RunCheck); err == nil && ok {
+			var rep halo.Report
+			if json.Unmarshal(run.Report, &rep) == nil {
+				r.detected = rep.OneStream.CRMCompany
+			}
+		}
+		return r, nil
+	}, func(r result, _ error) {
+		if seq != s.loadSeq {
+			return
+		}
+		s.secretStored, s.secretErr = r.stored, r.keyErr
+		if s.detected == "" {
+			s.detected = r.detected
+		}
+		s.refresh()
+	})
+}
+
+// checkFinished picks up the CRM Company the check found.
+func (s *connectionScreen) checkFinished(profileID int64) {
+	if s.profile != nil && s.profile.ID == profileID {
+		s.detected = ""
+		s.load()
+	}
+}
+
+func (s *connectionScreen) setForm(p storage.Profile) {
+	s.loading = true
+	s.urlEntry.SetText(p.HaloURL)
+	s.clientID.SetText(p.ClientID)
+	s.secret.SetText("")
+	s.tenant.SetText(p.Tenant)
+	s.authURL.SetText(p.AuthURL)
+	s.scope.SetText(p.Scope)
+	s.caFile.SetText(p.CAFile)
+	s.loading = false
+	if p.Tenant != "" || p.AuthURL != "" || p.Scope != "" || p.CAFile != "" {
+		s.advanced.Open(0)
+	} else {
+		s.advanced.Close(0)
+	}
+	s.refresh()
+}
+
+func (s *connectionScreen) form() connectionForm {
+	return connectionForm{
+		URL: strings.TrimSpace(s.urlEntry.Text), ClientID: strings.TrimSpace(s.clientID.Text),
+		Secret: strings.TrimSpace(s.secret.Text), Tenant: strings.TrimSpace(s.tenant.Text),
+		AuthURL: strings.TrimSpace(s.authURL.Text), Scope: strings.TrimSpace(s.scope.Text),
+		CAFile: strings.TrimSpace(s.caFile.Text),
+	}
+}
+
+// dirty reports unsaved edits.
+func (s *connectionScreen) dirty() bool {
+	if s.profile == nil {
+		return false
+	}
+	f := s.form()
+	return f.Secret != "" || f.URL != s.saved.HaloURL || f.ClientID != s.saved.ClientID || f.Tenant != s.saved.Tenant ||
+		f.AuthURL != s.saved.AuthURL || f.Scope != s.saved.Scope || f.CAFile != s.saved.CAFile
+}
+
+func (s *connectionScreen) changed() {
+	if s.loading {
+		return
+	}
+	s.refresh()
+}
+
+// refresh re-validates and re-derives everything shown from the form. It
+// does no I/O, so it runs on every keystroke.
+func (s *connectionScreen) refresh() {
+	f := s.form()
+	inst, problems, warnings := validateConnection(f)
+	byField := func(list []formProblem, field string) string {
+		var out []string
+		for _, p := range list {
+			if p.field == field {
+				out = append(out, p.msg)
+			}
+		}
+		return strings.Join(out, " ")
+	}
+
+	switch {
+	case f.URL == "":
+		setHint(s.urlHint, "Paste the address you use to open Halo.", widget.LowImportance)
+	case byField(problems, "Halo URL") != "":
+		setHint(s.urlHint, byField(problems, "Halo URL"), widget.DangerImportance)
+	default:
+		setHint(s.urlHint, "✓ "+inst.Base, widget.SuccessImportance)
+	}
+	switch {
+	case f.ClientID == "":
+		setHint(s.idHint, "From the Halo API application (checklist step 12).", widget.LowImportance)
+	case byField(problems, "Client ID") != "":
+		setHint(s.idHint, byField(problems, "Client ID"), widget.DangerImportance)
+	case byField(warnings, "Client ID") != "":
+		setHint(s.idHint, "⚠ "+byField(warnings, "Client ID"), widget.WarningImportance)
+	default:
+		setHint(s.idHint, "✓ Looks like a Halo Client ID.", widget.SuccessImportance)
+	}
+	switch {
+	case byField(problems, "Client Secret") != "":
+		setHint(s.secretHint, byField(problems, "Client Secret"), widget.DangerImportance)
+	case byField(warnings, "Client Secret") != "":
+		setHint(s.secretHint, "⚠ "+byField(warnings, "Client Secret"), widget.WarningImportance)
+	case f.Secret != "" && s.secretStored:
+		setHint(s.secretHint, "Save replaces the stored Client Secret with this one.", widget.MediumImportance)
+	case f.Secret != "":
+		setHint(s.secretHint, "Save stores it in "+s.place()+".", widget.MediumImportance)
+	case s.secretErr != nil:
+		setHint(s.secretHint, "The system keyring cannot be read: "+s.secretErr.Error(), widget.DangerImportance)
+	case s.secretStored:
+		setHint(s.secretHint, "✓ A Client Secret is stored in "+s.place()+" (not shown). Type a new one to replace it.", widget.SuccessImportance)
+	default:
+		setHint(s.secretHint, "No Client Secret stored yet: paste it from Halo (shown only once, at step 12).", widget.WarningImportance)
+	}
+	if s.secretStored && f.Secret == "" {
+		s.secret.SetPlaceHolder("stored — type to replace")
+		s.forgetBtn.Show()
+	} else {
+		s.secret.SetPlaceHolder("paste the Client Secret")
+		s.forgetBtn.Hide()
+	}
+	adv := []string{byField(problems, "Tenant"), byField(problems, "Authorisation server")}
+	setHint(s.advHint, strings.TrimSpace(strings.Join(adv, " ")), widget.DangerImportance)
+	if s.advHint.Text != "" {
+		s.advanced.Open(0)
+	}
+
+	// Outputs: what 1stream's pop-up asks for, from the form as typed.
+	s.setValue(fieldPlatform, halo.CRMPlatform, halo.CRMPlatform)
+	company := f.Tenant
+	if company == "" {
+		company = s.detected
+	}
+	if company != "" {
+		s.setValue(fieldCompany, company, company)
+	} else {
+		s.setValue(fieldCompany, "unknown — click Detect", "")
+	}
+	if f.ClientID != "" {
+		s.setValue(fieldAPIKey, f.ClientID, f.ClientID)
+	} else {
+		s.setValue(fieldAPIKey, "enter the Client ID", "")
+	}
+	switch {
+	case f.Secret != "":
+		s.setValue(fieldPrivateKey, "•••••••• (save first)", "")
+	case s.secretStored:
+		s.setValue(fieldPrivateKey, "•••••••• (in "+s.place()+")", "")
+		s.copyBtns[fieldPrivateKey].Enable()
+	default:
+		s.setValue(fieldPrivateKey, "no Client Secret stored", "")
+	}
+	if byField(problems, "Halo URL") == "" {
+		s.setValue(fieldEndpoint, inst.APIURL, inst.APIURL)
+		s.setValue(fieldDetails, inst.DetailsURL, inst.DetailsURL)
+		s.detectBtn.Enable()
+	} else {
+		s.setValue(fieldEndpoint, "enter a valid Halo URL", "")
+		s.setValue(fieldDetails, "enter a valid Halo URL", "")
+		s.detectBtn.Disable()
+	}
+
+	if s.dirty() && !s.saving {
+		s.saveBtn.Enable()
+		s.revertBtn.Enable()
+	} else {
+		s.saveBtn.Disable()
+		s.revertBtn.Disable()
+	}
+}
+
+// place says where secrets are kept: demo mode keeps them in memory.
+func (s *connectionScreen) place() string {
+	if s.u.env.Demo {
+		return "memory (demo mode uses no keyring)"
+	}
+	return "the system keyring"
+}
+
+func setHint(l *widget.Label, text string, imp widget.Importance) {
+	l.Importance = imp
+	setOptional(l, text)
+	l.Refresh()
+}
+
+// setValue shows a value; copy is what Ctrl+C or the copy button copies
+// ("" disables copying).
+func (s *connectionScreen) setValue(field, display, copyText string) {
+	v := s.values[field]
+	v.set(display, copyText)
+	if copyText == "" {
+		s.copyBtns[field].Disable()
+	} else {
+		s.copyBtns[field].Enable()
+	}
+	if field == fieldPrivateKey {
+		v.onCopy = nil
+		if s.secretStored && s.secret.Text == "" {
+			v.onCopy = s.copySecret
+		}
+	}
+}
+
+func (s *connectionScreen) copyField(field string) {
+	if field == fieldPrivateKey {
+		s.copySecret()
+		return
+	}
+	if text := s.values[field].value; text != "" {
+		s.u.app.Clipboard().SetContent(text)
+		s.status.SetText("Copied " + field + ".")
+	}
+}
+
+// copySecret copies the stored Client Secret from the keyring straight to
+// the clipboard; it never passes through a widget.
+func (s *connectionScreen) copySecret() {
+	if s.profile == nil || !s.secretStored {
+		return
+	}
+	id := s.profile.ID
+	runAsync(s.u, func(ctx context.Context) (string, error) {
+		return readSecret(ctx, s.u.env, id)
+	}, func(secret string, err error) {
+		if err != nil {
+			s.u.showError("Reading the Client Secret from the keyring failed", err)
+			return
+		}
+		if secret == "" {
+			s.status.SetText("No Client Secret is stored for this profile.")
+			return
+		}
+		s.u.app.Clipboard().SetContent(secret)
+		s.status.SetText("Copied the API Private Key (your Client Secret) from the keyring. Paste it into 1stream, then copy something else.")
+	})
+}
+
+// copyAllText is every value as a text block. The secret stays out: it is
+// copied on its own, from the keyring.
+func (s *connectionScreen) copyAllText() string {
+	var b strings.Builder
+	for _, f := range oneStreamFields {
+		v := s.values[f].value
+		switch {
+		case f == fieldPrivateKey:
+			v = "(copy it with its own button: it comes from the system keyring)"
+		case v == "":
+			v = "(" + s.values[f].label.Text + ")"
+		}
+		fmt.Fprintf(&b, "%s: %s\n", f, v)
+	}
+	return b.String()
+}
+
+func (s *connectionScreen) copyAll() {
+	s.u.app.Clipboard().SetContent(s.copyAllText())
+	s.status.SetText("Copied all values except the API Private Key.")
+}
+
+// detect asks the instance (/api/authinfo, no credentials) for its tenant.
+func (s *connectionScreen) detect() {
+	f := s.form()
+	p := storage.Profile{HaloURL: f.URL, AuthURL: f.AuthURL, CAFile: f.CAFile, Scope: f.Scope}
+	cfg := s.u.haloConfig(p, "")
+	s.detectBtn.Disable()
+	s.status.SetText("Asking " + f.URL + " …")
+	runAsync(s.u, func(ctx context.Context) (halo.AuthInfo, error) {
+		c, err := halo.NewClient(cfg)
+		if err != nil {
+			return halo.AuthInfo{}, err
+		}
+		return c.Discover(ctx)
+	}, func(ai halo.AuthInfo, err error) {
+		s.detectBtn.Enable()
+		if err != nil {
+			s.status.SetText("Detect failed: " + errMessage(err))
+			return
+		}
+		msg := "Halo's authorisation server is " + ai.AuthURL + "."
+		if ai.Warning != "" {
+			msg += " " + ai.Warning
+		}
+		if ai.TenantID == "" {
+			msg += " It reports no tenant (on-premise style): leave Tenant empty; 1stream's CRM Company is not needed by Halo here."
+		} else {
+			msg += " Tenant: " + ai.TenantID + "."
+			s.detected = ai.TenantID
+			if strings.TrimSpace(s.tenant.Text) == "" {
+				s.tenant.SetText(ai.TenantID)
+				msg += " Filled in as the tenant — Save to keep it."
+			}
+		}
+		s.status.SetText(msg)
+		s.refresh()
+	})
+}
+
+func (s *connectionScreen) browseCA() {
+	fd := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil || r == nil {
+			return
+		}
+		s.caFile.SetText(r.URI().Path())
+		r.Close()
+	}, s.u.win)
+	fd.Show()
+}
+
+func (s *connectionScreen) revert() {
+	if s.profile == nil {
+		return
+	}
+	s.setForm(s.saved)
+	s.status.SetText("Changes discarded.")
+}
+
+// save validates and stores the form; then (when non-nil) runs after a
+// successful save.
+func (s *connectionScreen) save(then func()) {
+	if s.profile == nil || s.saving {
+		return
+	}
+	f := s.form()
+	inst, problems, _ := validateConnection(f)
+	if len(problems) > 0 {
+		msgs := make([]string, 0, len(problems))
+		for _, p := range problems {
+			msgs = append(msgs, p.field+": "+p.msg)
+		}
+		s.status.Importance = widget.DangerImportance
+		s.status.SetText("Not saved. " + strings.Join(msgs, " "))
+		return
+	}
+	s.status.Importance = widget.MediumImportance
+	p := *s.profile
+	p.HaloURL, p.ClientID, p.Tenant, p.AuthURL, p.Scope, p.CAFile = inst.Stored(), f.ClientID, f.Tenant, f.AuthURL, f.Scope, f.CAFile
+	secret := f.Secret
+	s.saving = true
+	s.refresh()
+	s.status.SetText("Saving …")
+	runAsync(s.u, func(ctx context.Context) (storage.Profile, error) {
+		if p.CAFile != "" {
+			if _, err := os.Stat(p.CAFile); err != nil {
+				return p, fmt.Errorf("CA file: %w", err)
+			}
+		}
+		if secret != "" {
+			applog.AddSecret(secret)
+			if err := s.u.env.Secrets.Set(ctx, p.ID, secret); err != nil {
+				return p, fmt.Errorf("storing the Client Secret in the system keyring failed (nothing was saved): %w", err)
+			}
+			if err := s.u.env.DB.AppendAudit(ctx, storage.AuditEvent{ProfileID: p.ID, Action: storage.ActionSecretStored,
+				Detail: "Client Secret stored in the system keyring"}); err != nil {
+				return p, err
+			}
+		}
+		if err := s.u.env.DB.UpdateConnection(ctx, p); err != nil {
+			return p, err
+		}
+		return s.u.env.DB.Profile(ctx, p.ID)
+	}, func(saved storage.Profile, err error) {
+		s.saving = false
+		if err != nil {
+			s.status.Importance = widget.DangerImportance
+			s.status.SetText("Not saved: " + err.Error())
+			s.refresh()
+			return
+		}
+		if secret != "" {
+			s.secretStored, s.secretErr = true, nil
+		}
+		s.saved = saved
+		s.setForm(saved)
+		s.status.SetText("Saved. Next: run the systems check, then copy the values into 1stream.")
+		if s.u.current != nil && s.u.current.ID == saved.ID {
+			s.u.current = &saved
+		}
+		s.u.profileSaved(saved)
+		if then != nil {
+			then()
+		}
+	})
+}
+
+func (s *connectionScreen) askForget() {
+	if s.profile == nil {
+		return
+	}
+	p := *s.profile
+	s.forgetDlg = dialog.NewConfirm("Remove stored secret",
+		fmt.Sprintf("Remove the Client Secret of %q from the system keyring?\n\nThe check and 1stream's copy button need it again afterwards.", p.Name),
+		func(ok bool) {
+			if !ok {
+				return
+			}
+			runAsync(s.u, func(ctx context.Context) (struct{}, error) {
+				if err := s.u.env.Secrets.Delete(ctx, p.ID); err != nil && !errors.Is(err, storage.ErrSecretNotFound) {
+					return struct{}{}, err
+				}
+				return struct{}{}, s.u.env.DB.AppendAudit(ctx, storage.AuditEvent{ProfileID: p.ID, Action: storage.ActionSecretRemoved,
+					Detail: "Client Secret removed from the system keyring"})
+			}, func(_ struct{}, err error) {
+				if err != nil {
+					s.u.showError("Removing the Client Secret failed", err)
+					return
+				}
+				if s.profile != nil && s.profile.ID == p.ID {
+					s.secretStored = false
+					s.status.SetText("The Client Secret was removed from the keyring.")
+					s.refresh()
+				}
+			})
+		}, s.u.win)
+	s.forgetDlg.SetConfirmText("Remove")
+	s.forgetDlg.SetConfirmImportance(widget.DangerImportance)
+	s.forgetDlg.Show()
+	s.u.escapable(s.forgetDlg.Dismiss)
+}
+
+// beforeLeave protects unsaved edits when switching screens.
+func (s *connectionScreen) beforeLeave(proceed func()) {
+	if !s.dirty() {
+		proceed()
+		return
+	}
+	s.leaveDlg = s.askUnsaved("Unsaved changes",
+		"The Connection screen has changes that are not saved.", "Save", "Discard",
+		func() { s.save(proceed) }, func() { s.revert(); proceed() })
+}
+
+// ensureSaved runs proceed once the saved settings are what the admin sees;
+// with unsaved edits it asks first (the check uses the saved connection).
+func (s *connectionScreen) ensureSaved(proceed func()) {
+	if !s.dirty() {
+		proceed()
+		return
+	}
+	s.askDlg = s.askUnsaved("Save before the check?",
+		"The check uses the saved connection, and the Connection screen has unsaved changes.",
+		"Save and check", "Check the saved settings", func() { s.save(proceed) }, proceed)
+}
+
+// unsavedDialog asks what to do with unsaved edits.
+type unsavedDialog struct {
+	d               *dialog.CustomDialog
+	yes, no, cancel *widget.Button
+}
+
+func (s *connectionScreen) askUnsaved(title, msg, yes, no string, onYes, onNo func()) *unsavedDialog {
+	ud := &unsavedDialog{}
+	ud.yes = widget.NewButton(yes, func() { ud.d.Hide(); onYes() })
+	ud.yes.Importance = widget.HighImportance
+	ud.no = widget.NewButton(no, func() { ud.d.Hide(); onNo() })
+	ud.cancel = widget.NewButton("Cancel", func() { ud.d.Hide() })
+	ud.d = dialog.NewCustomWithoutButtons(title, wrapped(msg), s.u.win)
+	ud.d.SetButtons([]fyne.CanvasObject{ud.cancel, ud.no, ud.yes})
+	ud.d.Resize(fyne.NewSize(560, 180))
+	ud.d.Show()
+	s.u.escapable(ud.d.Hide)
+	return ud
+}
+
+// profileSaved re-reads the profiles after a connection was saved, so every
+// screen (and the profile list) sees the new values.
+func (u *UI) profileSaved(storage.Profile) {
+	u.profiles.reload(false)
+}
+
+// valueField shows one value of 1stream's form. It takes keyboard focus
+// (Tab or click) and copies its value on Ctrl+C.
+type valueField struct {
+	widget.BaseWidget
+	label   *widget.Label
+	bg      *canvas.Rectangle
+	value   string
+	onCopy  func() // instead of copying value (the secret, from the keyring)
+	focused bool
+}
+
+var (
+	_ fyne.Focusable    = (*valueField)(nil)
+	_ fyne.Shortcutable = (*valueField)(nil)
+	_ fyne.Tappable     = (*valueField)(nil)
+)
+
+func newValueField() *valueField {
+	v := &valueField{label: widget.NewLabel(""), bg: canvas.NewRectangle(transparent)}
+	v.label.Truncation = fyne.TextTruncateEllipsis
+	v.bg.CornerRadius = theme.InputRadiusSize()
+	v.ExtendBaseWidget(v)
+	return v
+}
+
+func (v *valueField) set(display, value string) {
+	v.value = value
+	v.label.SetText(display)
+	if value == "" && v.onCopy == nil {
+		v.label.Importance = widget.LowImportance
+	} else {
+		v.label.Importance = widget.MediumImportance
+	}
+	v.label.Refresh()
+}
+
+func (v *valueField) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(container.NewStack(v.bg, v.label))
+}
+
+func (v *valueField) Tapped(*fyne.PointEvent) {
+	if c := fyne.CurrentApp().Driver().CanvasForObject(v); c != nil {
+		c.Focus(v)
+	}
+}
+
+func (v *valueField) FocusGained() {
+	v.focused = true
+	v.bg.FillColor = withAlpha(theme.Color(theme.ColorNameFocus), 0x60)
+	v.bg.Refresh()
+}
+
+func (v *valueField) FocusLost() {
+	v.focused = false
+	v.bg.FillColor = transparent
+	v.bg.Refresh()
+}
+
+func (v *valueField) TypedRune(rune) {}
+
+func (v *valueField) TypedKey(*fyne.KeyEvent) {}
+
+func (v *valueField) TypedShortcut(sc fyne.Shortcut) {
+	if _, ok := sc.(*fyne.ShortcutCopy); ok {
+		v.copy()
+		return
+	}
+	// Window shortcuts (Alt+1…, Ctrl+R) keep working while a value has the
+	// focus: the driver hands every shortcut to the focused widget first.
+	if c, ok := fyne.CurrentApp().Driver().CanvasForObject(v).(fyne.Shortcutable); ok {
+		c.TypedShortcut(sc)
+	}
+}
+
+func (v *valueField) copy() {
+	switch {
+	case v.onCopy != nil:
+		v.onCopy()
+	case v.value != "":
+		fyne.CurrentApp().Clipboard().SetContent(v.value)
+	}
+}

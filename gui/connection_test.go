@@ -1,0 +1,342 @@
+package gui
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/halo-assistant/halo-assistant/halo/halotest"
+	"github.com/halo-assistant/halo-assistant/storage"
+)
+
+const (
+	testClientID = "0f8fad5b-d9cb-469f-a165-70867728950e"
+	testSecret   = "7c9e6679-7425-40de-944b-e07fc1f90ae7-16fd2706-8baf-433b-82eb-8c7fada847da"
+)
+
+func connectionFor(t *testing.T, te *testEnv) *connectionScreen {
+	t.Helper()
+	c := findScreen[*connectionScreen](te.u)
+	if c == nil {
+		t.Fatal("connection screen not registered")
+	}
+	te.u.showScreen(func(s screen) bool { return s == screen(c) })
+	return c
+}
+
+func retype(e *widget.Entry, text string) {
+	e.SetText("")
+	test.Type(e, text)
+}
+
+func TestConnectionValidationAndDerivation(t *testing.T) {
+	te := newTestUI(t, "")
+	createProfileByTyping(t, te, "Contoso MSP")
+	c := connectionFor(t, te)
+
+	// Anything the admin pastes becomes the canonical form, live.
+	test.Type(c.urlEntry, "  Contoso.HaloPSA.com/api/  ")
+	if c.urlHint.Text != "✓ https://contoso.halopsa.com" || c.urlHint.Importance != widget.SuccessImportance {
+		t.Fatalf("url hint = %q", c.urlHint.Text)
+	}
+	if got := c.values[fieldEndpoint].value; got != "https://contoso.halopsa.com/api/" {
+		t.Fatalf("Endpoint = %q", got)
+	}
+	if got := c.values[fieldDetails].value; got != "https://contoso.halopsa.com/" {
+		t.Fatalf("CRM Details link = %q", got)
+	}
+	if got := c.values[fieldPlatform].value; got != "HaloPSA" {
+		t.Fatalf("CRM Platform = %q", got)
+	}
+	if c.saveBtn.Disabled() {
+		t.Fatal("an edited form can be saved")
+	}
+
+	// A Client ID that is not a GUID is only a warning.
+	test.Type(c.clientID, "my-client")
+	if c.idHint.Importance != widget.WarningImportance || !strings.Contains(c.idHint.Text, "GUID") && !strings.Contains(c.idHint.Text, "0f8fad5b") {
+		t.Fatalf("id hint = %q (%v)", c.idHint.Text, c.idHint.Importance)
+	}
+	if c.values[fieldAPIKey].value != "my-client" {
+		t.Fatal("API Key follows the Client ID")
+	}
+
+	// Plain http to a real host is refused with a reason; Save says why.
+	retype(c.urlEntry, "http://contoso.halopsa.com")
+	if c.urlHint.Importance != widget.DangerImportance || !strings.Contains(c.urlHint.Text, "https") {
+		t.Fatalf("url hint = %q", c.urlHint.Text)
+	}
+	if c.values[fieldEndpoint].value != "" || !c.copyBtns[fieldEndpoint].Disabled() {
+		t.Fatal("no Endpoint to copy for an invalid URL")
+	}
+	test.Tap(c.saveBtn)
+	te.wait()
+	if !strings.HasPrefix(c.status.Text, "Not saved.") || !strings.Contains(c.status.Text, "Halo URL") {
+		t.Fatalf("status = %q", c.status.Text)
+	}
+	p, _ := te.db.Profile(context.Background(), te.u.current.ID)
+	if p.HaloURL != "" {
+		t.Fatal("a refused save wrote the URL")
+	}
+
+	// A secret with a line break inside is refused.
+	retype(c.urlEntry, "contoso.halopsa.com")
+	test.Type(c.secret, "abc def")
+	test.Tap(c.saveBtn)
+	te.wait()
+	if !strings.Contains(c.status.Text, "Client Secret") || te.secrets.has(te.u.current.ID) {
+		t.Fatalf("status = %q", c.status.Text)
+	}
+
+	// Advanced: a tenant with a slash is refused and opens the section.
+	c.secret.SetText("")
+	test.Type(c.tenant, "contoso/msp")
+	if !c.advHint.Visible() || !c.advanced.Items[0].Open {
+		t.Fatal("an Advanced problem must be visible")
+	}
+	retype(c.tenant, "contoso")
+	if c.values[fieldCompany].value != "contoso" {
+		t.Fatalf("CRM Company = %q", c.values[fieldCompany].value)
+	}
+}
+
+func TestConnectionSaveKeepsSecretOutOfTheDatabase(t *testing.T) {
+	te := newTestUI(t, "")
+	createProfileByTyping(t, te, "Contoso MSP")
+	c := connectionFor(t, te)
+	id := te.u.current.ID
+
+	test.Type(c.urlEntry, "https://contoso.halopsa.com/auth/token")
+	test.Type(c.clientID, testClientID)
+	test.Type(c.secret, testSecret)
+	if !strings.Contains(c.secretHint.Text, "keyring") {
+		t.Fatalf("secret hint = %q", c.secretHint.Text)
+	}
+	test.Tap(c.saveBtn)
+	te.wait()
+	if !strings.HasPrefix(c.status.Text, "Saved.") {
+		t.Fatalf("status = %q", c.status.Text)
+	}
+
+	// The secret is in the keyring only, and the widget forgot it.
+	got, err := te.secrets.Get(context.Background(), id)
+	if err != nil || got != testSecret {
+		t.Fatalf("keyring has %q, %v", got, err)
+	}
+	if c.secret.Text != "" || !c.secretStored || !strings.Contains(c.secretHint.Text, "stored") {
+		t.Fatalf("after save: entry %q, stored %v, hint %q", c.secret.Text, c.secretStored, c.secretHint.Text)
+	}
+	if !c.saveBtn.Disabled() || c.dirty() {
+		t.Fatal("nothing left to save")
+	}
+	p, err := te.db.Profile(context.Background(), id)
+	if err != nil || p.HaloURL != "https://contoso.halopsa.com" || p.ClientID != testClientID {
+		t.Fatalf("saved profile = %+v, %v", p, err)
+	}
+	if te.u.current.HaloURL != p.HaloURL {
+		t.Fatal("the current profile was not refreshed")
+	}
+	ev, _ := te.db.AuditLog(context.Background(), storage.AuditFilter{ProfileID: id, Text: "secret"})
+	if len(ev) == 0 || ev[0].Action != storage.ActionSecretStored || strings.Contains(ev[0].Detail, testSecret) {
+		t.Fatalf("audit = %+v", ev)
+	}
+	te.u.Close() // flush and close the database before reading its files
+	files, _ := filepath.Glob(filepath.Join(te.dir, "*"))
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err == nil && bytes.Contains(b, []byte(testSecret)) {
+			t.Fatalf("%s contains the Client Secret", f)
+		}
+	}
+}
+
+func TestConnectionCopyValues(t *testing.T) {
+	te := newTestUI(t, "")
+	createProfileByTyping(t, te, "Contoso MSP")
+	c := connectionFor(t, te)
+	test.Type(c.urlEntry, "contoso.halopsa.com")
+	test.Type(c.clientID, testClientID)
+	test.Type(c.secret, testSecret)
+	if !c.copyBtns[fieldPrivateKey].Disabled() {
+		t.Fatal("the private key copies from the keyring, so only after Save")
+	}
+	test.Tap(c.saveBtn)
+	te.wait()
+	clip := te.u.app.Clipboard()
+
+	test.Tap(c.copyBtns[fieldAPIKey])
+	if clip.Content() != testClientID {
+		t.Fatalf("API Key copy = %q", clip.Content())
+	}
+	// Ctrl+C on a focused value copies it.
+	v := c.values[fieldEndpoint]
+	test.Tap(v)
+	if te.win.Canvas().Focused() != v {
+		t.Fatal("a value takes focus when clicked")
+	}
+	v.TypedShortcut(&fyne.ShortcutCopy{})
+	if clip.Content() != "https://contoso.halopsa.com/api/" {
+		t.Fatalf("Ctrl+C copied %q", clip.Content())
+	}
+	// Window shortcuts still work while a value has the focus.
+	v.TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.Key1, Modifier: fyne.KeyModifierAlt})
+	if te.u.active != 0 {
+		t.Fatal("Alt+1 on a focused value did not reach the window")
+	}
+	connectionFor(t, te)
+	// The private key goes from the keyring to the clipboard.
+	if strings.Contains(c.values[fieldPrivateKey].label.Text, testSecret) {
+		t.Fatal("the secret is shown")
+	}
+	test.Tap(c.copyBtns[fieldPrivateKey])
+	te.wait()
+	if clip.Content() != testSecret {
+		t.Fatal("API Private Key copy did not put the secret on the clipboard")
+	}
+	// Copy all: every value, never the secret.
+	test.Tap(c.copyAllBtn)
+	all := clip.Content()
+	for _, want := range []string{"CRM Platform: HaloPSA", "API Key: " + testClientID, "Endpoint: https://contoso.halopsa.com/api/",
+		"CRM Details link: https://contoso.halopsa.com/", "API Private Key: (copy it with its own button"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("Copy all misses %q:\n%s", want, all)
+		}
+	}
+	if strings.Contains(all, testSecret) {
+		t.Fatal("Copy all contains the secret")
+	}
+}
+
+func TestConnectionUnsavedChanges(t *testing.T) {
+	te := newTestUI(t, "")
+	createProfileByTyping(t, te, "Contoso MSP")
+	c := connectionFor(t, te)
+	connIdx := te.u.active
+	test.Type(c.urlEntry, "contoso.halopsa.com")
+
+	// Leaving asks; Cancel stays.
+	te.u.show(0)
+	if c.leaveDlg == nil || te.u.active != connIdx {
+		t.Fatal("leaving with unsaved changes must ask first")
+	}
+	test.Tap(c.leaveDlg.cancel)
+	if te.u.active != connIdx || c.urlEntry.Text != "contoso.halopsa.com" {
+		t.Fatal("Cancel must keep the screen and the edits")
+	}
+	// Esc is Cancel.
+	te.u.show(0)
+	te.u.escape()
+	if te.u.active != connIdx || te.win.Canvas().Overlays().Top() != nil {
+		t.Fatal("Esc must close the question and stay")
+	}
+	// Discard leaves and restores the saved values.
+	te.u.show(0)
+	test.Tap(c.leaveDlg.no)
+	if te.u.active != 0 || c.urlEntry.Text != "" || c.dirty() {
+		t.Fatal("Discard must leave and drop the edits")
+	}
+	// Save leaves after saving.
+	te.u.show(connIdx)
+	test.Type(c.urlEntry, "contoso.halopsa.com")
+	test.Type(c.clientID, testClientID)
+	te.u.show(0)
+	test.Tap(c.leaveDlg.yes)
+	te.wait()
+	if te.u.active != 0 || te.u.current.HaloURL != "https://contoso.halopsa.com" {
+		t.Fatalf("Save must save and leave: active %d, profile %+v", te.u.active, te.u.current)
+	}
+	// An invalid form cannot be saved on the way out: the screen stays.
+	te.u.show(connIdx)
+	retype(c.urlEntry, "mailto:x")
+	te.u.show(0)
+	test.Tap(c.leaveDlg.yes)
+	te.wait()
+	if te.u.active != connIdx || !strings.HasPrefix(c.status.Text, "Not saved.") {
+		t.Fatal("a refused save must keep the admin on the screen")
+	}
+}
+
+func TestConnectionDetectAndSaveBeforeCheck(t *testing.T) {
+	srv := halotest.New(halotest.Demo())
+	t.Cleanup(srv.Close)
+	te := newTestUI(t, "")
+	createProfileByTyping(t, te, "Contoso MSP")
+	c := connectionFor(t, te)
+	test.Type(c.urlEntry, srv.URL())
+	test.Type(c.clientID, srv.ClientID())
+	test.Type(c.secret, srv.ClientSecret())
+
+	test.Tap(c.detectBtn)
+	te.wait()
+	if c.tenant.Text != halotest.DefaultTenant || c.values[fieldCompany].value != halotest.DefaultTenant {
+		t.Fatalf("Detect: tenant %q, CRM Company %q (%s)", c.tenant.Text, c.values[fieldCompany].value, c.status.Text)
+	}
+
+	// The check uses saved settings: with edits pending it offers to save.
+	te.u.runSystemsCheck()
+	if c.askDlg == nil {
+		t.Fatal("no save-first question")
+	}
+	test.Tap(c.askDlg.yes)
+	te.wait()
+	cd := findScreen[*checkScreen](te.u).dlg
+	if cd == nil || cd.report == nil || !cd.report.OK {
+		t.Fatal("Save and check did not run a passing check")
+	}
+	p, _ := te.db.Profile(context.Background(), te.u.current.ID)
+	if p.Tenant != halotest.DefaultTenant || !te.secrets.has(p.ID) {
+		t.Fatalf("saved = %+v", p)
+	}
+}
+
+func TestConnectionForgetSecret(t *testing.T) {
+	te := newTestUI(t, "")
+	createProfileByTyping(t, te, "Contoso MSP")
+	id := te.u.current.ID
+	_ = te.secrets.Set(context.Background(), id, testSecret)
+	// Re-select so the screen looks the secret up.
+	te.u.profiles.afterChange(id)
+	te.wait()
+	c := connectionFor(t, te)
+	if !c.secretStored || !c.forgetBtn.Visible() {
+		t.Fatal("a stored secret must be shown as stored")
+	}
+	test.Tap(c.forgetBtn)
+	c.forgetDlg.Confirm()
+	te.wait()
+	if te.secrets.has(id) || c.secretStored || !c.copyBtns[fieldPrivateKey].Disabled() {
+		t.Fatal("the secret was not removed")
+	}
+}
+
+func TestConnectionKeyringUnavailable(t *testing.T) {
+	te := newTestUI(t, "")
+	createProfileByTyping(t, te, "Contoso MSP")
+	te.secrets.err = &storage.KeyringUnavailableError{}
+	c := connectionFor(t, te)
+	te.u.profiles.afterChange(te.u.current.ID)
+	te.wait()
+	if c.secretHint.Importance != widget.DangerImportance || !strings.Contains(c.secretHint.Text, "keyring") {
+		t.Fatalf("secret hint = %q", c.secretHint.Text)
+	}
+	test.Type(c.urlEntry, "contoso.halopsa.com")
+	test.Type(c.clientID, testClientID)
+	test.Type(c.secret, testSecret)
+	test.Tap(c.saveBtn)
+	te.wait()
+	if !strings.HasPrefix(c.status.Text, "Not saved:") || !c.dirty() {
+		t.Fatalf("status = %q", c.status.Text)
+	}
+	p, _ := te.db.Profile(context.Background(), te.u.current.ID)
+	if p.HaloURL != "" {
+		t.Fatal("nothing may be saved when the secret cannot be stored")
+	}
+}

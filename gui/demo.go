@@ -1,0 +1,125 @@
+package gui
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/halo-assistant/halo-assistant/assets"
+	"github.com/halo-assistant/halo-assistant/halo/halotest"
+	"github.com/halo-assistant/halo-assistant/halo/mapping"
+	"github.com/halo-assistant/halo-assistant/storage"
+	"github.com/halo-assistant/halo-assistant/storage/applog"
+)
+
+// demoProfileName is the profile demo mode points at the simulated Halo.
+const demoProfileName = "Demo MSP (simulated Halo)"
+
+// setupDemo starts the simulated Halo on 127.0.0.1 and prepares the demo
+// profile in env's (demo-only) database: its URL follows the server's new
+// port on every start, its Client Secret lives in memory, and the sample
+// 1stream users are imported once. Demo mode never touches the OS keyring.
+func setupDemo(ctx context.Context, env *Env) (storage.Profile, error) {
+	srv := halotest.New(halotest.Demo())
+	p, err := prepareDemoProfile(ctx, env.DB, srv)
+	if err != nil {
+		srv.Close()
+		return storage.Profile{}, fmt.Errorf("preparing demo mode failed: %w", err)
+	}
+	sec := newDemoSecrets()
+	secret := srv.ClientSecret()
+	applog.AddSecret(secret)
+	if err := sec.Set(ctx, p.ID, secret); err != nil {
+		srv.Close()
+		return storage.Profile{}, err
+	}
+	env.Secrets = sec
+	env.closers = append(env.closers, srv.Close)
+	return p, nil
+}
+
+func prepareDemoProfile(ctx context.Context, db *storage.DB, srv *halotest.Server) (storage.Profile, error) {
+	p, err := db.ProfileByName(ctx, demoProfileName)
+	if errors.Is(err, storage.ErrNotFound) {
+		p, err = db.CreateProfile(ctx, storage.Profile{Name: demoProfileName})
+	}
+	if err != nil {
+		return p, err
+	}
+	p.HaloURL, p.ClientID = srv.URL(), srv.ClientID()
+	if err := db.UpdateConnection(ctx, p); err != nil {
+		return p, err
+	}
+	users, err := db.Users(ctx, p.ID)
+	if err != nil {
+		return p, err
+	}
+	if len(users) == 0 {
+		if err := importDemoUsers(ctx, db, p.ID); err != nil {
+			return p, err
+		}
+	}
+	if _, ok, err := db.SelectedProfile(ctx); err != nil {
+		return p, err
+	} else if !ok {
+		if err := db.SetSelectedProfile(ctx, p.ID); err != nil {
+			return p, err
+		}
+	}
+	return db.Profile(ctx, p.ID)
+}
+
+// importDemoUsers stores the sample 1stream users from assets.
+func importDemoUsers(ctx context.Context, db *storage.DB, profileID int64) error {
+	prev, err := mapping.ParseUsers(bytes.NewReader(assets.DemoUsersCSV))
+	if err != nil {
+		return err
+	}
+	if len(prev.Rejected) > 0 {
+		return fmt.Errorf("the sample users file has a bad row (line %d: %s)", prev.Rejected[0].Line, prev.Rejected[0].Reason)
+	}
+	users := make([]storage.User, 0, len(prev.Accepted))
+	for _, r := range prev.Accepted {
+		users = append(users, storage.User{ProfileID: profileID, Extension: r.User.Extension, Name: r.User.Name, Email: r.User.Email})
+	}
+	_, _, err = db.UpsertUsers(ctx, profileID, users)
+	return err
+}
+
+// demoSecrets keeps demo secrets in memory, so demo mode needs no keyring
+// and never leaves a secret behind.
+type demoSecrets struct {
+	mu sync.Mutex
+	m  map[int64]string
+}
+
+func newDemoSecrets() *demoSecrets { return &demoSecrets{m: map[int64]string{}} }
+
+func (s *demoSecrets) Get(_ context.Context, id int64) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	v, ok := s.m[id]
+	if !ok {
+		return "", storage.ErrSecretNotFound
+	}
+	return v, nil
+}
+
+func (s *demoSecrets) Set(_ context.Context, id int64, v string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.m[id] = v
+	return nil
+}
+
+func (s *demoSecrets) Delete(_ context.Context, id int64) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.m[id]; !ok {
+		return storage.ErrSecretNotFound
+	}
+	delete(s.m, id)
+	return nil
+}

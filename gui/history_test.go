@@ -1,0 +1,112 @@
+package gui
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/test"
+
+	"github.com/halo-assistant/halo-assistant/halo"
+	"github.com/halo-assistant/halo-assistant/halo/halotest"
+	"github.com/halo-assistant/halo-assistant/storage"
+)
+
+func TestHistoryListsRunsAndOpensReports(t *testing.T) {
+	ce := newCheckEnv(t, halotest.Demo(), "")
+	ce.runCheck(t).close()
+	_ = ce.secrets.Set(context.Background(), ce.p.ID, "wrong-secret")
+	ce.runCheck(t).close()
+	// A sync stored without a per-check report (e.g. by the CLI).
+	if _, err := ce.db.AddRun(context.Background(), storage.Run{ProfileID: ce.p.ID, Kind: storage.RunSync,
+		StartedAt: time.Now().Add(time.Minute), Duration: 2 * time.Second, OK: true, Summary: "Synced", Agents: 41}); err != nil {
+		t.Fatal(err)
+	}
+
+	h := findScreen[*historyScreen](ce.u)
+	if h == nil {
+		t.Fatal("history screen not registered")
+	}
+	ce.u.showScreen(func(s screen) bool { return s == screen(h) })
+	ce.wait()
+	if len(h.runs) != 3 || h.runStack.Objects[0] != h.runList {
+		t.Fatalf("runs = %+v", h.runs)
+	}
+	if h.runs[0].Kind != storage.RunSync || h.runs[1].OK || !h.runs[2].OK {
+		t.Fatalf("runs are not newest first: %+v", h.runs)
+	}
+
+	// The failed check opens with its fixes; Copy report copies Markdown.
+	h.runList.Select(1)
+	ce.wait()
+	rd := h.detail
+	if rd == nil || rd.report == nil {
+		t.Fatal("the run did not open")
+	}
+	if rd.list.byID[halo.CheckToken].status != halo.StatusFail || !rd.list.byID[halo.CheckToken].fix.Visible() {
+		t.Fatal("the stored report lost the failed check and its fix")
+	}
+	test.Tap(rd.copyBtn)
+	if md := ce.u.app.Clipboard().Content(); !strings.Contains(md, "problems found") || strings.Contains(md, "wrong-secret") {
+		t.Fatalf("copied report:\n%s", md)
+	}
+	ce.u.escape()
+	if ce.win.Canvas().Overlays().Top() != nil {
+		t.Fatal("Esc must close the report")
+	}
+
+	// The sync has no per-check report and says so.
+	h.runList.Select(0)
+	ce.wait()
+	if !strings.Contains(h.detail.summary.Text, "No per-check report") || !h.detail.copyBtn.Disabled() {
+		t.Fatalf("sync detail = %q", h.detail.summary.Text)
+	}
+	h.detail.d.Hide()
+}
+
+func TestHistoryAuditLogFilter(t *testing.T) {
+	te := newTestUI(t, "")
+	createProfileByTyping(t, te, "Alpha")
+	createProfileByTyping(t, te, "Beta")
+	ctx := context.Background()
+	beta := te.u.current.ID
+	if err := te.db.AppendAudit(ctx, storage.AuditEvent{ProfileID: beta, Action: storage.ActionSecretStored, Detail: "Client Secret stored in the system keyring"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := te.db.SetChecklistStep(ctx, beta, "halo-9", true, ""); err != nil {
+		t.Fatal(err)
+	}
+	h := findScreen[*historyScreen](te.u)
+	te.u.showScreen(func(s screen) bool { return s == screen(h) })
+	te.wait()
+	// This profile only: its creation, the secret and the tick.
+	for _, e := range h.events {
+		if e.ProfileID != beta {
+			t.Fatalf("event of another profile listed: %+v", e)
+		}
+	}
+	if len(h.events) != 3 || h.events[0].Action != storage.ActionChecklistChecked {
+		t.Fatalf("events = %+v", h.events)
+	}
+	test.Type(h.filter, "secret")
+	te.wait()
+	if len(h.events) != 1 || actionName(h.events[0].Action) != "Client Secret stored" {
+		t.Fatalf("filtered = %+v", h.events)
+	}
+	test.Type(h.filter, "-nothing-like-this")
+	te.wait()
+	if len(h.events) != 0 || !strings.Contains(h.auditInfo.Text, "Nothing matches") {
+		t.Fatalf("info = %q", h.auditInfo.Text)
+	}
+	h.filter.SetText("profile")
+	test.Tap(h.allProfiles)
+	te.wait()
+	names := map[string]bool{}
+	for _, e := range h.events {
+		names[e.ProfileName] = true
+	}
+	if !names["Alpha"] || !names["Beta"] {
+		t.Fatalf("All profiles shows %v", names)
+	}
+}

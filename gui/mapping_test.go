@@ -1,0 +1,934 @@
+package gui
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/halo-assistant/halo-assistant/halo"
+	"github.com/halo-assistant/halo-assistant/halo/halotest"
+	"github.com/halo-assistant/halo-assistant/halo/mapping"
+	"github.com/halo-assistant/halo-assistant/storage"
+)
+
+// mappingEnv is a UI with one profile, its users and a stored snapshot,
+// showing the mapping screen.
+type mappingEnv struct {
+	*testEnv
+	s *mappingScreen
+	p storage.Profile
+}
+
+func newMappingEnv(t *testing.T, users []storage.User, snap *halo.Snapshot) *mappingEnv {
+	t.Helper()
+	te := newTestUI(t, "")
+	ctx := context.Background()
+	p, err := te.db.CreateProfile(ctx, storage.Profile{Name: "Contoso MSP"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if snap != nil {
+		if err := te.db.ReplaceSnapshot(ctx, p.ID, *snap, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(users) > 0 {
+		if _, _, err := te.db.UpsertUsers(ctx, p.ID, users); err != nil {
+			t.Fatal(err)
+		}
+	}
+	te.u.profiles.afterChange(p.ID)
+	te.wait()
+	s := te.u.mapping
+	te.u.showScreen(func(sc screen) bool { return sc == screen(s) })
+	te.wait()
+	if !te.u.mappingShown() {
+		t.Fatal("the mapping screen is not shown")
+	}
+	return &mappingEnv{testEnv: te, s: s, p: p}
+}
+
+// agentsSnapshot is a roster of n agents named "Agent 001"…, plus the API
+// agent and one disabled agent.
+func agentsSnapshot(n int) halo.Snapshot {
+	var snap halo.Snapshot
+	for i := 1; i <= n; i++ {
+		snap.Agents = append(snap.Agents, halo.Agent{ID: i, Name: fmt.Sprintf("Agent %03d", i),
+			Email: fmt.Sprintf("agent%03d@contoso.example", i), Team: "Support", Extension: fmt.Sprint(100 + i)})
+	}
+	snap.Agents = append(snap.Agents,
+		halo.Agent{ID: 900000, Name: "1stream API", IsAPIAgent: true, Team: "Support"},
+		halo.Agent{ID: 900001, Name: "Dana Leaver", Email: "dana@contoso.example", IsDisabled: true})
+	return snap
+}
+
+// usersList is n users with extensions 101… and names "User 001"….
+func usersList(n int) []storage.User {
+	out := make([]storage.User, n)
+	for i := range out {
+		out[i] = storage.User{Extension: fmt.Sprint(101 + i), Name: fmt.Sprintf("User %03d", i+1),
+			Email: fmt.Sprintf("user%03d@contoso.example", i+1)}
+	}
+	return out
+}
+
+// walkCanvas visits o and what is drawn inside it, through the renderers
+// the canvas uses (test.WidgetRenderer returns the cached one; unlike
+// test.LaidOutObjects it does not build new objects), so only objects on
+// the canvas are found. fn returns true to stop.
+func walkCanvas(o fyne.CanvasObject, fn func(fyne.CanvasObject) bool) bool {
+	if o == nil || !o.Visible() {
+		return false
+	}
+	if fn(o) {
+		return true
+	}
+	var children []fyne.CanvasObject
+	switch x := o.(type) {
+	case *fyne.Container:
+		children = x.Objects
+	case fyne.Widget:
+		children = test.WidgetRenderer(x).Objects()
+	}
+	for _, c := range children {
+		if walkCanvas(c, fn) {
+			return true
+		}
+	}
+	return false
+}
+
+// userCell finds the on-canvas table cell that shows text.
+func (e *mappingEnv) userCell(t *testing.T, text string) fyne.CanvasObject {
+	t.Helper()
+	var found fyne.CanvasObject
+	walkCanvas(e.s.table, func(o fyne.CanvasObject) bool {
+		if c, ok := o.(*fyne.Container); ok && len(c.Objects) == 2 {
+			if l, ok := c.Objects[1].(*widget.Label); ok && l.Text == text {
+				found = c
+				return true
+			}
+		}
+		return false
+	})
+	if found == nil {
+		t.Fatalf("no table cell on the canvas shows %q", text)
+	}
+	return found
+}
+
+// agentSource finds the on-canvas agent row showing the agent's name.
+func (e *mappingEnv) agentSource(t *testing.T, name string) *dragSource {
+	t.Helper()
+	var found *dragSource
+	walkCanvas(e.s.agentList, func(o fyne.CanvasObject) bool {
+		if src, ok := o.(*dragSource); ok && e.s.agentRows[src].name.Text == name {
+			found = src
+			return true
+		}
+		return false
+	})
+	if found == nil {
+		t.Fatalf("no agent row on the canvas shows %q", name)
+	}
+	return found
+}
+
+func abs(o fyne.CanvasObject) fyne.Position {
+	return fyne.CurrentApp().Driver().AbsolutePositionForObject(o)
+}
+
+// dragTo sends the row the events the GLFW driver sends while the pointer
+// moves from the row to the window position to in steps (without DragEnd).
+func dragTo(src *dragSource, to fyne.Position, steps int) {
+	origin := abs(src)
+	from := origin.AddXY(20, 10)
+	last := from
+	for i := 1; i <= steps; i++ {
+		f := float32(i) / float32(steps)
+		p := fyne.NewPos(from.X+(to.X-from.X)*f, from.Y+(to.Y-from.Y)*f)
+		src.Dragged(&fyne.DragEvent{
+			PointEvent: fyne.PointEvent{Position: p.Subtract(origin), AbsolutePosition: p},
+			Dragged:    fyne.NewDelta(p.X-last.X, p.Y-last.Y),
+		})
+		last = p
+	}
+}
+
+// dropOn drags the agent's row onto the table cell showing cellText.
+func (e *mappingEnv) dropOn(t *testing.T, agent, cellText string) {
+	t.Helper()
+	src := e.agentSource(t, agent)
+	dst := e.userCell(t, cellText)
+	dragTo(src, abs(dst).AddXY(8, dst.Size().Height/2), 5)
+	src.DragEnd()
+	e.wait()
+}
+
+func (e *mappingEnv) mappings(t *testing.T) map[int64]storage.Mapping {
+	t.Helper()
+	ms, err := e.db.Mappings(context.Background(), e.p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[int64]storage.Mapping{}
+	for _, m := range ms {
+		out[m.UserID] = m
+	}
+	return out
+}
+
+func (e *mappingEnv) userID(t *testing.T, ext string) int64 {
+	t.Helper()
+	for _, u := range e.s.users {
+		if u.Extension == ext {
+			return u.ID
+		}
+	}
+	t.Fatalf("no user with extension %s", ext)
+	return 0
+}
+
+func (e *mappingEnv) row(t *testing.T, ext string) *userRow {
+	t.Helper()
+	return &e.s.rows[e.s.byUser[e.userID(t, ext)]]
+}
+
+func (e *mappingEnv) shortcut(sc fyne.Shortcut) {
+	e.win.Canvas().(fyne.Shortcutable).TypedShortcut(sc)
+	e.wait()
+}
+
+func (e *mappingEnv) audit(t *testing.T, action string) []storage.AuditEvent {
+	t.Helper()
+	ev, err := e.db.AuditLog(context.Background(), storage.AuditFilter{ProfileID: e.p.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []storage.AuditEvent
+	for _, x := range ev {
+		if x.Action == action {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+func TestMappingDragToMap(t *testing.T) {
+	snap := agentsSnapshot(5)
+	e := newMappingEnv(t, usersList(3), &snap)
+	s := e.s
+	if got := s.counters.Text; got != "Mapped 0 / 3" {
+		t.Fatalf("counters = %q", got)
+	}
+	if len(s.agentView) != 5 {
+		t.Fatalf("agent list shows %d agents; the API agent and the disabled one are hidden by default", len(s.agentView))
+	}
+
+	// Mid-drag: the row under the pointer is highlighted and the ghost
+	// follows the pointer.
+	src := e.agentSource(t, "Agent 002")
+	dst := e.userCell(t, "User 002")
+	to := abs(dst).AddXY(8, dst.Size().Height/2)
+	dragTo(src, to, 6)
+	wantRow := s.viewRowOf(e.userID(t, "102"))
+	if s.hoverRow != wantRow {
+		t.Fatalf("hovered row = %d, want %d", s.hoverRow, wantRow)
+	}
+	if !s.dnd.ghost.Visible() || !strings.Contains(s.dnd.text.Text, "Agent 002") {
+		t.Fatalf("ghost visible=%v text=%q", s.dnd.ghost.Visible(), s.dnd.text.Text)
+	}
+	if got := abs(s.dnd.ghost).Subtract(to); got != ghostOffset {
+		t.Fatalf("ghost is at %v from the pointer, want %v", got, ghostOffset)
+	}
+	if fill := dst.(*fyne.Container).Objects[0].(*canvas.Rectangle).FillColor; fill != s.colHover {
+		t.Fatalf("hovered cell fill = %v, want the highlight", fill)
+	}
+	src.DragEnd()
+	e.wait()
+	if s.dnd.ghost.Visible() || s.hoverRow != -1 {
+		t.Fatal("the ghost and highlight must go away after the drop")
+	}
+
+	ms := e.mappings(t)
+	m, ok := ms[e.userID(t, "102")]
+	if !ok || m.AgentID != 2 || m.MatchedBy != "manual" || m.AgentName != "Agent 002" {
+		t.Fatalf("after the drop: %+v", ms)
+	}
+	if len(ms) != 1 {
+		t.Fatalf("one drop made %d mappings", len(ms))
+	}
+	if len(e.audit(t, storage.ActionMappingSet)) != 1 {
+		t.Fatal("the drop was not audited")
+	}
+	r := e.row(t, "102")
+	if r.status != statusMapped || r.cells[colAgent] != "Agent 002" || r.cells[colHow] != "manual" {
+		t.Fatalf("row = %+v", r)
+	}
+	if s.counters.Text != "Mapped 1 / 3" {
+		t.Fatalf("counters = %q", s.counters.Text)
+	}
+	if b := s.badges[s.agentPos[2]]; b != "✓ 102" {
+		t.Fatalf("badge of the mapped agent = %q", b)
+	}
+
+	// Dropping another agent on the mapped row replaces its mapping.
+	e.dropOn(t, "Agent 003", "User 002")
+	if m := e.mappings(t)[e.userID(t, "102")]; m.AgentID != 3 {
+		t.Fatalf("replace: %+v", m)
+	}
+
+	// Dropping an agent mapped to another user asks before moving it.
+	e.dropOn(t, "Agent 003", "User 003")
+	if s.confirm == nil {
+		t.Fatal("moving an agent must ask first")
+	}
+	s.confirm.Dismiss()
+	e.wait()
+	if ms := e.mappings(t); ms[e.userID(t, "102")].AgentID != 3 || len(ms) != 1 {
+		t.Fatalf("a declined move changed the mappings: %+v", ms)
+	}
+	s.confirm = nil
+	e.dropOn(t, "Agent 003", "User 003")
+	s.confirm.Confirm()
+	e.wait()
+	ms = e.mappings(t)
+	if _, still := ms[e.userID(t, "102")]; still || ms[e.userID(t, "103")].AgentID != 3 {
+		t.Fatalf("after the move: %+v", ms)
+	}
+	if len(e.audit(t, storage.ActionMappingMoved)) != 1 {
+		t.Fatal("the move was not audited")
+	}
+
+	// Dropping outside the table (back on the agent list) does nothing.
+	src = e.agentSource(t, "Agent 004")
+	dragTo(src, abs(src).AddXY(30, 5), 3)
+	if s.hoverRow != -1 {
+		t.Fatalf("hovered row %d outside the table", s.hoverRow)
+	}
+	src.DragEnd()
+	e.wait()
+	if len(e.mappings(t)) != 1 {
+		t.Fatal("a drop outside the table mapped something")
+	}
+
+	// Filtered down to one row, the empty space below it takes no drop,
+	// although the recycled cells of the hidden rows are still known.
+	s.statusFilter.SetSelected(filterMapped)
+	if len(s.view) != 1 {
+		t.Fatalf("mapped filter shows %d rows", len(s.view))
+	}
+	below := abs(s.table).AddXY(20, s.target.inset+2*cellPitch(s)+5)
+	if row, ok := s.target.rowAt(below); ok {
+		t.Fatalf("rowAt below the last row = %d", row)
+	}
+	if row, ok := s.target.rowAt(abs(s.table).AddXY(20, s.target.inset+5)); !ok || row != 0 {
+		t.Fatalf("rowAt on the only row = %d, %v", row, ok)
+	}
+}
+
+func TestMappingDragInScrolledLists(t *testing.T) {
+	snap := agentsSnapshot(300)
+	e := newMappingEnv(t, usersList(400), &snap)
+	s := e.s
+	// Scroll both lists far down: the rows on the canvas are recycled
+	// objects that showed other rows before.
+	s.table.ScrollTo(widget.TableCellID{Row: 350, Col: colName})
+	s.agentList.ScrollTo(s.agentViewIndex(250))
+	e.wait()
+
+	e.dropOn(t, "Agent 250", "User 351")
+	m, ok := e.mappings(t)[e.userID(t, "451")]
+	if !ok || m.AgentID != 250 {
+		t.Fatalf("drop in scrolled lists mapped %+v", e.mappings(t))
+	}
+
+	// A row only partly scrolled into view still takes the drop on its
+	// visible part, and the header above it does not.
+	s.table.ScrollToOffset(fyne.NewPos(0, 37*cellPitch(s)+cellPitch(s)/2))
+	e.wait()
+	top := abs(s.table).AddXY(20, s.target.inset)
+	if row, ok := s.target.rowAt(top.AddXY(0, 2)); !ok || row != 37 {
+		t.Fatalf("rowAt just below the header = %d, %v; want the partly visible row 37", row, ok)
+	}
+	if row, ok := s.target.rowAt(top.AddXY(0, -2)); ok {
+		t.Fatalf("rowAt on the header = %d, want no row", row)
+	}
+	src := e.agentSource(t, "Agent 251")
+	dragTo(src, top.AddXY(0, 3), 4)
+	src.DragEnd()
+	e.wait()
+	if m := e.mappings(t)[e.userID(t, "138")]; m.AgentID != 251 {
+		t.Fatalf("drop on a partly visible row: %+v", e.mappings(t))
+	}
+}
+
+// cellPitch is the distance between two rows of the users table, as laid
+// out on the canvas.
+func cellPitch(s *mappingScreen) float32 {
+	return s.target.last.Size().Height + s.target.gap
+}
+
+func TestMappingKeyboard(t *testing.T) {
+	snap := agentsSnapshot(5)
+	e := newMappingEnv(t, usersList(3), &snap)
+	s := e.s
+	c := e.win.Canvas()
+
+	// Select the second user with the arrow keys and Space.
+	c.Focus(s.table)
+	s.table.TypedKey(&fyne.KeyEvent{Name: fyne.KeyDown})
+	s.table.TypedKey(&fyne.KeyEvent{Name: fyne.KeySpace})
+	if s.selUser != e.userID(t, "102") {
+		t.Fatalf("selected user = %d", s.selUser)
+	}
+	if !s.mapBtn.Disabled() {
+		t.Fatal("Map needs an agent too")
+	}
+	// Then the third agent, and Ctrl+M.
+	c.Focus(s.agentList)
+	for i := 0; i < 2; i++ {
+		s.agentList.TypedKey(&fyne.KeyEvent{Name: fyne.KeyDown})
+	}
+	s.agentList.TypedKey(&fyne.KeyEvent{Name: fyne.KeySpace})
+	if s.selAgent != 3 || s.mapBtn.Disabled() {
+		t.Fatalf("selected agent = %d, map disabled = %v", s.selAgent, s.mapBtn.Disabled())
+	}
+	e.shortcut(mapShortcut)
+	if m := e.mappings(t)[e.userID(t, "102")]; m.AgentID != 3 || m.MatchedBy != "manual" {
+		t.Fatalf("Ctrl+M mapped %+v", e.mappings(t))
+	}
+
+	// Delete on the table unmaps the selected user.
+	c.Focus(s.table)
+	s.table.TypedKey(&fyne.KeyEvent{Name: fyne.KeyDelete})
+	e.wait()
+	if len(e.mappings(t)) != 0 {
+		t.Fatalf("Delete left %+v", e.mappings(t))
+	}
+	if len(e.audit(t, storage.ActionMappingRemoved)) != 1 {
+		t.Fatal("unmapping was not audited")
+	}
+
+	// The Map button and Enter in the agent list take the same path.
+	test.Tap(s.mapBtn)
+	e.wait()
+	if m := e.mappings(t)[e.userID(t, "102")]; m.AgentID != 3 {
+		t.Fatal("the Map button did not map")
+	}
+	s.table.Select(widget.TableCellID{Row: 0, Col: colName})
+	s.agentList.Select(0)
+	s.agentList.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	e.wait()
+	if m := e.mappings(t)[e.userID(t, "101")]; m.AgentID != 1 {
+		t.Fatal("Enter in the agent list did not map")
+	}
+
+	// Delete with nothing focused reaches the screen through the window.
+	c.Unfocus()
+	c.OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyDelete})
+	e.wait()
+	if _, ok := e.mappings(t)[e.userID(t, "101")]; ok {
+		t.Fatal("Delete on the window did not unmap the selected user")
+	}
+
+	// Ctrl+M works while typing in the agent search box, which would
+	// otherwise swallow it.
+	test.Type(s.agentQuery, "Agent 005")
+	if len(s.agentView) != 1 {
+		t.Fatalf("search shows %d agents", len(s.agentView))
+	}
+	s.agentList.Select(0)
+	s.table.Select(widget.TableCellID{Row: 2, Col: colName})
+	c.Focus(s.agentQuery)
+	s.agentQuery.TypedShortcut(mapShortcut)
+	e.wait()
+	if m := e.mappings(t)[e.userID(t, "103")]; m.AgentID != 5 {
+		t.Fatalf("Ctrl+M from the search box: %+v", e.mappings(t))
+	}
+
+	// On another screen the shortcuts do nothing.
+	before := len(e.mappings(t))
+	e.u.show(0)
+	s.selUser = e.userID(t, "103")
+	e.win.Canvas().(fyne.Shortcutable).TypedShortcut(&fyne.ShortcutUndo{})
+	e.wait()
+	if len(e.mappings(t)) != before {
+		t.Fatal("Ctrl+Z acted on the mapping screen while it was hidden")
+	}
+}
+
+func TestMappingUndoRedo(t *testing.T) {
+	snap := agentsSnapshot(5)
+	e := newMappingEnv(t, usersList(3), &snap)
+	s := e.s
+	u1, u2 := e.userID(t, "101"), e.userID(t, "102")
+
+	s.assign(u1, 1)
+	e.wait()
+	s.assign(u2, 2)
+	e.wait()
+	// Move agent 1 to user 2 (confirmed): user 1 loses it, user 2 loses agent 2.
+	s.assign(u2, 1)
+	s.confirm.Confirm()
+	e.wait()
+	if ms := e.mappings(t); len(ms) != 1 || ms[u2].AgentID != 1 {
+		t.Fatalf("after the move: %+v", ms)
+	}
+	if s.undoBtn.Disabled() || !s.redoBtn.Disabled() {
+		t.Fatal("undo should be enabled and redo disabled")
+	}
+
+	e.shortcut(&fyne.ShortcutUndo{})
+	if ms := e.mappings(t); len(ms) != 2 || ms[u1].AgentID != 1 || ms[u2].AgentID != 2 {
+		t.Fatalf("undoing the move must restore both users: %+v", ms)
+	}
+	if ms := e.mappings(t); ms[u1].MatchedBy != "manual" {
+		t.Fatalf("undo lost how the mapping was made: %+v", ms[u1])
+	}
+	e.shortcut(&fyne.ShortcutUndo{})
+	if ms := e.mappings(t); len(ms) != 1 || ms[u1].AgentID != 1 {
+		t.Fatalf("second undo: %+v", ms)
+	}
+	if s.redoBtn.Disabled() {
+		t.Fatal("redo should be enabled after undo")
+	}
+	e.shortcut(redoShortcut) // Ctrl+Shift+Z
+	if ms := e.mappings(t); len(ms) != 2 || ms[u2].AgentID != 2 {
+		t.Fatalf("redo: %+v", ms)
+	}
+	e.shortcut(&fyne.ShortcutRedo{}) // Ctrl+Y
+	if ms := e.mappings(t); len(ms) != 1 || ms[u2].AgentID != 1 {
+		t.Fatalf("second redo: %+v", ms)
+	}
+	if !s.redoBtn.Disabled() {
+		t.Fatal("nothing left to redo")
+	}
+	if len(e.audit(t, "mapping.undo")) != 2 || len(e.audit(t, "mapping.redo")) != 2 {
+		t.Fatal("undo and redo are not audited")
+	}
+
+	// A new change clears the redo history.
+	test.Tap(s.undoBtn)
+	e.wait()
+	s.assign(e.userID(t, "103"), 4)
+	e.wait()
+	if !s.redoBtn.Disabled() {
+		t.Fatal("a new change must clear redo")
+	}
+	// Unmap is undoable too.
+	s.selectUser(e.userID(t, "103"))
+	test.Tap(s.unmapBtn)
+	e.wait()
+	test.Tap(s.undoBtn)
+	e.wait()
+	if m := e.mappings(t)[e.userID(t, "103")]; m.AgentID != 4 {
+		t.Fatal("undoing an unmap did not restore it")
+	}
+}
+
+func TestMappingCountersFilterSort(t *testing.T) {
+	snap := agentsSnapshot(5)
+	users := usersList(4)
+	users[2].Name = "Aaron Zed" // sorts first by name
+	e := newMappingEnv(t, users, &snap)
+	s := e.s
+	s.assign(e.userID(t, "101"), 1)
+	e.wait()
+	s.assign(e.userID(t, "102"), 2)
+	e.wait()
+	if s.counters.Text != "Mapped 2 / 4" {
+		t.Fatalf("counters = %q", s.counters.Text)
+	}
+
+	s.statusFilter.SetSelected(filterUnmapped)
+	if len(s.view) != 2 {
+		t.Fatalf("unmapped filter shows %d rows", len(s.view))
+	}
+	for _, v := range s.view {
+		if s.rows[v].status == statusMapped {
+			t.Fatal("unmapped filter shows a mapped user")
+		}
+	}
+	s.statusFilter.SetSelected(filterAll)
+
+	// Tapping a header sorts by that column; again reverses it.
+	s.table.Refresh()
+	h := s.headers[colName]
+	if h == nil {
+		t.Fatal("no header button for the Name column")
+	}
+	test.Tap(h)
+	if got := s.rows[s.view[0]].user.Name; got != "Aaron Zed" {
+		t.Fatalf("sorted by name, first = %q", got)
+	}
+	if h.Text != "Name ▲" {
+		t.Fatalf("header = %q", h.Text)
+	}
+	test.Tap(h)
+	if got := s.rows[s.view[len(s.view)-1]].user.Name; got != "Aaron Zed" {
+		t.Fatalf("sorted by name descending, last = %q", got)
+	}
+	s.sortBy(colStatus)
+	if s.rows[s.view[len(s.view)-1]].status != statusMapped {
+		t.Fatal("sorted by status, mapped users come last")
+	}
+	s.sortBy(colExt)
+	s.sortBy(colExt)
+	if got := s.rows[s.view[0]].user.Extension; got != "104" {
+		t.Fatalf("extension descending starts with %q", got)
+	}
+
+	// The user search narrows the table, also by the mapped agent's name.
+	test.Type(s.userSearch, "agent 002")
+	if len(s.view) != 1 || s.rows[s.view[0]].user.Extension != "102" {
+		t.Fatalf("search by agent shows %d rows", len(s.view))
+	}
+}
+
+func TestMappingRefusesAPIAndDisabledAgents(t *testing.T) {
+	snap := agentsSnapshot(2)
+	e := newMappingEnv(t, usersList(1), &snap)
+	s := e.s
+	s.assign(e.userID(t, "101"), 900000)
+	s.assign(e.userID(t, "101"), 900001)
+	e.wait()
+	if len(e.mappings(t)) != 0 {
+		t.Fatal("mapped the API agent or a disabled agent")
+	}
+	if !strings.Contains(s.status.Text, "disabled") {
+		t.Fatalf("status = %q", s.status.Text)
+	}
+	s.showDisabled.SetChecked(true)
+	if len(s.agentView) != 4 {
+		t.Fatalf("show disabled lists %d agents", len(s.agentView))
+	}
+}
+
+// pullDemo pulls the demo roster from a simulated Halo, as a sync does.
+func pullDemo(t *testing.T) halo.Snapshot {
+	t.Helper()
+	srv := halotest.New(halotest.Demo())
+	t.Cleanup(srv.Close)
+	c, err := halo.NewClient(halo.Config{URL: srv.URL(), ClientID: srv.ClientID(), ClientSecret: srv.ClientSecret(),
+		HTTPClient: srv.Client(), UserAgent: "halo-assistant/test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	snap, err := c.Pull(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return snap
+}
+
+// people returns the enabled agents that are not the API agent.
+func people(snap halo.Snapshot) []halo.Agent {
+	var out []halo.Agent
+	for _, a := range snap.Agents {
+		if !a.IsAPIAgent && !a.IsDisabled {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+func TestMappingStaleAfterResync(t *testing.T) {
+	snap := pullDemo(t)
+	ps := people(snap)
+	if len(ps) < 5 {
+		t.Fatalf("demo roster has %d people", len(ps))
+	}
+	e := newMappingEnv(t, usersList(4), &snap)
+	s := e.s
+	gone, disabled, kept := ps[0], ps[1], ps[2]
+	s.assign(e.userID(t, "101"), gone.ID)
+	e.wait()
+	s.assign(e.userID(t, "102"), disabled.ID)
+	e.wait()
+	s.assign(e.userID(t, "103"), kept.ID)
+	e.wait()
+	if s.staleBox.Visible() {
+		t.Fatal("no mapping is stale yet")
+	}
+
+	// The next sync no longer has one agent and has another disabled.
+	var next halo.Snapshot
+	next.Teams, next.Departments, next.Organisations = snap.Teams, snap.Departments, snap.Organisations
+	for _, a := range snap.Agents {
+		switch a.ID {
+		case gone.ID:
+			continue
+		case disabled.ID:
+			a.IsDisabled = true
+		}
+		next.Agents = append(next.Agents, a)
+	}
+	if err := e.db.ReplaceSnapshot(context.Background(), e.p.ID, next, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	e.u.checkFinished(e.p.ID) // what the check and sync dialogs call
+	e.wait()
+
+	for ext, want := range map[string]string{"101": "no longer in Halo", "102": "disabled in Halo"} {
+		r := e.row(t, ext)
+		if r.status != statusStale || !strings.Contains(r.cells[colAgent], want) || r.cells[colStatus] != "stale" {
+			t.Errorf("ext %s: status %v, agent %q", ext, r.status, r.cells[colAgent])
+		}
+	}
+	if e.row(t, "103").status != statusMapped {
+		t.Error("a mapping whose agent is still there must stay mapped")
+	}
+	if !s.staleBox.Visible() || !strings.Contains(s.staleText.Text, "2 mappings to review") ||
+		!strings.Contains(s.staleText.Text, gone.Name) {
+		t.Fatalf("stale banner visible=%v %q", s.staleBox.Visible(), s.staleText.Text)
+	}
+	if s.counters.Text != "Mapped 1 / 4 · 2 stale" {
+		t.Fatalf("counters = %q", s.counters.Text)
+	}
+	// Review lists them.
+	s.statusFilter.SetSelected(filterStale)
+	if len(s.view) != 2 {
+		t.Fatalf("stale filter shows %d users", len(s.view))
+	}
+	// The mappings themselves are kept for the admin to decide.
+	if len(e.mappings(t)) != 3 {
+		t.Fatal("a sync must not delete mappings")
+	}
+	// Re-mapping a stale user to a live agent clears it.
+	s.assign(e.userID(t, "101"), ps[3].ID)
+	e.wait()
+	if e.row(t, "101").status != statusMapped || len(s.stale) != 1 {
+		t.Fatal("re-mapping did not clear the stale mark")
+	}
+}
+
+func TestMappingNotSeeingHaloUsers(t *testing.T) {
+	// Never synced: the fix is shown instead of an empty table.
+	e := newMappingEnv(t, usersList(2), nil)
+	s := e.s
+	if s.agentPane.Objects[0] != s.emptyAgents {
+		t.Fatal("with no agents the screen must explain why")
+	}
+	if !strings.Contains(s.emptyDetail.Text, "No Halo agents have been pulled") {
+		t.Fatalf("detail = %q", s.emptyDetail.Text)
+	}
+	runs := 0
+	s.onRunCheck = func() { runs++ }
+	test.Tap(s.rerunBtn)
+	if runs != 1 {
+		t.Fatal("the button must re-run the systems check")
+	}
+
+	// A sync that returned only the API agent.
+	only := halo.Snapshot{Agents: []halo.Agent{{ID: 77, Name: "1stream API", IsAPIAgent: true}}}
+	if err := e.db.ReplaceSnapshot(context.Background(), e.p.ID, only, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	e.u.checkFinished(e.p.ID)
+	e.wait()
+	if s.agentPane.Objects[0] != s.emptyAgents || !strings.Contains(s.emptyDetail.Text, "only the API agent") {
+		t.Fatalf("API agent only: pane %T, %q", s.agentPane.Objects[0], s.emptyDetail.Text)
+	}
+	if !s.suggestBtn.Disabled() {
+		t.Fatal("nothing to suggest without agents")
+	}
+
+	// After the fix the agents appear.
+	snap := agentsSnapshot(3)
+	if err := e.db.ReplaceSnapshot(context.Background(), e.p.ID, snap, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	e.u.checkFinished(e.p.ID)
+	e.wait()
+	if s.agentPane.Objects[0] == s.emptyAgents || len(s.agentView) != 3 {
+		t.Fatalf("agents not shown after a good sync: %d", len(s.agentView))
+	}
+	// A check of another profile does not reload this one.
+	s.agentView = s.agentView[:0]
+	e.u.checkFinished(e.p.ID + 100)
+	if len(s.agentView) != 0 {
+		t.Fatal("reloaded for another profile's check")
+	}
+}
+
+func TestMappingSuggestAndAcceptConfident(t *testing.T) {
+	snap := pullDemo(t)
+	ps := people(snap)
+	// Two agents with the same name make an ambiguous case.
+	twin := ps[4]
+	twin.ID, twin.Email, twin.Extension = 99001, "other."+twin.Email, ""
+	snap.Agents = append(snap.Agents, twin)
+	users := []storage.User{
+		{Extension: "501", Name: "Someone", Email: strings.ToUpper(ps[0].Email)}, // email
+		{Extension: "502", Name: ps[1].Name, Email: ps[1].Email},                 // email
+		{Extension: "503", Name: ps[4].Name},                                     // name, ambiguous
+		{Extension: "504", Name: "Nobody Matches"},
+	}
+	e := newMappingEnv(t, users, &snap)
+	s := e.s
+	if !s.acceptBtn.Disabled() {
+		t.Fatal("nothing to accept before suggesting")
+	}
+	test.Tap(s.suggestBtn)
+	e.wait()
+	for _, ext := range []string{"501", "502", "503"} {
+		if st := e.row(t, ext).status; st != statusSuggested {
+			t.Errorf("ext %s: status %v, want suggested", ext, st)
+		}
+	}
+	amb := e.row(t, "503")
+	if !strings.HasPrefix(amb.cells[colAgent], "choose: ") || !strings.Contains(amb.cells[colAgent], ps[4].Name) {
+		t.Fatalf("ambiguous suggestion shows %q", amb.cells[colAgent])
+	}
+	if s.acceptBtn.Disabled() {
+		t.Fatal("Accept all confident should be enabled")
+	}
+	test.Tap(s.acceptBtn)
+	e.wait()
+	ms := e.mappings(t)
+	if m := ms[e.userID(t, "501")]; m.AgentID != ps[0].ID || m.MatchedBy != "email" {
+		t.Fatalf("501: %+v", m)
+	}
+	if m := ms[e.userID(t, "502")]; m.AgentID != ps[1].ID || m.MatchedBy != "email" {
+		t.Fatalf("502: %+v", m)
+	}
+	if _, ok := ms[e.userID(t, "503")]; ok {
+		t.Fatal("an ambiguous suggestion must not be applied")
+	}
+	if e.row(t, "503").status != statusSuggested {
+		t.Fatal("the ambiguous user stays suggested")
+	}
+	agents := map[int]bool{}
+	for _, m := range ms {
+		if agents[m.AgentID] {
+			t.Fatal("one agent mapped to two users")
+		}
+		agents[m.AgentID] = true
+	}
+	if len(e.audit(t, storage.ActionMappingBulk)) != 1 {
+		t.Fatal("accepting was not audited")
+	}
+
+	// Choosing a candidate for the ambiguous user records the method.
+	s.selAgent = 0
+	s.selectUser(e.userID(t, "503"))
+	if !strings.Contains(s.status.Text, "Suggested by name") {
+		t.Fatalf("status = %q", s.status.Text)
+	}
+	s.assign(e.userID(t, "503"), twin.ID)
+	e.wait()
+	if m := e.mappings(t)[e.userID(t, "503")]; m.AgentID != twin.ID || m.MatchedBy != "manual" {
+		t.Fatalf("503: %+v", m)
+	}
+
+	// Accepting is one undo step.
+	test.Tap(s.undoBtn)
+	e.wait()
+	test.Tap(s.undoBtn)
+	e.wait()
+	if n := len(e.mappings(t)); n != 0 {
+		t.Fatalf("undoing the accept left %d mappings", n)
+	}
+}
+
+func TestMappingExportAndImport(t *testing.T) {
+	snap := agentsSnapshot(4)
+	e := newMappingEnv(t, usersList(3), &snap)
+	s := e.s
+	s.assign(e.userID(t, "101"), 1)
+	e.wait()
+	s.assign(e.userID(t, "102"), 2)
+	e.wait()
+
+	test.Tap(s.exportBtn)
+	if s.exportDlg == nil || !s.exportDlg.bom.Checked || s.exportDlg.unmapped.Checked {
+		t.Fatal("export offers Excel-friendly on and unmapped users off by default")
+	}
+	s.exportDlg.d.Hide()
+
+	dir := t.TempDir()
+	path := filepath.Join(dir, "out.csv")
+	s.exportTo(path, mapping.ExportOptions{BOM: true, IncludeUnmapped: true})
+	e.wait()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(data)
+	if !strings.HasPrefix(text, "\uFEFF"+strings.Join(mapping.ExportHeader, ",")) {
+		t.Fatalf("export starts %q", text[:min(80, len(text))])
+	}
+	lines := strings.Split(strings.TrimSpace(text), "\r\n")
+	if len(lines) != 4 || !strings.Contains(lines[1], "Agent 001") || !strings.HasPrefix(lines[3], "103,") {
+		t.Fatalf("export lines: %q", lines)
+	}
+	if len(e.audit(t, "mapping.exported")) != 1 {
+		t.Fatal("export was not audited")
+	}
+	plain := filepath.Join(dir, "plain.csv")
+	s.exportTo(plain, mapping.ExportOptions{})
+	e.wait()
+	data, _ = os.ReadFile(plain)
+	if bytes.HasPrefix(data, []byte("\uFEFF")) || strings.Count(string(data), "\r\n") != 3 {
+		t.Fatalf("plain export without unmapped users: %q", data)
+	}
+
+	// Change the mappings, then import the file back: the file wins, and a
+	// row whose agent no longer exists is reported.
+	s.assign(e.userID(t, "103"), 3)
+	e.wait()
+	s.selectUser(e.userID(t, "101"))
+	s.unmapSelected()
+	e.wait()
+	withGone := strings.TrimSpace(string(data)) + "\r\n103,User 003,user003@contoso.example,4242,Gone Agent,,manual,\r\n"
+	s.importMappingsFrom("back.csv", io.NopCloser(strings.NewReader(withGone)))
+	e.wait()
+	md := s.mapImportDlg
+	if md == nil {
+		t.Fatal("import must show what it will do first")
+	}
+	if len(md.problems) != 1 || !strings.Contains(md.problems[0].Reason, "4242") ||
+		!strings.Contains(md.problems[0].Reason, "no longer exists") || md.problems[0].Line != 4 {
+		t.Fatalf("problems = %+v", md.problems)
+	}
+	if !strings.Contains(md.summary.Text, "1 new, 0 changed, 1 already") || !strings.Contains(md.summary.Text, "1 row cannot be used") {
+		t.Fatalf("summary = %q", md.summary.Text)
+	}
+	if len(e.mappings(t)) != 2 {
+		t.Fatal("nothing may change before Apply")
+	}
+	md.d.Confirm()
+	e.wait()
+	ms := e.mappings(t)
+	if ms[e.userID(t, "101")].AgentID != 1 || ms[e.userID(t, "102")].AgentID != 2 || ms[e.userID(t, "103")].AgentID != 3 {
+		t.Fatalf("after import: %+v", ms)
+	}
+	if m := ms[e.userID(t, "101")]; m.MatchedBy != "manual" {
+		t.Fatalf("imported mapping keeps the file's method: %+v", m)
+	}
+	test.Tap(s.undoBtn)
+	e.wait()
+	if _, ok := e.mappings(t)[e.userID(t, "101")]; ok {
+		t.Fatal("undo of the import did not remove what it added")
+	}
+
+	// A file that is not a mappings file is refused with a clear error.
+	s.mapImportDlg = nil
+	s.importMappingsFrom("junk.csv", io.NopCloser(strings.NewReader("hello\r\nworld\r\n")))
+	e.wait()
+	if s.mapImportDlg != nil || !strings.Contains(confirmText(s), "Cannot import junk.csv") {
+		t.Fatalf("an unreadable file must show an error, not a plan: %q", confirmText(s))
+	}
+}

@@ -1,0 +1,90 @@
+package mapping
+
+import "fmt"
+
+// Upsert is what saving one imported row does: update the stored user
+// User.ID, or insert a new user when User.ID is 0.
+type Upsert struct {
+	Line int
+	// User is the user to store: for an update, the stored user with the
+	// row's non-empty cells written over it (an empty cell keeps the stored
+	// value, so a file without an Email column does not erase emails).
+	User User
+}
+
+// PlanImport decides, for the rows of a Preview, which stored users they
+// update: the user with the same extension (ExtensionKey), else the one
+// with the same email (EmailKey). It rejects rows whose extension and email
+// belong to two different stored users, and rows that would update a user
+// an earlier row already updates. Storage applies the plan in one
+// transaction; the GUI can show "new" and "updated" counts from it.
+func PlanImport(rows []ImportRow, existing []User) (plan []Upsert, rejected []Rejected) {
+	byExt := make(map[string]int, len(existing))
+	byEmail := make(map[string]int, len(existing))
+	for i := range existing {
+		if k := ExtensionKey(existing[i].Extension); k != "" {
+			if _, dup := byExt[k]; !dup {
+				byExt[k] = i
+			}
+		}
+		if k := EmailKey(existing[i].Email); k != "" {
+			if _, dup := byEmail[k]; !dup {
+				byEmail[k] = i
+			}
+		}
+	}
+	updatedOn := make(map[int]int) // index in existing -> line
+	for _, row := range rows {
+		u := row.User
+		ei, byExtOK := byExt[ExtensionKey(u.Extension)]
+		if u.Extension == "" {
+			byExtOK = false
+		}
+		mi, byEmailOK := byEmail[EmailKey(u.Email)]
+		if u.Email == "" {
+			byEmailOK = false
+		}
+		target := -1
+		switch {
+		case byExtOK && byEmailOK && ei != mi:
+			rejected = append(rejected, Rejected{Line: row.Line, Reason: fmt.Sprintf(
+				"extension %s belongs to %s but email %s to %s", quoteShort(u.Extension), describeUser(existing[ei]),
+				quoteShort(u.Email), describeUser(existing[mi]))})
+			continue
+		case byExtOK:
+			target = ei
+		case byEmailOK:
+			target = mi
+		}
+		if target < 0 {
+			u.ID = 0
+			plan = append(plan, Upsert{Line: row.Line, User: u})
+			continue
+		}
+		if line, dup := updatedOn[target]; dup {
+			rejected = append(rejected, Rejected{Line: row.Line, Reason: fmt.Sprintf(
+				"updates the same user as line %d (%s)", line, describeUser(existing[target]))})
+			continue
+		}
+		updatedOn[target] = row.Line
+		merged := existing[target]
+		if u.Extension != "" {
+			merged.Extension = u.Extension
+		}
+		if u.Name != "" {
+			merged.Name = u.Name
+		}
+		if u.Email != "" {
+			merged.Email = u.Email
+		}
+		plan = append(plan, Upsert{Line: row.Line, User: merged})
+	}
+	return plan, rejected
+}
+
+func describeUser(u User) string {
+	if u.Name != "" {
+		return quoteShort(u.Name)
+	}
+	return "the user with " + describeUserKeys(u.Extension, u.Email)
+}
