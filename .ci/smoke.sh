@@ -33,34 +33,66 @@ export DISPLAY=":$(head -n1 "$work/display")" LANG=en_US.UTF-8
 export XDG_CONFIG_HOME="$work/config" XDG_CACHE_HOME="$work/cache"
 data="$work/data"
 
-# Some data so the screenshot shows a working profile list.
+# launch CMD…: starts the app, waits for its window, sets app_pid and wid.
+launch() {
+  local log=$1; shift
+  local start mapped
+  start=$(date +%s.%N)
+  "$@" >"$log" 2>&1 &
+  app_pid=$!
+  if ! wid=$(timeout 30 xdotool search --sync --onlyvisible --name '^Halo Integration Assistant' | head -n1); then
+    echo "smoke: the window never appeared"; cat "$log"; exit 1
+  fi
+  mapped=$(date +%s.%N)
+  awk -v a="$start" -v b="$mapped" 'BEGIN { printf "smoke: window mapped %.2f s after launch\n", b - a }'
+  sleep 1.5 # let the first frames and the async loads draw
+  xdotool windowfocus --sync "$wid" 2>/dev/null || true
+}
+
+shot() { import -window root "$out/$1.png"; echo "smoke: saved $out/$1.png"; }
+key() { xdotool key --clearmodifiers "$@"; }
+
+# quit: Ctrl+Q like a user, then assert a clean exit and a clean log.
+quit() {
+  local log=$1
+  key ctrl+q
+  for _ in $(seq 1 100); do kill -0 "$app_pid" 2>/dev/null || break; sleep 0.1; done
+  if kill -0 "$app_pid" 2>/dev/null; then
+    echo "smoke: the app did not quit on Ctrl+Q"; cat "$log"; exit 1
+  fi
+  local status=0
+  wait "$app_pid" || status=$?
+  app_pid=""
+  if [ "$status" -ne 0 ]; then
+    echo "smoke: the app exited with status $status"; cat "$log"; exit 1
+  fi
+  if grep -E 'panic|fatal error|DATA RACE|should have been called in fyne.Do' "$log"; then
+    echo "smoke: the app log shows a crash or a threading error"; exit 1
+  fi
+  echo "smoke: clean exit"
+}
+
+# 1. Real mode: profiles made with the CLI, the real keyring.
+data="$work/data"
 "$bin" --data-dir "$data" profile add "Contoso MSP" --url https://contoso.halopsa.com --client-id 3f2a9c1e-8d7b-4e6f-a1b2-c3d4e5f60718 >/dev/null
-"$bin" --data-dir "$data" profile add "Northwind Telecom" --url https://helpdesk.northwind.example >/dev/null
+echo -n "9b1de6f0-5c1a-4f7e-9a55-2f4c1d7e8a10" | "$bin" --data-dir "$data" profile add "Northwind Telecom" \
+  --url https://helpdesk.northwind.example --secret-stdin >/dev/null
+launch "$work/app.log" "$bin" --data-dir "$data"
+shot profiles
+quit "$work/app.log"
 
-start=$(date +%s.%N)
-"$bin" --data-dir "$data" >"$work/app.log" 2>&1 &
-app_pid=$!
-if ! wid=$(timeout 30 xdotool search --sync --onlyvisible --name '^Halo Integration Assistant' | head -n1); then
-  echo "smoke: the window never appeared"; cat "$work/app.log"; exit 1
-fi
-mapped=$(date +%s.%N)
-awk -v a="$start" -v b="$mapped" 'BEGIN { printf "smoke: window mapped %.2f s after launch\n", b - a }'
-sleep 1.5 # let the first frames and the async profile load draw
-import -window root "$out/profiles.png"
-echo "smoke: saved $out/profiles.png"
-
-xdotool windowfocus --sync "$wid" 2>/dev/null || true
-xdotool key --clearmodifiers ctrl+q
-for _ in $(seq 1 100); do kill -0 "$app_pid" 2>/dev/null || break; sleep 0.1; done
-if kill -0 "$app_pid" 2>/dev/null; then
-  echo "smoke: the app did not quit on Ctrl+Q"; cat "$work/app.log"; exit 1
-fi
-status=0; wait "$app_pid" || status=$?
-app_pid=""
-if [ "$status" -ne 0 ]; then
-  echo "smoke: the app exited with status $status"; cat "$work/app.log"; exit 1
-fi
-if grep -E 'panic|fatal error|DATA RACE' "$work/app.log"; then
-  echo "smoke: the app log shows a crash"; exit 1
-fi
-echo "smoke: clean exit"
+# 2. Demo mode: the whole journey against the simulated Halo.
+launch "$work/demo.log" "$bin" --data-dir "$work/demo" --demo
+key alt+2; sleep 0.8; shot checklist
+key alt+3; sleep 0.8; shot connection
+key alt+4; sleep 0.5; key ctrl+r; sleep 3; shot check
+key Escape; sleep 0.3
+key alt+5; sleep 1
+# "Suggest matches", then "Accept all confident": positions in the default
+# window (no window manager, so it sits at 0,0); only the picture depends on them.
+xdotool mousemove 268 238 click 1; sleep 0.8
+xdotool mousemove 440 238 click 1; sleep 1
+shot mapping
+key alt+6; sleep 0.8; shot history
+key alt+1; sleep 0.5
+quit "$work/demo.log"

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/halo-assistant/halo-assistant/assets"
 	"github.com/halo-assistant/halo-assistant/halo/halotest"
@@ -22,7 +23,11 @@ const demoProfileName = "Demo MSP (simulated Halo)"
 // port on every start, its Client Secret lives in memory, and the sample
 // 1stream users are imported once. Demo mode never touches the OS keyring.
 func setupDemo(ctx context.Context, env *Env) (storage.Profile, error) {
-	srv := halotest.New(halotest.Demo())
+	sc := halotest.Demo()
+	// A little latency makes the demo behave like a real tenant: the
+	// check's rows and the pull visibly progress.
+	sc.Latency = 60 * time.Millisecond
+	srv := halotest.New(sc)
 	p, err := prepareDemoProfile(ctx, env.DB, srv)
 	if err != nil {
 		srv.Close()

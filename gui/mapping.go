@@ -248,7 +248,7 @@ func (s *mappingScreen) build() {
 
 	left := container.NewBorder(container.NewBorder(nil, nil, nil, s.statusFilter, s.userSearch), nil, nil, nil, s.table)
 	split := container.NewHSplit(left, s.agentPane)
-	split.Offset = 0.65
+	split.Offset = 0.6
 	bottom := container.NewBorder(nil, nil, container.NewHBox(s.mapBtn, s.unmapBtn), nil, s.status)
 	s.main = container.NewBorder(top, bottom, nil, nil, split)
 	s.noProfile = container.NewCenter(container.NewVBox(heading("No profile selected"),

@@ -161,7 +161,7 @@ func (u *UI) build() {
 
 	top := container.NewVBox(u.topBar(), u.banner)
 	split := container.NewHSplit(u.nav, u.body)
-	split.Offset = 0.18
+	split.Offset = 0.15
 	u.win.SetContent(container.NewBorder(top, nil, nil, nil, split))
 	u.win.SetMainMenu(u.mainMenu())
 	u.addShortcuts()

@@ -173,3 +173,24 @@ func TestMappingCommandErrors(t *testing.T) {
 		}
 	}
 }
+
+// Whatever the import preview accepts, saving accepts: the limits of
+// halo/mapping and storage agree.
+func TestImportPreviewAndStorageAgreeOnLimits(t *testing.T) {
+	h := newHarness(t)
+	h.run("", "profile", "add", "Limits")
+	in := "Extension,Name,Email\n" +
+		strings.Repeat("9", mapping.MaxExtensionLen) + "," + strings.Repeat("é", mapping.MaxNameLen) + ",\n" +
+		strings.Repeat("8", mapping.MaxExtensionLen+1) + ",Too long ext,\n" +
+		"1 01,Space ext,\n" +
+		"102,Long mail," + strings.Repeat("a", 60) + "@" + strings.Repeat(strings.Repeat("d", 60)+".", 3) + "com\n"
+	r := h.run(in, "users", "import", "--profile", "Limits", "-", "--json")
+	if r.code != 0 {
+		t.Fatalf("import refused what the preview accepted: %+v", r)
+	}
+	var imp importJSON
+	json.Unmarshal([]byte(r.stdout), &imp)
+	if imp.Added != 2 || len(imp.Rejected) != 2 {
+		t.Fatalf("%s", r.stdout)
+	}
+}

@@ -71,7 +71,15 @@ type Mapping struct {
 const (
 	MaxImportBytes = 10 << 20 // 10 MB
 	MaxImportRows  = 100_000  // data rows, header excluded
-	MaxFieldLen    = 256      // characters in one extension, name or email
+	MaxFieldLen    = 256      // characters in any field of a mappings file
+)
+
+// Per-field limits of a 1stream user, the same the database enforces, so a
+// preview never accepts a row that saving would refuse.
+const (
+	MaxExtensionLen = 32
+	MaxNameLen      = 200
+	MaxEmailLen     = 254
 )
 
 // Errors of the import functions. Errors that carry details wrap one of

@@ -330,9 +330,12 @@ func looksLikeExtension(s string) bool {
 }
 
 func checkLengths(u User) string {
-	for _, f := range [...]struct{ label, v string }{{"extension", u.Extension}, {"name", u.Name}, {"email", u.Email}} {
-		if utf8.RuneCountInString(f.v) > MaxFieldLen {
-			return fmt.Sprintf("%s is longer than %d characters", f.label, MaxFieldLen)
+	for _, f := range [...]struct {
+		label, v string
+		max      int
+	}{{"extension", u.Extension, MaxExtensionLen}, {"name", u.Name, MaxNameLen}, {"email", u.Email, MaxEmailLen}} {
+		if utf8.RuneCountInString(f.v) > f.max {
+			return fmt.Sprintf("%s is longer than %d characters", f.label, f.max)
 		}
 	}
 	return ""
@@ -348,7 +351,7 @@ func isPlaceholder(s string) bool {
 }
 
 // validExtension accepts digits with letters and the phone symbols * # + - .
-// and spaces; at least one digit is required.
+// (no spaces: the phone system has none); at least one digit is required.
 func validExtension(s string) bool {
 	digit := false
 	for i := 0; i < len(s); i++ {
@@ -356,7 +359,7 @@ func validExtension(s string) bool {
 		switch {
 		case isDigit(c):
 			digit = true
-		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', strings.IndexByte("*#+-. ", c) >= 0:
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', strings.IndexByte("*#+-.", c) >= 0:
 		default:
 			return false
 		}

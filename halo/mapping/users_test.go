@@ -137,12 +137,12 @@ func TestParseUsers(t *testing.T) {
 				"101,A,a@b\n" +
 				"102,B,b@@example.com\n" +
 				"10 3!,C,c@example.com\n" +
-				"104," + strings.Repeat("n", MaxFieldLen+1) + ",d@example.com\n" +
-				"105," + strings.Repeat("é", MaxFieldLen) + ",e@example.com\n" +
+				"104," + strings.Repeat("n", MaxNameLen+1) + ",d@example.com\n" +
+				"105," + strings.Repeat("é", MaxNameLen) + ",e@example.com\n" +
 				"106,F,\"Frank <frank@example.com>\"\n" +
 				"107,G,mailto:g@example.com\n",
 			wantAcc: []acc{
-				{6, "105", strings.Repeat("é", MaxFieldLen), "e@example.com"},
+				{6, "105", strings.Repeat("é", MaxNameLen), "e@example.com"},
 				{7, "106", "F", "frank@example.com"},
 				{8, "107", "G", "g@example.com"},
 			},
@@ -150,7 +150,7 @@ func TestParseUsers(t *testing.T) {
 				{2, `invalid email "a@b"`},
 				{3, "invalid email"},
 				{4, `invalid extension "10 3!"`},
-				{5, "name is longer than 256 characters"},
+				{5, "name is longer than 200 characters"},
 			},
 		},
 		{
