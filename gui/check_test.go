@@ -318,7 +318,7 @@ func TestCheckWithoutSecretSaysSo(t *testing.T) {
 
 func TestCheckKeyringFailure(t *testing.T) {
 	ce := newCheckEnv(t, halotest.Demo(), "")
-	ce.secrets.err = &storage.KeyringUnavailableError{}
+	ce.secrets.FailWith(&storage.KeyringUnavailableError{})
 	cd := ce.runCheck(t)
 	if !strings.HasPrefix(cd.summary.Text, "The check could not run") || !cd.copyBtn.Disabled() {
 		t.Fatalf("summary = %q", cd.summary.Text)

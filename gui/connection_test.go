@@ -92,7 +92,7 @@ func TestConnectionValidationAndDerivation(t *testing.T) {
 	test.Type(c.secret, "abc def")
 	test.Tap(c.saveBtn)
 	te.wait()
-	if !strings.Contains(c.status.Text, "Client Secret") || te.secrets.has(te.u.current.ID) {
+	if !strings.Contains(c.status.Text, "Client Secret") || te.secrets.Has(te.u.current.ID) {
 		t.Fatalf("status = %q", c.status.Text)
 	}
 
@@ -292,7 +292,7 @@ func TestConnectionDetectAndSaveBeforeCheck(t *testing.T) {
 		t.Fatal("Save and check did not run a passing check")
 	}
 	p, _ := te.db.Profile(context.Background(), te.u.current.ID)
-	if p.Tenant != halotest.DefaultTenant || !te.secrets.has(p.ID) {
+	if p.Tenant != halotest.DefaultTenant || !te.secrets.Has(p.ID) {
 		t.Fatalf("saved = %+v", p)
 	}
 }
@@ -312,7 +312,7 @@ func TestConnectionForgetSecret(t *testing.T) {
 	test.Tap(c.forgetBtn)
 	c.forgetDlg.Confirm()
 	te.wait()
-	if te.secrets.has(id) || c.secretStored || !c.copyBtns[fieldPrivateKey].Disabled() {
+	if te.secrets.Has(id) || c.secretStored || !c.copyBtns[fieldPrivateKey].Disabled() {
 		t.Fatal("the secret was not removed")
 	}
 }
@@ -320,7 +320,7 @@ func TestConnectionForgetSecret(t *testing.T) {
 func TestConnectionKeyringUnavailable(t *testing.T) {
 	te := newTestUI(t, "")
 	createProfileByTyping(t, te, "Contoso MSP")
-	te.secrets.err = &storage.KeyringUnavailableError{}
+	te.secrets.FailWith(&storage.KeyringUnavailableError{})
 	c := connectionFor(t, te)
 	te.u.profiles.afterChange(te.u.current.ID)
 	te.wait()

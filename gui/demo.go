@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync"
 	"time"
 
 	"github.com/halo-assistant/halo-assistant/assets"
@@ -33,7 +32,7 @@ func setupDemo(ctx context.Context, env *Env) (storage.Profile, error) {
 		srv.Close()
 		return storage.Profile{}, fmt.Errorf("preparing demo mode failed: %w", err)
 	}
-	sec := newDemoSecrets()
+	sec := storage.NewMemorySecrets()
 	secret := srv.ClientSecret()
 	applog.AddSecret(secret)
 	if err := sec.Set(ctx, p.ID, secret); err != nil {
@@ -91,40 +90,4 @@ func importDemoUsers(ctx context.Context, db *storage.DB, profileID int64) error
 	}
 	_, _, err = db.UpsertUsers(ctx, profileID, users)
 	return err
-}
-
-// demoSecrets keeps demo secrets in memory, so demo mode needs no keyring
-// and never leaves a secret behind.
-type demoSecrets struct {
-	mu sync.Mutex
-	m  map[int64]string
-}
-
-func newDemoSecrets() *demoSecrets { return &demoSecrets{m: map[int64]string{}} }
-
-func (s *demoSecrets) Get(_ context.Context, id int64) (string, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	v, ok := s.m[id]
-	if !ok {
-		return "", storage.ErrSecretNotFound
-	}
-	return v, nil
-}
-
-func (s *demoSecrets) Set(_ context.Context, id int64, v string) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.m[id] = v
-	return nil
-}
-
-func (s *demoSecrets) Delete(_ context.Context, id int64) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if _, ok := s.m[id]; !ok {
-		return storage.ErrSecretNotFound
-	}
-	delete(s.m, id)
-	return nil
 }

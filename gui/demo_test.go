@@ -84,7 +84,7 @@ func TestDemoModeRunsTheJourney(t *testing.T) {
 	db.Close()
 
 	env := openDemo(t, dir)
-	if _, ok := env.Secrets.(*demoSecrets); !ok {
+	if _, ok := env.Secrets.(*storage.MemorySecrets); !ok {
 		t.Fatalf("demo mode must not use the OS keyring, uses %T", env.Secrets)
 	}
 	p, err := env.DB.ProfileByName(ctx, demoProfileName)

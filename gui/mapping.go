@@ -54,7 +54,7 @@ const (
 
 var (
 	colTitles = [numCols]string{"Ext.", "Name", "Email", "Halo agent", "Status", "Matched by"}
-	colWidths = [numCols]float32{58, 125, 160, 160, 96, 96}
+	colWidths = [numCols]float32{58, 125, 140, 140, 96, 96}
 )
 
 // Filters of the users table.

@@ -22,7 +22,7 @@ func benchScreen(b *testing.B, users, agents int) *mappingScreen {
 	if err != nil {
 		b.Fatal(err)
 	}
-	env := &Env{DB: db, Secrets: newMemSecrets(), Log: applog.Discard(), closers: []func(){func() { db.Close() }}}
+	env := &Env{DB: db, Secrets: storage.NewMemorySecrets(), Log: applog.Discard(), closers: []func(){func() { db.Close() }}}
 	w := a.NewWindow("bench")
 	u := NewUI(a, w, env)
 	w.Resize(fyne.NewSize(1180, 760))

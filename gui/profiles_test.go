@@ -81,7 +81,7 @@ func TestProfilesCreateRenameDuplicateDelete(t *testing.T) {
 		t.Fatalf("duplicate failed: %+v", s.items)
 	}
 	copyID := te.u.current.ID
-	if !te.secrets.has(copyID) {
+	if !te.secrets.Has(copyID) {
 		t.Fatal("duplicate did not copy the Client Secret")
 	}
 
@@ -92,10 +92,10 @@ func TestProfilesCreateRenameDuplicateDelete(t *testing.T) {
 	}
 	s.confirm.Confirm()
 	te.wait()
-	if te.secrets.has(copyID) {
+	if te.secrets.Has(copyID) {
 		t.Fatal("deleting a profile must remove its keyring secret")
 	}
-	if !te.secrets.has(orig.ID) {
+	if !te.secrets.Has(orig.ID) {
 		t.Fatal("deleting the copy removed the original's secret")
 	}
 	if len(s.items) != 1 || s.items[0].ID != orig.ID {
@@ -149,7 +149,7 @@ func TestDeleteCancelledKeepsEverything(t *testing.T) {
 	test.Tap(s.delBtn)
 	s.confirm.Dismiss()
 	te.wait()
-	if len(s.items) != 1 || !te.secrets.has(id) {
+	if len(s.items) != 1 || !te.secrets.Has(id) {
 		t.Fatal("cancelled delete changed something")
 	}
 }

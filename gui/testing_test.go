@@ -2,7 +2,6 @@ package gui
 
 import (
 	"context"
-	"sync"
 	"testing"
 
 	"fyne.io/fyne/v2"
@@ -17,60 +16,10 @@ import (
 // inside Fyne.
 func init() { runInline = true }
 
-// memSecrets is an in-memory storage.Secrets for GUI tests; the real
-// keyring is exercised by the storage package's tests.
-type memSecrets struct {
-	mu  sync.Mutex
-	m   map[int64]string
-	err error // when set, every call fails with it (keyring unavailable)
-}
-
-func newMemSecrets() *memSecrets { return &memSecrets{m: map[int64]string{}} }
-
-func (s *memSecrets) Get(_ context.Context, id int64) (string, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.err != nil {
-		return "", s.err
-	}
-	v, ok := s.m[id]
-	if !ok {
-		return "", storage.ErrSecretNotFound
-	}
-	return v, nil
-}
-
-func (s *memSecrets) Set(_ context.Context, id int64, v string) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.err != nil {
-		return s.err
-	}
-	s.m[id] = v
-	return nil
-}
-
-func (s *memSecrets) Delete(_ context.Context, id int64) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.err != nil {
-		return s.err
-	}
-	delete(s.m, id)
-	return nil
-}
-
-func (s *memSecrets) has(id int64) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	_, ok := s.m[id]
-	return ok
-}
-
 type testEnv struct {
 	u       *UI
 	db      *storage.DB
-	secrets *memSecrets
+	secrets *storage.MemorySecrets
 	dir     string
 	win     fyne.Window
 }
@@ -87,7 +36,7 @@ func newTestUI(t *testing.T, dir string) *testEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sec := newMemSecrets()
+	sec := storage.NewMemorySecrets()
 	env := &Env{DB: db, Secrets: sec, Log: applog.Discard(), closers: []func(){func() { db.Close() }}}
 	w := a.NewWindow("test")
 	u := NewUI(a, w, env)

@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/halo-assistant/halo-assistant/storage"
@@ -27,7 +26,7 @@ type harness struct {
 }
 
 func newHarness(t *testing.T) *harness {
-	return &harness{t: t, dir: t.TempDir(), env: map[string]string{"LANG": "en_US.UTF-8"}, secrets: newMemSecrets()}
+	return &harness{t: t, dir: t.TempDir(), env: map[string]string{"LANG": "en_US.UTF-8"}, secrets: storage.NewMemorySecrets()}
 }
 
 // realKeyring switches the harness to the real Secret Service, skipping the
@@ -229,36 +228,4 @@ func scanForSecret(t *testing.T, secret string, dirs ...string) {
 	if files < 2 {
 		t.Fatalf("scanned only %d files: the DB and log were not written where expected", files)
 	}
-}
-
-// memSecrets is an in-memory secret store for tests that are not about the keyring.
-type memSecrets struct {
-	mu sync.Mutex
-	m  map[int64]string
-}
-
-func newMemSecrets() *memSecrets { return &memSecrets{m: map[int64]string{}} }
-
-func (s *memSecrets) Get(_ context.Context, id int64) (string, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	v, ok := s.m[id]
-	if !ok {
-		return "", storage.ErrSecretNotFound
-	}
-	return v, nil
-}
-
-func (s *memSecrets) Set(_ context.Context, id int64, v string) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.m[id] = v
-	return nil
-}
-
-func (s *memSecrets) Delete(_ context.Context, id int64) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	delete(s.m, id)
-	return nil
 }
