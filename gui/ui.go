@@ -103,14 +103,10 @@ func NewUI(a fyne.App, w fyne.Window, env *Env) *UI {
 	u := &UI{app: a, win: w, env: env, ctx: ctx, cancel: cancel}
 	u.profiles = newProfilesScreen(u)
 	u.screens = []screen{u.profiles}
-	// Journey screens, in navigation order.
-	// [marker A: checklist, connection, systems check]
-	u.screens = append(u.screens, newChecklistScreen(u), newConnectionScreen(u), newCheckScreen(u))
-	// [marker B: mapping]
+	// The journey's screens, in navigation order (Alt+1…6).
 	u.mapping = newMappingScreen(u)
-	u.screens = append(u.screens, u.mapping)
-	// [marker C: history]
-	u.screens = append(u.screens, newHistoryScreen(u))
+	u.screens = append(u.screens, newChecklistScreen(u), newConnectionScreen(u), newCheckScreen(u),
+		u.mapping, newHistoryScreen(u))
 	u.build()
 	return u
 }

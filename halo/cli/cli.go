@@ -179,6 +179,14 @@ var errReported = errors.New("reported")
 
 func (r *runner) fail(err error) int {
 	fmt.Fprintf(r.env.Stderr, "%s: %s\n", assets.Binary, applog.Redact(err.Error()))
+	var nd *storage.NotDatabaseError
+	var ce *storage.CorruptError
+	switch {
+	case errors.As(err, &nd):
+		fmt.Fprintf(r.env.Stderr, "To move it aside: start the app and choose \"Move it aside\", or run: mv %q %q\n", nd.Path, nd.Path+".broken")
+	case errors.As(err, &ce):
+		fmt.Fprintf(r.env.Stderr, "To move it aside: start the app and choose \"Move it aside\", or run: mv %q %q\n", ce.Path, ce.Path+".broken")
+	}
 	if r.log != nil {
 		r.log.Error("command failed", "err", err)
 	}

@@ -229,3 +229,19 @@ func scanForSecret(t *testing.T, secret string, dirs ...string) {
 		t.Fatalf("scanned only %d files: the DB and log were not written where expected", files)
 	}
 }
+
+func TestBrokenDatabaseIsNamedAndNeverOverwritten(t *testing.T) {
+	h := newHarness(t)
+	path := filepath.Join(h.dir, storage.FileName)
+	junk := []byte("not a database at all")
+	if err := os.WriteFile(path, junk, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := h.run("", "profile", "list")
+	if r.code != 1 || !strings.Contains(r.stderr, path) || !strings.Contains(r.stderr, "mv ") {
+		t.Fatalf("%+v", r)
+	}
+	if b, _ := os.ReadFile(path); !bytes.Equal(b, junk) {
+		t.Fatal("the file was changed")
+	}
+}
