@@ -205,25 +205,78 @@ const bulkDetailMax = 20
 // changing anything if a user is not in the profile, appears twice, or two
 // users get the same agent (ErrAgentTaken).
 func (db *DB) SetMappings(ctx context.Context, profileID int64, ms []Mapping) error {
-	in := make([]Mapping, len(ms))
-	copy(in, ms)
-	givenAt := make([]bool, len(in))
-	byUser := make(map[int64]int, len(in))
-	for i := range in {
-		if in[i].ProfileID != 0 && in[i].ProfileID != profileID {
-			return errorf(ErrInvalid, "mapping %d belongs to profile %d, not %d", i+1, in[i].ProfileID, profileID)
+	return db.replaceMappings(ctx, profileID, func(map[int64]Mapping) []Mapping { return ms })
+}
+
+// ApplyMappings changes some mappings and leaves the rest as they are, in
+// one transaction: each of changes replaces its user's mapping (taking its
+// agent from any other user), and the users in unmap lose theirs. Screens
+// and commands use it so that they never overwrite changes made meanwhile
+// by another window or process.
+func (db *DB) ApplyMappings(ctx context.Context, profileID int64, changes []Mapping, unmap []int64) error {
+	return db.replaceMappings(ctx, profileID, func(old map[int64]Mapping) []Mapping {
+		existing := make([]Mapping, 0, len(old))
+		for _, m := range old {
+			existing = append(existing, m)
 		}
-		in[i].ProfileID = profileID
-		givenAt[i] = !in[i].MappedAt.IsZero()
-		if err := validateMapping(&in[i]); err != nil {
+		sort.Slice(existing, func(i, j int) bool { return existing[i].UserID < existing[j].UserID })
+		drop := make(map[int64]bool, len(unmap))
+		for _, uid := range unmap {
+			drop[uid] = true
+		}
+		for _, c := range changes {
+			delete(drop, c.UserID)
+		}
+		merged := mergeMappings(existing, changes)
+		out := merged[:0]
+		for _, m := range merged {
+			if !drop[m.UserID] {
+				out = append(out, m)
+			}
+		}
+		return out
+	})
+}
+
+// replaceMappings makes build(current mappings) the profile's complete set.
+func (db *DB) replaceMappings(ctx context.Context, profileID int64, build func(old map[int64]Mapping) []Mapping) error {
+	return db.withTx(ctx, func(tx *sql.Tx) error {
+		old := map[int64]Mapping{}
+		rows, err := tx.QueryContext(ctx, "SELECT "+mappingCols+" FROM mappings WHERE profile_id = ?", profileID)
+		if err != nil {
 			return err
 		}
-		if j, dup := byUser[in[i].UserID]; dup {
-			return errorf(ErrInvalid, "user %d is given twice (mappings %d and %d)", in[i].UserID, j+1, i+1)
+		for rows.Next() {
+			m, err := scanMapping(rows)
+			if err != nil {
+				rows.Close()
+				return err
+			}
+			old[m.UserID] = m
 		}
-		byUser[in[i].UserID] = i
-	}
-	return db.withTx(ctx, func(tx *sql.Tx) error {
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		ms := build(old)
+		in := make([]Mapping, len(ms))
+		copy(in, ms)
+		givenAt := make([]bool, len(in))
+		byUser := make(map[int64]int, len(in))
+		for i := range in {
+			if in[i].ProfileID != 0 && in[i].ProfileID != profileID {
+				return errorf(ErrInvalid, "mapping %d belongs to profile %d, not %d", i+1, in[i].ProfileID, profileID)
+			}
+			in[i].ProfileID = profileID
+			givenAt[i] = !in[i].MappedAt.IsZero()
+			if err := validateMapping(&in[i]); err != nil {
+				return err
+			}
+			if j, dup := byUser[in[i].UserID]; dup {
+				return errorf(ErrInvalid, "user %d is given twice (mappings %d and %d)", in[i].UserID, j+1, i+1)
+			}
+			byUser[in[i].UserID] = i
+		}
 		p, err := getProfile(ctx, tx, profileID)
 		if err != nil {
 			return err
@@ -246,24 +299,6 @@ func (db *DB) SetMappings(ctx context.Context, profileID int64, ms []Mapping) er
 					agentLabel(m), userByID[other].Label(), userByID[m.UserID].Label())
 			}
 			seenAgent[m.AgentID] = m.UserID
-		}
-
-		old := map[int64]Mapping{}
-		rows, err := tx.QueryContext(ctx, "SELECT "+mappingCols+" FROM mappings WHERE profile_id = ?", profileID)
-		if err != nil {
-			return err
-		}
-		for rows.Next() {
-			m, err := scanMapping(rows)
-			if err != nil {
-				rows.Close()
-				return err
-			}
-			old[m.UserID] = m
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
 		}
 
 		// Remove what goes away or changes agent first, so the inserts

@@ -188,3 +188,42 @@ func TestSetMappingsAuditDetailIsBounded(t *testing.T) {
 		t.Errorf("detail = %q", ev.Detail)
 	}
 }
+
+func TestApplyMappingsKeepsOthersChanges(t *testing.T) {
+	db := openTest(t)
+	p, _ := db.CreateProfile(ctxBG, Profile{Name: "Apply"})
+	var ids []int64
+	for _, ext := range []string{"101", "102", "103"} {
+		u, err := db.AddUser(ctxBG, User{ProfileID: p.ID, Extension: ext, Name: "U" + ext})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, u.ID)
+	}
+	if err := db.SetMappings(ctxBG, p.ID, []Mapping{{UserID: ids[0], AgentID: 1}, {UserID: ids[1], AgentID: 2}}); err != nil {
+		t.Fatal(err)
+	}
+	// Someone else maps 103 meanwhile; our change must not undo theirs.
+	if err := db.SetMapping(ctxBG, Mapping{ProfileID: p.ID, UserID: ids[2], AgentID: 3}); err != nil {
+		t.Fatal(err)
+	}
+	// Move agent 1 to user 102 and unmap 101's old... user 101 loses agent 1.
+	if err := db.ApplyMappings(ctxBG, p.ID, []Mapping{{UserID: ids[1], AgentID: 1}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	ms, _ := db.Mappings(ctxBG, p.ID)
+	got := map[int64]int{}
+	for _, m := range ms {
+		got[m.UserID] = m.AgentID
+	}
+	if len(got) != 2 || got[ids[1]] != 1 || got[ids[2]] != 3 {
+		t.Fatalf("after apply: %v", got)
+	}
+	if err := db.ApplyMappings(ctxBG, p.ID, nil, []int64{ids[2]}); err != nil {
+		t.Fatal(err)
+	}
+	ms, _ = db.Mappings(ctxBG, p.ID)
+	if len(ms) != 1 || ms[0].UserID != ids[1] {
+		t.Fatalf("after unmap: %+v", ms)
+	}
+}

@@ -1,10 +1,10 @@
 package storage
 
-// MergeMappings applies changes on top of existing, for SetMappings (which
+// mergeMappings applies changes on top of existing, for ApplyMappings (SetMappings
 // takes the complete set): a change replaces its user's mapping, and an
 // agent that a change gives to one user is taken from any other user, so
 // the result never maps one agent twice. Order: existing users first.
-func MergeMappings(existing, changes []Mapping) []Mapping {
+func mergeMappings(existing, changes []Mapping) []Mapping {
 	byUser := make(map[int64]int, len(changes))
 	byAgent := make(map[int]bool, len(changes))
 	for i, c := range changes {

@@ -20,7 +20,9 @@ func RecordCheck(ctx context.Context, db *DB, profileID int64, rep halo.Report) 
 	cancelled := ctx.Err() != nil
 	storeCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
-	if rep.Snapshot != nil {
+	// Only a successful check replaces the stored agents: a failed or
+	// cancelled one must not leave the Mapping screen with a partial list.
+	if rep.Snapshot != nil && rep.OK && !cancelled {
 		if err := db.ReplaceSnapshot(storeCtx, profileID, *rep.Snapshot, rep.Started.Add(rep.Duration)); err != nil {
 			return Run{}, fmt.Errorf("saving the pulled agents and teams failed: %w", err)
 		}
@@ -86,8 +88,11 @@ type syncReport struct {
 
 // RecordSync stores the result of a pull: on success the snapshot (one
 // transaction) and a history row; on failure only the history row, so the
-// previous snapshot stays.
+// previous snapshot stays. Like RecordCheck it stores even when ctx (the
+// pull's own context) was cancelled.
 func RecordSync(ctx context.Context, db *DB, profileID int64, snap *halo.Snapshot, started time.Time, took time.Duration, pullErr error) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
 	rep := syncReport{OK: pullErr == nil && snap != nil}
 	summary := ""
 	if rep.OK {

@@ -39,8 +39,8 @@ func TestOpenMigratesFromEmpty(t *testing.T) {
 		t.Errorf("data dir mode = %v, want 0700", st.Mode().Perm())
 	}
 	v, err := db.SchemaVersion(ctxBG)
-	if err != nil || v != 3 {
-		t.Fatalf("SchemaVersion = %d, %v; want 3", v, err)
+	if err != nil || v != schemaVersion {
+		t.Fatalf("SchemaVersion = %d, %v; want %d", v, err, schemaVersion)
 	}
 	rows, err := db.db.Query("SELECT version, name, applied_at FROM schema_migrations ORDER BY version")
 	if err != nil {
@@ -59,7 +59,7 @@ func TestOpenMigratesFromEmpty(t *testing.T) {
 		got = append(got, fmt.Sprintf("%d_%s", v, name))
 	}
 	rows.Close()
-	if strings.Join(got, ",") != "1_init,2_halo,3_mapping" {
+	if strings.Join(got, ",") != "1_init,2_halo,3_mapping,4_profile_ids" {
 		t.Errorf("migrations = %v", got)
 	}
 
@@ -91,8 +91,8 @@ func TestReopenIsIdempotent(t *testing.T) {
 		if err != nil {
 			t.Fatalf("reopen %d: %v", i, err)
 		}
-		if n := count(t, db, "SELECT count(*) FROM schema_migrations"); n != 3 {
-			t.Errorf("schema_migrations rows = %d, want 3", n)
+		if n := count(t, db, "SELECT count(*) FROM schema_migrations"); n != schemaVersion {
+			t.Errorf("schema_migrations rows = %d, want %d", n, schemaVersion)
 		}
 		got, err := db.Profile(ctxBG, p.ID)
 		if err != nil || got.Name != "Acme" {
@@ -140,11 +140,11 @@ func TestNewerSchemaLeavesFileUntouched(t *testing.T) {
 	if !errors.As(err, &nse) {
 		t.Fatalf("error = %T %v, want *NewerSchemaError", err, err)
 	}
-	if nse.Have != 7 || nse.Known != 3 || nse.Path != path {
+	if nse.Have != 7 || nse.Known != schemaVersion || nse.Path != path {
 		t.Errorf("NewerSchemaError = %+v", nse)
 	}
 	msg := err.Error()
-	for _, want := range []string{"newer version of Halo Integration Assistant", "schema 7, this version knows 3", "install the newer version", path} {
+	for _, want := range []string{"newer version of Halo Integration Assistant", fmt.Sprintf("schema 7, this version knows %d", schemaVersion), "install the newer version", path} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("message %q lacks %q", msg, want)
 		}
@@ -609,8 +609,8 @@ func TestTwoProcesses(t *testing.T) {
 			t.Errorf("%s profiles = %d, want %d", prefix, c, n)
 		}
 	}
-	if c := count(t, db, "SELECT count(*) FROM schema_migrations"); c != 3 {
-		t.Errorf("schema_migrations rows = %d, want 3 (each applied once)", c)
+	if c := count(t, db, "SELECT count(*) FROM schema_migrations"); c != schemaVersion {
+		t.Errorf("schema_migrations rows = %d, want %d (each applied once)", c, schemaVersion)
 	}
 }
 
@@ -653,7 +653,7 @@ func makeSnapshot(n int) halo.Snapshot {
 func TestMergeMappings(t *testing.T) {
 	existing := []Mapping{{UserID: 1, AgentID: 10}, {UserID: 2, AgentID: 20}, {UserID: 3, AgentID: 30}}
 	changes := []Mapping{{UserID: 2, AgentID: 21}, {UserID: 4, AgentID: 30}, {UserID: 5, AgentID: 50}}
-	got := MergeMappings(existing, changes)
+	got := mergeMappings(existing, changes)
 	want := map[int64]int{1: 10, 2: 21, 4: 30, 5: 50}
 	if len(got) != len(want) {
 		t.Fatalf("got %+v", got)
@@ -667,5 +667,27 @@ func TestMergeMappings(t *testing.T) {
 			t.Errorf("agent %d mapped twice", m.AgentID)
 		}
 		agents[m.AgentID] = true
+	}
+}
+
+// schemaVersion is the number of embedded migrations.
+const schemaVersion = 4
+
+func TestProfileIDsDifferAcrossDatabases(t *testing.T) {
+	ids := map[int64]bool{}
+	for i := 0; i < 5; i++ {
+		db, err := Open(ctxBG, t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := db.CreateProfile(ctxBG, Profile{Name: "Same name"})
+		db.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ids[p.ID] || p.ID < 1000000 || p.ID > 1<<52 {
+			t.Fatalf("profile ID %d repeats or is out of range (%v)", p.ID, ids)
+		}
+		ids[p.ID] = true
 	}
 }

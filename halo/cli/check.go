@@ -12,6 +12,7 @@ import (
 	"github.com/halo-assistant/halo-assistant/assets"
 	"github.com/halo-assistant/halo-assistant/halo"
 	"github.com/halo-assistant/halo-assistant/storage"
+	"github.com/halo-assistant/halo-assistant/storage/applog"
 )
 
 const checkUsage = `check (--profile NAME | --url URL --client-id ID [--tenant T] [--auth-url URL] [--scope S] [--ca-file PEM] [--secret-stdin]) [--json]
@@ -26,7 +27,7 @@ func runCheck(ctx context.Context, r *runner, args []string) error {
 	profileName := fs.String("profile", "", "profile to check (secret from the keyring)")
 	cf := addConnFlags(fs)
 	asJSON := fs.Bool("json", false, "print the report as JSON")
-	pos, err := parse(fs, args)
+	pos, err := fs.parse(args)
 	if err != nil {
 		return err
 	}
@@ -42,6 +43,9 @@ func runCheck(ctx context.Context, r *runner, args []string) error {
 	case *profileName != "" && *cf.url != "":
 		return usagef("give either --profile or --url, not both")
 	case *profileName != "":
+		if err := r.openDB(ctx); err != nil {
+			return err
+		}
 		p, err := r.profile(ctx, *profileName)
 		if err != nil {
 			return err
@@ -75,15 +79,28 @@ func runCheck(ctx context.Context, r *runner, args []string) error {
 	cfg.Logger = r.log
 
 	var progress func(halo.CheckResult)
+	tty := !*asJSON && isTerminal(r.env.Stderr)
 	if !*asJSON {
 		fmt.Fprintf(r.env.Stdout, "Systems check of %s\n", cfg.URL)
+	}
+	if tty {
+		done := 0
 		progress = func(c halo.CheckResult) {
 			if c.Status != halo.StatusRunning {
-				printCheck(r.env.Stdout, c)
+				done++
 			}
+			fmt.Fprintf(r.env.Stderr, "\r\033[K%d of %d checks · %s …", done, len(halo.CheckIDs()), c.Title)
+		}
+	}
+	if !*asJSON {
+		cfg.OnWait = func(reason string, d time.Duration) {
+			fmt.Fprintf(r.env.Stderr, "\r\033[K%s\n", waitNote(reason, d))
 		}
 	}
 	rep := halo.RunCheck(ctx, cfg, progress)
+	if tty {
+		fmt.Fprint(r.env.Stderr, "\r\033[K")
+	}
 	if profile != nil {
 		if _, err := storage.RecordCheck(ctx, r.db, profile.ID, rep); err != nil {
 			fmt.Fprintf(r.env.Stderr, "warning: the result could not be saved to history: %v\n", err)
@@ -94,7 +111,11 @@ func runCheck(ctx context.Context, r *runner, args []string) error {
 			return err
 		}
 	} else {
-		printSummary(r.env.Stdout, rep)
+		// In the stable check order, whatever order they finished in.
+		for _, c := range rep.Checks {
+			printCheck(r.env.Stdout, c)
+		}
+		printSummary(r.env.Stdout, rep, profile != nil)
 	}
 	if !rep.OK {
 		return errReported
@@ -106,9 +127,13 @@ func runCheck(ctx context.Context, r *runner, args []string) error {
 // explicit --secret-stdin or HALO_CLIENT_SECRET wins for this run.
 func (r *runner) profileSecret(ctx context.Context, p storage.Profile, fromStdin bool) (string, error) {
 	if s, err := r.readSecret(fromStdin); err != nil || s != "" {
+		if err == nil && !fromStdin {
+			fmt.Fprintln(r.env.Stderr, "note: using the Client Secret from HALO_CLIENT_SECRET instead of the keyring for this run")
+		}
 		return s, err
 	}
 	s, err := r.secrets().Get(ctx, p.ID)
+	applog.AddSecret(s)
 	if errors.Is(err, storage.ErrSecretNotFound) {
 		return "", fmt.Errorf("profile %q has no Client Secret in the keyring: store it with the app's Connection screen, "+
 			"or pass it for this run with HALO_CLIENT_SECRET or --secret-stdin", p.Name)
@@ -136,19 +161,38 @@ func printCheck(w io.Writer, c halo.CheckResult) {
 	}
 }
 
-func printSummary(w io.Writer, rep halo.Report) {
+func printSummary(w io.Writer, rep halo.Report, stored bool) {
 	fmt.Fprintln(w)
 	if rep.OK {
-		fmt.Fprintf(w, "Connection OK in %s. Visible: %d agents (%d enabled, %d disabled, %d API-only), %d teams, %d departments, %d organisations.\n",
-			rep.Duration.Round(time.Millisecond), rep.Agents.Visible, rep.Agents.Enabled, rep.Agents.Disabled, rep.Agents.APIOnly,
-			rep.Teams, rep.Departments, rep.Organisations)
+		fmt.Fprintf(w, "Connection OK in %s. Visible: %s (%d enabled, %d disabled, %d API-only), %s, %s, %s.\n",
+			rep.Duration.Round(time.Millisecond), storage.CountOf(rep.Agents.Visible, "agent"), rep.Agents.Enabled,
+			rep.Agents.Disabled, rep.Agents.APIOnly, storage.CountOf(rep.Teams, "team"),
+			storage.CountOf(rep.Departments, "department"), storage.CountOf(rep.Organisations, "organisation"))
 	} else {
 		fmt.Fprintln(w, "The check found a problem: see FAIL above.")
 	}
+	secret := "(the Client Secret you gave; not stored)"
+	if stored {
+		secret = "(the Client Secret kept in the system keyring)"
+	}
 	v := rep.OneStream
 	fmt.Fprintf(w, "\n1stream \"Connected Account and CRM Settings\":\n")
-	fmt.Fprintf(w, "  CRM Platform      %s\n  CRM Company       %s\n  API Key           %s\n  API Private Key   (the Client Secret; kept in the keyring)\n  Endpoint          %s\n  CRM Details link  %s\n",
-		v.CRMPlatform, dash(v.CRMCompany), dash(v.APIKey), dash(v.Endpoint), dash(v.CRMDetailsLink))
+	fmt.Fprintf(w, "  CRM Platform      %s\n  CRM Company       %s\n  API Key           %s\n  API Private Key   %s\n  Endpoint          %s\n  CRM Details link  %s\n",
+		v.CRMPlatform, dash(v.CRMCompany), dash(v.APIKey), secret, dash(v.Endpoint), dash(v.CRMDetailsLink))
+}
+
+// waitNote explains a backoff of the Halo client (Config.OnWait reasons).
+func waitNote(reason string, d time.Duration) string {
+	d = d.Round(time.Second)
+	switch reason {
+	case "rate_limited":
+		return fmt.Sprintf("Halo's rate limit was reached: waiting %s, then continuing (Ctrl+C stops).", d)
+	case "server":
+		return fmt.Sprintf("Halo answered with a temporary server error: retrying in %s.", d)
+	case "network":
+		return fmt.Sprintf("The connection to Halo dropped: retrying in %s.", d)
+	}
+	return fmt.Sprintf("Waiting %s before retrying (%s).", d, reason)
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -3,6 +3,8 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -205,5 +207,31 @@ func TestSyncFailureKeepsPreviousSnapshotAndReportsJSON(t *testing.T) {
 	snap, _, _ := db.Snapshot(context.Background(), p.ID)
 	if len(snap.Agents) < 30 {
 		t.Fatalf("a failed sync lost the previous snapshot: %d agents", len(snap.Agents))
+	}
+}
+
+func TestSyncErrorsCarryTheFix(t *testing.T) {
+	srv := startHalo(t, halotest.Demo())
+	h := newHarness(t)
+	h.run("wrong-secret-value", "profile", "add", "Bad", "--url", srv.URL(), "--client-id", srv.ClientID(), "--secret-stdin")
+	r := h.run("", "sync", "--profile", "Bad")
+	if r.code != 1 || !strings.Contains(r.stderr, "fix:") || !strings.Contains(r.stderr, "12") {
+		t.Fatalf("text: %+v", r)
+	}
+	h.run("", "profile", "add", "NoSecret", "--url", srv.URL(), "--client-id", srv.ClientID())
+	r = h.run("", "sync", "--profile", "NoSecret", "--json")
+	var s syncJSON
+	if err := json.Unmarshal([]byte(r.stdout), &s); err != nil || r.code != 1 || s.OK || s.Error == nil {
+		t.Fatalf("json without secret: %v %+v", err, r)
+	}
+}
+
+func TestCheckURLNeedsNoDatabase(t *testing.T) {
+	srv := startHalo(t, halotest.Demo())
+	h := newHarness(t)
+	os.WriteFile(filepath.Join(h.dir, storage.FileName), []byte("not a database"), 0o600)
+	h.env["HALO_CLIENT_SECRET"] = srv.ClientSecret()
+	if r := h.run("", "check", "--url", srv.URL(), "--client-id", srv.ClientID()); r.code != 0 {
+		t.Fatalf("check --url must not need the database: %+v", r)
 	}
 }

@@ -11,15 +11,20 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"os"
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
 
+	"golang.org/x/term"
+
 	"github.com/halo-assistant/halo-assistant/assets"
+	"github.com/halo-assistant/halo-assistant/halo"
 	"github.com/halo-assistant/halo-assistant/storage"
 	"github.com/halo-assistant/halo-assistant/storage/applog"
 )
@@ -68,11 +73,12 @@ func usagef(format string, a ...any) error { return usageError{fmt.Sprintf(forma
 
 // runner carries what every command needs.
 type runner struct {
-	env     Env
-	dataDir string
-	demo    bool
-	log     *slog.Logger
-	db      *storage.DB
+	env         Env
+	dataDirFlag string
+	dataDir     string
+	demo        bool
+	log         *slog.Logger
+	db          *storage.DB
 }
 
 type command struct {
@@ -84,7 +90,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"profile", "add|list|remove|rename …", "manage profiles (one per 1stream organisation)", runProfile, true},
-		{"check", "--profile NAME | --url URL --client-id ID …", "run the systems check against Halo", runCheck, true},
+		{"check", "--profile NAME | --url URL --client-id ID …", "run the systems check against Halo", runCheck, false},
 		{"sync", "--profile NAME", "pull agents, teams, departments and organisations", runSync, true},
 		{"users", "import|list …", "manage the 1stream users of a profile", runUsers, true},
 		{"map", "auto|set|remove …", "map 1stream users to Halo agents", runMap, true},
@@ -138,25 +144,25 @@ func Main(args []string, env Env) int {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	go func() {
+		// After the first Ctrl+C the command winds down; a second one
+		// kills the process as usual.
+		<-ctx.Done()
+		stop()
+	}()
 
 	r.log = env.Logger
 	if r.log == nil {
 		r.log = openLog(env)
 	}
+	r.dataDirFlag = *dataDir
+	defer r.closeDB()
 	if cmd.needsDB && !wantsHelp(rest[1:]) {
-		dir, err := r.resolveDataDir(*dataDir)
-		if err != nil {
+		if err := r.openDB(ctx); err != nil {
 			return r.fail(err)
 		}
-		r.dataDir = dir
-		db, err := storage.Open(ctx, dir)
-		if err != nil {
-			return r.fail(err)
-		}
-		defer db.Close()
-		r.db = db
 	}
-	r.log.Info("command", "name", name, "data_dir", r.dataDir)
+	r.log.Info("command", "name", name)
 	err := cmd.run(ctx, r, rest[1:])
 	switch {
 	case err == nil:
@@ -173,12 +179,40 @@ func Main(args []string, env Env) int {
 	}
 }
 
+// openDB opens the database once; commands that need it only sometimes
+// (check --url stores nothing) call it themselves.
+func (r *runner) openDB(ctx context.Context) error {
+	if r.db != nil {
+		return nil
+	}
+	dir, err := r.resolveDataDir(r.dataDirFlag)
+	if err != nil {
+		return err
+	}
+	db, err := storage.Open(ctx, dir)
+	if err != nil {
+		return err
+	}
+	r.dataDir, r.db = dir, db
+	return nil
+}
+
+func (r *runner) closeDB() {
+	if r.db != nil {
+		r.db.Close()
+	}
+}
+
 // errReported means the command already printed its outcome (e.g. a
 // failed check) and only the exit code remains to be set.
 var errReported = errors.New("reported")
 
 func (r *runner) fail(err error) int {
 	fmt.Fprintf(r.env.Stderr, "%s: %s\n", assets.Binary, applog.Redact(err.Error()))
+	var he *halo.Error
+	if errors.As(err, &he) && he.Fix != "" {
+		fmt.Fprintf(r.env.Stderr, "fix: %s\n", applog.Redact(he.Fix))
+	}
 	var nd *storage.NotDatabaseError
 	var ce *storage.CorruptError
 	switch {
@@ -202,22 +236,26 @@ func wantsHelp(args []string) bool {
 	return false
 }
 
+// resolveDataDir picks the data directory: --data-dir as given, else env
+// HALO_ASSISTANT_DATA_DIR, else the default. Demo mode never shares a
+// directory with real profiles: only an explicit --data-dir is used as is.
+// The result is absolute (SQLite's file: URIs need that).
 func (r *runner) resolveDataDir(flagValue string) (string, error) {
-	if flagValue != "" {
-		return flagValue, nil
+	dir := flagValue
+	if dir == "" {
+		dir = r.env.Getenv("HALO_ASSISTANT_DATA_DIR")
+		if dir == "" {
+			d, err := storage.DefaultDataDir()
+			if err != nil {
+				return "", err
+			}
+			dir = d
+		}
+		if r.demo {
+			dir = filepath.Clean(dir) + "-demo"
+		}
 	}
-	if v := r.env.Getenv("HALO_ASSISTANT_DATA_DIR"); v != "" {
-		return v, nil
-	}
-	dir, err := storage.DefaultDataDir()
-	if err != nil {
-		return "", err
-	}
-	if r.demo {
-		// Demo data never mixes with real profiles.
-		return dir + "-demo", nil
-	}
-	return dir, nil
+	return filepath.Abs(dir)
 }
 
 // keyringService separates demo secrets from real ones.
@@ -255,16 +293,62 @@ func (r *runner) startGUI(dataDirFlag string) int {
 	return r.env.GUI(GUIOptions{DataDir: dir, Demo: r.demo, Logger: log})
 }
 
-// noDisplay explains, instead of GLFW's panic, why no window can open.
+// noDisplay explains, instead of GLFW's panic, why no window can open: no
+// display set, or one that nothing answers on. The desktop driver talks
+// X11 (XWayland on Wayland desktops), so DISPLAY is what counts.
 func noDisplay(getenv func(string) string) string {
 	if runtime.GOOS != "linux" && !strings.HasSuffix(runtime.GOOS, "bsd") {
 		return ""
 	}
-	if getenv("DISPLAY") != "" || getenv("WAYLAND_DISPLAY") != "" {
-		return ""
+	const cli = "\nRun it from a desktop session, or use the command line: 'halo-assistant --help'."
+	display := getenv("DISPLAY")
+	if display == "" {
+		if getenv("WAYLAND_DISPLAY") != "" {
+			return "halo-assistant: this Wayland session offers no X11 display (DISPLAY is not set); " +
+				"the window needs XWayland, which most desktops start automatically." + cli
+		}
+		return "halo-assistant: no display found (neither DISPLAY nor WAYLAND_DISPLAY is set), so the window cannot open." + cli
 	}
-	return "halo-assistant: no display found (neither DISPLAY nor WAYLAND_DISPLAY is set), so the window cannot open.\n" +
-		"Run it from a desktop session, or use the command line: 'halo-assistant --help'."
+	if err := reachDisplay(display); err != nil {
+		return fmt.Sprintf("halo-assistant: the X display %q does not answer (%v), so the window cannot open.%s", display, err, cli)
+	}
+	return ""
+}
+
+// reachDisplay is reachX; tests replace it.
+var reachDisplay = reachX
+
+// reachX checks that an X server listens for DISPLAY ("[host]:N[.screen]").
+func reachX(display string) error {
+	host, rest, ok := strings.Cut(display, ":")
+	if !ok {
+		return fmt.Errorf("not a display name")
+	}
+	num, _, _ := strings.Cut(rest, ".")
+	n, err := strconv.Atoi(num)
+	if err != nil || n < 0 {
+		return fmt.Errorf("not a display name")
+	}
+	if host == "" || host == "unix" {
+		sock := fmt.Sprintf("/tmp/.X11-unix/X%d", n)
+		c, err := net.DialTimeout("unix", sock, time.Second)
+		if err != nil {
+			// Some servers only listen on the abstract socket of that name.
+			if c2, err2 := net.DialTimeout("unix", "@"+sock, time.Second); err2 == nil {
+				c2.Close()
+				return nil
+			}
+			return err
+		}
+		c.Close()
+		return nil
+	}
+	c, err := net.DialTimeout("tcp", net.JoinHostPort(host, strconv.Itoa(6000+n)), 2*time.Second)
+	if err != nil {
+		return err
+	}
+	c.Close()
+	return nil
 }
 
 func openLog(env Env) *slog.Logger {
@@ -310,26 +394,31 @@ func defaultDirForHelp() string {
 	return filepath.Join("<config dir>", "halo-assistant")
 }
 
-// newFlags makes a command's flag set with a --help that prints usage to
-// stdout and exits 0.
-func (r *runner) newFlags(name, usage string) *flag.FlagSet {
+// flagSet is a command's flags. Parse errors come back as usage errors
+// (printed once, on stderr, by Main); --help prints the usage on stdout.
+type flagSet struct {
+	*flag.FlagSet
+	usage string
+	out   io.Writer
+}
+
+func (r *runner) newFlags(name, usage string) *flagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(r.env.Stderr)
-	fs.Usage = func() {
-		fmt.Fprintf(r.env.Stdout, "Usage: %s %s\n", assets.Binary, usage)
-		fs.SetOutput(r.env.Stdout)
-		fs.PrintDefaults()
-		fs.SetOutput(r.env.Stderr)
-	}
-	return fs
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	return &flagSet{FlagSet: fs, usage: usage, out: r.env.Stdout}
 }
 
 // parse parses flags that may come before or after positional arguments.
-func parse(fs *flag.FlagSet, args []string) ([]string, error) {
+func (fs *flagSet) parse(args []string) ([]string, error) {
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
+				fmt.Fprintf(fs.out, "Usage: %s %s\n\nOptions:\n", assets.Binary, fs.usage)
+				fs.SetOutput(fs.out)
+				fs.PrintDefaults()
+				fs.SetOutput(io.Discard)
 				return nil, err
 			}
 			return nil, usageError{err.Error()}
@@ -347,28 +436,49 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 }
 
 // readSecret takes the client secret from --secret-stdin or
-// HALO_CLIENT_SECRET, never from an argument.
+// HALO_CLIENT_SECRET, never from an argument. On a terminal it prompts and
+// reads without echo.
 func (r *runner) readSecret(fromStdin bool) (string, error) {
 	if fromStdin {
-		b, err := io.ReadAll(io.LimitReader(r.env.Stdin, 8<<10))
-		if err != nil {
-			return "", fmt.Errorf("reading the secret from standard input: %w", err)
+		var s string
+		if f, ok := r.env.Stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+			fmt.Fprint(r.env.Stderr, "Client Secret (not shown): ")
+			b, err := term.ReadPassword(int(f.Fd()))
+			fmt.Fprintln(r.env.Stderr)
+			if err != nil {
+				return "", fmt.Errorf("reading the secret from the terminal: %w", err)
+			}
+			s = string(b)
+		} else {
+			b, err := io.ReadAll(io.LimitReader(r.env.Stdin, 8<<10))
+			if err != nil {
+				return "", fmt.Errorf("reading the secret from standard input: %w", err)
+			}
+			s = string(b)
 		}
-		s := strings.TrimRight(string(b), "\r\n")
+		s = strings.TrimSpace(s)
 		if s == "" {
-			return "", usagef("--secret-stdin was given but standard input was empty")
+			return "", usagef("--secret-stdin was given but no secret was read")
 		}
 		applog.AddSecret(s)
 		return s, nil
 	}
-	s := r.env.Getenv("HALO_CLIENT_SECRET")
+	s := strings.TrimSpace(r.env.Getenv("HALO_CLIENT_SECRET"))
 	applog.AddSecret(s)
 	return s, nil
 }
 
+// probeKeyring reports an unreachable keyring before anything is changed.
+func (r *runner) probeKeyring(ctx context.Context) error {
+	if p, ok := r.secrets().(interface{ Probe(context.Context) error }); ok {
+		return p.Probe(ctx)
+	}
+	return nil
+}
+
 func runVersion(_ context.Context, r *runner, args []string) error {
 	fs := r.newFlags("version", "version")
-	if _, err := parse(fs, args); err != nil {
+	if _, err := fs.parse(args); err != nil {
 		return err
 	}
 	fmt.Fprintf(r.env.Stdout, "%s %s (%s, %s/%s)\n", assets.Binary, assets.Version, runtime.Version(), runtime.GOOS, runtime.GOARCH)

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/halo-assistant/halo-assistant/halo/halotest"
 	"github.com/halo-assistant/halo-assistant/storage"
 	"github.com/halo-assistant/halo-assistant/storage/applog"
 )
@@ -143,7 +144,20 @@ func TestGUIWithoutDisplayExplainsInsteadOfPanicking(t *testing.T) {
 	if code != 1 || called || !strings.Contains(errb.String(), "no display") {
 		t.Fatalf("code %d called %v stderr %q", code, called, errb.String())
 	}
+	// A display that nothing answers on is explained too (GLFW would panic).
+	errb.Reset()
+	code = Main(nil, Env{Stdout: io.Discard, Stderr: &errb, Getenv: func(k string) string {
+		if k == "DISPLAY" {
+			return ":98765"
+		}
+		return ""
+	}, GUI: func(GUIOptions) int { called = true; return 0 }})
+	if code != 1 || called || !strings.Contains(errb.String(), "does not answer") {
+		t.Fatalf("stale DISPLAY: code %d called %v stderr %q", code, called, errb.String())
+	}
 	// With a display the GUI gets the resolved data dir.
+	reachDisplay = func(string) error { return nil }
+	t.Cleanup(func() { reachDisplay = reachX })
 	var got GUIOptions
 	code = Main([]string{"--data-dir", "/tmp/x"}, Env{Stdout: io.Discard, Stderr: io.Discard, Logger: applog.Discard(),
 		Getenv: func(k string) string {
@@ -165,12 +179,16 @@ func TestSecretNeverReachesDiskLogsOrOutput(t *testing.T) {
 	t.Setenv("XDG_CACHE_HOME", cache) // the real log file lands here
 	const secret = "9b1de6f0-5c1a-4f7e-9a55-2f4c1d7e8a10-11c4a3e2-d0b4-4c3f-8a7e-6b5d4c3b2a19"
 
+	// A simulated Halo that accepts this secret, so check and sync really
+	// use it (with debug logging of the HTTP exchange).
+	srv := halotest.New(halotest.Scenario{ClientSecret: secret})
+	defer srv.Close()
 	var out, errb bytes.Buffer
 	env := Env{Stdin: strings.NewReader(secret + "\n"), Stdout: &out, Stderr: &errb,
 		Getenv:  func(k string) string { return "" },
 		Secrets: func(string) storage.Secrets { return h.secrets }}
-	if code := Main([]string{"--data-dir", h.dir, "profile", "add", "Leak test", "--url", "https://leak.halopsa.com",
-		"--client-id", "3f2a9c1e-8d7b-4e6f-a1b2-c3d4e5f60718", "--secret-stdin"}, env); code != 0 {
+	if code := Main([]string{"--data-dir", h.dir, "profile", "add", "Leak test", "--url", srv.URL(),
+		"--client-id", srv.ClientID(), "--secret-stdin"}, env); code != 0 {
 		t.Fatalf("add: %d %s", code, errb.String())
 	}
 	db, err := storage.Open(context.Background(), h.dir)
@@ -188,9 +206,12 @@ func TestSecretNeverReachesDiskLogsOrOutput(t *testing.T) {
 	}
 	t.Cleanup(func() { _ = h.secrets.Delete(context.Background(), p.ID) })
 	// More activity that touches the DB and the log.
-	for _, args := range [][]string{{"profile", "list", "--json"}, {"profile", "rename", "Leak test", "Leak test 2"}, {"profile", "list"}} {
+	for _, args := range [][]string{{"profile", "list", "--json"}, {"check", "--profile", "Leak test"},
+		{"sync", "--profile", "Leak test", "--json"}, {"profile", "rename", "Leak test", "Leak test 2"}, {"profile", "list"}} {
 		env.Stdin = strings.NewReader("")
-		Main(append([]string{"--data-dir", h.dir}, args...), env)
+		if code := Main(append([]string{"--data-dir", h.dir}, args...), env); code != 0 {
+			t.Fatalf("%v: exit %d\n%s", args, code, errb.String())
+		}
 	}
 	if strings.Contains(out.String(), secret) || strings.Contains(errb.String(), secret) {
 		t.Fatal("secret printed")
@@ -243,5 +264,102 @@ func TestBrokenDatabaseIsNamedAndNeverOverwritten(t *testing.T) {
 	}
 	if b, _ := os.ReadFile(path); !bytes.Equal(b, junk) {
 		t.Fatal("the file was changed")
+	}
+}
+
+func TestDataDirIsAbsoluteAndDemoNeverSharesIt(t *testing.T) {
+	base := t.TempDir()
+	t.Chdir(base)
+	h := newHarness(t)
+	var out, errb bytes.Buffer
+	env := Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, Logger: applog.Discard(),
+		Getenv:  func(string) string { return "" },
+		Secrets: func(string) storage.Secrets { return h.secrets }}
+	if code := Main([]string{"--data-dir", "rel-dir", "profile", "add", "Rel"}, env); code != 0 {
+		t.Fatalf("relative --data-dir: %d %s", code, errb.String())
+	}
+	if _, err := os.Stat(filepath.Join(base, "rel-dir", storage.FileName)); err != nil {
+		t.Fatal(err)
+	}
+	r := &runner{env: Env{Getenv: func(k string) string {
+		if k == "HALO_ASSISTANT_DATA_DIR" {
+			return "/srv/halo"
+		}
+		return ""
+	}}, demo: true}
+	if dir, _ := r.resolveDataDir(""); dir != "/srv/halo-demo" {
+		t.Fatalf("demo with env data dir = %q", dir)
+	}
+	if dir, _ := r.resolveDataDir("/explicit"); dir != "/explicit" {
+		t.Fatalf("explicit --data-dir in demo = %q", dir)
+	}
+}
+
+func TestProfileRemoveKeepsEverythingWhenTheKeyringFails(t *testing.T) {
+	h := newHarness(t)
+	h.run("", "profile", "add", "Keep")
+	mem := h.secrets.(*storage.MemorySecrets)
+	mem.FailWith(&storage.KeyringUnavailableError{})
+	if r := h.run("", "profile", "remove", "Keep"); r.code != 1 || !strings.Contains(r.stderr, "--force") {
+		t.Fatalf("remove with a broken keyring: %+v", r)
+	}
+	if r := h.run("", "profile", "list"); !strings.Contains(r.stdout, "Keep") {
+		t.Fatal("the profile was removed although its secret could not be")
+	}
+	if r := h.run("", "profile", "remove", "Keep", "--force"); r.code != 0 || !strings.Contains(r.stderr, "stays in the keyring") {
+		t.Fatalf("--force: %+v", r)
+	}
+}
+
+func TestProfileSetValidatesAndStores(t *testing.T) {
+	h := newHarness(t)
+	h.run("", "profile", "add", "Set")
+	dir := t.TempDir()
+	notPEM := filepath.Join(dir, "ca.txt")
+	os.WriteFile(notPEM, []byte("hello"), 0o600)
+	for _, args := range [][]string{
+		{"profile", "set", "Set", "--ca-file", filepath.Join(dir, "missing.pem")},
+		{"profile", "set", "Set", "--ca-file", notPEM},
+		{"profile", "set", "Set", "--auth-url", "ftp://auth.example.com"},
+		{"profile", "set", "Set"},
+	} {
+		if r := h.run("", args...); r.code != 2 {
+			t.Errorf("%v: exit %d, want 2 (%s)", args, r.code, r.stderr)
+		}
+	}
+	pem := filepath.Join(dir, "ca.pem")
+	os.WriteFile(pem, []byte("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"), 0o600)
+	t.Chdir(dir)
+	if r := h.run("my-secret-value-123", "profile", "set", "Set", "--url", "helpdesk.example.com", "--ca-file", "ca.pem", "--secret-stdin"); r.code != 0 {
+		t.Fatalf("set: %+v", r)
+	}
+	r := h.run("", "profile", "list", "--json")
+	if !strings.Contains(r.stdout, `"ca_file": "`+pem+`"`) || !strings.Contains(r.stdout, "https://helpdesk.example.com") {
+		t.Fatalf("stored: %s", r.stdout)
+	}
+	if !h.secrets.(*storage.MemorySecrets).Has(profileID(t, h, "Set")) {
+		t.Fatal("secret not stored")
+	}
+}
+
+func profileID(t *testing.T, h *harness, name string) int64 {
+	t.Helper()
+	db, err := storage.Open(context.Background(), h.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	p, err := db.ProfileByName(context.Background(), name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p.ID
+}
+
+func TestUsageErrorsKeepStdoutClean(t *testing.T) {
+	h := newHarness(t)
+	r := h.run("", "check", "--json", "--bogus")
+	if r.code != 2 || r.stdout != "" || strings.Count(r.stderr, "bogus") != 1 {
+		t.Fatalf("%+v", r)
 	}
 }

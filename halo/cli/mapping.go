@@ -163,7 +163,7 @@ func usersImport(ctx context.Context, r *runner, args []string) error {
 	profileName := fs.String("profile", "", "profile to import into")
 	dry := fs.Bool("dry-run", false, "show what would be imported, change nothing")
 	asJSON := fs.Bool("json", false, "print JSON")
-	pos, err := parse(fs, args)
+	pos, err := fs.parse(args)
 	if err != nil {
 		return err
 	}
@@ -230,7 +230,7 @@ func usersList(ctx context.Context, r *runner, args []string) error {
 	fs := r.newFlags("users list", usersUsage)
 	profileName := fs.String("profile", "", "profile to list")
 	asJSON := fs.Bool("json", false, "print JSON")
-	pos, err := parse(fs, args)
+	pos, err := fs.parse(args)
 	if err != nil {
 		return err
 	}
@@ -322,7 +322,7 @@ func mapAuto(ctx context.Context, r *runner, args []string) error {
 	profileName := fs.String("profile", "", "profile to map")
 	dry := fs.Bool("dry-run", false, "show the matches, change nothing")
 	asJSON := fs.Bool("json", false, "print JSON")
-	pos, err := parse(fs, args)
+	pos, err := fs.parse(args)
 	if err != nil {
 		return err
 	}
@@ -368,7 +368,7 @@ func mapAuto(ctx context.Context, r *runner, args []string) error {
 		}
 	}
 	if !*dry && len(toSet) > 0 {
-		if err := r.db.SetMappings(ctx, w.profile.ID, storage.MergeMappings(w.mappings, toSet)); err != nil {
+		if err := r.db.ApplyMappings(ctx, w.profile.ID, toSet, nil); err != nil {
 			return err
 		}
 		out.Applied = len(toSet)
@@ -403,7 +403,7 @@ func mapSet(ctx context.Context, r *runner, args []string) error {
 	ext := fs.String("extension", "", "the 1stream user's extension")
 	agentID := fs.Int("agent-id", 0, "the Halo agent's ID")
 	move := fs.Bool("move", false, "if the agent is mapped to another user, move it")
-	pos, err := parse(fs, args)
+	pos, err := fs.parse(args)
 	if err != nil {
 		return err
 	}
@@ -444,7 +444,7 @@ func mapRemove(ctx context.Context, r *runner, args []string) error {
 	fs := r.newFlags("map remove", mapUsage)
 	profileName := fs.String("profile", "", "profile")
 	ext := fs.String("extension", "", "the 1stream user's extension")
-	pos, err := parse(fs, args)
+	pos, err := fs.parse(args)
 	if err != nil {
 		return err
 	}
@@ -476,7 +476,7 @@ func runExport(ctx context.Context, r *runner, args []string) error {
 	outPath := fs.String("out", "", "file to write (default standard output)")
 	bom := fs.Bool("bom", false, "start with a UTF-8 byte order mark (Excel-friendly)")
 	unmapped := fs.Bool("include-unmapped", false, "include users without a mapping")
-	pos, err := parse(fs, args)
+	pos, err := fs.parse(args)
 	if err != nil {
 		return err
 	}
@@ -515,7 +515,7 @@ func runImportMappings(ctx context.Context, r *runner, args []string) error {
 	profileName := fs.String("profile", "", "profile to import into")
 	dry := fs.Bool("dry-run", false, "show what would be restored, change nothing")
 	asJSON := fs.Bool("json", false, "print JSON")
-	pos, err := parse(fs, args)
+	pos, err := fs.parse(args)
 	if err != nil {
 		return err
 	}
@@ -542,7 +542,7 @@ func runImportMappings(ctx context.Context, r *runner, args []string) error {
 		for i, m := range ok {
 			ms[i] = toStorageMapping(w.profile.ID, m)
 		}
-		if err := r.db.SetMappings(ctx, w.profile.ID, storage.MergeMappings(w.mappings, ms)); err != nil {
+		if err := r.db.ApplyMappings(ctx, w.profile.ID, ms, nil); err != nil {
 			return err
 		}
 	}

@@ -194,3 +194,16 @@ func TestImportPreviewAndStorageAgreeOnLimits(t *testing.T) {
 		t.Fatalf("%s", r.stdout)
 	}
 }
+
+func TestReimportMatchesExtensionsInAnyWrittenForm(t *testing.T) {
+	h := newHarness(t)
+	h.run("", "profile", "add", "Ext")
+	if r := h.run("Extension,Name\n101,Ann\n", "users", "import", "--profile", "Ext", "-"); r.code != 0 {
+		t.Fatalf("%+v", r)
+	}
+	r := h.run("Extension,Name,Email\nx101,Ann Lee,ann@example.com\n", "users", "import", "--profile", "Ext", "-", "--json")
+	var imp importJSON
+	if err := json.Unmarshal([]byte(r.stdout), &imp); err != nil || imp.Added != 0 || imp.Updated != 1 {
+		t.Fatalf("re-import with x101: %s %v", r.stdout, err)
+	}
+}

@@ -1,10 +1,14 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -13,21 +17,24 @@ import (
 )
 
 const profileUsage = `profile add NAME [--url URL] [--client-id ID] [--tenant T] [--auth-url URL] [--scope S] [--ca-file PEM] [--secret-stdin]
+       halo-assistant profile set NAME [--url URL] [--client-id ID] [--tenant T] [--auth-url URL] [--scope S] [--ca-file PEM] [--secret-stdin]
        halo-assistant profile list [--json]
        halo-assistant profile rename NAME NEW-NAME
-       halo-assistant profile remove NAME`
+       halo-assistant profile remove NAME [--force]`
 
 func runProfile(ctx context.Context, r *runner, args []string) error {
 	if len(args) == 0 || wantsHelp(args[:1]) {
 		fmt.Fprintf(r.env.Stdout, "Usage: halo-assistant %s\n", profileUsage)
 		if len(args) == 0 {
-			return usagef("missing subcommand (add, list, rename or remove)")
+			return usagef("missing subcommand (add, set, list, rename or remove)")
 		}
 		return nil
 	}
 	switch args[0] {
 	case "add":
 		return profileAdd(ctx, r, args[1:])
+	case "set":
+		return profileSet(ctx, r, args[1:])
 	case "list":
 		return profileList(ctx, r, args[1:])
 	case "rename":
@@ -35,7 +42,7 @@ func runProfile(ctx context.Context, r *runner, args []string) error {
 	case "remove", "rm", "delete":
 		return profileRemove(ctx, r, args[1:])
 	default:
-		return usagef("unknown subcommand %q (want add, list, rename or remove)", args[0])
+		return usagef("unknown subcommand %q (want add, set, list, rename or remove)", args[0])
 	}
 }
 
@@ -60,6 +67,9 @@ func addConnFlags(fs interface {
 	}
 }
 
+// apply copies the given flags onto p, validated: the URLs must parse and
+// a CA file must be a readable PEM file (stored as an absolute path, since
+// later commands run from anywhere).
 func (c connFlags) apply(p *storage.Profile) error {
 	if *c.url != "" {
 		inst, err := halo.ParseInstance(*c.url)
@@ -68,23 +78,41 @@ func (c connFlags) apply(p *storage.Profile) error {
 		}
 		p.HaloURL = inst.Stored()
 	}
+	if *c.authURL != "" {
+		if _, err := halo.ParseInstance(*c.authURL); err != nil {
+			return usagef("--auth-url: %v", err)
+		}
+		p.AuthURL = strings.TrimSpace(*c.authURL)
+	}
+	if *c.caFile != "" {
+		abs, err := filepath.Abs(*c.caFile)
+		if err != nil {
+			return usagef("--ca-file: %v", err)
+		}
+		b, err := os.ReadFile(abs)
+		if err != nil {
+			return usagef("--ca-file: %v", err)
+		}
+		if !bytes.Contains(b, []byte("-----BEGIN CERTIFICATE-----")) {
+			return usagef("--ca-file: %s holds no PEM certificate (-----BEGIN CERTIFICATE-----)", abs)
+		}
+		p.CAFile = abs
+	}
 	set := func(dst *string, v string) {
-		if v != "" {
+		if v = strings.TrimSpace(v); v != "" {
 			*dst = v
 		}
 	}
 	set(&p.ClientID, *c.clientID)
 	set(&p.Tenant, *c.tenant)
-	set(&p.AuthURL, *c.authURL)
 	set(&p.Scope, *c.scope)
-	set(&p.CAFile, *c.caFile)
 	return nil
 }
 
 func profileAdd(ctx context.Context, r *runner, args []string) error {
 	fs := r.newFlags("profile add", profileUsage)
 	cf := addConnFlags(fs)
-	pos, err := parse(fs, args)
+	pos, err := fs.parse(args)
 	if err != nil {
 		return err
 	}
@@ -99,6 +127,12 @@ func profileAdd(ctx context.Context, r *runner, args []string) error {
 	if err != nil {
 		return err
 	}
+	if secret != "" {
+		// Find out before creating anything that the secret has nowhere to go.
+		if err := r.probeKeyring(ctx); err != nil {
+			return err
+		}
+	}
 	p, err = r.db.CreateProfile(ctx, p)
 	if err != nil {
 		return err
@@ -109,7 +143,8 @@ func profileAdd(ctx context.Context, r *runner, args []string) error {
 	}
 	if err := storeSecret(ctx, r, p, secret); err != nil {
 		// The profile is kept: everything but the check works without it.
-		return fmt.Errorf("profile %q was created, but its Client Secret was not stored: %w", p.Name, err)
+		return fmt.Errorf("profile %q was created, but its Client Secret was not stored (store it later with "+
+			"'halo-assistant profile set %q --secret-stdin'): %w", p.Name, p.Name, err)
 	}
 	fmt.Fprintln(r.env.Stdout, "Client Secret stored in the system keyring.")
 	return nil
@@ -142,7 +177,7 @@ type profileJSON struct {
 func profileList(ctx context.Context, r *runner, args []string) error {
 	fs := r.newFlags("profile list", "profile list [--json]")
 	asJSON := fs.Bool("json", false, "print JSON")
-	pos, err := parse(fs, args)
+	pos, err := fs.parse(args)
 	if err != nil {
 		return err
 	}
@@ -181,7 +216,7 @@ func dash(s string) string {
 
 func profileRename(ctx context.Context, r *runner, args []string) error {
 	fs := r.newFlags("profile rename", "profile rename NAME NEW-NAME")
-	pos, err := parse(fs, args)
+	pos, err := fs.parse(args)
 	if err != nil {
 		return err
 	}
@@ -199,9 +234,50 @@ func profileRename(ctx context.Context, r *runner, args []string) error {
 	return nil
 }
 
+func profileSet(ctx context.Context, r *runner, args []string) error {
+	fs := r.newFlags("profile set", profileUsage)
+	cf := addConnFlags(fs)
+	pos, err := fs.parse(args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("want exactly one profile NAME")
+	}
+	p, err := r.profile(ctx, pos[0])
+	if err != nil {
+		return err
+	}
+	before := p
+	if err := cf.apply(&p); err != nil {
+		return err
+	}
+	secret, err := r.readSecret(*cf.secretStdin)
+	if err != nil {
+		return err
+	}
+	if p != before {
+		if err := r.db.UpdateConnection(ctx, p); err != nil {
+			return err
+		}
+		fmt.Fprintf(r.env.Stdout, "Updated the connection of %q.\n", p.Name)
+	}
+	if secret != "" {
+		if err := storeSecret(ctx, r, p, secret); err != nil {
+			return err
+		}
+		fmt.Fprintln(r.env.Stdout, "Client Secret stored in the system keyring.")
+	}
+	if p == before && secret == "" {
+		return usagef("nothing to change: give connection flags, --secret-stdin or HALO_CLIENT_SECRET")
+	}
+	return nil
+}
+
 func profileRemove(ctx context.Context, r *runner, args []string) error {
-	fs := r.newFlags("profile remove", "profile remove NAME")
-	pos, err := parse(fs, args)
+	fs := r.newFlags("profile remove", "profile remove NAME [--force]")
+	force := fs.Bool("force", false, "remove the profile even if its Client Secret cannot be removed from the keyring")
+	pos, err := fs.parse(args)
 	if err != nil {
 		return err
 	}
@@ -215,8 +291,13 @@ func profileRemove(ctx context.Context, r *runner, args []string) error {
 	// The secret goes first: once the profile row is gone nothing would
 	// remember which keyring entry to remove.
 	secretErr := r.secrets().Delete(ctx, p.ID)
+	if secretErr != nil && !*force {
+		return fmt.Errorf("nothing was removed: the Client Secret of %q could not be removed from the keyring: %w\n"+
+			"Fix the keyring and try again, or use --force to remove the profile and leave the secret in the keyring", p.Name, secretErr)
+	}
 	if secretErr != nil {
-		fmt.Fprintf(r.env.Stderr, "warning: the Client Secret could not be removed from the keyring: %v\n", secretErr)
+		fmt.Fprintf(r.env.Stderr, "warning: the Client Secret stays in the keyring (service %s, account %d): %v\n",
+			r.keyringService(), p.ID, secretErr)
 	}
 	if err := r.db.DeleteProfile(ctx, p.ID); err != nil {
 		return err

@@ -49,7 +49,7 @@ func runSync(ctx context.Context, r *runner, args []string) error {
 	fs := r.newFlags("sync", syncUsage)
 	profileName := fs.String("profile", "", "profile to sync (secret from the keyring)")
 	asJSON := fs.Bool("json", false, "print the result as JSON")
-	pos, err := parse(fs, args)
+	pos, err := fs.parse(args)
 	if err != nil {
 		return err
 	}
@@ -60,16 +60,30 @@ func runSync(ctx context.Context, r *runner, args []string) error {
 	if err != nil {
 		return err
 	}
+	// With --json every failure from here on is reported as JSON too.
+	fail := func(err error) error {
+		if !*asJSON {
+			return err
+		}
+		_ = writeJSON(r, syncJSON{Profile: p.Name, Error: toErrorJSON(err)})
+		fmt.Fprintf(r.env.Stderr, "%s: %s\n", assets.Binary, err)
+		return errReported
+	}
 	secret, err := r.profileSecret(ctx, p, false)
 	if err != nil {
-		return err
+		return fail(err)
 	}
 	cfg := configFor(p, secret)
 	cfg.UserAgent = assets.Binary + "/" + assets.Version
 	cfg.Logger = r.log
+	if !*asJSON {
+		cfg.OnWait = func(reason string, d time.Duration) {
+			fmt.Fprintf(r.env.Stderr, "\r\033[K%s\n", waitNote(reason, d))
+		}
+	}
 	client, err := halo.NewClient(cfg)
 	if err != nil {
-		return err
+		return fail(err)
 	}
 
 	var progress func(halo.PullProgress)
@@ -87,7 +101,9 @@ func runSync(ctx context.Context, r *runner, args []string) error {
 	elapsed := time.Since(start)
 	out := syncJSON{Profile: p.Name, Ms: elapsed.Milliseconds()}
 	if err != nil {
-		_ = storage.RecordSync(ctx, r.db, p.ID, nil, start, elapsed, err)
+		if rerr := storage.RecordSync(ctx, r.db, p.ID, nil, start, elapsed, err); rerr != nil {
+			fmt.Fprintf(r.env.Stderr, "warning: the failed sync could not be saved to history: %v\n", rerr)
+		}
 		if *asJSON {
 			out.Error = toErrorJSON(err)
 			_ = writeJSON(r, out)
@@ -106,9 +122,10 @@ func runSync(ctx context.Context, r *runner, args []string) error {
 	if *asJSON {
 		return writeJSON(r, out)
 	}
-	fmt.Fprintf(r.env.Stdout, "Synced %q in %s: %d agents (%d enabled, %d disabled, %d API-only), %d teams, %d departments, %d organisations.\n",
-		p.Name, elapsed.Round(time.Millisecond), out.Agents.Visible, out.Agents.Enabled, out.Agents.Disabled, out.Agents.APIOnly,
-		out.Teams, out.Departments, out.Organisations)
+	fmt.Fprintf(r.env.Stdout, "Synced %q in %s: %s (%d enabled, %d disabled, %d API-only), %s, %s, %s.\n",
+		p.Name, elapsed.Round(time.Millisecond), storage.CountOf(out.Agents.Visible, "agent"), out.Agents.Enabled,
+		out.Agents.Disabled, out.Agents.APIOnly, storage.CountOf(out.Teams, "team"),
+		storage.CountOf(out.Departments, "department"), storage.CountOf(out.Organisations, "organisation"))
 	return nil
 }
 

@@ -200,6 +200,9 @@ func parseUsers(raw []byte) (Preview, error) {
 			reject(fmt.Sprintf("duplicate email %s (first on line %d)", quoteShort(u.Email), first))
 			continue
 		}
+		// Stored in canonical form ("x101", "Ext. 101" → "101") so that a
+		// re-import matches the stored user the way the preview compares.
+		u.Extension = ek
 		if ek != "" {
 			extLine[ek] = rec.line
 		}
