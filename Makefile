@@ -11,6 +11,7 @@ TAGS     := migrated_fynedo
 # GLFW build is exercised by `build` and the Xvfb smoke test.
 TESTTAGS := ci,migrated_fynedo
 VERSION  := $(shell sed -n 's/^Version = "\(.*\)"/\1/p' FyneApp.toml)
+BUILD    := $(shell sed -n 's/^Build = \([0-9]*\)/\1/p' FyneApp.toml)
 LDFLAGS  := -X github.com/halo-assistant/halo-assistant/assets.Version=$(VERSION)
 export CGO_ENABLED := 1
 
@@ -54,10 +55,14 @@ test: deps-test fmt-check build vet unit fuzz smoke
 bench:
 	$(GO) test -tags $(TESTTAGS) -run '^$$' -bench . -benchmem ./...
 
+# fyne package bumps Build in FyneApp.toml; the release number is ours to set,
+# so the file is restored afterwards.
 package: deps-build build
 	$(GO) install fyne.io/tools/cmd/fyne@v1.7.4
+	cp FyneApp.toml .FyneApp.toml.orig; \
 	$$($(GO) env GOPATH)/bin/fyne package -os linux --exe ./$(BIN) --name "Halo Integration Assistant" \
-		--icon assets/icon.png --app-id com.halointegration.assistant --app-version $(VERSION) --release
+		--icon assets/icon.png --app-id com.halointegration.assistant --app-version $(VERSION) --app-build $(BUILD) --release; \
+	status=$$?; mv .FyneApp.toml.orig FyneApp.toml; exit $$status
 
 clean:
 	rm -f $(BIN) *.tar.xz
