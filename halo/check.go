@@ -129,7 +129,7 @@ type Report struct {
 	Tenant   string        `json:"-"`
 	Started  time.Time     `json:"-"`
 	Duration time.Duration `json:"-"`
-	Snapshot *Snapshot     `json:"-"` // set when the pull succeeded
+	Snapshot *Snapshot     `json:"-"` // the pulled data; nil unless OK
 }
 
 // Check returns the result with the given id (zero value if absent).
@@ -244,10 +244,13 @@ func withAdvice(c CheckResult, key string) CheckResult {
 // progress (optional, never called concurrently) gets "running" and then
 // the final result of each check. A check whose prerequisite failed is
 // "skip" with the reason; after ctx is cancelled the rest are "skip" with
-// "Cancelled.". Report.Snapshot holds the pulled data when the pull worked.
+// "Cancelled.". Report.Snapshot holds the pulled data only when the check
+// succeeded (rep.OK): a failed check, e.g. an API agent in no team that sees
+// only itself, must never offer its partial view to replace stored data.
 func RunCheck(ctx context.Context, cfg Config, progress func(CheckResult)) (rep Report) {
 	rep.Started = time.Now()
 	run := &checkRun{ctx: ctx, progress: progress, results: map[string]*CheckResult{}, started: map[string]time.Time{}, finished: map[string]bool{}}
+	var snap *Snapshot
 	defer func() {
 		rep.Duration = time.Since(rep.Started)
 		rep.Checks = make([]CheckResult, 0, len(checkIDs))
@@ -263,6 +266,9 @@ func RunCheck(ctx context.Context, cfg Config, progress func(CheckResult)) (rep 
 			rep.Checks = append(rep.Checks, *c)
 		}
 		rep.OK = ok
+		if ok {
+			rep.Snapshot = snap
+		}
 	}()
 	rep.OneStream = FormValues{CRMPlatform: CRMPlatform, APIKey: strings.TrimSpace(cfg.ClientID)}
 	if run.cancelled() {
@@ -432,8 +438,8 @@ func RunCheck(ctx context.Context, cfg Config, progress func(CheckResult)) (rep 
 	if run.cancelled() {
 		return rep
 	}
-	if snap, _, err := fetched.snapshot(); err == nil {
-		rep.Snapshot = &snap
+	if s, _, err := fetched.snapshot(); err == nil {
+		snap = &s
 	}
 	return rep
 }
@@ -665,11 +671,12 @@ func departmentsResult(r *pullResult) (CheckResult, int) {
 func organisationsResult(orgs []Organisation, err error) (CheckResult, int) {
 	c := CheckResult{ID: CheckOrganisations, Status: StatusPass}
 	if err != nil {
-		if KindOf(err) == KindCanceled {
+		if !orgsHidden(err) {
+			// Rate limit, server error, bad answer…: its own words and fix.
 			return fromError(CheckOrganisations, err), 0
 		}
 		c.Status = StatusWarn
-		c.Detail = AdviceFor(AdviceOrganisationsNone).Message + " " + err.Error()
+		c.Detail = fmt.Sprintf("%s Halo answered /api/Organisation with HTTP %d.", AdviceFor(AdviceOrganisationsNone).Message, statusOf(err))
 		return withAdvice(c, AdviceOrganisationsNone), 0
 	}
 	names := make([]string, 0, len(orgs))
@@ -683,7 +690,7 @@ func organisationsResult(orgs []Organisation, err error) (CheckResult, int) {
 		c.Detail = "One organisation: " + names[0] + "."
 	default:
 		c.Status = StatusWarn
-		c.Detail = fmt.Sprintf("%d organisations: %s. %s", len(orgs), joinLimited(names, 10), AdviceFor(AdviceOrganisationsMulti).Message)
+		c.Detail = fmt.Sprintf("%s: %s. %s", plural(len(orgs), "organisation"), joinLimited(names, 10), AdviceFor(AdviceOrganisationsMulti).Message)
 		c = withAdvice(c, AdviceOrganisationsMulti)
 	}
 	return c, len(orgs)

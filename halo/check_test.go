@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/halo-assistant/halo-assistant/halo"
 	"github.com/halo-assistant/halo-assistant/halo/halotest"
@@ -46,7 +47,9 @@ func TestRunCheckScenarios(t *testing.T) {
 		{name: "on-prem", sc: halotest.Scenario{OnPrem: true}, want: []halo.Status{P, P, P, P, P, P, P, P, P}, ok: true, snap: true,
 			detail: map[string]string{"halo": "no tenant"}},
 		{name: "no authinfo", sc: halotest.Scenario{NoAuthInfo: true, OnPrem: true}, want: []halo.Status{P, P, W, P, P, P, P, P, P}, ok: true, snap: true,
-			steps: map[string]string{"halo": "halo-4"}},
+			steps: map[string]string{"halo": "halo-4"}, detail: map[string]string{"halo": "discovery (/api/authinfo) was unavailable (HTTP 404); using the standard"}},
+		{name: "authinfo is an HTML 404: not Halo", sc: halotest.Scenario{AuthInfoHTML404: true}, want: []halo.Status{P, P, F, S, S, S, S, S, S},
+			steps: map[string]string{"halo": "1s-10"}, detail: map[string]string{"halo": "were not sent", "token": "did not answer like Halo"}},
 		{name: "trial auth host", sc: halotest.Scenario{TrialAuth: true, RequireTenant: true}, want: []halo.Status{P, P, P, P, P, P, P, P, P}, ok: true, snap: true},
 		{name: "bad credentials", sc: halotest.Demo(), mod: func(c *halo.Config, _ *halotest.Server) { c.ClientSecret = "not-the-secret" },
 			want: []halo.Status{P, P, P, F, S, S, S, S, S}, steps: map[string]string{"token": "halo-12"},
@@ -59,7 +62,7 @@ func TestRunCheckScenarios(t *testing.T) {
 		{name: "grant not allowed", sc: halotest.Scenario{GrantNotAllowed: true}, want: []halo.Status{P, P, P, F, S, S, S, S, S},
 			steps: map[string]string{"token": "halo-9"}},
 		{name: "API agent in no team", sc: halotest.Scenario{APIAgentInNoTeam: true}, want: []halo.Status{P, P, P, P, F, W, W, W, P},
-			steps: map[string]string{"identity": "halo-notice", "agents": "not-seeing", "teams": "not-seeing"}, snap: true,
+			steps:  map[string]string{"identity": "halo-notice", "agents": "not-seeing", "teams": "not-seeing"},
 			detail: map[string]string{"agents": "Not seeing Halo users?"}},
 		{name: "login agent is not API-only", sc: halotest.Scenario{APIAgentNotAPIOnly: true}, want: []halo.Status{P, P, P, P, W, P, P, P, P}, ok: true, snap: true,
 			steps: map[string]string{"identity": "halo-notice"}, detail: map[string]string{"identity": "normal (licensed) agent"}},
@@ -71,7 +74,17 @@ func TestRunCheckScenarios(t *testing.T) {
 			steps: map[string]string{"agents": "halo-notice"}},
 		{name: "no TopLevel", sc: halotest.Scenario{NoTopLevel: true}, want: []halo.Status{P, P, P, P, P, P, P, P, P}, ok: true, snap: true,
 			detail: map[string]string{"departments": "memberships"}},
-		{name: "no organisation access", sc: halotest.Scenario{NoOrgAccess: true}, want: []halo.Status{P, P, P, P, P, P, P, P, W}, ok: true, snap: true},
+		{name: "no organisation access", sc: halotest.Scenario{NoOrgAccess: true}, want: []halo.Status{P, P, P, P, P, P, P, P, W}, ok: true, snap: true,
+			steps: map[string]string{"organisations": "not-seeing"}, detail: map[string]string{"organisations": "HTTP 403"}},
+		{name: "no organisation endpoint", sc: halotest.Scenario{OrganisationError: 404}, want: []halo.Status{P, P, P, P, P, P, P, P, W}, ok: true, snap: true,
+			steps: map[string]string{"organisations": "not-seeing"}, detail: map[string]string{"organisations": "HTTP 404"}},
+		{name: "organisations: server error", sc: halotest.Scenario{OrganisationError: 500}, want: []halo.Status{P, P, P, P, P, P, P, P, F},
+			steps: map[string]string{"organisations": "1s-14"}, detail: map[string]string{"organisations": "server error"}},
+		{name: "organisations: rate limited", sc: halotest.Scenario{OrganisationError: 429}, mod: func(c *halo.Config, _ *halotest.Server) {
+			c.Sleep = newFakeClock().Sleep
+			c.MaxRetryWait = 20 * time.Second
+		}, want: []halo.Status{P, P, P, P, P, P, P, P, F}, steps: map[string]string{"organisations": "1s-14"},
+			detail: map[string]string{"organisations": "rate limit"}},
 		{name: "wrapped lists", sc: halotest.Scenario{Wrapped: true}, want: []halo.Status{P, P, P, P, P, P, P, P, P}, ok: true, snap: true},
 		{name: "paged lists", sc: halotest.Scenario{Paged: true}, mod: func(c *halo.Config, _ *halotest.Server) { c.PageSize = 5 },
 			want: []halo.Status{P, P, P, P, P, P, P, P, P}, ok: true, snap: true},
@@ -132,6 +145,9 @@ func TestRunCheckScenarios(t *testing.T) {
 			}
 			if (rep.Snapshot != nil) != tc.snap {
 				t.Fatalf("snapshot %v, want %v", rep.Snapshot != nil, tc.snap)
+			}
+			if rep.Snapshot != nil && !rep.OK {
+				t.Fatal("a failed check carries a snapshot")
 			}
 			if rep.Snapshot != nil && len(rep.Snapshot.Agents) != rep.Agents.Visible {
 				t.Fatalf("snapshot agents %d, counted %d", len(rep.Snapshot.Agents), rep.Agents.Visible)
@@ -322,5 +338,74 @@ func TestRunCheckReportsPullProgress(t *testing.T) {
 	}
 	if maxPages < 2 || maxAgents < 25 {
 		t.Fatalf("progress events do not show pages and agents: %+v", events)
+	}
+}
+
+// A failed check must not offer the data it did fetch: with the API agent in
+// no team Halo returns only the API agent itself, and that one-agent list
+// would replace the full roster stored by an earlier pull.
+func TestFailedCheckCarriesNoSnapshot(t *testing.T) {
+	s, cfg := start(t, halotest.Scenario{APIAgentInNoTeam: true})
+	rep := halo.RunCheck(context.Background(), cfg, nil)
+	if rep.OK || rep.Check(halo.CheckIdentity).Status != halo.StatusFail {
+		t.Fatalf("the identity check should fail: %s", rep.Markdown())
+	}
+	if rep.Agents.Visible != 1 || s.PathCount("/api/agent") == 0 {
+		t.Fatalf("the agents were not fetched (%d visible): the test proves nothing", rep.Agents.Visible)
+	}
+	if rep.Snapshot != nil {
+		t.Fatalf("failed check carries a snapshot of %d agents", len(rep.Snapshot.Agents))
+	}
+}
+
+// Only "may not / cannot list organisations" (403, 404) is tolerated; any
+// other failure of /Organisation is reported with its own words and fix and
+// fails the pull instead of storing an empty organisation list.
+func TestOrganisationErrors(t *testing.T) {
+	multi := halo.AdviceFor(halo.AdviceOrganisationsNone).Fix
+	tests := []struct {
+		name   string
+		sc     halotest.Scenario
+		status halo.Status
+		kind   halo.ErrorKind // of Pull's error; "" when Pull succeeds
+	}{
+		{"403", halotest.Scenario{NoOrgAccess: true}, halo.StatusWarn, ""},
+		{"404", halotest.Scenario{OrganisationError: 404}, halo.StatusWarn, ""},
+		{"500", halotest.Scenario{OrganisationError: 500}, halo.StatusFail, halo.KindServer},
+		{"503 after retries", halotest.Scenario{OrganisationError: 503}, halo.StatusFail, halo.KindServer},
+		{"429 after retries", halotest.Scenario{OrganisationError: 429}, halo.StatusFail, halo.KindRateLimited},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, cfg := start(t, tc.sc)
+			cfg.Sleep = newFakeClock().Sleep
+			cfg.MaxRetryWait = 20 * time.Second
+			rep := halo.RunCheck(context.Background(), cfg, nil)
+			org := rep.Check(halo.CheckOrganisations)
+			if org.Status != tc.status {
+				t.Fatalf("organisations %s, want %s: %s", org.Status, tc.status, org.Detail)
+			}
+			snap, err := newClient(t, cfg).Pull(context.Background(), nil)
+			if tc.kind == "" {
+				if org.Fix != multi || !rep.OK || rep.Snapshot == nil || rep.Snapshot.Organisations != nil {
+					t.Fatalf("tolerated: fix %q, ok %v, snapshot %v", org.Fix, rep.OK, rep.Snapshot)
+				}
+				if err != nil || len(snap.Agents) == 0 || snap.Organisations != nil {
+					t.Fatalf("Pull: %d agents, orgs %v, %v", len(snap.Agents), snap.Organisations, err)
+				}
+				return
+			}
+			want := halo.AdviceFor(string(tc.kind))
+			if org.Fix != want.Fix || org.Step != want.Step || strings.Contains(org.Detail, "multi-tenancy") {
+				t.Fatalf("organisations detail %q fix %q, want the %s fix", org.Detail, org.Fix, tc.kind)
+			}
+			if rep.OK || rep.Snapshot != nil || rep.Organisations != 0 {
+				t.Fatalf("ok %v, snapshot %v", rep.OK, rep.Snapshot != nil)
+			}
+			wantError(t, err, tc.kind, want.Step)
+			if len(snap.Agents) != 0 {
+				t.Fatal("Pull returned data with its error")
+			}
+		})
 	}
 }

@@ -48,7 +48,11 @@ type Config struct {
 	HTTPClient     *http.Client // optional (tests); its Transport is used underneath the retry/limit layer
 	RequestTimeout time.Duration
 
-	RateLimit  int           // requests per RateWindow; 0 = 300; <0 disables the client-side limiter
+	// RateLimit is the client-side limit in requests per RateWindow (0 = 300;
+	// <0 disables it). With the real clock (Now and Sleep nil) the budget is
+	// shared by every Client of the same host, limit and window in the
+	// process, since Halo counts per instance; otherwise it is the Client's.
+	RateLimit  int
 	RateWindow time.Duration // 0 = 5 minutes
 
 	PageSize        int // agents per page when Halo pages; default 100
@@ -149,6 +153,9 @@ func NewClient(cfg Config) (*Client, error) {
 	if cfg.MaxResponseBytes <= 0 {
 		cfg.MaxResponseBytes = DefaultMaxResponseBytes
 	}
+	// On the real clock every client of a host shares one limiter; a fake
+	// clock (tests) must not mix its time with anyone else's.
+	realClock := cfg.Now == nil && cfg.Sleep == nil
 	if cfg.Sleep == nil {
 		cfg.Sleep = sleepCtx
 	}
@@ -168,7 +175,12 @@ func NewClient(cfg Config) (*Client, error) {
 	if cfg.RateLimit > 0 {
 		// A 1% longer window absorbs the difference between when we send
 		// and when Halo counts a request.
-		lim = newLimiter(cfg.RateLimit, cfg.RateWindow+cfg.RateWindow/100, cfg.Now, cfg.Sleep)
+		window := cfg.RateWindow + cfg.RateWindow/100
+		if realClock {
+			lim = sharedLimiter(inst.Host, cfg.RateLimit, window)
+		} else {
+			lim = newLimiter(cfg.RateLimit, window, cfg.Now, cfg.Sleep)
+		}
 	}
 	tr := &transport{
 		base: base, limiter: lim, timeout: cfg.RequestTimeout,
@@ -292,8 +304,10 @@ func tokenURLFor(authURL *url.URL, tenant string) (tokenURL, tenantInURL string)
 
 // Discover reads GET {base}/api/authinfo (no token needed) to find the
 // authorisation server and tenant, falling back to {base}/auth/token like
-// Halo's own guides. The result is cached. A hard error is returned only
-// when the server cannot be reached or plainly is not Halo (a web page).
+// Halo's own guides. The result is cached. A hard error is returned when the
+// server cannot be reached or plainly is not Halo (a web page, or a "not
+// found" without Halo's JSON): then no credentials are ever sent to it,
+// unless an AuthURL override says where the login server is.
 func (c *Client) Discover(ctx context.Context) (AuthInfo, error) {
 	c.authMu.Lock()
 	defer c.authMu.Unlock()
@@ -313,27 +327,77 @@ type authInfoWire struct {
 	TenantID any `json:"tenant_id"`
 }
 
-func (c *Client) discover(ctx context.Context) (AuthInfo, error) {
-	var ai AuthInfo
-	body, status, err := c.send(ctx, c.inst.APIURL+"authinfo")
-	var fallbackWhy string
+const authInfoPath = "/api/authinfo"
+
+// readAuthInfo asks /api/authinfo. It returns the auth_url and tenant_id
+// Halo named, or why discovery gave nothing usable (fallbackWhy, a clause
+// for the warning). notHalo is set when the answer plainly did not come
+// from Halo's API; err when no usable answer came at all.
+func (c *Client) readAuthInfo(ctx context.Context) (w authInfoWire, fallbackWhy string, notHalo, err error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.inst.APIURL+"authinfo", nil)
 	if err != nil {
-		if hardDiscoveryError(err, status) {
-			return ai, err
-		}
-		fallbackWhy = "/api/authinfo did not answer normally: " + strings.TrimSuffix(errMessage(err), ".")
-	} else {
-		var w authInfoWire
-		if jerr := json.Unmarshal(body, &w); jerr != nil {
-			fallbackWhy = "/api/authinfo did not return the expected JSON"
-		} else {
-			ai.AuthURL = strings.TrimSpace(stringOf(w.AuthURL))
-			ai.TenantID = normTenant(stringOf(w.TenantID))
-			if ai.AuthURL == "" {
-				fallbackWhy = "/api/authinfo did not name an authorisation server"
-			}
+		return w, "", nil, newError(KindURL, "", "", err)
+	}
+	r, err := c.roundTrip(ctx, req)
+	if err != nil {
+		return w, "", nil, err
+	}
+	html := isHTMLResponse(r.ctype, r.body)
+	isJSON := json.Valid(bytes.TrimLeft(r.body, " \t\r\n\ufeff"))
+	ok := r.status >= 200 && r.status < 300
+	if ok && html {
+		// A login page served for /api: nothing here can work, override or not.
+		e := newError(KindNotHalo, "", authInfoPath+" answered with a web page (perhaps a login page) instead of Halo's JSON: this URL is not a Halo API.", nil)
+		e.Status = r.status
+		return w, "", nil, e
+	}
+	if !ok {
+		if he := c.httpError(authInfoPath, r); he.Kind == KindTLS || he.Kind == KindRateLimited {
+			return w, "", nil, he
 		}
 	}
+	unavailable := fmt.Sprintf("Halo's login discovery (%s) was unavailable (HTTP %d)", authInfoPath, r.status)
+	switch {
+	case r.status >= 500:
+		// A server error says nothing about what the server is (hosted Halo
+		// answers 500 for an unknown instance): Halo's documented fallback.
+		return w, unavailable, nil, nil
+	case html || !isJSON:
+		// Halo's API answers JSON, errors included; a web page or a bare
+		// "not found" comes from some other server, which must not be sent
+		// the Client Secret on a guess.
+		shape := "without Halo's JSON"
+		if html {
+			shape = "with a web page instead of Halo's JSON"
+		}
+		e := newError(KindNotHalo, AdviceAuthInfoNotHalo, fmt.Sprintf("%s answered %s: this URL is not a Halo API, so the Client ID and Secret were not sent.", authInfoPath, shape), nil)
+		e.Status = r.status
+		return w, fmt.Sprintf("%s answered HTTP %d %s", authInfoPath, r.status, shape), e, nil
+	case !ok:
+		// A JSON error: Halo, just without a usable authinfo.
+		return w, unavailable, nil, nil
+	}
+	if err := json.Unmarshal(r.body, &w); err != nil {
+		return w, fmt.Sprintf("Halo's login discovery (%s) did not return the expected JSON", authInfoPath), nil, nil
+	}
+	if strings.TrimSpace(stringOf(w.AuthURL)) == "" {
+		return w, fmt.Sprintf("Halo's login discovery (%s) named no authorisation server", authInfoPath), nil, nil
+	}
+	return w, "", nil, nil
+}
+
+func (c *Client) discover(ctx context.Context) (AuthInfo, error) {
+	var ai AuthInfo
+	w, fallbackWhy, notHalo, err := c.readAuthInfo(ctx)
+	if err != nil {
+		return ai, err
+	}
+	if notHalo != nil && c.cfg.AuthURL == "" {
+		return ai, notHalo
+	}
+	// A tenant_id counts even when the auth_url is missing.
+	ai.AuthURL = strings.TrimSpace(stringOf(w.AuthURL))
+	ai.TenantID = normTenant(stringOf(w.TenantID))
 
 	tenant := c.cfg.Tenant
 	if tenant == "" {
@@ -353,7 +417,7 @@ func (c *Client) discover(ctx context.Context) (AuthInfo, error) {
 	case fallbackWhy == "":
 		u, err := parseAuthURL(ai.AuthURL)
 		if err != nil {
-			fallbackWhy = fmt.Sprintf("/api/authinfo named an unusable authorisation server %q", ai.AuthURL)
+			fallbackWhy = fmt.Sprintf("Halo's login discovery (%s) named an unusable authorisation server %q", authInfoPath, ai.AuthURL)
 		} else {
 			authURL = u
 			ai.Source = "authinfo"
@@ -364,7 +428,7 @@ func (c *Client) discover(ctx context.Context) (AuthInfo, error) {
 		authURL = u
 		ai.Source = "fallback"
 		ai.AuthURL = c.inst.Base + "/auth"
-		ai.Warning = fallbackWhy + "; using " + c.inst.Base + "/auth/token."
+		ai.Warning = fallbackWhy + "; using the standard " + c.inst.Base + "/auth/token."
 	}
 	tokenURL, tenantInURL := tokenURLFor(authURL, tenant)
 	if tenant == "" {
@@ -643,33 +707,31 @@ func (c *Client) do(ctx context.Context, req *http.Request) ([]byte, int, error)
 	}
 }
 
-// hardDiscoveryError tells apart authinfo failures that end discovery (the
-// server is unreachable, plainly not Halo, or rate limiting) from those that
-// only mean "this Halo does not offer authinfo" (404, 5xx, odd JSON), where
-// Halo's documented /auth/token fallback applies.
-func hardDiscoveryError(err error, status int) bool {
-	switch KindOf(err) {
-	case KindNotHalo:
-		return status >= 200 && status < 300 // a web page served with 200: a login page or another site
-	case KindServer, KindBadResponse, KindForbidden, KindAuth:
-		return false
-	}
-	return true
-}
-
-// send performs an unauthenticated GET (authinfo).
-func (c *Client) send(ctx context.Context, u string) ([]byte, int, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
-	if err != nil {
-		return nil, 0, newError(KindURL, "", "", err)
-	}
-	return c.sendReq(ctx, req)
-}
-
 // sendReq sends req through the retrying transport, reads the body within
 // the size cap and turns HTTP failures into *Error. It returns the status
 // even when it returns an error.
 func (c *Client) sendReq(ctx context.Context, req *http.Request) ([]byte, int, error) {
+	r, err := c.roundTrip(ctx, req)
+	if err != nil {
+		return nil, r.status, err
+	}
+	if err := c.checkResponse(req.URL.Path, r); err != nil {
+		return nil, r.status, err
+	}
+	return r.body, r.status, nil
+}
+
+// response is an HTTP answer whose body was read within the size cap.
+type response struct {
+	status int
+	ctype  string
+	body   []byte
+}
+
+// roundTrip sends req through the retrying transport and reads the answer,
+// whatever its status. Errors are only for answers that never came whole
+// (network, TLS, cancel) or exceed the size cap.
+func (c *Client) roundTrip(ctx context.Context, req *http.Request) (response, error) {
 	req.Header.Set("User-Agent", c.cfg.UserAgent)
 	req.Header.Set("Accept", "application/json")
 	start := time.Now()
@@ -677,27 +739,35 @@ func (c *Client) sendReq(ctx context.Context, req *http.Request) ([]byte, int, e
 	if err != nil {
 		e := classifyTransport(ctx, err, c.inst.Host)
 		c.log.Info("halo request failed", "path", req.URL.Path, "kind", e.Kind)
-		return nil, 0, e
+		return response{}, e
 	}
 	defer resp.Body.Close()
+	r := response{status: resp.StatusCode, ctype: resp.Header.Get("Content-Type")}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, c.max+1))
 	if err != nil {
-		return nil, resp.StatusCode, classifyTransport(ctx, err, c.inst.Host)
+		return r, classifyTransport(ctx, err, c.inst.Host)
 	}
 	if int64(len(body)) > c.max {
 		e := newError(KindBadResponse, "", fmt.Sprintf("Halo's answer for %s is larger than %d MiB.", req.URL.Path, c.max>>20), nil)
-		return nil, resp.StatusCode, e
+		return r, e
 	}
-	c.log.Debug("halo request", "method", req.Method, "path", req.URL.Path, "status", resp.StatusCode, "bytes", len(body), "ms", time.Since(start).Milliseconds())
-	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
-		if isHTMLResponse(resp.Header.Get("Content-Type"), body) {
-			e := newError(KindNotHalo, "", fmt.Sprintf("%s answered with a web page (perhaps a login page) instead of Halo's JSON: this URL is not a Halo API.", req.URL.Path), nil)
-			e.Status = resp.StatusCode
-			return nil, resp.StatusCode, e
+	r.body = body
+	c.log.Debug("halo request", "method", req.Method, "path", req.URL.Path, "status", r.status, "bytes", len(body), "ms", time.Since(start).Milliseconds())
+	return r, nil
+}
+
+// checkResponse turns an answer that is not a successful JSON one into an
+// *Error: a non-2xx status, or a web page served with 2xx.
+func (c *Client) checkResponse(path string, r response) *Error {
+	if r.status >= 200 && r.status < 300 {
+		if isHTMLResponse(r.ctype, r.body) {
+			e := newError(KindNotHalo, "", fmt.Sprintf("%s answered with a web page (perhaps a login page) instead of Halo's JSON: this URL is not a Halo API.", path), nil)
+			e.Status = r.status
+			return e
 		}
-		return body, resp.StatusCode, nil
+		return nil
 	}
-	return nil, resp.StatusCode, c.httpError(req.URL.Path, resp, body)
+	return c.httpError(path, r)
 }
 
 func isHTMLResponse(ctype string, body []byte) bool {
@@ -719,20 +789,21 @@ type haloErrorWire struct {
 	ClassName        string `json:"ClassName"`
 }
 
-func (c *Client) httpError(path string, resp *http.Response, body []byte) *Error {
-	status := resp.StatusCode
+func (c *Client) httpError(path string, r response) *Error {
+	status, body := r.status, r.body
+	html := isHTMLResponse(r.ctype, body)
 	var w haloErrorWire
 	var code, desc string
-	if !isHTMLResponse(resp.Header.Get("Content-Type"), body) && json.Unmarshal(body, &w) == nil {
+	if !html && json.Unmarshal(body, &w) == nil {
 		code, _ = w.Error.(string)
 		desc = firstNonEmpty(w.ErrorDescription, w.Message, w.Title, w.ClassName)
-	} else if !isHTMLResponse(resp.Header.Get("Content-Type"), body) {
+	} else if !html {
 		desc = strings.TrimSpace(string(body))
 	}
 	var e *Error
 	switch {
 	case status == http.StatusBadRequest && bytes.Contains(body, []byte("HTTP request to an HTTPS server")):
-		e = newError(KindTLS, "", "The server expects https:// on this port, not http://.", nil)
+		e = newError(KindTLS, AdviceTLSNeedsHTTPS, "", nil)
 	case status == http.StatusTooManyRequests:
 		e = newError(KindRateLimited, "", "", nil)
 	case status == http.StatusForbidden:

@@ -3,10 +3,12 @@ package halo_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -466,9 +468,15 @@ func TestNewClientRejectsBadAuthURL(t *testing.T) {
 }
 
 // oddHalo is a minimal hand-written Halo for answers halotest does not
-// produce: it has no authinfo and serves a fixed /api/Agent body.
+// produce: it has no authinfo (a JSON 404) and serves a fixed /api/Agent body.
 func oddHalo(t *testing.T, agentBody string) halo.Config {
 	mux := http.NewServeMux()
+	// Halo's API answers routes it lacks with a JSON 404.
+	mux.HandleFunc("/api/authinfo", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusNotFound)
+		w.Write([]byte(`{"message":"No HTTP resource was found that matches the request URI."}`))
+	})
 	mux.HandleFunc("/auth/token", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		w.Write([]byte(`{"access_token":"t","token_type":"bearer","expires_in":"3600"}`))
@@ -505,4 +513,146 @@ func TestAgentsOddServers(t *testing.T) {
 	c = newClient(t, oddHalo(t, `<html><body>Sign in</body></html>`))
 	_, err = c.Agents(context.Background(), halo.AgentOptions{}, nil)
 	wantError(t, err, halo.KindNotHalo, "")
+}
+
+// A server that answers /api/authinfo with a web page or a "not found"
+// without JSON is not Halo: the Client ID and Secret must never be sent to
+// it (no request may reach any token endpoint), unless an explicit
+// authorisation server says where Halo's login is.
+func TestAuthInfoNotHaloSendsNoSecret(t *testing.T) {
+	t.Run("HTML 404", func(t *testing.T) {
+		s, cfg := start(t, halotest.Scenario{AuthInfoHTML404: true})
+		err := newClient(t, cfg).Authenticate(context.Background())
+		he := wantError(t, err, halo.KindNotHalo, "1s-10")
+		if he.Status != 404 || !strings.Contains(he.Message, "web page") || !strings.Contains(he.Fix, "--auth-url") {
+			t.Fatalf("%+v", he)
+		}
+		rep := halo.RunCheck(context.Background(), cfg, nil)
+		if st := statuses(rep); st[halo.CheckHalo] != halo.StatusFail || st[halo.CheckToken] != halo.StatusSkip {
+			t.Fatalf("halo %s, token %s", st[halo.CheckHalo], st[halo.CheckToken])
+		}
+		if n := s.TokenRequests(); n != 0 || s.PathCount("/auth/token") != 0 {
+			t.Fatalf("%d token requests: the secret was sent to a server that is not Halo", n)
+		}
+	})
+	// Hand-written servers for bodies halotest does not send; each counts
+	// what reaches its token endpoint.
+	for _, tc := range []struct {
+		name, ctype, body string
+		status            int
+	}{
+		{"text 404", "text/plain; charset=utf-8", "404 page not found\n", 404},
+		{"empty 404", "", "", 404},
+		{"HTML 403 (sign-in proxy)", "text/html", "<html><body>Sign in</body></html>", 403},
+		{"text 200", "text/plain", "OK", 200},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var tokens atomic.Int32
+			mux := http.NewServeMux()
+			mux.HandleFunc("/api/authinfo", func(w http.ResponseWriter, r *http.Request) {
+				if tc.ctype != "" {
+					w.Header().Set("Content-Type", tc.ctype)
+				}
+				w.WriteHeader(tc.status)
+				w.Write([]byte(tc.body))
+			})
+			mux.HandleFunc("/auth/token", func(w http.ResponseWriter, r *http.Request) {
+				tokens.Add(1)
+				w.Header().Set("Content-Type", "application/json")
+				w.Write([]byte(`{"access_token":"t","token_type":"Bearer","expires_in":3600}`))
+			})
+			srv := httptest.NewServer(mux)
+			t.Cleanup(srv.Close)
+			err := newClient(t, halo.Config{URL: srv.URL, ClientID: "id", ClientSecret: "secret"}).Authenticate(context.Background())
+			wantError(t, err, halo.KindNotHalo, "1s-10")
+			if tokens.Load() != 0 {
+				t.Fatal("the secret was sent to a server that is not Halo")
+			}
+		})
+	}
+	t.Run("explicit authorisation server", func(t *testing.T) {
+		s, cfg := start(t, halotest.Scenario{AuthInfoHTML404: true})
+		cfg.AuthURL = s.URL() + "/auth"
+		c := newClient(t, cfg)
+		ai, err := c.Discover(context.Background())
+		if err != nil || ai.Source != "override" || !strings.Contains(ai.Warning, "web page") {
+			t.Fatalf("Discover = %+v, %v", ai, err)
+		}
+		if err := c.Authenticate(context.Background()); err != nil || s.TokenRequests() != 1 {
+			t.Fatalf("Authenticate: %v, %d token requests", err, s.TokenRequests())
+		}
+	})
+}
+
+// Answers that still look like Halo (a JSON error, a server error) keep
+// Halo's documented /auth/token fallback, and the warning does not call the
+// URL "not a Halo API" when the login then works.
+func TestAuthInfoFallbackWhenHaloLike(t *testing.T) {
+	t.Run("JSON 404", func(t *testing.T) {
+		s, cfg := start(t, halotest.Scenario{NoAuthInfo: true})
+		c := newClient(t, cfg)
+		if err := c.Authenticate(context.Background()); err != nil || s.TokenRequests() != 1 {
+			t.Fatalf("Authenticate: %v, %d token requests", err, s.TokenRequests())
+		}
+		ai, _ := c.Discover(context.Background())
+		if strings.Contains(ai.Warning, "not a Halo API") || !strings.Contains(ai.Warning, "discovery") || !strings.Contains(ai.Warning, "standard "+s.URL()+"/auth/token") {
+			t.Fatalf("warning %q", ai.Warning)
+		}
+		rep := halo.RunCheck(context.Background(), cfg, nil)
+		if h := rep.Check(halo.CheckHalo); h.Status != halo.StatusWarn || strings.Contains(h.Detail+h.Fix, "not a Halo API") || !strings.Contains(h.Fix, "--auth-url") {
+			t.Fatalf("halo check %+v", h)
+		}
+	})
+	for _, status := range []int{500, 503} {
+		t.Run(fmt.Sprintf("HTML %d", status), func(t *testing.T) {
+			var tokens atomic.Int32
+			mux := http.NewServeMux()
+			mux.HandleFunc("/api/authinfo", func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "text/html")
+				w.WriteHeader(status)
+				w.Write([]byte("<html><body>Server Error</body></html>"))
+			})
+			mux.HandleFunc("/auth/token", func(w http.ResponseWriter, r *http.Request) {
+				tokens.Add(1)
+				w.Header().Set("Content-Type", "application/json")
+				w.Write([]byte(`{"access_token":"t","token_type":"Bearer","expires_in":3600}`))
+			})
+			srv := httptest.NewServer(mux)
+			t.Cleanup(srv.Close)
+			clock := newFakeClock()
+			c := newClient(t, halo.Config{URL: srv.URL, ClientID: "id", ClientSecret: "secret", Sleep: clock.Sleep})
+			if err := c.Authenticate(context.Background()); err != nil || tokens.Load() != 1 {
+				t.Fatalf("Authenticate: %v, %d token requests", err, tokens.Load())
+			}
+			if ai, _ := c.Discover(context.Background()); ai.Source != "fallback" || !strings.Contains(ai.Warning, fmt.Sprintf("unavailable (HTTP %d)", status)) {
+				t.Fatalf("Discover = %+v", ai)
+			}
+		})
+	}
+}
+
+// A port that does not speak TLS at all is not a certificate problem: the
+// fix must not send the admin looking for a CA file.
+func TestTLSPortMismatchFixes(t *testing.T) {
+	plain := halotest.New(halotest.Demo())
+	t.Cleanup(plain.Close)
+	cfg := halo.Config{URL: strings.Replace(plain.URL(), "http://", "https://", 1), ClientID: plain.ClientID(), ClientSecret: plain.ClientSecret()}
+	_, err := newClient(t, cfg).Discover(context.Background())
+	he := wantError(t, err, halo.KindTLS, "1s-10")
+	if !strings.Contains(he.Message, "does not speak HTTPS") || strings.Contains(he.Fix, "CA file") || strings.Contains(he.Fix, "certificate authority") {
+		t.Fatalf("message %q, fix %q", he.Message, he.Fix)
+	}
+	rep := halo.RunCheck(context.Background(), cfg, nil)
+	if r := rep.Check(halo.CheckReachable); r.Status != halo.StatusFail || r.Fix != he.Fix {
+		t.Fatalf("reachable %+v", r)
+	}
+
+	tlsSrv := halotest.New(halotest.Scenario{TLS: true})
+	t.Cleanup(tlsSrv.Close)
+	cfg.URL = strings.Replace(tlsSrv.URL(), "https://", "http://", 1)
+	_, err = newClient(t, cfg).Discover(context.Background())
+	he = wantError(t, err, halo.KindTLS, "1s-10")
+	if !strings.Contains(he.Fix, "https://") || strings.Contains(he.Fix, "CA file") {
+		t.Fatalf("http to an https port: fix %q", he.Fix)
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/http"
 	"strings"
 	"syscall"
 )
@@ -89,7 +90,10 @@ const (
 	AdviceMissingClientID    = "missing_client_id"
 	AdviceMissingSecret      = "missing_client_secret"
 	AdviceCAFile             = "ca_file"
+	AdviceTLSNotHTTPS        = "tls_not_https"
+	AdviceTLSNeedsHTTPS      = "tls_needs_https"
 	AdviceAuthInfoMissing    = "authinfo_missing"
+	AdviceAuthInfoNotHalo    = "authinfo_not_halo"
 	AdviceIdentityNotAPI     = "identity_not_api"
 	AdviceIdentityNoTeam     = "identity_no_team"
 	AdviceIdentityNoDefault  = "identity_no_default_team"
@@ -99,6 +103,20 @@ const (
 	AdviceOrganisationsMulti = "organisations_multi"
 	AdviceOrganisationsNone  = "organisations_unavailable"
 )
+
+// Where each connection setting is changed, named for both the GUI and the
+// CLI: fix texts are shown by both, so neither may name only its own place.
+const (
+	whereTenant  = "(Connection screen › Advanced, or --tenant)"
+	whereAuthURL = "(Connection screen › Advanced, or --auth-url)"
+	whereScope   = "(Connection screen › Advanced, or --scope)"
+	whereCAFile  = "(Connection screen › Advanced, or --ca-file)"
+	whereURL     = "(Connection screen, or --url)"
+)
+
+// notHaloFix is the fix for "this URL is not a Halo API", shared by the
+// error kind and the authinfo finding.
+const notHaloFix = "Use the address you open Halo with (https://yourcompany.halopsa.com) or the Resource Server shown in Halo under Configuration > Integrations > Halo API > API Details."
 
 // notSeeingFix is shared by every "the API agent sees too little" finding so
 // the wording stays identical across checks.
@@ -123,7 +141,7 @@ var adviceTable = map[string]Advice{
 	},
 	string(KindTLS): {
 		Message: "The secure (HTTPS) connection to Halo failed.",
-		Fix:     "On-premise Halo needs a fully chained certificate whose name matches the URL. If your company uses its own certificate authority, choose its CA file in the advanced settings.",
+		Fix:     "On-premise Halo needs a fully chained certificate whose name matches the URL. If your company uses its own certificate authority, choose its CA file " + whereCAFile + ".",
 		Step:    "1s-10",
 	},
 	string(KindTimeout): {
@@ -138,7 +156,7 @@ var adviceTable = map[string]Advice{
 	},
 	string(KindNotHalo): {
 		Message: "This URL is not a Halo API: it answered with a web page or \"not found\" where Halo answers JSON.",
-		Fix:     "Use the address you open Halo with (https://yourcompany.halopsa.com) or the Resource Server shown in Halo under Configuration > Integrations > Halo API > API Details.",
+		Fix:     notHaloFix,
 		Step:    "1s-10",
 	},
 	string(KindAuth): {
@@ -187,7 +205,7 @@ var adviceTable = map[string]Advice{
 	},
 	AdviceInvalidScope: {
 		Message: "The Halo API application does not grant the requested permissions (invalid_scope).",
-		Fix:     "In the Halo API application, open the Permissions tab, tick \"All\" and save (step 10). If you changed the scope setting here, set it back to \"all\".",
+		Fix:     "In the Halo API application, open the Permissions tab, tick \"All\" and save (step 10). If you changed the Scope " + whereScope + ", set it back to \"all\".",
 		Step:    "halo-10",
 	},
 	AdviceUnsupportedGrant: {
@@ -202,12 +220,12 @@ var adviceTable = map[string]Advice{
 	},
 	AdviceInvalidRequest: {
 		Message: "Halo rejected the token request (invalid_request); on hosted Halo this is usually a missing or wrong Tenant.",
-		Fix:     "Set Tenant to the value shown in Halo under Configuration > Integrations > Halo API > API Details (leave it empty for on-premise Halo).",
+		Fix:     "Set the Tenant " + whereTenant + " to the value shown in Halo under Configuration > Integrations > Halo API > API Details (leave it empty for on-premise Halo).",
 		Step:    "halo-4",
 	},
 	AdviceTokenNotFound: {
 		Message: "Halo's token endpoint was not found at the expected address.",
-		Fix:     "Set the Authorisation Server (auth URL) to the value shown in Halo under Configuration > Integrations > Halo API > API Details. Trial instances use a separate host such as https://uk-trial.halopsa.com.",
+		Fix:     "Set the Authorisation Server " + whereAuthURL + " to the value shown in Halo under Configuration > Integrations > Halo API > API Details. Trial instances use a separate host such as https://uk-trial.halopsa.com.",
 		Step:    "halo-4",
 	},
 	AdviceTokenRejected: {
@@ -227,13 +245,28 @@ var adviceTable = map[string]Advice{
 	},
 	AdviceCAFile: {
 		Message: "The CA certificate file could not be used.",
-		Fix:     "Choose a PEM file (-----BEGIN CERTIFICATE-----) with your company's root certificate, or clear the setting for hosted Halo.",
+		Fix:     "Choose a PEM file (-----BEGIN CERTIFICATE-----) with your company's root certificate as the CA file " + whereCAFile + ", or leave the CA file empty for hosted Halo.",
+		Step:    "1s-10",
+	},
+	AdviceTLSNotHTTPS: {
+		Message: "The server does not speak HTTPS on this port.",
+		Fix:     "Check the address and port of the Halo URL " + whereURL + ": use the https:// address you open Halo with in the browser, normally without a port (443). This port serves plain http or another service, which a certificate cannot fix.",
+		Step:    "1s-10",
+	},
+	AdviceTLSNeedsHTTPS: {
+		Message: "The server expects https:// on this port, not http://.",
+		Fix:     "Start the Halo URL " + whereURL + " with https://.",
 		Step:    "1s-10",
 	},
 	AdviceAuthInfoMissing: {
-		Message: "Halo did not describe its login server at /api/authinfo; using the standard /auth/token address.",
-		Fix:     "Nothing to do if the token check passes. Otherwise set the Authorisation Server from Configuration > Integrations > Halo API > API Details.",
+		Message: "Halo's login discovery (/api/authinfo) was unavailable; the standard /auth/token address is used.",
+		Fix:     "Nothing to do if the Client ID and Secret check passes. Otherwise set the Authorisation Server " + whereAuthURL + " to the value shown in Halo under Configuration > Integrations > Halo API > API Details.",
 		Step:    "halo-4",
+	},
+	AdviceAuthInfoNotHalo: {
+		Message: "This URL is not a Halo API: /api/authinfo answered with a web page or a \"not found\" that is not Halo's JSON, so the Client ID and Secret were not sent.",
+		Fix:     notHaloFix + " For an on-premise Halo without /api/authinfo, set the Authorisation Server " + whereAuthURL + " to its /auth address.",
+		Step:    "1s-10",
 	},
 	AdviceIdentityNotAPI: {
 		Message: "The application logs in as a normal agent, not an API-only agent.",
@@ -271,7 +304,7 @@ var adviceTable = map[string]Advice{
 		Step:    "not-seeing",
 	},
 	AdviceOrganisationsNone: {
-		Message: "Could not list organisations.",
+		Message: "The API agent cannot list organisations, so multi-tenancy could not be checked.",
 		Fix:     "Only matters with multi-tenancy: give the API agent access to organisations if some agents are missing.",
 		Step:    "not-seeing",
 	},
@@ -335,8 +368,8 @@ func classifyTransport(parent context.Context, err error, host string) *Error {
 		}
 		return newError(KindDNS, "", msg, err)
 	}
-	if msg, ok := tlsMessage(err, host); ok {
-		return newError(KindTLS, "", msg, err)
+	if msg, advice, ok := tlsProblem(err, host); ok {
+		return newError(KindTLS, advice, msg, err)
 	}
 	if errors.Is(err, context.DeadlineExceeded) || isTimeout(err) {
 		return newError(KindTimeout, "", fmt.Sprintf("%s did not answer in time.", host), err)
@@ -355,9 +388,11 @@ func isTimeout(err error) bool {
 	return errors.As(err, &ne) && ne.Timeout()
 }
 
-// tlsMessage recognises certificate and handshake failures and says which
-// one it is; the fix is the same for all of them.
-func tlsMessage(err error, host string) (string, bool) {
+// tlsProblem recognises certificate and handshake failures and says which
+// one it is. advice is the advice key of the fix: "" (the certificate fix of
+// KindTLS) for certificate problems, AdviceTLSNotHTTPS when the port does
+// not speak TLS at all, where no certificate or CA file can help.
+func tlsProblem(err error, host string) (msg, advice string, ok bool) {
 	var unknown x509.UnknownAuthorityError
 	var hostErr x509.HostnameError
 	var invalid x509.CertificateInvalidError
@@ -366,25 +401,28 @@ func tlsMessage(err error, host string) (string, bool) {
 	var alert tls.AlertError
 	switch {
 	case errors.As(err, &hostErr):
-		return fmt.Sprintf("The certificate of %s is for a different name (%s).", host, certNames(hostErr.Certificate)), true
+		return fmt.Sprintf("The certificate of %s is for a different name (%s).", host, certNames(hostErr.Certificate)), "", true
 	case errors.As(err, &unknown):
-		return fmt.Sprintf("The certificate of %s is not trusted (self-signed or issued by a private certificate authority).", host), true
+		return fmt.Sprintf("The certificate of %s is not trusted (self-signed or issued by a private certificate authority).", host), "", true
 	case errors.As(err, &invalid):
 		if invalid.Reason == x509.Expired {
-			return fmt.Sprintf("The certificate of %s has expired or is not yet valid.", host), true
+			return fmt.Sprintf("The certificate of %s has expired or is not yet valid.", host), "", true
 		}
-		return fmt.Sprintf("The certificate of %s is not valid.", host), true
+		return fmt.Sprintf("The certificate of %s is not valid.", host), "", true
 	case errors.As(err, &verify):
-		return fmt.Sprintf("The certificate of %s could not be verified.", host), true
+		return fmt.Sprintf("The certificate of %s could not be verified.", host), "", true
+	case errors.Is(err, http.ErrSchemeMismatch):
+		// net/http's rewording of a RecordHeaderError that began "HTTP/".
+		return fmt.Sprintf("%s does not speak HTTPS on this port: it answered with plain http.", host), AdviceTLSNotHTTPS, true
 	case errors.As(err, &rec):
-		return fmt.Sprintf("%s does not speak HTTPS on this port.", host), true
+		return fmt.Sprintf("%s does not speak HTTPS on this port.", host), AdviceTLSNotHTTPS, true
 	case errors.As(err, &alert):
-		return fmt.Sprintf("%s refused the secure connection (TLS alert).", host), true
+		return fmt.Sprintf("%s refused the secure connection (TLS alert).", host), "", true
 	}
 	if s := err.Error(); strings.Contains(s, "tls:") || strings.Contains(s, "x509:") {
-		return fmt.Sprintf("The secure connection to %s failed.", host), true
+		return fmt.Sprintf("The secure connection to %s failed.", host), "", true
 	}
-	return "", false
+	return "", "", false
 }
 
 func certNames(c *x509.Certificate) string {

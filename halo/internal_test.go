@@ -9,6 +9,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"regexp"
 	"strings"
 	"syscall"
 	"testing"
@@ -258,5 +259,71 @@ func TestCredentialHints(t *testing.T) {
 	}
 	if h := credentialHints(Config{ClientID: "abc"}, newError(KindScope, "", "", nil)); h != "" {
 		t.Errorf("hint for a scope error: %q", h)
+	}
+}
+
+// Fix texts are shown by both the GUI and the CLI: a setting named in a fix
+// must say where to change it in both, not only in GUI words.
+func TestFixTextsNameTheCLIFlag(t *testing.T) {
+	flags := map[string]string{"CA file": "--ca-file", "Authorisation Server": "--auth-url", "Tenant": "--tenant", "Scope": "--scope"}
+	for key, a := range adviceTable {
+		low := strings.ToLower(a.Fix)
+		for _, gui := range []string{"advanced", "connection screen", "setting"} {
+			if strings.Contains(low, gui) && !strings.Contains(a.Fix, " --") {
+				t.Errorf("advice %q says %q but names no CLI flag: %s", key, gui, a.Fix)
+			}
+		}
+		for setting, flag := range flags {
+			if strings.Contains(a.Fix, setting) && !strings.Contains(a.Fix, flag) {
+				t.Errorf("advice %q names the %s without %s: %s", key, setting, flag, a.Fix)
+			}
+		}
+	}
+}
+
+// A port that does not speak TLS gets the port fix, never the certificate
+// (CA file) fix; real certificate problems keep it.
+func TestTLSAdvice(t *testing.T) {
+	ctx := context.Background()
+	notTLS := []error{
+		tls.RecordHeaderError{Msg: "first record does not look like a TLS handshake"},
+		http.ErrSchemeMismatch,
+	}
+	for _, err := range notTLS {
+		e := classifyTransport(ctx, fmt.Errorf("Get \"https://h/\": %w", err), "h")
+		if e.Kind != KindTLS || !strings.Contains(e.Message, "does not speak HTTPS") || strings.Contains(e.Fix, "CA file") || e.Fix != AdviceFor(AdviceTLSNotHTTPS).Fix {
+			t.Errorf("%v: %s %q fix %q", err, e.Kind, e.Message, e.Fix)
+		}
+	}
+	e := classifyTransport(ctx, x509.UnknownAuthorityError{}, "h")
+	if !strings.Contains(e.Fix, "CA file") {
+		t.Errorf("untrusted certificate fix %q", e.Fix)
+	}
+}
+
+// Counts in details agree with their noun.
+func TestDetailPlurals(t *testing.T) {
+	one := []Organisation{{ID: 1, Name: "A"}}
+	two := append(one, Organisation{ID: 2, Name: "B"})
+	team := []Team{{ID: 1, Name: "NOC", DepartmentID: 1, DepartmentName: "Service Desk"}}
+	agents := []Agent{{ID: 1, Name: "Ann", Departments: []DepartmentMembership{{DepartmentID: 1, DepartmentName: "Service Desk"}}}}
+	details := []string{}
+	for _, orgs := range [][]Organisation{one, two} {
+		c, _ := organisationsResult(orgs, nil)
+		details = append(details, c.Detail)
+	}
+	c, _ := agentsResult(agents, 99)
+	d, _ := departmentsResult(&pullResult{agents: agents, teams: team, top: []Department{{ID: 1, Name: "Service Desk"}}})
+	details = append(details, c.Detail, teamsResult(team).Detail, d.Detail)
+	bad := regexp.MustCompile(`\b1 (organisation|agent|team|department)s\b`)
+	for _, det := range details {
+		if bad.MatchString(det) {
+			t.Errorf("wrong plural in %q", det)
+		}
+	}
+	for _, want := range []string{"One organisation: A.", "2 organisations: A, B.", "1 agent visible", "1 team: NOC.", "1 department: Service Desk."} {
+		if !strings.Contains(strings.Join(details, "\n"), want) {
+			t.Errorf("no %q in %q", want, details)
+		}
 	}
 }

@@ -2,6 +2,7 @@ package halo
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"time"
 )
@@ -57,4 +58,42 @@ func (l *limiter) wait(ctx context.Context) error {
 			return err
 		}
 	}
+}
+
+// limiterKey identifies a shared limiter: Halo counts requests per
+// instance, so clients of the same host with the same limit share one.
+type limiterKey struct {
+	host   string
+	n      int
+	window time.Duration
+}
+
+// shared holds the process-wide limiters of clients on the real clock. The
+// GUI builds a new Client for every check, re-run, Detect and sync; with a
+// limiter per Client each would get a full budget and together exceed
+// Halo's. Entries are never dropped: a client may hold its limiter for
+// ever, and a process talks to few hosts.
+var shared struct {
+	mu sync.Mutex
+	m  map[limiterKey]*limiter
+}
+
+// sharedLimiter returns the real-clock limiter for host, creating it on
+// first use.
+func sharedLimiter(host string, n int, window time.Duration) *limiter {
+	if n <= 0 || window <= 0 {
+		return nil
+	}
+	k := limiterKey{host: strings.ToLower(host), n: n, window: window}
+	shared.mu.Lock()
+	defer shared.mu.Unlock()
+	if l, ok := shared.m[k]; ok {
+		return l
+	}
+	if shared.m == nil {
+		shared.m = map[limiterKey]*limiter{}
+	}
+	l := newLimiter(n, window, time.Now, sleepCtx)
+	shared.m[k] = l
+	return l
 }

@@ -236,3 +236,45 @@ func TestOnWaitReports(t *testing.T) {
 		t.Fatalf("OnWait reasons %v", reasons)
 	}
 }
+
+// Halo counts requests per instance, and the GUI builds a new Client for
+// every check, re-run, Detect and sync: clients on the real clock share one
+// budget per host. Clients of other hosts, and clients on a fake clock,
+// keep their own.
+func TestRateLimiterSharedPerHost(t *testing.T) {
+	// An hour-long window: a request that has to wait would wait an hour,
+	// so a short deadline tells "waited" from "sent" without timing.
+	const limit, window = 5, time.Hour
+	s, cfg := start(t, halotest.Demo())
+	cfg.RateLimit, cfg.RateWindow = limit, window
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+
+	a := newClient(t, cfg)
+	if _, err := a.Me(ctx); err != nil { // authinfo, token, Agent/me
+		t.Fatal(err)
+	}
+	b := newClient(t, cfg)
+	if err := b.Authenticate(ctx); err != nil { // authinfo, token: 5 in all
+		t.Fatal(err)
+	}
+	short, cancelShort := context.WithTimeout(ctx, 200*time.Millisecond)
+	defer cancelShort()
+	_, err := b.Me(short)
+	wantError(t, err, halo.KindTimeout, "")
+	if n := s.Requests(); n != limit {
+		t.Fatalf("%d requests reached Halo: the second client's 6th request overall should have waited", n)
+	}
+
+	s2, cfg2 := start(t, halotest.Demo())
+	cfg2.RateLimit, cfg2.RateWindow = limit, window
+	if _, err := newClient(t, cfg2).Me(ctx); err != nil || s2.Requests() != 3 {
+		t.Fatalf("another host shares the budget: %v, %d requests", err, s2.Requests())
+	}
+
+	clock := newFakeClock()
+	cfg.Now, cfg.Sleep = clock.Now, clock.Sleep
+	if _, err := newClient(t, cfg).Me(ctx); err != nil || len(clock.Sleeps()) != 0 {
+		t.Fatalf("a fake-clock client must keep a private limiter: %v, sleeps %v", err, clock.Sleeps())
+	}
+}

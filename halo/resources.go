@@ -2,6 +2,7 @@ package halo
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -97,7 +98,7 @@ func (c *Client) Agents(ctx context.Context, opt AgentOptions, progress func(Pul
 	total := meta.RecordCount
 	pages := (total + size - 1) / size
 	if pages > maxAgentPages {
-		return nil, newError(KindBadResponse, "", fmt.Sprintf("Halo reported %d agents in pages of %d, more than this app will page through.", total, size), nil)
+		return nil, newError(KindBadResponse, "", fmt.Sprintf("Halo reported %s in pages of %d, more than this app will page through.", plural(total, "agent"), size), nil)
 	}
 	report(PullProgress{Pages: 1, PagesTotal: pages, Agents: len(first), AgentsTotal: total})
 
@@ -391,9 +392,28 @@ func (c *Client) fetchAll(ctx context.Context, progress func(PullProgress), done
 	return r
 }
 
+// orgsHidden reports whether an /Organisation failure only means the API
+// agent may not list organisations (403) or this Halo has no such endpoint
+// (404). Anything else (rate limit, server error, an unreadable answer) is
+// a failure of the pull like any other list's.
+func orgsHidden(err error) bool {
+	s := statusOf(err)
+	return s == http.StatusForbidden || s == http.StatusNotFound
+}
+
+// statusOf is the HTTP status of an *Error, 0 when there was none.
+func statusOf(err error) int {
+	var he *Error
+	if errors.As(err, &he) {
+		return he.Status
+	}
+	return 0
+}
+
 // snapshot turns a fetch into a Snapshot: agents and teams must have
-// succeeded; departments fall back to memberships; organisations are
-// optional (the API agent may not be allowed to list them).
+// succeeded; departments fall back to memberships; organisations may be
+// unknown only when Halo would not list them (orgsHidden): an empty list
+// from a failed call would otherwise replace the stored organisations.
 func (r *pullResult) snapshot() (Snapshot, string, error) {
 	if r.agentsErr != nil {
 		return Snapshot{}, "", r.agentsErr
@@ -407,7 +427,7 @@ func (r *pullResult) snapshot() (Snapshot, string, error) {
 	}
 	orgs := r.orgs
 	if r.orgsErr != nil {
-		if KindOf(r.orgsErr) == KindCanceled {
+		if !orgsHidden(r.orgsErr) {
 			return Snapshot{}, "", r.orgsErr
 		}
 		orgs = nil

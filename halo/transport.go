@@ -186,7 +186,7 @@ func retryableNetErr(err error, attemptCtx context.Context) bool {
 	if errors.As(err, &dnsErr) {
 		return false
 	}
-	if _, ok := tlsMessage(err, ""); ok {
+	if _, _, ok := tlsProblem(err, ""); ok {
 		return false
 	}
 	if errors.Is(err, syscall.ECONNREFUSED) {

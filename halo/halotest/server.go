@@ -38,8 +38,13 @@ type Scenario struct {
 	Tenant        string // tenant_id reported by /api/authinfo; default "contoso-msp" (none when OnPrem)
 	RequireTenant bool   // the token endpoint insists on ?tenant=<Tenant>
 	OnPrem        bool   // authinfo names <base>/auth and no tenant_id
-	NoAuthInfo    bool   // /api/authinfo answers 404: clients must fall back to /auth/token
+	NoAuthInfo    bool   // /api/authinfo answers a JSON 404, as Halo's API does for a route it lacks: clients must fall back to /auth/token
 	TrialAuth     bool   // the token endpoint lives on a separate auth server at /token (like https://uk-trial.halopsa.com/token?tenant=…)
+	// AuthInfoHTML404: /api/authinfo answers 404 with an HTML page, as a web
+	// server that is not Halo's API would. The token endpoint still works
+	// (and counts requests, see TokenRequests), so a client that guesses
+	// /auth/token anyway is caught sending the Client Secret.
+	AuthInfoHTML404 bool
 
 	Wrapped     bool // lists come as {"record_count": N, "agents": [...]} (and /Agent/me as {"agents":[...]})
 	Paged       bool // /Agent honours pageinate/page_no/page_size and reports record_count
@@ -67,6 +72,9 @@ type Scenario struct {
 	Forbidden       bool // data endpoints (not Agent/me) answer 403
 	NoTopLevel      bool // /api/TopLevel answers 404 (departments must be derived)
 	NoOrgAccess     bool // /api/Organisation answers 403
+	// OrganisationError: /api/Organisation answers with this HTTP status
+	// (e.g. 404, 429, 500) and a Halo-style body for it, every time.
+	OrganisationError int
 
 	ClientID, ClientSecret string           // defaults: fixed GUID-shaped values
 	Now                    func() time.Time // clock for rate limit and token expiry (tests share a fake clock)
@@ -371,15 +379,20 @@ func (s *Server) admit(w http.ResponseWriter, r *http.Request) bool {
 			if s.sc.RateLimitRetryAfter {
 				w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
 			}
-			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-			w.WriteHeader(http.StatusTooManyRequests)
-			fmt.Fprintf(w, "Rate Limit Reached - %d Requests per rolling %s window", s.sc.RateLimit, windowWords(s.sc.RateWindow))
+			rateLimitReached(w, s.sc.RateLimit, s.sc.RateWindow)
 			return false
 		}
 		s.accepted = append(s.accepted, now)
 	}
 	s.mu.Unlock()
 	return true
+}
+
+// rateLimitReached writes Halo's 429 answer.
+func rateLimitReached(w http.ResponseWriter, limit int, window time.Duration) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.WriteHeader(http.StatusTooManyRequests)
+	fmt.Fprintf(w, "Rate Limit Reached - %d Requests per rolling %s window", limit, windowWords(window))
 }
 
 func windowWords(d time.Duration) string {
@@ -417,10 +430,15 @@ func (s *Server) serveMain(w http.ResponseWriter, r *http.Request) {
 	case strings.HasPrefix(p, "/api/"):
 		s.api(w, r, strings.TrimPrefix(p, "/api/"))
 	default:
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.WriteHeader(http.StatusNotFound)
-		fmt.Fprint(w, "<!DOCTYPE html><html><body><h1>404 - File or directory not found.</h1></body></html>")
+		htmlNotFound(w)
 	}
+}
+
+// htmlNotFound is IIS's page for a path outside Halo's API.
+func htmlNotFound(w http.ResponseWriter) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(http.StatusNotFound)
+	fmt.Fprint(w, "<!DOCTYPE html><html><body><h1>404 - File or directory not found.</h1></body></html>")
 }
 
 func (s *Server) serveAuth(w http.ResponseWriter, r *http.Request) {
@@ -441,6 +459,10 @@ func (s *Server) authInfo(w http.ResponseWriter, r *http.Request) {
 	}
 	if s.sc.NoAuthInfo {
 		notFound(w)
+		return
+	}
+	if s.sc.AuthInfoHTML404 {
+		htmlNotFound(w)
 		return
 	}
 	info := map[string]any{"auth_url": s.AuthURL()}
@@ -600,6 +622,21 @@ func (s *Server) api(w http.ResponseWriter, r *http.Request, p string) {
 	case p == "organisation":
 		if s.sc.NoOrgAccess {
 			writeJSON(w, http.StatusForbidden, map[string]string{"message": "You do not have permission to access this resource."})
+			return
+		}
+		switch st := s.sc.OrganisationError; {
+		case st == http.StatusNotFound:
+			notFound(w)
+			return
+		case st == http.StatusTooManyRequests:
+			limit := s.sc.RateLimit
+			if limit == 0 {
+				limit = 300 // hosted Halo's
+			}
+			rateLimitReached(w, limit, s.sc.RateWindow)
+			return
+		case st != 0:
+			writeJSON(w, st, map[string]string{"ClassName": "System.Exception", "message": "An error has occurred."})
 			return
 		}
 		s.list(w, "organisations", d.orgs)

@@ -262,6 +262,42 @@ func TestScenarios(t *testing.T) {
 			t.Fatal(st, body)
 		}
 	})
+	t.Run("no authinfo: a JSON 404, as Halo's API answers", func(t *testing.T) {
+		s := New(Scenario{NoAuthInfo: true})
+		defer s.Close()
+		st, body, h := get(t, s.Client(), s.URL()+"/api/authinfo", "")
+		var m map[string]string
+		if st != 404 || !strings.HasPrefix(h.Get("Content-Type"), "application/json") || json.Unmarshal([]byte(body), &m) != nil || m["message"] == "" {
+			t.Fatalf("%d %q %s", st, h.Get("Content-Type"), body)
+		}
+	})
+	t.Run("authinfo HTML 404: token endpoint still counts", func(t *testing.T) {
+		s := New(Scenario{AuthInfoHTML404: true})
+		defer s.Close()
+		st, body, h := get(t, s.Client(), s.URL()+"/api/authinfo", "")
+		if st != 404 || !strings.HasPrefix(h.Get("Content-Type"), "text/html") || !strings.HasPrefix(body, "<!DOCTYPE html>") {
+			t.Fatalf("%d %q %s", st, h.Get("Content-Type"), body)
+		}
+		if s.TokenRequests() != 0 {
+			t.Fatal("token requests before any were sent")
+		}
+		token(t, s, s.URL()+"/auth/token")
+		if s.TokenRequests() != 1 {
+			t.Fatalf("%d token requests counted, want 1", s.TokenRequests())
+		}
+	})
+	t.Run("organisation errors", func(t *testing.T) {
+		for _, want := range []int{404, 429, 500, 503} {
+			s := New(Scenario{OrganisationError: want})
+			tok := token(t, s, s.URL()+"/auth/token")
+			st, body, h := get(t, s.Client(), s.URL()+"/api/Organisation", tok)
+			s.Close()
+			isJSON := json.Valid([]byte(body))
+			if st != want || (want == 429) == isJSON || (want == 429) != strings.HasPrefix(body, "Rate Limit Reached") {
+				t.Errorf("OrganisationError %d: %d %q %s", want, st, h.Get("Content-Type"), body)
+			}
+		}
+	})
 	t.Run("trial auth host", func(t *testing.T) {
 		s := New(Scenario{TrialAuth: true, RequireTenant: true, TLS: true})
 		defer s.Close()
