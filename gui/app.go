@@ -84,8 +84,10 @@ func openDB(w fyne.Window, o Options, ready func(*UI)) {
 				return
 			}
 			u := NewUI(fyne.CurrentApp(), w, env)
-			ready(u)
+			// Started before it is handed over: whoever gets it may close
+			// it at once, which must not race with Start's first loads.
 			u.Start()
+			ready(u)
 		})
 	}()
 }

@@ -6,7 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"image/color"
-	"os"
+	"io"
 	"strings"
 	"sync"
 	"time"
@@ -88,12 +88,14 @@ func statusWord(st halo.Status) (string, widget.Importance) {
 		return "Warning", widget.WarningImportance
 	case halo.StatusFail:
 		return "Failed", widget.DangerImportance
+	// The icon shows these states; the word stays readable (the disabled
+	// colour is too faint for text).
 	case halo.StatusSkip:
-		return "Skipped", widget.LowImportance
+		return "Skipped", widget.MediumImportance
 	case halo.StatusRunning:
-		return "Running…", widget.LowImportance
+		return "Running…", widget.MediumImportance
 	}
-	return "Waiting", widget.LowImportance
+	return "Waiting", widget.MediumImportance
 }
 
 // ---- the result rows (dialog, screen and history share them) ----
@@ -249,12 +251,15 @@ type checkDialog struct {
 	u       *UI
 	profile storage.Profile
 
-	d         *dialog.CustomDialog
-	list      *checkList
-	summary   *widget.Label
-	bar       *widget.ProgressBar
-	elapsed   *widget.Label
-	waitNote  *widget.Label
+	d        *dialog.CustomDialog
+	list     *checkList
+	summary  *widget.Label
+	bar      *widget.ProgressBar
+	elapsed  *widget.Label
+	waitNote *widget.Label
+	// note says what Copy report and Save report did, apart from the
+	// verdict.
+	note      *widget.Label
 	pullLabel *widget.Label
 	// listsRead and agentsRead describe the pull while it runs.
 	listsRead  int
@@ -270,6 +275,10 @@ type checkDialog struct {
 	err     error
 	done    map[string]bool
 	visible bool
+	// overlay is the dialog's pop-up on the canvas: Ctrl+R re-runs only
+	// while it is the top one.
+	overlay fyne.CanvasObject
+	saveDlg *saveDialog
 }
 
 // pullChecks are the checks that read the user data; their progress is the
@@ -293,6 +302,8 @@ func newCheckDialog(u *UI, p storage.Profile) *checkDialog {
 	cd.waitNote = wrapped("")
 	cd.waitNote.Importance = widget.WarningImportance
 	cd.waitNote.Hide()
+	cd.note = wrapped("")
+	cd.note.Hide()
 	cd.pullLabel = wrapped("")
 	cd.pullBar = widget.NewProgressBar()
 	cd.pullBar.Max = float64(len(pullChecks))
@@ -308,7 +319,7 @@ func newCheckDialog(u *UI, p storage.Profile) *checkDialog {
 	cd.closeBtn.Importance = widget.HighImportance
 
 	top := container.NewVBox(cd.summary, container.NewBorder(nil, nil, nil, cd.elapsed, cd.bar), cd.waitNote)
-	bottom := container.NewVBox(widget.NewSeparator(), cd.pullLabel, cd.pullBar)
+	bottom := container.NewVBox(widget.NewSeparator(), cd.pullLabel, cd.pullBar, cd.note)
 	content := container.NewBorder(top, bottom, nil, nil, cd.list.scroll)
 	cd.d = dialog.NewCustomWithoutButtons("Systems check — "+p.Name, content, u.win)
 	cd.d.SetButtons([]fyne.CanvasObject{cd.copyBtn, cd.saveBtn, cd.rerunBtn, cd.cancelBtn, cd.closeBtn})
@@ -319,6 +330,7 @@ func newCheckDialog(u *UI, p storage.Profile) *checkDialog {
 func (cd *checkDialog) show() {
 	cd.visible = true
 	cd.d.Show()
+	cd.overlay = cd.u.win.Canvas().Overlays().Top()
 	// Nothing focused means Esc reaches the window's key handler.
 	cd.u.win.Canvas().Unfocus()
 	cd.u.escapable(cd.close)
@@ -373,6 +385,7 @@ func (cd *checkDialog) start() {
 	cd.summary.SetText("Checking " + cd.profile.Name + " …")
 	cd.elapsed.SetText("0.0 s")
 	cd.waitNote.Hide()
+	setOptional(cd.note, "")
 	cd.setRunning(true)
 	p := cd.profile
 	started := time.Now()
@@ -506,6 +519,12 @@ func (cd *checkDialog) finish(rep halo.Report, run storage.Run, err error, took 
 	cd.setRunning(false)
 	cd.cancel = nil
 	cd.waitNote.Hide()
+	// One duration: the check's own, as the summary, history and the
+	// report give it (the elapsed time also counted reading the keyring
+	// and storing).
+	if rep.Duration > 0 {
+		took = rep.Duration
+	}
 	cd.elapsed.SetText(fmtDuration(took))
 	if rep.Checks == nil {
 		// The check never started (keyring failure).
@@ -529,16 +548,33 @@ func (cd *checkDialog) finish(rep halo.Report, run storage.Run, err error, took 
 	cd.summary.SetText(text)
 	cd.summary.Importance = imp
 	cd.summary.Refresh()
-	if rep.Snapshot != nil {
+	read := rep.Agents.Visible+rep.Teams+rep.Departments > 0
+	switch {
+	case rep.Snapshot != nil || read:
 		cd.pullBar.SetValue(cd.pullBar.Max)
-		cd.pullLabel.SetText(pulledText(rep) + " Saved for the Mapping screen.")
-	} else {
+		cd.pullLabel.SetText(pulledText(rep) + " " + pullOutcome(rep, cancelled, err))
+	default:
 		cd.pullBar.SetValue(0)
 		cd.pullLabel.SetText("No user data was pulled: the stored agents and teams were left as they were.")
 	}
-	if err == nil {
-		cd.u.checkFinished(cd.profile.ID)
+	// Reloading is harmless when nothing was stored, and needed when the
+	// snapshot was stored but the history row was not.
+	cd.u.checkFinished(cd.profile.ID)
+}
+
+// pullOutcome says what became of the user data the check read: only a
+// check that passed brings a snapshot, and storage keeps it only then
+// (storage.RecordCheck); err is the storing's error.
+func pullOutcome(rep halo.Report, cancelled bool, err error) string {
+	switch {
+	case cancelled:
+		return "The stored agents were kept: the check was cancelled."
+	case !rep.OK || rep.Snapshot == nil:
+		return "The stored agents were kept: the check did not pass."
+	case err != nil:
+		return "Storing them failed (see above)."
 	}
+	return "Saved for the Mapping screen."
 }
 
 // verdict is the dialog's headline for a finished report.
@@ -552,19 +588,15 @@ func verdict(rep halo.Report, cancelled bool) (string, widget.Importance) {
 			warns++
 		}
 	}
-	took := ""
-	if rep.Duration > 0 {
-		took = " in " + fmtDuration(rep.Duration)
-	}
 	switch {
 	case cancelled:
 		return "Cancelled: the check stopped before it finished.", widget.WarningImportance
 	case fails > 0:
-		return fmt.Sprintf("%s failed%s — the fixes below say what to change.", countOf(fails, "check"), took), widget.DangerImportance
+		return countOf(fails, "check") + " failed — the fixes below say what to change.", widget.DangerImportance
 	case warns > 0:
-		return fmt.Sprintf("Connected, with %s%s — see below.", countOf(warns, "warning"), took), widget.WarningImportance
+		return "Connected, with " + countOf(warns, "warning") + " — see below.", widget.WarningImportance
 	}
-	return "All checks passed" + took + ": 1stream can use this connection.", widget.SuccessImportance
+	return "All checks passed: 1stream can use this connection.", widget.SuccessImportance
 }
 
 func pulledText(rep halo.Report) string {
@@ -587,7 +619,7 @@ func (cd *checkDialog) reportMarkdown() string {
 func (cd *checkDialog) copyReport() {
 	if md := cd.reportMarkdown(); md != "" {
 		cd.u.app.Clipboard().SetContent(md)
-		cd.summary.SetText(cd.summary.Text + " (Report copied.)")
+		setOptional(cd.note, "Report copied to the clipboard.")
 	}
 }
 
@@ -595,33 +627,26 @@ func (cd *checkDialog) askSave() {
 	if cd.report == nil {
 		return
 	}
-	fd := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil {
-			cd.u.showError("Saving the report failed", err)
-			return
-		}
-		if w == nil {
-			return
-		}
-		path := w.URI().Path()
-		w.Close()
-		cd.saveReportTo(path)
-	}, cd.u.win)
-	fd.SetFileName(reportFileName(cd.profile.Name, cd.report.Started))
-	fd.Show()
+	cd.saveDlg = cd.u.showSaveDialog("Save the report", "The report as Markdown, without the Client Secret.", "Save",
+		reportFileName(cd.profile.Name, cd.report.Started), nil, cd.saveReportTo)
 }
 
-// saveReportTo writes the Markdown report off the UI goroutine.
+// saveReportTo writes the Markdown report off the UI goroutine, replacing
+// path only once the new file is complete.
 func (cd *checkDialog) saveReportTo(path string) {
 	md := cd.reportMarkdown()
 	runAsync(cd.u, func(context.Context) (struct{}, error) {
-		return struct{}{}, os.WriteFile(path, []byte(md), 0o644)
+		return struct{}{}, writeFileAtomic(path, func(w io.Writer) error {
+			_, err := io.WriteString(w, md)
+			return err
+		})
 	}, func(_ struct{}, err error) {
 		if err != nil {
-			cd.u.showError("Saving the report failed", err)
+			setOptional(cd.note, "")
+			cd.u.showError("Saving the report failed (an existing file of that name is unchanged)", err)
 			return
 		}
-		cd.summary.SetText(cd.summary.Text + " (Report saved to " + path + ".)")
+		setOptional(cd.note, "Report saved to "+path+".")
 	})
 }
 

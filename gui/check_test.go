@@ -3,6 +3,7 @@ package gui
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -211,6 +212,11 @@ func TestCheckDialogAPIAgentInNoTeam(t *testing.T) {
 	if !strings.Contains(cl.byID["halo-9"].status.Text, "verified") {
 		t.Fatal("working credentials still verify steps 9–13")
 	}
+	// The check read the one agent it sees, but a failed check stores no
+	// snapshot: the pull line must not claim otherwise.
+	if strings.Contains(cd.pullLabel.Text, "Saved") || !strings.Contains(cd.pullLabel.Text, "The stored agents were kept: the check did not pass") {
+		t.Fatalf("pull line = %q", cd.pullLabel.Text)
+	}
 	normalisedGolden(t, cd, "check/no_team.xml")
 }
 
@@ -396,5 +402,63 @@ func TestKeyboardCtrlREscAndToolbar(t *testing.T) {
 	c.OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyEscape})
 	if c.Overlays().Top() != nil {
 		t.Fatal("Esc closes any dialog")
+	}
+}
+
+func TestCheckDialogNotesAndOneDuration(t *testing.T) {
+	ce := newCheckEnv(t, halotest.Demo(), "")
+	cd := ce.runCheck(t)
+	summary := cd.summary.Text
+	// One duration, the check's own, shown once.
+	if got, want := cd.elapsed.Text, fmtDuration(cd.report.Duration); got != want {
+		t.Fatalf("elapsed shows %q, the report took %q", got, want)
+	}
+	if strings.Contains(summary, " ms") || strings.Contains(summary, " s:") || strings.Contains(summary, " in ") {
+		t.Fatalf("the summary repeats a duration: %q", summary)
+	}
+	test.Tap(cd.copyBtn)
+	test.Tap(cd.copyBtn)
+	if cd.summary.Text != summary || !cd.note.Visible() || cd.note.Text != "Report copied to the clipboard." {
+		t.Fatalf("after two copies: summary %q, note %q", cd.summary.Text, cd.note.Text)
+	}
+	// Save report… asks for a folder and name, then writes the file.
+	test.Tap(cd.saveBtn)
+	sd := cd.saveDlg
+	if sd == nil {
+		t.Fatal("Save report did not ask where")
+	}
+	dir := t.TempDir()
+	sd.folder.SetText(dir)
+	test.Tap(sd.save)
+	ce.wait()
+	path := filepath.Join(dir, reportFileName(ce.p.Name, cd.report.Started))
+	b, err := os.ReadFile(path)
+	if err != nil || !strings.HasPrefix(string(b), "# Halo systems check") {
+		t.Fatalf("saved report: %v", err)
+	}
+	if cd.summary.Text != summary || cd.note.Text != "Report saved to "+path+"." {
+		t.Fatalf("after saving: summary %q, note %q", cd.summary.Text, cd.note.Text)
+	}
+	// Re-running clears the note.
+	cd.start()
+	ce.wait()
+	if cd.note.Visible() {
+		t.Fatal("a new run keeps the old note")
+	}
+}
+
+func TestPullOutcomeClaimsSavedOnlyWhenStored(t *testing.T) {
+	passed := halo.Report{OK: true, Snapshot: &halo.Snapshot{}}
+	if got := pullOutcome(passed, false, nil); got != "Saved for the Mapping screen." {
+		t.Fatalf("stored: %q", got)
+	}
+	for name, got := range map[string]string{
+		"storing failed": pullOutcome(passed, false, errors.New("disk I/O error")),
+		"cancelled":      pullOutcome(passed, true, nil),
+		"failed check":   pullOutcome(halo.Report{OK: false}, false, nil),
+	} {
+		if strings.Contains(got, "Saved") {
+			t.Errorf("%s: %q", name, got)
+		}
 	}
 }

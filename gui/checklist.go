@@ -143,12 +143,11 @@ var checklistSections = []checklistSection{
 	},
 }
 
-// checkVerifies maps a systems-check ID to the checklist steps a pass
+// checkVerifies maps a systems-check ID to the checklist steps its pass
 // proves: working credentials prove the application was created and saved
-// correctly; an API agent that sees teams proves the notice was followed.
+// correctly.
 var checkVerifies = map[string][]string{
-	"token":    {"halo-9", "halo-10", "halo-11", "halo-12", "halo-13"},
-	"identity": {"halo-notice"},
+	halo.CheckToken: {"halo-9", "halo-10", "halo-11", "halo-12", "halo-13"},
 }
 
 // verifiedSteps reads a stored check report and returns the steps it
@@ -166,6 +165,14 @@ func verifiedSteps(report []byte, at time.Time) map[string]time.Time {
 		for _, id := range checkVerifies[c.ID] {
 			out[id] = at
 		}
+	}
+	// The API User Notice is followed when the API agent works (identity)
+	// and actually sees other agents: the agents check passed and more
+	// than one enabled agent — not just itself — was visible. Identity
+	// alone passes for an API agent without teams, which sees nobody.
+	if r.Check(halo.CheckIdentity).Status == halo.StatusPass && r.Check(halo.CheckAgents).Status == halo.StatusPass &&
+		r.Agents.Enabled > 1 {
+		out["halo-notice"] = at
 	}
 	return out
 }
@@ -220,7 +227,6 @@ func newChecklistScreen(u *UI) *checklistScreen {
 	s.list = container.NewVBox()
 	for _, sec := range checklistSections {
 		prog := widget.NewLabel("")
-		prog.Importance = widget.LowImportance
 		s.progress[sec.title] = prog
 		s.list.Add(container.NewBorder(nil, nil, nil, prog, heading(sec.title)))
 		if sec.intro != "" {
@@ -403,7 +409,8 @@ func (s *checklistScreen) refreshStatus(r *stepRow) {
 	if _, ok := s.verified[r.step.id]; ok {
 		r.status.Importance = widget.SuccessImportance
 	} else {
-		r.status.Importance = widget.LowImportance
+		// Informational, but readable: the disabled colour is too faint.
+		r.status.Importance = widget.MediumImportance
 	}
 	r.status.Show()
 	r.status.Refresh()

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/halo-assistant/halo-assistant/halo"
 	"github.com/halo-assistant/halo-assistant/storage"
@@ -186,5 +187,54 @@ func TestGoToStepHighlights(t *testing.T) {
 	}
 	if te.win.Canvas().Focused() != cl.byID["halo-notice"].check {
 		t.Fatal("the step's box should have keyboard focus")
+	}
+}
+
+func TestAPIUserNoticeNeedsAgentsTheAPIAgentCanSee(t *testing.T) {
+	at := time.Date(2026, 1, 2, 15, 4, 0, 0, time.Local)
+	verified := func(rep halo.Report) bool {
+		b, _ := json.Marshal(rep)
+		_, ok := verifiedSteps(b, at)["halo-notice"]
+		return ok
+	}
+	pass := func(ids ...string) []halo.CheckResult {
+		var out []halo.CheckResult
+		for _, id := range ids {
+			out = append(out, halo.CheckResult{ID: id, Status: halo.StatusPass})
+		}
+		return out
+	}
+	// Identity passes, but Halo showed the API agent nobody else (no teams).
+	alone := halo.Report{Checks: append(pass(halo.CheckToken, halo.CheckIdentity),
+		halo.CheckResult{ID: halo.CheckAgents, Status: halo.StatusWarn}), Agents: halo.AgentCounts{Visible: 1, Enabled: 1, APIOnly: 1}}
+	if verified(alone) {
+		t.Fatal("an API agent that sees only itself must not verify the notice")
+	}
+	onlySelf := halo.Report{Checks: pass(halo.CheckToken, halo.CheckIdentity, halo.CheckAgents),
+		Agents: halo.AgentCounts{Visible: 2, Enabled: 1, Disabled: 1, APIOnly: 1}}
+	if verified(onlySelf) {
+		t.Fatal("no other enabled agent visible: the notice is not proven")
+	}
+	sees := halo.Report{Checks: pass(halo.CheckToken, halo.CheckIdentity, halo.CheckAgents),
+		Agents: halo.AgentCounts{Visible: 41, Enabled: 40, Disabled: 1, APIOnly: 1}}
+	if !verified(sees) {
+		t.Fatal("an API agent that sees its colleagues verifies the notice")
+	}
+}
+
+func TestChecklistInformationIsReadable(t *testing.T) {
+	te := newTestUI(t, "")
+	createProfileByTyping(t, te, "Readable Ltd")
+	cl := findScreen[*checklistScreen](te.u)
+	test.Tap(cl.byID["halo-2"].check)
+	te.wait()
+	st := cl.byID["halo-2"].status
+	if !st.Visible() || !strings.Contains(st.Text, "ticked by") || st.Importance == widget.LowImportance {
+		t.Fatalf("“ticked by” note %q in importance %v", st.Text, st.Importance)
+	}
+	for title, l := range cl.progress {
+		if l.Importance == widget.LowImportance {
+			t.Errorf("the progress of %q (%q) is in the disabled colour", title, l.Text)
+		}
 	}
 }

@@ -333,7 +333,7 @@ func (s *connectionScreen) refresh() {
 
 	switch {
 	case f.URL == "":
-		setHint(s.urlHint, "Paste the address you use to open Halo.", widget.LowImportance)
+		setHint(s.urlHint, "Paste the address you use to open Halo.", widget.MediumImportance)
 	case byField(problems, "Halo URL") != "":
 		setHint(s.urlHint, byField(problems, "Halo URL"), widget.DangerImportance)
 	default:
@@ -341,7 +341,7 @@ func (s *connectionScreen) refresh() {
 	}
 	switch {
 	case f.ClientID == "":
-		setHint(s.idHint, "From the Halo API application (checklist step 12).", widget.LowImportance)
+		setHint(s.idHint, "From the Halo API application (checklist step 12).", widget.MediumImportance)
 	case byField(problems, "Client ID") != "":
 		setHint(s.idHint, byField(problems, "Client ID"), widget.DangerImportance)
 	case byField(warnings, "Client ID") != "":
@@ -357,11 +357,12 @@ func (s *connectionScreen) refresh() {
 	case f.Secret != "" && s.secretStored:
 		setHint(s.secretHint, "Save replaces the stored Client Secret with this one.", widget.MediumImportance)
 	case f.Secret != "":
-		setHint(s.secretHint, "Save stores it in "+s.place()+".", widget.MediumImportance)
+		setHint(s.secretHint, "Save stores it in "+s.place()+"."+s.demoNote(), widget.MediumImportance)
 	case s.secretErr != nil:
 		setHint(s.secretHint, "The system keyring cannot be read: "+s.secretErr.Error(), widget.DangerImportance)
 	case s.secretStored:
-		setHint(s.secretHint, "✓ A Client Secret is stored in "+s.place()+" (not shown). Type a new one to replace it.", widget.SuccessImportance)
+		setHint(s.secretHint, "✓ A Client Secret is stored in "+s.place()+" (not shown). Type a new one to replace it."+s.demoNote(),
+			widget.SuccessImportance)
 	default:
 		setHint(s.secretHint, "No Client Secret stored yet: paste it from Halo (shown only once, at step 12).", widget.WarningImportance)
 	}
@@ -398,7 +399,7 @@ func (s *connectionScreen) refresh() {
 	case f.Secret != "":
 		s.setValue(fieldPrivateKey, "•••••••• (save first)", "")
 	case s.secretStored:
-		s.setValue(fieldPrivateKey, "•••••••• (in "+s.place()+")", "")
+		s.setValue(fieldPrivateKey, "•••••••• (stored)", "")
 		s.copyBtns[fieldPrivateKey].Enable()
 	default:
 		s.setValue(fieldPrivateKey, "no Client Secret stored", "")
@@ -425,9 +426,18 @@ func (s *connectionScreen) refresh() {
 // place says where secrets are kept: demo mode keeps them in memory.
 func (s *connectionScreen) place() string {
 	if s.u.env.Demo {
-		return "memory (demo mode uses no keyring)"
+		return "memory"
 	}
 	return "the system keyring"
+}
+
+// demoNote explains demo mode's secret store under the secret field (the
+// 1stream values column has no room for it).
+func (s *connectionScreen) demoNote() string {
+	if s.u.env.Demo {
+		return " Demo mode never uses the system keyring: secrets last until the app closes."
+	}
+	return ""
 }
 
 func setHint(l *widget.Label, text string, imp widget.Importance) {
@@ -440,17 +450,17 @@ func setHint(l *widget.Label, text string, imp widget.Importance) {
 // ("" disables copying).
 func (s *connectionScreen) setValue(field, display, copyText string) {
 	v := s.values[field]
-	v.set(display, copyText)
-	if copyText == "" {
-		s.copyBtns[field].Disable()
-	} else {
-		s.copyBtns[field].Enable()
-	}
 	if field == fieldPrivateKey {
 		v.onCopy = nil
 		if s.secretStored && s.secret.Text == "" {
 			v.onCopy = s.copySecret
 		}
+	}
+	v.set(display, copyText)
+	if copyText == "" {
+		s.copyBtns[field].Disable()
+	} else {
+		s.copyBtns[field].Enable()
 	}
 }
 
@@ -515,6 +525,7 @@ func (s *connectionScreen) detect() {
 	f := s.form()
 	p := storage.Profile{HaloURL: f.URL, AuthURL: f.AuthURL, CAFile: f.CAFile, Scope: f.Scope}
 	cfg := s.u.haloConfig(p, "")
+	seq := s.loadSeq
 	s.detectBtn.Disable()
 	s.status.SetText("Asking " + f.URL + " …")
 	runAsync(s.u, func(ctx context.Context) (halo.AuthInfo, error) {
@@ -524,6 +535,12 @@ func (s *connectionScreen) detect() {
 		}
 		return c.Discover(ctx)
 	}, func(ai halo.AuthInfo, err error) {
+		if seq != s.loadSeq {
+			// Another profile is shown now: the answer (and the tenant it
+			// would fill in) belongs to the one Detect was asked for.
+			s.refresh() // re-enables Detect when the URL allows it
+			return
+		}
 		s.detectBtn.Enable()
 		if err != nil {
 			s.status.SetText("Detect failed: " + errMessage(err))
@@ -744,14 +761,13 @@ func newValueField() *valueField {
 	return v
 }
 
+// set shows display; without a value to copy it is a note about the
+// value (such as "unknown — click Detect"), in italics rather than the
+// faint disabled colour, which is too pale to read.
 func (v *valueField) set(display, value string) {
 	v.value = value
-	v.label.SetText(display)
-	if value == "" && v.onCopy == nil {
-		v.label.Importance = widget.LowImportance
-	} else {
-		v.label.Importance = widget.MediumImportance
-	}
+	v.label.Text = display
+	v.label.TextStyle.Italic = value == "" && v.onCopy == nil
 	v.label.Refresh()
 }
 

@@ -3,6 +3,7 @@ package gui
 import (
 	"bytes"
 	"context"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,8 +12,10 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/halo-assistant/halo-assistant/halo"
 	"github.com/halo-assistant/halo-assistant/halo/halotest"
 	"github.com/halo-assistant/halo-assistant/storage"
 )
@@ -338,5 +341,82 @@ func TestConnectionKeyringUnavailable(t *testing.T) {
 	p, _ := te.db.Profile(context.Background(), te.u.current.ID)
 	if p.HaloURL != "" {
 		t.Fatal("nothing may be saved when the secret cannot be stored")
+	}
+}
+
+// hookTransport runs before on every request, then sends it on.
+type hookTransport struct{ before func(*http.Request) }
+
+func (h hookTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	h.before(r)
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+func TestConnectionDetectAnswerAfterAProfileSwitchIsDropped(t *testing.T) {
+	srv := halotest.New(halotest.Demo())
+	t.Cleanup(srv.Close)
+	te := newTestUI(t, "")
+	ctx := context.Background()
+	first, _ := te.db.CreateProfile(ctx, storage.Profile{Name: "First", HaloURL: srv.URL()})
+	second, _ := te.db.CreateProfile(ctx, storage.Profile{Name: "Second", HaloURL: srv.URL()})
+	te.u.profiles.afterChange(first.ID)
+	te.wait()
+	c := connectionFor(t, te)
+	// The answer is slow: the admin switches to the other profile before it
+	// arrives.
+	switched := false
+	te.u.env.Configure = func(cfg *halo.Config) {
+		cfg.HTTPClient = &http.Client{Transport: hookTransport{before: func(*http.Request) {
+			if !switched {
+				switched = true
+				te.u.profiles.afterChange(second.ID)
+			}
+		}}}
+	}
+	test.Tap(c.detectBtn)
+	te.wait()
+	if !switched || te.u.current.ID != second.ID {
+		t.Fatal("the profile switch did not happen during Detect")
+	}
+	if c.tenant.Text != "" || c.detected != "" || c.dirty() {
+		t.Fatalf("First's answer was written into Second: tenant %q, CRM Company %q", c.tenant.Text, c.detected)
+	}
+	if c.detectBtn.Disabled() {
+		t.Fatal("Detect must be usable again")
+	}
+}
+
+func TestConnectionPrivateKeyValueFitsAndNotesAreReadable(t *testing.T) {
+	te := newTestUI(t, "")
+	te.u.env.Demo = true
+	createProfileByTyping(t, te, "Demo MSP")
+	_ = te.secrets.Set(context.Background(), te.u.current.ID, testSecret)
+	te.u.profiles.afterChange(te.u.current.ID)
+	te.wait()
+	c := connectionFor(t, te)
+	v := c.values[fieldPrivateKey]
+	if v.label.Text != "•••••••• (stored)" {
+		t.Fatalf("API Private Key shows %q", v.label.Text)
+	}
+	if need := fyne.MeasureText(v.label.Text, theme.TextSize(), v.label.TextStyle).Width + 2*theme.InnerPadding(); need > v.label.Size().Width {
+		t.Fatalf("the API Private Key value is cut: needs %.0f px, has %.0f", need, v.label.Size().Width)
+	}
+	// The hint below the secret explains demo mode's store, in one pair of
+	// brackets at most.
+	hint := c.secretHint.Text
+	if !strings.Contains(hint, "Demo mode") || strings.Contains(hint, ") (") || strings.Count(hint, "(") > 1 {
+		t.Fatalf("secret hint = %q", hint)
+	}
+	// Notes in place of a value (no CRM Company yet) are readable: not the
+	// disabled colour.
+	company := c.values[fieldCompany].label
+	if company.Text != "unknown — click Detect" || company.Importance == widget.LowImportance || !company.TextStyle.Italic {
+		t.Fatalf("CRM Company note %q: importance %v, italic %v", company.Text, company.Importance, company.TextStyle.Italic)
+	}
+	for _, h := range []*widget.Label{c.urlHint, c.idHint} {
+		retype(c.urlEntry, "")
+		if h.Importance == widget.LowImportance {
+			t.Fatalf("hint %q is in the disabled colour", h.Text)
+		}
 	}
 }

@@ -164,6 +164,9 @@ type dragManager struct {
 	active      bool
 	item, row   int
 	layerOrigin fyne.Position
+	// cancelled ignores the rest of a drag whose data went away; the next
+	// DragEnd clears it.
+	cancelled bool
 }
 
 func newDragManager(target *dropTarget) *dragManager {
@@ -182,6 +185,9 @@ func newDragManager(target *dropTarget) *dragManager {
 var ghostOffset = fyne.NewPos(14, 10)
 
 func (m *dragManager) dragged(src *dragSource, ev *fyne.DragEvent) {
+	if m.cancelled {
+		return
+	}
 	d := fyne.CurrentApp().Driver()
 	abs := ev.AbsolutePosition
 	if abs.IsZero() {
@@ -212,6 +218,7 @@ func (m *dragManager) dragged(src *dragSource, ev *fyne.DragEvent) {
 }
 
 func (m *dragManager) dragEnd() {
+	m.cancelled = false
 	if !m.active {
 		return
 	}
@@ -222,6 +229,27 @@ func (m *dragManager) dragEnd() {
 	if row >= 0 {
 		m.drop(item, row)
 	}
+}
+
+// viewChanged forgets the hovered row when the target's rows move
+// (filter, sort, reload): the row number under the pointer now shows
+// another user, so a release without moving drops nothing, and the next
+// pointer move highlights the row that is really there.
+func (m *dragManager) viewChanged() {
+	if m.active {
+		m.row = -1
+	}
+}
+
+// cancel ends a drag at once, without dropping, and ignores the rest of
+// it: the source rows now show other data.
+func (m *dragManager) cancel() {
+	if !m.active {
+		return
+	}
+	m.active, m.row, m.cancelled = false, -1, true
+	m.ghost.Hide()
+	m.hover(-1)
 }
 
 // dragSource is a draggable row of the agent list. item is set by the

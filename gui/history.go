@@ -38,8 +38,12 @@ var actionNames = map[string]string{
 	storage.ActionMappingMoved:       "Mapping moved",
 	storage.ActionMappingRemoved:     "Mapping removed",
 	storage.ActionMappingBulk:        "Mappings saved in bulk",
+	storage.ActionMappingExported:    "Mappings exported",
+	actionMappingUndo:                "Mapping change undone",
+	actionMappingRedo:                "Mapping change redone",
 	storage.ActionSecretStored:       "Client Secret stored",
 	storage.ActionSecretRemoved:      "Client Secret removed",
+	storage.ActionSecretLeft:         "Client Secret left in the keyring",
 }
 
 func actionName(a string) string {
@@ -83,7 +87,6 @@ func newHistoryScreen(u *UI) *historyScreen {
 			summary := widget.NewLabel("All checks passed")
 			summary.Truncation = fyne.TextTruncateEllipsis
 			counts := widget.NewLabel("41 agents · 7 teams · 2 departments · 1.2 s")
-			counts.Importance = widget.LowImportance
 			return container.NewBorder(nil, nil, icon, nil, container.NewVBox(when, summary, counts))
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
@@ -120,7 +123,6 @@ func newHistoryScreen(u *UI) *historyScreen {
 	s.filter.OnChanged = func(string) { s.loadAudit() }
 	s.allProfiles = widget.NewCheck("All profiles", func(bool) { s.loadAudit() })
 	s.auditInfo = widget.NewLabel("")
-	s.auditInfo.Importance = widget.LowImportance
 	s.auditList = widget.NewList(
 		func() int { return len(s.events) },
 		func() fyne.CanvasObject {

@@ -6,7 +6,9 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/halo-assistant/halo-assistant/halo"
 	"github.com/halo-assistant/halo-assistant/halo/halotest"
@@ -108,5 +110,30 @@ func TestHistoryAuditLogFilter(t *testing.T) {
 	}
 	if !names["Alpha"] || !names["Beta"] {
 		t.Fatalf("All profiles shows %v", names)
+	}
+}
+
+func TestHistoryNamesEveryMappingAction(t *testing.T) {
+	for _, a := range []string{storage.ActionMappingExported, actionMappingUndo, actionMappingRedo, storage.ActionMappingBulk} {
+		if n := actionName(a); n == a || strings.Contains(n, ".") {
+			t.Errorf("the audit log shows %q as %q", a, n)
+		}
+	}
+}
+
+func TestHistoryInformationIsReadable(t *testing.T) {
+	ce := newCheckEnv(t, halotest.Demo(), "")
+	ce.runCheck(t).close()
+	h := findScreen[*historyScreen](ce.u)
+	ce.u.showScreen(func(s screen) bool { return s == screen(h) })
+	ce.wait()
+	if h.auditInfo.Text == "" || h.auditInfo.Importance == widget.LowImportance {
+		t.Fatalf("audit info %q is in the disabled colour", h.auditInfo.Text)
+	}
+	row := h.runList.CreateItem()
+	h.runList.UpdateItem(0, row)
+	counts := row.(*fyne.Container).Objects[0].(*fyne.Container).Objects[2].(*widget.Label)
+	if !strings.Contains(counts.Text, "agents") || counts.Importance == widget.LowImportance {
+		t.Fatalf("run counts %q are in the disabled colour", counts.Text)
 	}
 }

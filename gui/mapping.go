@@ -54,7 +54,10 @@ const (
 
 var (
 	colTitles = [numCols]string{"Ext.", "Name", "Email", "Halo agent", "Status", "Matched by"}
-	colWidths = [numCols]float32{58, 125, 140, 140, 96, 96}
+	// Ext., Status and "Matched by" fit their header with the sort arrow
+	// and their longest value; the text columns share the rest of the
+	// left pane at the default window size (1180×760) with an ellipsis.
+	colWidths = [numCols]float32{58, 110, 100, 110, 90, 112}
 )
 
 // Filters of the users table.
@@ -84,18 +87,19 @@ type mappingScreen struct {
 
 	// Data of the current profile. agents are sorted by name; the agent
 	// index and the view slices hold indexes into agents and rows.
-	users    []storage.User
-	agents   []halo.Agent
-	pulledAt time.Time
-	agentPos map[int]int // agent ID → index in agents
-	index    *mapping.AgentIndex
-	maps     map[int64]storage.Mapping // by user ID
-	holder   map[int]int64             // agent ID → user ID
-	sugg     map[int64]mapping.Suggestion
-	rows     []userRow
-	byUser   map[int64]int // user ID → index in rows
-	badges   []string      // per agent
-	stale    []int         // rows whose mapping is stale
+	users     []storage.User
+	agents    []halo.Agent
+	pulledAt  time.Time
+	agentPos  map[int]int // agent ID → index in agents
+	index     *mapping.AgentIndex
+	maps      map[int64]storage.Mapping // by user ID
+	holder    map[int]int64             // agent ID → user ID
+	sugg      map[int64]mapping.Suggestion
+	rows      []userRow
+	byUser    map[int64]int // user ID → index in rows
+	badges    []string      // per agent: the user it is mapped to, or why it cannot be
+	agentSubs []string      // per agent: "team · email", the row's second line
+	stale     []int         // rows whose mapping is stale
 
 	view      []int // rows shown, filtered and sorted
 	agentView []int // agents shown
@@ -248,7 +252,9 @@ func (s *mappingScreen) build() {
 
 	left := container.NewBorder(container.NewBorder(nil, nil, nil, s.statusFilter, s.userSearch), nil, nil, nil, s.table)
 	split := container.NewHSplit(left, s.agentPane)
-	split.Offset = 0.6
+	// The users table's columns fit at the default window size; the agent
+	// list lays its rows out on two lines to fit the rest.
+	split.Offset = 0.62
 	bottom := container.NewBorder(nil, nil, container.NewHBox(s.mapBtn, s.unmapBtn), nil, s.status)
 	s.main = container.NewBorder(top, bottom, nil, nil, split)
 	s.noProfile = container.NewCenter(container.NewVBox(heading("No profile selected"),
@@ -394,9 +400,11 @@ func (s *mappingScreen) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 	}
 }
 
-// agentCells are the labels of one recycled agent row.
+// agentCells are the labels of one recycled agent row: the name, the
+// extension and what the agent is mapped to on the first line, the team
+// and email below the name.
 type agentCells struct {
-	name, email, team, ext, badge *widget.Label
+	name, ext, badge, sub *widget.Label
 }
 
 // agentsList is the agent list with Enter bound to Map and Delete to Unmap.
@@ -416,33 +424,54 @@ func (l *agentsList) TypedKey(ev *fyne.KeyEvent) {
 	}
 }
 
-// agentColumns lays out the agent row's labels (name, email, team,
-// extension) so the header and the rows line up: the extension gets a fixed
-// width, the others share the rest by weight.
+// agentColumns lays out an agent row — and the header with the same
+// columns, so they line up: the name gets what the fixed-width Ext. and
+// "Mapped to" columns leave, and an optional fourth object (team and
+// email) a second line under the name and extension, overlapping the
+// first line's bottom padding. Two lines keep the name, team and mapping
+// readable in the pane's width at the default window size.
 type agentColumns struct{}
 
-var agentWeights = [...]float32{0.4, 0.37, 0.23}
-
-const agentExtWidth = 60
+const (
+	agentExtWidth   = 52
+	agentBadgeWidth = 96
+)
 
 func (agentColumns) Layout(objs []fyne.CanvasObject, size fyne.Size) {
-	rest := max(size.Width-agentExtWidth, 0)
-	x := float32(0)
-	for i, o := range objs {
-		w := float32(agentExtWidth)
-		if i < len(agentWeights) {
-			w = rest * agentWeights[i]
+	if len(objs) < 3 {
+		return
+	}
+	nameW := max(size.Width-agentExtWidth-agentBadgeWidth, 0)
+	lineH := objs[0].MinSize().Height
+	place := func(o fyne.CanvasObject, x, y, w, h float32) {
+		o.Move(fyne.NewPos(x, y))
+		o.Resize(fyne.NewSize(w, h))
+		// A label fitted (fitLabel) at its old width would overflow into
+		// the next column after the pane got narrower, or keep an
+		// ellipsis it no longer needs: fit it to the new width.
+		if l, ok := o.(*widget.Label); ok {
+			fitLabel(l, l.Text, l.Importance, w)
 		}
-		o.Move(fyne.NewPos(x, 0))
-		o.Resize(fyne.NewSize(w, size.Height))
-		x += w
+	}
+	place(objs[0], 0, 0, nameW, lineH)
+	place(objs[1], nameW, 0, agentExtWidth, lineH)
+	place(objs[2], nameW+agentExtWidth, 0, agentBadgeWidth, lineH)
+	if len(objs) > 3 {
+		place(objs[3], 0, lineH-agentLineOverlap(), nameW+agentExtWidth, objs[3].MinSize().Height)
 	}
 }
 
+// agentLineOverlap is how far the second line moves up into the first
+// line's bottom padding.
+func agentLineOverlap() float32 { return 2*theme.InnerPadding() - 2 }
+
 func (agentColumns) MinSize(objs []fyne.CanvasObject) fyne.Size {
-	var h float32
-	for _, o := range objs {
-		h = max(h, o.MinSize().Height)
+	if len(objs) == 0 {
+		return fyne.Size{}
+	}
+	h := objs[0].MinSize().Height
+	if len(objs) > 3 {
+		h += objs[3].MinSize().Height - agentLineOverlap()
 	}
 	return fyne.NewSize(200, h)
 }
@@ -457,16 +486,15 @@ func (s *mappingScreen) buildAgents() {
 	l := &agentsList{s: s}
 	l.Length = func() int { return len(s.agentView) }
 	l.CreateItem = func() fyne.CanvasObject {
-		c := &agentCells{name: truncLabel("Agent name", true), email: truncLabel("agent@example.com", false),
-			team: truncLabel("Team", false), ext: truncLabel("101", false), badge: widget.NewLabel("")}
-		cols := container.New(agentColumns{}, c.name, c.email, c.team, c.ext)
-		src := newDragSource(s.dnd, container.NewBorder(nil, nil, nil, c.badge, cols))
+		c := &agentCells{name: truncLabel("Agent name", true), ext: truncLabel("101", false),
+			badge: truncLabel("", false), sub: truncLabel("Team · agent@example.com", false)}
+		src := newDragSource(s.dnd, container.New(agentColumns{}, c.name, c.ext, c.badge, c.sub))
 		s.agentRows[src] = c
 		return src
 	}
 	l.UpdateItem = s.updateAgent
 	l.OnSelected = func(i widget.ListItemID) {
-		if s.syncing || i < 0 || i >= len(s.agentView) {
+		if s.syncing || i < 0 || i >= len(s.agentView) || s.agentView[i] >= len(s.agents) {
 			return
 		}
 		s.selAgent = s.agents[s.agentView[i]].ID
@@ -476,14 +504,16 @@ func (s *mappingScreen) buildAgents() {
 	s.agentList = l
 
 	s.agentQuery = newShortcutEntry(s)
-	s.agentQuery.SetPlaceHolder("Search agents: name, email, team, extension")
+	// Short enough for the pane at the default window size; the search
+	// covers name, email, team and extension.
+	s.agentQuery.SetPlaceHolder("Search agents")
 	s.agentQuery.OnChanged = func(string) { s.filterAgents() }
 	s.showDisabled = widget.NewCheck("Show disabled", func(bool) { s.filterAgents() })
 	s.agentsInfo = widget.NewLabel("")
 	s.agentsInfo.Truncation = fyne.TextTruncateEllipsis
 
-	head := container.New(agentColumns{}, truncLabel("Halo agent", true), truncLabel("Email", true),
-		truncLabel("Team", true), truncLabel("Ext.", true))
+	head := container.New(agentColumns{}, truncLabel("Halo agent · team · email", true), truncLabel("Ext.", true),
+		truncLabel("Mapped to", true))
 	s.agentListPane = container.NewBorder(container.NewVBox(
 		container.NewBorder(nil, nil, nil, s.showDisabled, s.agentQuery), s.agentsInfo, head), nil, nil, nil, s.agentList)
 
@@ -513,28 +543,25 @@ func (s *mappingScreen) buildAgents() {
 func (s *mappingScreen) updateAgent(i widget.ListItemID, o fyne.CanvasObject) {
 	src := o.(*dragSource)
 	c := s.agentRows[src]
+	// The view can briefly hold indexes of data being replaced; a row
+	// drawn then stays as it is until the list refreshes.
 	if c == nil || i < 0 || i >= len(s.agentView) {
 		return
 	}
 	ai := s.agentView[i]
+	if ai < 0 || ai >= len(s.agents) || ai >= len(s.badges) || ai >= len(s.agentSubs) {
+		return
+	}
 	src.item = ai
 	a := &s.agents[ai]
-	imp := widget.MediumImportance
-	if a.IsDisabled || a.IsAPIAgent {
-		imp = widget.LowImportance
-	}
-	fitLabel(c.name, a.Name, imp, c.name.Size().Width)
-	fitLabel(c.email, a.Email, widget.MediumImportance, c.email.Size().Width)
-	fitLabel(c.team, a.Team, widget.MediumImportance, c.team.Size().Width)
+	fitLabel(c.name, a.Name, widget.MediumImportance, c.name.Size().Width)
 	fitLabel(c.ext, a.Extension, widget.MediumImportance, c.ext.Size().Width)
-	badge := widget.LowImportance
+	fitLabel(c.sub, s.agentSubs[ai], widget.MediumImportance, c.sub.Size().Width)
+	badge := widget.MediumImportance
 	if _, held := s.holder[a.ID]; held {
 		badge = widget.SuccessImportance
 	}
-	if c.badge.Text != s.badges[ai] || c.badge.Importance != badge {
-		c.badge.Text, c.badge.Importance = s.badges[ai], badge
-		c.badge.Refresh()
-	}
+	fitLabel(c.badge, s.badges[ai], badge, c.badge.Size().Width)
 }
 
 // setLabel changes a label's text only when it differs, so re-showing the
@@ -687,9 +714,27 @@ func sortAgents(agents []halo.Agent) {
 // setData replaces everything the screen shows. agents must be sorted
 // (sortAgents) and index built from them.
 func (s *mappingScreen) setData(users []storage.User, snap halo.Snapshot, pulledAt time.Time, maps []storage.Mapping, index *mapping.AgentIndex) {
+	// A drag started on the old data would drop the wrong agent.
+	s.dnd.cancel()
 	s.users = users
 	s.agents = snap.Agents
+	// The agent view holds indexes into the old agents, and the list can
+	// redraw (when updateAgentPane swaps the pane) before rebuild filters
+	// the new ones.
+	s.agentView = s.agentView[:0]
 	s.pulledAt = pulledAt
+	s.agentSubs = make([]string, len(s.agents))
+	for i := range s.agents {
+		a := &s.agents[i]
+		switch {
+		case a.Team != "" && a.Email != "":
+			s.agentSubs[i] = a.Team + " · " + a.Email
+		case a.Team != "":
+			s.agentSubs[i] = a.Team
+		default:
+			s.agentSubs[i] = a.Email
+		}
+	}
 	if index == nil {
 		index = mapping.NewAgentIndex(s.agents)
 	}
@@ -747,10 +792,12 @@ func (s *mappingScreen) updateAgentPane() {
 	case s.loading:
 		info = "Loading …"
 	case !s.pulledAt.IsZero():
-		info = fmt.Sprintf("%s from the sync of %s", plural(len(s.agents), "agent", "agents"), when)
+		// Short enough for the pane at the default window size.
+		info = plural(len(s.agents), "agent", "agents")
 		if hidden > 0 {
-			info += fmt.Sprintf(" · %d disabled or API-only", hidden)
+			info += fmt.Sprintf(" · %d disabled/API", hidden)
 		}
+		info += " · synced " + shortWhen(s.pulledAt)
 	}
 	s.agentsInfo.SetText(info)
 
@@ -776,6 +823,16 @@ func (s *mappingScreen) updateAgentPane() {
 		s.agentPane.Objects = []fyne.CanvasObject{pane}
 		s.agentPane.Refresh()
 	}
+}
+
+// shortWhen is a time for a narrow label: the year only when it is not
+// this year's.
+func shortWhen(t time.Time) string {
+	t = t.Local()
+	if t.Year() == time.Now().Year() {
+		return t.Format("2 Jan 15:04")
+	}
+	return t.Format("2 Jan 2006 15:04")
 }
 
 func plural(n int, one, many string) string {
@@ -846,7 +903,7 @@ func (s *mappingScreen) rebuild() {
 		switch uid, held := s.holder[a.ID]; {
 		case held:
 			if ri, ok := s.byUser[uid]; ok {
-				s.badges[i] = "✓ " + shortUser(s.rows[ri].user)
+				s.badges[i] = "→ " + shortUser(s.rows[ri].user)
 			}
 		case a.IsAPIAgent:
 			s.badges[i] = "API agent"
@@ -1006,6 +1063,7 @@ func (s *mappingScreen) applyView() {
 		})
 	}
 	s.hoverRow = -1
+	s.dnd.viewChanged()
 	s.themeColors()
 	s.table.Refresh()
 	s.syncUserSelection()
@@ -1295,22 +1353,38 @@ func (s *mappingScreen) save(step undoStep, done string, work func(ctx context.C
 	})
 }
 
-// setAll saves a complete set of mappings (undo, redo, bulk changes) in
-// one transaction, which writes its own audit event; action and detail,
-// when set, add one saying why (undo, redo).
-func (s *mappingScreen) setAll(target map[int64]storage.Mapping, action, detail string, done func(error)) {
+// Audit actions the screen records besides storage's own; history.go
+// names them.
+const (
+	actionMappingUndo = "mapping.undo"
+	actionMappingRedo = "mapping.redo"
+)
+
+// apply saves one step's mappings (undo, redo, bulk changes) in one
+// transaction that writes only the users in set and unmap: every other
+// user's mapping stays as stored, so changes another window or the CLI
+// (`halo-assistant map set`) made meanwhile survive. Storage writes its own
+// audit event; action and detail, when set, add one saying why (undo,
+// redo).
+func (s *mappingScreen) apply(set []storage.Mapping, unmap []int64, action, detail string, done func(error)) {
 	pid := s.profile.ID
-	list := make([]storage.Mapping, 0, len(target))
-	for uid, m := range target {
-		if _, ok := s.byUser[uid]; ok { // users deleted since are left out
+	changes := make([]storage.Mapping, 0, len(set))
+	for _, m := range set {
+		if _, ok := s.byUser[m.UserID]; ok { // users deleted since are left out
 			m.ProfileID = pid
-			list = append(list, m)
+			changes = append(changes, m)
+		}
+	}
+	drop := make([]int64, 0, len(unmap))
+	for _, uid := range unmap {
+		if _, ok := s.byUser[uid]; ok {
+			drop = append(drop, uid)
 		}
 	}
 	s.busy = true
 	s.updateButtons()
 	runAsync(s.u, func(ctx context.Context) (struct{}, error) {
-		if err := s.u.env.DB.SetMappings(ctx, pid, list); err != nil {
+		if err := s.u.env.DB.ApplyMappings(ctx, pid, changes, drop); err != nil {
 			return struct{}{}, err
 		}
 		if action != "" {
@@ -1336,16 +1410,17 @@ func (s *mappingScreen) travel(undo bool) {
 		return
 	}
 	step, ok := s.history.peekRedo()
-	verb, done, action := "redo", "Redid", "mapping.redo"
+	verb, done, action := "redo", "Redid", actionMappingRedo
 	if undo {
 		step, ok = s.history.peekUndo()
-		verb, done, action = "undo", "Undid", "mapping.undo"
+		verb, done, action = "undo", "Undid", actionMappingUndo
 	}
 	if !ok {
 		s.status.SetText("Nothing to " + verb + ".")
 		return
 	}
-	s.setAll(step.target(s.maps, undo), action, done+": "+step.label, func(err error) {
+	set, unmap := step.result(undo)
+	s.apply(set, unmap, action, done+": "+step.label, func(err error) {
 		if err != nil {
 			s.u.showError("Could not "+verb, err)
 			return
@@ -1452,7 +1527,8 @@ func (s *mappingScreen) acceptConfident() {
 		return
 	}
 	step.label = "accept " + plural(len(step.changes), "confident suggestion", "confident suggestions")
-	s.setAll(target, "", "", func(err error) {
+	set, _ := step.result(false)
+	s.apply(set, nil, "", "", func(err error) {
 		if err != nil {
 			s.u.showError("Accepting the suggestions failed", err)
 			return
@@ -1469,11 +1545,10 @@ var mapShortcut = &desktop.CustomShortcut{KeyName: fyne.KeyM, Modifier: fyne.Key
 
 // ---- CSV out and back in ----
 
-// exportDialog asks how to write the mappings file.
+// exportDialog asks how and where to write the mappings file.
 type exportDialog struct {
-	d             dialog.Dialog
+	*saveDialog
 	bom, unmapped *widget.Check
-	save          *widget.Button
 }
 
 func (s *mappingScreen) showExport() {
@@ -1484,35 +1559,14 @@ func (s *mappingScreen) showExport() {
 	e.bom = widget.NewCheck("Excel-friendly (adds a byte order mark so Excel reads accents correctly)", nil)
 	e.bom.SetChecked(true)
 	e.unmapped = widget.NewCheck("Include unmapped users (with the agent columns empty)", nil)
-	name := fileSafe(s.profile.Name) + "-halo-mappings.csv"
-	e.save = widget.NewButtonWithIcon("Save as…", theme.DocumentSaveIcon(), func() {
-		fd := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-			if err != nil {
-				s.u.showError("The file could not be created", err)
-				return
-			}
-			if w == nil {
-				return // cancelled
-			}
-			// The dialog opened the file; the export replaces it atomically.
-			path := w.URI().Path()
-			w.Close()
-			e.d.Hide()
-			s.exportTo(path, mapping.ExportOptions{BOM: e.bom.Checked, IncludeUnmapped: e.unmapped.Checked})
-		}, s.u.win)
-		fd.SetFileName(name)
-		fd.Resize(fyne.NewSize(800, 560))
-		fd.Show()
-	})
-	e.save.Importance = widget.HighImportance
 	mapped, _, stale, _ := s.counts()
-	e.d = dialog.NewCustom("Export mappings for upload", "Cancel", container.NewVBox(
-		wrapped(fmt.Sprintf("Writes a CSV with one row per user: extension, 1stream name and email, Halo agent ID, "+
-			"name and email, how it was matched and when. %s mapped (%d of them stale).",
-			plural(mapped+stale, "user is", "users are"), stale)),
-		e.bom, e.unmapped, container.NewHBox(e.save)), s.u.win)
-	e.d.Resize(fyne.NewSize(560, 260))
-	e.d.Show()
+	intro := fmt.Sprintf("Writes a CSV with one row per user: extension, 1stream name and email, Halo agent ID, "+
+		"name and email, how it was matched and when. %s mapped (%d of them stale).",
+		plural(mapped+stale, "user is", "users are"), stale)
+	e.saveDialog = s.u.showSaveDialog("Export mappings for upload", intro, "Export", fileSafe(s.profile.Name)+"-halo-mappings.csv",
+		[]fyne.CanvasObject{e.bom, e.unmapped}, func(path string) {
+			s.exportTo(path, mapping.ExportOptions{BOM: e.bom.Checked, IncludeUnmapped: e.unmapped.Checked})
+		})
 	s.exportDlg = e
 }
 
@@ -1530,25 +1584,32 @@ func fileSafe(name string) string {
 	return name
 }
 
-// exportTo writes the mappings file (atomically) off the UI goroutine.
+// exportTo writes the mappings file off the UI goroutine. mapping.WriteCSVFile
+// replaces path only once the new file is complete.
 func (s *mappingScreen) exportTo(path string, opt mapping.ExportOptions) {
 	if s.profile == nil {
 		return
 	}
 	pid := s.profile.ID
 	users, maps := s.mappingUsers(), s.mappingMappings()
-	runAsync(s.u, func(ctx context.Context) (struct{}, error) {
+	type result struct{ auditErr error }
+	runAsync(s.u, func(ctx context.Context) (result, error) {
 		if err := mapping.WriteCSVFile(path, users, maps, opt); err != nil {
-			return struct{}{}, err
+			return result{}, err
 		}
-		return struct{}{}, s.u.env.DB.AppendAudit(ctx, storage.AuditEvent{ProfileID: pid, Action: storage.ActionMappingExported,
-			Detail: fmt.Sprintf("%s written to %s", plural(len(maps), "mapping", "mappings"), path)})
-	}, func(_ struct{}, err error) {
+		return result{s.u.env.DB.AppendAudit(ctx, storage.AuditEvent{ProfileID: pid, Action: storage.ActionMappingExported,
+			Detail: fmt.Sprintf("%s written to %s", plural(len(maps), "mapping", "mappings"), path)})}, nil
+	}, func(r result, err error) {
 		if err != nil {
-			s.u.showError("Exporting the mappings failed", err)
+			s.u.showError("Exporting the mappings failed (an existing file of that name is unchanged)", err)
 			return
 		}
-		s.status.SetText(fmt.Sprintf("Exported %s to %s.", plural(len(maps), "mapping", "mappings"), path))
+		msg := fmt.Sprintf("Exported %s to %s.", plural(len(maps), "mapping", "mappings"), path)
+		if r.auditErr != nil {
+			s.u.env.Log.Error("recording the export in the audit log failed", "err", r.auditErr)
+			msg += " Recording it in the audit log failed: " + r.auditErr.Error()
+		}
+		s.status.SetText(msg)
 	})
 }
 
@@ -1558,8 +1619,27 @@ type mappingImportDialog struct {
 	d        *dialog.ConfirmDialog
 	summary  *widget.Label
 	problems []mapping.Rejected
-	target   map[int64]storage.Mapping
 	step     undoStep
+}
+
+// importCounts compares the users' mappings before an import with the
+// result: new (had none), changed (another agent), unmapped (their agent
+// went to another user in the file).
+func importCounts(before map[int64]storage.Mapping, set []storage.Mapping, unmap []int64) (added, changed, unmapped int) {
+	for _, m := range set {
+		switch prev, had := before[m.UserID]; {
+		case !had:
+			added++
+		case prev.AgentID != m.AgentID:
+			changed++
+		}
+	}
+	for _, uid := range unmap {
+		if _, had := before[uid]; had {
+			unmapped++
+		}
+	}
+	return added, changed, unmapped
 }
 
 func (s *mappingScreen) showImportMappings() {
@@ -1618,45 +1698,55 @@ func (s *mappingScreen) importMappingsFrom(name string, rc io.ReadCloser) {
 }
 
 func (s *mappingScreen) confirmMappingImport(name string, ok []mapping.Mapping, problems []mapping.Rejected) {
-	md := &mappingImportDialog{problems: problems, target: make(map[int64]storage.Mapping, len(s.maps))}
+	md := &mappingImportDialog{problems: problems}
+	// The file is applied row by row to a working copy, so every change
+	// records the state it replaced and undo can walk them back.
+	work := make(map[int64]storage.Mapping, len(s.maps))
 	for uid, m := range s.maps {
-		md.target[uid] = m
+		work[uid] = m
 	}
 	holder := make(map[int]int64, len(s.holder))
 	for a, u := range s.holder {
 		holder[a] = u
 	}
-	var added, changed, same int
+	same := 0
 	for _, m := range ok {
-		cur, had := md.target[m.UserID]
-		if had && cur.AgentID == m.AgentID {
+		if prev, had := s.maps[m.UserID]; had && prev.AgentID == m.AgentID {
 			same++
+		}
+		cur, had := work[m.UserID]
+		if had && cur.AgentID == m.AgentID {
 			continue
 		}
 		// The file wins: an agent it gives to this user leaves its current one.
 		if other, held := holder[m.AgentID]; held && other != m.UserID {
-			prev := md.target[other]
-			delete(md.target, other)
+			prev := work[other]
+			delete(work, other)
 			md.step.changes = append(md.step.changes, mappingChange{userID: other, before: &prev})
 		}
 		if had {
-			changed++
 			delete(holder, cur.AgentID)
-		} else {
-			added++
 		}
 		nm := storage.Mapping{ProfileID: s.profile.ID, UserID: m.UserID, AgentID: m.AgentID, AgentName: m.AgentName,
 			AgentEmail: m.AgentEmail, MatchedBy: string(m.MatchedBy), MappedAt: m.MappedAt}
 		if nm.MappedAt.IsZero() {
 			nm.MappedAt = time.Now()
 		}
-		md.target[m.UserID] = nm
+		work[m.UserID] = nm
 		holder[m.AgentID] = m.UserID
 		md.step.changes = append(md.step.changes, mappingChange{userID: m.UserID, before: mappingPtr(cur, had), after: &nm})
 	}
 	md.step.label = "import mappings from " + name
+	set, unmap := md.step.result(false)
+	// Counted against the mappings before the import: a user whose agent
+	// an earlier row took and a later row replaced was changed, not new.
+	added, changed, unmapped := importCounts(s.maps, set, unmap)
 
 	text := fmt.Sprintf("%s: %d new, %d changed, %d already as in the file.", name, added, changed, same)
+	if unmapped > 0 {
+		text += fmt.Sprintf(" %s left unmapped: the file gives their agent to another user.",
+			plural(unmapped, "user is", "users are"))
+	}
 	if len(problems) > 0 {
 		text += fmt.Sprintf(" %s cannot be used (listed below).", plural(len(problems), "row", "rows"))
 	}
@@ -1681,14 +1771,17 @@ func (s *mappingScreen) confirmMappingImport(name string, ok []mapping.Mapping, 
 		if !yes || len(md.step.changes) == 0 {
 			return
 		}
-		s.setAll(md.target, "", "", func(err error) {
+		s.apply(set, unmap, "", "", func(err error) {
 			if err != nil {
 				s.u.showError("Importing the mappings failed", err)
 				return
 			}
 			s.history.push(md.step)
-			s.status.SetText(fmt.Sprintf("Imported mappings from %s: %d new, %d changed; %s skipped.",
-				name, added, changed, plural(len(problems), "row", "rows")))
+			msg := fmt.Sprintf("Imported mappings from %s: %d new, %d changed", name, added, changed)
+			if unmapped > 0 {
+				msg += fmt.Sprintf(", %d unmapped", unmapped)
+			}
+			s.status.SetText(msg + fmt.Sprintf("; %s skipped.", plural(len(problems), "row", "rows")))
 		})
 	}, s.u.win)
 	if len(problems) > 0 {

@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/halo-assistant/halo-assistant/halo"
@@ -280,7 +281,7 @@ func TestMappingDragToMap(t *testing.T) {
 	if s.counters.Text != "Mapped 1 / 3" {
 		t.Fatalf("counters = %q", s.counters.Text)
 	}
-	if b := s.badges[s.agentPos[2]]; b != "✓ 102" {
+	if b := s.badges[s.agentPos[2]]; b != "→ 102" {
 		t.Fatalf("badge of the mapped agent = %q", b)
 	}
 
@@ -931,5 +932,286 @@ func TestMappingExportAndImport(t *testing.T) {
 	e.wait()
 	if s.mapImportDlg != nil || !strings.Contains(confirmText(s), "Cannot import junk.csv") {
 		t.Fatalf("an unreadable file must show an error, not a plan: %q", confirmText(s))
+	}
+}
+
+func TestMappingSwitchAwayFromAnAPIOnlySyncWithShowDisabled(t *testing.T) {
+	snap := agentsSnapshot(3)
+	e := newMappingEnv(t, usersList(2), &snap)
+	s := e.s
+	ctx := context.Background()
+	s.showDisabled.SetChecked(true)
+	// The next sync brings only the API agent: the empty-state pane shows,
+	// and the agent list keeps the view of the earlier, longer roster.
+	apiOnly := halo.Snapshot{Agents: []halo.Agent{{ID: 42, Name: "1stream API", IsAPIAgent: true}}}
+	if err := e.db.ReplaceSnapshot(ctx, e.p.ID, apiOnly, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	s.reload()
+	e.wait()
+	if s.agentPane.Objects[0] != s.emptyAgents {
+		t.Fatal("a sync with only the API agent shows “Not seeing Halo users?”")
+	}
+	// Switching to another profile, and deleting one, swap the pane back
+	// to the list while the agents are gone.
+	p2, err := e.db.CreateProfile(ctx, storage.Profile{Name: "Second"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.u.profiles.afterChange(p2.ID)
+	e.wait()
+	e.u.profiles.afterChange(e.p.ID)
+	e.wait()
+	e.u.profiles.doDelete(*e.u.current)
+	e.wait()
+	for i := 0; i < s.agentList.Length(); i++ {
+		s.agentList.UpdateItem(i, s.agentList.CreateItem())
+	}
+	if len(s.agentView) > len(s.agents) {
+		t.Fatalf("the agent view shows %d agents of %d", len(s.agentView), len(s.agents))
+	}
+}
+
+func TestMappingImportThatTouchesAUserTwiceUndoes(t *testing.T) {
+	snap := agentsSnapshot(4)
+	e := newMappingEnv(t, usersList(3), &snap)
+	s := e.s
+	a, b := e.userID(t, "101"), e.userID(t, "102")
+	s.assign(a, 1) // A holds agent 1
+	e.wait()
+	file := strings.Join(mapping.ExportHeader, ",") + "\r\n" +
+		"102,,,1,,,manual,\r\n" + // B takes agent 1 from A …
+		"101,,,2,,,manual,\r\n" // … and A gets agent 2
+	s.importMappingsFrom("swap.csv", io.NopCloser(strings.NewReader(file)))
+	e.wait()
+	md := s.mapImportDlg
+	if md == nil {
+		t.Fatal("no import dialog")
+	}
+	// Against the mappings before the import: B is new, A changed.
+	if !strings.Contains(md.summary.Text, "1 new, 1 changed, 0 already") {
+		t.Fatalf("summary = %q", md.summary.Text)
+	}
+	md.d.Confirm()
+	e.wait()
+	if ms := e.mappings(t); ms[a].AgentID != 2 || ms[b].AgentID != 1 || len(ms) != 2 {
+		t.Fatalf("after the import: %+v", ms)
+	}
+	if !strings.Contains(s.status.Text, "1 new, 1 changed") {
+		t.Fatalf("status = %q", s.status.Text)
+	}
+	test.Tap(s.undoBtn)
+	e.wait()
+	if ms := e.mappings(t); ms[a].AgentID != 1 || len(ms) != 1 {
+		t.Fatalf("undo must restore A on agent 1 and unmap B: %+v", ms)
+	}
+	test.Tap(s.redoBtn)
+	e.wait()
+	if ms := e.mappings(t); ms[a].AgentID != 2 || ms[b].AgentID != 1 || len(ms) != 2 {
+		t.Fatalf("redo: %+v", ms)
+	}
+}
+
+// mapElsewhere maps a user the way another process would (the CLI's
+// `map set`), behind the screen's back.
+func (e *mappingEnv) mapElsewhere(t *testing.T, userID int64, agentID int) {
+	t.Helper()
+	if err := e.db.SetMapping(context.Background(), storage.Mapping{ProfileID: e.p.ID, UserID: userID, AgentID: agentID,
+		AgentName: fmt.Sprintf("Agent %03d", agentID), MatchedBy: "manual", MappedAt: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestMappingStepsKeepChangesMadeElsewhere(t *testing.T) {
+	snap := agentsSnapshot(6)
+	e := newMappingEnv(t, usersList(4), &snap)
+	s := e.s
+	u1, u2, u3, u4 := e.userID(t, "101"), e.userID(t, "102"), e.userID(t, "103"), e.userID(t, "104")
+	s.assign(u1, 1)
+	e.wait()
+	e.mapElsewhere(t, u3, 3)
+
+	// Undo writes only the user it touches.
+	test.Tap(s.undoBtn)
+	e.wait()
+	if ms := e.mappings(t); len(ms) != 1 || ms[u3].AgentID != 3 {
+		t.Fatalf("undo lost the mapping made elsewhere: %+v", ms)
+	}
+	e.mapElsewhere(t, u4, 4)
+	test.Tap(s.redoBtn)
+	e.wait()
+	if ms := e.mappings(t); len(ms) != 3 || ms[u1].AgentID != 1 || ms[u3].AgentID != 3 || ms[u4].AgentID != 4 {
+		t.Fatalf("redo: %+v", ms)
+	}
+
+	// So does "Accept all confident".
+	s.sugg = map[int64]mapping.Suggestion{u2: {UserID: u2, AgentID: 2, Method: mapping.MethodEmail, Confident: true}}
+	s.rebuild()
+	e.mapElsewhere(t, u3, 5)
+	test.Tap(s.acceptBtn)
+	e.wait()
+	if ms := e.mappings(t); len(ms) != 4 || ms[u2].AgentID != 2 || ms[u3].AgentID != 5 {
+		t.Fatalf("accept lost the mapping made elsewhere: %+v", ms)
+	}
+
+	// And an import.
+	e.mapElsewhere(t, u3, 6)
+	file := strings.Join(mapping.ExportHeader, ",") + "\r\n101,,,3,,,manual,\r\n"
+	s.importMappingsFrom("one.csv", io.NopCloser(strings.NewReader(file)))
+	e.wait()
+	s.mapImportDlg.d.Confirm()
+	e.wait()
+	if ms := e.mappings(t); ms[u1].AgentID != 3 || ms[u3].AgentID != 6 || ms[u4].AgentID != 4 {
+		t.Fatalf("import lost the mapping made elsewhere: %+v", ms)
+	}
+}
+
+// overflowingLabels lists the on-canvas labels under o whose text is drawn
+// without an ellipsis but is wider than the label: they overlap the next
+// column.
+func overflowingLabels(o fyne.CanvasObject) []string {
+	var out []string
+	walkCanvas(o, func(o fyne.CanvasObject) bool {
+		if l, ok := o.(*widget.Label); ok && l.Text != "" && l.Truncation == fyne.TextTruncateOff && l.Size().Width > 0 {
+			need := fyne.MeasureText(l.Text, theme.TextSize(), l.TextStyle).Width + 2*theme.InnerPadding()
+			if need > l.Size().Width+0.5 {
+				out = append(out, fmt.Sprintf("%q (%.0f of %.0f px)", l.Text, need, l.Size().Width))
+			}
+		}
+		return false
+	})
+	return out
+}
+
+func TestAgentRowsRefitWhenThePaneResizes(t *testing.T) {
+	e := newMappingEnv(t, usersList(3), nil)
+	snap := pullDemo(t)
+	if err := e.db.ReplaceSnapshot(context.Background(), e.p.ID, snap, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	e.s.reload()
+	e.wait()
+	// Wide first, so every label fits without an ellipsis, then narrower,
+	// as when the admin drags the split or shrinks the window.
+	e.win.Resize(fyne.NewSize(1800, 760))
+	e.s.agentList.Refresh()
+	e.win.Resize(fyne.NewSize(1000, 760))
+	if bad := overflowingLabels(e.s.agentList); len(bad) > 0 {
+		t.Fatalf("agent labels overflow their columns after the resize: %s", strings.Join(bad, ", "))
+	}
+	e.win.Resize(fyne.NewSize(1180, 760))
+	if bad := overflowingLabels(e.s.agentPane); len(bad) > 0 {
+		t.Fatalf("agent labels overflow their columns: %s", strings.Join(bad, ", "))
+	}
+}
+
+func TestMappingDefaultLayoutFits(t *testing.T) {
+	e := newMappingEnv(t, usersList(3), nil)
+	snap := pullDemo(t)
+	if err := e.db.ReplaceSnapshot(context.Background(), e.p.ID, snap, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	e.s.reload()
+	e.wait()
+	s := e.s
+	bold := fyne.TextStyle{Bold: true}
+	fits := func(text string, style fyne.TextStyle, width float32) bool {
+		return fyne.MeasureText(text, theme.TextSize(), style).Width+2*theme.InnerPadding() <= width
+	}
+	// Every users-table column is in view, each header fits with its sort
+	// arrow, and the status words fit their column.
+	var need float32
+	for c, w := range colWidths {
+		need += w + theme.Padding()
+		if c != colName && c != colEmail && c != colAgent && !fits(headerTitles[c][2], bold, w) {
+			t.Errorf("header %q does not fit %.0f px", headerTitles[c][2], w)
+		}
+	}
+	if need > s.table.Size().Width {
+		t.Errorf("the users table needs %.0f px, has %.0f: its last columns are cut", need, s.table.Size().Width)
+	}
+	for _, st := range statusText {
+		if !fits(st, fyne.TextStyle{}, colWidths[colStatus]) {
+			t.Errorf("status %q is cut", st)
+		}
+	}
+	// The agent pane: search placeholder, info line, and every agent's name
+	// and team uncut.
+	if !fits(s.agentQuery.PlaceHolder, fyne.TextStyle{}, s.agentQuery.Size().Width) {
+		t.Errorf("search placeholder %q is cut", s.agentQuery.PlaceHolder)
+	}
+	if !fits(s.agentsInfo.Text, fyne.TextStyle{}, s.agentsInfo.Size().Width) {
+		t.Errorf("agents info %q is cut", s.agentsInfo.Text)
+	}
+	row := s.agentRows[e.agentSource(t, s.agents[s.agentView[0]].Name)] // a row on the canvas
+	for _, a := range snap.Agents {
+		if !fits(a.Name, bold, row.name.Size().Width) {
+			t.Errorf("agent name %q is cut at %.0f px", a.Name, row.name.Size().Width)
+		}
+		if !fits(a.Team+" ·", fyne.TextStyle{}, row.sub.Size().Width) {
+			t.Errorf("team %q is cut", a.Team)
+		}
+		if !fits("→ "+a.Extension, fyne.TextStyle{}, row.badge.Size().Width) {
+			t.Errorf("the “mapped to” badge for %s is cut", a.Extension)
+		}
+	}
+	if bad := overflowingLabels(s.agentPane); len(bad) > 0 {
+		t.Errorf("labels overflow: %s", strings.Join(bad, ", "))
+	}
+}
+
+func TestDragReleaseAfterTheViewChangedDropsNothing(t *testing.T) {
+	snap := agentsSnapshot(3)
+	e := newMappingEnv(t, usersList(3), &snap)
+	s := e.s
+	src := e.agentSource(t, "Agent 001")
+	dst := e.userCell(t, "User 001")
+	dragTo(src, abs(dst).AddXY(8, dst.Size().Height/2), 4)
+	if s.hoverRow != 0 {
+		t.Fatalf("hovered row %d, want the first", s.hoverRow)
+	}
+	// The view changes under the pointer (here: sorted the other way), so
+	// User 003 now sits in the highlighted row.
+	s.sortBy(colExt)
+	src.DragEnd()
+	e.wait()
+	if ms := e.mappings(t); len(ms) != 0 {
+		t.Fatalf("releasing without moving after the view changed mapped %+v", ms)
+	}
+	// Moving again highlights what is really under the pointer, and drops there.
+	src = e.agentSource(t, "Agent 001")
+	dst = e.userCell(t, "User 001")
+	dragTo(src, abs(dst).AddXY(8, dst.Size().Height/2), 4)
+	src.DragEnd()
+	e.wait()
+	if ms := e.mappings(t); ms[e.userID(t, "101")].AgentID != 1 || len(ms) != 1 {
+		t.Fatalf("drop after the view change: %+v", ms)
+	}
+}
+
+func TestMappingDataReplacedMidDragCancelsTheDrag(t *testing.T) {
+	snap := agentsSnapshot(3)
+	e := newMappingEnv(t, usersList(3), &snap)
+	s := e.s
+	src := e.agentSource(t, "Agent 001")
+	dst := e.userCell(t, "User 002")
+	to := abs(dst).AddXY(8, dst.Size().Height/2)
+	dragTo(src, to, 4)
+	// A new sync arrives mid-drag with an agent that sorts first: the
+	// dragged row's agent index now means another agent.
+	snap.Agents = append(snap.Agents, halo.Agent{ID: 77, Name: "Aaron First", Email: "aaron@contoso.example"})
+	if err := e.db.ReplaceSnapshot(context.Background(), e.p.ID, snap, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	s.reload()
+	e.wait()
+	dragTo(src, to, 2)
+	src.DragEnd()
+	e.wait()
+	if ms := e.mappings(t); len(ms) != 0 {
+		t.Fatalf("a drag across a reload dropped %+v", ms)
+	}
+	if s.dnd.ghost.Visible() || s.hoverRow != -1 {
+		t.Fatal("the cancelled drag left its ghost or highlight")
 	}
 }

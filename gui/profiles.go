@@ -288,27 +288,64 @@ func (s *profilesScreen) deleteProfile() {
 	s.confirm.Show()
 }
 
+// doDelete removes the profile's Client Secret from the keyring, then the
+// profile. The secret goes first: once the row is gone nothing remembers
+// which keyring entry belonged to it. When the keyring cannot remove it,
+// nothing is deleted unless the admin agrees to leave the secret behind.
 func (s *profilesScreen) doDelete(p storage.Profile) {
-	runAsync(s.u, func(ctx context.Context) (error, error) {
-		// The secret goes first: once the row is gone nothing remembers
-		// which keyring entry belonged to it.
-		secretErr := s.u.env.Secrets.Delete(ctx, p.ID)
+	runAsync(s.u, func(ctx context.Context) (struct{}, error) {
+		err := s.u.env.Secrets.Delete(ctx, p.ID)
+		if errors.Is(err, storage.ErrSecretNotFound) {
+			err = nil
+		}
+		return struct{}{}, err
+	}, func(_ struct{}, err error) {
+		if err == nil {
+			s.deleteRow(p, false)
+			return
+		}
+		s.u.env.Log.Warn("removing the Client Secret failed; the profile was kept", "profile", p.ID, "err", err)
+		s.status.SetText(fmt.Sprintf("%q was not deleted: its Client Secret could not be removed from the system keyring.", p.Name))
+		s.confirm = dialog.NewConfirm("Client Secret not removed",
+			fmt.Sprintf("The Client Secret of %q could not be removed from the system keyring:\n%v\n\n"+
+				"Nothing was deleted. Fix the keyring and delete again, or delete the profile anyway:\n"+
+				"its Client Secret then stays in the keyring, where only the keyring's own tools can remove it.", p.Name, err),
+			func(ok bool) {
+				if ok {
+					s.deleteRow(p, true)
+				}
+			}, s.u.win)
+		s.confirm.SetConfirmText("Delete anyway (the secret stays in the keyring)")
+		s.confirm.SetConfirmImportance(widget.DangerImportance)
+		s.confirm.Show()
+		s.u.escapable(s.confirm.Dismiss)
+	})
+}
+
+// deleteRow deletes the profile's data; secretKept says its secret could
+// not be removed and stays in the keyring.
+func (s *profilesScreen) deleteRow(p storage.Profile, secretKept bool) {
+	runAsync(s.u, func(ctx context.Context) (struct{}, error) {
 		if err := s.u.env.DB.DeleteProfile(ctx, p.ID); err != nil {
-			return secretErr, err
+			return struct{}{}, err
 		}
-		if secretErr == nil {
-			_ = s.u.env.DB.AppendAudit(ctx, storage.AuditEvent{ProfileName: p.Name, Actor: storage.CurrentActor(),
-				Action: storage.ActionSecretRemoved, Detail: "Client Secret removed with the profile"})
+		ev := storage.AuditEvent{ProfileName: p.Name, Actor: storage.CurrentActor(),
+			Action: storage.ActionSecretRemoved, Detail: "Client Secret removed with the profile"}
+		if secretKept {
+			s.u.env.Log.Warn("profile deleted; its Client Secret stays in the keyring", "profile", p.ID)
+			ev.Action = storage.ActionSecretLeft
+			ev.Detail = fmt.Sprintf("Client Secret left in the keyring (account %d): the keyring was unavailable", p.ID)
 		}
-		return secretErr, nil
-	}, func(secretErr, err error) {
+		_ = s.u.env.DB.AppendAudit(ctx, ev)
+		return struct{}{}, nil
+	}, func(_ struct{}, err error) {
 		if err != nil {
 			s.u.showError("Deleting the profile failed", err)
 			return
 		}
 		msg := fmt.Sprintf("Deleted %q.", p.Name)
-		if secretErr != nil {
-			msg += " Its Client Secret could not be removed from the keyring: " + secretErr.Error()
+		if secretKept {
+			msg += fmt.Sprintf(" Its Client Secret stays in the system keyring (account %d).", p.ID)
 		}
 		s.status.SetText(msg)
 		s.u.current = nil

@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/halo-assistant/halo-assistant/storage"
 )
@@ -169,4 +170,58 @@ func TestEscClosesTheNameDialogWhileTyping(t *testing.T) {
 	if len(s.items) != 0 {
 		t.Fatal("Esc created a profile")
 	}
+}
+
+func TestDeleteWithTheKeyringUnavailableKeepsTheProfile(t *testing.T) {
+	te := newTestUI(t, "")
+	createProfileByTyping(t, te, "Locked Keyring Ltd")
+	id := te.u.current.ID
+	_ = te.secrets.Set(context.Background(), id, "still-in-the-keyring")
+	te.secrets.FailWith(&storage.KeyringUnavailableError{})
+	s := te.u.profiles
+	test.Tap(s.delBtn)
+	s.confirm.Confirm()
+	te.wait()
+	if _, err := te.db.Profile(context.Background(), id); err != nil {
+		t.Fatalf("the profile was deleted although its secret could not be removed: %v", err)
+	}
+	if !strings.Contains(confirmMessage(te), "could not be removed") || !strings.Contains(s.status.Text, "not deleted") {
+		t.Fatalf("dialog %q, status %q", confirmMessage(te), s.status.Text)
+	}
+	// Declining keeps everything.
+	s.confirm.Dismiss()
+	te.wait()
+	if _, err := te.db.Profile(context.Background(), id); err != nil {
+		t.Fatal("declining the second question must keep the profile")
+	}
+	// "Delete anyway" deletes the profile and says the secret stays.
+	test.Tap(s.delBtn)
+	s.confirm.Confirm()
+	te.wait()
+	s.confirm.Confirm()
+	te.wait()
+	if _, err := te.db.Profile(context.Background(), id); err == nil {
+		t.Fatal("Delete anyway must delete the profile")
+	}
+	if !strings.Contains(s.status.Text, "stays in the system keyring") {
+		t.Fatalf("status = %q", s.status.Text)
+	}
+	te.secrets.FailWith(nil)
+	if !te.secrets.Has(id) {
+		t.Fatal("the secret should still be in the keyring, as the admin was told")
+	}
+}
+
+// confirmMessage is the text of the dialogs on top of the window.
+func confirmMessage(te *testEnv) string {
+	var text []string
+	for _, o := range te.win.Canvas().Overlays().List() {
+		walkCanvas(o, func(o fyne.CanvasObject) bool {
+			if l, ok := o.(*widget.Label); ok {
+				text = append(text, l.Text)
+			}
+			return false
+		})
+	}
+	return strings.Join(text, "\n")
 }

@@ -28,6 +28,13 @@ type testEnv struct {
 // temp dir when empty) and an in-memory secret store.
 func newTestUI(t *testing.T, dir string) *testEnv {
 	t.Helper()
+	return newTestUIWindow(t, dir, nil)
+}
+
+// newTestUIWindow is newTestUI with the window passed through wrap (when
+// set) before the UI is built around it.
+func newTestUIWindow(t *testing.T, dir string, wrap func(fyne.Window) fyne.Window) *testEnv {
+	t.Helper()
 	if dir == "" {
 		dir = t.TempDir()
 	}
@@ -39,6 +46,9 @@ func newTestUI(t *testing.T, dir string) *testEnv {
 	sec := storage.NewMemorySecrets()
 	env := &Env{DB: db, Secrets: sec, Log: applog.Discard(), closers: []func(){func() { db.Close() }}}
 	w := a.NewWindow("test")
+	if wrap != nil {
+		w = wrap(w)
+	}
 	u := NewUI(a, w, env)
 	w.Resize(fyne.NewSize(1180, 760))
 	u.Start()

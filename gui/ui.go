@@ -87,9 +87,16 @@ type UI struct {
 	header   *widget.Label
 	banner   *fyne.Container
 	keyError error
+	// lastSaveDir is where the last export or report went; the next save
+	// starts there.
+	lastSaveDir string
 
 	profiles *profilesScreen
 	mapping  *mappingScreen
+
+	// quit ends the app once unsaved changes are dealt with; tests
+	// replace it.
+	quit func()
 
 	// pending tracks background work so tests can wait for it.
 	pending sync.WaitGroup
@@ -101,6 +108,7 @@ type UI struct {
 func NewUI(a fyne.App, w fyne.Window, env *Env) *UI {
 	ctx, cancel := context.WithCancel(context.Background())
 	u := &UI{app: a, win: w, env: env, ctx: ctx, cancel: cancel}
+	u.quit = a.Quit
 	u.profiles = newProfilesScreen(u)
 	u.screens = []screen{u.profiles}
 	// The journey's screens, in navigation order (Alt+1…6).
@@ -161,6 +169,8 @@ func (u *UI) build() {
 	u.win.SetContent(container.NewBorder(top, nil, nil, nil, split))
 	u.win.SetMainMenu(u.mainMenu())
 	u.addShortcuts()
+	// The close button asks about unsaved changes like Quit does.
+	u.win.SetCloseIntercept(u.requestQuit)
 	u.nav.Select(0)
 	u.showNow(0)
 	u.updateHeader()
@@ -190,19 +200,56 @@ func (u *UI) updateHeader() {
 
 // show switches screens, respecting unsaved changes on the current one.
 func (u *UI) show(i int) {
-	if l, ok := u.screens[u.active].(leaver); ok {
-		l.beforeLeave(func() { u.showNow(i) })
-		u.nav.Select(u.active) // stays until the screen agrees
+	if i < 0 || i >= len(u.screens) {
 		return
 	}
-	u.showNow(i)
+	if _, ok := u.screens[u.active].(leaver); ok {
+		u.nav.Select(u.active) // stays until the screen agrees
+	}
+	u.leaveThen(func() { u.showNow(i) })
+}
+
+// leaveThen runs f once the active screen agrees to be left: at once when
+// it has nothing unsaved, else after its Save/Discard question. Everything
+// that leaves the screen (switching, New profile, Quit, closing the window)
+// goes through it.
+func (u *UI) leaveThen(f func()) {
+	if l, ok := u.screens[u.active].(leaver); ok {
+		l.beforeLeave(f)
+		return
+	}
+	f()
 }
 
 func (u *UI) showNow(i int) {
 	u.active = i
+	// The focus would otherwise stay in an entry of the hidden screen and
+	// keep receiving what the admin types.
+	u.win.Canvas().Unfocus()
 	u.body.Objects = []fyne.CanvasObject{u.screens[i].content()}
 	u.body.Refresh()
 	u.nav.Select(i)
+}
+
+// newProfile shows the Profiles screen with the New profile dialog, after
+// the active screen agreed to be left (File › New profile, Ctrl+N).
+func (u *UI) newProfile() {
+	if u.dialogShown() {
+		return
+	}
+	u.leaveThen(func() { u.showNow(0); u.profiles.newProfile() })
+}
+
+// requestQuit quits once unsaved changes are saved or discarded (Ctrl+Q,
+// File › Quit, the window's close button).
+func (u *UI) requestQuit() {
+	u.leaveThen(u.quit)
+}
+
+// dialogShown reports whether a dialog (or any other overlay) covers the
+// window: window shortcuts must then not act on the screen behind it.
+func (u *UI) dialogShown() bool {
+	return u.win.Canvas().Overlays().Top() != nil
 }
 
 // showScreen switches to the screen of the given type, if it is listed.
@@ -224,33 +271,82 @@ func (u *UI) setCurrent(p *storage.Profile) {
 	}
 }
 
+// Shortcuts that must work while a text field has the focus are menu
+// shortcuts: the driver offers a key combination to the main menu first,
+// and to the canvas only when the focused widget does not take shortcuts
+// (an Entry takes them all).
+var (
+	quitShortcut       = &desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: fyne.KeyModifierShortcutDefault}
+	newProfileShortcut = &desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: fyne.KeyModifierShortcutDefault}
+	checkShortcut      = &desktop.CustomShortcut{KeyName: fyne.KeyR, Modifier: fyne.KeyModifierShortcutDefault}
+	screenKeys         = []fyne.KeyName{fyne.Key1, fyne.Key2, fyne.Key3, fyne.Key4, fyne.Key5, fyne.Key6, fyne.Key7, fyne.Key8, fyne.Key9}
+)
+
+func screenShortcut(i int) *desktop.CustomShortcut {
+	return &desktop.CustomShortcut{KeyName: screenKeys[i], Modifier: fyne.KeyModifierAlt}
+}
+
 func (u *UI) mainMenu() *fyne.MainMenu {
+	quit := &fyne.MenuItem{Label: "Quit", Shortcut: quitShortcut, Action: u.requestQuit}
+	// Labelled and marked as the quit item so the driver does not add a
+	// second one that would skip the unsaved-changes question.
+	quit.IsQuit = true
 	file := fyne.NewMenu("File",
-		&fyne.MenuItem{Label: "New profile…", Shortcut: &desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: fyne.KeyModifierShortcutDefault},
-			Action: func() { u.showNow(0); u.profiles.newProfile() }},
+		&fyne.MenuItem{Label: "New profile…", Shortcut: newProfileShortcut, Action: u.newProfile},
+		fyne.NewMenuItemSeparator(),
+		quit,
 	)
-	// A menu shortcut also works while a text field has the focus (the
-	// driver offers menu shortcuts first, canvas shortcuts only when the
-	// focused widget does not take shortcuts).
+	goMenu := fyne.NewMenu("Go")
+	for i, s := range u.screens {
+		if i >= len(screenKeys) {
+			break
+		}
+		goMenu.Items = append(goMenu.Items, &fyne.MenuItem{Label: s.title(), Shortcut: screenShortcut(i),
+			Action: func() { u.goTo(i) }})
+	}
 	check := fyne.NewMenu("Check",
-		&fyne.MenuItem{Label: "Run systems check", Shortcut: &desktop.CustomShortcut{KeyName: fyne.KeyR, Modifier: fyne.KeyModifierShortcutDefault},
-			Action: u.runSystemsCheck},
+		&fyne.MenuItem{Label: "Run systems check", Shortcut: checkShortcut, Action: u.checkShortcut},
 	)
-	return fyne.NewMainMenu(file, check)
+	return fyne.NewMainMenu(file, goMenu, check)
+}
+
+// goTo is Alt+1…: the screen by its place in the navigation.
+func (u *UI) goTo(i int) {
+	if u.dialogShown() || i >= len(u.screens) {
+		return
+	}
+	u.show(i)
+}
+
+// checkShortcut is Ctrl+R: it runs the check, or re-runs it while the
+// check dialog is the dialog on top; behind any other dialog it does
+// nothing.
+func (u *UI) checkShortcut() {
+	if top := u.win.Canvas().Overlays().Top(); top != nil {
+		s := findScreen[*checkScreen](u)
+		if s == nil || s.dlg == nil || !s.dlg.visible || s.dlg.overlay != top {
+			return
+		}
+	}
+	u.runSystemsCheck()
 }
 
 func (u *UI) addShortcuts() {
+	// The menu has these too; the canvas copies serve drivers without a
+	// main menu (and tests, which type shortcuts into the canvas).
 	c := u.win.Canvas()
-	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: fyne.KeyModifierShortcutDefault},
-		func(fyne.Shortcut) { u.app.Quit() })
-	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: fyne.KeyModifierShortcutDefault},
-		func(fyne.Shortcut) { u.showNow(0); u.profiles.newProfile() })
-	// Ctrl+R (re-)runs the systems check; Esc closes the top dialog.
-	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyR, Modifier: fyne.KeyModifierShortcutDefault},
-		func(fyne.Shortcut) { u.runSystemsCheck() })
+	c.AddShortcut(quitShortcut, func(fyne.Shortcut) { u.requestQuit() })
+	c.AddShortcut(newProfileShortcut, func(fyne.Shortcut) { u.newProfile() })
+	c.AddShortcut(checkShortcut, func(fyne.Shortcut) { u.checkShortcut() })
+	// Esc closes the top dialog; every other key acts on the screen only
+	// while no dialog covers it.
 	c.SetOnTypedKey(func(ev *fyne.KeyEvent) {
 		if ev.Name == fyne.KeyEscape {
 			u.escape()
+			return
+		}
+		if u.dialogShown() {
+			return
 		}
 		if ev.Name == fyne.KeyDelete && u.mappingShown() {
 			u.mapping.unmapSelected()
@@ -261,7 +357,7 @@ func (u *UI) addShortcuts() {
 	// handled above and by the screen's table and list when they have focus.
 	onMapping := func(f func(*mappingScreen)) func(fyne.Shortcut) {
 		return func(fyne.Shortcut) {
-			if u.mappingShown() {
+			if u.mappingShown() && !u.dialogShown() {
 				f(u.mapping)
 			}
 		}
@@ -270,14 +366,8 @@ func (u *UI) addShortcuts() {
 	c.AddShortcut(&fyne.ShortcutUndo{}, onMapping((*mappingScreen).undo))
 	c.AddShortcut(&fyne.ShortcutRedo{}, onMapping((*mappingScreen).redo))
 	c.AddShortcut(redoShortcut, onMapping((*mappingScreen).redo))
-	keys := []fyne.KeyName{fyne.Key1, fyne.Key2, fyne.Key3, fyne.Key4, fyne.Key5, fyne.Key6, fyne.Key7, fyne.Key8, fyne.Key9}
-	for i, k := range keys {
-		i := i
-		c.AddShortcut(&desktop.CustomShortcut{KeyName: k, Modifier: fyne.KeyModifierAlt}, func(fyne.Shortcut) {
-			if i < len(u.screens) {
-				u.show(i)
-			}
-		})
+	for i := range screenKeys {
+		c.AddShortcut(screenShortcut(i), func(fyne.Shortcut) { u.goTo(i) })
 	}
 }
 

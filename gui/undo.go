@@ -75,24 +75,35 @@ func (h *undoStack) clear() {
 	h.done, h.undone = nil, nil
 }
 
-// target returns the complete set of mappings after applying the step (or
-// reverting it, with undo) to current, keyed by user. Users that no longer
-// exist are left out by the caller.
-func (s undoStep) target(current map[int64]storage.Mapping, undo bool) map[int64]storage.Mapping {
-	out := make(map[int64]storage.Mapping, len(current)+len(s.changes))
-	for k, v := range current {
-		out[k] = v
+// result is what applying the step (or reverting it, with undo) writes:
+// the final mapping of every user the step touched, as set (mapped) and
+// unmap (unmapped), in the order the step first touched them. A step can
+// touch a user twice — an import that takes a user's agent for another
+// user, then gives the user a new agent — so undo walks the changes
+// backwards and each user ends as it was before the step's first change
+// to it; redo walks forwards and each user ends as after the last one.
+func (s undoStep) result(undo bool) (set []storage.Mapping, unmap []int64) {
+	final := make(map[int64]*storage.Mapping, len(s.changes))
+	if undo {
+		for i := len(s.changes) - 1; i >= 0; i-- {
+			final[s.changes[i].userID] = s.changes[i].before
+		}
+	} else {
+		for _, c := range s.changes {
+			final[c.userID] = c.after
+		}
 	}
 	for _, c := range s.changes {
-		m := c.after
-		if undo {
-			m = c.before
+		m, pending := final[c.userID]
+		if !pending {
+			continue // listed already
 		}
-		if m == nil {
-			delete(out, c.userID)
+		delete(final, c.userID)
+		if m != nil {
+			set = append(set, *m)
 		} else {
-			out[c.userID] = *m
+			unmap = append(unmap, c.userID)
 		}
 	}
-	return out
+	return set, unmap
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -26,15 +27,20 @@ type usersImportDialog struct {
 	s *mappingScreen
 	d *dialog.CustomDialog
 
-	paste                            *widget.Entry
+	paste                            *escEntry
 	chooseBtn, previewBtn, importBtn *widget.Button
 	summary, columns                 *widget.Label
 	tabs                             *container.AppTabs
 	acceptedTab, rejectedTab         *container.TabItem
 	accepted, rejected               *widget.Table
-	preview                          mapping.Preview
-	source                           string
-	ready                            bool
+	// preview holds the rows to store (Accepted) and every line that will
+	// not be stored, the parser's and PlanImport's refusals (Rejected);
+	// actions says per accepted row whether it adds or updates a user.
+	preview mapping.Preview
+	actions []string
+	updates int
+	source  string
+	ready   bool
 }
 
 func (s *mappingScreen) showImportUsers() {
@@ -42,7 +48,11 @@ func (s *mappingScreen) showImportUsers() {
 		return
 	}
 	d := &usersImportDialog{s: s}
-	d.paste = widget.NewMultiLineEntry()
+	// Esc reaches a focused entry, not the window: the paste box closes
+	// the dialog itself.
+	d.paste = newEscEntry()
+	d.paste.MultiLine = true
+	d.paste.Wrapping = fyne.TextWrap(fyne.TextTruncateClip)
 	d.paste.SetPlaceHolder("…or paste cells copied from a spreadsheet here, header row included\n" +
 		"Extension\tName\tEmail\n101\tAlice Example\talice@example.com")
 	d.paste.SetMinRowsVisible(4)
@@ -52,7 +62,7 @@ func (s *mappingScreen) showImportUsers() {
 	d.columns = wrapped("")
 	d.columns.Hide()
 
-	d.accepted = previewTable([]string{"Line", "Extension", "Name", "Email"}, []float32{60, 90, 200, 260},
+	d.accepted = previewTable([]string{"Line", "Extension", "Name", "Email", "Stored as"}, []float32{60, 84, 170, 230, 230},
 		func() int { return len(d.preview.Accepted) },
 		func(row, col int) string {
 			r := d.preview.Accepted[row]
@@ -63,8 +73,13 @@ func (s *mappingScreen) showImportUsers() {
 				return r.User.Extension
 			case 2:
 				return r.User.Name
+			case 3:
+				return r.User.Email
 			}
-			return r.User.Email
+			if row < len(d.actions) {
+				return d.actions[row]
+			}
+			return ""
 		})
 	d.rejected = previewTable([]string{"Line", "Reason", "Row"}, []float32{60, 300, 320},
 		func() int { return len(d.preview.Rejected) },
@@ -98,9 +113,11 @@ func (s *mappingScreen) showImportUsers() {
 	body := container.NewBorder(top, nil, nil, nil, d.tabs)
 	d.d = dialog.NewCustomWithoutButtons("Import 1stream users", body, s.u.win)
 	cancel.OnTapped = d.d.Hide
+	d.paste.onEsc = d.d.Hide
 	d.d.SetButtons([]fyne.CanvasObject{cancel, d.importBtn})
 	d.d.Resize(fyne.NewSize(860, 640))
 	d.d.Show()
+	s.u.escapable(d.d.Hide)
 	s.importDlg = d
 }
 
@@ -167,25 +184,85 @@ func (d *usersImportDialog) previewPaste() {
 	d.parse("the pasted cells", func() (mapping.Preview, error) { return mapping.ParseUsersText(text) })
 }
 
+// importPreview is a parsed file checked against the stored users.
+type importPreview struct {
+	p       mapping.Preview
+	actions []string
+	updates int
+}
+
 // parse reads off the UI goroutine: a 10 MB file takes a moment, and the
-// parser stops at the size and row limits instead of hanging.
+// parser stops at the size and row limits instead of hanging. The rows are
+// then matched with the stored users (mapping.PlanImport) so that rows
+// storage would refuse — an extension of one stored user with the email of
+// another, two rows updating the same user — are listed with their line
+// instead of failing the whole import.
 func (d *usersImportDialog) parse(name string, read func() (mapping.Preview, error)) {
 	d.ready = false
 	d.importBtn.Disable()
 	d.summary.Importance = widget.MediumImportance
 	d.summary.SetText("Reading " + name + " …")
-	runAsync(d.s.u, func(context.Context) (mapping.Preview, error) {
-		return read()
-	}, func(p mapping.Preview, err error) {
+	existing := d.s.mappingUsers()
+	runAsync(d.s.u, func(context.Context) (importPreview, error) {
+		p, err := read()
+		if err != nil {
+			return importPreview{}, err
+		}
+		return planImport(p, existing), nil
+	}, func(ip importPreview, err error) {
 		d.source = name
 		if err != nil {
-			d.preview = mapping.Preview{}
+			d.preview, d.actions, d.updates = mapping.Preview{}, nil, 0
 			d.refreshTables()
 			d.showFailure("Cannot import "+name, err)
 			return
 		}
-		d.setPreview(p)
+		d.actions, d.updates = ip.actions, ip.updates
+		d.setPreview(ip.p)
 	})
+}
+
+// planImport moves the rows PlanImport refuses from Accepted to Rejected
+// and says what each remaining row does.
+func planImport(p mapping.Preview, existing []mapping.User) importPreview {
+	plan, refused := mapping.PlanImport(p.Accepted, existing)
+	byID := make(map[int64]mapping.User, len(existing))
+	for _, u := range existing {
+		byID[u.ID] = u
+	}
+	byLine := make(map[int]mapping.ImportRow, len(p.Accepted))
+	for _, r := range p.Accepted {
+		byLine[r.Line] = r
+	}
+	ip := importPreview{p: p}
+	ip.p.Accepted = make([]mapping.ImportRow, 0, len(plan))
+	ip.actions = make([]string, 0, len(plan))
+	for _, u := range plan {
+		row, ok := byLine[u.Line]
+		if !ok {
+			continue
+		}
+		ip.p.Accepted = append(ip.p.Accepted, row)
+		if stored, ok := byID[u.User.ID]; ok && u.User.ID != 0 {
+			ip.updates++
+			ip.actions = append(ip.actions, "updates "+describeUser(storage.User{Extension: stored.Extension,
+				Name: stored.Name, Email: stored.Email}))
+		} else {
+			ip.actions = append(ip.actions, "new user")
+		}
+	}
+	if len(refused) > 0 {
+		ip.p.Rejected = append([]mapping.Rejected(nil), p.Rejected...)
+		for _, r := range refused {
+			if r.Raw == "" {
+				row := byLine[r.Line].User
+				r.Raw = strings.Join([]string{row.Extension, row.Name, row.Email}, ", ")
+			}
+			ip.p.Rejected = append(ip.p.Rejected, r)
+		}
+		sort.SliceStable(ip.p.Rejected, func(i, j int) bool { return ip.p.Rejected[i].Line < ip.p.Rejected[j].Line })
+	}
+	return ip
 }
 
 func (d *usersImportDialog) showFailure(prefix string, err error) {
@@ -201,6 +278,9 @@ func (d *usersImportDialog) setPreview(p mapping.Preview) {
 	d.refreshTables()
 	n, bad := len(p.Accepted), len(p.Rejected)
 	msg := fmt.Sprintf("From %s: %s will be imported", d.source, plural(n, "user", "users"))
+	if n > 0 {
+		msg += fmt.Sprintf(" (%d new, %d updating stored users)", n-d.updates, d.updates)
+	}
 	if bad > 0 {
 		msg += fmt.Sprintf("; %s will not (see “Will not be imported” for the reasons)", plural(bad, "line", "lines"))
 	}
@@ -315,13 +395,13 @@ func entryToLine(err error, lines []int) error {
 // storage refuses the values (no extension and no email, duplicate, …).
 type userDialog struct {
 	d                *dialog.CustomDialog
-	ext, name, email *widget.Entry
+	ext, name, email *escEntry
 	errMsg           *widget.Label
 	ok               *widget.Button
 }
 
 func (s *mappingScreen) showUserDialog(title, confirm string, u storage.User, submit func(storage.User, func(error))) {
-	ud := &userDialog{ext: widget.NewEntry(), name: widget.NewEntry(), email: widget.NewEntry(), errMsg: wrapped("")}
+	ud := &userDialog{ext: newEscEntry(), name: newEscEntry(), email: newEscEntry(), errMsg: wrapped("")}
 	ud.ext.SetText(u.Extension)
 	ud.name.SetText(u.Name)
 	ud.email.SetText(u.Email)
@@ -347,7 +427,7 @@ func (s *mappingScreen) showUserDialog(title, confirm string, u storage.User, su
 		})
 	}
 	ud.ok.OnTapped = do
-	for _, e := range []*widget.Entry{ud.ext, ud.name, ud.email} {
+	for _, e := range []*escEntry{ud.ext, ud.name, ud.email} {
 		e.OnSubmitted = func(string) { do() }
 	}
 	form := widget.NewForm(widget.NewFormItem("Extension", ud.ext), widget.NewFormItem("Name", ud.name),
@@ -356,9 +436,12 @@ func (s *mappingScreen) showUserDialog(title, confirm string, u storage.User, su
 	ud.d = dialog.NewCustomWithoutButtons(title, container.NewVBox(form,
 		wrapped("A user needs an extension or an email address (or both)."), ud.errMsg), s.u.win)
 	cancel.OnTapped = ud.d.Hide
+	// The focused entry gets Esc, not the window.
+	ud.ext.onEsc, ud.name.onEsc, ud.email.onEsc = ud.d.Hide, ud.d.Hide, ud.d.Hide
 	ud.d.SetButtons([]fyne.CanvasObject{cancel, ud.ok})
 	ud.d.Resize(fyne.NewSize(480, 300))
 	ud.d.Show()
+	s.u.escapable(ud.d.Hide)
 	s.u.win.Canvas().Focus(ud.ext)
 	s.userDlg = ud
 }

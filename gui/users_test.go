@@ -10,6 +10,8 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/halo-assistant/halo-assistant/storage"
 )
 
 // cellText renders one cell of a preview table through its UpdateCell.
@@ -251,5 +253,92 @@ func TestUsersImportStorageRefusalNamesTheLine(t *testing.T) {
 	}
 	if d.importBtn.Disabled() {
 		t.Fatal("after a refused import the user can fix the file and try again")
+	}
+}
+
+func TestUsersImportRefusesRowsThatConflictWithStoredUsers(t *testing.T) {
+	e := newMappingEnv(t, []storage.User{
+		{Extension: "101", Name: "Alice", Email: "alice@example.com"},
+		{Extension: "102", Name: "Bob", Email: "bob@example.com"},
+		{Extension: "103", Name: "Carol", Email: "carol@example.com"},
+	}, nil)
+	s := e.s
+	test.Tap(s.importUsersBtn)
+	d := s.importDlg
+	d.parseReader("team.csv", io.NopCloser(strings.NewReader("Extension,Name,Email\r\n"+
+		"101,Al,carol@example.com\r\n"+ // line 2: Alice's extension, Carol's email
+		"102,Bobby,\r\n"+ // line 3: updates Bob
+		",Robert,bob@example.com\r\n"+ // line 4: Bob again, by email
+		"104,Dan,dan@example.com\r\n"))) // line 5: new
+	e.wait()
+	if got := []int{d.preview.Accepted[0].Line, d.preview.Accepted[1].Line}; len(d.preview.Accepted) != 2 || got[0] != 3 || got[1] != 5 {
+		t.Fatalf("accepted %+v", d.preview.Accepted)
+	}
+	if len(d.preview.Rejected) != 2 || cellText(d.rejected, 0, 0) != "2" || cellText(d.rejected, 1, 0) != "4" {
+		t.Fatalf("rejected %+v", d.preview.Rejected)
+	}
+	if r := cellText(d.rejected, 0, 1); !strings.Contains(r, "belongs to") {
+		t.Errorf("line 2 reason = %q", r)
+	}
+	if r := cellText(d.rejected, 1, 1); !strings.Contains(r, "line 3") {
+		t.Errorf("line 4 reason = %q", r)
+	}
+	if cellText(d.rejected, 1, 2) == "" {
+		t.Error("a refused row shows what it contained")
+	}
+	if got := cellText(d.accepted, 0, 4); !strings.Contains(got, "updates") || !strings.Contains(got, "Bob") {
+		t.Errorf("line 3 is stored as %q", got)
+	}
+	if got := cellText(d.accepted, 1, 4); got != "new user" {
+		t.Errorf("line 5 is stored as %q", got)
+	}
+	if !strings.Contains(d.summary.Text, "2 users will be imported (1 new, 1 updating stored users); 2 lines will not") {
+		t.Fatalf("summary = %q", d.summary.Text)
+	}
+	// The rest imports instead of storage refusing the whole file.
+	test.Tap(d.importBtn)
+	e.wait()
+	if !strings.Contains(s.status.Text, "1 added, 1 updated") || len(s.users) != 4 {
+		t.Fatalf("status %q, %d users", s.status.Text, len(s.users))
+	}
+	if r := e.row(t, "102"); r.user.Name != "Bobby" {
+		t.Fatalf("Bob = %+v", r.user)
+	}
+	if r := e.row(t, "101"); r.user.Name != "Alice" || r.user.Email != "alice@example.com" {
+		t.Fatalf("Alice was changed by a refused row: %+v", r.user)
+	}
+}
+
+func TestEscClosesTheUserDialogsWhileTyping(t *testing.T) {
+	e := newMappingEnv(t, usersList(1), nil)
+	s := e.s
+	c := e.win.Canvas()
+	test.Tap(s.addUserBtn)
+	test.Type(s.userDlg.ext, "10")
+	focused, ok := c.Focused().(fyne.Focusable)
+	if !ok || focused == nil {
+		t.Fatal("the Add user dialog focuses its first field")
+	}
+	focused.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if c.Overlays().Top() != nil {
+		t.Fatal("Esc in the Add user dialog must close it")
+	}
+	s.selectUser(e.userID(t, "101"))
+	test.Tap(s.editUserBtn)
+	c.Focus(s.userDlg.email)
+	c.Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if c.Overlays().Top() != nil {
+		t.Fatal("Esc in the Edit user dialog must close it")
+	}
+
+	test.Tap(s.importUsersBtn)
+	c.Focus(s.importDlg.paste)
+	test.Type(s.importDlg.paste, "Extension\tName")
+	c.Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if c.Overlays().Top() != nil {
+		t.Fatal("Esc in the paste box must close the Import users dialog")
+	}
+	if len(s.users) != 1 {
+		t.Fatal("Esc imported or added something")
 	}
 }

@@ -53,6 +53,7 @@ const (
 const (
 	ActionSecretStored    = "secret.stored"
 	ActionSecretRemoved   = "secret.removed"
+	ActionSecretLeft      = "secret.left" // profile deleted, secret left in an unavailable keyring
 	ActionMappingExported = "mapping.exported"
 )
 

@@ -302,12 +302,13 @@ func profileRemove(ctx context.Context, r *runner, args []string) error {
 	if err := r.db.DeleteProfile(ctx, p.ID); err != nil {
 		return err
 	}
-	if secretErr == nil {
-		_ = r.db.AppendAudit(ctx, storage.AuditEvent{
-			ProfileName: p.Name, Actor: storage.CurrentActor(),
-			Action: storage.ActionSecretRemoved, Detail: "Client Secret removed with the profile",
-		})
+	ev := storage.AuditEvent{ProfileName: p.Name, Actor: storage.CurrentActor(),
+		Action: storage.ActionSecretRemoved, Detail: "Client Secret removed with the profile"}
+	if secretErr != nil {
+		ev.Action = storage.ActionSecretLeft
+		ev.Detail = fmt.Sprintf("Client Secret left in the keyring (account %d): %v", p.ID, secretErr)
 	}
+	_ = r.db.AppendAudit(ctx, ev)
 	fmt.Fprintf(r.env.Stdout, "Removed profile %q.\n", p.Name)
 	return nil
 }

@@ -1,0 +1,216 @@
+package gui
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	fynestorage "fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// Saving files. Fyne's save dialog is not used: it creates the chosen file
+// — truncating an existing one — before it hands it to the app, so a write
+// that then fails would leave the admin's previous export empty. Instead
+// the admin picks a folder (typed, or with the folder dialog) and a file
+// name, and the file is written to a temporary file in that folder and
+// renamed over the target only once it is complete.
+
+// saveDialog asks where to save a file. extra (options such as the CSV
+// flavour) is shown above the location.
+type saveDialog struct {
+	u      *UI
+	d      *dialog.CustomDialog
+	folder *escEntry
+	name   *escEntry
+	browse *widget.Button
+	errMsg *widget.Label
+	save   *widget.Button
+	// confirm is the "Replace the file?" question, kept for tests.
+	confirm *dialog.ConfirmDialog
+	onSave  func(path string)
+}
+
+// showSaveDialog opens the dialog; onSave runs with the chosen path once
+// the admin agreed to replace an existing file.
+func (u *UI) showSaveDialog(title, intro, saveText, fileName string, extra []fyne.CanvasObject, onSave func(path string)) *saveDialog {
+	sd := &saveDialog{u: u, folder: newEscEntry(), name: newEscEntry(), errMsg: wrapped(""), onSave: onSave}
+	sd.folder.SetText(u.saveFolder())
+	sd.folder.SetPlaceHolder("Folder")
+	sd.name.SetText(fileName)
+	sd.name.SetPlaceHolder("File name")
+	sd.errMsg.Importance = widget.DangerImportance
+	sd.errMsg.Hide()
+	sd.browse = widget.NewButtonWithIcon("Choose…", theme.FolderOpenIcon(), sd.chooseFolder)
+	sd.save = widget.NewButtonWithIcon(saveText, theme.DocumentSaveIcon(), sd.submit)
+	sd.save.Importance = widget.HighImportance
+	cancel := widget.NewButton("Cancel", nil)
+	sd.name.OnSubmitted = func(string) { sd.submit() }
+	sd.folder.OnSubmitted = func(string) { sd.submit() }
+
+	form := widget.NewForm(
+		widget.NewFormItem("Folder", container.NewBorder(nil, nil, nil, sd.browse, sd.folder)),
+		widget.NewFormItem("File name", sd.name))
+	items := []fyne.CanvasObject{}
+	if intro != "" {
+		items = append(items, wrapped(intro))
+	}
+	items = append(items, extra...)
+	items = append(items, form, sd.errMsg)
+	sd.d = dialog.NewCustomWithoutButtons(title, container.NewVBox(items...), u.win)
+	cancel.OnTapped = sd.d.Hide
+	sd.folder.onEsc, sd.name.onEsc = sd.d.Hide, sd.d.Hide
+	sd.d.SetButtons([]fyne.CanvasObject{cancel, sd.save})
+	sd.d.Resize(fyne.NewSize(620, 200))
+	sd.d.Show()
+	u.escapable(sd.d.Hide)
+	u.win.Canvas().Focus(sd.name)
+	return sd
+}
+
+// saveFolder is the folder the last save went to, else Documents, else the
+// home folder.
+func (u *UI) saveFolder() string {
+	if u.lastSaveDir != "" {
+		return u.lastSaveDir
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return ""
+	}
+	if fi, err := os.Stat(filepath.Join(home, "Documents")); err == nil && fi.IsDir() {
+		return filepath.Join(home, "Documents")
+	}
+	return home
+}
+
+func (sd *saveDialog) chooseFolder() {
+	fd := dialog.NewFolderOpen(func(dir fyne.ListableURI, err error) {
+		if err != nil {
+			sd.fail(err.Error())
+			return
+		}
+		if dir != nil {
+			sd.folder.SetText(dir.Path())
+		}
+	}, sd.u.win)
+	if l, err := fynestorage.ListerForURI(fynestorage.NewFileURI(strings.TrimSpace(sd.folder.Text))); err == nil {
+		fd.SetLocation(l)
+	}
+	fd.Resize(fyne.NewSize(800, 560))
+	fd.Show()
+}
+
+func (sd *saveDialog) fail(msg string) {
+	sd.errMsg.SetText(msg)
+	sd.errMsg.Show()
+}
+
+// submit checks the location, asks before replacing a file and saves.
+func (sd *saveDialog) submit() {
+	path, problem := savePath(sd.folder.Text, sd.name.Text)
+	if problem != "" {
+		sd.fail(problem)
+		return
+	}
+	sd.errMsg.Hide()
+	save := func() {
+		sd.d.Hide()
+		sd.u.lastSaveDir = filepath.Dir(path)
+		sd.onSave(path)
+	}
+	if _, err := os.Stat(path); err == nil {
+		sd.confirm = dialog.NewConfirm("Replace the file?",
+			fmt.Sprintf("%s already exists in %s.\n\nReplace it? The old file stays as it is until the new one is complete.",
+				filepath.Base(path), filepath.Dir(path)),
+			func(ok bool) {
+				if ok {
+					save()
+				}
+			}, sd.u.win)
+		sd.confirm.SetConfirmText("Replace")
+		sd.confirm.Show()
+		sd.u.escapable(sd.confirm.Dismiss)
+		return
+	}
+	save()
+}
+
+// savePath joins a typed folder and file name; problem, when not empty,
+// says what to correct.
+func savePath(folder, name string) (path, problem string) {
+	folder, name = strings.TrimSpace(folder), strings.TrimSpace(name)
+	switch {
+	case folder == "":
+		return "", "Choose the folder to save in."
+	case name == "" || name == "." || name == "..":
+		return "", "Enter a file name."
+	case strings.ContainsAny(name, `/\`):
+		return "", "The file name must not contain / or \\: choose the folder above."
+	}
+	fi, err := os.Stat(folder)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return "", "The folder " + folder + " does not exist."
+	case err != nil:
+		return "", err.Error()
+	case !fi.IsDir():
+		return "", folder + " is not a folder."
+	}
+	path = filepath.Join(folder, name)
+	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
+		return "", path + " exists and is not a file."
+	}
+	return path, ""
+}
+
+// writeFileAtomic writes what write produces to path through a temporary
+// file in the same folder, synced and then renamed over path: a failure at
+// any point leaves an existing file as it was and no partial file behind.
+func writeFileAtomic(path string, write func(io.Writer) error) (err error) {
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	if base == "" {
+		return fmt.Errorf("%q is not a file name", path)
+	}
+	mode := fs.FileMode(0o644)
+	if fi, statErr := os.Stat(path); statErr == nil {
+		if !fi.Mode().IsRegular() {
+			return fmt.Errorf("%s is not a regular file", path)
+		}
+		mode = fi.Mode().Perm()
+	}
+	f, err := os.CreateTemp(dir, "."+base+".*.tmp")
+	if err != nil {
+		return fmt.Errorf("cannot create a file in %s: %w", dir, err)
+	}
+	tmp := f.Name()
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(tmp)
+		}
+	}()
+	if err = write(f); err != nil {
+		return err
+	}
+	if err = f.Sync(); err != nil {
+		return err
+	}
+	// Best effort: some file systems ignore modes.
+	_ = f.Chmod(mode)
+	if err = f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}

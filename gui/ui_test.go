@@ -1,0 +1,244 @@
+package gui
+
+import (
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"github.com/halo-assistant/halo-assistant/halo/halotest"
+)
+
+// interceptWindow records the window's close intercept, which Fyne's test
+// window keeps to itself, so a test can press the close button.
+type interceptWindow struct {
+	fyne.Window
+	onClose func()
+}
+
+func (w *interceptWindow) SetCloseIntercept(f func()) {
+	w.onClose = f
+	w.Window.SetCloseIntercept(f)
+}
+
+// quits counts the UI's quit requests that got through.
+func quits(te *testEnv) *int {
+	n := 0
+	te.u.quit = func() { n++ }
+	return &n
+}
+
+// menuItem finds the main-menu item with the given shortcut.
+func menuItem(t *testing.T, te *testEnv, sc fyne.Shortcut) *fyne.MenuItem {
+	t.Helper()
+	for _, m := range te.win.MainMenu().Items {
+		for _, it := range m.Items {
+			if it.Shortcut != nil && it.Shortcut.ShortcutName() == sc.ShortcutName() {
+				return it
+			}
+		}
+	}
+	t.Fatalf("no menu item has the shortcut %s", sc.ShortcutName())
+	return nil
+}
+
+func TestSwitchingScreensDropsTheFocus(t *testing.T) {
+	snap := agentsSnapshot(3)
+	e := newMappingEnv(t, usersList(2), &snap)
+	c := e.win.Canvas()
+	c.Focus(e.s.userSearch)
+	if c.Focused() == nil {
+		t.Fatal("the search box did not take the focus")
+	}
+	e.shortcut(screenShortcut(0))
+	if e.u.active != 0 {
+		t.Fatalf("Alt+1 showed screen %d", e.u.active)
+	}
+	if c.Focused() != nil {
+		t.Fatalf("the hidden mapping screen keeps the focus (%T): typing would go there", c.Focused())
+	}
+}
+
+func TestLeavingWithUnsavedConnectionAsksFirst(t *testing.T) {
+	te := newTestUI(t, "")
+	createProfileByTyping(t, te, "Contoso MSP")
+	n := quits(te)
+	c := connectionFor(t, te)
+	connIdx := te.u.active
+	test.Type(c.urlEntry, "contoso.halopsa.com")
+	sc := te.win.Canvas().(fyne.Shortcutable)
+	te.u.profiles.dlg = nil // the dialog that created the profile
+
+	// Ctrl+N asks before leaving; Cancel stays with the edits.
+	sc.TypedShortcut(newProfileShortcut)
+	if c.leaveDlg == nil || te.u.active != connIdx || te.u.profiles.dlg != nil {
+		t.Fatal("Ctrl+N must ask about the unsaved connection before leaving")
+	}
+	test.Tap(c.leaveDlg.cancel)
+	// So does File › New profile.
+	c.leaveDlg = nil
+	menuItem(t, te, newProfileShortcut).Action()
+	if c.leaveDlg == nil || te.u.active != connIdx {
+		t.Fatal("File › New profile must ask before leaving")
+	}
+	test.Tap(c.leaveDlg.cancel)
+
+	// Ctrl+Q and File › Quit ask too; Cancel does not quit.
+	c.leaveDlg = nil
+	sc.TypedShortcut(quitShortcut)
+	if c.leaveDlg == nil || *n != 0 {
+		t.Fatal("Ctrl+Q must ask about the unsaved connection")
+	}
+	test.Tap(c.leaveDlg.cancel)
+	if *n != 0 || c.urlEntry.Text != "contoso.halopsa.com" {
+		t.Fatal("Cancel must neither quit nor drop the edits")
+	}
+	quit := menuItem(t, te, quitShortcut)
+	if !quit.IsQuit {
+		t.Fatal("File › Quit must be the menu's quit item, or the driver adds one that skips the question")
+	}
+	c.leaveDlg = nil
+	quit.Action()
+	if c.leaveDlg == nil || *n != 0 {
+		t.Fatal("File › Quit must ask about the unsaved connection")
+	}
+	// Discard quits.
+	test.Tap(c.leaveDlg.no)
+	if *n != 1 {
+		t.Fatalf("Discard must quit (quit %d times)", *n)
+	}
+
+	// Ctrl+N with Discard goes on to the New profile dialog.
+	test.Type(c.urlEntry, "x")
+	sc.TypedShortcut(newProfileShortcut)
+	test.Tap(c.leaveDlg.no)
+	if te.u.active != 0 || te.u.profiles.dlg == nil || te.win.Canvas().Overlays().Top() == nil {
+		t.Fatal("after Discard, Ctrl+N must show the New profile dialog on the Profiles screen")
+	}
+}
+
+func TestQuitWithoutUnsavedChangesIsImmediate(t *testing.T) {
+	te := newTestUI(t, "")
+	n := quits(te)
+	te.win.Canvas().(fyne.Shortcutable).TypedShortcut(quitShortcut)
+	if *n != 1 || te.win.Canvas().Overlays().Top() != nil {
+		t.Fatal("Ctrl+Q without unsaved changes must quit at once, asking nothing")
+	}
+}
+
+func TestClosingTheWindowAsksAboutUnsavedChanges(t *testing.T) {
+	var w *interceptWindow
+	te := newTestUIWindow(t, "", func(base fyne.Window) fyne.Window {
+		w = &interceptWindow{Window: base}
+		return w
+	})
+	createProfileByTyping(t, te, "Contoso MSP")
+	n := quits(te)
+	if w.onClose == nil {
+		t.Fatal("the window has no close intercept: closing it drops unsaved edits")
+	}
+	c := connectionFor(t, te)
+	test.Type(c.clientID, "typed but not saved")
+	w.onClose()
+	if c.leaveDlg == nil || te.win.Canvas().Overlays().Top() == nil || *n != 0 {
+		t.Fatal("closing the window must ask about the unsaved connection first")
+	}
+	test.Tap(c.leaveDlg.no)
+	if *n != 1 {
+		t.Fatal("Discard must then close the app")
+	}
+}
+
+func TestShortcutsDoNothingBehindADialog(t *testing.T) {
+	snap := agentsSnapshot(3)
+	e := newMappingEnv(t, usersList(2), &snap)
+	s := e.s
+	u1 := e.userID(t, "101")
+	s.assign(u1, 1)
+	e.wait()
+	s.selUser = u1
+	s.updateButtons()
+
+	test.Tap(s.delUserBtn) // "Delete user?" is now the top overlay
+	c := e.win.Canvas()
+	if c.Overlays().Top() == nil {
+		t.Fatal("no confirmation shown")
+	}
+	sc := c.(fyne.Shortcutable)
+	sc.TypedShortcut(&fyne.ShortcutUndo{})
+	c.OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyDelete})
+	sc.TypedShortcut(mapShortcut)
+	sc.TypedShortcut(screenShortcut(0))
+	menuItem(t, e.testEnv, screenShortcut(1)).Action()
+	sc.TypedShortcut(newProfileShortcut)
+	sc.TypedShortcut(checkShortcut)
+	menuItem(t, e.testEnv, checkShortcut).Action()
+	e.wait()
+	if ms := e.mappings(t); ms[u1].AgentID != 1 {
+		t.Fatalf("a shortcut behind the dialog changed the mappings: %+v", ms)
+	}
+	if !e.u.mappingShown() || e.u.profiles.dlg != nil {
+		t.Fatal("a shortcut behind the dialog switched screens or opened another dialog")
+	}
+	if cs := findScreen[*checkScreen](e.u); cs.dlg != nil {
+		t.Fatal("Ctrl+R behind another dialog started a check")
+	}
+	if len(c.Overlays().List()) != 1 {
+		t.Fatalf("%d overlays: a shortcut opened something behind or over the dialog", len(c.Overlays().List()))
+	}
+	// Esc still closes it, and then the shortcuts work again.
+	c.OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if c.Overlays().Top() != nil {
+		t.Fatal("Esc must close the dialog")
+	}
+	sc.TypedShortcut(&fyne.ShortcutUndo{})
+	e.wait()
+	if ms := e.mappings(t); len(ms) != 0 {
+		t.Fatalf("Ctrl+Z without a dialog must undo: %+v", ms)
+	}
+}
+
+func TestCtrlRReRunsOnlyWhenTheCheckDialogIsOnTop(t *testing.T) {
+	ce := newCheckEnv(t, halotest.Demo(), "")
+	c := ce.win.Canvas()
+	menuItem(t, ce.testEnv, checkShortcut).Action() // the menu path, as the driver takes it
+	ce.wait()
+	cs := findScreen[*checkScreen](ce.u)
+	if cs.dlg == nil || cs.dlg.report == nil {
+		t.Fatal("Ctrl+R did not run the check")
+	}
+	first := cs.dlg.report
+	menuItem(t, ce.testEnv, checkShortcut).Action()
+	ce.wait()
+	if cs.dlg.report == first {
+		t.Fatal("Ctrl+R with the check dialog on top must re-run it")
+	}
+	// A dialog over the check dialog (Save report) blocks the re-run.
+	second := cs.dlg.report
+	cs.dlg.askSave()
+	if c.Overlays().Top() == cs.dlg.overlay {
+		t.Fatal("the save dialog did not open over the check dialog")
+	}
+	menuItem(t, ce.testEnv, checkShortcut).Action()
+	ce.wait()
+	if cs.dlg.report != second {
+		t.Fatal("Ctrl+R behind the save dialog re-ran the check")
+	}
+}
+
+func TestMenuHasScreenShortcuts(t *testing.T) {
+	te := newTestUI(t, "")
+	createProfileByTyping(t, te, "Contoso MSP")
+	// Menu shortcuts reach the app even while a text field has the focus
+	// (the driver offers them to the main menu first).
+	for i := range te.u.screens {
+		it := menuItem(t, te, screenShortcut(i))
+		if it.Label != te.u.screens[i].title() {
+			t.Errorf("Alt+%d is %q, want %q", i+1, it.Label, te.u.screens[i].title())
+		}
+		it.Action()
+		if te.u.active != i {
+			t.Errorf("Go › %s showed screen %d", it.Label, te.u.active)
+		}
+	}
+}
