@@ -258,17 +258,18 @@ func TestCheckDialogRateLimited(t *testing.T) {
 
 // cancelAfter is an http.RoundTripper that presses Cancel once Halo has
 // issued a token and the data is being read, like an admin who changes their mind mid-check.
+// The data calls run in parallel, hence the Once; Cancel only cancels a
+// context, which is safe from any goroutine.
 type cancelAfter struct {
-	next  http.RoundTripper
-	ui    *UI
-	token bool
+	next http.RoundTripper
+	ui   *UI
+	once sync.Once
 }
 
 func (c *cancelAfter) RoundTrip(r *http.Request) (*http.Response, error) {
 	resp, err := c.next.RoundTrip(r)
-	if strings.Contains(strings.ToLower(r.URL.Path), "/api/agent") && !c.token {
-		c.token = true
-		findScreen[*checkScreen](c.ui).dlg.cancelBtn.OnTapped()
+	if strings.Contains(strings.ToLower(r.URL.Path), "/api/agent") {
+		c.once.Do(func() { findScreen[*checkScreen](c.ui).dlg.cancelBtn.OnTapped() })
 	}
 	return resp, err
 }
