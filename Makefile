@@ -40,6 +40,9 @@ fmt-check:
 
 vet:
 	$(GO) vet -tags $(TESTTAGS) ./...
+	@# The design rule: the domain packages never depend on the GUI toolkit.
+	@if $(GO) list -tags $(TESTTAGS) -deps ./halo/... ./storage/... | grep -q '^fyne.io/'; then \
+		echo "halo/ or storage/ imports Fyne"; exit 1; fi
 
 unit:
 	.ci/with-keyring.sh $(GO) test -race -tags $(TESTTAGS) -timeout 20m ./...
@@ -48,7 +51,7 @@ fuzz:
 	.ci/fuzz.sh
 
 smoke: build
-	.ci/smoke.sh ./$(BIN) docs/screenshots
+	.ci/smoke.sh ./$(BIN) assets/screenshots
 
 test: deps-test fmt-check build vet unit fuzz smoke
 

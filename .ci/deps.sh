@@ -8,7 +8,7 @@ build_pkgs=(ca-certificates gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev 
   libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev)
 # Xvfb + mesa software GL for the smoke test, xdotool/imagemagick to drive
 # and photograph it, dbus + gnome-keyring for a real Secret Service.
-test_pkgs=(xvfb xauth libgl1-mesa-dri x11-utils xdotool imagemagick dbus-daemon gnome-keyring)
+test_pkgs=(xvfb xauth libgl1-mesa-dri x11-utils xdotool imagemagick dbus gnome-keyring)
 
 case "${1:-build}" in
   build) want=("${build_pkgs[@]}") ;;
@@ -16,8 +16,10 @@ case "${1:-build}" in
   *) echo "usage: $0 build|test" >&2; exit 2 ;;
 esac
 
-if ! command -v go >/dev/null 2>&1; then
-  echo "Go 1.26 or newer is required: https://go.dev/dl/ (then re-run make)" >&2
+# Go 1.21+ reads go.mod's "go 1.26" and fetches that toolchain by itself.
+go_minor=$(go env GOVERSION 2>/dev/null | sed -n 's/^go1\.\([0-9]*\).*/\1/p')
+if [ -z "$go_minor" ] || [ "$go_minor" -lt 21 ]; then
+  echo "Go 1.21 or newer is required (it fetches Go 1.26 itself): https://go.dev/dl/ — then re-run make" >&2
   exit 1
 fi
 

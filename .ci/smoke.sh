@@ -6,7 +6,7 @@
 #   .ci/smoke.sh ./halo-assistant OUTDIR
 set -euo pipefail
 bin=$(realpath "$1")
-out=$(realpath -m "${2:-docs/screenshots}")
+out=$(realpath -m "${2:-assets/screenshots}")
 mkdir -p "$out"
 
 if [ -z "${SMOKE_INNER:-}" ]; then
@@ -81,18 +81,34 @@ launch "$work/app.log" "$bin" --data-dir "$data"
 shot profiles
 quit "$work/app.log"
 
-# 2. Demo mode: the whole journey against the simulated Halo.
+# 2. Demo mode: the whole journey against the simulated Halo. The CLI reads
+# the same database meanwhile (WAL) to assert what the window did.
+demo_profile="Demo MSP (simulated Halo)"
+cli_demo() { "$bin" --data-dir "$work/demo" --demo "$@"; }
+# wait_for DESC CMD…: polls CMD for up to 20 s.
+wait_for() {
+  local desc=$1; shift
+  for _ in $(seq 1 100); do "$@" >/dev/null 2>&1 && return 0; sleep 0.2; done
+  echo "smoke: $desc did not happen"; cat "$work/demo.log"; exit 1
+}
+mapped_users() { cli_demo users list --profile "$demo_profile" --json | grep -c '"status": "mapped"'; }
+mostly_mapped() { [ "$(mapped_users)" -ge 39 ]; }
+
 launch "$work/demo.log" "$bin" --data-dir "$work/demo" --demo
 key alt+2; sleep 0.8; shot checklist
 key alt+3; sleep 0.8; shot connection
-key alt+4; sleep 0.5; key ctrl+r; sleep 3; shot check
+key alt+4; sleep 0.5; key ctrl+r
+# A passing check stores the pulled agents, which map auto can then use.
+wait_for "a passing systems check (Ctrl+R)" cli_demo map auto --profile "$demo_profile" --dry-run --json
+sleep 0.5; shot check
 key Escape; sleep 0.3
 key alt+5; sleep 1
 # "Suggest matches", then "Accept all confident": positions in the default
-# window (no window manager, so it sits at 0,0); only the picture depends on them.
+# window (no window manager, so it sits at 0,0).
 xdotool mousemove 268 238 click 1; sleep 0.8
-xdotool mousemove 440 238 click 1; sleep 1
-shot mapping
+xdotool mousemove 440 238 click 1
+wait_for "auto-matching on the Mapping screen" mostly_mapped
+sleep 0.5; shot mapping
 key alt+6; sleep 0.8; shot history
 key alt+1; sleep 0.5
 quit "$work/demo.log"
