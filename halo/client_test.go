@@ -656,3 +656,19 @@ func TestTLSPortMismatchFixes(t *testing.T) {
 		t.Fatalf("http to an https port: fix %q", he.Fix)
 	}
 }
+
+// Paging runs with bounded concurrency: never more pages in flight than
+// PageConcurrency, even for many pages with latency.
+func TestPagingConcurrencyIsBounded(t *testing.T) {
+	s, cfg := start(t, halotest.Scenario{Paged: true, AgentsCount: 400, Latency: 20 * time.Millisecond})
+	cfg.PageSize, cfg.PageConcurrency = 20, 3
+	c := newClient(t, cfg)
+	agents, err := c.Agents(context.Background(), halo.AgentOptions{IncludeDisabled: true, IncludeAPIAgents: true}, nil)
+	if err != nil || len(agents) == 0 {
+		t.Fatalf("%d agents, %v", len(agents), err)
+	}
+	peak := s.MaxInFlight("/api/Agent")
+	if peak > 3 || peak < 2 {
+		t.Fatalf("at most %d /api/Agent requests in flight, want 2–3 (PageConcurrency 3)", peak)
+	}
+}

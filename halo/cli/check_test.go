@@ -235,3 +235,40 @@ func TestCheckURLNeedsNoDatabase(t *testing.T) {
 		t.Fatalf("check --url must not need the database: %+v", r)
 	}
 }
+
+// The on-premise / trial flags of check and profile add, end to end: a
+// self-signed HTTPS Halo whose token endpoint sits on a separate auth
+// server and insists on the tenant.
+func TestCheckAndProfileFlagsForTrialAndPrivateCA(t *testing.T) {
+	srv := startHalo(t, halotest.Scenario{TLS: true, TrialAuth: true, RequireTenant: true, Tenant: "acme-trial"})
+	ca, err := srv.CAFile()
+	if err != nil || ca == "" {
+		t.Fatalf("CA file: %q %v", ca, err)
+	}
+	h := newHarness(t)
+	h.env["HALO_CLIENT_SECRET"] = srv.ClientSecret()
+	// Without the CA the certificate is refused, with its own fix.
+	r := h.run("", "check", "--url", srv.URL(), "--client-id", srv.ClientID(), "--json")
+	if r.code != 1 || !strings.Contains(r.stdout, "ca-file") {
+		t.Fatalf("untrusted certificate: %+v", r)
+	}
+	args := []string{"--url", srv.URL(), "--client-id", srv.ClientID(), "--auth-url", srv.AuthURL(),
+		"--tenant", "acme-trial", "--scope", "all", "--ca-file", ca}
+	if r := h.run("", append([]string{"check", "--json"}, args...)...); r.code != 0 {
+		t.Fatalf("check with the flags: %+v", r)
+	}
+	// profile add takes the same flags and the secret from the environment.
+	if r := h.run("", append([]string{"profile", "add", "Trial"}, args...)...); r.code != 0 {
+		t.Fatalf("profile add: %+v", r)
+	}
+	delete(h.env, "HALO_CLIENT_SECRET")
+	r = h.run("", "profile", "list", "--json")
+	for _, want := range []string{`"tenant": "acme-trial"`, `"auth_url": "` + srv.AuthURL() + `"`, `"scope": "all"`, `"ca_file": "` + ca + `"`} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("profile list lacks %s:\n%s", want, r.stdout)
+		}
+	}
+	if r := h.run("", "check", "--profile", "Trial"); r.code != 0 {
+		t.Fatalf("check --profile with the stored flags and keyring secret: %+v", r)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -183,10 +184,18 @@ func TestSecretNeverReachesDiskLogsOrOutput(t *testing.T) {
 	// use it (with debug logging of the HTTP exchange).
 	srv := halotest.New(halotest.Scenario{ClientSecret: secret})
 	defer srv.Close()
+	// The real log file, at debug level so the login and HTTP exchanges
+	// are logged too.
+	logDir := filepath.Join(cache, "halo-assistant")
+	logger, closer, err := applog.Open(logDir, 0, slog.LevelDebug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer closer.Close()
 	var out, errb bytes.Buffer
 	env := Env{Stdin: strings.NewReader(secret + "\n"), Stdout: &out, Stderr: &errb,
 		Getenv:  func(k string) string { return "" },
-		Secrets: func(string) storage.Secrets { return h.secrets }}
+		Secrets: func(string) storage.Secrets { return h.secrets }, Logger: logger}
 	if code := Main([]string{"--data-dir", h.dir, "profile", "add", "Leak test", "--url", srv.URL(),
 		"--client-id", srv.ClientID(), "--secret-stdin"}, env); code != 0 {
 		t.Fatalf("add: %d %s", code, errb.String())
@@ -215,6 +224,21 @@ func TestSecretNeverReachesDiskLogsOrOutput(t *testing.T) {
 	}
 	if strings.Contains(out.String(), secret) || strings.Contains(errb.String(), secret) {
 		t.Fatal("secret printed")
+	}
+	if st, err := os.Stat(filepath.Join(logDir, applog.FileName)); err != nil || st.Size() < 1000 {
+		t.Fatalf("the debug log was not written: %v", err)
+	}
+	// A database that is open and written to has a WAL file: scan it too.
+	held, err := storage.Open(context.Background(), h.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Close()
+	if err := held.AppendAudit(context.Background(), storage.AuditEvent{Action: "test.scan"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(h.dir, storage.FileName+"-wal")); err != nil {
+		t.Fatalf("no WAL file to scan: %v", err)
 	}
 	scanForSecret(t, secret, h.dir, cache)
 }

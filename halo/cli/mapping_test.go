@@ -207,3 +207,75 @@ func TestReimportMatchesExtensionsInAnyWrittenForm(t *testing.T) {
 		t.Fatalf("re-import with x101: %s %v", r.stdout, err)
 	}
 }
+
+func TestMapSetAndMove(t *testing.T) {
+	h := newHarness(t)
+	agents := syncedProfile(t, h)
+	if r := h.run("Extension,Name\n301,First\n302,Second\n", "users", "import", "--profile", "P", "-"); r.code != 0 {
+		t.Fatalf("%+v", r)
+	}
+	id := fmt.Sprint(agents[5].ID)
+	if r := h.run("", "map", "set", "--profile", "P", "--extension", "301", "--agent-id", id); r.code != 0 {
+		t.Fatalf("map set: %+v", r)
+	}
+	list := func() []userJSON {
+		var us []userJSON
+		if err := json.Unmarshal([]byte(h.run("", "users", "list", "--profile", "P", "--json").stdout), &us); err != nil {
+			t.Fatal(err)
+		}
+		return us
+	}
+	us := list()
+	if us[0].AgentID == nil || *us[0].AgentID != agents[5].ID || us[0].MatchedBy != "manual" || us[0].Status != "mapped" {
+		t.Fatalf("after set: %+v", us[0])
+	}
+	// The agent is taken: without --move it stays, with --move it moves.
+	if r := h.run("", "map", "set", "--profile", "P", "--extension", "302", "--agent-id", id); r.code != 1 {
+		t.Fatalf("taken agent without --move: %+v", r)
+	}
+	if r := h.run("", "map", "set", "--profile", "P", "--extension", "302", "--agent-id", id, "--move"); r.code != 0 {
+		t.Fatalf("--move: %+v", r)
+	}
+	us = list()
+	if us[0].Status != "unmapped" || us[1].AgentID == nil || *us[1].AgentID != agents[5].ID {
+		t.Fatalf("after move: %+v", us)
+	}
+}
+
+func TestResyncMarksMappingsStale(t *testing.T) {
+	h := newHarness(t)
+	srv := startHalo(t, halotest.Demo())
+	h.run(srv.ClientSecret(), "profile", "add", "S", "--url", srv.URL(), "--client-id", srv.ClientID(), "--secret-stdin")
+	h.run("", "sync", "--profile", "S")
+	h.run("Extension,Name\n401,A\n402,B\n403,C\n", "users", "import", "--profile", "S", "-")
+	db, _ := storage.Open(context.Background(), h.dir)
+	p, _ := db.ProfileByName(context.Background(), "S")
+	snap, _, _ := db.Snapshot(context.Background(), p.ID)
+	db.Close()
+	var ids []int
+	for _, a := range snap.Agents {
+		if !a.IsDisabled && !a.IsAPIAgent && len(ids) < 3 {
+			ids = append(ids, a.ID)
+		}
+	}
+	for i, ext := range []string{"401", "402", "403"} {
+		if r := h.run("", "map", "set", "--profile", "S", "--extension", ext, "--agent-id", fmt.Sprint(ids[i])); r.code != 0 {
+			t.Fatalf("map set: %+v", r)
+		}
+	}
+	// In Halo, one agent leaves (disabled) and one is deleted; then re-sync.
+	srv.DisableAgent(ids[0])
+	srv.RemoveAgent(ids[1])
+	if r := h.run("", "sync", "--profile", "S"); r.code != 0 {
+		t.Fatalf("re-sync: %+v", r)
+	}
+	var us []userJSON
+	json.Unmarshal([]byte(h.run("", "users", "list", "--profile", "S", "--json").stdout), &us)
+	got := map[string]string{}
+	for _, u := range us {
+		got[u.Extension] = u.Status
+	}
+	if got["401"] != "stale" || got["402"] != "stale" || got["403"] != "mapped" {
+		t.Fatalf("after re-sync: %v", got)
+	}
+}

@@ -261,13 +261,19 @@ func buildDataset(s Scenario) *dataset {
 	d.agents = append(d.agents, api)
 	d.api = len(d.agents) - 1
 
+	d.finish()
+	return d
+}
+
+// finish derives what is served from the agents: visibility and the
+// pre-encoded JSON.
+func (d *dataset) finish() {
 	d.computeVisibility()
 	d.agentJSON = make([][]byte, len(d.agents))
 	for i := range d.agents {
 		// Plain structs of strings, ints and bools: Marshal cannot fail.
 		d.agentJSON[i], _ = json.Marshal(d.agents[i])
 	}
-	return d
 }
 
 func tree(id int, name string, org wireOrg) wireTree {

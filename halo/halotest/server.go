@@ -28,6 +28,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -104,7 +105,7 @@ var knownScopes = map[string]bool{
 // Server is a running simulated Halo.
 type Server struct {
 	sc   Scenario
-	data *dataset
+	data atomic.Pointer[dataset] // replaced whole by DisableAgent/RemoveAgent
 	srv  *httptest.Server
 	auth *httptest.Server // TrialAuth only
 	now  func() time.Time
@@ -114,6 +115,8 @@ type Server struct {
 	accepted  []time.Time          // accepted requests, for the rate limit
 	arrivals  []time.Time          // every request (wall clock), for MaxInWindow
 	paths     map[string]int
+	inFlight  map[string]int // requests being served now, per path
+	peak      map[string]int // the most that were ever in flight at once
 	tokenReqs int
 	lastScope string
 	rejected  int
@@ -148,7 +151,7 @@ func New(s Scenario) *Server {
 	if now == nil {
 		now = time.Now
 	}
-	hs := &Server{sc: s, data: buildDataset(s), now: now, tokens: map[string]time.Time{}, paths: map[string]int{}, uas: map[string]bool{}}
+	hs := &Server{sc: s, now: now, tokens: map[string]time.Time{}, paths: map[string]int{}, uas: map[string]bool{}}
 	start := func(h http.Handler) *httptest.Server {
 		srv := httptest.NewUnstartedServer(h)
 		// Clients abandon spare connections mid-handshake when the server
@@ -161,7 +164,8 @@ func New(s Scenario) *Server {
 		}
 		return srv
 	}
-	hs.srv = start(http.HandlerFunc(hs.serveMain))
+	hs.data.Store(buildDataset(s))
+	hs.srv = start(hs.tracked(http.HandlerFunc(hs.serveMain)))
 	if s.TrialAuth {
 		hs.auth = start(http.HandlerFunc(hs.serveAuth))
 	}
@@ -262,6 +266,86 @@ func (s *Server) PathCount(path string) int {
 	return s.paths[strings.ToLower(path)]
 }
 
+func (s *Server) dataset() *dataset { return s.data.Load() }
+
+// DisableAgent marks an agent disabled, as when someone leaves; later
+// requests see the change. It reports whether the agent existed.
+func (s *Server) DisableAgent(id int) bool {
+	return s.changeAgents(func(agents []wireAgent) []wireAgent {
+		for i := range agents {
+			if agents[i].ID == id {
+				agents[i].IsDisabled = true
+				return agents
+			}
+		}
+		return nil
+	})
+}
+
+// RemoveAgent deletes an agent from the simulated Halo. It reports whether
+// the agent existed; the API agent cannot be removed.
+func (s *Server) RemoveAgent(id int) bool {
+	return s.changeAgents(func(agents []wireAgent) []wireAgent {
+		for i := range agents {
+			if agents[i].ID == id && i != s.dataset().api {
+				return append(agents[:i], agents[i+1:]...)
+			}
+		}
+		return nil
+	})
+}
+
+// changeAgents applies change to a copy of the agents and swaps in the
+// rebuilt dataset; change returns nil to leave everything as it was.
+func (s *Server) changeAgents(change func([]wireAgent) []wireAgent) bool {
+	s.mu.Lock() // one change at a time
+	defer s.mu.Unlock()
+	old := s.dataset()
+	agents := change(append([]wireAgent(nil), old.agents...))
+	if agents == nil {
+		return false
+	}
+	d := *old
+	d.agents = agents
+	for i := range agents {
+		if agents[i].IsAPIAgent && agents[i].Name == old.agents[old.api].Name {
+			d.api = i
+		}
+	}
+	d.finish()
+	s.data.Store(&d)
+	return true
+}
+
+// MaxInFlight is the largest number of requests for a path (case-
+// insensitive) that the server was serving at the same time, so tests can
+// check that a client bounds its concurrency.
+func (s *Server) MaxInFlight(path string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.peak[strings.ToLower(path)]
+}
+
+// tracked counts requests in flight per path around h.
+func (s *Server) tracked(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p := strings.ToLower(r.URL.Path)
+		s.mu.Lock()
+		if s.inFlight == nil {
+			s.inFlight, s.peak = map[string]int{}, map[string]int{}
+		}
+		s.inFlight[p]++
+		s.peak[p] = max(s.peak[p], s.inFlight[p])
+		s.mu.Unlock()
+		defer func() {
+			s.mu.Lock()
+			s.inFlight[p]--
+			s.mu.Unlock()
+		}()
+		h.ServeHTTP(w, r)
+	})
+}
+
 // TokenRequests is the number of token requests received.
 func (s *Server) TokenRequests() int {
 	s.mu.Lock()
@@ -317,30 +401,31 @@ func (s *Server) ResetStats() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.arrivals, s.paths, s.tokenReqs, s.rejected = nil, map[string]int{}, 0, 0
+	s.peak = map[string]int{}
 }
 
 // VisibleAgents is how many agents /Agent returns to the API agent with
 // these filters (enabled agents are always included).
 func (s *Server) VisibleAgents(includeDisabled, includeAPI bool) int {
-	return len(s.data.selectAgents(true, includeDisabled, includeAPI))
+	return len(s.dataset().selectAgents(true, includeDisabled, includeAPI))
 }
 
 // VisibleTeams is how many teams /Team returns to the API agent.
-func (s *Server) VisibleTeams() int { return len(s.data.visibleTeams) }
+func (s *Server) VisibleTeams() int { return len(s.dataset().visibleTeams) }
 
 // VisibleDepartments is how many departments /TopLevel returns.
-func (s *Server) VisibleDepartments() int { return len(s.data.visibleDepts) }
+func (s *Server) VisibleDepartments() int { return len(s.dataset().visibleDepts) }
 
 // OrganisationCount is how many organisations /Organisation returns.
-func (s *Server) OrganisationCount() int { return len(s.data.orgs) }
+func (s *Server) OrganisationCount() int { return len(s.dataset().orgs) }
 
 // APIAgentName is the display name of the agent the application logs in as.
-func (s *Server) APIAgentName() string { return s.data.agents[s.data.api].Name }
+func (s *Server) APIAgentName() string { return s.dataset().agents[s.dataset().api].Name }
 
 // AgentNames lists every agent's name (visible or not), in id order.
 func (s *Server) AgentNames() []string {
-	out := make([]string, len(s.data.agents))
-	for i, a := range s.data.agents {
+	out := make([]string, len(s.dataset().agents))
+	for i, a := range s.dataset().agents {
 		out[i] = a.Name
 	}
 	return out
@@ -580,7 +665,7 @@ func (s *Server) api(w http.ResponseWriter, r *http.Request, p string) {
 		return
 	}
 	q := r.URL.Query()
-	d := s.data
+	d := s.dataset()
 	if s.sc.Forbidden && p != "agent/me" {
 		writeJSON(w, http.StatusForbidden, map[string]string{"ClassName": "System.UnauthorizedAccessException", "message": "You do not have permission to access this resource."})
 		return
@@ -654,7 +739,7 @@ func (s *Server) agents(w http.ResponseWriter, q map[string][]string) {
 		}
 		return ""
 	}
-	idx := s.data.selectAgents(boolParam(get("includeenabled"), true), boolParam(get("includedisabled"), false), boolParam(get("includeapiagents"), false))
+	idx := s.dataset().selectAgents(boolParam(get("includeenabled"), true), boolParam(get("includedisabled"), false), boolParam(get("includeapiagents"), false))
 	total := len(idx)
 	pageNo, pageSize := 1, total
 	paged := s.sc.Paged && boolParam(get("pageinate"), false)
@@ -686,7 +771,7 @@ func (s *Server) agents(w http.ResponseWriter, q map[string][]string) {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		b.Write(s.data.agentJSON[k])
+		b.Write(s.dataset().agentJSON[k])
 	}
 	b.WriteByte(']')
 	if paged || s.sc.Wrapped {

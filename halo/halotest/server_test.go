@@ -340,3 +340,24 @@ func TestScenarios(t *testing.T) {
 		}
 	})
 }
+
+func TestDisableAndRemoveAgents(t *testing.T) {
+	s := New(Demo())
+	defer s.Close()
+	before := s.VisibleAgents(true, true)
+	enabled := s.VisibleAgents(false, false)
+	ids := s.dataset().agents
+	victim, leaver := ids[0].ID, ids[1].ID
+	if !s.DisableAgent(leaver) || s.VisibleAgents(false, false) != enabled-1 || s.VisibleAgents(true, true) != before {
+		t.Fatal("DisableAgent did not disable")
+	}
+	if !s.RemoveAgent(victim) || s.VisibleAgents(true, true) != before-1 {
+		t.Fatal("RemoveAgent did not remove")
+	}
+	if s.RemoveAgent(victim) || s.DisableAgent(999999) {
+		t.Fatal("changing a missing agent reported success")
+	}
+	if s.APIAgentName() != "1stream API" {
+		t.Fatal("the API agent moved")
+	}
+}
