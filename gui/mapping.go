@@ -1384,7 +1384,7 @@ func (s *mappingScreen) apply(set []storage.Mapping, unmap []int64, action, deta
 	s.busy = true
 	s.updateButtons()
 	runAsync(s.u, func(ctx context.Context) (struct{}, error) {
-		if err := s.u.env.DB.ApplyMappings(ctx, pid, changes, drop); err != nil {
+		if err := s.u.env.DB.ApplyMappings(ctx, pid, changes, drop, nil); err != nil {
 			return struct{}{}, err
 		}
 		if action != "" {

@@ -22,6 +22,9 @@ var (
 	ErrDuplicateUser = errors.New("duplicate user")
 	// ErrAgentTaken: the Halo agent is already mapped to another user.
 	ErrAgentTaken = errors.New("agent already mapped to another user")
+	// ErrConflict: the mappings changed elsewhere (another window or a
+	// command) since the caller read them; nothing was written.
+	ErrConflict = errors.New("changed meanwhile")
 	// ErrInvalid: any other malformed argument (bad run kind, empty step ID...).
 	ErrInvalid = errors.New("invalid argument")
 )

@@ -205,7 +205,7 @@ const bulkDetailMax = 20
 // changing anything if a user is not in the profile, appears twice, or two
 // users get the same agent (ErrAgentTaken).
 func (db *DB) SetMappings(ctx context.Context, profileID int64, ms []Mapping) error {
-	return db.replaceMappings(ctx, profileID, func(map[int64]Mapping) []Mapping { return ms })
+	return db.replaceMappings(ctx, profileID, func(map[int64]Mapping) ([]Mapping, error) { return ms, nil })
 }
 
 // ApplyMappings changes some mappings and leaves the rest as they are, in
@@ -213,8 +213,33 @@ func (db *DB) SetMappings(ctx context.Context, profileID int64, ms []Mapping) er
 // agent from any other user), and the users in unmap lose theirs. Screens
 // and commands use it so that they never overwrite changes made meanwhile
 // by another window or process.
-func (db *DB) ApplyMappings(ctx context.Context, profileID int64, changes []Mapping, unmap []int64) error {
-	return db.replaceMappings(ctx, profileID, func(old map[int64]Mapping) []Mapping {
+//
+// expect, when not nil, names the agent each listed user must still have
+// (0: unmapped) — the state the caller's step was computed from. If any
+// differs, or a change would take an agent from a user outside expect,
+// nothing is written and the error wraps ErrConflict. Undo and redo use it
+// so that they never silently undo someone else's work.
+func (db *DB) ApplyMappings(ctx context.Context, profileID int64, changes []Mapping, unmap []int64, expect map[int64]int) error {
+	return db.replaceMappings(ctx, profileID, func(old map[int64]Mapping) ([]Mapping, error) {
+		if expect != nil {
+			for uid, want := range expect {
+				if old[uid].AgentID != want { // a missing entry has AgentID 0
+					return nil, errorf(ErrConflict, "the mapping of user %d changed meanwhile (now agent %d, expected %d)",
+						uid, old[uid].AgentID, want)
+				}
+			}
+			holder := make(map[int]int64, len(old))
+			for uid, m := range old {
+				holder[m.AgentID] = uid
+			}
+			for _, c := range changes {
+				if uid, taken := holder[c.AgentID]; taken {
+					if _, ours := expect[uid]; !ours {
+						return nil, errorf(ErrConflict, "agent %d was mapped to user %d meanwhile", c.AgentID, uid)
+					}
+				}
+			}
+		}
 		existing := make([]Mapping, 0, len(old))
 		for _, m := range old {
 			existing = append(existing, m)
@@ -234,12 +259,12 @@ func (db *DB) ApplyMappings(ctx context.Context, profileID int64, changes []Mapp
 				out = append(out, m)
 			}
 		}
-		return out
+		return out, nil
 	})
 }
 
 // replaceMappings makes build(current mappings) the profile's complete set.
-func (db *DB) replaceMappings(ctx context.Context, profileID int64, build func(old map[int64]Mapping) []Mapping) error {
+func (db *DB) replaceMappings(ctx context.Context, profileID int64, build func(old map[int64]Mapping) ([]Mapping, error)) error {
 	return db.withTx(ctx, func(tx *sql.Tx) error {
 		old := map[int64]Mapping{}
 		rows, err := tx.QueryContext(ctx, "SELECT "+mappingCols+" FROM mappings WHERE profile_id = ?", profileID)
@@ -258,7 +283,10 @@ func (db *DB) replaceMappings(ctx context.Context, profileID int64, build func(o
 		if err := rows.Err(); err != nil {
 			return err
 		}
-		ms := build(old)
+		ms, err := build(old)
+		if err != nil {
+			return err
+		}
 		in := make([]Mapping, len(ms))
 		copy(in, ms)
 		givenAt := make([]bool, len(in))

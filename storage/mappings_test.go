@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -208,7 +209,7 @@ func TestApplyMappingsKeepsOthersChanges(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Move agent 1 to user 102 and unmap 101's old... user 101 loses agent 1.
-	if err := db.ApplyMappings(ctxBG, p.ID, []Mapping{{UserID: ids[1], AgentID: 1}}, nil); err != nil {
+	if err := db.ApplyMappings(ctxBG, p.ID, []Mapping{{UserID: ids[1], AgentID: 1}}, nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	ms, _ := db.Mappings(ctxBG, p.ID)
@@ -219,11 +220,36 @@ func TestApplyMappingsKeepsOthersChanges(t *testing.T) {
 	if len(got) != 2 || got[ids[1]] != 1 || got[ids[2]] != 3 {
 		t.Fatalf("after apply: %v", got)
 	}
-	if err := db.ApplyMappings(ctxBG, p.ID, nil, []int64{ids[2]}); err != nil {
+	if err := db.ApplyMappings(ctxBG, p.ID, nil, []int64{ids[2]}, nil); err != nil {
 		t.Fatal(err)
 	}
 	ms, _ = db.Mappings(ctxBG, p.ID)
 	if len(ms) != 1 || ms[0].UserID != ids[1] {
 		t.Fatalf("after unmap: %+v", ms)
+	}
+}
+
+func TestApplyMappingsRefusesAConflict(t *testing.T) {
+	db := openTest(t)
+	p, _ := db.CreateProfile(ctxBG, Profile{Name: "Conflict"})
+	a, _ := db.AddUser(ctxBG, User{ProfileID: p.ID, Extension: "201", Name: "A"})
+	b, _ := db.AddUser(ctxBG, User{ProfileID: p.ID, Extension: "202", Name: "B"})
+	must(t, db.SetMapping(ctxBG, Mapping{ProfileID: p.ID, UserID: a.ID, AgentID: 7}))
+	// The step was computed when A had agent 7 and B nothing: fine.
+	must(t, db.ApplyMappings(ctxBG, p.ID, []Mapping{{UserID: b.ID, AgentID: 8}}, nil, map[int64]int{a.ID: 7, b.ID: 0}))
+	// Now someone elsewhere changes A; a step expecting A→7 must not write.
+	must(t, db.SetMapping(ctxBG, Mapping{ProfileID: p.ID, UserID: a.ID, AgentID: 9}))
+	err := db.ApplyMappings(ctxBG, p.ID, nil, []int64{a.ID}, map[int64]int{a.ID: 7})
+	if !errors.Is(err, ErrConflict) {
+		t.Fatalf("err = %v, want ErrConflict", err)
+	}
+	// Taking an agent from a user outside the step is a conflict too.
+	err = db.ApplyMappings(ctxBG, p.ID, []Mapping{{UserID: b.ID, AgentID: 9}}, nil, map[int64]int{b.ID: 8})
+	if !errors.Is(err, ErrConflict) {
+		t.Fatalf("err = %v, want ErrConflict", err)
+	}
+	ms, _ := db.Mappings(ctxBG, p.ID)
+	if len(ms) != 2 {
+		t.Fatalf("a refused step changed something: %+v", ms)
 	}
 }

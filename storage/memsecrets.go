@@ -34,6 +34,14 @@ func (s *MemorySecrets) Has(profileID int64) bool {
 	return ok
 }
 
+// Probe reports the failure set by FailWith, like Keyring.Probe reports an
+// unreachable keyring.
+func (s *MemorySecrets) Probe(context.Context) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.err
+}
+
 func (s *MemorySecrets) Get(_ context.Context, profileID int64) (string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

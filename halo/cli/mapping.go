@@ -368,7 +368,7 @@ func mapAuto(ctx context.Context, r *runner, args []string) error {
 		}
 	}
 	if !*dry && len(toSet) > 0 {
-		if err := r.db.ApplyMappings(ctx, w.profile.ID, toSet, nil); err != nil {
+		if err := r.db.ApplyMappings(ctx, w.profile.ID, toSet, nil, nil); err != nil {
 			return err
 		}
 		out.Applied = len(toSet)
@@ -542,7 +542,7 @@ func runImportMappings(ctx context.Context, r *runner, args []string) error {
 		for i, m := range ok {
 			ms[i] = toStorageMapping(w.profile.ID, m)
 		}
-		if err := r.db.ApplyMappings(ctx, w.profile.ID, ms, nil); err != nil {
+		if err := r.db.ApplyMappings(ctx, w.profile.ID, ms, nil, nil); err != nil {
 			return err
 		}
 	}
