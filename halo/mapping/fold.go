@@ -64,6 +64,12 @@ func appendFoldedRune(dst []byte, r rune) ([]byte, bool) {
 		}
 		return append(dst, 't'), true
 	case unicode.IsLetter(r) || unicode.IsDigit(r):
+		// A capital outside Latin-1 can lower into the ranges folded above
+		// (ẞ → ß, the Kelvin sign → k, the Ångström sign → å): fold that
+		// too, or normalising twice would not give the same result.
+		if l := unicode.ToLower(r); l != r && l < 0x220 {
+			return appendFoldedRune(dst, l)
+		}
 		return utf8.AppendRune(dst, unicode.ToLower(r)), true
 	}
 	return dst, false
