@@ -628,12 +628,14 @@ func (cd *checkDialog) askSave() {
 		return
 	}
 	cd.saveDlg = cd.u.showSaveDialog("Save the report", "The report as Markdown, without the Client Secret.", "Save",
-		reportFileName(cd.profile.Name, cd.report.Started), nil, cd.saveReportTo)
+		reportFileName(cd.profile.Name, cd.report.Started), ".md", nil, cd.saveReportTo)
 }
 
 // saveReportTo writes the Markdown report off the UI goroutine, replacing
-// path only once the new file is complete.
-func (cd *checkDialog) saveReportTo(path string) {
+// path only once the new file is complete. done, when set, hears how it
+// went (the save dialog shows a failure); else a failure shows in a
+// dialog of its own.
+func (cd *checkDialog) saveReportTo(path string, done func(error)) {
 	md := cd.reportMarkdown()
 	runAsync(cd.u, func(context.Context) (struct{}, error) {
 		return struct{}{}, writeFileAtomic(path, func(w io.Writer) error {
@@ -643,10 +645,15 @@ func (cd *checkDialog) saveReportTo(path string) {
 	}, func(_ struct{}, err error) {
 		if err != nil {
 			setOptional(cd.note, "")
-			cd.u.showError("Saving the report failed (an existing file of that name is unchanged)", err)
-			return
+		} else {
+			setOptional(cd.note, "Report saved to "+path+".")
 		}
-		setOptional(cd.note, "Report saved to "+path+".")
+		switch {
+		case done != nil:
+			done(err)
+		case err != nil:
+			cd.u.showError("Saving the report failed (an existing file of that name is unchanged)", err)
+		}
 	})
 }
 
@@ -841,8 +848,9 @@ func (u *UI) goToStep(step string) {
 	if c == nil {
 		return
 	}
-	u.showScreen(func(s screen) bool { return s == screen(c) })
-	c.reveal(step)
+	// Revealed only once the screen is shown: with unsaved changes on the
+	// current one that waits for the admin's answer, and Cancel stays.
+	u.showScreenThen(func(s screen) bool { return s == screen(c) }, func() { c.reveal(step) })
 }
 
 func findScreen[T screen](u *UI) T {

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
@@ -139,7 +140,7 @@ func TestCheckDialogSuccessStoresRunAndSnapshot(t *testing.T) {
 	}
 	// Save report…: the same Markdown in a file.
 	path := filepath.Join(t.TempDir(), reportFileName(ce.p.Name, cd.report.Started))
-	cd.saveReportTo(path)
+	cd.saveReportTo(path, nil)
 	ce.wait()
 	b, err := os.ReadFile(path)
 	if err != nil || string(b) != clip {
@@ -183,6 +184,7 @@ func TestCheckDialogBadSecret(t *testing.T) {
 	if _, at, _ := ce.db.Snapshot(context.Background(), ce.p.ID); !at.IsZero() {
 		t.Fatal("a failed check must not store a snapshot")
 	}
+	normalisedGolden(t, cd, "check/bad_secret.xml")
 
 	// "Checklist step" closes the dialog and shows the step.
 	test.Tap(row.goTo)
@@ -192,9 +194,41 @@ func TestCheckDialogBadSecret(t *testing.T) {
 	}
 }
 
+// storeEarlierSync stores a snapshot of three agents as an earlier sync
+// would have, at t0.
+func storeEarlierSync(t *testing.T, ce *checkEnv) (halo.Snapshot, time.Time) {
+	t.Helper()
+	snap := halo.Snapshot{Agents: agentsSnapshot(3).Agents[:3]}
+	t0 := time.Date(2026, 2, 3, 10, 30, 0, 0, time.UTC)
+	if err := ce.db.ReplaceSnapshot(context.Background(), ce.p.ID, snap, t0); err != nil {
+		t.Fatal(err)
+	}
+	return snap, t0
+}
+
+// earlierSyncKept fails unless the stored snapshot is still the one
+// storeEarlierSync stored.
+func earlierSyncKept(t *testing.T, ce *checkEnv, want halo.Snapshot, t0 time.Time) {
+	t.Helper()
+	got, at, err := ce.db.Snapshot(context.Background(), ce.p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !at.Equal(t0) || len(got.Agents) != len(want.Agents) {
+		t.Fatalf("the earlier sync was replaced: %d agents at %v, want %d at %v", len(got.Agents), at, len(want.Agents), t0)
+	}
+	for i := range want.Agents {
+		if got.Agents[i].ID != want.Agents[i].ID || got.Agents[i].Name != want.Agents[i].Name {
+			t.Fatalf("agent %d is %+v, want %+v", i, got.Agents[i], want.Agents[i])
+		}
+	}
+}
+
 func TestCheckDialogAPIAgentInNoTeam(t *testing.T) {
 	ce := newCheckEnv(t, halotest.Scenario{APIAgentInNoTeam: true}, "")
+	earlier, t0 := storeEarlierSync(t, ce)
 	cd := ce.runCheck(t)
+	earlierSyncKept(t, ce, earlier, t0)
 	id := cd.list.byID[halo.CheckIdentity]
 	if id.status != halo.StatusFail || id.step != "halo-notice" {
 		t.Fatalf("identity = %s, step %q: %s", id.status, id.step, id.detail.Text)
@@ -254,6 +288,7 @@ func TestCheckDialogRateLimited(t *testing.T) {
 	if !strings.Contains(cd.waitNote.Text, "slow down") || cd.waitNote.Visible() {
 		t.Fatalf("the wait was not explained (or not cleared): %q", cd.waitNote.Text)
 	}
+	normalisedGolden(t, cd, "check/rate_limited.xml")
 }
 
 // cancelAfter is an http.RoundTripper that presses Cancel once Halo has
@@ -276,6 +311,7 @@ func (c *cancelAfter) RoundTrip(r *http.Request) (*http.Response, error) {
 
 func TestCheckDialogCancelled(t *testing.T) {
 	ce := newCheckEnv(t, halotest.Demo(), "")
+	earlier, t0 := storeEarlierSync(t, ce)
 	var seenRunning bool
 	ce.u.env.Configure = func(c *halo.Config) {
 		cd := findScreen[*checkScreen](ce.u).dlg
@@ -301,8 +337,10 @@ func TestCheckDialogCancelled(t *testing.T) {
 	if !ok || run.OK || run.Summary != "Cancelled" {
 		t.Fatalf("cancelled run = %+v", run)
 	}
-	if _, at, _ := ce.db.Snapshot(context.Background(), ce.p.ID); !at.IsZero() {
-		t.Fatal("a cancelled check must not store a partial snapshot")
+	// The cancelled check stored nothing: the earlier sync stays.
+	earlierSyncKept(t, ce, earlier, t0)
+	if !strings.Contains(cd.pullLabel.Text, "kept") {
+		t.Fatalf("pull line = %q", cd.pullLabel.Text)
 	}
 	// Re-run in the same dialog, now to the end.
 	ce.u.env.Configure = nil
@@ -311,6 +349,34 @@ func TestCheckDialogCancelled(t *testing.T) {
 	if cd.report == nil || !cd.report.OK {
 		t.Fatal("re-run after cancel did not pass")
 	}
+}
+
+// cancelBefore presses Cancel as a request for a path containing path is
+// about to go out, so the check stops at the same place every time.
+type cancelBefore struct {
+	path string
+	ui   *UI
+	once sync.Once
+}
+
+func (c *cancelBefore) RoundTrip(r *http.Request) (*http.Response, error) {
+	if strings.Contains(strings.ToLower(r.URL.Path), c.path) {
+		c.once.Do(func() { findScreen[*checkScreen](c.ui).dlg.cancelBtn.OnTapped() })
+	}
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+func TestCheckDialogCancelledGolden(t *testing.T) {
+	ce := newCheckEnv(t, halotest.Demo(), "")
+	ce.u.env.Configure = func(c *halo.Config) {
+		c.HTTPClient = &http.Client{Transport: &cancelBefore{path: "token", ui: ce.u}}
+	}
+	cd := ce.runCheck(t)
+	if !strings.HasPrefix(cd.summary.Text, "Cancelled") || statusOf(cd, halo.CheckHalo) != halo.StatusPass ||
+		statusOf(cd, halo.CheckToken) != halo.StatusSkip {
+		t.Fatalf("summary %q, halo %s, token %s", cd.summary.Text, statusOf(cd, halo.CheckHalo), statusOf(cd, halo.CheckToken))
+	}
+	normalisedGolden(t, cd, "check/cancelled.xml")
 }
 
 func TestCheckWithoutSecretSaysSo(t *testing.T) {
@@ -350,23 +416,30 @@ var (
 	msRe   = regexp.MustCompile(`\d+ ms`)
 )
 
-// normalisedGolden renders the finished rows with the random port and
-// timings replaced, so the markup is stable.
+// normalisedGolden renders the dialog's summary and finished rows with the
+// random port and timings replaced, so the markup is stable.
 func normalisedGolden(t *testing.T, cd *checkDialog, name string) {
 	t.Helper()
+	normalise := func(s string) string {
+		return msRe.ReplaceAllString(portRe.ReplaceAllString(s, "127.0.0.1:PORT"), "N ms")
+	}
 	rep := *cd.report
 	rep.Checks = append([]halo.CheckResult(nil), rep.Checks...)
 	for i := range rep.Checks {
 		c := &rep.Checks[i]
 		c.Duration = 0
-		c.Detail = msRe.ReplaceAllString(portRe.ReplaceAllString(c.Detail, "127.0.0.1:PORT"), "N ms")
+		c.Detail = normalise(c.Detail)
 	}
 	l := newCheckList(func(string) {})
 	l.setReport(rep)
-	w := test.NewTempWindow(t, l.box)
+	summary := widget.NewLabelWithStyle(normalise(cd.summary.Text), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	summary.Wrapping = fyne.TextWrapWord
+	summary.Importance = cd.summary.Importance
+	content := container.NewVBox(summary, widget.NewSeparator(), l.box)
+	w := test.NewTempWindow(t, content)
 	w.Resize(fyne.NewSize(820, 100))
-	w.Resize(fyne.NewSize(820, l.box.MinSize().Height))
-	test.AssertObjectRendersToMarkup(t, name, l.box)
+	w.Resize(fyne.NewSize(820, content.MinSize().Height))
+	test.AssertObjectRendersToMarkup(t, name, content)
 }
 
 func TestKeyboardCtrlREscAndToolbar(t *testing.T) {

@@ -3,15 +3,18 @@ package gui
 import (
 	"context"
 	"encoding/json"
+	"net/url"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/halo-assistant/halo-assistant/halo"
+	"github.com/halo-assistant/halo-assistant/halo/halotest"
 	"github.com/halo-assistant/halo-assistant/storage"
 )
 
@@ -236,5 +239,123 @@ func TestChecklistInformationIsReadable(t *testing.T) {
 		if l.Importance == widget.LowImportance {
 			t.Errorf("the progress of %q (%q) is in the disabled colour", title, l.Text)
 		}
+	}
+}
+
+func TestChecklistStepButtonWaitsForTheUnsavedChangesAnswer(t *testing.T) {
+	ce := newCheckEnv(t, halotest.Demo(), "00000000-0000-4000-8000-000000000000-00000000-0000-4000-8000-000000000000")
+	c := connectionFor(t, ce.testEnv)
+	connIdx := ce.u.active
+	test.Type(c.tenant, "contoso") // an unsaved edit
+	ce.u.runSystemsCheck()
+	test.Tap(c.askDlg.no) // check the saved settings
+	ce.wait()
+	cd := findScreen[*checkScreen](ce.u).dlg
+	row := cd.list.byID[halo.CheckToken]
+	if !row.goTo.Visible() {
+		t.Fatal("the failed check offers no checklist step")
+	}
+	cl := findScreen[*checklistScreen](ce.u)
+	step := cl.byID[row.step]
+	canvas := ce.win.Canvas()
+
+	// "Checklist step" asks about the unsaved connection first; nothing is
+	// highlighted or focused behind the question.
+	test.Tap(row.goTo)
+	if c.leaveDlg == nil || ce.u.active != connIdx {
+		t.Fatal("leaving the Connection screen must ask first")
+	}
+	if cl.lit != nil || canvas.Focused() == fyne.Focusable(step.check) {
+		t.Fatal("the step was revealed before the answer")
+	}
+	// Cancel stays, and reveals nothing.
+	test.Tap(c.leaveDlg.cancel)
+	if ce.u.active != connIdx || cl.lit != nil {
+		t.Fatal("Cancel must stay on the Connection screen")
+	}
+	// Discard goes on to the step.
+	ce.u.goToStep(row.step)
+	test.Tap(c.leaveDlg.no)
+	if ce.u.screens[ce.u.active] != screen(cl) || cl.lit != step || canvas.Focused() != fyne.Focusable(step.check) {
+		t.Fatal("after Discard the step is shown, highlighted and focused")
+	}
+}
+
+// urlApp records the URLs the UI opens in the browser.
+type urlApp struct {
+	fyne.App
+	opened []string
+}
+
+func (a *urlApp) OpenURL(u *url.URL) error {
+	a.opened = append(a.opened, u.String())
+	return nil
+}
+
+func TestChecklistStepButtons(t *testing.T) {
+	ce := newCheckEnv(t, halotest.Demo(), "")
+	ctx := context.Background()
+	app := &urlApp{App: ce.u.app}
+	ce.u.app = app
+	cl := findScreen[*checklistScreen](ce.u)
+	button := func(id string) *widget.Button {
+		t.Helper()
+		r := cl.byID[id]
+		if r == nil || r.button == nil {
+			t.Fatalf("step %s has no button", id)
+		}
+		return r.button
+	}
+
+	// "Open Halo" waits for a URL; a saved one enables it.
+	bare, err := ce.db.CreateProfile(ctx, storage.Profile{Name: "No URL yet"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ce.u.profiles.afterChange(bare.ID)
+	ce.wait()
+	openHalo := button("halo-1")
+	if !openHalo.Disabled() {
+		t.Fatal("Open Halo is enabled without a Halo URL")
+	}
+	c := connectionFor(t, ce.testEnv)
+	test.Type(c.urlEntry, "contoso.halopsa.com")
+	test.Type(c.clientID, testClientID)
+	if !openHalo.Disabled() {
+		t.Fatal("Open Halo must wait until the URL is saved")
+	}
+	test.Tap(c.saveBtn)
+	ce.wait()
+	if !strings.HasPrefix(c.status.Text, "Saved.") {
+		t.Fatalf("status = %q", c.status.Text)
+	}
+	if openHalo.Disabled() {
+		t.Fatal("Open Halo stays disabled after the URL was saved")
+	}
+	test.Tap(openHalo)
+	if len(app.opened) != 1 || app.opened[0] != "https://contoso.halopsa.com/" {
+		t.Fatalf("Open Halo opened %v", app.opened)
+	}
+
+	// Connection and Mapping switch screens.
+	ce.u.profiles.afterChange(ce.p.ID)
+	ce.wait()
+	ce.u.show(1)
+	test.Tap(button("1s-8"))
+	if ce.u.screens[ce.u.active] != screen(c) {
+		t.Fatalf("the Connection button showed %q", ce.u.screens[ce.u.active].title())
+	}
+	ce.u.show(1)
+	test.Tap(button("map-users"))
+	if !ce.u.mappingShown() {
+		t.Fatalf("the Mapping button showed %q", ce.u.screens[ce.u.active].title())
+	}
+	// Run systems check opens the check dialog and runs it.
+	ce.u.show(1)
+	test.Tap(button("1s-14"))
+	ce.wait()
+	cd := findScreen[*checkScreen](ce.u).dlg
+	if cd == nil || !cd.visible || cd.report == nil || !cd.report.OK {
+		t.Fatal("Run systems check did not run the check")
 	}
 }

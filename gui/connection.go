@@ -2,10 +2,13 @@ package gui
 
 import (
 	"context"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 
@@ -77,8 +80,15 @@ func validateConnection(f connectionForm) (inst halo.Instance, problems []formPr
 	}
 	if f.AuthURL != "" {
 		if _, err := halo.ParseInstance(f.AuthURL); err != nil {
-			problems = append(problems, formProblem{"Authorisation server", "Enter the full authorisation server address from Halo's API Details, e.g. https://yourcompany.halopsa.com/auth, or leave it empty."})
+			// ParseInstance's reason (plain http, no host, …) with this
+			// field's name, and what to enter instead.
+			msg := strings.Replace(errMessage(err), "The Halo URL", "The address", 1)
+			problems = append(problems, formProblem{"Authorisation server", msg + " Enter the authorisation server from " +
+				"Halo's API Details, e.g. https://yourcompany.halopsa.com/auth, or leave it empty."})
 		}
+	}
+	if f.CAFile != "" && !filepath.IsAbs(f.CAFile) {
+		problems = append(problems, formProblem{"CA file", "Enter the full path of the CA file (a PEM file), or choose it with the folder button."})
 	}
 	if strings.ContainsAny(f.Tenant, " /\\") {
 		problems = append(problems, formProblem{"Tenant", "The tenant is a single word such as “yourcompany” (from Halo's API Details); leave it empty for on-premise Halo."})
@@ -122,6 +132,12 @@ type connectionScreen struct {
 	loading                          bool
 	loadSeq                          int
 	saving                           bool
+	// afterSave are continuations (leave, quit, run the check) that asked
+	// for a save while one was running: they run once it succeeded.
+	afterSave []func()
+	// unsaved is the unsaved-changes question on screen, if any: asking
+	// again updates it instead of stacking another.
+	unsaved *unsavedDialog
 }
 
 func newConnectionScreen(u *UI) *connectionScreen {
@@ -208,6 +224,13 @@ func (s *connectionScreen) icon() fyne.Resource        { return theme.LoginIcon(
 func (s *connectionScreen) content() fyne.CanvasObject { return s.stack }
 
 func (s *connectionScreen) profileChanged(p *storage.Profile) {
+	if p != nil && s.profile != nil && p.ID == s.profile.ID && s.dirty() {
+		// The same profile read again (after a save or a rename): the
+		// edits not saved yet stay in the form.
+		s.profile, s.saved = p, *p
+		s.refresh()
+		return
+	}
 	s.profile = p
 	s.loadSeq++
 	if p == nil {
@@ -373,7 +396,7 @@ func (s *connectionScreen) refresh() {
 		s.secret.SetPlaceHolder("paste the Client Secret")
 		s.forgetBtn.Hide()
 	}
-	adv := []string{byField(problems, "Tenant"), byField(problems, "Authorisation server")}
+	adv := []string{byField(problems, "Tenant"), byField(problems, "Authorisation server"), byField(problems, "CA file")}
 	setHint(s.advHint, strings.TrimSpace(strings.Join(adv, " ")), widget.DangerImportance)
 	if s.advHint.Text != "" {
 		s.advanced.Open(0)
@@ -585,9 +608,16 @@ func (s *connectionScreen) revert() {
 }
 
 // save validates and stores the form; then (when non-nil) runs after a
-// successful save.
+// successful save. While a save runs, then waits for it (and for another
+// save, if the form was edited meanwhile).
 func (s *connectionScreen) save(then func()) {
-	if s.profile == nil || s.saving {
+	if s.profile == nil {
+		return
+	}
+	if s.saving {
+		if then != nil {
+			s.afterSave = append(s.afterSave, then)
+		}
 		return
 	}
 	f := s.form()
@@ -609,10 +639,8 @@ func (s *connectionScreen) save(then func()) {
 	s.refresh()
 	s.status.SetText("Saving …")
 	runAsync(s.u, func(ctx context.Context) (storage.Profile, error) {
-		if p.CAFile != "" {
-			if _, err := os.Stat(p.CAFile); err != nil {
-				return p, fmt.Errorf("CA file: %w", err)
-			}
+		if err := checkCAFile(p.CAFile); err != nil {
+			return p, err
 		}
 		if secret != "" {
 			applog.AddSecret(secret)
@@ -630,26 +658,77 @@ func (s *connectionScreen) save(then func()) {
 		return s.u.env.DB.Profile(ctx, p.ID)
 	}, func(saved storage.Profile, err error) {
 		s.saving = false
+		waiting := s.afterSave
+		s.afterSave = nil
 		if err != nil {
 			s.status.Importance = widget.DangerImportance
 			s.status.SetText("Not saved: " + err.Error())
 			s.refresh()
 			return
 		}
+		if s.u.current != nil && s.u.current.ID == saved.ID {
+			s.u.current = &saved
+		}
+		if s.profile == nil || s.profile.ID != saved.ID {
+			// Another profile is shown now: its form is not this save's,
+			// and neither is leaving it.
+			s.u.profileSaved(saved)
+			return
+		}
 		if secret != "" {
 			s.secretStored, s.secretErr = true, nil
 		}
 		s.saved = saved
-		s.setForm(saved)
-		s.status.SetText("Saved. Next: run the systems check, then copy the values into 1stream.")
-		if s.u.current != nil && s.u.current.ID == saved.ID {
-			s.u.current = &saved
+		if s.form() == f {
+			s.setForm(saved)
+			s.status.SetText("Saved. Next: run the systems check, then copy the values into 1stream.")
+		} else {
+			// Edited while saving: the new edits stay for the next Save;
+			// only the secret just stored leaves its field.
+			if secret != "" && strings.TrimSpace(s.secret.Text) == secret {
+				s.loading = true
+				s.secret.SetText("")
+				s.loading = false
+			}
+			s.refresh()
+			s.status.SetText("Saved. The changes made while saving are not saved yet.")
 		}
 		s.u.profileSaved(saved)
 		if then != nil {
-			then()
+			waiting = append([]func(){then}, waiting...)
 		}
+		if len(waiting) == 0 {
+			return
+		}
+		run := func() {
+			for _, f := range waiting {
+				f()
+			}
+		}
+		if s.dirty() {
+			s.save(run) // what was typed meanwhile, before leaving
+			return
+		}
+		run()
 	})
+}
+
+// checkCAFile makes sure a CA file exists and holds a PEM certificate, so
+// Save refuses what the check would fail on later.
+func checkCAFile(path string) error {
+	if path == "" {
+		return nil
+	}
+	b, err := os.ReadFile(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("the CA file %s does not exist: choose the PEM file of your certificate authority, or leave CA file empty", path)
+	case err != nil:
+		return fmt.Errorf("the CA file %s cannot be read: %w", path, err)
+	case !x509.NewCertPool().AppendCertsFromPEM(b):
+		return fmt.Errorf("the CA file %s holds no PEM certificate (-----BEGIN CERTIFICATE-----)", path)
+	}
+	return nil
 }
 
 func (s *connectionScreen) askForget() {
@@ -714,19 +793,36 @@ func (s *connectionScreen) ensureSaved(proceed func()) {
 type unsavedDialog struct {
 	d               *dialog.CustomDialog
 	yes, no, cancel *widget.Button
+	title           string
+	onYes, onNo     func()
+	shown           bool
 }
 
+// askUnsaved asks what to do with the edits. While the same question is
+// on screen, asking again (a second Ctrl+Q, the close button) only makes
+// the newest request the one its buttons continue; another question
+// replaces it.
 func (s *connectionScreen) askUnsaved(title, msg, yes, no string, onYes, onNo func()) *unsavedDialog {
-	ud := &unsavedDialog{}
-	ud.yes = widget.NewButton(yes, func() { ud.d.Hide(); onYes() })
+	if ud := s.unsaved; ud != nil && ud.shown {
+		if ud.title == title {
+			ud.onYes, ud.onNo = onYes, onNo
+			return ud
+		}
+		ud.d.Hide()
+	}
+	ud := &unsavedDialog{title: title, onYes: onYes, onNo: onNo}
+	ud.yes = widget.NewButton(yes, func() { ud.d.Hide(); ud.onYes() })
 	ud.yes.Importance = widget.HighImportance
-	ud.no = widget.NewButton(no, func() { ud.d.Hide(); onNo() })
+	ud.no = widget.NewButton(no, func() { ud.d.Hide(); ud.onNo() })
 	ud.cancel = widget.NewButton("Cancel", func() { ud.d.Hide() })
 	ud.d = dialog.NewCustomWithoutButtons(title, wrapped(msg), s.u.win)
 	ud.d.SetButtons([]fyne.CanvasObject{ud.cancel, ud.no, ud.yes})
+	ud.d.SetOnClosed(func() { ud.shown = false })
 	ud.d.Resize(fyne.NewSize(560, 180))
+	ud.shown = true
 	ud.d.Show()
 	s.u.escapable(ud.d.Hide)
+	s.unsaved = ud
 	return ud
 }
 

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"fyne.io/fyne/v2"
@@ -418,5 +419,200 @@ func TestConnectionPrivateKeyValueFitsAndNotesAreReadable(t *testing.T) {
 		if h.Importance == widget.LowImportance {
 			t.Fatalf("hint %q is in the disabled colour", h.Text)
 		}
+	}
+}
+
+func TestSaveInTheQuitQuestionWhileASaveRuns(t *testing.T) {
+	te := newTestUI(t, "")
+	createProfileByTyping(t, te, "Contoso MSP")
+	n := quits(te)
+	c := connectionFor(t, te)
+	id := te.u.current.ID
+	test.Type(c.urlEntry, "contoso.halopsa.com")
+	test.Type(c.clientID, testClientID)
+	te.u.profiles.dlg = nil
+
+	// Save is still writing when the admin quits and answers Save.
+	release := holdAsync(t, func() { test.Tap(c.saveBtn) })
+	if !c.saving {
+		t.Fatal("the save did not start")
+	}
+	te.u.requestQuit()
+	if c.leaveDlg == nil {
+		t.Fatal("quitting with the save not done must ask")
+	}
+	test.Tap(c.leaveDlg.yes)
+	if *n != 0 {
+		t.Fatal("quit before the save finished")
+	}
+	release()
+	te.wait()
+	if *n != 1 {
+		t.Fatalf("Save in the quit question quit %d times after the running save", *n)
+	}
+	if p, _ := te.db.Profile(context.Background(), id); p.ClientID != testClientID {
+		t.Fatalf("saved %+v", p)
+	}
+
+	// Typed more while the save ran: Save saves that too, then quits.
+	test.Type(c.tenant, "first")
+	release = holdAsync(t, func() { test.Tap(c.saveBtn) })
+	retype(c.tenant, "second")
+	te.u.requestQuit()
+	test.Tap(c.leaveDlg.yes)
+	release()
+	te.wait()
+	if p, _ := te.db.Profile(context.Background(), id); p.Tenant != "second" || c.dirty() || *n != 2 {
+		t.Fatalf("tenant %q, dirty %v, quits %d", p.Tenant, c.dirty(), *n)
+	}
+
+	// A save that fails does not quit.
+	test.Type(c.caFile, filepath.Join(t.TempDir(), "missing.pem"))
+	release = holdAsync(t, func() { test.Tap(c.saveBtn) })
+	te.u.requestQuit()
+	test.Tap(c.leaveDlg.yes)
+	release()
+	te.wait()
+	if *n != 2 || !strings.HasPrefix(c.status.Text, "Not saved") {
+		t.Fatalf("quits %d, status %q", *n, c.status.Text)
+	}
+}
+
+// countingSecrets counts every call to the secret store it wraps.
+type countingSecrets struct {
+	storage.Secrets
+	calls atomic.Int32
+}
+
+func (s *countingSecrets) Get(ctx context.Context, id int64) (string, error) {
+	s.calls.Add(1)
+	return s.Secrets.Get(ctx, id)
+}
+
+func (s *countingSecrets) Set(ctx context.Context, id int64, secret string) error {
+	s.calls.Add(1)
+	return s.Secrets.Set(ctx, id, secret)
+}
+
+func (s *countingSecrets) Delete(ctx context.Context, id int64) error {
+	s.calls.Add(1)
+	return s.Secrets.Delete(ctx, id)
+}
+
+// countingTransport counts the HTTP requests sent through it.
+type countingTransport struct{ n atomic.Int32 }
+
+func (c *countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	c.n.Add(1)
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+func TestTypingInTheConnectionFormDoesNoIO(t *testing.T) {
+	srv := halotest.New(halotest.Demo())
+	t.Cleanup(srv.Close)
+	te := newTestUI(t, "")
+	createProfileByTyping(t, te, "Contoso MSP")
+	sec := &countingSecrets{Secrets: te.secrets}
+	te.u.env.Secrets = sec
+	var configs atomic.Int32
+	tr := &countingTransport{}
+	te.u.env.Configure = func(cfg *halo.Config) {
+		configs.Add(1)
+		cfg.HTTPClient = &http.Client{Transport: tr}
+	}
+	c := connectionFor(t, te)
+	c.advanced.Open(0)
+	sec.calls.Store(0)
+	for _, e := range []*widget.Entry{c.urlEntry, c.clientID, c.secret, c.tenant, c.authURL, c.scope, c.caFile} {
+		test.Type(e, "https://contoso.halopsa.com/auth 0f8fad5b-d9cb")
+		retype(e, "")
+	}
+	test.Type(c.urlEntry, srv.URL())
+	test.Type(c.clientID, testClientID)
+	test.Type(c.secret, testSecret)
+	te.wait()
+	if n := sec.calls.Load(); n != 0 {
+		t.Errorf("typing called the secret store %d times", n)
+	}
+	if n, m := configs.Load(), tr.n.Load(); n != 0 || m != 0 {
+		t.Errorf("typing built %d Halo clients and sent %d requests", n, m)
+	}
+	// The counters do count: Detect asks (the simulated) Halo.
+	test.Tap(c.detectBtn)
+	te.wait()
+	if configs.Load() == 0 || tr.n.Load() == 0 {
+		t.Fatal("the counting transport never saw Detect")
+	}
+}
+
+func TestConnectionAdvancedSection(t *testing.T) {
+	te := newTestUI(t, "")
+	createProfileByTyping(t, te, "Contoso MSP")
+	c := connectionFor(t, te)
+	id := te.u.current.ID
+	test.Type(c.urlEntry, "contoso.halopsa.com")
+	test.Type(c.clientID, testClientID)
+	stored := func() storage.Profile {
+		t.Helper()
+		p, err := te.db.Profile(context.Background(), id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+
+	// An authorisation server over plain http (not this computer) is
+	// refused, with the reason, live and on Save.
+	test.Type(c.authURL, "http://auth.contoso.example/auth")
+	if !c.advHint.Visible() || !strings.Contains(c.advHint.Text, "https://") || !c.advanced.Items[0].Open {
+		t.Fatalf("advanced hint = %q", c.advHint.Text)
+	}
+	test.Tap(c.saveBtn)
+	te.wait()
+	if !strings.HasPrefix(c.status.Text, "Not saved.") || !strings.Contains(c.status.Text, "Authorisation server: Use https://") {
+		t.Fatalf("status = %q", c.status.Text)
+	}
+	if stored().AuthURL != "" || stored().HaloURL != "" {
+		t.Fatal("a refused save wrote the connection")
+	}
+
+	// A CA file that does not exist is refused on Save.
+	retype(c.authURL, "")
+	missing := filepath.Join(t.TempDir(), "private-ca.pem")
+	test.Type(c.caFile, missing)
+	test.Tap(c.saveBtn)
+	te.wait()
+	if !strings.HasPrefix(c.status.Text, "Not saved:") || !strings.Contains(c.status.Text, "the CA file "+missing+" does not exist") {
+		t.Fatalf("status = %q", c.status.Text)
+	}
+	if stored().CAFile != "" || stored().HaloURL != "" {
+		t.Fatal("a refused save wrote the connection")
+	}
+	// A file that is not a certificate, and a relative path, are refused too.
+	if err := os.WriteFile(missing, []byte("not a certificate"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	test.Tap(c.saveBtn)
+	te.wait()
+	if !strings.Contains(c.status.Text, "holds no PEM certificate") {
+		t.Fatalf("status = %q", c.status.Text)
+	}
+	retype(c.caFile, "ca.pem")
+	if !strings.Contains(c.advHint.Text, "full path") {
+		t.Fatalf("advanced hint = %q", c.advHint.Text)
+	}
+
+	// A scope is saved, and comes back in the form.
+	retype(c.caFile, "")
+	test.Type(c.scope, "read:agents")
+	test.Tap(c.saveBtn)
+	te.wait()
+	if p := stored(); p.Scope != "read:agents" || p.HaloURL != "https://contoso.halopsa.com" {
+		t.Fatalf("saved %+v (%s)", p, c.status.Text)
+	}
+	te.u.profiles.afterChange(id)
+	te.wait()
+	if c.scope.Text != "read:agents" || !c.advanced.Items[0].Open {
+		t.Fatal("the saved scope is not shown in the open Advanced section")
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
 
 	"github.com/halo-assistant/halo-assistant/assets"
@@ -137,5 +138,37 @@ func TestDemoModeRunsTheJourney(t *testing.T) {
 	ps, _ := env2.DB.Profiles(ctx)
 	if len(ps) != 2 {
 		t.Fatalf("profiles after restart: %d", len(ps))
+	}
+}
+
+func TestDemoModeShowsTheBadge(t *testing.T) {
+	badge := func(u *UI) bool {
+		return walkCanvas(u.win.Content(), func(o fyne.CanvasObject) bool {
+			txt, ok := o.(*canvas.Text)
+			return ok && strings.Contains(txt.Text, "DEMO — simulated Halo")
+		})
+	}
+	env := openDemo(t, t.TempDir())
+	a := test.NewTempApp(t)
+	w := a.NewWindow("demo")
+	u := NewUI(a, w, env)
+	w.Resize(fyne.NewSize(1180, 760))
+	u.Start()
+	u.pending.Wait()
+	t.Cleanup(u.Close)
+	if !badge(u) {
+		t.Fatal("demo mode does not show the DEMO badge in the top bar")
+	}
+	// Every screen keeps it: it is in the top bar, not on a screen.
+	for i := range u.screens {
+		u.show(i)
+		if !badge(u) {
+			t.Fatalf("the badge is gone on %s", u.screens[i].title())
+		}
+	}
+	// A real (non-demo) window has none.
+	te := newTestUI(t, "")
+	if badge(te.u) {
+		t.Fatal("the DEMO badge shows outside demo mode")
 	}
 }

@@ -2,9 +2,12 @@ package gui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"image/color"
 	"io"
+	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -40,7 +43,7 @@ var statusText = [...]string{"unmapped", "suggested", "stale", "mapped"}
 var statusImportance = [...]widget.Importance{widget.MediumImportance, widget.WarningImportance,
 	widget.WarningImportance, widget.SuccessImportance}
 
-// Columns of the users table; Status comes before "Matched by" so it stays
+// Columns of the users table; Status comes before Match so it stays
 // in view in a narrow window.
 const (
 	colExt = iota
@@ -53,12 +56,20 @@ const (
 )
 
 var (
-	colTitles = [numCols]string{"Ext.", "Name", "Email", "Halo agent", "Status", "Matched by"}
-	// Ext., Status and "Matched by" fit their header with the sort arrow
-	// and their longest value; the text columns share the rest of the
-	// left pane at the default window size (1180×760) with an ellipsis.
-	colWidths = [numCols]float32{58, 110, 100, 110, 90, 112}
+	colTitles = [numCols]string{"Ext.", "Name", "Email", "Halo agent", "Status", "Match"}
+	// Ext., Status and Match (how the user was matched) fit their header
+	// with the sort arrow and their longest value ("extension"). The text
+	// columns (flexible) start at these widths until the table is laid
+	// out, then share what the others leave (fitColumns).
+	colWidths = [numCols]float32{58, 110, 100, 110, 90, 84}
+	// flexible marks the text columns: they share the table's spare width
+	// and show long values on two lines (fitCell).
+	flexible = [numCols]bool{colName: true, colEmail: true, colAgent: true}
 )
+
+// needSample bounds how many rows rebuild measures to size the text
+// columns: enough for typical values, constant with 10,000 users.
+const needSample = 64
 
 // Filters of the users table.
 const (
@@ -77,6 +88,11 @@ type userRow struct {
 	keys   [numCols]string // lower-case sort keys
 	search string          // lower-case text the user filter searches
 	status userStatus
+	// shown is cells fitted to the column (fitCell) at width fitW: it is
+	// measured the first time the row is drawn at that width, so
+	// scrolling back over a row only copies strings into the cell.
+	shown [numCols]string
+	fitW  [numCols]float32
 }
 
 // mappingScreen maps the profile's 1stream users (left, a table) to the
@@ -117,6 +133,15 @@ type mappingScreen struct {
 	fullSeq  int   // full loads (agents too)
 
 	history undoStack
+	// session changes whenever another profile is shown: a change saved
+	// for an earlier one must not touch this one's history.
+	session int
+	// colW are the users table's column widths now (fitColumns), for a
+	// table tableW wide; need is what the typical values of each text
+	// column need to show on two lines (rebuild).
+	colW   [numCols]float32
+	tableW float32
+	need   [numCols]float32
 
 	// onRunCheck re-runs the systems check (the "Not seeing Halo users?"
 	// state); it defaults to the check dialog.
@@ -131,7 +156,7 @@ type mappingScreen struct {
 	headers                map[int]*headerButton
 	agentList              *agentsList
 	agentRows              map[*dragSource]*agentCells
-	agentPane              *fyne.Container
+	agentPane, agentHead   *fyne.Container
 	agentListPane          fyne.CanvasObject
 	agentsInfo             *widget.Label
 	emptyAgents            fyne.CanvasObject
@@ -152,6 +177,7 @@ type mappingScreen struct {
 	colNone, colHover, colSel color.Color
 
 	// Dialogs, kept for tests.
+	conflictDlg  dialog.Dialog
 	confirm      *dialog.ConfirmDialog
 	importDlg    *usersImportDialog
 	userDlg      *userDialog
@@ -179,6 +205,7 @@ func (s *mappingScreen) profileChanged(p *storage.Profile) {
 		return
 	}
 	s.profile = p
+	s.session++
 	s.history.clear()
 	s.busy = false
 	s.selUser, s.selAgent = 0, 0
@@ -254,7 +281,7 @@ func (s *mappingScreen) build() {
 	split := container.NewHSplit(left, s.agentPane)
 	// The users table's columns fit at the default window size; the agent
 	// list lays its rows out on two lines to fit the rest.
-	split.Offset = 0.62
+	split.Offset = 0.66
 	bottom := container.NewBorder(nil, nil, container.NewHBox(s.mapBtn, s.unmapBtn), nil, s.status)
 	s.main = container.NewBorder(top, bottom, nil, nil, split)
 	s.noProfile = container.NewCenter(container.NewVBox(heading("No profile selected"),
@@ -279,6 +306,62 @@ type usersTable struct {
 	s *mappingScreen
 }
 
+// Resize shares the new width among the text columns before the table
+// lays its cells out.
+func (t *usersTable) Resize(size fyne.Size) {
+	t.s.fitColumns(size.Width)
+	t.Table.Resize(size)
+}
+
+// fitColumns gives the text columns (flexible) what the fixed columns and
+// the separators leave of width: each at least its header with the sort
+// arrow, then towards what its typical values need on two lines
+// (s.need); what is left over after that is shared in the same
+// proportions, and a shortfall too. The cells re-fit their text (fitCell)
+// when their width changes.
+func (s *mappingScreen) fitColumns(width float32) {
+	if width <= 0 || s.table == nil {
+		return
+	}
+	s.tableW = width
+	bold := fyne.TextStyle{Bold: true}
+	avail := width - float32(numCols)*theme.Padding()
+	var minW, want [numCols]float32
+	var sumMin, sumWant float32
+	for c := range numCols {
+		if !flexible[c] {
+			avail -= colWidths[c]
+			continue
+		}
+		minW[c] = measureText(headerTitles[c][2], theme.TextSize(), bold).Width + 2*theme.InnerPadding()
+		want[c] = max(minW[c], s.need[c])
+		sumMin += minW[c]
+		sumWant += want[c]
+	}
+	w := colWidths
+	for c := range numCols {
+		if !flexible[c] {
+			continue
+		}
+		switch {
+		case avail >= sumWant:
+			w[c] = want[c] + (avail-sumWant)*want[c]/sumWant
+		case avail > sumMin:
+			w[c] = minW[c] + (avail-sumMin)*(want[c]-minW[c])/(sumWant-sumMin)
+		default:
+			w[c] = minW[c] // the table scrolls sideways
+		}
+		w[c] = float32(math.Floor(float64(w[c])))
+	}
+	if w == s.colW {
+		return
+	}
+	s.colW = w
+	for c, cw := range w {
+		s.table.SetColumnWidth(c, cw)
+	}
+}
+
 func (t *usersTable) TypedKey(ev *fyne.KeyEvent) {
 	switch ev.Name {
 	case fyne.KeyDelete, fyne.KeyBackspace:
@@ -292,7 +375,7 @@ func (s *mappingScreen) newHeader() fyne.CanvasObject {
 	b := &headerButton{col: -1}
 	b.Importance = widget.LowImportance
 	b.Alignment = widget.ButtonAlignLeading
-	b.Text = "Matched by ▲"
+	b.Text = "Status ▲" // a template for the header height; UpdateHeader sets the title
 	b.OnTapped = func() { s.sortBy(b.col) }
 	b.ExtendBaseWidget(b)
 	return b
@@ -311,8 +394,9 @@ func (s *mappingScreen) buildTable() {
 	t := &usersTable{s: s}
 	t.Length = func() (int, int) { return len(s.view), numCols }
 	t.CreateCell = func() fyne.CanvasObject {
-		l := widget.NewLabel("template text")
-		l.Truncation = fyne.TextTruncateEllipsis
+		// Two lines high: long names, emails and agents take a second
+		// line instead of an ellipsis (fitCell).
+		l := widget.NewLabel("template\ntext")
 		return container.NewStack(canvas.NewRectangle(color.Transparent), l)
 	}
 	t.UpdateCell = s.updateCell
@@ -344,7 +428,8 @@ func (s *mappingScreen) buildTable() {
 		s.selectUser(s.rows[s.view[id.Row]].user.ID)
 	}
 	t.ExtendBaseWidget(t)
-	for i, w := range colWidths {
+	s.colW = colWidths
+	for i, w := range s.colW {
 		t.SetColumnWidth(i, w)
 	}
 	s.table = t
@@ -378,7 +463,7 @@ func (s *mappingScreen) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 	bg := c.Objects[0].(*canvas.Rectangle)
 	l := c.Objects[1].(*widget.Label)
 	s.target.bind(o, id.Row)
-	if id.Row < 0 || id.Row >= len(s.view) || id.Col < 0 || id.Col >= numCols {
+	if id.Row < 0 || id.Row >= len(s.view) || id.Col < 0 || id.Col >= numCols || s.view[id.Row] >= len(s.rows) {
 		return
 	}
 	r := &s.rows[s.view[id.Row]]
@@ -386,7 +471,14 @@ func (s *mappingScreen) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 	if id.Col == colStatus {
 		imp = statusImportance[r.status]
 	}
-	fitLabel(l, r.cells[id.Col], imp, o.Size().Width)
+	if w := o.Size().Width; r.fitW[id.Col] != w {
+		r.shown[id.Col] = fitCell(r.cells[id.Col], w, flexible[id.Col])
+		r.fitW[id.Col] = w
+	}
+	if l.Text != r.shown[id.Col] || l.Importance != imp {
+		l.Text, l.Importance = r.shown[id.Col], imp
+		l.Refresh()
+	}
 	fill := s.colNone
 	switch {
 	case id.Row == s.hoverRow:
@@ -512,10 +604,12 @@ func (s *mappingScreen) buildAgents() {
 	s.agentsInfo = widget.NewLabel("")
 	s.agentsInfo.Truncation = fyne.TextTruncateEllipsis
 
-	head := container.New(agentColumns{}, truncLabel("Halo agent · team · email", true), truncLabel("Ext.", true),
+	// "Agent", not "Halo agent": the pane is the Halo side already, and
+	// the shorter header fits at the default window size.
+	s.agentHead = container.New(agentColumns{}, truncLabel("Agent · team · email", true), truncLabel("Ext.", true),
 		truncLabel("Mapped to", true))
 	s.agentListPane = container.NewBorder(container.NewVBox(
-		container.NewBorder(nil, nil, nil, s.showDisabled, s.agentQuery), s.agentsInfo, head), nil, nil, nil, s.agentList)
+		container.NewBorder(nil, nil, nil, s.showDisabled, s.agentQuery), s.agentsInfo, s.agentHead), nil, nil, nil, s.agentList)
 
 	s.emptyDetail = wrapped("")
 	s.rerunBtn = widget.NewButtonWithIcon("Re-run the systems check", theme.ViewRefreshIcon(), func() {
@@ -588,8 +682,68 @@ func fitLabel(l *widget.Label, text string, imp widget.Importance, width float32
 	}
 }
 
-// shortcutEntry is a search box that passes Ctrl+M on to the screen: an
-// entry with focus receives every shortcut and would swallow it.
+// measureText is fyne.MeasureText; tests count its calls.
+var measureText = fyne.MeasureText
+
+// fitCell is text as a users-table cell of the given width shows it: as it
+// is when it fits on one line; for a two-line column, else, broken in two
+// (breakAt), or inside a word when no break lets the first line fit; the
+// last line ends in "…" when it still does not fit.
+// Fitting here, once per row and width, keeps Fyne from shaping an
+// ellipsis label again on every refresh.
+func fitCell(text string, width float32, twoLines bool) string {
+	avail := width - 2*theme.InnerPadding()
+	fits := func(t string) bool { return measureText(t, theme.TextSize(), fyne.TextStyle{}).Width <= avail }
+	if text == "" || width <= 0 || fits(text) {
+		return text
+	}
+	if !twoLines {
+		return ellipsize(text, fits)
+	}
+	// The last break that fits both lines, preferring a space or "@"
+	// (names break between words, emails before the domain); else the
+	// last one that fits the first line.
+	first, rest := "", ""
+	for _, strong := range []bool{true, false} {
+		for i := len(text) - 1; i > 0 && first == ""; i-- {
+			if a, b, ok := breakAt(text, i); ok && (!strong || text[i] == ' ' || text[i] == '@') && fits(a) && fits(b) {
+				first, rest = a, b
+			}
+		}
+	}
+	for i := len(text) - 1; i > 0 && first == ""; i-- {
+		if a, b, ok := breakAt(text, i); ok && fits(a) {
+			first, rest = a, b
+		}
+	}
+	if first == "" {
+		// No break point fits: break inside the word, at a rune.
+		runes := []rune(text)
+		n := sort.Search(len(runes), func(n int) bool { return !fits(string(runes[:n+1])) })
+		if n == 0 {
+			return ellipsize(text, fits)
+		}
+		first, rest = string(runes[:n]), string(runes[n:])
+	}
+	if !fits(rest) {
+		rest = ellipsize(rest, fits)
+	}
+	return first + "\n" + rest
+}
+
+// ellipsize cuts text to the longest start that fits with "…" after it.
+func ellipsize(text string, fits func(string) bool) string {
+	runes := []rune(text)
+	n := sort.Search(len(runes), func(n int) bool { return !fits(string(runes[:n]) + "…") })
+	if n == 0 {
+		return "…"
+	}
+	return string(runes[:n-1]) + "…"
+}
+
+// shortcutEntry is a search box that passes Ctrl+M, and undo and redo of
+// the mappings, on to the screen: an entry with focus receives every
+// shortcut and would swallow them.
 type shortcutEntry struct {
 	widget.Entry
 	s *mappingScreen
@@ -602,11 +756,16 @@ func newShortcutEntry(s *mappingScreen) *shortcutEntry {
 }
 
 func (e *shortcutEntry) TypedShortcut(sc fyne.Shortcut) {
-	if sc.ShortcutName() == mapShortcut.ShortcutName() {
+	switch sc.ShortcutName() {
+	case mapShortcut.ShortcutName():
 		e.s.mapSelected()
-		return
+	case (&fyne.ShortcutUndo{}).ShortcutName():
+		e.s.undo()
+	case (&fyne.ShortcutRedo{}).ShortcutName(), redoShortcut.ShortcutName():
+		e.s.redo()
+	default:
+		e.Entry.TypedShortcut(sc)
 	}
-	e.Entry.TypedShortcut(sc)
 }
 
 // ---- loading ----
@@ -915,6 +1074,70 @@ func (s *mappingScreen) rebuild() {
 	s.updateCounters()
 	s.applyView()
 	s.filterAgents()
+	s.measureNeeds() // after applyView: a new column width redraws the view
+}
+
+// measureNeeds estimates what each text column needs so that its values
+// show on two lines without an ellipsis: the 90th percentile over a
+// sample of at most needSample rows, so the cost does not grow with the
+// users. The columns are fitted again when it changed.
+func (s *mappingScreen) measureNeeds() {
+	var need [numCols]float32
+	step := max(1, len(s.rows)/needSample)
+	widths := make([]float32, 0, needSample+1)
+	for c := range numCols {
+		if !flexible[c] {
+			continue
+		}
+		widths = widths[:0]
+		for i := 0; i < len(s.rows); i += step {
+			widths = append(widths, twoLineWidth(s.rows[i].cells[c]))
+		}
+		if len(widths) == 0 {
+			continue
+		}
+		slices.Sort(widths)
+		need[c] = widths[(len(widths)*9)/10]
+	}
+	if need == s.need {
+		return
+	}
+	s.need = need
+	s.fitColumns(s.tableW)
+}
+
+// twoLineWidth is the narrowest cell (padding included) that shows text
+// on at most two lines broken where fitCell breaks it.
+func twoLineWidth(text string) float32 {
+	if text == "" {
+		return 0
+	}
+	w := func(t string) float32 { return measureText(t, theme.TextSize(), fyne.TextStyle{}).Width }
+	best := w(text)
+	for i := 1; i < len(text); i++ {
+		if a, b, ok := breakAt(text, i); ok {
+			best = min(best, max(w(a), w(b)))
+		}
+	}
+	return float32(math.Ceil(float64(best + 2*theme.InnerPadding())))
+}
+
+// breakAt splits text into two lines at byte i when a line may break
+// there: at a space (dropped), before an "@" (so an email's domain goes on
+// the second line), or after a ".", "-" or ",". These are all ASCII, so i
+// never falls inside a multi-byte rune.
+func breakAt(text string, i int) (first, second string, ok bool) {
+	switch text[i] {
+	case ' ':
+		first, second = text[:i], text[i+1:]
+	case '@':
+		first, second = text[:i], text[i:]
+	case '.', '-', ',':
+		first, second = text[:i+1], text[i+1:]
+	default:
+		return "", "", false
+	}
+	return first, second, first != "" && second != ""
 }
 
 // describeSuggestion is the Halo agent cell of a suggested user: the agent,
@@ -1338,11 +1561,16 @@ func (s *mappingScreen) unmapSelected() {
 // save runs a mapping change off the UI goroutine, records it for undo and
 // reloads the mappings.
 func (s *mappingScreen) save(step undoStep, done string, work func(ctx context.Context) error) {
+	session := s.session
 	s.busy = true
 	s.updateButtons()
 	runAsync(s.u, func(ctx context.Context) (struct{}, error) {
 		return struct{}{}, work(ctx)
 	}, func(_ struct{}, err error) {
+		if session != s.session {
+			s.earlierProfile(err)
+			return
+		}
 		if err != nil {
 			s.u.showError("Saving the mapping failed", err)
 		} else {
@@ -1360,14 +1588,43 @@ const (
 	actionMappingRedo = "mapping.redo"
 )
 
+// earlierProfile handles the end of a change saved for a profile that is
+// no longer shown: its history was dropped with the switch, so only a
+// failure is worth telling.
+func (s *mappingScreen) earlierProfile(err error) {
+	if err != nil {
+		s.u.showError("A mapping change of the previously shown profile failed", err)
+	}
+}
+
+// What the screen says when storage.ApplyMappings finds that the mappings
+// a step was computed from changed meanwhile (storage.ErrConflict).
+const (
+	conflictUndoText  = "The mappings were changed elsewhere (another window or a command); undo history cleared."
+	conflictApplyText = "The mappings were changed elsewhere (another window or a command), so nothing was applied. " +
+		"The list now shows the current mappings: check them and try again."
+)
+
+// tellConflict says that nothing was written because the mappings changed
+// elsewhere; the reload that follows every apply shows what they are now.
+func (s *mappingScreen) tellConflict(text string) {
+	s.status.SetText(text)
+	s.conflictDlg = dialog.NewInformation("Mappings changed elsewhere", text, s.u.win)
+	s.conflictDlg.Show()
+	s.u.escapable(s.conflictDlg.Hide)
+}
+
 // apply saves one step's mappings (undo, redo, bulk changes) in one
 // transaction that writes only the users in set and unmap: every other
 // user's mapping stays as stored, so changes another window or the CLI
-// (`halo-assistant map set`) made meanwhile survive. Storage writes its own
-// audit event; action and detail, when set, add one saying why (undo,
-// redo).
-func (s *mappingScreen) apply(set []storage.Mapping, unmap []int64, action, detail string, done func(error)) {
-	pid := s.profile.ID
+// (`halo-assistant map set`) made meanwhile survive. expect is the agent
+// (0: none) each touched user must still have — what the step was
+// computed from; when another window or command changed one of them,
+// nothing is written and done gets an error wrapping storage.ErrConflict.
+// Storage writes its own audit event; action and detail, when set, add one
+// saying why (undo, redo).
+func (s *mappingScreen) apply(set []storage.Mapping, unmap []int64, expect map[int64]int, action, detail string, done func(error)) {
+	pid, session := s.profile.ID, s.session
 	changes := make([]storage.Mapping, 0, len(set))
 	for _, m := range set {
 		if _, ok := s.byUser[m.UserID]; ok { // users deleted since are left out
@@ -1381,10 +1638,16 @@ func (s *mappingScreen) apply(set []storage.Mapping, unmap []int64, action, deta
 			drop = append(drop, uid)
 		}
 	}
+	want := make(map[int64]int, len(expect))
+	for uid, agent := range expect {
+		if _, ok := s.byUser[uid]; ok {
+			want[uid] = agent
+		}
+	}
 	s.busy = true
 	s.updateButtons()
 	runAsync(s.u, func(ctx context.Context) (struct{}, error) {
-		if err := s.u.env.DB.ApplyMappings(ctx, pid, changes, drop, nil); err != nil {
+		if err := s.u.env.DB.ApplyMappings(ctx, pid, changes, drop, want); err != nil {
 			return struct{}{}, err
 		}
 		if action != "" {
@@ -1392,6 +1655,12 @@ func (s *mappingScreen) apply(set []storage.Mapping, unmap []int64, action, deta
 		}
 		return struct{}{}, nil
 	}, func(_ struct{}, err error) {
+		if session != s.session {
+			if !errors.Is(err, storage.ErrConflict) {
+				s.earlierProfile(err)
+			}
+			return
+		}
 		done(err)
 		s.reloadUsers(func() { s.busy = false; s.updateButtons() })
 	})
@@ -1420,13 +1689,25 @@ func (s *mappingScreen) travel(undo bool) {
 		return
 	}
 	set, unmap := step.result(undo)
-	s.apply(set, unmap, action, done+": "+step.label, func(err error) {
-		if err != nil {
+	// Undo expects every user as the step left it, redo as it found them:
+	// a mapping changed elsewhere since is never overwritten.
+	s.apply(set, unmap, step.agents(!undo), action, done+": "+step.label, func(err error) {
+		switch {
+		case errors.Is(err, storage.ErrConflict):
+			s.history.clear()
+			s.tellConflict(conflictUndoText)
+			return
+		case err != nil:
 			s.u.showError("Could not "+verb, err)
 			return
 		}
 		if undo {
 			s.history.undid()
+			// "Accept all confident" undone: its suggestions are open
+			// again (the reload keeps those still unmapped).
+			for _, sg := range step.sugg {
+				s.sugg[sg.UserID] = sg
+			}
 		} else {
 			s.history.redid()
 		}
@@ -1521,6 +1802,7 @@ func (s *mappingScreen) acceptConfident() {
 		target[sg.UserID] = m
 		taken[a.ID] = true
 		step.changes = append(step.changes, mappingChange{userID: sg.UserID, after: &m})
+		step.sugg = append(step.sugg, sg)
 	}
 	if len(step.changes) == 0 {
 		s.status.SetText("No confident suggestions to accept.")
@@ -1528,8 +1810,14 @@ func (s *mappingScreen) acceptConfident() {
 	}
 	step.label = "accept " + plural(len(step.changes), "confident suggestion", "confident suggestions")
 	set, _ := step.result(false)
-	s.apply(set, nil, "", "", func(err error) {
-		if err != nil {
+	// Computed from the mappings on screen: every user it maps must still
+	// be unmapped, and every agent free.
+	s.apply(set, nil, step.agents(true), "", "", func(err error) {
+		switch {
+		case errors.Is(err, storage.ErrConflict):
+			s.tellConflict(conflictApplyText)
+			return
+		case err != nil:
 			s.u.showError("Accepting the suggestions failed", err)
 			return
 		}
@@ -1564,8 +1852,8 @@ func (s *mappingScreen) showExport() {
 		"name and email, how it was matched and when. %s mapped (%d of them stale).",
 		plural(mapped+stale, "user is", "users are"), stale)
 	e.saveDialog = s.u.showSaveDialog("Export mappings for upload", intro, "Export", fileSafe(s.profile.Name)+"-halo-mappings.csv",
-		[]fyne.CanvasObject{e.bom, e.unmapped}, func(path string) {
-			s.exportTo(path, mapping.ExportOptions{BOM: e.bom.Checked, IncludeUnmapped: e.unmapped.Checked})
+		".csv", []fyne.CanvasObject{e.bom, e.unmapped}, func(path string, done func(error)) {
+			s.exportTo(path, mapping.ExportOptions{BOM: e.bom.Checked, IncludeUnmapped: e.unmapped.Checked}, done)
 		})
 	s.exportDlg = e
 }
@@ -1585,9 +1873,14 @@ func fileSafe(name string) string {
 }
 
 // exportTo writes the mappings file off the UI goroutine. mapping.WriteCSVFile
-// replaces path only once the new file is complete.
-func (s *mappingScreen) exportTo(path string, opt mapping.ExportOptions) {
+// replaces path only once the new file is complete. done, when set, hears
+// how it went (the save dialog shows a failure); else a failure shows in a
+// dialog of its own.
+func (s *mappingScreen) exportTo(path string, opt mapping.ExportOptions, done func(error)) {
 	if s.profile == nil {
+		if done != nil {
+			done(errors.New("no profile is selected"))
+		}
 		return
 	}
 	pid := s.profile.ID
@@ -1600,8 +1893,13 @@ func (s *mappingScreen) exportTo(path string, opt mapping.ExportOptions) {
 		return result{s.u.env.DB.AppendAudit(ctx, storage.AuditEvent{ProfileID: pid, Action: storage.ActionMappingExported,
 			Detail: fmt.Sprintf("%s written to %s", plural(len(maps), "mapping", "mappings"), path)})}, nil
 	}, func(r result, err error) {
+		if done != nil {
+			done(err)
+		}
 		if err != nil {
-			s.u.showError("Exporting the mappings failed (an existing file of that name is unchanged)", err)
+			if done == nil {
+				s.u.showError("Exporting the mappings failed (an existing file of that name is unchanged)", err)
+			}
 			return
 		}
 		msg := fmt.Sprintf("Exported %s to %s.", plural(len(maps), "mapping", "mappings"), path)
@@ -1767,12 +2065,23 @@ func (s *mappingScreen) confirmMappingImport(name string, ok []mapping.Mapping, 
 	if len(problems) > 0 {
 		content = container.NewBorder(md.summary, nil, nil, nil, list)
 	}
+	session := s.session
 	md.d = dialog.NewCustomConfirm("Import mappings", "Apply", "Cancel", content, func(yes bool) {
-		if !yes || len(md.step.changes) == 0 {
+		if !yes || len(md.step.changes) == 0 || session != s.session || s.profile == nil {
 			return
 		}
-		s.apply(set, unmap, "", "", func(err error) {
-			if err != nil {
+		if s.busy {
+			s.status.SetText("Still saving the previous change; import the file again in a moment.")
+			return
+		}
+		// The plan was made from the mappings on screen: every user it
+		// touches must still have the agent it had then.
+		s.apply(set, unmap, md.step.agents(true), "", "", func(err error) {
+			switch {
+			case errors.Is(err, storage.ErrConflict):
+				s.tellConflict(conflictApplyText)
+				return
+			case err != nil:
 				s.u.showError("Importing the mappings failed", err)
 				return
 			}

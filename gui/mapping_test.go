@@ -18,6 +18,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/halo-assistant/halo-assistant/assets"
 	"github.com/halo-assistant/halo-assistant/halo"
 	"github.com/halo-assistant/halo-assistant/halo/halotest"
 	"github.com/halo-assistant/halo-assistant/halo/mapping"
@@ -647,13 +648,24 @@ func people(snap halo.Snapshot) []halo.Agent {
 }
 
 func TestMappingStaleAfterResync(t *testing.T) {
-	snap := pullDemo(t)
-	ps := people(snap)
-	if len(ps) < 5 {
-		t.Fatalf("demo roster has %d people", len(ps))
+	// The first sync: a real systems check against the simulated Halo.
+	ce := newCheckEnv(t, halotest.Demo(), "")
+	ctx := context.Background()
+	if _, _, err := ce.db.UpsertUsers(ctx, ce.p.ID, usersList(4)); err != nil {
+		t.Fatal(err)
 	}
-	e := newMappingEnv(t, usersList(4), &snap)
-	s := e.s
+	if cd := ce.runCheck(t); !cd.report.OK {
+		t.Fatalf("first sync: %s", cd.summary.Text)
+	}
+	ce.u.escape() // close the check dialog
+	s := ce.u.mapping
+	ce.u.showScreen(func(sc screen) bool { return sc == screen(s) })
+	ce.wait()
+	e := &mappingEnv{testEnv: ce.testEnv, s: s, p: ce.p}
+	ps := people(halo.Snapshot{Agents: s.agents})
+	if len(ps) < 5 || len(s.users) != 4 {
+		t.Fatalf("after the sync: %d people, %d users", len(ps), len(s.users))
+	}
 	gone, disabled, kept := ps[0], ps[1], ps[2]
 	s.assign(e.userID(t, "101"), gone.ID)
 	e.wait()
@@ -665,23 +677,18 @@ func TestMappingStaleAfterResync(t *testing.T) {
 		t.Fatal("no mapping is stale yet")
 	}
 
-	// The next sync no longer has one agent and has another disabled.
-	var next halo.Snapshot
-	next.Teams, next.Departments, next.Organisations = snap.Teams, snap.Departments, snap.Organisations
-	for _, a := range snap.Agents {
-		switch a.ID {
-		case gone.ID:
-			continue
-		case disabled.ID:
-			a.IsDisabled = true
-		}
-		next.Agents = append(next.Agents, a)
+	// In Halo, one agent leaves and another is disabled; the check runs
+	// again and pulls the changed roster.
+	if !ce.srv.RemoveAgent(gone.ID) || !ce.srv.DisableAgent(disabled.ID) {
+		t.Fatal("the simulated Halo did not change")
 	}
-	if err := e.db.ReplaceSnapshot(context.Background(), e.p.ID, next, time.Now()); err != nil {
-		t.Fatal(err)
+	if cd := ce.runCheck(t); !cd.report.OK {
+		t.Fatalf("re-sync: %s", cd.summary.Text)
 	}
-	e.u.checkFinished(e.p.ID) // what the check and sync dialogs call
-	e.wait()
+	ce.u.escape()
+	if _, present := s.agentPos[gone.ID]; present {
+		t.Fatal("the re-sync did not reach the mapping screen")
+	}
 
 	for ext, want := range map[string]string{"101": "no longer in Halo", "102": "disabled in Halo"} {
 		r := e.row(t, ext)
@@ -862,7 +869,7 @@ func TestMappingExportAndImport(t *testing.T) {
 
 	dir := t.TempDir()
 	path := filepath.Join(dir, "out.csv")
-	s.exportTo(path, mapping.ExportOptions{BOM: true, IncludeUnmapped: true})
+	s.exportTo(path, mapping.ExportOptions{BOM: true, IncludeUnmapped: true}, nil)
 	e.wait()
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -880,7 +887,7 @@ func TestMappingExportAndImport(t *testing.T) {
 		t.Fatal("export was not audited")
 	}
 	plain := filepath.Join(dir, "plain.csv")
-	s.exportTo(plain, mapping.ExportOptions{})
+	s.exportTo(plain, mapping.ExportOptions{}, nil)
 	e.wait()
 	data, _ = os.ReadFile(plain)
 	if bytes.HasPrefix(data, []byte("\uFEFF")) || strings.Count(string(data), "\r\n") != 3 {
@@ -1105,8 +1112,48 @@ func TestAgentRowsRefitWhenThePaneResizes(t *testing.T) {
 	}
 }
 
+// demoUsers is demo mode's sample 1stream user list.
+func demoUsers(t *testing.T) []storage.User {
+	t.Helper()
+	prev, err := mapping.ParseUsers(bytes.NewReader(assets.DemoUsersCSV))
+	if err != nil || len(prev.Rejected) > 0 {
+		t.Fatalf("sample users: %v, %+v", err, prev.Rejected)
+	}
+	out := make([]storage.User, 0, len(prev.Accepted))
+	for _, r := range prev.Accepted {
+		out = append(out, storage.User{Extension: r.User.Extension, Name: r.User.Name, Email: r.User.Email})
+	}
+	return out
+}
+
+// cutCells lists the users-table labels on the canvas under o that are
+// cut: drawn with an ellipsis, or with a line wider than the cell.
+func cutCells(o fyne.CanvasObject) []string {
+	var out []string
+	walkCanvas(o, func(o fyne.CanvasObject) bool {
+		l, ok := o.(*widget.Label)
+		if !ok || l.Text == "" || l.Size().Width <= 0 {
+			return false
+		}
+		if strings.Contains(l.Text, "…") || l.Truncation != fyne.TextTruncateOff {
+			out = append(out, fmt.Sprintf("%q (ellipsis)", l.Text))
+			return false
+		}
+		for _, line := range strings.Split(l.Text, "\n") {
+			need := fyne.MeasureText(line, theme.TextSize(), l.TextStyle).Width + 2*theme.InnerPadding()
+			if need > l.Size().Width+0.5 {
+				out = append(out, fmt.Sprintf("%q (%.0f of %.0f px)", line, need, l.Size().Width))
+			}
+		}
+		return false
+	})
+	return out
+}
+
 func TestMappingDefaultLayoutFits(t *testing.T) {
-	e := newMappingEnv(t, usersList(3), nil)
+	// Demo mode's users and agents, mapped by "Accept all confident", at
+	// the default window size.
+	e := newMappingEnv(t, demoUsers(t), nil)
 	snap := pullDemo(t)
 	if err := e.db.ReplaceSnapshot(context.Background(), e.p.ID, snap, time.Now()); err != nil {
 		t.Fatal(err)
@@ -1114,6 +1161,14 @@ func TestMappingDefaultLayoutFits(t *testing.T) {
 	e.s.reload()
 	e.wait()
 	s := e.s
+	test.Tap(s.suggestBtn)
+	e.wait()
+	test.Tap(s.acceptBtn)
+	e.wait()
+	mapped, _, _, _ := s.counts()
+	if mapped < 20 {
+		t.Fatalf("only %d demo users mapped", mapped)
+	}
 	bold := fyne.TextStyle{Bold: true}
 	fits := func(text string, style fyne.TextStyle, width float32) bool {
 		return fyne.MeasureText(text, theme.TextSize(), style).Width+2*theme.InnerPadding() <= width
@@ -1121,9 +1176,9 @@ func TestMappingDefaultLayoutFits(t *testing.T) {
 	// Every users-table column is in view, each header fits with its sort
 	// arrow, and the status words fit their column.
 	var need float32
-	for c, w := range colWidths {
+	for c, w := range s.colW {
 		need += w + theme.Padding()
-		if c != colName && c != colEmail && c != colAgent && !fits(headerTitles[c][2], bold, w) {
+		if !fits(headerTitles[c][2], bold, w) {
 			t.Errorf("header %q does not fit %.0f px", headerTitles[c][2], w)
 		}
 	}
@@ -1131,9 +1186,22 @@ func TestMappingDefaultLayoutFits(t *testing.T) {
 		t.Errorf("the users table needs %.0f px, has %.0f: its last columns are cut", need, s.table.Size().Width)
 	}
 	for _, st := range statusText {
-		if !fits(st, fyne.TextStyle{}, colWidths[colStatus]) {
+		if !fits(st, fyne.TextStyle{}, s.colW[colStatus]) {
 			t.Errorf("status %q is cut", st)
 		}
+	}
+	// Typical values — every demo user's name, email and agent — show
+	// whole, on at most two lines.
+	for i := range s.rows {
+		r := &s.rows[i]
+		for c := range numCols {
+			if got := fitCell(r.cells[c], s.colW[c], flexible[c]); strings.Contains(got, "…") {
+				t.Errorf("%s %q is cut at %.0f px: %q", colTitles[c], r.cells[c], s.colW[c], got)
+			}
+		}
+	}
+	if bad := cutCells(s.table); len(bad) > 0 {
+		t.Errorf("table cells on the canvas are cut: %s", strings.Join(bad, ", "))
 	}
 	// The agent pane: search placeholder, info line, and every agent's name
 	// and team uncut.
@@ -1142,6 +1210,11 @@ func TestMappingDefaultLayoutFits(t *testing.T) {
 	}
 	if !fits(s.agentsInfo.Text, fyne.TextStyle{}, s.agentsInfo.Size().Width) {
 		t.Errorf("agents info %q is cut", s.agentsInfo.Text)
+	}
+	for _, o := range s.agentHead.Objects {
+		if l := o.(*widget.Label); !fits(l.Text, bold, l.Size().Width) {
+			t.Errorf("agent list header %q is cut at %.0f px", l.Text, l.Size().Width)
+		}
 	}
 	row := s.agentRows[e.agentSource(t, s.agents[s.agentView[0]].Name)] // a row on the canvas
 	for _, a := range snap.Agents {
@@ -1157,6 +1230,106 @@ func TestMappingDefaultLayoutFits(t *testing.T) {
 	}
 	if bad := overflowingLabels(s.agentPane); len(bad) > 0 {
 		t.Errorf("labels overflow: %s", strings.Join(bad, ", "))
+	}
+}
+
+func TestMappingTextColumnsShareTheWidth(t *testing.T) {
+	e := newMappingEnv(t, demoUsers(t), nil)
+	s := e.s
+	sum := func() (total float32) {
+		for _, w := range s.colW {
+			total += w + theme.Padding()
+		}
+		return total
+	}
+	at := s.colW
+	if d := s.table.Size().Width - sum(); d < 0 || d > float32(numCols) {
+		t.Fatalf("the columns take %.0f of %.0f px", sum(), s.table.Size().Width)
+	}
+	// A wider window widens the text columns, and only them; the columns
+	// still fill the table.
+	e.win.Resize(fyne.NewSize(1800, 900))
+	for c := range numCols {
+		switch {
+		case flexible[c] && s.colW[c] <= at[c]:
+			t.Errorf("%s stayed %.0f px wide in a wider window", colTitles[c], s.colW[c])
+		case !flexible[c] && s.colW[c] != at[c]:
+			t.Errorf("%s changed from %.0f to %.0f px", colTitles[c], at[c], s.colW[c])
+		}
+	}
+	if d := s.table.Size().Width - sum(); d < 0 || d > float32(numCols) {
+		t.Fatalf("wide: the columns take %.0f of %.0f px", sum(), s.table.Size().Width)
+	}
+	// The cells on the canvas re-fit their text to the new width: one
+	// line where it now fits.
+	if bad := cutCells(s.table); len(bad) > 0 {
+		t.Errorf("cut after widening: %s", strings.Join(bad, ", "))
+	}
+	email := e.userCell(t, "jose.alvarez@contoso-msp.com")
+	if email == nil {
+		t.Fatal("the email is not on one line in a wide window")
+	}
+	e.win.Resize(fyne.NewSize(1180, 760))
+	if s.colW != at {
+		t.Fatalf("back at the default size: %v, was %v", s.colW, at)
+	}
+}
+
+// TestUsersTableScrollOnlyCopiesFittedText: a row is fitted to its
+// columns once per width, so scrolling back over it measures nothing.
+func TestUsersTableScrollOnlyCopiesFittedText(t *testing.T) {
+	e := newMappingEnv(t, demoUsers(t), nil)
+	s := e.s
+	calls := 0
+	measureText = func(text string, size float32, style fyne.TextStyle) fyne.Size {
+		calls++
+		return fyne.MeasureText(text, size, style)
+	}
+	t.Cleanup(func() { measureText = fyne.MeasureText })
+	cell := s.table.CreateCell()
+	cell.Resize(fyne.NewSize(s.colW[colEmail], 60))
+	a, b := widget.TableCellID{Row: 1, Col: colEmail}, widget.TableCellID{Row: 30, Col: colEmail}
+	s.updateCell(a, cell)
+	s.updateCell(b, cell)
+	if calls == 0 {
+		t.Fatal("the first update of a row did not fit its text")
+	}
+	calls = 0
+	for range 10 {
+		s.updateCell(a, cell)
+		s.updateCell(b, cell)
+	}
+	if calls != 0 {
+		t.Fatalf("scrolling over fitted rows measured text %d times", calls)
+	}
+	// What an update still allocates is Fyne's own: Label.Refresh has its
+	// RichText split the new text into segments and lines and rebuild the
+	// text objects. Measured on a bare label with the same texts, the
+	// update path adds nothing of its own.
+	l := cell.(*fyne.Container).Objects[1].(*widget.Label)
+	texts := [2]string{s.rows[s.view[a.Row]].shown[colEmail], s.rows[s.view[b.Row]].shown[colEmail]}
+	if !strings.Contains(texts[0]+texts[1], "\n") {
+		t.Fatalf("the emails should take two lines at %.0f px: %q", s.colW[colEmail], texts)
+	}
+	bare := widget.NewLabel(texts[0])
+	bare.Resize(l.Size())
+	i := 0
+	label := testing.AllocsPerRun(50, func() {
+		i++
+		bare.Text = texts[i%2]
+		bare.Refresh()
+	})
+	j := 0
+	update := testing.AllocsPerRun(50, func() {
+		j++
+		if j%2 == 0 {
+			s.updateCell(a, cell)
+		} else {
+			s.updateCell(b, cell)
+		}
+	})
+	if update > label {
+		t.Fatalf("an update of a fitted cell allocates %.0f times, the label's own refresh %.0f", update, label)
 	}
 }
 
@@ -1213,5 +1386,244 @@ func TestMappingDataReplacedMidDragCancelsTheDrag(t *testing.T) {
 	}
 	if s.dnd.ghost.Visible() || s.hoverRow != -1 {
 		t.Fatal("the cancelled drag left its ghost or highlight")
+	}
+}
+
+// holdAsync runs f with the background work it starts held back; release
+// runs that work and its completion (and whatever they start) inline.
+func holdAsync(t *testing.T, f func()) (release func()) {
+	t.Helper()
+	var q []func()
+	held = &q
+	t.Cleanup(func() { held = nil })
+	f()
+	held = nil
+	return func() {
+		for _, run := range q {
+			run()
+		}
+	}
+}
+
+func TestMappingChangesFinishingAfterAProfileSwitch(t *testing.T) {
+	snap := agentsSnapshot(6)
+	e := newMappingEnv(t, usersList(4), &snap)
+	s := e.s
+	u1, u2, u3 := e.userID(t, "101"), e.userID(t, "102"), e.userID(t, "103")
+	other, err := e.db.CreateProfile(context.Background(), storage.Profile{Name: "Other"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	switchTo := func(id int64) {
+		t.Helper()
+		e.u.profiles.afterChange(id) // inline; e.wait() would wait for the held work
+		if e.u.current.ID != id || s.profile.ID != id {
+			t.Fatalf("profile %d not shown", id)
+		}
+	}
+	// Each change is still being saved when the admin picks the other
+	// profile; it finishes there. Other's history stays empty, and no
+	// panic (undo used to pop Other's empty history).
+	finishOnOther := func(what string, start func()) {
+		t.Helper()
+		release := holdAsync(t, start)
+		switchTo(other.ID)
+		release()
+		e.wait()
+		if s.history.canUndo() || s.history.canRedo() || !s.undoBtn.Disabled() {
+			t.Fatalf("%s of Contoso MSP landed in Other's undo history", what)
+		}
+		switchTo(e.p.ID)
+	}
+
+	s.assign(u1, 1)
+	e.wait()
+	finishOnOther("undo", s.undo)
+	if _, ok := e.mappings(t)[u1]; ok {
+		t.Fatal("the undo itself was not saved")
+	}
+	finishOnOther("a mapping", func() { s.assign(u2, 2) })
+	s.sugg = map[int64]mapping.Suggestion{u3: {UserID: u3, AgentID: 3, Method: mapping.MethodEmail, Confident: true}}
+	s.rebuild()
+	finishOnOther("Accept all confident", s.acceptConfident)
+	file := strings.Join(mapping.ExportHeader, ",") + "\r\n104,,,4,,,manual,\r\n"
+	s.importMappingsFrom("one.csv", io.NopCloser(strings.NewReader(file)))
+	e.wait()
+	finishOnOther("an import", s.mapImportDlg.d.Confirm)
+	if ms := e.mappings(t); ms[u2].AgentID != 2 || ms[u3].AgentID != 3 || ms[e.userID(t, "104")].AgentID != 4 {
+		t.Fatalf("the changes were not saved: %+v", ms)
+	}
+	// Back on Contoso MSP the screen works as before.
+	s.assign(u1, 5)
+	e.wait()
+	if !s.history.canUndo() || e.mappings(t)[u1].AgentID != 5 {
+		t.Fatal("mapping after the switches")
+	}
+}
+
+func TestMappingStepsRefuseToOverwriteChangesMadeElsewhere(t *testing.T) {
+	snap := agentsSnapshot(6)
+	e := newMappingEnv(t, usersList(4), &snap)
+	s := e.s
+	u1, u2, u3, u4 := e.userID(t, "101"), e.userID(t, "102"), e.userID(t, "103"), e.userID(t, "104")
+	refused := func(what, text string) {
+		t.Helper()
+		if s.status.Text != text {
+			t.Fatalf("%s: status %q", what, s.status.Text)
+		}
+		if s.conflictDlg == nil || e.win.Canvas().Overlays().Top() == nil {
+			t.Fatalf("%s: the conflict is not shown in a dialog", what)
+		}
+		e.u.escape()
+		s.conflictDlg = nil
+	}
+
+	// Undo of a user that `map set` re-mapped meanwhile.
+	s.assign(u1, 1)
+	e.wait()
+	e.mapElsewhere(t, u1, 5)
+	test.Tap(s.undoBtn)
+	e.wait()
+	if ms := e.mappings(t); len(ms) != 1 || ms[u1].AgentID != 5 {
+		t.Fatalf("undo overwrote the mapping made elsewhere: %+v", ms)
+	}
+	refused("undo", conflictUndoText)
+	if s.history.canUndo() || !s.undoBtn.Disabled() || !s.redoBtn.Disabled() {
+		t.Fatal("the undo history must be cleared")
+	}
+	if r := e.row(t, "101"); r.cells[colAgent] != "Agent 005" {
+		t.Fatalf("the screen was not reloaded: %q", r.cells[colAgent])
+	}
+	if n := len(e.audit(t, actionMappingUndo)); n != 0 {
+		t.Fatalf("a refused undo was audited %d times", n)
+	}
+
+	// Redo of a step whose agent was given to another user meanwhile.
+	s.assign(u2, 2)
+	e.wait()
+	test.Tap(s.undoBtn)
+	e.wait()
+	e.mapElsewhere(t, u3, 2)
+	test.Tap(s.redoBtn)
+	e.wait()
+	if ms := e.mappings(t); ms[u3].AgentID != 2 || ms[u2].AgentID != 0 {
+		t.Fatalf("redo took the agent mapped elsewhere: %+v", ms)
+	}
+	refused("redo", conflictUndoText)
+
+	// "Accept all confident", computed while a user looked unmapped.
+	s.sugg = map[int64]mapping.Suggestion{u4: {UserID: u4, AgentID: 3, Method: mapping.MethodEmail, Confident: true}}
+	s.rebuild()
+	e.mapElsewhere(t, u4, 4)
+	test.Tap(s.acceptBtn)
+	e.wait()
+	if ms := e.mappings(t); ms[u4].AgentID != 4 {
+		t.Fatalf("accept overwrote the mapping made elsewhere: %+v", ms)
+	}
+	refused("accept", conflictApplyText)
+
+	// An import planned from the mappings on screen.
+	file := strings.Join(mapping.ExportHeader, ",") + "\r\n102,,,6,,,manual,\r\n"
+	s.importMappingsFrom("one.csv", io.NopCloser(strings.NewReader(file)))
+	e.wait()
+	e.mapElsewhere(t, u2, 1)
+	s.mapImportDlg.d.Confirm()
+	e.wait()
+	if ms := e.mappings(t); ms[u2].AgentID != 1 {
+		t.Fatalf("the import overwrote the mapping made elsewhere: %+v", ms)
+	}
+	refused("import", conflictApplyText)
+}
+
+func TestUndoRedoShortcutsReachTheScreenFromTheSearchBoxes(t *testing.T) {
+	snap := agentsSnapshot(3)
+	e := newMappingEnv(t, usersList(2), &snap)
+	s := e.s
+	u1 := e.userID(t, "101")
+	s.assign(u1, 1)
+	e.wait()
+	mapped := func() bool { _, ok := e.mappings(t)[u1]; return ok }
+	for _, box := range []*shortcutEntry{s.userSearch, s.agentQuery} {
+		test.Type(box, "1")
+		e.win.Canvas().Focus(box)
+		for _, sc := range []struct {
+			sc   fyne.Shortcut
+			want bool
+		}{{&fyne.ShortcutUndo{}, false}, {redoShortcut, true}, {&fyne.ShortcutUndo{}, false}, {&fyne.ShortcutRedo{}, true}} {
+			box.TypedShortcut(sc.sc) // what the driver does with a focused entry
+			e.wait()
+			if mapped() != sc.want {
+				t.Fatalf("%s in a search box: mapped = %v", sc.sc.ShortcutName(), mapped())
+			}
+		}
+		if box.Text != "1" {
+			t.Fatalf("the search box's own undo ran: %q", box.Text)
+		}
+		box.SetText("")
+	}
+}
+
+func TestUndoingAcceptAllConfidentOffersTheSuggestionsAgain(t *testing.T) {
+	snap := agentsSnapshot(3)
+	e := newMappingEnv(t, []storage.User{
+		{Extension: "501", Name: "Someone", Email: "agent001@contoso.example"},
+		{Extension: "502", Name: "Someone Else", Email: "AGENT002@contoso.example"},
+	}, &snap)
+	s := e.s
+	test.Tap(s.suggestBtn)
+	e.wait()
+	test.Tap(s.acceptBtn)
+	e.wait()
+	if n := len(e.mappings(t)); n != 2 {
+		t.Fatalf("accept mapped %d users", n)
+	}
+	test.Tap(s.undoBtn)
+	e.wait()
+	for ext, agent := range map[string]string{"501": "Agent 001?", "502": "Agent 002?"} {
+		if r := e.row(t, ext); r.status != statusSuggested || r.cells[colAgent] != agent {
+			t.Fatalf("after undo, ext %s: %v %q", ext, r.status, r.cells[colAgent])
+		}
+	}
+	if s.acceptBtn.Disabled() || s.counters.Text != "Mapped 0 / 2 · 2 suggested" {
+		t.Fatalf("the suggestions are not back: %q", s.counters.Text)
+	}
+	test.Tap(s.redoBtn)
+	e.wait()
+	if n := len(e.mappings(t)); n != 2 || e.row(t, "501").status != statusMapped {
+		t.Fatal("redo did not map them again")
+	}
+}
+
+func TestFitCellBreaksBetweenWordsAndBeforeTheDomain(t *testing.T) {
+	test.NewTempApp(t)
+	w := func(s string) float32 {
+		return fyne.MeasureText(s, theme.TextSize(), fyne.TextStyle{}).Width + 2*theme.InnerPadding()
+	}
+	email := "jose.alvarez@contoso-msp.com"
+	if got := fitCell(email, w(email), true); got != email {
+		t.Errorf("a value that fits stays on one line: %q", got)
+	}
+	// Wide enough for "jose.alvarez@contoso-" too: the domain still goes
+	// on the second line whole.
+	if got := fitCell(email, w("jose.alvarez@contoso-")+1, true); got != "jose.alvarez\n@contoso-msp.com" {
+		t.Errorf("email: %q", got)
+	}
+	if got := fitCell("Ana María Pérez", w("Ana María")+1, true); got != "Ana María\nPérez" {
+		t.Errorf("name: %q", got)
+	}
+	// No space or "@" that fits both lines: a weaker break, else inside
+	// the word; what still does not fit ends in "…".
+	if got := fitCell("tomas.o.suilleabhain", w("suilleabhain")+1, true); got != "tomas.o.\nsuilleabhain" {
+		t.Errorf("weak break: %q", got)
+	}
+	long := "Bartholomew-Fitzgerald-Montgomery"
+	got := fitCell(long, w("Bartholomew-")+1, true)
+	lines := strings.Split(got, "\n")
+	if len(lines) != 2 || lines[0] != "Bartholomew-" || !strings.HasSuffix(lines[1], "…") || w(lines[1]) > w("Bartholomew-")+1 {
+		t.Errorf("too long for two lines: %q", got)
+	}
+	// One-line columns get an ellipsis, within the width.
+	if got := fitCell("suggested", w("sugg…")+1, false); !strings.HasSuffix(got, "…") || w(got) > w("sugg…")+1 {
+		t.Errorf("one line: %q", got)
 	}
 }

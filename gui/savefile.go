@@ -36,13 +36,19 @@ type saveDialog struct {
 	save   *widget.Button
 	// confirm is the "Replace the file?" question, kept for tests.
 	confirm *dialog.ConfirmDialog
-	onSave  func(path string)
+	// ext is added to a file name typed without an extension.
+	ext    string
+	onSave func(path string, done func(error))
+	open   bool
 }
 
 // showSaveDialog opens the dialog; onSave runs with the chosen path once
-// the admin agreed to replace an existing file.
-func (u *UI) showSaveDialog(title, intro, saveText, fileName string, extra []fyne.CanvasObject, onSave func(path string)) *saveDialog {
-	sd := &saveDialog{u: u, folder: newEscEntry(), name: newEscEntry(), errMsg: wrapped(""), onSave: onSave}
+// the admin agreed to replace an existing file, and calls done when the
+// file is written (or failed: the dialog then stays open with the reason,
+// the name as typed). ext (".csv") is added to a name without one.
+func (u *UI) showSaveDialog(title, intro, saveText, fileName, ext string, extra []fyne.CanvasObject,
+	onSave func(path string, done func(error))) *saveDialog {
+	sd := &saveDialog{u: u, folder: newEscEntry(), name: newEscEntry(), errMsg: wrapped(""), ext: ext, onSave: onSave}
 	sd.folder.SetText(u.saveFolder())
 	sd.folder.SetPlaceHolder("Folder")
 	sd.name.SetText(fileName)
@@ -69,10 +75,14 @@ func (u *UI) showSaveDialog(title, intro, saveText, fileName string, extra []fyn
 	cancel.OnTapped = sd.d.Hide
 	sd.folder.onEsc, sd.name.onEsc = sd.d.Hide, sd.d.Hide
 	sd.d.SetButtons([]fyne.CanvasObject{cancel, sd.save})
+	sd.d.SetOnClosed(func() { sd.open = false })
 	sd.d.Resize(fyne.NewSize(620, 200))
+	sd.open = true
 	sd.d.Show()
 	u.escapable(sd.d.Hide)
 	u.win.Canvas().Focus(sd.name)
+	// The proposed name is selected, so typing replaces it.
+	sd.name.TypedShortcut(&fyne.ShortcutSelectAll{})
 	return sd
 }
 
@@ -114,18 +124,32 @@ func (sd *saveDialog) fail(msg string) {
 	sd.errMsg.Show()
 }
 
-// submit checks the location, asks before replacing a file and saves.
+// submit checks the location, asks before replacing a file and saves. The
+// dialog closes, and the next save starts in the same folder, only once
+// the file is written.
 func (sd *saveDialog) submit() {
-	path, problem := savePath(sd.folder.Text, sd.name.Text)
+	path, problem := savePath(sd.folder.Text, sd.name.Text, sd.ext)
 	if problem != "" {
 		sd.fail(problem)
 		return
 	}
 	sd.errMsg.Hide()
 	save := func() {
-		sd.d.Hide()
-		sd.u.lastSaveDir = filepath.Dir(path)
-		sd.onSave(path)
+		sd.save.Disable()
+		sd.onSave(path, func(err error) {
+			sd.save.Enable()
+			if err != nil {
+				msg := "Not saved (an existing file of that name is unchanged): " + err.Error()
+				if !sd.open {
+					sd.u.showError("Saving "+filepath.Base(path)+" failed (an existing file of that name is unchanged)", err)
+					return
+				}
+				sd.fail(msg)
+				return
+			}
+			sd.u.lastSaveDir = filepath.Dir(path)
+			sd.d.Hide()
+		})
 	}
 	if _, err := os.Stat(path); err == nil {
 		sd.confirm = dialog.NewConfirm("Replace the file?",
@@ -144,9 +168,12 @@ func (sd *saveDialog) submit() {
 	save()
 }
 
-// savePath joins a typed folder and file name; problem, when not empty,
-// says what to correct.
-func savePath(folder, name string) (path, problem string) {
+// savePath joins a typed folder and file name, adding ext to a name that
+// has no extension; problem, when not empty, says what to correct. A
+// folder starting with "~" is in the home folder; other relative folders
+// are refused (relative to what the app was started in, they would land
+// somewhere unexpected).
+func savePath(folder, name, ext string) (path, problem string) {
 	folder, name = strings.TrimSpace(folder), strings.TrimSpace(name)
 	switch {
 	case folder == "":
@@ -155,6 +182,19 @@ func savePath(folder, name string) (path, problem string) {
 		return "", "Enter a file name."
 	case strings.ContainsAny(name, `/\`):
 		return "", "The file name must not contain / or \\: choose the folder above."
+	}
+	if folder == "~" || strings.HasPrefix(folder, "~/") || strings.HasPrefix(folder, "~"+string(filepath.Separator)) {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			return "", "Your home folder is unknown: enter the full path of the folder."
+		}
+		folder = filepath.Join(home, folder[1:])
+	}
+	if !filepath.IsAbs(folder) {
+		return "", "Enter the full path of the folder (such as " + exampleFolder() + "), or use Choose…."
+	}
+	if ext != "" && !hasExtension(name) {
+		name += ext
 	}
 	fi, err := os.Stat(folder)
 	switch {
@@ -170,6 +210,35 @@ func savePath(folder, name string) (path, problem string) {
 		return "", path + " exists and is not a file."
 	}
 	return path, ""
+}
+
+// hasExtension reports whether name ends in something like ".csv": a dot
+// and one to five letters or digits, at least one a letter ("v1.2" has
+// none).
+func hasExtension(name string) bool {
+	ext := filepath.Ext(name)
+	if len(ext) < 2 || len(ext) > 6 || ext == name {
+		return false
+	}
+	letter := false
+	for _, r := range ext[1:] {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z':
+			letter = true
+		case r >= '0' && r <= '9':
+		default:
+			return false
+		}
+	}
+	return letter
+}
+
+// exampleFolder is a full folder path for messages: the home folder.
+func exampleFolder() string {
+	if home, err := os.UserHomeDir(); err == nil {
+		return home
+	}
+	return string(filepath.Separator)
 }
 
 // writeFileAtomic writes what write produces to path through a temporary

@@ -8,8 +8,10 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
+	"github.com/halo-assistant/halo-assistant/halo/halotest"
 	"github.com/halo-assistant/halo-assistant/halo/mapping"
 )
 
@@ -80,7 +82,7 @@ func TestWriteFileAtomicNeverLeavesAPartialFile(t *testing.T) {
 
 func TestSavePathChecksTheLocation(t *testing.T) {
 	dir := t.TempDir()
-	if p, problem := savePath(" "+dir+" ", " out.csv "); problem != "" || p != filepath.Join(dir, "out.csv") {
+	if p, problem := savePath(" "+dir+" ", " out.csv ", ""); problem != "" || p != filepath.Join(dir, "out.csv") {
 		t.Fatalf("path %q, problem %q", p, problem)
 	}
 	if err := os.Mkdir(filepath.Join(dir, "taken"), 0o700); err != nil {
@@ -90,7 +92,7 @@ func TestSavePathChecksTheLocation(t *testing.T) {
 		{"", "out.csv"}, {dir, ""}, {dir, ".."}, {dir, "a/b.csv"}, {filepath.Join(dir, "missing"), "out.csv"},
 		{filepath.Join(dir, "taken"), ""}, {dir, "taken"},
 	} {
-		if _, problem := savePath(c.folder, c.name); problem == "" {
+		if _, problem := savePath(c.folder, c.name, ""); problem == "" {
 			t.Errorf("folder %q, name %q accepted", c.folder, c.name)
 		}
 	}
@@ -155,10 +157,113 @@ func TestExportAsksBeforeReplacingAndNeverEmptiesTheOldFile(t *testing.T) {
 
 	// A folder that disappears before the write: an error, and no file.
 	gone := filepath.Join(dir, "gone")
-	s.exportTo(filepath.Join(gone, "x.csv"), mapping.ExportOptions{})
+	s.exportTo(filepath.Join(gone, "x.csv"), mapping.ExportOptions{}, nil)
 	e.wait()
 	if c.Overlays().Top() == nil || strings.Contains(s.status.Text, "x.csv") {
 		t.Fatalf("a failed export must say so (status %q)", s.status.Text)
 	}
 	onlyFile(t, dir, "mappings.csv")
+}
+
+func TestSavePathAddsTheExtensionAndNeedsAFullFolder(t *testing.T) {
+	dir := t.TempDir()
+	for name, want := range map[string]string{
+		"mappings":         "mappings.csv",
+		"mappings.csv":     "mappings.csv",
+		"mappings.CSV":     "mappings.CSV",
+		"contoso v1.2":     "contoso v1.2.csv",
+		"report.txt":       "report.txt",
+		"Contoso MSP 2026": "Contoso MSP 2026.csv",
+	} {
+		p, problem := savePath(dir, name, ".csv")
+		if problem != "" || p != filepath.Join(dir, want) {
+			t.Errorf("%q: path %q, problem %q", name, p, problem)
+		}
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		t.Skip("no home folder")
+	}
+	if p, problem := savePath("~", "x", ".md"); problem != "" || p != filepath.Join(home, "x.md") {
+		t.Errorf("~: path %q, problem %q", p, problem)
+	}
+	if fi, err := os.Stat(home); err == nil && fi.IsDir() {
+		sub, err := os.MkdirTemp(home, "savepath-test-")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer os.Remove(sub)
+		if p, problem := savePath("~/"+filepath.Base(sub), "x", ".md"); problem != "" || p != filepath.Join(sub, "x.md") {
+			t.Errorf("~/…: path %q, problem %q", p, problem)
+		}
+	}
+	for _, rel := range []string{"Documents", "./out", "../x"} {
+		if _, problem := savePath(rel, "x.csv", ".csv"); !strings.Contains(problem, "full path") {
+			t.Errorf("relative folder %q: problem %q", rel, problem)
+		}
+	}
+}
+
+func TestSaveDialogKeepsTheNameWhenTheSaveFails(t *testing.T) {
+	snap := agentsSnapshot(3)
+	e := newMappingEnv(t, usersList(2), &snap)
+	s := e.s
+	e.u.lastSaveDir = ""
+	test.Tap(s.exportBtn)
+	ex := s.exportDlg
+	// The proposed name is selected: typing replaces it, and the
+	// extension is added.
+	if ex.name.SelectedText() != "Contoso MSP-halo-mappings.csv" || e.win.Canvas().Focused() != fyne.Focusable(ex.name) {
+		t.Fatalf("selected %q in the focused name", ex.name.SelectedText())
+	}
+	test.Type(ex.name, "week 12")
+	if ex.name.Text != "week 12" {
+		t.Fatalf("typing left %q", ex.name.Text)
+	}
+	// The folder disappears while the file is written: the dialog stays
+	// open with the reason and the name, and the next save does not start
+	// in the missing folder.
+	dir := filepath.Join(t.TempDir(), "exports")
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	ex.folder.SetText(dir)
+	release := holdAsync(t, func() { test.Tap(ex.save) })
+	if err := os.Remove(dir); err != nil {
+		t.Fatal(err)
+	}
+	release()
+	e.wait()
+	if !ex.open || !ex.errMsg.Visible() || !strings.HasPrefix(ex.errMsg.Text, "Not saved") || ex.name.Text != "week 12" {
+		t.Fatalf("open %v, error %q, name %q", ex.open, ex.errMsg.Text, ex.name.Text)
+	}
+	if e.u.lastSaveDir != "" || ex.save.Disabled() {
+		t.Fatalf("after a failed save: last folder %q, Save disabled %v", e.u.lastSaveDir, ex.save.Disabled())
+	}
+	// Once the folder is back, the same dialog saves "week 12.csv".
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	test.Tap(ex.save)
+	e.wait()
+	onlyFile(t, dir, "week 12.csv")
+	if ex.open || e.u.lastSaveDir != dir {
+		t.Fatalf("after saving: open %v, last folder %q", ex.open, e.u.lastSaveDir)
+	}
+}
+
+func TestSaveReportAddsMd(t *testing.T) {
+	ce := newCheckEnv(t, halotest.Demo(), "")
+	cd := ce.runCheck(t)
+	test.Tap(cd.saveBtn)
+	sd := cd.saveDlg
+	dir := t.TempDir()
+	sd.folder.SetText(dir)
+	test.Type(sd.name, "contoso check")
+	test.Tap(sd.save)
+	ce.wait()
+	onlyFile(t, dir, "contoso check.md")
+	if cd.note.Text != "Report saved to "+filepath.Join(dir, "contoso check.md")+"." {
+		t.Fatalf("note = %q", cd.note.Text)
+	}
 }

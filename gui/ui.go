@@ -199,14 +199,23 @@ func (u *UI) updateHeader() {
 }
 
 // show switches screens, respecting unsaved changes on the current one.
-func (u *UI) show(i int) {
+func (u *UI) show(i int) { u.showThen(i, nil) }
+
+// showThen is show, then (when set) runs once the screen is shown — not
+// when the admin cancels leaving the current one.
+func (u *UI) showThen(i int, then func()) {
 	if i < 0 || i >= len(u.screens) {
 		return
 	}
 	if _, ok := u.screens[u.active].(leaver); ok {
 		u.nav.Select(u.active) // stays until the screen agrees
 	}
-	u.leaveThen(func() { u.showNow(i) })
+	u.leaveThen(func() {
+		u.showNow(i)
+		if then != nil {
+			then()
+		}
+	})
 }
 
 // leaveThen runs f once the active screen agrees to be left: at once when
@@ -224,8 +233,11 @@ func (u *UI) leaveThen(f func()) {
 func (u *UI) showNow(i int) {
 	u.active = i
 	// The focus would otherwise stay in an entry of the hidden screen and
-	// keep receiving what the admin types.
-	u.win.Canvas().Unfocus()
+	// keep receiving what the admin types. The navigation list keeps it:
+	// it is how the keyboard picks screens.
+	if c := u.win.Canvas(); c.Focused() != fyne.Focusable(u.nav) {
+		c.Unfocus()
+	}
 	u.body.Objects = []fyne.CanvasObject{u.screens[i].content()}
 	u.body.Refresh()
 	u.nav.Select(i)
@@ -253,10 +265,13 @@ func (u *UI) dialogShown() bool {
 }
 
 // showScreen switches to the screen of the given type, if it is listed.
-func (u *UI) showScreen(match func(screen) bool) {
+func (u *UI) showScreen(match func(screen) bool) { u.showScreenThen(match, nil) }
+
+// showScreenThen is showScreen, then runs then once the screen is shown.
+func (u *UI) showScreenThen(match func(screen) bool, then func()) {
 	for i, s := range u.screens {
 		if match(s) {
-			u.show(i)
+			u.showThen(i, then)
 			return
 		}
 	}
@@ -405,12 +420,22 @@ func runAsync[T any](u *UI, work func(ctx context.Context) (T, error), done func
 		}
 		fyne.Do(func() { done(v, err) })
 	}
+	if held != nil {
+		*held = append(*held, run)
+		return
+	}
 	if runInline {
 		run()
 		return
 	}
 	go run()
 }
+
+// held, when set (tests), collects the background work runAsync is given
+// instead of running it: a test then changes the UI (switches profiles,
+// asks to quit) before the work and its completion run, as they can when
+// the disk is slow.
+var held *[]func()
 
 // runInline makes runAsync run work and done on the caller's goroutine.
 // Tests set it: Fyne's test driver runs fyne.Do on the calling goroutine,

@@ -1,12 +1,18 @@
 package gui
 
 import (
+	"context"
+	"errors"
+	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/halo-assistant/halo-assistant/halo/halotest"
+	"github.com/halo-assistant/halo-assistant/storage"
+	"github.com/halo-assistant/halo-assistant/storage/applog"
 )
 
 // interceptWindow records the window's close intercept, which Fyne's test
@@ -240,5 +246,103 @@ func TestMenuHasScreenShortcuts(t *testing.T) {
 		if te.u.active != i {
 			t.Errorf("Go › %s showed screen %d", it.Label, te.u.active)
 		}
+	}
+}
+
+func TestAskingToQuitAgainShowsOneQuestion(t *testing.T) {
+	te := newTestUI(t, "")
+	createProfileByTyping(t, te, "Contoso MSP")
+	n := quits(te)
+	c := connectionFor(t, te)
+	test.Type(c.urlEntry, "contoso.halopsa.com")
+	te.u.profiles.dlg = nil
+	ov := te.win.Canvas().Overlays()
+
+	// Ctrl+Q, then the window's close button: one question.
+	te.win.Canvas().(fyne.Shortcutable).TypedShortcut(quitShortcut)
+	first := c.leaveDlg
+	menuItem(t, te, quitShortcut).Action()
+	if len(ov.List()) != 1 || c.leaveDlg != first {
+		t.Fatalf("%d overlays after asking twice", len(ov.List()))
+	}
+	// Its answer runs once, for the newest request.
+	test.Tap(c.leaveDlg.no)
+	if *n != 1 || ov.Top() != nil {
+		t.Fatalf("Discard quit %d times", *n)
+	}
+
+	// "Save before the check?" on screen, then Ctrl+Q: the quit question
+	// replaces it instead of stacking on it.
+	test.Type(c.urlEntry, "x")
+	te.u.runSystemsCheck()
+	if c.askDlg == nil || len(ov.List()) != 1 {
+		t.Fatal("no save-before-check question")
+	}
+	te.u.requestQuit()
+	if len(ov.List()) != 1 || c.unsaved != c.leaveDlg || c.leaveDlg.title != "Unsaved changes" {
+		t.Fatalf("%d overlays: the questions stacked", len(ov.List()))
+	}
+	test.Tap(c.leaveDlg.cancel)
+	if ov.Top() != nil || *n != 1 {
+		t.Fatal("Cancel must close the question and stay")
+	}
+}
+
+func TestTheNavigationListKeepsTheKeyboardFocus(t *testing.T) {
+	te := newTestUI(t, "")
+	createProfileByTyping(t, te, "Contoso MSP")
+	te.u.show(0)
+	c := te.win.Canvas()
+	c.Focus(te.u.nav)
+	te.u.nav.TypedKey(&fyne.KeyEvent{Name: fyne.KeyDown})
+	te.u.nav.TypedKey(&fyne.KeyEvent{Name: fyne.KeySpace})
+	te.wait()
+	if te.u.active != 1 {
+		t.Fatalf("Down, Space showed screen %d", te.u.active)
+	}
+	if c.Focused() != fyne.Focusable(te.u.nav) {
+		t.Fatalf("the focus moved to %T: the next arrow key goes nowhere", c.Focused())
+	}
+	te.u.nav.TypedKey(&fyne.KeyEvent{Name: fyne.KeyDown})
+	te.u.nav.TypedKey(&fyne.KeyEvent{Name: fyne.KeySpace})
+	if te.u.active != 2 {
+		t.Fatalf("the second Down, Space showed screen %d", te.u.active)
+	}
+}
+
+func TestKeyringUnavailableAtStart(t *testing.T) {
+	a := test.NewTempApp(t)
+	dir := t.TempDir()
+	db, err := storage.Open(context.Background(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sec := storage.NewMemorySecrets()
+	sec.FailWith(&storage.KeyringUnavailableError{Cause: errors.New("The name org.freedesktop.secrets was not provided by any .service files")})
+	env := &Env{DB: db, Secrets: sec, Log: applog.Discard(), closers: []func(){func() { db.Close() }}}
+	w := a.NewWindow("test")
+	u := NewUI(a, w, env)
+	w.Resize(fyne.NewSize(1180, 760))
+	u.Start()
+	u.pending.Wait()
+	t.Cleanup(func() { u.Close(); w.Close() })
+	te := &testEnv{u: u, db: db, secrets: sec, dir: dir, win: w}
+
+	if u.keyError == nil || len(u.banner.Objects) != 1 {
+		t.Fatal("no banner for the unavailable keyring")
+	}
+	for _, want := range []string{"System keyring unavailable", "Everything else works", "no Secret Service", "gnome-keyring"} {
+		if !labelContains(u.banner, want) {
+			t.Errorf("the banner does not say %q", want)
+		}
+	}
+	// Everything that needs no secret works: a profile typed in the dialog.
+	createProfileByTyping(t, te, "Contoso MSP")
+	if u.current == nil || u.current.Name != "Contoso MSP" || te.u.profiles.dlg.errMsg.Visible() {
+		t.Fatal("creating a profile failed with the keyring unavailable")
+	}
+	c := connectionFor(t, te)
+	if c.secretHint.Importance != widget.DangerImportance || !strings.Contains(c.secretHint.Text, "keyring") {
+		t.Fatalf("secret hint = %q", c.secretHint.Text)
 	}
 }

@@ -1,6 +1,9 @@
 package gui
 
-import "github.com/halo-assistant/halo-assistant/storage"
+import (
+	"github.com/halo-assistant/halo-assistant/halo/mapping"
+	"github.com/halo-assistant/halo-assistant/storage"
+)
 
 // mappingChange is what one user's mapping was before and after a step;
 // nil means unmapped.
@@ -14,6 +17,9 @@ type mappingChange struct {
 type undoStep struct {
 	label   string
 	changes []mappingChange
+	// sugg are the suggestions the step applied ("Accept all confident"):
+	// undoing it offers them again.
+	sugg []mapping.Suggestion
 }
 
 // undoStack keeps the mapping steps of the current profile. Steps hold
@@ -59,13 +65,21 @@ func (h *undoStack) peekRedo() (undoStep, bool) {
 	return h.undone[len(h.undone)-1], true
 }
 
+// undid and redid do nothing on an empty stack: the history may have been
+// cleared (profile switch, conflict) while the step was being saved.
 func (h *undoStack) undid() {
+	if len(h.done) == 0 {
+		return
+	}
 	s := h.done[len(h.done)-1]
 	h.done = h.done[:len(h.done)-1]
 	h.undone = append(h.undone, s)
 }
 
 func (h *undoStack) redid() {
+	if len(h.undone) == 0 {
+		return
+	}
 	s := h.undone[len(h.undone)-1]
 	h.undone = h.undone[:len(h.undone)-1]
 	h.done = append(h.done, s)
@@ -106,4 +120,20 @@ func (s undoStep) result(undo bool) (set []storage.Mapping, unmap []int64) {
 		}
 	}
 	return set, unmap
+}
+
+// agents is result(undo) as the agent each touched user ends with (0:
+// unmapped). With undo it is the state before the step, without it the
+// state after: what storage.ApplyMappings must still find before the step
+// is redone (agents(true)) or undone (agents(false)).
+func (s undoStep) agents(undo bool) map[int64]int {
+	set, unmap := s.result(undo)
+	out := make(map[int64]int, len(set)+len(unmap))
+	for _, m := range set {
+		out[m.UserID] = m.AgentID
+	}
+	for _, uid := range unmap {
+		out[uid] = 0
+	}
+	return out
 }

@@ -45,3 +45,39 @@ func TestImportCountsCompareWithTheStateBeforeTheImport(t *testing.T) {
 		t.Fatal("a mapped user left without an agent counts as unmapped")
 	}
 }
+
+func TestUndidAndRedidOnAnEmptyHistory(t *testing.T) {
+	var h undoStack
+	// The history was cleared (profile switch, conflict) while the step
+	// was being saved: moving it must not panic.
+	h.undid()
+	h.redid()
+	if h.canUndo() || h.canRedo() {
+		t.Fatal("moving nothing made a step")
+	}
+	h.push(undoStep{label: "a", changes: []mappingChange{{userID: 1}}})
+	h.undid()
+	h.clear()
+	h.redid()
+	if h.canUndo() || h.canRedo() {
+		t.Fatal("a cleared history has steps")
+	}
+}
+
+func TestStepAgentsAreTheStatesBeforeAndAfter(t *testing.T) {
+	m := func(uid int64, agent int) *storage.Mapping { return &storage.Mapping{UserID: uid, AgentID: agent} }
+	// User 1 gives agent 7 to user 2 and gets agent 8; user 3 is unmapped.
+	s := undoStep{changes: []mappingChange{
+		{userID: 1, before: m(1, 7)},
+		{userID: 2, before: nil, after: m(2, 7)},
+		{userID: 1, before: nil, after: m(1, 8)},
+		{userID: 3, before: m(3, 9)},
+	}}
+	before, after := s.agents(true), s.agents(false)
+	if len(before) != 3 || before[1] != 7 || before[2] != 0 || before[3] != 9 {
+		t.Fatalf("before = %v", before)
+	}
+	if len(after) != 3 || after[1] != 8 || after[2] != 7 || after[3] != 0 {
+		t.Fatalf("after = %v", after)
+	}
+}

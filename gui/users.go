@@ -35,12 +35,14 @@ type usersImportDialog struct {
 	accepted, rejected               *widget.Table
 	// preview holds the rows to store (Accepted) and every line that will
 	// not be stored, the parser's and PlanImport's refusals (Rejected);
-	// actions says per accepted row whether it adds or updates a user.
-	preview mapping.Preview
-	actions []string
-	updates int
-	source  string
-	ready   bool
+	// actions says per accepted row whether it adds, updates or leaves
+	// unchanged a stored user.
+	preview   mapping.Preview
+	actions   []string
+	updates   int
+	unchanged int
+	source    string
+	ready     bool
 }
 
 func (s *mappingScreen) showImportUsers() {
@@ -186,9 +188,9 @@ func (d *usersImportDialog) previewPaste() {
 
 // importPreview is a parsed file checked against the stored users.
 type importPreview struct {
-	p       mapping.Preview
-	actions []string
-	updates int
+	p                  mapping.Preview
+	actions            []string
+	updates, unchanged int
 }
 
 // parse reads off the UI goroutine: a 10 MB file takes a moment, and the
@@ -212,12 +214,12 @@ func (d *usersImportDialog) parse(name string, read func() (mapping.Preview, err
 	}, func(ip importPreview, err error) {
 		d.source = name
 		if err != nil {
-			d.preview, d.actions, d.updates = mapping.Preview{}, nil, 0
+			d.preview, d.actions, d.updates, d.unchanged = mapping.Preview{}, nil, 0, 0
 			d.refreshTables()
 			d.showFailure("Cannot import "+name, err)
 			return
 		}
-		d.actions, d.updates = ip.actions, ip.updates
+		d.actions, d.updates, d.unchanged = ip.actions, ip.updates, ip.unchanged
 		d.setPreview(ip.p)
 	})
 }
@@ -243,12 +245,19 @@ func planImport(p mapping.Preview, existing []mapping.User) importPreview {
 			continue
 		}
 		ip.p.Accepted = append(ip.p.Accepted, row)
-		if stored, ok := byID[u.User.ID]; ok && u.User.ID != 0 {
+		stored, ok := byID[u.User.ID]
+		switch {
+		case !ok || u.User.ID == 0:
+			ip.actions = append(ip.actions, "new user")
+		case stored.Extension == u.User.Extension && stored.Name == u.User.Name && stored.Email == u.User.Email:
+			// The row says what is stored already: storage leaves it as
+			// it is (UpsertUsers counts it as unchanged, not updated).
+			ip.unchanged++
+			ip.actions = append(ip.actions, "unchanged")
+		default:
 			ip.updates++
 			ip.actions = append(ip.actions, "updates "+describeUser(storage.User{Extension: stored.Extension,
 				Name: stored.Name, Email: stored.Email}))
-		} else {
-			ip.actions = append(ip.actions, "new user")
 		}
 	}
 	if len(refused) > 0 {
@@ -279,7 +288,11 @@ func (d *usersImportDialog) setPreview(p mapping.Preview) {
 	n, bad := len(p.Accepted), len(p.Rejected)
 	msg := fmt.Sprintf("From %s: %s will be imported", d.source, plural(n, "user", "users"))
 	if n > 0 {
-		msg += fmt.Sprintf(" (%d new, %d updating stored users)", n-d.updates, d.updates)
+		msg += fmt.Sprintf(" (%d new, %d updating stored users", n-d.updates-d.unchanged, d.updates)
+		if d.unchanged > 0 {
+			msg += fmt.Sprintf(", %d unchanged", d.unchanged)
+		}
+		msg += ")"
 	}
 	if bad > 0 {
 		msg += fmt.Sprintf("; %s will not (see “Will not be imported” for the reasons)", plural(bad, "line", "lines"))

@@ -342,3 +342,32 @@ func TestEscClosesTheUserDialogsWhileTyping(t *testing.T) {
 		t.Fatal("Esc imported or added something")
 	}
 }
+
+func TestUsersImportPreviewNamesUnchangedRows(t *testing.T) {
+	snap := agentsSnapshot(3)
+	e := newMappingEnv(t, usersList(3), &snap)
+	s := e.s
+	s.showImportUsers()
+	d := s.importDlg
+	// 101 as stored, 102 renamed, 110 new.
+	d.paste.SetText("Extension\tName\tEmail\n" +
+		"101\tUser 001\tuser001@contoso.example\n" +
+		"102\tUser Two\tuser002@contoso.example\n" +
+		"110\tNew User\tnew@contoso.example\n")
+	d.previewPaste()
+	e.wait()
+	if !strings.Contains(d.summary.Text, "(1 new, 1 updating stored users, 1 unchanged)") {
+		t.Fatalf("summary = %q", d.summary.Text)
+	}
+	want := []string{"unchanged", "updates ext. 102 User 002", "new user"}
+	for row, w := range want {
+		if got := cellText(d.accepted, row, 4); got != w {
+			t.Errorf("row %d: %q, want %q", row, got, w)
+		}
+	}
+	d.doImport()
+	e.wait()
+	if !strings.Contains(s.status.Text, "1 added, 1 updated, 1 unchanged") {
+		t.Fatalf("the import counted differently from its preview: %q", s.status.Text)
+	}
+}
