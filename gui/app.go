@@ -35,10 +35,21 @@ var Icon = fyne.NewStaticResource("icon.png", assets.IconPNG)
 
 // Run opens the main window and blocks until the app quits; it returns the
 // process exit code.
-func Run(o Options) int {
+func Run(o Options) (code int) {
 	if o.Logger == nil {
 		o.Logger = applog.Discard()
 	}
+	// GLFW panics when the display goes away or refuses the connection;
+	// say so plainly instead of printing a Go stack trace.
+	defer func() {
+		if r := recover(); r != nil {
+			o.Logger.Error("the window could not be opened", "panic", fmt.Sprint(r))
+			fmt.Fprintf(os.Stderr, "halo-assistant: the window could not be opened (%v).\n"+
+				"Check that the display (DISPLAY=%s) is running and accepts connections, or use the command line: "+
+				"'halo-assistant --help'.\n", r, os.Getenv("DISPLAY"))
+			code = 1
+		}
+	}()
 	a := app.NewWithID(assets.AppID)
 	a.SetIcon(Icon)
 	w := a.NewWindow(assets.AppName)
