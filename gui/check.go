@@ -21,6 +21,7 @@ import (
 
 	"github.com/halo-assistant/halo-assistant/assets"
 	"github.com/halo-assistant/halo-assistant/halo"
+	"github.com/halo-assistant/halo-assistant/halo/mapping"
 	"github.com/halo-assistant/halo-assistant/storage"
 	"github.com/halo-assistant/halo-assistant/storage/applog"
 )
@@ -638,7 +639,7 @@ func (cd *checkDialog) askSave() {
 func (cd *checkDialog) saveReportTo(path string, done func(error)) {
 	md := cd.reportMarkdown()
 	runAsync(cd.u, func(context.Context) (struct{}, error) {
-		return struct{}{}, writeFileAtomic(path, func(w io.Writer) error {
+		return struct{}{}, mapping.WriteFileAtomic(path, func(w io.Writer) error {
 			_, err := io.WriteString(w, md)
 			return err
 		})

@@ -39,7 +39,7 @@ func TestWriteFileAtomicNeverLeavesAPartialFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The write fails half-way: the previous file is intact.
-	err := writeFileAtomic(path, func(w io.Writer) error {
+	err := mapping.WriteFileAtomic(path, func(w io.Writer) error {
 		io.WriteString(w, "half a rep")
 		return errors.New("disk full")
 	})
@@ -53,13 +53,13 @@ func TestWriteFileAtomicNeverLeavesAPartialFile(t *testing.T) {
 
 	// A folder that does not exist, and a target that is a folder, fail
 	// without creating anything.
-	if err := writeFileAtomic(filepath.Join(dir, "gone", "x.md"), func(w io.Writer) error { return nil }); err == nil {
+	if err := mapping.WriteFileAtomic(filepath.Join(dir, "gone", "x.md"), func(w io.Writer) error { return nil }); err == nil {
 		t.Fatal("writing into a missing folder must fail")
 	}
 	if err := os.Mkdir(filepath.Join(dir, "sub"), 0o700); err != nil {
 		t.Fatal(err)
 	}
-	if err := writeFileAtomic(filepath.Join(dir, "sub"), func(w io.Writer) error { return nil }); err == nil {
+	if err := mapping.WriteFileAtomic(filepath.Join(dir, "sub"), func(w io.Writer) error { return nil }); err == nil {
 		t.Fatal("replacing a folder must fail")
 	}
 	if err := os.Remove(filepath.Join(dir, "sub")); err != nil {
@@ -68,7 +68,7 @@ func TestWriteFileAtomicNeverLeavesAPartialFile(t *testing.T) {
 	onlyFile(t, dir, "report.md")
 
 	// A complete write replaces the file and keeps its permissions.
-	if err := writeFileAtomic(path, func(w io.Writer) error { _, err := io.WriteString(w, "new"); return err }); err != nil {
+	if err := mapping.WriteFileAtomic(path, func(w io.Writer) error { _, err := io.WriteString(w, "new"); return err }); err != nil {
 		t.Fatal(err)
 	}
 	if b, _ := os.ReadFile(path); string(b) != "new" {

@@ -154,29 +154,33 @@ func needsQuotes(s string) bool {
 // file in the same directory, synced, then renamed over path, so a failed
 // export leaves any previous file untouched and never a partial one.
 func WriteCSVFile(path string, users []User, mappings []Mapping, opt ExportOptions) error {
-	return writeFileAtomic(path, func(w io.Writer) error {
+	return WriteFileAtomic(path, func(w io.Writer) error {
 		return WriteCSV(w, users, mappings, opt)
 	})
 }
 
-func writeFileAtomic(path string, write func(io.Writer) error) (err error) {
+// WriteFileAtomic writes what write produces to path through a temporary
+// file in the same folder, synced and then renamed over path: a failure at
+// any point leaves an existing file as it was and no partial file behind.
+// The GUI's save flow uses it for every file it writes.
+func WriteFileAtomic(path string, write func(io.Writer) error) (err error) {
 	dir, base := filepath.Split(path)
 	if dir == "" {
 		dir = "."
 	}
 	if base == "" {
-		return fmt.Errorf("export: %q is not a file name", path)
+		return fmt.Errorf("%q is not a file name", path)
 	}
 	mode := fs.FileMode(0o644)
 	if fi, statErr := os.Stat(path); statErr == nil {
 		if !fi.Mode().IsRegular() {
-			return fmt.Errorf("export: %s is not a regular file", path)
+			return fmt.Errorf("%s is not a regular file", path)
 		}
 		mode = fi.Mode().Perm()
 	}
 	f, err := os.CreateTemp(dir, "."+base+".*.tmp")
 	if err != nil {
-		return fmt.Errorf("export: cannot create a file in %s: %w", dir, err)
+		return fmt.Errorf("cannot create a file in %s: %w", dir, err)
 	}
 	tmp := f.Name()
 	closed := false
@@ -192,20 +196,20 @@ func writeFileAtomic(path string, write func(io.Writer) error) (err error) {
 		return err
 	}
 	if err = f.Sync(); err != nil {
-		return fmt.Errorf("export: %w", err)
+		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	// Chmod is best effort: some file systems (and Windows) ignore modes.
 	_ = f.Chmod(mode)
 	closed = true
 	if err = f.Close(); err != nil {
-		return fmt.Errorf("export: %w", err)
+		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	if err = os.Rename(tmp, path); err != nil {
 		var le *os.LinkError
 		if errors.As(err, &le) {
 			err = le.Err
 		}
-		return fmt.Errorf("export: cannot replace %s (is it open in another program?): %w", path, err)
+		return fmt.Errorf("cannot replace %s (is it open in another program?): %w", path, err)
 	}
 	syncDir(dir)
 	return nil

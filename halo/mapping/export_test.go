@@ -354,7 +354,7 @@ func TestWriteFileAtomicFailures(t *testing.T) {
 		t.Fatal(err)
 	}
 	boom := errors.New("disk full")
-	err := writeFileAtomic(path, func(w io.Writer) error {
+	err := WriteFileAtomic(path, func(w io.Writer) error {
 		if _, err := io.WriteString(w, "half a fi"); err != nil {
 			return err
 		}
