@@ -158,23 +158,37 @@ type importJSON struct {
 	Rejected []rejectedJSON `json:"rejected"`
 }
 
-func usersImport(ctx context.Context, r *runner, args []string) error {
-	fs := r.newFlags("users import", usersUsage)
+// fileCommand is what the commands that read one FILE into a profile share.
+type fileCommand struct {
+	profile, path string
+	dry, json     bool
+}
+
+func (r *runner) parseFileCommand(name, usage, dryHelp string, args []string) (fileCommand, error) {
+	fs := r.newFlags(name, usage)
 	profileName := fs.String("profile", "", "profile to import into")
-	dry := fs.Bool("dry-run", false, "show what would be imported, change nothing")
+	dry := fs.Bool("dry-run", false, dryHelp)
 	asJSON := fs.Bool("json", false, "print JSON")
 	pos, err := fs.parse(args)
 	if err != nil {
-		return err
+		return fileCommand{}, err
 	}
 	if len(pos) != 1 {
-		return usagef("want exactly one FILE (or - for standard input)")
+		return fileCommand{}, usagef("want exactly one FILE (or - for standard input)")
 	}
-	p, err := r.profile(ctx, *profileName)
+	return fileCommand{profile: *profileName, path: pos[0], dry: *dry, json: *asJSON}, nil
+}
+
+func usersImport(ctx context.Context, r *runner, args []string) error {
+	fc, err := r.parseFileCommand("users import", usersUsage, "show what would be imported, change nothing", args)
 	if err != nil {
 		return err
 	}
-	data, err := readInput(r, pos[0])
+	p, err := r.profile(ctx, fc.profile)
+	if err != nil {
+		return err
+	}
+	data, err := readInput(r, fc.path)
 	if err != nil {
 		return err
 	}
@@ -182,8 +196,8 @@ func usersImport(ctx context.Context, r *runner, args []string) error {
 	if err != nil {
 		return err
 	}
-	out := importJSON{Accepted: len(prev.Accepted), DryRun: *dry, Rejected: toRejectedJSON(prev.Rejected)}
-	if !*dry && len(prev.Accepted) > 0 {
+	out := importJSON{Accepted: len(prev.Accepted), DryRun: fc.dry, Rejected: toRejectedJSON(prev.Rejected)}
+	if !fc.dry && len(prev.Accepted) > 0 {
 		users := make([]storage.User, len(prev.Accepted))
 		for i, row := range prev.Accepted {
 			users[i] = storage.User{ProfileID: p.ID, Extension: row.User.Extension, Name: row.User.Name, Email: row.User.Email}
@@ -192,15 +206,15 @@ func usersImport(ctx context.Context, r *runner, args []string) error {
 			return err
 		}
 	}
-	if *asJSON {
+	if fc.json {
 		return writeJSON(r, out)
 	}
 	verb := "Imported"
-	if *dry {
+	if fc.dry {
 		verb = "Would import"
 	}
 	fmt.Fprintf(r.env.Stdout, "%s %d users into %q", verb, out.Accepted, p.Name)
-	if !*dry {
+	if !fc.dry {
 		fmt.Fprintf(r.env.Stdout, " (%d new, %d updated)", out.Added, out.Updated)
 	}
 	fmt.Fprintln(r.env.Stdout, ".")
@@ -511,22 +525,15 @@ type importMappingsJSON struct {
 }
 
 func runImportMappings(ctx context.Context, r *runner, args []string) error {
-	fs := r.newFlags("import-mappings", importMappingsUsage)
-	profileName := fs.String("profile", "", "profile to import into")
-	dry := fs.Bool("dry-run", false, "show what would be restored, change nothing")
-	asJSON := fs.Bool("json", false, "print JSON")
-	pos, err := fs.parse(args)
+	fc, err := r.parseFileCommand("import-mappings", importMappingsUsage, "show what would be restored, change nothing", args)
 	if err != nil {
 		return err
 	}
-	if len(pos) != 1 {
-		return usagef("want exactly one FILE (or - for standard input)")
-	}
-	w, err := r.loadWorkspace(ctx, *profileName)
+	w, err := r.loadWorkspace(ctx, fc.profile)
 	if err != nil {
 		return err
 	}
-	data, err := readInput(r, pos[0])
+	data, err := readInput(r, fc.path)
 	if err != nil {
 		return err
 	}
@@ -536,8 +543,8 @@ func runImportMappings(ctx context.Context, r *runner, args []string) error {
 	}
 	ok, problems := mapping.ResolveMappings(recs, w.mappingUsers(), w.agents)
 	problems = append(rejected, problems...)
-	out := importMappingsJSON{DryRun: *dry, Restored: len(ok), Problems: toRejectedJSON(problems)}
-	if !*dry && len(ok) > 0 {
+	out := importMappingsJSON{DryRun: fc.dry, Restored: len(ok), Problems: toRejectedJSON(problems)}
+	if !fc.dry && len(ok) > 0 {
 		ms := make([]storage.Mapping, len(ok))
 		for i, m := range ok {
 			ms[i] = toStorageMapping(w.profile.ID, m)
@@ -546,11 +553,11 @@ func runImportMappings(ctx context.Context, r *runner, args []string) error {
 			return err
 		}
 	}
-	if *asJSON {
+	if fc.json {
 		return writeJSON(r, out)
 	}
 	verb := "Restored"
-	if *dry {
+	if fc.dry {
 		verb = "Would restore"
 	}
 	fmt.Fprintf(r.env.Stdout, "%s %d mappings into %q.\n", verb, len(ok), w.profile.Name)
