@@ -2,7 +2,9 @@
 #   make run    install missing build packages, build, start the app
 #   make demo   the same against the built-in simulated Halo
 #   make test   install what tests need, then gofmt, vet, race tests with the
-#               real keyring, a short fuzz run and the Xvfb smoke test
+#               real keyring, a short fuzz run, the Xvfb smoke test and the
+#               Windows build's tests under Wine
+#   make package-windows   the Windows MSI and zip in dist/ (cross-built)
 
 BIN      := halo-assistant
 GO       ?= go
@@ -15,7 +17,7 @@ BUILD    := $(shell sed -n 's/^Build = \([0-9]*\)/\1/p' FyneApp.toml)
 LDFLAGS  := -X github.com/halo-assistant/halo-assistant/assets.Version=$(VERSION)
 export CGO_ENABLED := 1
 
-.PHONY: all build run demo test deps-build deps-test fmt-check vet unit fuzz smoke bench package clean
+.PHONY: all build run demo test deps-build deps-test fmt-check vet unit fuzz smoke bench package package-windows test-windows clean
 
 all: build
 
@@ -53,7 +55,17 @@ fuzz:
 smoke: build
 	.ci/smoke.sh ./$(BIN) assets/screenshots
 
-test: deps-test fmt-check build vet unit fuzz smoke
+test: deps-test fmt-check build vet unit fuzz smoke test-windows
+
+# Windows: .ci/windows.sh cross-builds with MinGW-w64 and wixl; the Wine test
+# reuses its outputs (no second compile).
+package-windows:
+	@.ci/deps.sh windows
+	VERSION=$(VERSION) BUILD=$(BUILD) .ci/windows.sh
+
+test-windows: package-windows
+	@.ci/deps.sh windows-test
+	VERSION=$(VERSION) BUILD=$(BUILD) .ci/wine-test.sh assets/screenshots
 
 bench:
 	$(GO) test -tags $(TESTTAGS) -run '^$$' -bench . -benchmem ./...
@@ -68,4 +80,4 @@ package: deps-build build
 	status=$$?; mv .FyneApp.toml.orig FyneApp.toml; exit $$status
 
 clean:
-	rm -f $(BIN) *.tar.xz
+	rm -rf $(BIN) *.tar.xz build dist rsrc_windows_amd64.syso

@@ -9,11 +9,17 @@ build_pkgs=(ca-certificates gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev 
 # Xvfb + mesa software GL for the smoke test, xdotool/imagemagick to drive
 # and photograph it, dbus + gnome-keyring for a real Secret Service.
 test_pkgs=(xvfb xauth libgl1-mesa-dri x11-utils xdotool imagemagick dbus gnome-keyring)
+# The Windows release: MinGW-w64 for cgo and windres, wixl + msibuild for the
+# MSI, osslsigncode for optional signing; its tests run it under Wine.
+windows_pkgs=(gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64 binutils-mingw-w64-x86-64 wixl msitools zip osslsigncode)
+windows_test_pkgs=(wine wine64 unzip openssl xvfb xauth libgl1-mesa-dri x11-utils xdotool imagemagick)
 
 case "${1:-build}" in
   build) want=("${build_pkgs[@]}") ;;
   test) want=("${build_pkgs[@]}" "${test_pkgs[@]}") ;;
-  *) echo "usage: $0 build|test" >&2; exit 2 ;;
+  windows) want=("${windows_pkgs[@]}") ;;
+  windows-test) want=("${windows_pkgs[@]}" "${windows_test_pkgs[@]}") ;;
+  *) echo "usage: $0 build|test|windows|windows-test" >&2; exit 2 ;;
 esac
 
 # Go 1.21+ reads go.mod's "go 1.26" and fetches that toolchain by itself.

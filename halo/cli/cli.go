@@ -217,14 +217,24 @@ func (r *runner) fail(err error) int {
 	var ce *storage.CorruptError
 	switch {
 	case errors.As(err, &nd):
-		fmt.Fprintf(r.env.Stderr, "To move it aside: start the app and choose \"Move it aside\", or run: mv %q %q\n", nd.Path, nd.Path+".broken")
+		fmt.Fprintf(r.env.Stderr, "To move it aside: start the app and choose \"Move it aside\", or run: %s\n", moveAsideCommand(runtime.GOOS, nd.Path))
 	case errors.As(err, &ce):
-		fmt.Fprintf(r.env.Stderr, "To move it aside: start the app and choose \"Move it aside\", or run: mv %q %q\n", ce.Path, ce.Path+".broken")
+		fmt.Fprintf(r.env.Stderr, "To move it aside: start the app and choose \"Move it aside\", or run: %s\n", moveAsideCommand(runtime.GOOS, ce.Path))
 	}
 	if r.log != nil {
 		r.log.Error("command failed", "err", err)
 	}
 	return ExitFailed
+}
+
+// moveAsideCommand is the shell command that renames a bad database to
+// <path>.broken: cmd.exe and PowerShell both know "move" and take
+// backslashes literally inside double quotes (%q would double them).
+func moveAsideCommand(goos, p string) string {
+	if goos == "windows" {
+		return fmt.Sprintf(`move "%s" "%s.broken"`, p, p)
+	}
+	return fmt.Sprintf("mv %q %q", p, p+".broken")
 }
 
 func wantsHelp(args []string) bool {

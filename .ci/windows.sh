@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# Cross-builds the Windows release on Linux (MinGW-w64, wixl) into dist/:
+#   halo-assistant-<version>-windows-amd64.msi and .zip
+# The same main package is linked twice: halo-assistant.exe as a GUI program
+# (no console window) and halo-assistant.com as a console program, which
+# cmd.exe and PowerShell pick first (PATHEXT lists .COM before .EXE) so
+# `halo-assistant check …` prints and sets the exit code. The second link
+# reuses the compiled packages. Both carry the icon, version information and
+# manifest from assets/windows/halo-assistant.rc.
+# Signing happens only when SIGN_CERT+SIGN_KEY or SIGN_PKCS12 (+ SIGN_PASS)
+# are set (osslsigncode; SIGN_TIMESTAMP_URL optional).
+#   VERSION=0.1.0 BUILD=1 .ci/windows.sh   (make package-windows)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+: "${VERSION:?set VERSION (from FyneApp.toml)}" "${BUILD:?set BUILD (from FyneApp.toml)}"
+if ! [[ "$VERSION" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ && "$BUILD" =~ ^[0-9]+$ ]]; then
+  echo "windows: Version must be N.N.N and Build a number in FyneApp.toml (got '$VERSION', '$BUILD'): MSI and PE versions need that" >&2
+  exit 1
+fi
+version4="$VERSION.$BUILD"
+stage=build/windows
+name="halo-assistant-$VERSION-windows-amd64"
+syso=rsrc_windows_amd64.syso
+rm -rf "$stage" && mkdir -p "$stage/rsrc" dist
+trap 'rm -f "$syso"' EXIT
+
+# 1. Resources: fill the version into the templates, compile to a .syso that
+# go build links into package main (Windows/amd64 builds only).
+for f in halo-assistant.rc halo-assistant.manifest; do
+  sed -e "s/@VERSION4@/$version4/g" -e "s/@VERSION@/$VERSION/g" -e "s/@VERSIONCOMMA@/${version4//./,}/g" \
+    "assets/windows/$f" >"$stage/rsrc/$f"
+done
+cp assets/windows/icon.ico "$stage/rsrc/"
+(cd "$stage/rsrc" && x86_64-w64-mingw32-windres -O coff -i halo-assistant.rc -o rsrc.syso)
+mv "$stage/rsrc/rsrc.syso" "$syso"
+
+# 2. The two links.
+export GOOS=windows GOARCH=amd64 CGO_ENABLED=1 CC=x86_64-w64-mingw32-gcc CXX=x86_64-w64-mingw32-g++
+ld="-s -w -X github.com/halo-assistant/halo-assistant/assets.Version=$VERSION"
+echo "windows: building halo-assistant.exe (GUI) and halo-assistant.com (console) $VERSION"
+go build -tags migrated_fynedo -trimpath -ldflags "$ld -H windowsgui" -o "$stage/halo-assistant.exe" .
+go build -tags migrated_fynedo -trimpath -ldflags "$ld" -o "$stage/halo-assistant.com" .
+unset GOOS GOARCH CC CXX
+
+# 3. Optional Authenticode signing; the passphrase goes through a file, never argv.
+sign() {
+  local f=$1 args=() passfile=""
+  if [ -n "${SIGN_PKCS12:-}" ]; then
+    args=(-pkcs12 "$SIGN_PKCS12")
+  elif [ -n "${SIGN_CERT:-}" ] && [ -n "${SIGN_KEY:-}" ]; then
+    args=(-certs "$SIGN_CERT" -key "$SIGN_KEY")
+  else
+    return 0
+  fi
+  if [ -n "${SIGN_PASS:-}" ]; then
+    passfile=$(mktemp) && chmod 600 "$passfile" && printf '%s' "$SIGN_PASS" >"$passfile"
+    args+=(-readpass "$passfile")
+  fi
+  [ -n "${SIGN_TIMESTAMP_URL:-}" ] && args+=(-ts "$SIGN_TIMESTAMP_URL")
+  local status=0
+  osslsigncode sign "${args[@]}" -h sha256 -n "Halo Integration Assistant" \
+    -i https://github.com/halo-assistant/halo-assistant -in "$f" -out "$f.signed" >/dev/null || status=$?
+  [ -n "$passfile" ] && rm -f "$passfile"
+  if [ "$status" -ne 0 ]; then echo "windows: signing $f failed" >&2; rm -f "$f.signed"; exit 1; fi
+  mv "$f.signed" "$f"
+  echo "windows: signed $(basename "$f")"
+}
+sign "$stage/halo-assistant.exe"
+sign "$stage/halo-assistant.com"
+
+cat >"$stage/README.txt" <<TXT
+Halo Integration Assistant $VERSION for Windows (64-bit)
+
+halo-assistant.exe  the desktop app: double-click it.
+halo-assistant.com  the command line: from cmd.exe or PowerShell in this
+                    folder run "halo-assistant --help" (Windows picks the
+                    .com). Exit codes: 0 ok, 1 failed, 2 usage error.
+
+Your data: database in %APPDATA%\\halo-assistant, log in
+%LOCALAPPDATA%\\halo-assistant, Client Secrets in Windows Credential Manager.
+Deleting these two files does not touch them.
+
+https://github.com/halo-assistant/halo-assistant
+TXT
+sed -i 's/$/\r/' "$stage/README.txt"
+
+# 4. The zip: the program for people who cannot run installers.
+rm -f "dist/$name.zip"
+(cd "$stage" && zip -q -X "../../dist/$name.zip" halo-assistant.exe halo-assistant.com README.txt)
+
+# 5. The MSI. wixl has no <Environment> element, so the user PATH entry (set
+# on install, removed on uninstall) is added to its tables with msibuild.
+cp assets/windows/halo-assistant.wxs assets/windows/icon.ico "$stage/"
+(cd "$stage" && wixl -a x64 -D Version="$VERSION" -o "$name.msi" halo-assistant.wxs)
+msibuild "$stage/$name.msi" -q "CREATE TABLE \`Environment\` (\`Environment\` CHAR(72) NOT NULL, \`Name\` CHAR(255) NOT NULL LOCALIZABLE, \`Value\` CHAR(255) LOCALIZABLE, \`Component_\` CHAR(72) NOT NULL PRIMARY KEY \`Environment\`)"
+# "=-": set on install, remove on uninstall; "[~];" appends to the user's Path.
+msibuild "$stage/$name.msi" -q "INSERT INTO \`Environment\` (\`Environment\`, \`Name\`, \`Value\`, \`Component_\`) VALUES ('UserPath', '=-Path', '[~];[INSTALLDIR]', 'Program')"
+msibuild "$stage/$name.msi" -q "INSERT INTO \`InstallExecuteSequence\` (\`Action\`, \`Sequence\`) VALUES ('RemoveEnvironmentStrings', 3300)"
+msibuild "$stage/$name.msi" -q "INSERT INTO \`InstallExecuteSequence\` (\`Action\`, \`Sequence\`) VALUES ('WriteEnvironmentStrings', 5200)"
+sign "$stage/$name.msi"
+mv "$stage/$name.msi" dist/
+echo "windows: dist/$name.msi dist/$name.zip"
