@@ -7,8 +7,7 @@
 # `halo-assistant check …` prints and sets the exit code. The second link
 # reuses the compiled packages. Both carry the icon, version information and
 # manifest from assets/windows/halo-assistant.rc.
-# Signing happens only when SIGN_CERT+SIGN_KEY or SIGN_PKCS12 (+ SIGN_PASS)
-# are set (osslsigncode; SIGN_TIMESTAMP_URL optional).
+# Signing happens only when a certificate is given (.ci/sign-windows.sh).
 #   VERSION=0.1.0 BUILD=1 .ci/windows.sh   (make package-windows)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -42,31 +41,8 @@ go build -tags migrated_fynedo -trimpath -ldflags "$ld -H windowsgui" -o "$stage
 go build -tags migrated_fynedo -trimpath -ldflags "$ld" -o "$stage/halo-assistant.com" .
 unset GOOS GOARCH CC CXX
 
-# 3. Optional Authenticode signing; the passphrase goes through a file, never argv.
-sign() {
-  local f=$1 args=() passfile=""
-  if [ -n "${SIGN_PKCS12:-}" ]; then
-    args=(-pkcs12 "$SIGN_PKCS12")
-  elif [ -n "${SIGN_CERT:-}" ] && [ -n "${SIGN_KEY:-}" ]; then
-    args=(-certs "$SIGN_CERT" -key "$SIGN_KEY")
-  else
-    return 0
-  fi
-  if [ -n "${SIGN_PASS:-}" ]; then
-    passfile=$(mktemp) && chmod 600 "$passfile" && printf '%s' "$SIGN_PASS" >"$passfile"
-    args+=(-readpass "$passfile")
-  fi
-  [ -n "${SIGN_TIMESTAMP_URL:-}" ] && args+=(-ts "$SIGN_TIMESTAMP_URL")
-  local status=0
-  osslsigncode sign "${args[@]}" -h sha256 -n "Halo Integration Assistant" \
-    -i https://github.com/halo-assistant/halo-assistant -in "$f" -out "$f.signed" >/dev/null || status=$?
-  [ -n "$passfile" ] && rm -f "$passfile"
-  if [ "$status" -ne 0 ]; then echo "windows: signing $f failed" >&2; rm -f "$f.signed"; exit 1; fi
-  mv "$f.signed" "$f"
-  echo "windows: signed $(basename "$f")"
-}
-sign "$stage/halo-assistant.exe"
-sign "$stage/halo-assistant.com"
+# 3. Optional Authenticode signing (no certificate: no-op).
+.ci/sign-windows.sh "$stage/halo-assistant.exe" "$stage/halo-assistant.com"
 
 cat >"$stage/README.txt" <<TXT
 Halo Integration Assistant $VERSION for Windows (64-bit)
@@ -78,7 +54,7 @@ halo-assistant.com  the command line: from cmd.exe or PowerShell in this
 
 Your data: database in %APPDATA%\\halo-assistant, log in
 %LOCALAPPDATA%\\halo-assistant, Client Secrets in Windows Credential Manager.
-Deleting these two files does not touch them.
+Removing the program (or uninstalling it) leaves them in place.
 
 https://github.com/halo-assistant/halo-assistant
 TXT
@@ -88,15 +64,8 @@ sed -i 's/$/\r/' "$stage/README.txt"
 rm -f "dist/$name.zip"
 (cd "$stage" && zip -q -X "../../dist/$name.zip" halo-assistant.exe halo-assistant.com README.txt)
 
-# 5. The MSI. wixl has no <Environment> element, so the user PATH entry (set
-# on install, removed on uninstall) is added to its tables with msibuild.
-cp assets/windows/halo-assistant.wxs assets/windows/icon.ico "$stage/"
-(cd "$stage" && wixl -a x64 -D Version="$VERSION" -o "$name.msi" halo-assistant.wxs)
-msibuild "$stage/$name.msi" -q "CREATE TABLE \`Environment\` (\`Environment\` CHAR(72) NOT NULL, \`Name\` CHAR(255) NOT NULL LOCALIZABLE, \`Value\` CHAR(255) LOCALIZABLE, \`Component_\` CHAR(72) NOT NULL PRIMARY KEY \`Environment\`)"
-# "=-": set on install, remove on uninstall; "[~];" appends to the user's Path.
-msibuild "$stage/$name.msi" -q "INSERT INTO \`Environment\` (\`Environment\`, \`Name\`, \`Value\`, \`Component_\`) VALUES ('UserPath', '=-Path', '[~];[INSTALLDIR]', 'Program')"
-msibuild "$stage/$name.msi" -q "INSERT INTO \`InstallExecuteSequence\` (\`Action\`, \`Sequence\`) VALUES ('RemoveEnvironmentStrings', 3300)"
-msibuild "$stage/$name.msi" -q "INSERT INTO \`InstallExecuteSequence\` (\`Action\`, \`Sequence\`) VALUES ('WriteEnvironmentStrings', 5200)"
-sign "$stage/$name.msi"
+# 5. The MSI.
+.ci/windows-msi.sh "$stage" "$VERSION" "$stage/$name.msi"
+.ci/sign-windows.sh "$stage/$name.msi"
 mv "$stage/$name.msi" dist/
 echo "windows: dist/$name.msi dist/$name.zip"

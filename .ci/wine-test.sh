@@ -1,0 +1,212 @@
+#!/usr/bin/env bash
+# Tests the Windows release (make package-windows's dist/ and build/windows)
+# under Wine + Xvfb in a throwaway prefix: PE subsystems and resources, the
+# zip's and MSI's contents, optional signing, the CLI (.com) against the
+# simulated Halo, secrets only in Credential Manager, the MSI's silent
+# install / upgrade / uninstall, and the GUI's demo systems check.
+#   VERSION=0.1.0 BUILD=1 .ci/wine-test.sh SCREENSHOT_DIR
+# Wine 8.0 lacks bcryptprimitives.dll (Go 1.24+ needs its ProcessPrng), so a
+# TEST-ONLY stand-in from .ci/wine/ is built into the prefix; it never ships.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+: "${VERSION:?set VERSION}" "${BUILD:?set BUILD}"
+out=$(realpath -m "${1:-assets/screenshots}")
+mkdir -p "$out"
+name="halo-assistant-$VERSION-windows-amd64"
+stage=$PWD/build/windows msi=$PWD/dist/$name.msi zip=$PWD/dist/$name.zip
+for f in "$stage/halo-assistant.exe" "$stage/halo-assistant.com" "$msi" "$zip"; do
+  [ -f "$f" ] || { echo "wine-test: $f missing: run make package-windows first" >&2; exit 1; }
+done
+
+work=$(mktemp -d)
+xvfb_pid="" app_pid="" sim_pid=""
+export WINEPREFIX="$work/prefix" WINEARCH=win64 WINEDEBUG=-all
+# No Mono/Gecko download prompts; the stand-in DLL instead of Wine's missing one.
+export WINEDLLOVERRIDES="mscoree,mshtml=;bcryptprimitives=n"
+cleanup() {
+  [ -n "$app_pid" ] && kill "$app_pid" 2>/dev/null || true
+  [ -n "$sim_pid" ] && kill "$sim_pid" 2>/dev/null || true
+  [ -d "$WINEPREFIX" ] && timeout 20 wineserver -k 2>/dev/null || true
+  [ -n "$xvfb_pid" ] && kill "$xvfb_pid" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+fail() { echo "wine-test: FAIL: $*" >&2; exit 1; }
+ok() { echo "wine-test: ok - $*"; }
+start=$SECONDS
+
+# 1. The files themselves.
+objdump=x86_64-w64-mingw32-objdump
+$objdump -p "$stage/halo-assistant.exe" | grep -q 'Subsystem.*(Windows GUI)' || fail "halo-assistant.exe is not a GUI-subsystem program"
+$objdump -p "$stage/halo-assistant.com" | grep -q 'Subsystem.*(Windows CUI)' || fail "halo-assistant.com is not a console program"
+for f in exe com; do
+  bin="$stage/halo-assistant.$f"
+  $objdump -h "$bin" | grep -q ' \.rsrc ' || fail "halo-assistant.$f has no .rsrc section"
+  rc=$(x86_64-w64-mingw32-windres -i "$bin" -O rc 2>/dev/null) || fail "windres cannot read halo-assistant.$f's resources"
+  grep -q 'ICON' <<<"$rc" || fail "halo-assistant.$f has no icon"
+  grep -q "FILEVERSION ${VERSION//./,},$BUILD" <<<"$rc" || fail "halo-assistant.$f's version is not $VERSION.$BUILD"
+  grep -q '"ProductName", "Halo Integration Assistant' <<<"$rc" || fail "halo-assistant.$f has no product name"
+  grep -q '"CompanyName"' <<<"$rc" || fail "halo-assistant.$f has no company name"
+  grep -aq 'PerMonitorV2' "$bin" || fail "halo-assistant.$f has no per-monitor-v2 manifest"
+  grep -aq 'Microsoft.Windows.Common-Controls' "$bin" || fail "halo-assistant.$f's manifest lacks common controls v6"
+done
+ok "PE: .exe GUI subsystem, .com console, both with icon, version $VERSION.$BUILD and manifest"
+
+listing=$(unzip -Z1 "$zip" | sort | tr '\n' ' ')
+[ "$listing" = "README.txt halo-assistant.com halo-assistant.exe " ] || fail "zip holds: $listing"
+msifiles=$(msiinfo export "$msi" File | tr -d '\r')
+for f in halo-assistant.exe halo-assistant.com README.txt; do grep -q "$f" <<<"$msifiles" || fail "the MSI lacks $f"; done
+if grep -qi bcryptprimitives <<<"$listing $msifiles" || ls dist | grep -qi bcryptprimitives; then
+  fail "the test-only bcryptprimitives stand-in got into dist/"
+fi
+ok "zip and MSI hold the program and README.txt, not the test-only DLL"
+
+# Signing path: a throwaway self-signed certificate, copies of the files.
+openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj "/CN=Halo Integration Assistant test" \
+  -keyout "$work/sign.key" -out "$work/sign.crt" >/dev/null 2>&1
+cp "$stage/halo-assistant.com" "$work/signed.com"; cp "$msi" "$work/signed.msi"
+SIGN_CERT="$work/sign.crt" SIGN_KEY="$work/sign.key" .ci/sign-windows.sh "$work/signed.com" "$work/signed.msi" >/dev/null
+for f in signed.com signed.msi; do
+  osslsigncode verify -in "$work/$f" 2>&1 | grep -q 'Halo Integration Assistant test' || fail "$f carries no signature"
+done
+openssl pkcs12 -export -passout pass:test-pass -inkey "$work/sign.key" -in "$work/sign.crt" -out "$work/sign.p12" 2>/dev/null
+cp "$stage/halo-assistant.exe" "$work/signed.exe"
+SIGN_PKCS12="$work/sign.p12" SIGN_PASS=test-pass .ci/sign-windows.sh "$work/signed.exe" >/dev/null
+osslsigncode verify -in "$work/signed.exe" 2>&1 | grep -q 'Halo Integration Assistant test' || fail "PKCS#12 signing left no signature"
+rm -f "$work"/signed.* "$work"/sign.*
+ok "signing with PEM and PKCS#12 certificates (osslsigncode verify finds the signer)"
+
+# 2. Xvfb, then a fresh prefix with the stand-in DLL.
+exec 3>"$work/display"
+Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp >"$work/xvfb.log" 2>&1 &
+xvfb_pid=$!
+for _ in $(seq 1 100); do [ -s "$work/display" ] && break; sleep 0.1; done
+[ -s "$work/display" ] || { cat "$work/xvfb.log"; fail "Xvfb did not start"; }
+export DISPLAY=":$(head -n1 "$work/display")"
+for _ in $(seq 1 50); do xdpyinfo >/dev/null 2>&1 && break; sleep 0.2; done
+timeout 300 wineboot -i >/dev/null 2>&1 || fail "wineboot failed"
+timeout 120 wineserver -w || true
+x86_64-w64-mingw32-gcc -shared -O2 -o "$WINEPREFIX/drive_c/windows/system32/bcryptprimitives.dll" \
+  .ci/wine/bcryptprimitives.c .ci/wine/bcryptprimitives.def -ladvapi32
+users="$WINEPREFIX/drive_c/users"
+home="$users/$(id -un)"
+appdata="$home/AppData/Roaming" localappdata="$home/AppData/Local"
+ok "Wine prefix ready ($(( SECONDS - start )) s so far)"
+
+com="$stage/halo-assistant.com"
+hw() { timeout 120 wine "$@" 2>>"$work/wine.err"; }
+cli() { hw "$com" "$@"; }
+
+# 3. The command line (console twin), default data locations.
+v=$(cli version | tr -d '\r')
+grep -q "$VERSION" <<<"$v" || fail "version printed '$v'"
+status=0; cli profile list --no-such-flag >/dev/null 2>&1 || status=$?
+[ "$status" -eq 2 ] || fail "a usage error exited $status, not 2"
+ok "version prints $VERSION; exit codes pass through"
+
+go build -o "$work/halotest-serve" ./halo/halotest/cmd/halotest-serve
+"$work/halotest-serve" -tls >"$work/sim.env" &
+sim_pid=$!
+for _ in $(seq 1 100); do grep -q HALO_CA_FILE "$work/sim.env" 2>/dev/null && break; sleep 0.1; done
+# shellcheck disable=SC1091
+. "$work/sim.env"
+[ -n "${HALO_CA_FILE:-}" ] || fail "the simulated Halo did not start"
+mkdir -p "$WINEPREFIX/drive_c/Halo CA"
+cp "$HALO_CA_FILE" "$WINEPREFIX/drive_c/Halo CA/halotest-ca.pem"
+profile="Wine MSP"
+printf '%s' "$HALO_CLIENT_SECRET" | cli profile add "$profile" --url "$HALO_URL" --client-id "$HALO_CLIENT_ID" \
+  --ca-file 'C:\Halo CA\halotest-ca.pem' --secret-stdin >/dev/null || fail "profile add failed"
+cli profile list --json | tr -d '\r' | grep -q '"ca_file": "C:\\\\Halo CA\\\\halotest-ca.pem"' || fail "the CA file is not stored as a Windows path"
+ls "$appdata/halo-assistant/"*.db >/dev/null 2>&1 || fail "no database under %APPDATA%\\halo-assistant"
+ok "profile add with --secret-stdin and --ca-file C:\\…; database under %APPDATA%\\halo-assistant"
+
+check=$(cli check --profile "$profile" --json | tr -d '\r') || fail "check failed: $check"
+grep -q '"ok": true' <<<"$check" || fail "check did not report ok: $check"
+ok "check --profile --json against the simulated Halo on 127.0.0.1 over TLS: ok, exit 0"
+
+printf 'Extension,Name,Email\n101,Ada Lovelace,ada@example.com\n' >"$WINEPREFIX/drive_c/users.csv"
+cli users import --profile "$profile" 'C:\users.csv' >/dev/null || fail "users import from C:\\users.csv failed"
+mkdir -p "$WINEPREFIX/drive_c/Exports"
+cli export --profile "$profile" --include-unmapped --out 'C:\Exports\mappings.csv' >/dev/null || fail "export failed"
+head -n1 "$WINEPREFIX/drive_c/Exports/mappings.csv" | grep -q '^Extension,1stream User' || fail "C:\\Exports\\mappings.csv was not written"
+grep -q '^101,' "$WINEPREFIX/drive_c/Exports/mappings.csv" || fail "the export lacks the imported user"
+ok "users import C:\\users.csv and export --out C:\\Exports\\mappings.csv"
+
+ls "$localappdata/halo-assistant/"*.log >/dev/null 2>&1 || fail "no log under %LOCALAPPDATA%\\halo-assistant"
+if grep -rlaF "$HALO_CLIENT_SECRET" "$users" "$WINEPREFIX"/*.reg; then
+  fail "the Client Secret is stored in plain text (files above)"
+fi
+ok "log under %LOCALAPPDATA%\\halo-assistant; the secret is in no file of the prefix"
+
+# 4. The MSI: silent install, upgrade in place, silent uninstall.
+uninstall_entries() {
+  hw reg query 'HKLM\Software\Microsoft\Windows\CurrentVersion\Uninstall' /s | tr -d '\r' >"$work/arp.txt" || true
+  hw reg query 'HKCU\Software\Microsoft\Windows\CurrentVersion\Uninstall' /s | tr -d '\r' >>"$work/arp.txt" || true
+  grep -c 'DisplayName *REG_SZ *Halo Integration Assistant$' "$work/arp.txt" || true
+}
+user_path() { hw reg query 'HKCU\Environment' /v Path | tr -d '\r' | sed -n 's/.*Path *REG_SZ *//p'; }
+installdir="$localappdata/Programs/Halo Integration Assistant"
+shortcut="$appdata/Microsoft/Windows/Start Menu/Programs/Halo Integration Assistant.lnk"
+hw msiexec /i "$(winepath -w "$msi")" /qn || fail "msiexec /i /qn failed"
+for f in halo-assistant.exe halo-assistant.com README.txt; do [ -f "$installdir/$f" ] || fail "$f not installed"; done
+[ -f "$shortcut" ] || fail "no Start menu shortcut"
+[ "$(uninstall_entries)" -eq 1 ] || fail "not one Apps & Features entry"
+grep -A20 'DisplayName *REG_SZ *Halo Integration Assistant$' "$work/arp.txt" | grep -q "DisplayVersion *REG_SZ *$VERSION" || fail "Apps & Features lacks version $VERSION"
+grep -A20 'DisplayName *REG_SZ *Halo Integration Assistant$' "$work/arp.txt" | grep -q 'Publisher *REG_SZ *.' || fail "Apps & Features lacks the publisher"
+user_path | grep -qF 'AppData\Local\Programs\Halo Integration Assistant' || fail "the install folder is not on the user's PATH"
+hw 'C:\users\'"$(id -un)"'\AppData\Local\Programs\Halo Integration Assistant\halo-assistant.com' version | tr -d '\r' | grep -q "$VERSION" ||
+  fail "the installed program does not run"
+ok "MSI installs silently per user: files, shortcut, one Apps & Features entry ($VERSION), PATH; the installed program runs"
+
+# A newer MSI of the same files replaces the installed one in place.
+IFS=. read -r ma mi pa <<<"$VERSION"
+next="$ma.$mi.$((pa + 1))"
+.ci/windows-msi.sh "$stage" "$next" "$work/next.msi"
+hw msiexec /i "$(winepath -w "$work/next.msi")" /qn || fail "the upgrade MSI failed"
+[ "$(uninstall_entries)" -eq 1 ] || fail "after the upgrade there is not exactly one entry"
+grep -A20 'DisplayName *REG_SZ *Halo Integration Assistant$' "$work/arp.txt" | grep -q "DisplayVersion *REG_SZ *$next" || fail "the upgrade did not replace $VERSION by $next"
+[ "$(user_path | grep -o 'Halo Integration Assistant' | wc -l)" -eq 1 ] || fail "the PATH entry is doubled after the upgrade"
+[ "$(find "$localappdata/Programs" -name halo-assistant.exe | wc -l)" -eq 1 ] || fail "two copies of the program after the upgrade"
+ok "MSI $next upgrades $VERSION in place (one entry, one copy, one PATH entry)"
+
+hw msiexec /x "$(winepath -w "$work/next.msi")" /qn || fail "msiexec /x /qn failed"
+[ ! -e "$installdir" ] || fail "the program folder is left after uninstall: $(ls "$installdir")"
+[ ! -e "$shortcut" ] || fail "the shortcut is left after uninstall"
+[ "$(uninstall_entries)" -eq 0 ] || fail "Apps & Features still lists the app"
+! user_path | grep -qF 'Halo Integration Assistant' || fail "the PATH entry is left after uninstall"
+ls "$appdata/halo-assistant/"*.db >/dev/null 2>&1 || fail "uninstall removed the database"
+ls "$localappdata/halo-assistant/"*.log >/dev/null 2>&1 || fail "uninstall removed the log"
+cli check --profile "$profile" --json >/dev/null || fail "after uninstall the stored secret no longer works"
+ok "MSI uninstalls silently: program, shortcut, entry and PATH gone; database, log and Credential Manager secret kept"
+kill "$sim_pid" 2>/dev/null || true; sim_pid=""
+
+# 5. The GUI in demo mode: open, run the systems check from the keyboard
+# as .ci/smoke.sh does, assert through the CLI, screenshot, quit.
+demo_profile="Demo MSP (simulated Halo)"
+launched=$SECONDS
+wine "$stage/halo-assistant.exe" --demo >"$work/demo.log" 2>&1 &
+app_pid=$!
+wid=$(timeout 120 xdotool search --sync --onlyvisible --name '^Halo Integration Assistant' | head -n1) ||
+  { cat "$work/demo.log"; fail "the window never appeared"; }
+ok "window mapped $(( SECONDS - launched )) s after launch"
+sleep 3
+xdotool windowfocus --sync "$wid" 2>/dev/null || true
+key() { xdotool key --clearmodifiers "$@"; }
+key alt+4; sleep 1; key ctrl+r
+passed=""
+for _ in $(seq 1 30); do
+  if cli --demo map auto --profile "$demo_profile" --dry-run --json >/dev/null 2>&1; then passed=1; break; fi
+  sleep 2
+done
+[ -n "$passed" ] || { cat "$work/demo.log"; fail "the demo systems check (Ctrl+R) stored no result"; }
+sleep 1
+import -window root "$out/windows.png"
+ok "demo systems check completed; screenshot $out/windows.png"
+key Escape; sleep 0.5; key ctrl+q
+for _ in $(seq 1 150); do kill -0 "$app_pid" 2>/dev/null || break; sleep 0.2; done
+kill -0 "$app_pid" 2>/dev/null && { cat "$work/demo.log"; fail "the app did not quit on Ctrl+Q"; }
+status=0; wait "$app_pid" || status=$?; app_pid=""
+[ "$status" -eq 0 ] || { cat "$work/demo.log"; fail "the app exited with $status"; }
+if grep -E 'panic|fatal error|should have been called in fyne.Do' "$work/demo.log"; then fail "the app log shows a crash"; fi
+ok "clean exit on Ctrl+Q"
+echo "wine-test: all passed in $(( SECONDS - start )) s"
