@@ -71,11 +71,12 @@ bench:
 	$(GO) test -tags $(TESTTAGS) -run '^$$' -bench . -benchmem ./...
 
 # fyne package bumps Build in FyneApp.toml; the release number is ours to set,
-# so the file is restored afterwards.
+# so the file is restored afterwards. On a Mac it makes the .app (untested).
+PKGOS := $(if $(filter Darwin,$(shell uname -s)),darwin,linux)
 package: deps-build build
 	$(GO) install fyne.io/tools/cmd/fyne@v1.7.4
 	cp FyneApp.toml .FyneApp.toml.orig; \
-	$$($(GO) env GOPATH)/bin/fyne package -os linux --exe ./$(BIN) --name "Halo Integration Assistant" \
+	$$($(GO) env GOPATH)/bin/fyne package -os $(PKGOS) --exe ./$(BIN) --name "Halo Integration Assistant" \
 		--icon assets/icon.png --app-id com.halointegration.assistant --app-version $(VERSION) --app-build $(BUILD) --release; \
 	status=$$?; mv .FyneApp.toml.orig FyneApp.toml; exit $$status
 
