@@ -158,13 +158,16 @@ shortcut="$appdata/Microsoft/Windows/Start Menu/Programs/Halo Integration Assist
 hw msiexec /i "$(winepath -w "$msi")" /qn || fail "msiexec /i /qn failed"
 for f in halo-assistant.exe halo-assistant.com README.txt; do [ -f "$installdir/$f" ] || fail "$f not installed"; done
 [ -f "$shortcut" ] || fail "no Start menu shortcut"
+lnk=$(x86_64-w64-mingw32-strings -el "$shortcut"; x86_64-w64-mingw32-strings "$shortcut")
+has -F 'Halo Integration Assistant\halo-assistant.exe' <<<"$lnk" || fail "the shortcut does not start the installed halo-assistant.exe"
+has 'AppIcon.ico$' <<<"$lnk" || fail "the shortcut has no icon"
 [ "$(uninstall_entries)" -eq 1 ] || fail "not one Apps & Features entry"
 grep -A20 'DisplayName *REG_SZ *Halo Integration Assistant$' "$work/arp.txt" | has "DisplayVersion *REG_SZ *$VERSION" || fail "Apps & Features lacks version $VERSION"
 grep -A20 'DisplayName *REG_SZ *Halo Integration Assistant$' "$work/arp.txt" | has 'Publisher *REG_SZ *.' || fail "Apps & Features lacks the publisher"
 user_path | has -F 'AppData\Local\Programs\Halo Integration Assistant' || fail "the install folder is not on the user's PATH"
 hw 'C:\users\'"$(id -un)"'\AppData\Local\Programs\Halo Integration Assistant\halo-assistant.com' version | tr -d '\r' | has "$VERSION" ||
   fail "the installed program does not run"
-ok "MSI installs silently per user: files, shortcut, one Apps & Features entry ($VERSION), PATH; the installed program runs"
+ok "MSI installs silently per user: files, shortcut with icon, one Apps & Features entry ($VERSION), PATH; the installed program runs"
 
 # A newer MSI of the same files replaces the installed one in place.
 IFS=. read -r ma mi pa <<<"$VERSION"
