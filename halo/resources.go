@@ -11,8 +11,9 @@ import (
 	"sync"
 )
 
-// maxAgentPages bounds paging against a nonsensical record_count.
-const maxAgentPages = 5000
+// maxAgentPages bounds one pull's paging (with Halo's 100 per page, 100,000
+// agents), whatever record_count claims.
+const maxAgentPages = 1000
 
 // AgentOptions chooses which agents /Agent returns besides enabled ones.
 // Halo hides disabled and API-only agents unless asked.
@@ -93,73 +94,101 @@ func (c *Client) Agents(ctx context.Context, opt AgentOptions, progress func(Pul
 		report(PullProgress{Pages: 1, PagesTotal: 1, Agents: len(first), AgentsTotal: len(first)})
 		return dedupeAgents(first), nil
 	}
-	// Page by what Halo sent: it may cap or ignore page_size.
+	// Page by what Halo sent: it may cap or ignore page_size. record_count
+	// is only Halo's claim: paging stops at the first short page or a page
+	// without new agents, and is bounded in pages and bytes.
 	size := len(first)
 	total := meta.RecordCount
 	pages := (total + size - 1) / size
-	if pages > maxAgentPages {
-		return nil, newError(KindBadResponse, "", fmt.Sprintf("Halo reported %s in pages of %d, more than this app will page through.", plural(total, "agent"), size), nil)
-	}
-	report(PullProgress{Pages: 1, PagesTotal: pages, Agents: len(first), AgentsTotal: total})
+	report(PullProgress{Pages: 1, PagesTotal: min(pages, maxAgentPages), Agents: len(first), AgentsTotal: total})
 
-	results := make([][]Agent, pages)
-	results[0] = first
+	all := append(make([]Agent, 0, len(first)), first...)
+	seen := make(map[int]bool, len(first))
+	for _, a := range first {
+		seen[a.ID] = true
+	}
+	pulled := int64(len(body))
+	done := 1
+	for next := 2; next <= pages; {
+		if next > maxAgentPages {
+			return nil, newError(KindBadResponse, "", fmt.Sprintf("Halo kept sending full pages of agents after %d pages; this app pages through at most %d.", maxAgentPages, maxAgentPages), nil)
+		}
+		n := min(c.cfg.PageConcurrency, pages-next+1, maxAgentPages-next+1)
+		batch, err := c.agentPages(ctx, next, n, func(p int) url.Values { return query(p, size) })
+		if err != nil {
+			return nil, err
+		}
+		for _, pg := range batch {
+			pulled += int64(pg.bytes)
+			if pulled > c.cfg.MaxPullBytes {
+				return nil, newError(KindBadResponse, "", fmt.Sprintf("Halo's agent list is larger than %s in total; this app stops there.", byteSize(c.cfg.MaxPullBytes)), nil)
+			}
+			fresh := 0
+			for _, a := range pg.agents {
+				if a.ID == 0 || !seen[a.ID] {
+					fresh++
+				}
+				seen[a.ID] = true
+			}
+			all = append(all, pg.agents...)
+			done++
+			if len(pg.agents) < size || fresh == 0 {
+				report(PullProgress{Pages: done, PagesTotal: done, Agents: len(all), AgentsTotal: len(all)})
+				return dedupeAgents(all), nil
+			}
+			report(PullProgress{Pages: done, PagesTotal: min(pages, maxAgentPages), Agents: len(all), AgentsTotal: total})
+		}
+		next += n
+	}
+	return dedupeAgents(all), nil
+}
+
+// byteSize words a byte limit: "256 MiB", "20 KiB".
+func byteSize(n int64) string {
+	if n >= 1<<20 {
+		return fmt.Sprintf("%d MiB", n>>20)
+	}
+	return fmt.Sprintf("%d KiB", n>>10)
+}
+
+// agentPage is one page of /Agent and the size of its body.
+type agentPage struct {
+	agents []Agent
+	bytes  int
+}
+
+// agentPages fetches pages from..from+n-1 at once and returns them in order.
+func (c *Client) agentPages(ctx context.Context, from, n int, query func(page int) url.Values) ([]agentPage, error) {
+	out := make([]agentPage, n)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var (
 		wg       sync.WaitGroup
 		errOnce  sync.Once
 		firstErr error
-		done     = 1
-		got      = len(first)
-		sem      = make(chan struct{}, c.cfg.PageConcurrency)
 	)
-	fail := func(err error) {
-		errOnce.Do(func() { firstErr = err; cancel() })
-	}
-	for p := 2; p <= pages; p++ {
-		select {
-		case sem <- struct{}{}:
-		case <-ctx.Done():
-		}
-		if ctx.Err() != nil {
-			break
-		}
+	for i := range n {
 		wg.Add(1)
-		go func(p int) {
+		go func() {
 			defer wg.Done()
-			defer func() { <-sem }()
-			body, err := c.getJSON(ctx, "Agent", query(p, size))
-			if err != nil {
-				fail(err)
-				return
+			body, err := c.getJSON(ctx, "Agent", query(from+i))
+			if err == nil {
+				var items []Agent
+				if items, _, err = decodeList[Agent](body, "agents"); err != nil {
+					err = c.decodeError("/api/Agent", body, err)
+				}
+				out[i] = agentPage{agents: items, bytes: len(body)}
 			}
-			items, _, err := decodeList[Agent](body, "agents")
 			if err != nil {
-				fail(c.decodeError("/api/Agent", body, err))
-				return
+				errOnce.Do(func() { firstErr = err; cancel() })
 			}
-			results[p-1] = items
-			mu.Lock()
-			done++
-			got += len(items)
-			d, g := done, got
-			mu.Unlock()
-			report(PullProgress{Pages: d, PagesTotal: pages, Agents: g, AgentsTotal: total})
-		}(p)
+		}()
 	}
 	wg.Wait()
 	if firstErr != nil {
 		return nil, firstErr
 	}
-	if err := ctx.Err(); err != nil {
-		return nil, classifyTransport(ctx, err, c.inst.Host)
-	}
-	all := make([]Agent, 0, total)
-	for _, r := range results {
-		all = append(all, r...)
-	}
-	return dedupeAgents(all), nil
+	return out, nil
 }
 
 // dedupeAgents drops repeats (records can shift between pages while paging).
