@@ -59,13 +59,11 @@ func (c *Client) Me(ctx context.Context) (Agent, error) {
 
 // Agents lists the agents the API agent can see. When Halo reports
 // record_count, the remaining pages are fetched in parallel (bounded by
-// PageConcurrency). progress may be nil; it is never called concurrently.
+// PageConcurrency) until a short page. progress may be nil; it is called
+// from this goroutine only.
 func (c *Client) Agents(ctx context.Context, opt AgentOptions, progress func(PullProgress)) ([]Agent, error) {
-	var mu sync.Mutex
 	report := func(p PullProgress) {
 		if progress != nil {
-			mu.Lock()
-			defer mu.Unlock()
 			p.Stage = "agents"
 			progress(p)
 		}
@@ -99,7 +97,7 @@ func (c *Client) Agents(ctx context.Context, opt AgentOptions, progress func(Pul
 	// without new agents, and is bounded in pages and bytes.
 	size := len(first)
 	total := meta.RecordCount
-	pages := (total + size - 1) / size
+	pages := (min(total, (maxAgentPages+1)*size) + size - 1) / size // no overflow on a huge claim
 	report(PullProgress{Pages: 1, PagesTotal: min(pages, maxAgentPages), Agents: len(first), AgentsTotal: total})
 
 	all := append(make([]Agent, 0, len(first)), first...)
@@ -108,17 +106,46 @@ func (c *Client) Agents(ctx context.Context, opt AgentOptions, progress func(Pul
 		seen[a.ID] = true
 	}
 	pulled := int64(len(body))
-	done := 1
-	for next := 2; next <= pages; {
-		if next > maxAgentPages {
+	last := min(pages, maxAgentPages)
+
+	// Up to PageConcurrency pages are in flight; answers are taken in page
+	// order, so the first short page stops the pull. The buffer lets the
+	// fetches still running after a return finish without a reader.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	results := make(chan agentPage, c.cfg.PageConcurrency)
+	fetch := func(p int) {
+		body, err := c.getJSON(ctx, "Agent", query(p, size))
+		var items []Agent
+		if err == nil {
+			if items, _, err = decodeList[Agent](body, "agents"); err != nil {
+				err = c.decodeError("/api/Agent", body, err)
+			}
+		}
+		results <- agentPage{page: p, agents: items, bytes: len(body), err: err}
+	}
+	pending := make(map[int]agentPage, c.cfg.PageConcurrency)
+	next, inFlight := 2, 0
+	for want := 2; want <= pages; {
+		if want > maxAgentPages {
 			return nil, newError(KindBadResponse, "", fmt.Sprintf("Halo kept sending full pages of agents after %d pages; this app pages through at most %d.", maxAgentPages, maxAgentPages), nil)
 		}
-		n := min(c.cfg.PageConcurrency, pages-next+1, maxAgentPages-next+1)
-		batch, err := c.agentPages(ctx, next, n, func(p int) url.Values { return query(p, size) })
-		if err != nil {
-			return nil, err
+		for ; inFlight < c.cfg.PageConcurrency && next <= last; next++ {
+			inFlight++
+			go fetch(next)
 		}
-		for _, pg := range batch {
+		pg := <-results
+		inFlight--
+		if pg.err != nil {
+			return nil, pg.err
+		}
+		pending[pg.page] = pg
+		for {
+			pg, ok := pending[want]
+			if !ok {
+				break
+			}
+			delete(pending, want)
 			pulled += int64(pg.bytes)
 			if pulled > c.cfg.MaxPullBytes {
 				return nil, newError(KindBadResponse, "", fmt.Sprintf("Halo's agent list is larger than %s in total; this app stops there.", byteSize(c.cfg.MaxPullBytes)), nil)
@@ -131,14 +158,13 @@ func (c *Client) Agents(ctx context.Context, opt AgentOptions, progress func(Pul
 				seen[a.ID] = true
 			}
 			all = append(all, pg.agents...)
-			done++
 			if len(pg.agents) < size || fresh == 0 {
-				report(PullProgress{Pages: done, PagesTotal: done, Agents: len(all), AgentsTotal: len(all)})
+				report(PullProgress{Pages: want, PagesTotal: want, Agents: len(all), AgentsTotal: len(all)})
 				return dedupeAgents(all), nil
 			}
-			report(PullProgress{Pages: done, PagesTotal: min(pages, maxAgentPages), Agents: len(all), AgentsTotal: total})
+			report(PullProgress{Pages: want, PagesTotal: last, Agents: len(all), AgentsTotal: total})
+			want++
 		}
-		next += n
 	}
 	return dedupeAgents(all), nil
 }
@@ -151,44 +177,12 @@ func byteSize(n int64) string {
 	return fmt.Sprintf("%d KiB", n>>10)
 }
 
-// agentPage is one page of /Agent and the size of its body.
+// agentPage is one page of /Agent, the size of its body, or why it failed.
 type agentPage struct {
+	page   int
 	agents []Agent
 	bytes  int
-}
-
-// agentPages fetches pages from..from+n-1 at once and returns them in order.
-func (c *Client) agentPages(ctx context.Context, from, n int, query func(page int) url.Values) ([]agentPage, error) {
-	out := make([]agentPage, n)
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	var (
-		wg       sync.WaitGroup
-		errOnce  sync.Once
-		firstErr error
-	)
-	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			body, err := c.getJSON(ctx, "Agent", query(from+i))
-			if err == nil {
-				var items []Agent
-				if items, _, err = decodeList[Agent](body, "agents"); err != nil {
-					err = c.decodeError("/api/Agent", body, err)
-				}
-				out[i] = agentPage{agents: items, bytes: len(body)}
-			}
-			if err != nil {
-				errOnce.Do(func() { firstErr = err; cancel() })
-			}
-		}()
-	}
-	wg.Wait()
-	if firstErr != nil {
-		return nil, firstErr
-	}
-	return out, nil
+	err    error
 }
 
 // dedupeAgents drops repeats (records can shift between pages while paging).
