@@ -108,9 +108,9 @@ func (c *Client) Agents(ctx context.Context, opt AgentOptions, progress func(Pul
 	pulled := int64(len(body))
 	last := min(pages, maxAgentPages)
 
-	// Up to PageConcurrency pages are in flight; answers are taken in page
-	// order, so the first short page stops the pull. The buffer lets the
-	// fetches still running after a return finish without a reader.
+	// Up to PageConcurrency pages are fetched at once; answers are taken in
+	// page order, so the first short page stops the pull. The buffer lets
+	// the fetches still running after a return finish without a reader.
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	results := make(chan agentPage, c.cfg.PageConcurrency)
@@ -125,17 +125,17 @@ func (c *Client) Agents(ctx context.Context, opt AgentOptions, progress func(Pul
 		results <- agentPage{page: p, agents: items, bytes: len(body), err: err}
 	}
 	pending := make(map[int]agentPage, c.cfg.PageConcurrency)
-	next, inFlight := 2, 0
+	next := 2
 	for want := 2; want <= pages; {
 		if want > maxAgentPages {
 			return nil, newError(KindBadResponse, "", fmt.Sprintf("Halo kept sending full pages of agents after %d pages; this app pages through at most %d.", maxAgentPages, maxAgentPages), nil)
 		}
-		for ; inFlight < c.cfg.PageConcurrency && next <= last; next++ {
-			inFlight++
+		// The window starts at the oldest page not yet taken, so fast
+		// (empty) pages past the end cannot run ahead of a slow one.
+		for ; next < want+c.cfg.PageConcurrency && next <= last; next++ {
 			go fetch(next)
 		}
 		pg := <-results
-		inFlight--
 		if pg.err != nil {
 			return nil, pg.err
 		}
