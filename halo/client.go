@@ -450,16 +450,16 @@ func (c *Client) discover(ctx context.Context) (AuthInfo, error) {
 		ai.AuthURL = strings.TrimRight(u.String(), "/")
 		ai.Warning = fallbackWhy // informational: the override does not need authinfo
 	case fallbackWhy == "":
-		u, err := parseAuthURL(ai.AuthURL)
-		switch {
-		case err != nil:
-			fallbackWhy = fmt.Sprintf("Halo's login discovery (%s) named an unusable authorisation server %q", authInfoPath, ai.AuthURL)
-		case u.Scheme == "http" && strings.HasPrefix(c.inst.Base, "https://"):
+		if strings.HasPrefix(c.inst.Base, "https://") && strings.HasPrefix(strings.ToLower(cleanPasted(ai.AuthURL)), "http://") {
 			// Loopback or not, an https Halo never serves its login over
 			// plain http: whatever named it must not get the secret.
 			return AuthInfo{}, newError(KindTLS, AdviceAuthDowngrade,
 				fmt.Sprintf("Halo's login discovery (%s) named the plain http authorisation server %s for this https instance, so the Client ID and Secret were not sent.", authInfoPath, ai.AuthURL), nil)
-		default:
+		}
+		u, err := parseAuthURL(ai.AuthURL)
+		if err != nil {
+			fallbackWhy = fmt.Sprintf("Halo's login discovery (%s) named an unusable authorisation server %q", authInfoPath, ai.AuthURL)
+		} else {
 			authURL = u
 			ai.Source = "authinfo"
 		}
@@ -683,6 +683,11 @@ const maxServerText = 500
 // client's secret and every registered one removed (a server may echo the
 // request), invalid UTF-8 replaced and the length capped on a rune boundary.
 func (c *Client) serverText(s string) string {
+	// A first cut bounds the work on a huge body; it is far past the final
+	// cap, so a secret it splits cannot reach the result.
+	if len(s) > 64<<10 {
+		s = s[:64<<10]
+	}
 	s = redact.String(strings.ToValidUTF8(s, "\uFFFD"), c.cfg.ClientSecret)
 	return redact.Clip(strings.TrimSpace(s), maxServerText)
 }

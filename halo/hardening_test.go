@@ -53,6 +53,12 @@ func TestAuthInfoDowngradeToHTTPIsRefused(t *testing.T) {
 	}
 	_, err := newClient(t, cfg).Discover(context.Background())
 	wantError(t, err, halo.KindTLS, "halo-4")
+
+	// Not on loopback either, where the address alone would be refused:
+	// no silent fallback to the standard address.
+	_, cfg = start(t, halotest.Scenario{TLS: true, AuthInfoAuthURL: "http://auth.example.com/auth"})
+	_, err = newClient(t, cfg).Discover(context.Background())
+	wantError(t, err, halo.KindTLS, "halo-4")
 }
 
 // Plain http is for literal loopback only: a *.localhost name may be
