@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -19,6 +20,8 @@ import (
 
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
+
+	"github.com/halo-assistant/halo-assistant/internal/redact"
 )
 
 // Defaults for Config fields left zero.
@@ -31,6 +34,7 @@ const (
 	DefaultPageSize         = 100
 	DefaultPageConcurrency  = 4
 	DefaultMaxResponseBytes = 128 << 20
+	DefaultMaxPullBytes     = 256 << 20
 	defaultMaxRetries       = 10
 )
 
@@ -60,7 +64,8 @@ type Config struct {
 
 	MaxRetries       int           // 429 retries; default 10
 	MaxRetryWait     time.Duration // total wait on 429s before giving up; default 3 min
-	MaxResponseBytes int64         // default 128 MiB
+	MaxResponseBytes int64         // one answer; default 128 MiB
+	MaxPullBytes     int64         // all pages of one agent pull; default 256 MiB
 
 	Sleep func(ctx context.Context, d time.Duration) error // test hook for every wait
 	Now   func() time.Time                                 // test hook for the limiter and token expiry
@@ -152,6 +157,9 @@ func NewClient(cfg Config) (*Client, error) {
 	}
 	if cfg.MaxResponseBytes <= 0 {
 		cfg.MaxResponseBytes = DefaultMaxResponseBytes
+	}
+	if cfg.MaxPullBytes <= 0 {
+		cfg.MaxPullBytes = DefaultMaxPullBytes
 	}
 	// On the real clock every client of a host shares one limiter; a fake
 	// clock (tests) must not mix its time with anyone else's.
@@ -246,6 +254,33 @@ func checkRedirect(req *http.Request, via []*http.Request) error {
 		return fmt.Errorf("refusing redirect to insecure %s", req.URL.Redacted())
 	}
 	return nil
+}
+
+// tokenRedirect follows a token request's redirect only within the token
+// URL's own scheme, host and port: the request carries the Client Secret in
+// its body, which Go replays on a 307/308 to wherever Location points (it
+// strips only headers across hosts).
+func (c *Client) tokenRedirect(req *http.Request, via []*http.Request) error {
+	if err := checkRedirect(req, via); err != nil {
+		return err
+	}
+	if origin(req.URL) == origin(via[0].URL) {
+		return nil
+	}
+	target := url.URL{Scheme: req.URL.Scheme, Host: req.URL.Host, Path: req.URL.Path}
+	msg := fmt.Sprintf("Halo's token endpoint redirected the login to %s, another server, so the Client ID and Secret were not sent there.", c.serverText(target.String()))
+	return newError(KindBadResponse, AdviceTokenRedirect, msg, nil)
+}
+
+// origin is a URL's scheme, host and port with the scheme's default port
+// filled in, so "https://h" and "https://h:443" compare equal.
+func origin(u *url.URL) string {
+	scheme := strings.ToLower(u.Scheme)
+	port := u.Port()
+	if port == "" {
+		port = map[string]string{"https": "443", "http": "80"}[scheme]
+	}
+	return scheme + "://" + net.JoinHostPort(strings.ToLower(u.Hostname()), port)
 }
 
 // Instance returns the canonical instance the client talks to.
@@ -396,8 +431,8 @@ func (c *Client) discover(ctx context.Context) (AuthInfo, error) {
 		return ai, notHalo
 	}
 	// A tenant_id counts even when the auth_url is missing.
-	ai.AuthURL = strings.TrimSpace(stringOf(w.AuthURL))
-	ai.TenantID = normTenant(stringOf(w.TenantID))
+	ai.AuthURL = c.serverText(stringOf(w.AuthURL))
+	ai.TenantID = normTenant(c.serverText(stringOf(w.TenantID)))
 
 	tenant := c.cfg.Tenant
 	if tenant == "" {
@@ -415,6 +450,12 @@ func (c *Client) discover(ctx context.Context) (AuthInfo, error) {
 		ai.AuthURL = strings.TrimRight(u.String(), "/")
 		ai.Warning = fallbackWhy // informational: the override does not need authinfo
 	case fallbackWhy == "":
+		if strings.HasPrefix(c.inst.Base, "https://") && strings.HasPrefix(strings.ToLower(cleanPasted(ai.AuthURL)), "http://") {
+			// Loopback or not, an https Halo never serves its login over
+			// plain http: whatever named it must not get the secret.
+			return AuthInfo{}, newError(KindTLS, AdviceAuthDowngrade,
+				fmt.Sprintf("Halo's login discovery (%s) named the plain http authorisation server %s for this https instance, so the Client ID and Secret were not sent.", authInfoPath, ai.AuthURL), nil)
+		}
 		u, err := parseAuthURL(ai.AuthURL)
 		if err != nil {
 			fallbackWhy = fmt.Sprintf("Halo's login discovery (%s) named an unusable authorisation server %q", authInfoPath, ai.AuthURL)
@@ -477,7 +518,7 @@ func (c *Client) Token(ctx context.Context) (TokenInfo, error) {
 	ttl := c.tokTTL
 	c.tokMu.Unlock()
 	scope, _ := tok.Extra("scope").(string)
-	return TokenInfo{Type: tok.Type(), Scope: scope, ExpiresIn: ttl}, nil
+	return TokenInfo{Type: tok.Type(), Scope: c.serverText(scope), ExpiresIn: ttl}, nil
 }
 
 // token returns a valid token, reusing the cached one until near expiry.
@@ -511,7 +552,7 @@ func (c *Client) token(ctx context.Context, stale *oauth2.Token) (*oauth2.Token,
 	}
 	tctx := context.WithValue(ctx, oauth2.HTTPClient, &http.Client{
 		Transport: headerTransport{c.hc.Transport, c.cfg.UserAgent},
-		Jar:       c.hc.Jar, CheckRedirect: checkRedirect,
+		Jar:       c.hc.Jar, CheckRedirect: c.tokenRedirect,
 	})
 	tctx = context.WithValue(tctx, idempotentKey{}, true)
 	start := c.now()
@@ -522,7 +563,7 @@ func (c *Client) token(ctx context.Context, stale *oauth2.Token) (*oauth2.Token,
 		return nil, e
 	}
 	if tt := tok.Type(); !strings.EqualFold(tt, "bearer") {
-		return nil, &Error{Kind: KindBadResponse, Message: fmt.Sprintf("Halo issued a %q token; this app needs a Bearer token.", tt), Fix: AdviceFor(string(KindBadResponse)).Fix, Step: "1s-14"}
+		return nil, &Error{Kind: KindBadResponse, Message: fmt.Sprintf("Halo issued a %q token; this app needs a Bearer token.", c.serverText(tt)), Fix: AdviceFor(string(KindBadResponse)).Fix, Step: "1s-14"}
 	}
 	ttl := expiresIn(tok)
 	c.tok = tok
@@ -577,7 +618,7 @@ func (c *Client) tokenError(ctx context.Context, err error, ai AuthInfo) *Error 
 			status = re.Response.StatusCode
 			ctype = re.Response.Header.Get("Content-Type")
 		}
-		code := strings.TrimSpace(re.ErrorCode)
+		code := c.serverText(re.ErrorCode)
 		var e *Error
 		switch {
 		case code == "invalid_client":
@@ -612,7 +653,7 @@ func (c *Client) tokenError(ctx context.Context, err error, ai AuthInfo) *Error 
 		e.Status = status
 		e.Code = code
 		// The RetrieveError (raw response) stays out of the chain on purpose.
-		e.Description = c.redact(re.ErrorDescription)
+		e.Description = c.serverText(re.ErrorDescription)
 		return e
 	}
 	var he *Error
@@ -633,16 +674,22 @@ func (c *Client) tokenError(ctx context.Context, err error, ai AuthInfo) *Error 
 	return classifyTransport(ctx, err, host)
 }
 
-// redact removes the secret from text that came from a server, in case a
-// server ever echoes the request.
-func (c *Client) redact(s string) string {
-	if c.cfg.ClientSecret != "" && len(c.cfg.ClientSecret) >= 4 {
-		s = strings.ReplaceAll(s, c.cfg.ClientSecret, "[redacted]")
+// maxServerText bounds any text a server supplied (error codes,
+// descriptions, messages, authinfo values) before it reaches an error, the
+// database, the UI, the log or a report.
+const maxServerText = 500
+
+// serverText makes text that came from a server safe to keep and show: the
+// client's secret and every registered one removed (a server may echo the
+// request), invalid UTF-8 replaced and the length capped on a rune boundary.
+func (c *Client) serverText(s string) string {
+	// A first cut bounds the work on a huge body; it is far past the final
+	// cap, so a secret it splits cannot reach the result.
+	if len(s) > 64<<10 {
+		s = s[:64<<10]
 	}
-	if len(s) > 500 {
-		s = s[:500] + "…"
-	}
-	return s
+	s = redact.String(strings.ToValidUTF8(s, "\uFFFD"), c.cfg.ClientSecret)
+	return redact.Clip(strings.TrimSpace(s), maxServerText)
 }
 
 // NewRequest builds a GET-style request for an API path relative to the
@@ -748,7 +795,7 @@ func (c *Client) roundTrip(ctx context.Context, req *http.Request) (response, er
 		return r, classifyTransport(ctx, err, c.inst.Host)
 	}
 	if int64(len(body)) > c.max {
-		e := newError(KindBadResponse, "", fmt.Sprintf("Halo's answer for %s is larger than %d MiB.", req.URL.Path, c.max>>20), nil)
+		e := newError(KindBadResponse, "", fmt.Sprintf("Halo's answer for %s is larger than %s.", req.URL.Path, byteSize(c.max)), nil)
 		return r, e
 	}
 	r.body = body
@@ -796,6 +843,7 @@ func (c *Client) httpError(path string, r response) *Error {
 	var code, desc string
 	if !html && json.Unmarshal(body, &w) == nil {
 		code, _ = w.Error.(string)
+		code = c.serverText(code)
 		desc = firstNonEmpty(w.ErrorDescription, w.Message, w.Title, w.ClassName)
 	} else if !html {
 		desc = strings.TrimSpace(string(body))
@@ -819,7 +867,7 @@ func (c *Client) httpError(path string, r response) *Error {
 	}
 	e.Status = status
 	e.Code = code
-	e.Description = c.redact(desc)
+	e.Description = c.serverText(desc)
 	return e
 }
 

@@ -94,6 +94,8 @@ const (
 	AdviceTLSNeedsHTTPS      = "tls_needs_https"
 	AdviceAuthInfoMissing    = "authinfo_missing"
 	AdviceAuthInfoNotHalo    = "authinfo_not_halo"
+	AdviceAuthDowngrade      = "authinfo_http_auth"
+	AdviceTokenRedirect      = "token_redirect"
 	AdviceIdentityNotAPI     = "identity_not_api"
 	AdviceIdentityNoTeam     = "identity_no_team"
 	AdviceIdentityNoDefault  = "identity_no_default_team"
@@ -267,6 +269,16 @@ var adviceTable = map[string]Advice{
 		Message: "This URL is not a Halo API: /api/authinfo answered with a web page or a \"not found\" that is not Halo's JSON, so the Client ID and Secret were not sent.",
 		Fix:     notHaloFix + " For an on-premise Halo without /api/authinfo, set the Authorisation Server " + whereAuthURL + " to its /auth address.",
 		Step:    "1s-10",
+	},
+	AdviceAuthDowngrade: {
+		Message: "Halo's login discovery (/api/authinfo) named a plain http authorisation server for this https instance, so the Client ID and Secret were not sent.",
+		Fix:     "Set the Authorisation Server " + whereAuthURL + " to the https address shown in Halo under Configuration > Integrations > Halo API > API Details, and ask your Halo administrator to correct the authorisation server's address.",
+		Step:    "halo-4",
+	},
+	AdviceTokenRedirect: {
+		Message: "Halo's token endpoint redirected the login to another server, so the Client ID and Secret were not sent there.",
+		Fix:     "If that server is your Halo's real authorisation server, set it as the Authorisation Server " + whereAuthURL + " (the value shown in Halo under Configuration > Integrations > Halo API > API Details); otherwise check the Halo URL and any proxy in between.",
+		Step:    "halo-4",
 	},
 	AdviceIdentityNotAPI: {
 		Message: "The application logs in as a normal agent, not an API-only agent.",

@@ -11,8 +11,9 @@ import (
 	"sync"
 )
 
-// maxAgentPages bounds paging against a nonsensical record_count.
-const maxAgentPages = 5000
+// maxAgentPages bounds one pull's paging (with Halo's 100 per page, 100,000
+// agents), whatever record_count claims.
+const maxAgentPages = 1000
 
 // AgentOptions chooses which agents /Agent returns besides enabled ones.
 // Halo hides disabled and API-only agents unless asked.
@@ -58,13 +59,11 @@ func (c *Client) Me(ctx context.Context) (Agent, error) {
 
 // Agents lists the agents the API agent can see. When Halo reports
 // record_count, the remaining pages are fetched in parallel (bounded by
-// PageConcurrency). progress may be nil; it is never called concurrently.
+// PageConcurrency) until a short page. progress may be nil; it is called
+// from this goroutine only.
 func (c *Client) Agents(ctx context.Context, opt AgentOptions, progress func(PullProgress)) ([]Agent, error) {
-	var mu sync.Mutex
 	report := func(p PullProgress) {
 		if progress != nil {
-			mu.Lock()
-			defer mu.Unlock()
 			p.Stage = "agents"
 			progress(p)
 		}
@@ -93,73 +92,97 @@ func (c *Client) Agents(ctx context.Context, opt AgentOptions, progress func(Pul
 		report(PullProgress{Pages: 1, PagesTotal: 1, Agents: len(first), AgentsTotal: len(first)})
 		return dedupeAgents(first), nil
 	}
-	// Page by what Halo sent: it may cap or ignore page_size.
+	// Page by what Halo sent: it may cap or ignore page_size. record_count
+	// is only Halo's claim: paging stops at the first short page or a page
+	// without new agents, and is bounded in pages and bytes.
 	size := len(first)
 	total := meta.RecordCount
-	pages := (total + size - 1) / size
-	if pages > maxAgentPages {
-		return nil, newError(KindBadResponse, "", fmt.Sprintf("Halo reported %s in pages of %d, more than this app will page through.", plural(total, "agent"), size), nil)
-	}
-	report(PullProgress{Pages: 1, PagesTotal: pages, Agents: len(first), AgentsTotal: total})
+	pages := (min(total, (maxAgentPages+1)*size) + size - 1) / size // no overflow on a huge claim
+	report(PullProgress{Pages: 1, PagesTotal: min(pages, maxAgentPages), Agents: len(first), AgentsTotal: total})
 
-	results := make([][]Agent, pages)
-	results[0] = first
+	all := append(make([]Agent, 0, len(first)), first...)
+	seen := make(map[int]bool, len(first))
+	for _, a := range first {
+		seen[a.ID] = true
+	}
+	pulled := int64(len(body))
+	last := min(pages, maxAgentPages)
+
+	// Up to PageConcurrency pages are fetched at once; answers are taken in
+	// page order, so the first short page stops the pull. The buffer lets
+	// the fetches still running after a return finish without a reader.
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	var (
-		wg       sync.WaitGroup
-		errOnce  sync.Once
-		firstErr error
-		done     = 1
-		got      = len(first)
-		sem      = make(chan struct{}, c.cfg.PageConcurrency)
-	)
-	fail := func(err error) {
-		errOnce.Do(func() { firstErr = err; cancel() })
-	}
-	for p := 2; p <= pages; p++ {
-		select {
-		case sem <- struct{}{}:
-		case <-ctx.Done():
-		}
-		if ctx.Err() != nil {
-			break
-		}
-		wg.Add(1)
-		go func(p int) {
-			defer wg.Done()
-			defer func() { <-sem }()
-			body, err := c.getJSON(ctx, "Agent", query(p, size))
-			if err != nil {
-				fail(err)
-				return
+	results := make(chan agentPage, c.cfg.PageConcurrency)
+	fetch := func(p int) {
+		body, err := c.getJSON(ctx, "Agent", query(p, size))
+		var items []Agent
+		if err == nil {
+			if items, _, err = decodeList[Agent](body, "agents"); err != nil {
+				err = c.decodeError("/api/Agent", body, err)
 			}
-			items, _, err := decodeList[Agent](body, "agents")
-			if err != nil {
-				fail(c.decodeError("/api/Agent", body, err))
-				return
+		}
+		results <- agentPage{page: p, agents: items, bytes: len(body), err: err}
+	}
+	pending := make(map[int]agentPage, c.cfg.PageConcurrency)
+	next := 2
+	for want := 2; want <= pages; {
+		if want > maxAgentPages {
+			return nil, newError(KindBadResponse, "", fmt.Sprintf("Halo kept sending full pages of agents after %d pages; this app pages through at most %d.", maxAgentPages, maxAgentPages), nil)
+		}
+		// The window starts at the oldest page not yet taken, so fast
+		// (empty) pages past the end cannot run ahead of a slow one.
+		for ; next < want+c.cfg.PageConcurrency && next <= last; next++ {
+			go fetch(next)
+		}
+		pg := <-results
+		if pg.err != nil {
+			return nil, pg.err
+		}
+		pending[pg.page] = pg
+		for {
+			pg, ok := pending[want]
+			if !ok {
+				break
 			}
-			results[p-1] = items
-			mu.Lock()
-			done++
-			got += len(items)
-			d, g := done, got
-			mu.Unlock()
-			report(PullProgress{Pages: d, PagesTotal: pages, Agents: g, AgentsTotal: total})
-		}(p)
-	}
-	wg.Wait()
-	if firstErr != nil {
-		return nil, firstErr
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, classifyTransport(ctx, err, c.inst.Host)
-	}
-	all := make([]Agent, 0, total)
-	for _, r := range results {
-		all = append(all, r...)
+			delete(pending, want)
+			pulled += int64(pg.bytes)
+			if pulled > c.cfg.MaxPullBytes {
+				return nil, newError(KindBadResponse, "", fmt.Sprintf("Halo's agent list is larger than %s in total; this app stops there.", byteSize(c.cfg.MaxPullBytes)), nil)
+			}
+			fresh := 0
+			for _, a := range pg.agents {
+				if a.ID == 0 || !seen[a.ID] {
+					fresh++
+				}
+				seen[a.ID] = true
+			}
+			all = append(all, pg.agents...)
+			if len(pg.agents) < size || fresh == 0 {
+				report(PullProgress{Pages: want, PagesTotal: want, Agents: len(all), AgentsTotal: len(all)})
+				return dedupeAgents(all), nil
+			}
+			report(PullProgress{Pages: want, PagesTotal: last, Agents: len(all), AgentsTotal: total})
+			want++
+		}
 	}
 	return dedupeAgents(all), nil
+}
+
+// byteSize words a byte limit: "256 MiB", "20 KiB".
+func byteSize(n int64) string {
+	if n >= 1<<20 {
+		return fmt.Sprintf("%d MiB", n>>20)
+	}
+	return fmt.Sprintf("%d KiB", n>>10)
+}
+
+// agentPage is one page of /Agent, the size of its body, or why it failed.
+type agentPage struct {
+	page   int
+	agents []Agent
+	bytes  int
+	err    error
 }
 
 // dedupeAgents drops repeats (records can shift between pages while paging).

@@ -153,7 +153,12 @@ func (b *cancelBody) Close() error {
 	return err
 }
 
-// retryAfter parses Retry-After as seconds or an HTTP date.
+// minRetryAfter floors a Retry-After of 0 or a past date, which would
+// otherwise retry at once, again and again.
+const minRetryAfter = time.Second
+
+// retryAfter parses Retry-After as seconds or an HTTP date, at least
+// minRetryAfter.
 func retryAfter(v string, now time.Time) (time.Duration, bool) {
 	v = strings.TrimSpace(v)
 	if v == "" {
@@ -163,17 +168,14 @@ func retryAfter(v string, now time.Time) (time.Duration, bool) {
 		if secs < 0 || secs > 24*3600 {
 			return 0, false
 		}
-		return time.Duration(secs * float64(time.Second)), true
+		return max(time.Duration(secs*float64(time.Second)), minRetryAfter), true
 	}
 	if t, err := http.ParseTime(v); err == nil {
 		d := t.Sub(now)
-		if d < 0 {
-			d = 0
-		}
 		if d > 24*time.Hour {
 			return 0, false
 		}
-		return d, true
+		return max(d, minRetryAfter), true
 	}
 	return 0, false
 }

@@ -213,8 +213,11 @@ func checkHost(host string) error {
 	return nil
 }
 
+// isLoopback allows plain http: only "localhost" and loopback IP literals.
+// Names under .localhost are not enough, because a resolver may send them to
+// DNS, which can answer with any address.
 func isLoopback(host string) bool {
-	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
+	if host == "localhost" {
 		return true
 	}
 	ip := net.ParseIP(host)

@@ -59,7 +59,8 @@ func TestUsersImportMapAutoExportRoundTrip(t *testing.T) {
 	var csv strings.Builder
 	csv.WriteString("\ufeffExt;Display Name;E-mail\r\n")
 	fmt.Fprintf(&csv, "101;Someone Else;%s\r\n", strings.ToUpper(agents[0].Email))
-	fmt.Fprintf(&csv, "%s;Different Name;\r\n", agents[1].Extension)
+	// (Same surname: an extension match whose names plainly differ is only suggested.)
+	fmt.Fprintf(&csv, "%s;Someone %s;\r\n", agents[1].Extension, agents[1].Surname)
 	fmt.Fprintf(&csv, "103;\"%s, %s\";\r\n", agents[2].Surname, agents[2].FirstName)
 	csv.WriteString(";Nobody;\r\n")
 	csv.WriteString("101;Dup Ext;dup@example.com\r\n")

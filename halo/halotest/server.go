@@ -46,10 +46,23 @@ type Scenario struct {
 	// (and counts requests, see TokenRequests), so a client that guesses
 	// /auth/token anyway is caught sending the Client Secret.
 	AuthInfoHTML404 bool
+	// AuthInfoAuthURL: /api/authinfo names this authorisation server
+	// instead of the simulator's own (e.g. a plain http one).
+	AuthInfoAuthURL string
+	// TokenRedirect: the token endpoint answers every request with a 307
+	// to this URL, which makes Go's HTTP client replay the form body (the
+	// Client Secret) there unless the client refuses.
+	TokenRedirect string
+	// EchoErrors: OAuth errors of the token endpoint and OrganisationError
+	// bodies carry an "error" code and a description that echo the request
+	// (the token form body, i.e. the Client Secret, included), each padded
+	// to 400 KB, as a misbehaving gateway might.
+	EchoErrors bool
 
 	Wrapped     bool // lists come as {"record_count": N, "agents": [...]} (and /Agent/me as {"agents":[...]})
 	Paged       bool // /Agent honours pageinate/page_no/page_size and reports record_count
 	MaxPageSize int  // with Paged: the largest page_size served (0 = no cap)
+	RecordCount int  // >0, with Paged or Wrapped: /Agent claims this record_count instead of the real one
 
 	AgentsCount        int   // >0: this many generated agents instead of the demo roster
 	Seed               int64 // seed for generated agents
@@ -61,6 +74,7 @@ type Scenario struct {
 	RateLimit           int           // accepted requests per RateWindow (0 = unlimited)
 	RateWindow          time.Duration // default 5 minutes
 	RateLimitRetryAfter bool          // 429s carry Retry-After (seconds)
+	RetryAfter          string        // non-empty: 429s carry this Retry-After verbatim (e.g. "0" or a past date)
 
 	Flaky5xx  int           // the first N authenticated API calls fail with 503/502/504
 	Latency   time.Duration // added to every request
@@ -461,7 +475,10 @@ func (s *Server) admit(w http.ResponseWriter, r *http.Request) bool {
 			wait := s.accepted[0].Add(s.sc.RateWindow).Sub(now)
 			s.rejected++
 			s.mu.Unlock()
-			if s.sc.RateLimitRetryAfter {
+			switch {
+			case s.sc.RetryAfter != "":
+				w.Header().Set("Retry-After", s.sc.RetryAfter)
+			case s.sc.RateLimitRetryAfter:
 				w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
 			}
 			rateLimitReached(w, s.sc.RateLimit, s.sc.RateWindow)
@@ -551,6 +568,9 @@ func (s *Server) authInfo(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	info := map[string]any{"auth_url": s.AuthURL()}
+	if s.sc.AuthInfoAuthURL != "" {
+		info["auth_url"] = s.sc.AuthInfoAuthURL
+	}
 	if s.sc.Tenant != "" {
 		info["tenant_id"] = s.sc.Tenant
 	}
@@ -562,10 +582,55 @@ type oauthError struct {
 	Description string `json:"error_description"`
 }
 
+// echoingWriter rewrites the OAuth error written through it so that its code
+// and description echo the request (see Scenario.EchoErrors).
+type echoingWriter struct {
+	http.ResponseWriter
+	r *http.Request
+}
+
+func (e echoingWriter) Write(b []byte) (int, error) {
+	var oe oauthError
+	if json.Unmarshal(b, &oe) != nil || oe.Error == "" {
+		return e.ResponseWriter.Write(b)
+	}
+	echo := echoOf(e.r)
+	out, _ := json.Marshal(oauthError{oe.Error + " " + echo, echo})
+	if _, err := e.ResponseWriter.Write(out); err != nil {
+		return 0, err
+	}
+	return len(b), nil
+}
+
+// echoOf is the request line, headers and form body, padded to 400 KB: code
+// and description together stay below the 1 MiB the oauth2 package reads of
+// a token error.
+func echoOf(r *http.Request) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s", r.Method, r.URL)
+	for k, v := range r.Header {
+		fmt.Fprintf(&b, " %s: %s", k, strings.Join(v, ","))
+	}
+	if r.PostForm != nil {
+		b.WriteString(" " + r.PostForm.Encode())
+	}
+	b.WriteString(" ")
+	b.WriteString(strings.Repeat("é", max(0, 400<<10-b.Len())/2))
+	return b.String()
+}
+
 func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.tokenReqs++
 	s.mu.Unlock()
+	if s.sc.TokenRedirect != "" {
+		w.Header().Set("Location", s.sc.TokenRedirect)
+		w.WriteHeader(http.StatusTemporaryRedirect)
+		return
+	}
+	if s.sc.EchoErrors {
+		w = echoingWriter{w, r}
+	}
 	if r.Method != http.MethodPost {
 		writeJSON(w, http.StatusMethodNotAllowed, oauthError{"invalid_request", "The specified HTTP method is not valid."})
 		return
@@ -720,6 +785,10 @@ func (s *Server) api(w http.ResponseWriter, r *http.Request, p string) {
 			}
 			rateLimitReached(w, limit, s.sc.RateWindow)
 			return
+		case st != 0 && s.sc.EchoErrors:
+			echo := echoOf(r)
+			writeJSON(w, st, map[string]string{"error": echo, "message": echo})
+			return
 		case st != 0:
 			writeJSON(w, st, map[string]string{"ClassName": "System.Exception", "message": "An error has occurred."})
 			return
@@ -741,6 +810,10 @@ func (s *Server) agents(w http.ResponseWriter, q map[string][]string) {
 	}
 	idx := s.dataset().selectAgents(boolParam(get("includeenabled"), true), boolParam(get("includedisabled"), false), boolParam(get("includeapiagents"), false))
 	total := len(idx)
+	claimed := total
+	if s.sc.RecordCount > 0 {
+		claimed = s.sc.RecordCount
+	}
 	pageNo, pageSize := 1, total
 	paged := s.sc.Paged && boolParam(get("pageinate"), false)
 	if paged {
@@ -762,9 +835,9 @@ func (s *Server) agents(w http.ResponseWriter, q map[string][]string) {
 	b.Grow(len(idx) * 900)
 	switch {
 	case paged:
-		fmt.Fprintf(&b, `{"page_no":%d,"page_size":%d,"record_count":%d,"agents":`, pageNo, pageSize, total)
+		fmt.Fprintf(&b, `{"page_no":%d,"page_size":%d,"record_count":%d,"agents":`, pageNo, pageSize, claimed)
 	case s.sc.Wrapped:
-		fmt.Fprintf(&b, `{"record_count":%d,"agents":`, total)
+		fmt.Fprintf(&b, `{"record_count":%d,"agents":`, claimed)
 	}
 	b.WriteByte('[')
 	for i, k := range idx {

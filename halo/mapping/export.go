@@ -34,7 +34,9 @@ type ExportOptions struct {
 // mappings is written with the first). Mapped At is RFC 3339 in UTC.
 //
 // Cells a spreadsheet would run as a formula (starting with =, +, -, @, tab
-// or CR) are prefixed with a single quote, as is a cell that already starts
+// or CR) are prefixed with a single quote, except a phone number or
+// extension (see isPhoneLike), which 1stream must receive as it is; so is a
+// cell that already starts
 // with a quote followed by one of those or by a quote, so that
 // ReadMappingsCSV can take exactly one quote off and the round trip is
 // lossless. Invalid UTF-8 and NUL bytes in a cell are replaced or dropped
@@ -123,7 +125,31 @@ func isFormulaStart(c byte) bool {
 }
 
 func needsNeutralising(s string) bool {
-	return s != "" && (isFormulaStart(s[0]) || s[0] == '\'' && len(s) > 1 && (isFormulaStart(s[1]) || s[1] == '\''))
+	if s == "" {
+		return false
+	}
+	if isFormulaStart(s[0]) {
+		return !isPhoneLike(s)
+	}
+	return s[0] == '\'' && len(s) > 1 && (isFormulaStart(s[1]) || s[1] == '\'')
+}
+
+// isPhoneLike reports a cell of only digits, spaces and + - ( ) . with at
+// least one digit, such as +442071234567 or -2 (an extension). At most it
+// is arithmetic: with no letters, quotes or separators it cannot name a
+// function, a reference or a command, so it carries no formula payload.
+func isPhoneLike(s string) bool {
+	digit := false
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9':
+			digit = true
+		case c == ' ' || c == '+' || c == '-' || c == '(' || c == ')' || c == '.':
+		default:
+			return false
+		}
+	}
+	return digit
 }
 
 // unNeutralise undoes needsNeutralising's quote: it removes one leading

@@ -22,7 +22,7 @@ func TestWriteCSV(t *testing.T) {
 	users := []User{
 		{ID: 1, Extension: "101", Name: "Smith, John", Email: "john@example.com"},
 		{ID: 2, Extension: "102", Name: "Unmapped", Email: ""},
-		{ID: 3, Extension: "+4420", Name: "=HYPERLINK(\"http://x\")", Email: "@evil"},
+		{ID: 3, Extension: "+44 20 7123 4567", Name: "=HYPERLINK(\"http://x\")", Email: "@evil"},
 		{ID: 4, Extension: "104", Name: " padded ", Email: "multi\nline"},
 	}
 	at := time.Date(2024, 5, 1, 12, 0, 0, 0, time.FixedZone("CEST", 2*3600))
@@ -35,7 +35,7 @@ func TestWriteCSV(t *testing.T) {
 	}
 	header := "Extension,1stream User,1stream Email,Halo Agent ID,Halo Agent,Halo Agent Email,Matched By,Mapped At\r\n"
 	mapped := "101,\"Smith, John\",john@example.com,10,John Smith,js@msp.example,email,2024-05-01T10:00:00Z\r\n" +
-		"'+4420,\"'=HYPERLINK(\"\"http://x\"\")\",'@evil,12,'-Minus,'\tTab,manual,2024-05-01T10:00:00.5Z\r\n" +
+		"+44 20 7123 4567,\"'=HYPERLINK(\"\"http://x\"\")\",'@evil,12,'-Minus,'\tTab,manual,2024-05-01T10:00:00.5Z\r\n" +
 		"104,\" padded \",\"multi\nline\",13,'Quoted,''',imported,\r\n"
 	unmapped := "102,Unmapped,,,,,,\r\n"
 
@@ -45,7 +45,7 @@ func TestWriteCSV(t *testing.T) {
 	}{
 		{ExportOptions{}, header + mapped},
 		{ExportOptions{BOM: true}, "\uFEFF" + header + mapped},
-		{ExportOptions{IncludeUnmapped: true}, header + mapped[:strings.Index(mapped, "'+4420")] + unmapped + mapped[strings.Index(mapped, "'+4420"):]},
+		{ExportOptions{IncludeUnmapped: true}, header + mapped[:strings.Index(mapped, "+44 20")] + unmapped + mapped[strings.Index(mapped, "+44 20"):]},
 	}
 	for _, tt := range tests {
 		var buf bytes.Buffer
@@ -67,8 +67,21 @@ func TestNeutralise(t *testing.T) {
 		{"", ""},
 		{"plain", "plain"},
 		{"=1+1", "'=1+1"},
-		{"+1", "'+1"},
-		{"-1", "'-1"},
+		// Phone numbers and extensions go out as they are.
+		{"+1", "+1"},
+		{"-1", "-1"},
+		{"+442071234567", "+442071234567"},
+		{"+44 (0)20 7123-4567", "+44 (0)20 7123-4567"},
+		{"-2.5", "-2.5"},
+		// Anything else that starts like a formula is neutralised.
+		{"+", "'+"},
+		{"- ", "'- "},
+		{"+1e5", "'+1e5"},
+		{"-2+3+cmd|' /C calc'!A0", "'-2+3+cmd|' /C calc'!A0"},
+		{"+1,2", "'+1,2"},
+		{"\t123", "'\t123"},
+		{"=1+2", "'=1+2"},
+		{"-Minus", "'-Minus"},
 		{"@SUM(A1)", "'@SUM(A1)"},
 		{"\tx", "'\tx"},
 		{"\rx", "'\rx"},
@@ -454,6 +467,7 @@ func FuzzReadMappingsCSV(f *testing.F) {
 func FuzzExportRoundTrip(f *testing.F) {
 	f.Add("101", "Smith, John", "john@example.com", "=John", "@js", 10, int64(1714557600), "email")
 	f.Add("'-1", "''", "\t", "'\r\n'", "\"", 1, int64(0), "manual")
+	f.Add("+44 20 7123 4567", "-1", "(020) 7123", "+", "-2.5", 2, int64(5), "extension")
 	f.Fuzz(func(t *testing.T, ext, name, email, agentName, agentEmail string, agentID int, unix int64, method string) {
 		if agentID <= 0 || unix < 0 || unix > 7e9 {
 			return

@@ -59,7 +59,8 @@ type pendingMatch struct {
 // extension equals the agent's extensionnumber; (3) the same normalised
 // full name (NormalizeName, against the agent's name and first name +
 // surname); (4) a close fuzzy name match, or the same email local part on a
-// different domain, which is only ever suggested.
+// different domain, which is only ever suggested. An extension match whose
+// names plainly disagree is only suggested too (see namesDisagree).
 //
 // Users already in existing and agents already taken by existing are
 // skipped, as are disabled and API-only agents. A rule makes a confident
@@ -140,6 +141,7 @@ func Suggest(users []User, agents []halo.Agent, existing []Mapping) []Suggestion
 	candEnd := make([]int32, len(us))
 	candTotal := make([]int32, len(us))
 	var flat []int32
+	var tt *tokenTable // for namesDisagree, made on first use
 
 	// contradiction reports a stronger rule that points away from pairing
 	// user ui with agent ai.
@@ -196,6 +198,14 @@ func Suggest(users []User, agents []halo.Agent, existing []Mapping) []Suggestion
 				note = fmt.Sprintf("another 1stream user has the same %s", exactMethods[p])
 			default:
 				note = contradiction(ui, c[0], p)
+			}
+			if note == "" && exactMethods[p] == MethodExtension {
+				if tt == nil {
+					tt = newTokenTable()
+				}
+				if namesDisagree(tt, us[ui].keys[2], ag[c[0]].keys[2]) {
+					note = noteExtensionNamesDiffer
+				}
 			}
 			if note == "" {
 				matchU[ui], methodU[ui] = c[0], int8(p)
@@ -259,6 +269,33 @@ func Suggest(users []User, agents []halo.Agent, existing []Mapping) []Suggestion
 		res = append(res, s)
 	}
 	return res
+}
+
+// noteExtensionNamesDiffer is the Note of an extension match whose names
+// plainly disagree.
+const noteExtensionNamesDiffer = "extension matches, names differ"
+
+// namesDisagree reports whether a user's and an agent's normalised names
+// plainly disagree: both are known and no token of the user's name
+// resembles a token of either of the agent's names ("Ana Smith" and
+// "Zeynep García"). Halo's extension fields go stale after staff turnover,
+// so such an extension match is only a suggestion; a shared first name or
+// surname (Bob/Robert Smith, a new married name) is no contradiction.
+func namesDisagree(tt *tokenTable, user string, agent [2]string) bool {
+	ut := tt.tokens(user)
+	if len(ut) == 0 || agent[0] == "" {
+		return false
+	}
+	for _, name := range agent {
+		for _, a := range tt.tokens(name) {
+			for _, u := range ut {
+				if tt.sim(u, a) >= tokenThreshold {
+					return false
+				}
+			}
+		}
+	}
+	return true
 }
 
 // Confident returns the suggestions "Accept all confident" applies: the

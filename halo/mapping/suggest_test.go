@@ -57,9 +57,40 @@ func TestSuggestRules(t *testing.T) {
 		},
 		{
 			name:   "extension against extensionnumber",
-			users:  []User{{ID: 1, Extension: "101", Name: "Front desk"}},
+			users:  []User{{ID: 1, Extension: "101", Name: "Jo Bloggs"}},
 			agents: []halo.Agent{{ID: 10, Name: "Jo", Extension: "x101"}, {ID: 11, Name: "Al", Extension: "102"}},
 			want:   []sug{{user: 1, agent: 10, method: MethodExtension, confident: true}},
+		},
+		{
+			// Halo's extension fields go stale after staff turnover.
+			name:   "an extension match whose names plainly disagree is a suggestion",
+			users:  []User{{ID: 1, Extension: "1000", Name: "Ana Smith"}},
+			agents: []halo.Agent{{ID: 10, Name: "Zeynep García", Extension: "1000"}},
+			want:   []sug{{user: 1, agent: 10, method: MethodExtension, note: "extension matches, names differ"}},
+		},
+		{
+			name: "an extension match with a shared first name or surname, or a name missing, stays confident",
+			users: []User{
+				{ID: 1, Extension: "101", Name: "Bob Smith"},
+				{ID: 2, Extension: "102", Name: "Dubois, Marie"},
+				{ID: 3, Extension: "103", Name: "Zoe Muller"},
+				{ID: 4, Extension: "104"},
+				{ID: 5, Extension: "105", Name: "Front desk"},
+			},
+			agents: []halo.Agent{
+				{ID: 10, Name: "Robert Smith", Extension: "101"},
+				{ID: 11, Name: "Marie Laurent", Extension: "102"},
+				{ID: 12, Name: "Zoë Müller-Weiß", Extension: "103"},
+				{ID: 13, Name: "Anyone", Extension: "104"},
+				{ID: 14, Extension: "105"},
+			},
+			want: []sug{
+				{user: 1, agent: 10, method: MethodExtension, confident: true},
+				{user: 2, agent: 11, method: MethodExtension, confident: true},
+				{user: 3, agent: 12, method: MethodExtension, confident: true},
+				{user: 4, agent: 13, method: MethodExtension, confident: true},
+				{user: 5, agent: 14, method: MethodExtension, confident: true},
+			},
 		},
 		{
 			name: "normalised name, both agent name forms",

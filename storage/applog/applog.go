@@ -11,8 +11,9 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
+
+	"github.com/halo-assistant/halo-assistant/internal/redact"
 )
 
 // FileName is the log file's name inside the log directory.
@@ -23,7 +24,7 @@ const FileName = "halo-assistant.log"
 const DefaultMaxBytes = 1 << 20
 
 // Redacted replaces a secret wherever it would have appeared.
-const Redacted = "[REDACTED]"
+const Redacted = redact.Marker
 
 // DefaultDir is os.UserCacheDir()/halo-assistant.
 func DefaultDir() (string, error) {
@@ -34,42 +35,13 @@ func DefaultDir() (string, error) {
 	return filepath.Join(d, "halo-assistant"), nil
 }
 
-// secrets is the process-wide set of values that must never be logged.
-// It is global because any logger (ours or a library's through slog's
-// default) must be covered, and secrets are learned in many places.
-var secrets struct {
-	sync.RWMutex
-	values []string
-}
-
 // AddSecret registers a value that the redaction layer removes from every
-// log record. Values shorter than 4 bytes are ignored: redacting them would
-// mangle ordinary text and they are not credentials Halo issues.
-func AddSecret(v string) {
-	if len(v) < 4 {
-		return
-	}
-	secrets.Lock()
-	defer secrets.Unlock()
-	for _, s := range secrets.values {
-		if s == v {
-			return
-		}
-	}
-	secrets.values = append(secrets.values, v)
-}
+// log record (and the Halo client from every server text). Values shorter
+// than 4 bytes are ignored.
+func AddSecret(v string) { redact.Add(v) }
 
 // Redact returns s with every registered secret replaced by Redacted.
-func Redact(s string) string {
-	secrets.RLock()
-	defer secrets.RUnlock()
-	for _, v := range secrets.values {
-		if strings.Contains(s, v) {
-			s = strings.ReplaceAll(s, v, Redacted)
-		}
-	}
-	return s
-}
+func Redact(s string) string { return redact.String(s) }
 
 // Open returns a logger writing text records to dir/FileName, rotated at
 // maxBytes (DefaultMaxBytes when <= 0), and the closer for the file.
