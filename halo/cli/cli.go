@@ -266,11 +266,17 @@ func (r *runner) keyringService() string {
 	return assets.AppID
 }
 
+// secrets is the keyring, recording in the database (when open) whether
+// each profile has a secret.
 func (r *runner) secrets() storage.Secrets {
-	if r.env.Secrets == nil {
-		return storage.Keyring{Service: r.keyringService()}
+	var s storage.Secrets = storage.Keyring{Service: r.keyringService()}
+	if r.env.Secrets != nil {
+		s = r.env.Secrets(r.keyringService())
 	}
-	return r.env.Secrets(r.keyringService())
+	if r.db != nil {
+		return r.db.TrackSecrets(s)
+	}
+	return s
 }
 
 func (r *runner) startGUI(dataDirFlag string) int {

@@ -172,7 +172,7 @@ func profileAdd(ctx context.Context, r *runner, args []string) error {
 	}
 	if err := storeSecret(ctx, r, p, secret); err != nil {
 		// The profile is kept: everything but the check works without it.
-		return fmt.Errorf("profile %q was created, but its Client Secret was not stored (store it later with "+
+		return fmt.Errorf("profile %q was created, but storing its Client Secret failed (store it again with "+
 			"'halo-assistant profile set %q --secret-stdin'): %w", p.Name, p.Name, err)
 	}
 	fmt.Fprintf(r.env.Stdout, "Client Secret from %s stored in the system keyring.\n", source)
@@ -319,7 +319,12 @@ func profileRemove(ctx context.Context, r *runner, args []string) error {
 		return err
 	}
 	// The secret goes first: once the profile row is gone nothing would
-	// remember which keyring entry to remove.
+	// remember which keyring entry to remove. A profile that never had
+	// one does not ask the keyring (see storage.TrackSecrets).
+	state, err := r.db.SecretState(ctx, p.ID)
+	if err != nil {
+		return err
+	}
 	secretErr := r.secrets().Delete(ctx, p.ID)
 	if secretErr != nil && !*force {
 		return fmt.Errorf("nothing was removed: the Client Secret of %q could not be removed from the keyring: %w\n"+
@@ -338,7 +343,9 @@ func profileRemove(ctx context.Context, r *runner, args []string) error {
 		ev.Action = storage.ActionSecretLeft
 		ev.Detail = fmt.Sprintf("Client Secret left in the keyring (account %d): %v", p.ID, secretErr)
 	}
-	_ = r.db.AppendAudit(ctx, ev)
+	if state != storage.SecretNone {
+		_ = r.db.AppendAudit(ctx, ev)
+	}
 	fmt.Fprintf(r.env.Stdout, "Removed profile %q.\n", p.Name)
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/halo-assistant/halo-assistant/halo/halotest"
+	"github.com/halo-assistant/halo-assistant/storage"
 )
 
 // An ambient HALO_CLIENT_SECRET (customer A's) never replaces or overrides
@@ -86,5 +87,29 @@ func TestSecretShapedClientIDIsRefused(t *testing.T) {
 	r := h.run("", "profile", "list", "--json")
 	if strings.Contains(r.stdout, "Swapped") || strings.Contains(r.stdout, secret) || !strings.Contains(r.stdout, srv.ClientID()) {
 		t.Fatalf("a secret-shaped Client ID was stored:\n%s", r.stdout)
+	}
+}
+
+// A profile that never had a Client Secret is removed without the keyring
+// (and without --force); one whose secret is stored still needs it.
+func TestProfileRemoveWithoutASecretNeedsNoKeyring(t *testing.T) {
+	h := newHarness(t)
+	h.run("", "profile", "add", "Never")
+	h.run("s3cret-value", "profile", "add", "Had", "--secret-stdin")
+	h.run("s3cret-value", "profile", "add", "Removed", "--secret-stdin")
+	// A secret removed behind the app's back still counts as stored: only
+	// the keyring could tell, so it is asked.
+	if err := h.secrets.Delete(context.Background(), profileID(t, h, "Removed")); err != nil {
+		t.Fatal(err)
+	}
+	h.secrets.(*storage.MemorySecrets).FailWith(&storage.KeyringUnavailableError{})
+	if r := h.run("", "profile", "remove", "Never"); r.code != 0 || r.stderr != "" {
+		t.Fatalf("remove a profile without a secret, keyring down: %+v", r)
+	}
+	if r := h.run("", "profile", "remove", "Had"); r.code != 1 || !strings.Contains(r.stderr, "--force") {
+		t.Fatalf("remove a profile with a secret, keyring down: %+v", r)
+	}
+	if r := h.run("", "profile", "remove", "Removed"); r.code != 1 {
+		t.Fatalf("the database cannot know a secret was removed behind its back: %+v", r)
 	}
 }
