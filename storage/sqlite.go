@@ -150,6 +150,10 @@ func Open(ctx context.Context, dir string) (*DB, error) {
 		sqlDB.Close()
 		return nil, classify(p, err)
 	}
+	if _, err := db.PruneRuns(ctx); err != nil {
+		sqlDB.Close()
+		return nil, classify(p, err)
+	}
 	return db, nil
 }
 

@@ -96,6 +96,7 @@ func commands() []command {
 		{"map", "auto|set|remove …", "map 1stream users to Halo agents", runMap, true},
 		{"export", "--profile NAME [--out FILE]", "export the mappings as CSV for upload", runExport, true},
 		{"import-mappings", "--profile NAME FILE", "restore mappings from an exported CSV", runImportMappings, true},
+		{"history", "keep [N]", "how many runs the history keeps per profile (default 200)", runHistory, true},
 		{"version", "", "print the version", runVersion, false},
 	}
 }

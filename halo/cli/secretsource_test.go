@@ -113,3 +113,38 @@ func TestProfileRemoveWithoutASecretNeedsNoKeyring(t *testing.T) {
 		t.Fatalf("the database cannot know a secret was removed behind its back: %+v", r)
 	}
 }
+
+// history keep shows and sets the retention, pruning at once; older runs
+// also go whenever a command opens the database.
+func TestHistoryKeepSetting(t *testing.T) {
+	h := newHarness(t)
+	h.run("", "profile", "add", "Runs")
+	if r := h.run("", "history", "keep"); r.code != 0 || !strings.Contains(r.stdout, "newest 200 runs") {
+		t.Fatalf("default: %+v", r)
+	}
+	id := profileID(t, h, "Runs")
+	db, err := storage.Open(context.Background(), h.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 4; i++ {
+		if _, err := db.AddRun(context.Background(), storage.Run{ProfileID: id, Kind: storage.RunCheck}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+	if r := h.run("", "history", "keep", "3"); r.code != 0 || !strings.Contains(r.stdout, "1 older run removed") {
+		t.Fatalf("keep 3: %+v", r)
+	}
+	if r := h.run("", "history", "keep"); !strings.Contains(r.stdout, "newest 3 runs") {
+		t.Fatalf("after keep 3: %+v", r)
+	}
+	for _, bad := range []string{"-1", "many", "1e9"} {
+		if r := h.run("", "history", "keep", bad); r.code != 2 {
+			t.Errorf("keep %s: %+v", bad, r)
+		}
+	}
+	if r := h.run("", "history", "keep", "0"); r.code != 0 || !strings.Contains(r.stdout, "every run") {
+		t.Fatalf("keep 0: %+v", r)
+	}
+}
