@@ -645,7 +645,7 @@ func (s *connectionScreen) save(then func()) {
 		if secret != "" {
 			applog.AddSecret(secret)
 			if err := s.u.env.Secrets.Set(ctx, p.ID, secret); err != nil {
-				return p, fmt.Errorf("storing the Client Secret in the system keyring failed (nothing was saved): %w", err)
+				return p, fmt.Errorf("storing the Client Secret in the system keyring failed, so the connection settings were not saved either: %w", err)
 			}
 			if err := s.u.env.DB.AppendAudit(ctx, storage.AuditEvent{ProfileID: p.ID, Action: storage.ActionSecretStored,
 				Detail: "Client Secret stored in the system keyring"}); err != nil {

@@ -40,7 +40,7 @@ func newEnvironment(o Options, db *storage.DB) (*Env, error) {
 	if o.Demo {
 		service += ".demo"
 	}
-	env := &Env{DB: db, Secrets: storage.Keyring{Service: service}, Log: o.Logger, Demo: o.Demo,
+	env := &Env{DB: db, Secrets: db.TrackSecrets(storage.Keyring{Service: service}), Log: o.Logger, Demo: o.Demo,
 		closers: []func(){func() { db.Close() }}}
 	if o.Demo {
 		// The simulated Halo, the demo profile and in-memory secrets.

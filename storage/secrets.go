@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/zalando/go-keyring"
@@ -46,7 +47,12 @@ type Secrets interface {
 // Every call runs on its own goroutine and gives up after Timeout (default
 // 10 s) or when ctx ends, because a locked keyring can block indefinitely
 // behind an unlock prompt. A call that timed out may still complete in the
-// background; its goroutine ends when the keyring answers.
+// background; its goroutine ends when the keyring answers. Writes (Set,
+// Delete) to one account are serialised across the process, so such a late
+// write can never land over a newer one: a later write waits for it, within
+// its own timeout, and is never issued if the wait times out. After a write
+// times out the account is read back, and the error says what the keyring
+// really holds.
 type Keyring struct {
 	Service string
 	Timeout time.Duration
@@ -58,10 +64,33 @@ var _ Secrets = Keyring{}
 // to install or start on this OS. The secret is never part of it.
 type KeyringUnavailableError struct {
 	Cause error
+	// Write is what reading the account back found after a write timed
+	// out; zero for every other failure.
+	Write WriteOutcome
 }
+
+// WriteOutcome is the real state after a keyring write timed out.
+type WriteOutcome int
+
+const (
+	// WriteNotApplied: the keyring still holds what it held before (the
+	// write may still land once the keyring answers, unless a newer write
+	// to the account follows it).
+	WriteNotApplied WriteOutcome = iota + 1
+	// WriteUnknown: the read-back did not answer either.
+	WriteUnknown
+)
 
 func (e *KeyringUnavailableError) Error() string {
 	msg := "the OS keyring is not available (" + e.Reason() + "), so the Halo Client Secret cannot be stored or read; " + e.Hint()
+	switch e.Write {
+	case WriteNotApplied:
+		msg += ". Reading it back shows the keyring still holds the previous state: the change is not saved " +
+			"(it may still be applied once the keyring answers)"
+	case WriteUnknown:
+		msg += ". Whether the change was saved is unknown: the keyring did not answer a read-back either " +
+			"(try again once it is unlocked)"
+	}
 	if e.Cause != nil {
 		msg += " (details: " + e.Cause.Error() + ")"
 	}
@@ -140,8 +169,26 @@ func (k Keyring) check(profileID int64) error {
 	return nil
 }
 
-// call runs op bounded by the timeout and ctx.
-func (k Keyring) call(ctx context.Context, op func() (string, error)) (string, error) {
+// The go-keyring calls; tests replace them to stand in for a keyring that
+// hangs behind an unlock prompt.
+var (
+	keyringGet    = keyring.Get
+	keyringSet    = keyring.Set
+	keyringDelete = keyring.Delete
+)
+
+// writeLocks holds one lock (a one-slot channel) per service and account.
+var writeLocks sync.Map
+
+func (k Keyring) writeLock(profileID int64) chan struct{} {
+	l, _ := writeLocks.LoadOrStore(k.Service+"\x00"+account(profileID), make(chan struct{}, 1))
+	return l.(chan struct{})
+}
+
+// call runs op bounded by the timeout and ctx. With a lock, op runs only
+// once the lock is taken (within the same timeout) and releases it when op
+// really returns, however late.
+func (k Keyring) call(ctx context.Context, lock chan struct{}, op func() (string, error)) (string, error) {
 	if err := ctx.Err(); err != nil {
 		return "", err
 	}
@@ -149,25 +196,72 @@ func (k Keyring) call(ctx context.Context, op func() (string, error)) (string, e
 		s   string
 		err error
 	}
-	done := make(chan result, 1) // buffered: a late answer must not block the goroutine forever
-	go func() {
-		s, err := op()
-		done <- result{s, err}
-	}()
 	d := k.timeout()
 	timer := time.NewTimer(d)
 	defer timer.Stop()
+	if lock != nil {
+		select {
+		case lock <- struct{}{}:
+		case <-timer.C:
+			return "", &KeyringUnavailableError{Cause: &keyringTimeoutError{after: d}}
+		case <-ctx.Done():
+			return "", ctxFailure(ctx)
+		}
+	}
+	done := make(chan result, 1) // buffered: a late answer must not block the goroutine forever
+	go func() {
+		if lock != nil {
+			defer func() { <-lock }()
+		}
+		s, err := op()
+		done <- result{s, err}
+	}()
 	select {
 	case r := <-done:
 		return r.s, r.err
 	case <-timer.C:
 		return "", &KeyringUnavailableError{Cause: &keyringTimeoutError{after: d}}
 	case <-ctx.Done():
-		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-			return "", &KeyringUnavailableError{Cause: ctx.Err()}
-		}
-		return "", ctx.Err()
+		return "", ctxFailure(ctx)
 	}
+}
+
+func ctxFailure(ctx context.Context) error {
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return &KeyringUnavailableError{Cause: ctx.Err()}
+	}
+	return ctx.Err()
+}
+
+// timedOut reports a call that gave up waiting (not one the keyring refused).
+func timedOut(err error) bool {
+	var kue *KeyringUnavailableError
+	var te *keyringTimeoutError
+	return errors.As(err, &kue) && (errors.As(kue.Cause, &te) || errors.Is(kue.Cause, context.DeadlineExceeded))
+}
+
+// readBack reports, after a write to the account timed out, what the
+// keyring really holds: nil when want (the secret, or "" for deleted) is
+// there after all, else err marked WriteNotApplied or WriteUnknown. It
+// gets half the timeout, so a hung keyring costs at most 1.5 times it.
+func (k Keyring) readBack(ctx context.Context, profileID int64, want string, err error) error {
+	rk := k
+	rk.Timeout = k.timeout() / 2
+	got, gerr := rk.Get(ctx, profileID)
+	var kue *KeyringUnavailableError
+	if !errors.As(err, &kue) {
+		return err
+	}
+	out := *kue
+	switch {
+	case gerr == nil && want != "" && got == want, errors.Is(gerr, ErrSecretNotFound) && want == "":
+		return nil
+	case gerr == nil, errors.Is(gerr, ErrSecretNotFound):
+		out.Write = WriteNotApplied
+	default:
+		out.Write = WriteUnknown
+	}
+	return &out
 }
 
 // unavailable wraps a go-keyring failure, first removing the secret from the
@@ -191,7 +285,8 @@ func (k Keyring) Get(ctx context.Context, profileID int64) (string, error) {
 	if err := k.check(profileID); err != nil {
 		return "", err
 	}
-	s, err := k.call(ctx, func() (string, error) { return keyring.Get(k.Service, account(profileID)) })
+	get := keyringGet // read here, not on the call's goroutine
+	s, err := k.call(ctx, nil, func() (string, error) { return get(k.Service, account(profileID)) })
 	switch {
 	case err == nil:
 		return s, nil
@@ -203,7 +298,8 @@ func (k Keyring) Get(ctx context.Context, profileID int64) (string, error) {
 	return "", unavailable(err, "")
 }
 
-// Set stores (or replaces) the profile's secret.
+// Set stores (or replaces) the profile's secret. After a timeout it
+// returns nil if reading back shows the secret landed after all.
 func (k Keyring) Set(ctx context.Context, profileID int64, secret string) error {
 	if err := k.check(profileID); err != nil {
 		return err
@@ -211,10 +307,15 @@ func (k Keyring) Set(ctx context.Context, profileID int64, secret string) error 
 	if secret == "" {
 		return errorf(ErrInvalid, "the Client Secret is empty")
 	}
-	_, err := k.call(ctx, func() (string, error) { return "", keyring.Set(k.Service, account(profileID), secret) })
+	set := keyringSet
+	_, err := k.call(ctx, k.writeLock(profileID), func() (string, error) {
+		return "", set(k.Service, account(profileID), secret)
+	})
 	switch {
 	case err == nil:
 		return nil
+	case timedOut(err):
+		return k.readBack(ctx, profileID, secret, err)
 	case errors.Is(err, keyring.ErrSetDataTooBig):
 		return errorf(ErrSecretTooLarge, "the Client Secret (%d bytes) is too large for the OS keyring", len(secret))
 	case errors.Is(err, context.Canceled):
@@ -224,14 +325,20 @@ func (k Keyring) Set(ctx context.Context, profileID int64, secret string) error 
 }
 
 // Delete removes the profile's secret; deleting a missing secret succeeds.
+// After a timeout it returns nil if reading back finds no secret.
 func (k Keyring) Delete(ctx context.Context, profileID int64) error {
 	if err := k.check(profileID); err != nil {
 		return err
 	}
-	_, err := k.call(ctx, func() (string, error) { return "", keyring.Delete(k.Service, account(profileID)) })
+	del := keyringDelete
+	_, err := k.call(ctx, k.writeLock(profileID), func() (string, error) {
+		return "", del(k.Service, account(profileID))
+	})
 	switch {
 	case err == nil, errors.Is(err, keyring.ErrNotFound):
 		return nil
+	case timedOut(err):
+		return k.readBack(ctx, profileID, "", err)
 	case errors.Is(err, context.Canceled):
 		return err
 	}
@@ -245,7 +352,8 @@ func (k Keyring) Probe(ctx context.Context) error {
 	if k.Service == "" {
 		return errorf(ErrInvalid, "keyring: no service name configured")
 	}
-	_, err := k.call(ctx, func() (string, error) { return keyring.Get(k.Service, probeAccount) })
+	get := keyringGet
+	_, err := k.call(ctx, nil, func() (string, error) { return get(k.Service, probeAccount) })
 	switch {
 	case err == nil, errors.Is(err, keyring.ErrNotFound):
 		return nil

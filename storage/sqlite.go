@@ -26,6 +26,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/halo-assistant/halo-assistant/internal/owneronly"
 	"github.com/mattn/go-sqlite3"
 )
 
@@ -107,8 +108,8 @@ func Open(ctx context.Context, dir string) (*DB, error) {
 	}
 	known := migs[len(migs)-1].version
 
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, fmt.Errorf("cannot create the data directory: %w", err)
+	if err := owneronly.Dir(dir, "data directory"); err != nil {
+		return nil, err
 	}
 	p := filepath.Join(dir, FileName)
 
@@ -118,6 +119,16 @@ func Open(ctx context.Context, dir string) (*DB, error) {
 	}
 	if have > known {
 		return nil, &NewerSchemaError{Path: p, Have: have, Known: known}
+	}
+	// Only a file known to be ours is touched: created 0600 before SQLite
+	// would create it 0644, or tightened with its WAL and SHM.
+	if err := owneronly.Create(p); err != nil {
+		return nil, fmt.Errorf("cannot create the database file: %w", err)
+	}
+	for _, suffix := range []string{"-wal", "-shm", "-journal"} {
+		if err := owneronly.File(p + suffix); err != nil {
+			return nil, err
+		}
 	}
 
 	sqlDB, err := sql.Open(driverName, dsn(p, "_foreign_keys=on&_busy_timeout=5000&_journal_mode=WAL&_txlock=immediate&_synchronous=NORMAL"))
@@ -136,6 +147,10 @@ func Open(ctx context.Context, dir string) (*DB, error) {
 		return nil, classify(p, err)
 	}
 	if err := db.migrate(ctx, migs); err != nil {
+		sqlDB.Close()
+		return nil, classify(p, err)
+	}
+	if _, err := db.PruneRuns(ctx); err != nil {
 		sqlDB.Close()
 		return nil, classify(p, err)
 	}

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -12,14 +11,14 @@ import (
 	"github.com/halo-assistant/halo-assistant/assets"
 	"github.com/halo-assistant/halo-assistant/halo"
 	"github.com/halo-assistant/halo-assistant/storage"
-	"github.com/halo-assistant/halo-assistant/storage/applog"
 )
 
-const checkUsage = `check (--profile NAME | --url URL --client-id ID [--tenant T] [--auth-url URL] [--scope S] [--ca-file PEM] [--secret-stdin]) [--json]
+const checkUsage = `check (--profile NAME | --url URL --client-id ID [--tenant T] [--auth-url URL] [--scope S] [--ca-file PEM] [--secret-stdin | --secret-from-env]) [--json]
 
-Runs the systems check. With --profile the Client Secret comes from the system keyring and a
-successful check stores the pulled agents, teams, departments and organisations; with --url the
-secret comes from env HALO_CLIENT_SECRET or --secret-stdin and nothing is stored.
+Runs the systems check. With --profile the Client Secret is always the profile's own from the
+system keyring (HALO_CLIENT_SECRET is ignored) and a successful check stores the pulled agents,
+teams, departments and organisations; with --url the secret comes from --secret-stdin or env
+HALO_CLIENT_SECRET and nothing is stored.
 Exit code 0 when no check failed, 1 when one failed, 2 on usage errors.`
 
 func runCheck(ctx context.Context, r *runner, args []string) error {
@@ -50,10 +49,15 @@ func runCheck(ctx context.Context, r *runner, args []string) error {
 		if err != nil {
 			return err
 		}
+		// The profile's secret goes only where the profile says.
+		if *cf.secretStdin || *cf.secretFromEnv || *cf.authURL != "" {
+			return usagef("with --profile the Client Secret is always the profile's own and goes only to its own Halo: "+
+				"drop --secret-stdin, --secret-from-env and --auth-url, or change the profile with 'halo-assistant profile set %q …'", *profileName)
+		}
 		if err := cf.apply(&p); err != nil { // flags may override a stored setting for this run
 			return err
 		}
-		secret, err := r.profileSecret(ctx, p, *cf.secretStdin)
+		secret, err := r.profileSecret(ctx, p)
 		if err != nil {
 			return err
 		}
@@ -63,9 +67,17 @@ func runCheck(ctx context.Context, r *runner, args []string) error {
 		if *cf.clientID == "" {
 			return usagef("--client-id is required with --url")
 		}
-		secret, err := r.readSecret(*cf.secretStdin)
+		if err := validateClientID(*cf.clientID); err != nil {
+			return err
+		}
+		// The ad-hoc check may also take HALO_CLIENT_SECRET implicitly:
+		// there is no profile whose secret it could replace.
+		secret, _, err := r.explicitSecret(cf)
 		if err != nil {
 			return err
+		}
+		if secret == "" {
+			secret = r.envSecret()
 		}
 		if secret == "" {
 			return usagef("no Client Secret: set env HALO_CLIENT_SECRET or pipe it to --secret-stdin")
@@ -121,27 +133,6 @@ func runCheck(ctx context.Context, r *runner, args []string) error {
 		return errReported
 	}
 	return nil
-}
-
-// profileSecret reads the profile's Client Secret from the keyring; an
-// explicit --secret-stdin or HALO_CLIENT_SECRET wins for this run.
-func (r *runner) profileSecret(ctx context.Context, p storage.Profile, fromStdin bool) (string, error) {
-	if s, err := r.readSecret(fromStdin); err != nil || s != "" {
-		if err == nil && !fromStdin {
-			fmt.Fprintln(r.env.Stderr, "note: using the Client Secret from HALO_CLIENT_SECRET instead of the keyring for this run")
-		}
-		return s, err
-	}
-	s, err := r.secrets().Get(ctx, p.ID)
-	applog.AddSecret(s)
-	if errors.Is(err, storage.ErrSecretNotFound) {
-		return "", fmt.Errorf("profile %q has no Client Secret in the keyring: store it with the app's Connection screen, "+
-			"or pass it for this run with HALO_CLIENT_SECRET or --secret-stdin", p.Name)
-	}
-	if err != nil {
-		return "", err
-	}
-	return s, nil
 }
 
 // configFor turns a stored profile into a client configuration.

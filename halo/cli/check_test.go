@@ -257,8 +257,8 @@ func TestCheckAndProfileFlagsForTrialAndPrivateCA(t *testing.T) {
 	if r := h.run("", append([]string{"check", "--json"}, args...)...); r.code != 0 {
 		t.Fatalf("check with the flags: %+v", r)
 	}
-	// profile add takes the same flags and the secret from the environment.
-	if r := h.run("", append([]string{"profile", "add", "Trial"}, args...)...); r.code != 0 {
+	// profile add takes the same flags, and the secret from the environment when told to.
+	if r := h.run("", append([]string{"profile", "add", "Trial", "--secret-from-env"}, args...)...); r.code != 0 {
 		t.Fatalf("profile add: %+v", r)
 	}
 	delete(h.env, "HALO_CLIENT_SECRET")

@@ -96,6 +96,7 @@ func commands() []command {
 		{"map", "auto|set|remove …", "map 1stream users to Halo agents", runMap, true},
 		{"export", "--profile NAME [--out FILE]", "export the mappings as CSV for upload", runExport, true},
 		{"import-mappings", "--profile NAME FILE", "restore mappings from an exported CSV", runImportMappings, true},
+		{"history", "keep [N]", "how many runs the history keeps per profile (default 200)", runHistory, true},
 		{"version", "", "print the version", runVersion, false},
 	}
 }
@@ -276,11 +277,17 @@ func (r *runner) keyringService() string {
 	return assets.AppID
 }
 
+// secrets is the keyring, recording in the database (when open) whether
+// each profile has a secret.
 func (r *runner) secrets() storage.Secrets {
-	if r.env.Secrets == nil {
-		return storage.Keyring{Service: r.keyringService()}
+	var s storage.Secrets = storage.Keyring{Service: r.keyringService()}
+	if r.env.Secrets != nil {
+		s = r.env.Secrets(r.keyringService())
 	}
-	return r.env.Secrets(r.keyringService())
+	if r.db != nil {
+		return r.db.TrackSecrets(s)
+	}
+	return s
 }
 
 func (r *runner) startGUI(dataDirFlag string) int {
@@ -391,7 +398,8 @@ Global options:
   --data-dir DIR   where the database lives (default %s; env HALO_ASSISTANT_DATA_DIR)
   --demo           use the built-in simulated Halo and a separate demo data directory
 
-Secrets are never taken as arguments: use env HALO_CLIENT_SECRET or --secret-stdin.
+Secrets are never taken as arguments: profile add/set store one only from --secret-stdin or
+--secret-from-env (env HALO_CLIENT_SECRET); --profile commands always use the profile's own.
 Exit codes: 0 ok, 1 the operation failed, 2 usage error.
 Run '%s COMMAND --help' for a command's options.
 `, defaultDirForHelp(), assets.Binary)
@@ -445,36 +453,88 @@ func (fs *flagSet) parse(args []string) ([]string, error) {
 	}
 }
 
-// readSecret takes the client secret from --secret-stdin or
-// HALO_CLIENT_SECRET, never from an argument. On a terminal it prompts and
-// reads without echo.
-func (r *runner) readSecret(fromStdin bool) (string, error) {
-	if fromStdin {
-		var s string
-		if f, ok := r.env.Stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-			fmt.Fprint(r.env.Stderr, "Client Secret (not shown): ")
-			b, err := term.ReadPassword(int(f.Fd()))
-			fmt.Fprintln(r.env.Stderr)
-			if err != nil {
-				return "", fmt.Errorf("reading the secret from the terminal: %w", err)
-			}
-			s = string(b)
-		} else {
-			b, err := io.ReadAll(io.LimitReader(r.env.Stdin, 8<<10))
-			if err != nil {
-				return "", fmt.Errorf("reading the secret from standard input: %w", err)
-			}
-			s = string(b)
-		}
-		s = strings.TrimSpace(s)
+// secretEnv is the environment variable an explicit --secret-from-env (or
+// the ad-hoc check --url) reads the Client Secret from.
+const secretEnv = "HALO_CLIENT_SECRET"
+
+// Where an explicit Client Secret came from, as the commands report it.
+const (
+	sourceStdin = "standard input"
+	sourceEnv   = "env " + secretEnv
+)
+
+// explicitSecret reads the Client Secret from the source the user named
+// (--secret-stdin or --secret-from-env), never from an argument; source is
+// "" when none was named. An ambient HALO_CLIENT_SECRET alone is no source:
+// with many customers' profiles it would land on the wrong one.
+func (r *runner) explicitSecret(c connFlags) (secret, source string, err error) {
+	switch {
+	case *c.secretStdin && *c.secretFromEnv:
+		return "", "", usagef("give either --secret-stdin or --secret-from-env, not both")
+	case *c.secretStdin:
+		s, err := r.readSecretStdin()
+		return s, sourceStdin, err
+	case *c.secretFromEnv:
+		s := r.envSecret()
 		if s == "" {
-			return "", usagef("--secret-stdin was given but no secret was read")
+			return "", "", usagef("--secret-from-env was given but %s is empty or not set", secretEnv)
 		}
-		applog.AddSecret(s)
-		return s, nil
+		return s, sourceEnv, nil
 	}
-	s := strings.TrimSpace(r.env.Getenv("HALO_CLIENT_SECRET"))
+	return "", "", nil
+}
+
+// envSecret is HALO_CLIENT_SECRET, registered with the log redactor.
+func (r *runner) envSecret() string {
+	s := strings.TrimSpace(r.env.Getenv(secretEnv))
 	applog.AddSecret(s)
+	return s
+}
+
+// readSecretStdin reads the secret from standard input; on a terminal it
+// prompts and reads without echo.
+func (r *runner) readSecretStdin() (string, error) {
+	var s string
+	if f, ok := r.env.Stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		fmt.Fprint(r.env.Stderr, "Client Secret (not shown): ")
+		b, err := term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(r.env.Stderr)
+		if err != nil {
+			return "", fmt.Errorf("reading the secret from the terminal: %w", err)
+		}
+		s = string(b)
+	} else {
+		b, err := io.ReadAll(io.LimitReader(r.env.Stdin, 8<<10))
+		if err != nil {
+			return "", fmt.Errorf("reading the secret from standard input: %w", err)
+		}
+		s = string(b)
+	}
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "", usagef("--secret-stdin was given but no secret was read")
+	}
+	applog.AddSecret(s)
+	return s, nil
+}
+
+// profileSecret is the Client Secret of a profile, for every command that
+// takes --profile: always the profile's own keyring entry. Neither the
+// environment nor a flag can replace it, so one customer's secret is never
+// sent to another customer's Halo.
+func (r *runner) profileSecret(ctx context.Context, p storage.Profile) (string, error) {
+	if r.env.Getenv(secretEnv) != "" {
+		fmt.Fprintf(r.env.Stderr, "note: %s is ignored with --profile: %q uses its own Client Secret from the keyring\n", secretEnv, p.Name)
+	}
+	s, err := r.secrets().Get(ctx, p.ID)
+	applog.AddSecret(s)
+	if errors.Is(err, storage.ErrSecretNotFound) {
+		return "", fmt.Errorf("profile %q has no Client Secret in the keyring: store it with "+
+			"'halo-assistant profile set %q --secret-stdin' or the app's Connection screen", p.Name, p.Name)
+	}
+	if err != nil {
+		return "", err
+	}
 	return s, nil
 }
 

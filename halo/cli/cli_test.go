@@ -321,7 +321,7 @@ func TestDataDirIsAbsoluteAndDemoNeverSharesIt(t *testing.T) {
 
 func TestProfileRemoveKeepsEverythingWhenTheKeyringFails(t *testing.T) {
 	h := newHarness(t)
-	h.run("", "profile", "add", "Keep")
+	h.run("a-stored-secret", "profile", "add", "Keep", "--secret-stdin")
 	mem := h.secrets.(*storage.MemorySecrets)
 	mem.FailWith(&storage.KeyringUnavailableError{})
 	if r := h.run("", "profile", "remove", "Keep"); r.code != 1 || !strings.Contains(r.stderr, "--force") {

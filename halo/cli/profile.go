@@ -14,10 +14,11 @@ import (
 
 	"github.com/halo-assistant/halo-assistant/halo"
 	"github.com/halo-assistant/halo-assistant/storage"
+	"github.com/halo-assistant/halo-assistant/storage/applog"
 )
 
-const profileUsage = `profile add NAME [--url URL] [--client-id ID] [--tenant T] [--auth-url URL] [--scope S] [--ca-file PEM] [--secret-stdin]
-       halo-assistant profile set NAME [--url URL] [--client-id ID] [--tenant T] [--auth-url URL] [--scope S] [--ca-file PEM] [--secret-stdin]
+const profileUsage = `profile add NAME [--url URL] [--client-id ID] [--tenant T] [--auth-url URL] [--scope S] [--ca-file PEM] [--secret-stdin | --secret-from-env]
+       halo-assistant profile set NAME [--url URL] [--client-id ID] [--tenant T] [--auth-url URL] [--scope S] [--ca-file PEM] [--secret-stdin | --secret-from-env]
        halo-assistant profile list [--json]
        halo-assistant profile rename NAME NEW-NAME
        halo-assistant profile remove NAME [--force]`
@@ -49,7 +50,7 @@ func runProfile(ctx context.Context, r *runner, args []string) error {
 // connFlags are the connection settings shared by profile add and check.
 type connFlags struct {
 	url, clientID, tenant, authURL, scope, caFile *string
-	secretStdin                                   *bool
+	secretStdin, secretFromEnv                    *bool
 }
 
 func addConnFlags(fs interface {
@@ -63,7 +64,9 @@ func addConnFlags(fs interface {
 		authURL:     fs.String("auth-url", "", "authorisation server URL (on-premise or trial instances)"),
 		scope:       fs.String("scope", "", "OAuth scope (default \"all\")"),
 		caFile:      fs.String("ca-file", "", "PEM file with the CA of an on-premise Halo"),
-		secretStdin: fs.Bool("secret-stdin", false, "read the Client Secret from standard input (else env HALO_CLIENT_SECRET)"),
+		secretStdin: fs.Bool("secret-stdin", false, "read the Client Secret from standard input"),
+		secretFromEnv: fs.Bool("secret-from-env", false, "take the Client Secret from env "+secretEnv+
+			" (profile add/set store a secret only from this flag or --secret-stdin)"),
 	}
 }
 
@@ -103,10 +106,35 @@ func (c connFlags) apply(p *storage.Profile) error {
 			*dst = v
 		}
 	}
+	if err := validateClientID(*c.clientID); err != nil {
+		return err
+	}
 	set(&p.ClientID, *c.clientID)
 	set(&p.Tenant, *c.tenant)
 	set(&p.Scope, *c.scope)
 	return nil
+}
+
+// validateClientID refuses a --client-id with the shape of a Client Secret
+// (the shared rule of halo.ValidateClientID), so a swapped pair never
+// reaches the database. The value is registered with the log redactor and
+// never echoed.
+func validateClientID(id string) error {
+	err := halo.ValidateClientID(id)
+	var he *halo.Error
+	if errors.As(err, &he) {
+		applog.AddSecret(strings.TrimSpace(id))
+		return usagef("--client-id: %s %s", he.Message, he.Fix)
+	}
+	return err
+}
+
+// noteUnusedEnvSecret tells profile add/set that an ambient
+// HALO_CLIENT_SECRET was deliberately not stored.
+func (r *runner) noteUnusedEnvSecret(source string) {
+	if source == "" && r.env.Getenv(secretEnv) != "" {
+		fmt.Fprintf(r.env.Stderr, "note: %s is set but was not stored; to store it, add --secret-from-env\n", secretEnv)
+	}
 }
 
 func profileAdd(ctx context.Context, r *runner, args []string) error {
@@ -123,10 +151,11 @@ func profileAdd(ctx context.Context, r *runner, args []string) error {
 	if err := cf.apply(&p); err != nil {
 		return err
 	}
-	secret, err := r.readSecret(*cf.secretStdin)
+	secret, source, err := r.explicitSecret(cf)
 	if err != nil {
 		return err
 	}
+	r.noteUnusedEnvSecret(source)
 	if secret != "" {
 		// Find out before creating anything that the secret has nowhere to go.
 		if err := r.probeKeyring(ctx); err != nil {
@@ -143,10 +172,10 @@ func profileAdd(ctx context.Context, r *runner, args []string) error {
 	}
 	if err := storeSecret(ctx, r, p, secret); err != nil {
 		// The profile is kept: everything but the check works without it.
-		return fmt.Errorf("profile %q was created, but its Client Secret was not stored (store it later with "+
+		return fmt.Errorf("profile %q was created, but storing its Client Secret failed (store it again with "+
 			"'halo-assistant profile set %q --secret-stdin'): %w", p.Name, p.Name, err)
 	}
-	fmt.Fprintln(r.env.Stdout, "Client Secret stored in the system keyring.")
+	fmt.Fprintf(r.env.Stdout, "Client Secret from %s stored in the system keyring.\n", source)
 	return nil
 }
 
@@ -252,10 +281,11 @@ func profileSet(ctx context.Context, r *runner, args []string) error {
 	if err := cf.apply(&p); err != nil {
 		return err
 	}
-	secret, err := r.readSecret(*cf.secretStdin)
+	secret, source, err := r.explicitSecret(cf)
 	if err != nil {
 		return err
 	}
+	r.noteUnusedEnvSecret(source)
 	if p != before {
 		if err := r.db.UpdateConnection(ctx, p); err != nil {
 			return err
@@ -266,10 +296,10 @@ func profileSet(ctx context.Context, r *runner, args []string) error {
 		if err := storeSecret(ctx, r, p, secret); err != nil {
 			return err
 		}
-		fmt.Fprintln(r.env.Stdout, "Client Secret stored in the system keyring.")
+		fmt.Fprintf(r.env.Stdout, "Client Secret from %s stored in the system keyring.\n", source)
 	}
 	if p == before && secret == "" {
-		return usagef("nothing to change: give connection flags, --secret-stdin or HALO_CLIENT_SECRET")
+		return usagef("nothing to change: give connection flags, --secret-stdin or --secret-from-env")
 	}
 	return nil
 }
@@ -289,7 +319,12 @@ func profileRemove(ctx context.Context, r *runner, args []string) error {
 		return err
 	}
 	// The secret goes first: once the profile row is gone nothing would
-	// remember which keyring entry to remove.
+	// remember which keyring entry to remove. A profile that never had
+	// one does not ask the keyring (see storage.TrackSecrets).
+	state, err := r.db.SecretState(ctx, p.ID)
+	if err != nil {
+		return err
+	}
 	secretErr := r.secrets().Delete(ctx, p.ID)
 	if secretErr != nil && !*force {
 		return fmt.Errorf("nothing was removed: the Client Secret of %q could not be removed from the keyring: %w\n"+
@@ -308,7 +343,9 @@ func profileRemove(ctx context.Context, r *runner, args []string) error {
 		ev.Action = storage.ActionSecretLeft
 		ev.Detail = fmt.Sprintf("Client Secret left in the keyring (account %d): %v", p.ID, secretErr)
 	}
-	_ = r.db.AppendAudit(ctx, ev)
+	if state != storage.SecretNone {
+		_ = r.db.AppendAudit(ctx, ev)
+	}
 	fmt.Fprintf(r.env.Stdout, "Removed profile %q.\n", p.Name)
 	return nil
 }

@@ -69,7 +69,7 @@ func runSync(ctx context.Context, r *runner, args []string) error {
 		fmt.Fprintf(r.env.Stderr, "%s: %s\n", assets.Binary, err)
 		return errReported
 	}
-	secret, err := r.profileSecret(ctx, p, false)
+	secret, err := r.profileSecret(ctx, p)
 	if err != nil {
 		return fail(err)
 	}

@@ -197,14 +197,15 @@ func WriteFileAtomic(path string, write func(io.Writer) error) (err error) {
 	if base == "" {
 		return fmt.Errorf("%q is not a file name", path)
 	}
-	mode := fs.FileMode(0o644)
+	// An existing file keeps its mode; a new one gets the user's umask.
+	var mode fs.FileMode
 	if fi, statErr := os.Stat(path); statErr == nil {
 		if !fi.Mode().IsRegular() {
 			return fmt.Errorf("%s is not a regular file", path)
 		}
 		mode = fi.Mode().Perm()
 	}
-	f, err := os.CreateTemp(dir, "."+base+".*.tmp")
+	f, err := createTemp(dir, base)
 	if err != nil {
 		return fmt.Errorf("cannot create a file in %s: %w", dir, err)
 	}
@@ -225,7 +226,9 @@ func WriteFileAtomic(path string, write func(io.Writer) error) (err error) {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	// Chmod is best effort: some file systems (and Windows) ignore modes.
-	_ = f.Chmod(mode)
+	if mode != 0 {
+		_ = f.Chmod(mode)
+	}
 	closed = true
 	if err = f.Close(); err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
@@ -239,6 +242,18 @@ func WriteFileAtomic(path string, write func(io.Writer) error) (err error) {
 	}
 	syncDir(dir)
 	return nil
+}
+
+// createTemp is os.CreateTemp with mode 0666 instead of 0600, so the
+// kernel applies the umask as for any new file.
+func createTemp(dir, base string) (*os.File, error) {
+	for i := 0; ; i++ {
+		name := filepath.Join(dir, "."+base+"."+strconv.Itoa(os.Getpid())+"-"+strconv.FormatInt(time.Now().UnixNano()+int64(i), 36)+".tmp")
+		f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o666)
+		if !errors.Is(err, fs.ErrExist) || i == 100 {
+			return f, err
+		}
+	}
 }
 
 // syncDir makes the rename durable where directories can be synced; it is

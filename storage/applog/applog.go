@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"sync"
 
+	"github.com/halo-assistant/halo-assistant/internal/owneronly"
 	"github.com/halo-assistant/halo-assistant/internal/redact"
 )
 
@@ -49,8 +50,13 @@ func Open(dir string, maxBytes int64, level slog.Level) (*slog.Logger, io.Closer
 	if maxBytes <= 0 {
 		maxBytes = DefaultMaxBytes
 	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, nil, fmt.Errorf("cannot create the log directory %s: %w", dir, err)
+	if err := owneronly.Dir(dir, "log directory"); err != nil {
+		return nil, nil, err
+	}
+	for _, name := range []string{FileName, FileName + ".1"} {
+		if err := owneronly.File(filepath.Join(dir, name)); err != nil {
+			return nil, nil, err
+		}
 	}
 	w, err := newRotatingFile(filepath.Join(dir, FileName), maxBytes)
 	if err != nil {

@@ -1,0 +1,65 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+
+	"github.com/halo-assistant/halo-assistant/storage"
+)
+
+const historyUsage = `history keep [N]
+
+Shows or sets how many runs (checks and syncs) the history keeps per profile: the newest N
+(default 200; 0 keeps all). Older runs are removed whenever the app or a command starts, and
+at once when N is set here. The audit log is always kept whole.`
+
+func runHistory(ctx context.Context, r *runner, args []string) error {
+	if len(args) == 0 || wantsHelp(args[:1]) {
+		fmt.Fprintf(r.env.Stdout, "Usage: halo-assistant %s\n", historyUsage)
+		if len(args) == 0 {
+			return usagef("missing subcommand (keep)")
+		}
+		return nil
+	}
+	if args[0] != "keep" {
+		return usagef("unknown subcommand %q (want keep)", args[0])
+	}
+	fs := r.newFlags("history keep", historyUsage)
+	pos, err := fs.parse(args[1:])
+	if err != nil {
+		return err
+	}
+	switch len(pos) {
+	case 0:
+		n, err := r.db.KeepRuns(ctx)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(r.env.Stdout, describeKeep(n)+".")
+		return nil
+	case 1:
+	default:
+		return usagef("want at most one number N")
+	}
+	n, err := strconv.Atoi(pos[0])
+	if err != nil || n < 0 || n > storage.MaxKeepRuns {
+		return usagef("N must be a whole number from 0 (keep all) to %d, not %q", storage.MaxKeepRuns, pos[0])
+	}
+	if err := r.db.SetKeepRuns(ctx, n); err != nil {
+		return err
+	}
+	pruned, err := r.db.PruneRuns(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(r.env.Stdout, "%s (%s removed now).\n", describeKeep(n), storage.CountOf(int(pruned), "older run"))
+	return nil
+}
+
+func describeKeep(n int) string {
+	if n == 0 {
+		return "The history keeps every run"
+	}
+	return fmt.Sprintf("The history keeps the newest %s of each profile", storage.CountOf(n, "run"))
+}
