@@ -9,7 +9,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -36,13 +35,6 @@ const (
 
 var oneStreamFields = []string{fieldPlatform, fieldCompany, fieldAPIKey, fieldPrivateKey, fieldEndpoint, fieldDetails}
 
-// Halo's Client IDs are GUIDs and its secrets two GUIDs joined by "-". Only
-// ever a hint: not every Halo version is known to use these forms.
-var (
-	guidPattern   = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
-	secretPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}-[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$`)
-)
-
 // connectionForm is what the admin typed, trimmed.
 type connectionForm struct {
 	URL, ClientID, Secret, Tenant, AuthURL, Scope, CAFile string
@@ -59,12 +51,15 @@ func validateConnection(f connectionForm) (inst halo.Instance, problems []formPr
 	if err != nil {
 		problems = append(problems, formProblem{"Halo URL", errMessage(err)})
 	}
+	idErr := halo.ValidateClientID(f.ClientID)
 	switch {
 	case f.ClientID == "":
 		problems = append(problems, formProblem{"Client ID", "Enter the Client ID of the Halo API application (checklist step 13)."})
-	case secretPattern.MatchString(f.ClientID):
-		warnings = append(warnings, formProblem{"Client ID", "This looks like a Client Secret, not a Client ID: are the two swapped?"})
-	case !guidPattern.MatchString(f.ClientID):
+	case idErr != nil:
+		// A secret saved as the ID would reach the database, history,
+		// reports and the clipboard: refused, not warned about.
+		problems = append(problems, formProblem{"Client ID", errMessage(idErr)})
+	case !halo.LooksLikeGUID(f.ClientID):
 		warnings = append(warnings, formProblem{"Client ID", "Halo's Client IDs usually look like 0f8fad5b-d9cb-469f-a165-70867728950e: check it was copied whole."})
 	}
 	if strings.ContainsAny(f.ClientID, " \t") {
@@ -74,7 +69,7 @@ func validateConnection(f connectionForm) (inst halo.Instance, problems []formPr
 		switch {
 		case strings.ContainsAny(f.Secret, " \t\r\n"):
 			problems = append(problems, formProblem{"Client Secret", "The Client Secret must not contain spaces or line breaks: paste only the secret."})
-		case !secretPattern.MatchString(f.Secret) && !guidPattern.MatchString(f.Secret):
+		case !halo.LooksLikeClientSecret(f.Secret) && !halo.LooksLikeGUID(f.Secret):
 			warnings = append(warnings, formProblem{"Client Secret", "Halo's Client Secrets usually are two GUIDs joined by a hyphen: check it was copied whole."})
 		}
 	}
@@ -413,10 +408,14 @@ func (s *connectionScreen) refresh() {
 	} else {
 		s.setValue(fieldCompany, "unknown — click Detect", "")
 	}
-	if f.ClientID != "" {
-		s.setValue(fieldAPIKey, f.ClientID, f.ClientID)
-	} else {
+	switch {
+	case f.ClientID == "":
 		s.setValue(fieldAPIKey, "enter the Client ID", "")
+	case byField(problems, "Client ID") != "":
+		// Never offered to 1stream (or Copy all): it may be the secret.
+		s.setValue(fieldAPIKey, "fix the Client ID first", "")
+	default:
+		s.setValue(fieldAPIKey, f.ClientID, f.ClientID)
 	}
 	switch {
 	case f.Secret != "":

@@ -616,3 +616,47 @@ func TestConnectionAdvancedSection(t *testing.T) {
 		t.Fatal("the saved scope is not shown in the open Advanced section")
 	}
 }
+
+// A Client Secret pasted into the Client ID field is refused, never saved
+// as the ID: from there it would reach the database, every history row,
+// the report and the clipboard.
+func TestConnectionRefusesSecretAsClientID(t *testing.T) {
+	te := newTestUI(t, "")
+	createProfileByTyping(t, te, "Contoso MSP")
+	c := connectionFor(t, te)
+	id := te.u.current.ID
+
+	test.Type(c.urlEntry, "contoso.halopsa.com")
+	test.Type(c.clientID, testSecret)
+	if c.idHint.Importance != widget.DangerImportance || !strings.Contains(c.idHint.Text, "swapped") {
+		t.Fatalf("id hint = %q (%v)", c.idHint.Text, c.idHint.Importance)
+	}
+	if c.values[fieldAPIKey].value != "" || !c.copyBtns[fieldAPIKey].Disabled() || strings.Contains(c.values[fieldAPIKey].label.Text, testSecret) {
+		t.Fatalf("the secret is offered as 1stream's API Key: %q", c.values[fieldAPIKey].label.Text)
+	}
+	test.Tap(c.copyAllBtn)
+	if strings.Contains(te.u.app.Clipboard().Content(), testSecret) {
+		t.Fatal("Copy all contains the secret typed as the Client ID")
+	}
+	test.Tap(c.saveBtn)
+	te.wait()
+	if !strings.HasPrefix(c.status.Text, "Not saved.") || !strings.Contains(c.status.Text, "Client ID: This looks like the Client Secret") {
+		t.Fatalf("status = %q", c.status.Text)
+	}
+	p, err := te.db.Profile(context.Background(), id)
+	if err != nil || p.ClientID != "" || p.HaloURL != "" {
+		t.Fatalf("a refused save wrote %+v, %v", p, err)
+	}
+
+	// Swapping the two fields back is saved.
+	retype(c.clientID, testClientID)
+	test.Type(c.secret, testSecret)
+	if c.idHint.Importance != widget.SuccessImportance {
+		t.Fatalf("id hint = %q", c.idHint.Text)
+	}
+	test.Tap(c.saveBtn)
+	te.wait()
+	if p, _ := te.db.Profile(context.Background(), id); p.ClientID != testClientID || !te.secrets.Has(id) {
+		t.Fatalf("status = %q, saved %+v", c.status.Text, p)
+	}
+}
