@@ -478,10 +478,16 @@ func TestSaveInTheQuitQuestionWhileASaveRuns(t *testing.T) {
 	}
 }
 
-// countingSecrets counts every call to the secret store it wraps.
+// countingSecrets counts every call to the secret store it wraps, and
+// its keyring probes apart.
 type countingSecrets struct {
 	storage.Secrets
-	calls atomic.Int32
+	calls, probes atomic.Int32
+}
+
+func (s *countingSecrets) Probe(ctx context.Context) error {
+	s.probes.Add(1)
+	return s.Secrets.(interface{ Probe(context.Context) error }).Probe(ctx)
 }
 
 func (s *countingSecrets) Get(ctx context.Context, id int64) (string, error) {

@@ -87,6 +87,10 @@ type UI struct {
 	header   *widget.Label
 	banner   *fyne.Container
 	keyError error
+	// keyRetry is the keyring banner's Retry button (nil without a
+	// banner); probing is set while a keyring probe runs.
+	keyRetry *widget.Button
+	probing  bool
 	// lastSaveDir is where the last export or report went; the next save
 	// starts there.
 	lastSaveDir string
@@ -123,12 +127,16 @@ func NewUI(a fyne.App, w fyne.Window, env *Env) *UI {
 func (u *UI) Start() {
 	u.profiles.reload(true)
 	u.probeKeyring()
+	// Desktop drivers call this when a window of the app gains the focus
+	// after another app had it.
+	u.app.Lifecycle().SetOnEnteredForeground(u.foreground)
 }
 
 // Close stops background work and releases the environment. It waits a
 // little for work in flight (cancelled through its context) so that the
 // database is not closed under a write, but never hangs the exit.
 func (u *UI) Close() {
+	u.app.Lifecycle().SetOnEnteredForeground(nil)
 	u.cancel()
 	done := make(chan struct{})
 	go func() { u.pending.Wait(); close(done) }()
@@ -386,26 +394,73 @@ func (u *UI) addShortcuts() {
 	}
 }
 
-// probeKeyring checks the secret store once at start so an unavailable
-// keyring is explained up front instead of at the first Save.
+// probeKeyring checks the secret store (off the UI goroutine) so an
+// unavailable keyring is explained up front instead of at the first Save.
+// It runs at start, from the banner's Retry button and whenever the app
+// comes back to the foreground while the banner is shown: the admin may
+// have started or unlocked the keyring meanwhile.
 func (u *UI) probeKeyring() {
 	type prober interface{ Probe(context.Context) error }
 	p, ok := u.env.Secrets.(prober)
-	if !ok {
-		return
+	if !ok || u.probing {
+		return // a probe already running answers for this one too
+	}
+	u.probing = true
+	if u.keyRetry != nil {
+		u.keyRetry.SetText("Checking …")
+		u.keyRetry.Disable()
 	}
 	runAsync(u, func(ctx context.Context) (struct{}, error) {
 		return struct{}{}, p.Probe(ctx)
 	}, func(_ struct{}, err error) {
+		u.probing = false
+		was := u.keyError
 		u.keyError = err
-		u.banner.Objects = nil
-		if err != nil {
+		switch {
+		case err != nil && was == nil:
 			u.env.Log.Warn("keyring unavailable", "err", err)
-			u.banner.Add(warningBanner("System keyring unavailable — Client Secrets cannot be stored or used until it is. " +
-				"Everything else works. " + err.Error()))
+		case err == nil && was != nil:
+			u.env.Log.Info("keyring available again")
+			// The Connection screen read the keyring while it failed:
+			// it looks again for the stored secret.
+			if c := findScreen[*connectionScreen](u); c != nil && c.profile != nil {
+				c.load()
+			}
 		}
-		u.banner.Refresh()
+		u.showKeyringBanner()
 	})
+}
+
+// foreground re-probes an unavailable keyring when the app regains the
+// focus; an available one is not asked again (each probe is a D-Bus call,
+// and a locked keyring may answer it with an unlock prompt).
+func (u *UI) foreground() {
+	if u.keyError != nil {
+		u.probeKeyring()
+	}
+}
+
+// showKeyringBanner shows keyError, or nothing once the keyring answers.
+func (u *UI) showKeyringBanner() {
+	u.banner.Objects = nil
+	u.keyRetry = nil
+	if u.keyError != nil {
+		u.keyRetry = widget.NewButtonWithIcon("Retry", theme.ViewRefreshIcon(), u.probeKeyring)
+		u.banner.Add(warningBanner(keyringBannerText(u.keyError), u.keyRetry))
+	}
+	u.banner.Refresh()
+}
+
+// keyringBannerText says in one sentence what does not work and why, then
+// how to fix it.
+func keyringBannerText(err error) string {
+	reason, fix := err.Error(), ""
+	var ku *storage.KeyringUnavailableError
+	if errors.As(err, &ku) {
+		reason, fix = ku.Reason(), " To fix it, "+ku.Hint()+"."
+	}
+	return "System keyring unavailable — " + reason + " — so Client Secrets cannot be stored or used until it answers; " +
+		"everything else works." + fix
 }
 
 // runAsync runs work off the UI goroutine and delivers its result to done
