@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -34,6 +35,29 @@ const (
 )
 
 var oneStreamFields = []string{fieldPlatform, fieldCompany, fieldAPIKey, fieldPrivateKey, fieldEndpoint, fieldDetails}
+
+// secretClipboardTTL is how long a copied Client Secret may stay on the
+// clipboard, as password managers do: long enough to paste it into 1stream.
+const secretClipboardTTL = 30 * time.Second
+
+// clipboardClearing says when a copied Client Secret leaves the clipboard:
+// after Delay, on the clock After, which has time.AfterFunc's contract (f
+// runs later on another goroutine; stop cancels it). Zero fields are
+// secretClipboardTTL and time.AfterFunc; tests pass a clock they advance.
+type clipboardClearing struct {
+	Delay time.Duration
+	After func(d time.Duration, f func()) (stop func() bool)
+}
+
+func (c clipboardClearing) withDefaults() clipboardClearing {
+	if c.Delay <= 0 {
+		c.Delay = secretClipboardTTL
+	}
+	if c.After == nil {
+		c.After = func(d time.Duration, f func()) func() bool { return time.AfterFunc(d, f).Stop }
+	}
+	return c
+}
 
 // connectionForm is what the admin typed, trimmed.
 type connectionForm struct {
@@ -133,10 +157,17 @@ type connectionScreen struct {
 	// unsaved is the unsaved-changes question on screen, if any: asking
 	// again updates it instead of stacking another.
 	unsaved *unsavedDialog
+	// clip clears a copied secret from the clipboard; clipSecret is the
+	// secret last copied (until cleared), clipSeq tells a stale timer from
+	// the current one, and clipStop cancels the current one.
+	clip       clipboardClearing
+	clipSecret string
+	clipSeq    int
+	clipStop   func() bool
 }
 
-func newConnectionScreen(u *UI) *connectionScreen {
-	s := &connectionScreen{u: u, values: map[string]*valueField{}, copyBtns: map[string]*widget.Button{}}
+func newConnectionScreen(u *UI, clip clipboardClearing) *connectionScreen {
+	s := &connectionScreen{u: u, values: map[string]*valueField{}, copyBtns: map[string]*widget.Button{}, clip: clip.withDefaults()}
 	entry := func(placeholder string) *widget.Entry {
 		e := widget.NewEntry()
 		e.SetPlaceHolder(placeholder)
@@ -516,8 +547,54 @@ func (s *connectionScreen) copySecret() {
 			return
 		}
 		s.u.app.Clipboard().SetContent(secret)
-		s.status.SetText("Copied the API Private Key (your Client Secret) from the keyring. Paste it into 1stream, then copy something else.")
+		s.clearClipboardLater(secret)
+		s.status.SetText(s.secretCopiedMsg())
 	})
+}
+
+func (s *connectionScreen) secretCopiedMsg() string {
+	secs := max(1, int(s.clip.Delay.Round(time.Second)/time.Second))
+	return fmt.Sprintf("Copied the API Private Key (your Client Secret) from the keyring — the clipboard is cleared in %d s. "+
+		"Paste it into 1stream now.", secs)
+}
+
+// clearClipboardLater clears the clipboard after the delay if it still
+// holds secret. The timer's goroutine only hands over to the UI goroutine.
+func (s *connectionScreen) clearClipboardLater(secret string) {
+	s.stopClipboardTimer()
+	s.clipSeq++
+	seq, ctx := s.clipSeq, s.u.ctx
+	s.clipSecret = secret
+	s.clipStop = s.clip.After(s.clip.Delay, func() {
+		if ctx.Err() != nil {
+			return // window closed
+		}
+		fyne.Do(func() { s.clearClipboard(seq) })
+	})
+}
+
+func (s *connectionScreen) stopClipboardTimer() {
+	if s.clipStop != nil {
+		s.clipStop()
+		s.clipStop = nil
+	}
+}
+
+// clearClipboard empties the clipboard if it still holds the secret copied
+// as copy seq; whatever the admin copied since stays.
+func (s *connectionScreen) clearClipboard(seq int) {
+	if seq != s.clipSeq || s.clipSecret == "" {
+		return // a later copy restarted the wait, or it was cleared
+	}
+	secret := s.clipSecret
+	s.clipSecret = ""
+	s.stopClipboardTimer()
+	if cb := s.u.app.Clipboard(); cb.Content() == secret {
+		cb.SetContent("")
+		if s.status.Text == s.secretCopiedMsg() {
+			s.status.SetText("The API Private Key was cleared from the clipboard. Copy it again if 1stream still needs it.")
+		}
+	}
 }
 
 // copyAllText is every value as a text block. The secret stays out: it is

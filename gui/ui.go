@@ -109,7 +109,15 @@ type UI struct {
 }
 
 // NewUI builds the main window's content around env.
-func NewUI(a fyne.App, w fyne.Window, env *Env) *UI {
+func NewUI(a fyne.App, w fyne.Window, env *Env) *UI { return newUI(a, w, env, uiOptions{}) }
+
+// uiOptions are NewUI's settings that only tests change; the zero value is
+// the app's.
+type uiOptions struct {
+	clipboard clipboardClearing
+}
+
+func newUI(a fyne.App, w fyne.Window, env *Env, o uiOptions) *UI {
 	ctx, cancel := context.WithCancel(context.Background())
 	u := &UI{app: a, win: w, env: env, ctx: ctx, cancel: cancel}
 	u.quit = a.Quit
@@ -117,7 +125,7 @@ func NewUI(a fyne.App, w fyne.Window, env *Env) *UI {
 	u.screens = []screen{u.profiles}
 	// The journey's screens, in navigation order (Alt+1…6).
 	u.mapping = newMappingScreen(u)
-	u.screens = append(u.screens, newChecklistScreen(u), newConnectionScreen(u), newCheckScreen(u),
+	u.screens = append(u.screens, newChecklistScreen(u), newConnectionScreen(u, o.clipboard), newCheckScreen(u),
 		u.mapping, newHistoryScreen(u))
 	u.build()
 	return u
@@ -138,6 +146,9 @@ func (u *UI) Start() {
 func (u *UI) Close() {
 	u.app.Lifecycle().SetOnEnteredForeground(nil)
 	u.cancel()
+	if c := findScreen[*connectionScreen](u); c != nil {
+		c.stopClipboardTimer()
+	}
 	done := make(chan struct{})
 	go func() { u.pending.Wait(); close(done) }()
 	select {
@@ -263,7 +274,14 @@ func (u *UI) newProfile() {
 // requestQuit quits once unsaved changes are saved or discarded (Ctrl+Q,
 // File › Quit, the window's close button).
 func (u *UI) requestQuit() {
-	u.leaveThen(u.quit)
+	u.leaveThen(func() {
+		// A Client Secret copied moments ago does not stay behind on the
+		// clipboard for the 30 s the app would have waited.
+		if c := findScreen[*connectionScreen](u); c != nil {
+			c.clearClipboard(c.clipSeq)
+		}
+		u.quit()
+	})
 }
 
 // dialogShown reports whether a dialog (or any other overlay) covers the
