@@ -9,8 +9,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -36,12 +36,28 @@ const (
 
 var oneStreamFields = []string{fieldPlatform, fieldCompany, fieldAPIKey, fieldPrivateKey, fieldEndpoint, fieldDetails}
 
-// Halo's Client IDs are GUIDs and its secrets two GUIDs joined by "-". Only
-// ever a hint: not every Halo version is known to use these forms.
-var (
-	guidPattern   = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
-	secretPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}-[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$`)
-)
+// secretClipboardTTL is how long a copied Client Secret may stay on the
+// clipboard, as password managers do: long enough to paste it into 1stream.
+const secretClipboardTTL = 30 * time.Second
+
+// clipboardClearing says when a copied Client Secret leaves the clipboard:
+// after Delay, on the clock After, which has time.AfterFunc's contract (f
+// runs later on another goroutine; stop cancels it). Zero fields are
+// secretClipboardTTL and time.AfterFunc; tests pass a clock they advance.
+type clipboardClearing struct {
+	Delay time.Duration
+	After func(d time.Duration, f func()) (stop func() bool)
+}
+
+func (c clipboardClearing) withDefaults() clipboardClearing {
+	if c.Delay <= 0 {
+		c.Delay = secretClipboardTTL
+	}
+	if c.After == nil {
+		c.After = func(d time.Duration, f func()) func() bool { return time.AfterFunc(d, f).Stop }
+	}
+	return c
+}
 
 // connectionForm is what the admin typed, trimmed.
 type connectionForm struct {
@@ -59,12 +75,15 @@ func validateConnection(f connectionForm) (inst halo.Instance, problems []formPr
 	if err != nil {
 		problems = append(problems, formProblem{"Halo URL", errMessage(err)})
 	}
+	idErr := halo.ValidateClientID(f.ClientID)
 	switch {
 	case f.ClientID == "":
 		problems = append(problems, formProblem{"Client ID", "Enter the Client ID of the Halo API application (checklist step 13)."})
-	case secretPattern.MatchString(f.ClientID):
-		warnings = append(warnings, formProblem{"Client ID", "This looks like a Client Secret, not a Client ID: are the two swapped?"})
-	case !guidPattern.MatchString(f.ClientID):
+	case idErr != nil:
+		// A secret saved as the ID would reach the database, history,
+		// reports and the clipboard: refused, not warned about.
+		problems = append(problems, formProblem{"Client ID", errMessage(idErr)})
+	case !halo.LooksLikeGUID(f.ClientID):
 		warnings = append(warnings, formProblem{"Client ID", "Halo's Client IDs usually look like 0f8fad5b-d9cb-469f-a165-70867728950e: check it was copied whole."})
 	}
 	if strings.ContainsAny(f.ClientID, " \t") {
@@ -74,7 +93,7 @@ func validateConnection(f connectionForm) (inst halo.Instance, problems []formPr
 		switch {
 		case strings.ContainsAny(f.Secret, " \t\r\n"):
 			problems = append(problems, formProblem{"Client Secret", "The Client Secret must not contain spaces or line breaks: paste only the secret."})
-		case !secretPattern.MatchString(f.Secret) && !guidPattern.MatchString(f.Secret):
+		case !halo.LooksLikeClientSecret(f.Secret) && !halo.LooksLikeGUID(f.Secret):
 			warnings = append(warnings, formProblem{"Client Secret", "Halo's Client Secrets usually are two GUIDs joined by a hyphen: check it was copied whole."})
 		}
 	}
@@ -138,10 +157,17 @@ type connectionScreen struct {
 	// unsaved is the unsaved-changes question on screen, if any: asking
 	// again updates it instead of stacking another.
 	unsaved *unsavedDialog
+	// clip clears a copied secret from the clipboard; clipSecret is the
+	// secret last copied (until cleared), clipSeq tells a stale timer from
+	// the current one, and clipStop cancels the current one.
+	clip       clipboardClearing
+	clipSecret string
+	clipSeq    int
+	clipStop   func() bool
 }
 
-func newConnectionScreen(u *UI) *connectionScreen {
-	s := &connectionScreen{u: u, values: map[string]*valueField{}, copyBtns: map[string]*widget.Button{}}
+func newConnectionScreen(u *UI, clip clipboardClearing) *connectionScreen {
+	s := &connectionScreen{u: u, values: map[string]*valueField{}, copyBtns: map[string]*widget.Button{}, clip: clip.withDefaults()}
 	entry := func(placeholder string) *widget.Entry {
 		e := widget.NewEntry()
 		e.SetPlaceHolder(placeholder)
@@ -413,10 +439,14 @@ func (s *connectionScreen) refresh() {
 	} else {
 		s.setValue(fieldCompany, "unknown — click Detect", "")
 	}
-	if f.ClientID != "" {
-		s.setValue(fieldAPIKey, f.ClientID, f.ClientID)
-	} else {
+	switch {
+	case f.ClientID == "":
 		s.setValue(fieldAPIKey, "enter the Client ID", "")
+	case byField(problems, "Client ID") != "":
+		// Never offered to 1stream (or Copy all): it may be the secret.
+		s.setValue(fieldAPIKey, "fix the Client ID first", "")
+	default:
+		s.setValue(fieldAPIKey, f.ClientID, f.ClientID)
 	}
 	switch {
 	case f.Secret != "":
@@ -517,8 +547,54 @@ func (s *connectionScreen) copySecret() {
 			return
 		}
 		s.u.app.Clipboard().SetContent(secret)
-		s.status.SetText("Copied the API Private Key (your Client Secret) from the keyring. Paste it into 1stream, then copy something else.")
+		s.clearClipboardLater(secret)
+		s.status.SetText(s.secretCopiedMsg())
 	})
+}
+
+func (s *connectionScreen) secretCopiedMsg() string {
+	secs := max(1, int(s.clip.Delay.Round(time.Second)/time.Second))
+	return fmt.Sprintf("Copied the API Private Key (your Client Secret) from the keyring — the clipboard is cleared in %d s. "+
+		"Paste it into 1stream now.", secs)
+}
+
+// clearClipboardLater clears the clipboard after the delay if it still
+// holds secret. The timer's goroutine only hands over to the UI goroutine.
+func (s *connectionScreen) clearClipboardLater(secret string) {
+	s.stopClipboardTimer()
+	s.clipSeq++
+	seq, ctx := s.clipSeq, s.u.ctx
+	s.clipSecret = secret
+	s.clipStop = s.clip.After(s.clip.Delay, func() {
+		if ctx.Err() != nil {
+			return // window closed
+		}
+		fyne.Do(func() { s.clearClipboard(seq) })
+	})
+}
+
+func (s *connectionScreen) stopClipboardTimer() {
+	if s.clipStop != nil {
+		s.clipStop()
+		s.clipStop = nil
+	}
+}
+
+// clearClipboard empties the clipboard if it still holds the secret copied
+// as copy seq; whatever the admin copied since stays.
+func (s *connectionScreen) clearClipboard(seq int) {
+	if seq != s.clipSeq || s.clipSecret == "" {
+		return // a later copy restarted the wait, or it was cleared
+	}
+	secret := s.clipSecret
+	s.clipSecret = ""
+	s.stopClipboardTimer()
+	if cb := s.u.app.Clipboard(); cb.Content() == secret {
+		cb.SetContent("")
+		if s.status.Text == s.secretCopiedMsg() {
+			s.status.SetText("The API Private Key was cleared from the clipboard. Copy it again if 1stream still needs it.")
+		}
+	}
 }
 
 // copyAllText is every value as a text block. The secret stays out: it is

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
@@ -478,10 +479,16 @@ func TestSaveInTheQuitQuestionWhileASaveRuns(t *testing.T) {
 	}
 }
 
-// countingSecrets counts every call to the secret store it wraps.
+// countingSecrets counts every call to the secret store it wraps, and
+// its keyring probes apart.
 type countingSecrets struct {
 	storage.Secrets
-	calls atomic.Int32
+	calls, probes atomic.Int32
+}
+
+func (s *countingSecrets) Probe(ctx context.Context) error {
+	s.probes.Add(1)
+	return s.Secrets.(interface{ Probe(context.Context) error }).Probe(ctx)
 }
 
 func (s *countingSecrets) Get(ctx context.Context, id int64) (string, error) {
@@ -614,5 +621,154 @@ func TestConnectionAdvancedSection(t *testing.T) {
 	te.wait()
 	if c.scope.Text != "read:agents" || !c.advanced.Items[0].Open {
 		t.Fatal("the saved scope is not shown in the open Advanced section")
+	}
+}
+
+// A Client Secret pasted into the Client ID field is refused, never saved
+// as the ID: from there it would reach the database, every history row,
+// the report and the clipboard.
+func TestConnectionRefusesSecretAsClientID(t *testing.T) {
+	te := newTestUI(t, "")
+	createProfileByTyping(t, te, "Contoso MSP")
+	c := connectionFor(t, te)
+	id := te.u.current.ID
+
+	test.Type(c.urlEntry, "contoso.halopsa.com")
+	test.Type(c.clientID, testSecret)
+	if c.idHint.Importance != widget.DangerImportance || !strings.Contains(c.idHint.Text, "swapped") {
+		t.Fatalf("id hint = %q (%v)", c.idHint.Text, c.idHint.Importance)
+	}
+	if c.values[fieldAPIKey].value != "" || !c.copyBtns[fieldAPIKey].Disabled() || strings.Contains(c.values[fieldAPIKey].label.Text, testSecret) {
+		t.Fatalf("the secret is offered as 1stream's API Key: %q", c.values[fieldAPIKey].label.Text)
+	}
+	test.Tap(c.copyAllBtn)
+	if strings.Contains(te.u.app.Clipboard().Content(), testSecret) {
+		t.Fatal("Copy all contains the secret typed as the Client ID")
+	}
+	test.Tap(c.saveBtn)
+	te.wait()
+	if !strings.HasPrefix(c.status.Text, "Not saved.") || !strings.Contains(c.status.Text, "Client ID: This looks like the Client Secret") {
+		t.Fatalf("status = %q", c.status.Text)
+	}
+	p, err := te.db.Profile(context.Background(), id)
+	if err != nil || p.ClientID != "" || p.HaloURL != "" {
+		t.Fatalf("a refused save wrote %+v, %v", p, err)
+	}
+
+	// Swapping the two fields back is saved.
+	retype(c.clientID, testClientID)
+	test.Type(c.secret, testSecret)
+	if c.idHint.Importance != widget.SuccessImportance {
+		t.Fatalf("id hint = %q", c.idHint.Text)
+	}
+	test.Tap(c.saveBtn)
+	te.wait()
+	if p, _ := te.db.Profile(context.Background(), id); p.ClientID != testClientID || !te.secrets.Has(id) {
+		t.Fatalf("status = %q, saved %+v", c.status.Text, p)
+	}
+}
+
+// manualClock is a clipboardClearing clock that fires only when told.
+type manualClock struct {
+	delays  []time.Duration
+	fire    []func()
+	stopped []bool
+}
+
+func (c *manualClock) after(d time.Duration, f func()) func() bool {
+	i := len(c.fire)
+	c.delays, c.fire, c.stopped = append(c.delays, d), append(c.fire, f), append(c.stopped, false)
+	return func() bool { was := c.stopped[i]; c.stopped[i] = true; return !was }
+}
+
+// A copied Client Secret leaves the clipboard after the delay, but only if
+// the clipboard still holds it; the screen says so when it copies.
+func TestConnectionClipboardForgetsTheSecret(t *testing.T) {
+	clock := &manualClock{}
+	te := newTestUIOptions(t, "", nil, uiOptions{clipboard: clipboardClearing{Delay: 30 * time.Second, After: clock.after}})
+	createProfileByTyping(t, te, "Contoso MSP")
+	c := connectionFor(t, te)
+	test.Type(c.urlEntry, "contoso.halopsa.com")
+	test.Type(c.clientID, testClientID)
+	test.Type(c.secret, testSecret)
+	test.Tap(c.saveBtn)
+	te.wait()
+	clip := te.u.app.Clipboard()
+
+	test.Tap(c.copyBtns[fieldPrivateKey])
+	te.wait()
+	if clip.Content() != testSecret || len(clock.fire) != 1 || clock.delays[0] != 30*time.Second {
+		t.Fatalf("copy: clipboard holds the secret %v, timers %v", clip.Content() == testSecret, clock.delays)
+	}
+	if !strings.Contains(c.status.Text, "the clipboard is cleared in 30 s") {
+		t.Fatalf("status = %q", c.status.Text)
+	}
+	clock.fire[0]()
+	if clip.Content() != "" || !strings.Contains(c.status.Text, "cleared from the clipboard") {
+		t.Fatalf("after 30 s: secret still there %v, status %q", clip.Content() == testSecret, c.status.Text)
+	}
+
+	// Something else copied meanwhile stays.
+	test.Tap(c.copyBtns[fieldPrivateKey])
+	te.wait()
+	test.Tap(c.copyBtns[fieldAPIKey])
+	clock.fire[1]()
+	if clip.Content() != testClientID {
+		t.Fatalf("the timer replaced what was copied after the secret: %q", clip.Content())
+	}
+
+	// Copying again restarts the wait: the first timer is stopped, and
+	// should it fire anyway (it was already due) it clears nothing.
+	test.Tap(c.copyBtns[fieldPrivateKey])
+	te.wait()
+	v := c.values[fieldPrivateKey]
+	test.Tap(v)
+	v.TypedShortcut(&fyne.ShortcutCopy{}) // Ctrl+C on the value copies the same way
+	te.wait()
+	if len(clock.fire) != 4 || !clock.stopped[2] || clock.stopped[3] {
+		t.Fatalf("timers %d, stopped %v", len(clock.fire), clock.stopped)
+	}
+	clock.fire[2]()
+	if clip.Content() != testSecret {
+		t.Fatal("a restarted wait cleared the clipboard early")
+	}
+	clock.fire[3]()
+	if clip.Content() != "" {
+		t.Fatal("Ctrl+C's copy of the secret was not cleared")
+	}
+
+	// Quitting does not leave it behind for the rest of the wait.
+	test.Tap(c.copyBtns[fieldPrivateKey])
+	te.wait()
+	quit := false
+	te.u.quit = func() { quit = true }
+	te.u.requestQuit()
+	if !quit || clip.Content() != "" || !clock.stopped[4] {
+		t.Fatalf("quit %v, secret still on the clipboard %v", quit, clip.Content() == testSecret)
+	}
+}
+
+// The delay defaults to 30 s, and closing the window stops the wait, so no
+// timer reaches a closed app.
+func TestConnectionClipboardDefaultsAndClose(t *testing.T) {
+	te := newTestUI(t, "")
+	if d := findScreen[*connectionScreen](te.u).clip.Delay; d != 30*time.Second {
+		t.Fatalf("default delay %s", d)
+	}
+	clock := &manualClock{}
+	te = newTestUIOptions(t, "", nil, uiOptions{clipboard: clipboardClearing{Delay: 5 * time.Second, After: clock.after}})
+	createProfileByTyping(t, te, "Contoso MSP")
+	_ = te.secrets.Set(context.Background(), te.u.current.ID, testSecret)
+	te.u.profiles.afterChange(te.u.current.ID)
+	te.wait()
+	c := connectionFor(t, te)
+	test.Tap(c.copyBtns[fieldPrivateKey])
+	te.wait()
+	if len(clock.fire) != 1 || clock.delays[0] != 5*time.Second || !strings.Contains(c.status.Text, "cleared in 5 s") {
+		t.Fatalf("timers %v, status %q", clock.delays, c.status.Text)
+	}
+	te.u.Close()
+	if !clock.stopped[0] {
+		t.Fatal("closing the window left the clipboard timer running")
 	}
 }

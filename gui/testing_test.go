@@ -35,6 +35,12 @@ func newTestUI(t *testing.T, dir string) *testEnv {
 // set) before the UI is built around it.
 func newTestUIWindow(t *testing.T, dir string, wrap func(fyne.Window) fyne.Window) *testEnv {
 	t.Helper()
+	return newTestUIOptions(t, dir, wrap, uiOptions{})
+}
+
+// newTestUIOptions is newTestUIWindow with the UI built with o.
+func newTestUIOptions(t *testing.T, dir string, wrap func(fyne.Window) fyne.Window, o uiOptions) *testEnv {
+	t.Helper()
 	if dir == "" {
 		dir = t.TempDir()
 	}
@@ -49,7 +55,7 @@ func newTestUIWindow(t *testing.T, dir string, wrap func(fyne.Window) fyne.Windo
 	if wrap != nil {
 		w = wrap(w)
 	}
-	u := NewUI(a, w, env)
+	u := newUI(a, w, env, o)
 	w.Resize(fyne.NewSize(1180, 760))
 	u.Start()
 	u.pending.Wait()

@@ -87,6 +87,10 @@ type UI struct {
 	header   *widget.Label
 	banner   *fyne.Container
 	keyError error
+	// keyRetry is the keyring banner's Retry button (nil without a
+	// banner); probing is set while a keyring probe runs.
+	keyRetry *widget.Button
+	probing  bool
 	// lastSaveDir is where the last export or report went; the next save
 	// starts there.
 	lastSaveDir string
@@ -105,7 +109,15 @@ type UI struct {
 }
 
 // NewUI builds the main window's content around env.
-func NewUI(a fyne.App, w fyne.Window, env *Env) *UI {
+func NewUI(a fyne.App, w fyne.Window, env *Env) *UI { return newUI(a, w, env, uiOptions{}) }
+
+// uiOptions are NewUI's settings that only tests change; the zero value is
+// the app's.
+type uiOptions struct {
+	clipboard clipboardClearing
+}
+
+func newUI(a fyne.App, w fyne.Window, env *Env, o uiOptions) *UI {
 	ctx, cancel := context.WithCancel(context.Background())
 	u := &UI{app: a, win: w, env: env, ctx: ctx, cancel: cancel}
 	u.quit = a.Quit
@@ -113,7 +125,7 @@ func NewUI(a fyne.App, w fyne.Window, env *Env) *UI {
 	u.screens = []screen{u.profiles}
 	// The journey's screens, in navigation order (Alt+1…6).
 	u.mapping = newMappingScreen(u)
-	u.screens = append(u.screens, newChecklistScreen(u), newConnectionScreen(u), newCheckScreen(u),
+	u.screens = append(u.screens, newChecklistScreen(u), newConnectionScreen(u, o.clipboard), newCheckScreen(u),
 		u.mapping, newHistoryScreen(u))
 	u.build()
 	return u
@@ -123,13 +135,20 @@ func NewUI(a fyne.App, w fyne.Window, env *Env) *UI {
 func (u *UI) Start() {
 	u.profiles.reload(true)
 	u.probeKeyring()
+	// Desktop drivers call this when a window of the app gains the focus
+	// after another app had it.
+	u.app.Lifecycle().SetOnEnteredForeground(u.foreground)
 }
 
 // Close stops background work and releases the environment. It waits a
 // little for work in flight (cancelled through its context) so that the
 // database is not closed under a write, but never hangs the exit.
 func (u *UI) Close() {
+	u.app.Lifecycle().SetOnEnteredForeground(nil)
 	u.cancel()
+	if c := findScreen[*connectionScreen](u); c != nil {
+		c.stopClipboardTimer()
+	}
 	done := make(chan struct{})
 	go func() { u.pending.Wait(); close(done) }()
 	select {
@@ -255,7 +274,14 @@ func (u *UI) newProfile() {
 // requestQuit quits once unsaved changes are saved or discarded (Ctrl+Q,
 // File › Quit, the window's close button).
 func (u *UI) requestQuit() {
-	u.leaveThen(u.quit)
+	u.leaveThen(func() {
+		// A Client Secret copied moments ago does not stay behind on the
+		// clipboard for the 30 s the app would have waited.
+		if c := findScreen[*connectionScreen](u); c != nil {
+			c.clearClipboard(c.clipSeq)
+		}
+		u.quit()
+	})
 }
 
 // dialogShown reports whether a dialog (or any other overlay) covers the
@@ -386,26 +412,73 @@ func (u *UI) addShortcuts() {
 	}
 }
 
-// probeKeyring checks the secret store once at start so an unavailable
-// keyring is explained up front instead of at the first Save.
+// probeKeyring checks the secret store (off the UI goroutine) so an
+// unavailable keyring is explained up front instead of at the first Save.
+// It runs at start, from the banner's Retry button and whenever the app
+// comes back to the foreground while the banner is shown: the admin may
+// have started or unlocked the keyring meanwhile.
 func (u *UI) probeKeyring() {
 	type prober interface{ Probe(context.Context) error }
 	p, ok := u.env.Secrets.(prober)
-	if !ok {
-		return
+	if !ok || u.probing {
+		return // a probe already running answers for this one too
+	}
+	u.probing = true
+	if u.keyRetry != nil {
+		u.keyRetry.SetText("Checking …")
+		u.keyRetry.Disable()
 	}
 	runAsync(u, func(ctx context.Context) (struct{}, error) {
 		return struct{}{}, p.Probe(ctx)
 	}, func(_ struct{}, err error) {
+		u.probing = false
+		was := u.keyError
 		u.keyError = err
-		u.banner.Objects = nil
-		if err != nil {
+		switch {
+		case err != nil && was == nil:
 			u.env.Log.Warn("keyring unavailable", "err", err)
-			u.banner.Add(warningBanner("System keyring unavailable — Client Secrets cannot be stored or used until it is. " +
-				"Everything else works. " + err.Error()))
+		case err == nil && was != nil:
+			u.env.Log.Info("keyring available again")
+			// The Connection screen read the keyring while it failed:
+			// it looks again for the stored secret.
+			if c := findScreen[*connectionScreen](u); c != nil && c.profile != nil {
+				c.load()
+			}
 		}
-		u.banner.Refresh()
+		u.showKeyringBanner()
 	})
+}
+
+// foreground re-probes an unavailable keyring when the app regains the
+// focus; an available one is not asked again (each probe is a D-Bus call,
+// and a locked keyring may answer it with an unlock prompt).
+func (u *UI) foreground() {
+	if u.keyError != nil {
+		u.probeKeyring()
+	}
+}
+
+// showKeyringBanner shows keyError, or nothing once the keyring answers.
+func (u *UI) showKeyringBanner() {
+	u.banner.Objects = nil
+	u.keyRetry = nil
+	if u.keyError != nil {
+		u.keyRetry = widget.NewButtonWithIcon("Retry", theme.ViewRefreshIcon(), u.probeKeyring)
+		u.banner.Add(warningBanner(keyringBannerText(u.keyError), u.keyRetry))
+	}
+	u.banner.Refresh()
+}
+
+// keyringBannerText says in one sentence what does not work and why, then
+// how to fix it.
+func keyringBannerText(err error) string {
+	reason, fix := err.Error(), ""
+	var ku *storage.KeyringUnavailableError
+	if errors.As(err, &ku) {
+		reason, fix = ku.Reason(), " To fix it, "+ku.Hint()+"."
+	}
+	return "System keyring unavailable — " + reason + " — so Client Secrets cannot be stored or used until it answers; " +
+		"everything else works." + fix
 }
 
 // runAsync runs work off the UI goroutine and delivers its result to done

@@ -3,6 +3,7 @@ package gui
 import (
 	"context"
 	"errors"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -310,7 +311,9 @@ func TestTheNavigationListKeepsTheKeyboardFocus(t *testing.T) {
 	}
 }
 
-func TestKeyringUnavailableAtStart(t *testing.T) {
+// newTestUIKeyringDown is newTestUI with the keyring failing from the start.
+func newTestUIKeyringDown(t *testing.T) *testEnv {
+	t.Helper()
 	a := test.NewTempApp(t)
 	dir := t.TempDir()
 	db, err := storage.Open(context.Background(), dir)
@@ -326,15 +329,27 @@ func TestKeyringUnavailableAtStart(t *testing.T) {
 	u.Start()
 	u.pending.Wait()
 	t.Cleanup(func() { u.Close(); w.Close() })
-	te := &testEnv{u: u, db: db, secrets: sec, dir: dir, win: w}
+	return &testEnv{u: u, db: db, secrets: sec, dir: dir, win: w}
+}
+
+func TestKeyringUnavailableAtStart(t *testing.T) {
+	te := newTestUIKeyringDown(t)
+	u := te.u
 
 	if u.keyError == nil || len(u.banner.Objects) != 1 {
 		t.Fatal("no banner for the unavailable keyring")
 	}
-	for _, want := range []string{"System keyring unavailable", "Everything else works", "no Secret Service", "gnome-keyring"} {
-		if !labelContains(u.banner, want) {
-			t.Errorf("the banner does not say %q", want)
-		}
+	// One sentence (what fails, why, what still works), then the fix.
+	want := "System keyring unavailable — no Secret Service (keyring daemon) is running — so Client Secrets cannot be " +
+		"stored or used until it answers; everything else works. To fix it, install and start a Secret Service"
+	if runtime.GOOS != "linux" {
+		want = want[:strings.Index(want, " To fix it")]
+	}
+	if !labelContains(u.banner, want) {
+		t.Errorf("the banner does not say %q", want)
+	}
+	if labelContains(u.banner, ". the") || labelContains(u.banner, "details:") {
+		t.Error("the banner joins the keyring's own error text to its sentence")
 	}
 	// Everything that needs no secret works: a profile typed in the dialog.
 	createProfileByTyping(t, te, "Contoso MSP")
@@ -344,5 +359,85 @@ func TestKeyringUnavailableAtStart(t *testing.T) {
 	c := connectionFor(t, te)
 	if c.secretHint.Importance != widget.DangerImportance || !strings.Contains(c.secretHint.Text, "keyring") {
 		t.Fatalf("secret hint = %q", c.secretHint.Text)
+	}
+}
+
+// The banner's Retry probes again: it stays while the keyring still fails
+// and goes once it answers, and the Connection screen finds the stored
+// secret it could not read before.
+func TestKeyringBannerRetry(t *testing.T) {
+	te := newTestUIKeyringDown(t)
+	u := te.u
+	createProfileByTyping(t, te, "Contoso MSP")
+	c := connectionFor(t, te)
+	if u.keyRetry == nil || u.keyRetry.Disabled() {
+		t.Fatal("the keyring banner has no Retry button")
+	}
+
+	test.Tap(u.keyRetry)
+	te.wait()
+	if u.keyError == nil || len(u.banner.Objects) != 1 || u.keyRetry == nil || u.keyRetry.Disabled() {
+		t.Fatal("the banner must stay (with Retry) while the keyring still fails")
+	}
+
+	// A probe in flight: Retry waits for it instead of starting another.
+	var q []func()
+	held = &q
+	t.Cleanup(func() { held = nil })
+	test.Tap(u.keyRetry)
+	if !u.keyRetry.Disabled() || !strings.Contains(u.keyRetry.Text, "Checking") {
+		t.Fatalf("Retry while probing: %q, disabled %v", u.keyRetry.Text, u.keyRetry.Disabled())
+	}
+	test.Tap(u.keyRetry)
+	u.foreground()
+	if len(q) != 1 {
+		t.Fatalf("%d probes started, want 1", len(q))
+	}
+	held = nil
+
+	// The keyring is started meanwhile, and a secret stored (by the CLI).
+	te.secrets.FailWith(nil)
+	if err := te.secrets.Set(context.Background(), u.current.ID, testSecret); err != nil {
+		t.Fatal(err)
+	}
+	q[0]()
+	te.wait()
+	if u.keyError != nil || len(u.banner.Objects) != 0 || u.keyRetry != nil {
+		t.Fatal("the banner must go once the keyring answers")
+	}
+	if !c.secretStored || c.secretErr != nil || c.secretHint.Importance != widget.SuccessImportance {
+		t.Fatalf("the Connection screen still says %q", c.secretHint.Text)
+	}
+}
+
+// Coming back to the app (the window regains the focus) probes an
+// unavailable keyring again; an available one is not asked again.
+func TestKeyringReprobedInForeground(t *testing.T) {
+	te := newTestUIKeyringDown(t)
+	u := te.u
+	sec := &countingSecrets{Secrets: te.secrets}
+	u.env.Secrets = sec
+	// The hook the desktop driver calls when the app's window gains focus.
+	hook, ok := u.app.Lifecycle().(interface{ OnEnteredForeground() func() })
+	if !ok || hook.OnEnteredForeground() == nil {
+		t.Fatal("no foreground hook is registered")
+	}
+	enter := hook.OnEnteredForeground()
+
+	enter()
+	te.wait()
+	if sec.probes.Load() != 1 || u.keyError == nil || len(u.banner.Objects) != 1 {
+		t.Fatalf("probes %d, banner %d: the failing keyring must be probed again and stay explained", sec.probes.Load(), len(u.banner.Objects))
+	}
+	te.secrets.FailWith(nil)
+	enter()
+	te.wait()
+	if sec.probes.Load() != 2 || u.keyError != nil || len(u.banner.Objects) != 0 {
+		t.Fatalf("probes %d, banner %d: the banner must go once the keyring answers", sec.probes.Load(), len(u.banner.Objects))
+	}
+	enter()
+	te.wait()
+	if sec.probes.Load() != 2 {
+		t.Fatal("an available keyring is probed on every focus change")
 	}
 }

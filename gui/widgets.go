@@ -23,13 +23,18 @@ func demoBadge() fyne.CanvasObject {
 	return container.NewStack(bg, container.NewPadded(txt))
 }
 
-// warningBanner is a full-width notice with a warning icon.
-func warningBanner(text string) fyne.CanvasObject {
+// warningBanner is a full-width notice with a warning icon and, at its
+// end, the actions (buttons) that may resolve it.
+func warningBanner(text string, actions ...fyne.CanvasObject) fyne.CanvasObject {
 	l := widget.NewLabel(text)
 	l.Wrapping = fyne.TextWrapWord
 	icon := widget.NewIcon(theme.WarningIcon())
 	bg := canvas.NewRectangle(withAlpha(theme.Color(theme.ColorNameWarning), 0x40))
-	return container.NewStack(bg, container.NewBorder(nil, nil, container.NewCenter(icon), nil, l))
+	var right fyne.CanvasObject
+	if len(actions) > 0 {
+		right = container.NewCenter(container.NewHBox(actions...))
+	}
+	return container.NewStack(bg, container.NewBorder(nil, nil, container.NewCenter(icon), right, l))
 }
 
 func withAlpha(c color.Color, a uint8) color.Color {
