@@ -9,7 +9,7 @@ import (
 	"github.com/halo-assistant/halo-assistant/gui"
 	"github.com/halo-assistant/halo-assistant/halo/cli"
 	// Before the toolkit's init parses the locale (see the package).
-	_ "github.com/halo-assistant/halo-assistant/internal/plainlocale"
+	_ "github.com/halo-assistant/halo-assistant/gui/plainlocale"
 )
 
 func main() {

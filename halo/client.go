@@ -21,7 +21,7 @@ import (
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
 
-	"github.com/halo-assistant/halo-assistant/internal/redact"
+	"github.com/halo-assistant/halo-assistant/halo/redact"
 )
 
 // Defaults for Config fields left zero.

@@ -26,7 +26,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/halo-assistant/halo-assistant/internal/owneronly"
+	"github.com/halo-assistant/halo-assistant/storage/owneronly"
 	"github.com/mattn/go-sqlite3"
 )
 

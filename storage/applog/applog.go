@@ -13,8 +13,8 @@ import (
 	"path/filepath"
 	"sync"
 
-	"github.com/halo-assistant/halo-assistant/internal/owneronly"
-	"github.com/halo-assistant/halo-assistant/internal/redact"
+	"github.com/halo-assistant/halo-assistant/halo/redact"
+	"github.com/halo-assistant/halo-assistant/storage/owneronly"
 )
 
 // FileName is the log file's name inside the log directory.

@@ -17,7 +17,7 @@
 // fyne.io/fyne/v2/lang imports github.com/jeandeaual/go-locale, which on
 // every OS depends, directly or not, on os and strings. This package imports
 // only those two, so it is ready whenever go-locale is, and it sorts first
-// ("github.com/halo-assistant" < "github.com/jeandeaual"): it is always
+// (".../halo-assistant/gui/plainlocale" < "github.com/jeandeaual/..."): it is always
 // initialised before go-locale, hence before Fyne's lang. The end-to-end
 // test in main_test.go holds that to account.
 package plainlocale
