@@ -1,9 +1,10 @@
 package storage
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
-	"encoding/json"
+	"encoding/gob"
 	"errors"
 	"fmt"
 	"time"
@@ -58,16 +59,17 @@ func (db *DB) AddExport(ctx context.Context, e Export) (int64, error) {
 	if rows == nil {
 		rows = []mapping.Row{}
 	}
-	body, err := json.Marshal(rows)
-	if err != nil {
+	var buf bytes.Buffer
+	if err := gob.NewEncoder(&buf).Encode(rows); err != nil {
 		return 0, err
 	}
+	body := buf.Bytes()
 	synced := ""
 	if !e.SyncedAt.IsZero() {
 		synced = fmtTime(e.SyncedAt)
 	}
 	var id int64
-	err = db.withTx(ctx, func(tx *sql.Tx) error {
+	err := db.withTx(ctx, func(tx *sql.Tx) error {
 		if _, err := getProfile(ctx, tx, e.ProfileID); err != nil {
 			return err
 		}
@@ -137,7 +139,7 @@ func (db *DB) LatestExport(ctx context.Context, profileID int64) (Export, bool, 
 		return Export{}, false, err
 	}
 	if len(body) > 0 {
-		if err := json.Unmarshal(body, &e.Rows); err != nil {
+		if err := gob.NewDecoder(bytes.NewReader(body)).Decode(&e.Rows); err != nil {
 			return Export{}, false, fmt.Errorf("the last export's rows are unreadable: %w", err)
 		}
 	}

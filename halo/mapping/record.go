@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"html/template"
+	"io"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -241,4 +243,32 @@ func (r *Record) HTML() ([]byte, error) {
 		return nil, fmt.Errorf("rendering the record: %w", err)
 	}
 	return b.Bytes(), nil
+}
+
+// RecordIsHTML tells the record's format from the file name.
+func RecordIsHTML(path string) (bool, error) {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".md", ".markdown":
+		return false, nil
+	case ".html", ".htm":
+		return true, nil
+	}
+	return false, fmt.Errorf("%s: the record is written as Markdown (.md) or HTML (.html); name the file with one of those extensions", filepath.Base(path))
+}
+
+// WriteRecordFile writes the record to path atomically, as HTML or
+// Markdown.
+func WriteRecordFile(path string, rec *Record, html bool) error {
+	return WriteFileAtomic(path, func(w io.Writer) error {
+		if !html {
+			_, err := io.WriteString(w, rec.Markdown())
+			return err
+		}
+		b, err := rec.HTML()
+		if err != nil {
+			return err
+		}
+		_, err = w.Write(b)
+		return err
+	})
 }

@@ -9,6 +9,6 @@ CREATE TABLE exports (
     file        TEXT NOT NULL DEFAULT '',
     written     INTEGER NOT NULL DEFAULT 0,  -- data rows in the file
     synced_at   TEXT NOT NULL DEFAULT '',    -- pulled_at of the agents it was computed from
-    rows        BLOB                         -- JSON []mapping.Row; NULL once pruned
+    rows        BLOB                         -- gob []mapping.Row (JSON decoding 10,000 rows is too slow for status); NULL once pruned
 );
 CREATE INDEX exports_profile ON exports (profile_id, at, id);
