@@ -142,6 +142,9 @@ func (db *DB) LatestExport(ctx context.Context, profileID int64) (Export, bool, 
 		if err := gob.NewDecoder(bytes.NewReader(body)).Decode(&e.Rows); err != nil {
 			return Export{}, false, fmt.Errorf("the last export's rows are unreadable: %w", err)
 		}
+		if e.Rows == nil {
+			e.Rows = []mapping.Row{} // exported, holding nothing: not the same as never exported
+		}
 	}
 	return e, true, nil
 }
