@@ -30,6 +30,9 @@ type changesPanel struct {
 	exportAt  time.Time
 	seq       int
 	changes   []mapping.Change
+	// shown: the panel opened itself for this profile once; it does so
+	// when something changed since an export, not before the first.
+	shown bool
 
 	toggle, exportBtn, recordBtn *widget.Button
 	summary                      *widget.Label
@@ -90,7 +93,7 @@ func (c *changesPanel) loadBaseline() {
 	}
 	id := s.profile.ID
 	if id != c.profileID {
-		c.profileID, c.baseline, c.exported = 0, nil, false
+		c.profileID, c.baseline, c.exported, c.shown = 0, nil, false, false
 	}
 	c.seq++
 	seq := c.seq
@@ -124,6 +127,10 @@ func (c *changesPanel) update() {
 		c.summary.SetText(c.describe())
 		c.toggle.SetText(fmt.Sprintf("Changes (%d)", len(c.changes)))
 		if len(c.changes) > 0 {
+			if c.exported && !c.shown {
+				c.shown = true
+				c.box.Show()
+			}
 			c.exportBtn.Enable()
 		} else {
 			c.exportBtn.Disable()

@@ -66,9 +66,14 @@ func TestChangesViewFollowsExportsEditsAndResyncs(t *testing.T) {
 		t.Fatalf("after the full export: %q %q", changeLines(c), c.summary.Text)
 	}
 
-	// Edits show at once; an agent disabled in Halo shows after the re-sync.
+	// Edits show at once, and the panel opens itself for the first change
+	// since an export; an agent disabled in Halo shows after the re-sync.
+	c.box.Hide()
 	s.assign(e.userID(t, "103"), ps[2].ID)
 	e.wait()
+	if !c.box.Visible() || c.toggle.Text != "Changes (1)" {
+		t.Fatalf("after an edit: panel shown %v, toggle %q", c.box.Visible(), c.toggle.Text)
+	}
 	if !ce.srv.DisableAgent(ps[0].ID) {
 		t.Fatal("the simulated Halo did not change")
 	}
