@@ -120,7 +120,7 @@ quit "$work/demo.log"
 # 3. Day two: after an export, mappings change (here with the CLI); status
 # says so (exit 1) and the Mapping screen opens its changes panel.
 cli_demo export --profile "$demo_profile" --out "$work/baseline.csv" 2>/dev/null
-for x in $(cli_demo users list --profile "$demo_profile" --json | grep -o '"extension": "[^"]*"' | head -n 3 | cut -d'"' -f4); do
+for x in $(sed -n '2,4p' "$work/baseline.csv" | cut -d, -f1); do
   cli_demo map remove --profile "$demo_profile" --extension "$x" >/dev/null
 done
 if cli_demo status --profile "$demo_profile" --json >"$work/status.json" || ! grep -q '"changes_since_export": 3' "$work/status.json"; then

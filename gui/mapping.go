@@ -272,8 +272,9 @@ func (s *mappingScreen) build() {
 
 	s.changes = newChangesPanel(s)
 	tools := container.NewHBox(s.importUsersBtn, s.addUserBtn, s.editUserBtn, s.delUserBtn,
-		widget.NewSeparator(), s.exportBtn, s.importMapBtn, widget.NewSeparator(), s.changes.toggle, s.changes.recordBtn)
-	tools2 := container.NewHBox(s.suggestBtn, s.acceptBtn, widget.NewSeparator(), s.undoBtn, s.redoBtn)
+		widget.NewSeparator(), s.exportBtn, s.importMapBtn)
+	tools2 := container.NewHBox(s.suggestBtn, s.acceptBtn, widget.NewSeparator(), s.undoBtn, s.redoBtn,
+		widget.NewSeparator(), s.changes.toggle, s.changes.recordBtn)
 	top := container.NewVBox(
 		container.NewBorder(nil, nil, heading("Map 1stream users to Halo agents"), nil, s.counters),
 		wrapped("Drag a Halo agent from the right onto a 1stream user, or select both and press Map (Ctrl+M). "+
