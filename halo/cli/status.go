@@ -151,12 +151,7 @@ func evaluateStatus(d *storage.DayTwo, syncErr error) statusJSON {
 		add(attnNoUsers, "no 1stream users imported", "halo-assistant users import --profile "+q+" FILE")
 	}
 	idx := mapping.IndexAgents(d.Agents)
-	byUser := make(map[int64]*mapping.Mapping, len(d.Mappings))
-	for i := range d.Mappings {
-		if _, dup := byUser[d.Mappings[i].UserID]; !dup {
-			byUser[d.Mappings[i].UserID] = &d.Mappings[i]
-		}
-	}
+	byUser := mapping.MappingsByUser(d.Mappings)
 	var unmapped, stale []string
 	for i := range d.Users {
 		u := &d.Users[i]

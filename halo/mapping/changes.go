@@ -80,7 +80,7 @@ type Change struct {
 // mapping yields no row, so an agent disabled or removed in Halo shows up
 // as a row to clear.
 func CurrentRows(users []User, mappings []Mapping, agents []halo.Agent) []Row {
-	return currentRows(users, firstMappings(mappings), IndexAgents(agents))
+	return currentRows(users, MappingsByUser(mappings), IndexAgents(agents))
 }
 
 func currentRows(users []User, byUser map[int64]*Mapping, idx map[int]*halo.Agent) []Row {
@@ -100,7 +100,7 @@ func currentRows(users []User, byUser map[int64]*Mapping, idx map[int]*halo.Agen
 // ExportRows are the mapped rows WriteCSV writes for users and mappings,
 // stale ones included: what 1stream holds after a full export is uploaded.
 func ExportRows(users []User, mappings []Mapping) []Row {
-	byUser := firstMappings(mappings)
+	byUser := MappingsByUser(mappings)
 	rows := make([]Row, 0, len(mappings))
 	for i := range users {
 		u := &users[i]
@@ -119,7 +119,7 @@ func ExportRows(users []User, mappings []Mapping) []Row {
 // when do not count: 1stream holds neither.
 func Changes(baseline []Row, users []User, mappings []Mapping, agents []halo.Agent) []Change {
 	idx := IndexAgents(agents)
-	byUser := firstMappings(mappings)
+	byUser := MappingsByUser(mappings)
 	base := make(map[rowKey]int, len(baseline))
 	for i := range baseline {
 		base[baseline[i].key()] = i

@@ -118,7 +118,7 @@ func (r *Record) view() recordView {
 		}
 	}
 	idx := IndexAgents(r.Agents)
-	byUser := firstMappings(r.Mappings)
+	byUser := MappingsByUser(r.Mappings)
 	v.Rows = make([]recordRow, len(r.Users))
 	for i, u := range r.Users {
 		m := byUser[u.ID]

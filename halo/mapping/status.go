@@ -51,7 +51,7 @@ type Counts struct {
 // mappings counts with the first, as the export writes it.
 func CountStatus(users []User, mappings []Mapping, agents []halo.Agent) Counts {
 	idx := IndexAgents(agents)
-	byUser := firstMappings(mappings)
+	byUser := MappingsByUser(mappings)
 	c := Counts{Users: len(users)}
 	for i := range users {
 		switch UserStatus(byUser[users[i].ID], idx) {
@@ -66,8 +66,9 @@ func CountStatus(users []User, mappings []Mapping, agents []halo.Agent) Counts {
 	return c
 }
 
-// firstMappings indexes mappings by user, keeping each user's first.
-func firstMappings(mappings []Mapping) map[int64]*Mapping {
+// MappingsByUser indexes mappings by user ID, keeping each user's first (as
+// the export writes it).
+func MappingsByUser(mappings []Mapping) map[int64]*Mapping {
 	by := make(map[int64]*Mapping, len(mappings))
 	for i := range mappings {
 		if _, dup := by[mappings[i].UserID]; !dup {
