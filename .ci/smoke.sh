@@ -116,3 +116,16 @@ sleep 0.5; shot mapping
 key alt+6; sleep 0.8; shot history
 key alt+1; sleep 0.5
 quit "$work/demo.log"
+
+# 3. Day two: after an export, mappings change (here with the CLI); status
+# says so (exit 1) and the Mapping screen opens its changes panel.
+cli_demo export --profile "$demo_profile" --out "$work/baseline.csv" 2>/dev/null
+for x in $(sed -n '2,4p' "$work/baseline.csv" | cut -d, -f1); do
+  cli_demo map remove --profile "$demo_profile" --extension "$x" >/dev/null
+done
+if cli_demo status --profile "$demo_profile" --json >"$work/status.json" || ! grep -q '"changes_since_export": 3' "$work/status.json"; then
+  echo "smoke: status does not report the 3 changes"; cat "$work/status.json"; exit 1
+fi
+launch "$work/demo2.log" "$bin" --data-dir "$work/demo" --demo
+key alt+5; sleep 1.5; shot changes
+quit "$work/demo2.log"

@@ -96,11 +96,7 @@ func newHistoryScreen(u *UI) *historyScreen {
 			r := s.runs[i]
 			row := o.(*fyne.Container)
 			box := row.Objects[0].(*fyne.Container)
-			kind := "Systems check"
-			if r.Kind == storage.RunSync {
-				kind = "Sync"
-			}
-			box.Objects[0].(*widget.Label).SetText(fmtWhen(r.StartedAt) + " · " + kind)
+			box.Objects[0].(*widget.Label).SetText(fmtWhen(r.StartedAt) + " · " + runKindName(r))
 			sum := box.Objects[1].(*widget.Label)
 			sum.SetText(r.Summary)
 			sum.Importance = runImportance(r)
@@ -111,7 +107,7 @@ func newHistoryScreen(u *UI) *historyScreen {
 	)
 	s.runList.OnSelected = func(i widget.ListItemID) {
 		s.runList.UnselectAll()
-		if i < len(s.runs) {
+		if i < len(s.runs) && s.runs[i].Kind != runExport {
 			s.openRun(s.runs[i])
 		}
 	}
@@ -151,7 +147,7 @@ func newHistoryScreen(u *UI) *historyScreen {
 	s.auditList.OnSelected = func(widget.ListItemID) { s.auditList.UnselectAll() }
 
 	runsTab := container.NewBorder(
-		wrapped("Every systems check and sync of this profile, newest first. Open one for its full report."),
+		wrapped("Every systems check, sync and export of this profile, newest first. Open a check or sync for its full report."),
 		nil, nil, nil, s.runStack)
 	auditTab := container.NewBorder(
 		container.NewVBox(
@@ -159,7 +155,7 @@ func newHistoryScreen(u *UI) *historyScreen {
 			container.NewBorder(nil, nil, nil, s.allProfiles, s.filter), s.auditInfo),
 		nil, nil, nil, s.auditList)
 	s.tabs = container.NewAppTabs(
-		container.NewTabItemWithIcon("Checks and syncs", theme.MediaPlayIcon(), runsTab),
+		container.NewTabItemWithIcon("Checks, syncs and exports", theme.MediaPlayIcon(), runsTab),
 		container.NewTabItemWithIcon("Audit log", theme.DocumentIcon(), auditTab),
 	)
 	s.tabs.OnSelected = func(*container.TabItem) { s.reload() }
@@ -205,7 +201,12 @@ func (s *historyScreen) loadRuns() {
 	}
 	id := s.profile.ID
 	runAsync(s.u, func(ctx context.Context) ([]storage.Run, error) {
-		return s.u.env.DB.Runs(ctx, id, historyLimit)
+		runs, err := s.u.env.DB.Runs(ctx, id, historyLimit)
+		if err != nil {
+			return nil, err
+		}
+		exports, err := s.u.env.DB.Exports(ctx, id, historyLimit)
+		return mergeRuns(runs, exportsAsRuns(exports), historyLimit), err
 	}, func(runs []storage.Run, err error) {
 		if seq != s.runSeq {
 			return
@@ -272,6 +273,9 @@ func runIcon(r storage.Run) fyne.Resource {
 }
 
 func runCounts(r storage.Run) string {
+	if r.Kind == runExport {
+		return ""
+	}
 	var parts []string
 	if r.Agents+r.Teams+r.Departments > 0 {
 		parts = append(parts, countOf(r.Agents, "agent"), countOf(r.Teams, "team"), countOf(r.Departments, "department"))

@@ -183,6 +183,8 @@ type mappingScreen struct {
 	userDlg      *userDialog
 	exportDlg    *exportDialog
 	mapImportDlg *mappingImportDialog
+
+	changes *changesPanel // changes since the last export, and the record
 }
 
 func newMappingScreen(u *UI) *mappingScreen {
@@ -268,14 +270,16 @@ func (s *mappingScreen) build() {
 			container.NewCenter(review), s.staleText))
 	s.staleBox.Hide()
 
+	s.changes = newChangesPanel(s)
 	tools := container.NewHBox(s.importUsersBtn, s.addUserBtn, s.editUserBtn, s.delUserBtn,
 		widget.NewSeparator(), s.exportBtn, s.importMapBtn)
-	tools2 := container.NewHBox(s.suggestBtn, s.acceptBtn, widget.NewSeparator(), s.undoBtn, s.redoBtn)
+	tools2 := container.NewHBox(s.suggestBtn, s.acceptBtn, widget.NewSeparator(), s.undoBtn, s.redoBtn,
+		widget.NewSeparator(), s.changes.toggle, s.changes.recordBtn)
 	top := container.NewVBox(
 		container.NewBorder(nil, nil, heading("Map 1stream users to Halo agents"), nil, s.counters),
 		wrapped("Drag a Halo agent from the right onto a 1stream user, or select both and press Map (Ctrl+M). "+
 			"Delete unmaps the selected user; Ctrl+Z undoes, Ctrl+Shift+Z redoes."),
-		tools, tools2, s.staleBox)
+		tools, tools2, s.staleBox, s.changes.box)
 
 	left := container.NewBorder(container.NewBorder(nil, nil, nil, s.statusFilter, s.userSearch), nil, nil, nil, s.table)
 	split := container.NewHSplit(left, s.agentPane)
@@ -787,6 +791,7 @@ func (s *mappingScreen) reload() {
 		return
 	}
 	id := s.profile.ID
+	s.changes.loadBaseline()
 	s.loadSeq++
 	s.fullSeq++
 	seq, full := s.loadSeq, s.fullSeq
@@ -1071,6 +1076,7 @@ func (s *mappingScreen) rebuild() {
 		}
 	}
 	s.updateStale()
+	s.changes.update()
 	s.updateCounters()
 	s.applyView()
 	s.filterAgents()
@@ -1883,15 +1889,13 @@ func (s *mappingScreen) exportTo(path string, opt mapping.ExportOptions, done fu
 		}
 		return
 	}
-	pid := s.profile.ID
 	users, maps := s.mappingUsers(), s.mappingMappings()
 	type result struct{ auditErr error }
 	runAsync(s.u, func(ctx context.Context) (result, error) {
 		if err := mapping.WriteCSVFile(path, users, maps, opt); err != nil {
 			return result{}, err
 		}
-		return result{s.u.env.DB.AppendAudit(ctx, storage.AuditEvent{ProfileID: pid, Action: storage.ActionMappingExported,
-			Detail: fmt.Sprintf("%s written to %s", plural(len(maps), "mapping", "mappings"), path)})}, nil
+		return result{s.changes.recordExport(ctx, path, users, maps, opt)}, nil
 	}, func(r result, err error) {
 		if done != nil {
 			done(err)
@@ -1904,10 +1908,11 @@ func (s *mappingScreen) exportTo(path string, opt mapping.ExportOptions, done fu
 		}
 		msg := fmt.Sprintf("Exported %s to %s.", plural(len(maps), "mapping", "mappings"), path)
 		if r.auditErr != nil {
-			s.u.env.Log.Error("recording the export in the audit log failed", "err", r.auditErr)
-			msg += " Recording it in the audit log failed: " + r.auditErr.Error()
+			s.u.env.Log.Error("remembering the export failed", "err", r.auditErr)
+			msg += " " + r.auditErr.Error()
 		}
 		s.status.SetText(msg)
+		s.changes.loadBaseline()
 	})
 }
 

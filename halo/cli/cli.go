@@ -94,8 +94,11 @@ func commands() []command {
 		{"sync", "--profile NAME", "pull agents, teams, departments and organisations", runSync, true},
 		{"users", "import|list …", "manage the 1stream users of a profile", runUsers, true},
 		{"map", "auto|set|remove …", "map 1stream users to Halo agents", runMap, true},
-		{"export", "--profile NAME [--out FILE]", "export the mappings as CSV for upload", runExport, true},
+		{"export", "--profile NAME [--out FILE] [--changes]", "export the mappings (or only the changes) as CSV for upload", runExport, true},
 		{"import-mappings", "--profile NAME FILE", "restore mappings from an exported CSV", runImportMappings, true},
+		{"changes", "--profile NAME [--json]", "what to update in 1stream since the last export", runChanges, true},
+		{"status", "--profile NAME [--sync] [--json]", "exit 0 if nothing needs attention (for RMM monitors)", runStatus, true},
+		{"record", "--profile NAME --out FILE.md|FILE.html", "write the integration record for your documentation", runRecord, true},
 		{"history", "keep [N]", "how many runs the history keeps per profile (default 200)", runHistory, true},
 		{"version", "", "print the version", runVersion, false},
 	}

@@ -480,9 +480,11 @@ func mapRemove(ctx context.Context, r *runner, args []string) error {
 	return nil
 }
 
-const exportUsage = `export --profile NAME [--out FILE] [--bom] [--include-unmapped]
+const exportUsage = `export --profile NAME [--out FILE] [--bom] [--include-unmapped] [--changes]
 
-Writes the mappings as CSV (RFC 4180, UTF-8) for upload: to FILE (atomically) or standard output.`
+Writes the mappings as CSV (RFC 4180, UTF-8) for upload: to FILE (atomically) or standard output.
+With --changes, only the rows changed since the last export, with a Change column (added, changed,
+removed). Every export is remembered as what 1stream now holds.`
 
 func runExport(ctx context.Context, r *runner, args []string) error {
 	fs := r.newFlags("export", exportUsage)
@@ -490,6 +492,7 @@ func runExport(ctx context.Context, r *runner, args []string) error {
 	outPath := fs.String("out", "", "file to write (default standard output)")
 	bom := fs.Bool("bom", false, "start with a UTF-8 byte order mark (Excel-friendly)")
 	unmapped := fs.Bool("include-unmapped", false, "include users without a mapping")
+	changes := fs.Bool("changes", false, "only the rows changed since the last export")
 	pos, err := fs.parse(args)
 	if err != nil {
 		return err
@@ -497,21 +500,25 @@ func runExport(ctx context.Context, r *runner, args []string) error {
 	if len(pos) != 0 {
 		return usagef("unexpected argument %q (use --out FILE)", pos[0])
 	}
-	w, err := r.loadWorkspace(ctx, *profileName)
+	if *changes && *unmapped {
+		return usagef("--changes and --include-unmapped cannot be combined (a changes export lists only rows 1stream must update)")
+	}
+	d, err := r.dayTwo(ctx, *profileName)
 	if err != nil {
 		return err
 	}
+	if *changes {
+		return exportChanges(ctx, r, d, *outPath, *bom)
+	}
 	opt := mapping.ExportOptions{BOM: *bom, IncludeUnmapped: *unmapped}
-	if *outPath == "" || *outPath == "-" {
-		return mapping.WriteCSV(r.env.Stdout, w.mappingUsers(), w.mappingMappings(), opt)
+	rows := mapping.ExportRows(d.Users, d.Mappings)
+	written := len(rows)
+	if *unmapped {
+		written = len(d.Users)
 	}
-	if err := mapping.WriteCSVFile(*outPath, w.mappingUsers(), w.mappingMappings(), opt); err != nil {
-		return err
-	}
-	_ = r.db.AppendAudit(ctx, storage.AuditEvent{ProfileID: w.profile.ID, ProfileName: w.profile.Name, Actor: storage.CurrentActor(),
-		Action: storage.ActionMappingExported, Detail: fmt.Sprintf("%d mappings to %s", len(w.mappings), *outPath)})
-	fmt.Fprintf(r.env.Stderr, "Wrote %d mappings to %s.\n", len(w.mappings), *outPath)
-	return nil
+	return r.writeExport(ctx, d, storage.ExportFull, *outPath, rows, written, func(w io.Writer) error {
+		return mapping.WriteCSV(w, d.Users, d.Mappings, opt)
+	})
 }
 
 const importMappingsUsage = `import-mappings --profile NAME FILE [--dry-run] [--json]

@@ -1,0 +1,250 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/halo-assistant/halo-assistant/assets"
+	"github.com/halo-assistant/halo-assistant/halo"
+	"github.com/halo-assistant/halo-assistant/halo/mapping"
+	"github.com/halo-assistant/halo-assistant/storage"
+)
+
+const statusUsage = `status --profile NAME [--sync] [--json]
+
+For scripts and RMM monitors: exit 0 when nothing needs attention (every user mapped, no stale
+mapping, no change since the last export, the latest systems check passed), 1 when something does
+(each item is listed with its fix), 2 on a usage error. --sync pulls Halo first (secret from the
+keyring), so agents disabled in Halo today count.`
+
+// statusJSON is the `status --json` contract.
+type statusJSON struct {
+	OK                 bool            `json:"ok"`
+	Profile            string          `json:"profile"`
+	Users              int             `json:"users"`
+	Mapped             int             `json:"mapped"`
+	Unmapped           int             `json:"unmapped"`
+	Stale              int             `json:"stale"`
+	ChangesSinceExport int             `json:"changes_since_export"`
+	LastExport         *time.Time      `json:"last_export"`
+	LastSync           *time.Time      `json:"last_sync"`
+	LastCheck          *lastCheckJSON  `json:"last_check"`
+	Attention          []attentionJSON `json:"attention"`
+}
+
+type lastCheckJSON struct {
+	At time.Time `json:"at"`
+	OK bool      `json:"ok"`
+}
+
+type attentionJSON struct {
+	Kind   string `json:"kind"`
+	Detail string `json:"detail"`
+	Fix    string `json:"fix"`
+}
+
+// Attention kinds of `status`.
+const (
+	attnSyncFailed = "sync_failed"
+	attnNoUsers    = "no_users"
+	attnUnmapped   = "unmapped"
+	attnStale      = "stale"
+	attnChanges    = "changes"
+	attnNoCheck    = "no_check"
+	attnCheckFail  = "check_failed"
+)
+
+func runStatus(ctx context.Context, r *runner, args []string) error {
+	fs := r.newFlags("status", statusUsage)
+	profileName := fs.String("profile", "", "profile")
+	doSync := fs.Bool("sync", false, "pull agents from Halo first (secret from the keyring)")
+	asJSON := fs.Bool("json", false, "print JSON")
+	pos, err := fs.parse(args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 0 {
+		return usagef("status takes no arguments")
+	}
+	p, err := r.profile(ctx, *profileName)
+	if err != nil {
+		return err
+	}
+	var syncErr error
+	if *doSync {
+		syncErr = r.pullProfile(ctx, p)
+	}
+	d, err := storage.LoadDayTwo(ctx, r.db, p.ID)
+	if err != nil {
+		return err
+	}
+	out := evaluateStatus(d, syncErr)
+	if *asJSON {
+		if err := writeJSON(r, out); err != nil {
+			return err
+		}
+	} else {
+		printStatus(r, out)
+	}
+	if !out.OK {
+		return errReported
+	}
+	return nil
+}
+
+// pullProfile pulls Halo for a stored profile the way `sync --profile`
+// does (keyring secret, stored snapshot, history row).
+func (r *runner) pullProfile(ctx context.Context, p storage.Profile) error {
+	secret, err := r.profileSecret(ctx, p)
+	if err != nil {
+		return err
+	}
+	cfg := configFor(p, secret)
+	cfg.UserAgent = assets.Binary + "/" + assets.Version
+	cfg.Logger = r.log
+	client, err := halo.NewClient(cfg)
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	snap, err := client.Pull(ctx, nil)
+	var keep *halo.Snapshot
+	if err == nil {
+		keep = &snap
+	}
+	if rerr := storage.RecordSync(ctx, r.db, p.ID, keep, start, time.Since(start), err); rerr != nil && err == nil {
+		err = fmt.Errorf("the pull worked but storing it failed (the previous data is kept): %w", rerr)
+	}
+	return err
+}
+
+// evaluateStatus decides what needs attention.
+func evaluateStatus(d *storage.DayTwo, syncErr error) statusJSON {
+	name := d.Profile.Name
+	c := mapping.CountStatus(d.Users, d.Mappings, d.Agents)
+	changes := d.Changes()
+	out := statusJSON{Profile: name, Users: c.Users, Mapped: c.Mapped, Unmapped: c.Unmapped, Stale: c.Stale,
+		ChangesSinceExport: len(changes), LastExport: lastExport(d), Attention: []attentionJSON{}}
+	if !d.PulledAt.IsZero() {
+		t := d.PulledAt.UTC()
+		out.LastSync = &t
+	}
+	if d.Checked {
+		out.LastCheck = &lastCheckJSON{At: d.CheckRun.StartedAt.UTC(), OK: d.CheckRun.OK}
+	}
+	add := func(kind, detail, fix string) {
+		out.Attention = append(out.Attention, attentionJSON{kind, detail, fix})
+	}
+	q := quoteArg(name)
+	if syncErr != nil {
+		fix := "run 'halo-assistant sync --profile " + q + "' to see the full error"
+		var he *halo.Error
+		if errors.As(syncErr, &he) && he.Fix != "" {
+			fix = he.Fix
+		}
+		add(attnSyncFailed, "the Halo sync failed: "+syncErr.Error(), fix)
+	}
+	if c.Users == 0 {
+		add(attnNoUsers, "no 1stream users imported", "halo-assistant users import --profile "+q+" FILE")
+	}
+	idx := mapping.IndexAgents(d.Agents)
+	byUser := mapping.MappingsByUser(d.Mappings)
+	var unmapped, stale []string
+	for i := range d.Users {
+		u := &d.Users[i]
+		m := byUser[u.ID]
+		switch mapping.UserStatus(m, idx) {
+		case mapping.StatusUnmapped:
+			unmapped = append(unmapped, userLabel(u))
+		case mapping.StatusStale:
+			stale = append(stale, userLabel(u)+" → "+m.AgentName+" ("+mapping.StaleReason(m, idx)+")")
+		}
+	}
+	if len(unmapped) > 0 {
+		add(attnUnmapped, fmt.Sprintf("%s without a Halo agent: %s", storage.CountOf(len(unmapped), "user"), firstFew(unmapped)),
+			"halo-assistant map auto --profile "+q+", then map the rest with 'map set' or on the app's Mapping screen")
+	}
+	if len(stale) > 0 {
+		add(attnStale, fmt.Sprintf("%s to an agent disabled or removed in Halo: %s", storage.CountOf(len(stale), "mapping"), firstFew(stale)),
+			"map each user to another agent (halo-assistant map set --profile "+q+" --extension EXT --agent-id ID --move) or remove the mapping")
+	}
+	if len(changes) > 0 {
+		since := "the last export (" + fmtStamp(d.Export.At) + ")"
+		if !d.Exported {
+			since = "the first export: nothing exported yet"
+		}
+		dos := make([]string, 0, len(changes))
+		for _, ch := range changes {
+			dos = append(dos, ch.Do)
+		}
+		add(attnChanges, fmt.Sprintf("%s since %s: %s", storage.CountOf(len(changes), "change"), since, firstFew(dos)),
+			"halo-assistant export --profile "+q+" --changes --out changes.csv, then apply each row in 1stream's CRM User Mappings screen")
+	}
+	switch {
+	case !d.Checked:
+		add(attnNoCheck, "no systems check has been run", "halo-assistant check --profile "+q)
+	case !d.CheckRun.OK:
+		add(attnCheckFail, "the latest systems check ("+fmtStamp(d.CheckRun.StartedAt)+") did not pass: "+d.CheckRun.Summary,
+			"run 'halo-assistant check --profile "+q+"' and follow its fixes")
+	}
+	out.OK = len(out.Attention) == 0
+	return out
+}
+
+func userLabel(u *mapping.User) string {
+	switch {
+	case u.Extension != "" && u.Name != "":
+		return "Ext. " + u.Extension + " " + u.Name
+	case u.Extension != "":
+		return "Ext. " + u.Extension
+	case u.Name != "":
+		return u.Name
+	}
+	return u.Email
+}
+
+// firstFew lists up to three items and how many more there are, so one
+// attention line stays readable in an RMM's alert.
+func firstFew(items []string) string {
+	if len(items) <= 3 {
+		return strings.Join(items, "; ")
+	}
+	return fmt.Sprintf("%s; and %d more", strings.Join(items[:3], "; "), len(items)-3)
+}
+
+// quoteArg quotes a profile name for a command line when it needs it.
+func quoteArg(s string) string {
+	if s != "" && !strings.ContainsAny(s, " \t\"'$`\\;&|<>()*?!#~") {
+		return s
+	}
+	return `"` + strings.NewReplacer(`"`, `\"`, `\`, `\\`, "$", `\$`, "`", "\\`").Replace(s) + `"`
+}
+
+func printStatus(r *runner, s statusJSON) {
+	verdict := "OK"
+	if !s.OK {
+		verdict = "ATTENTION"
+	}
+	last := func(t *time.Time) string {
+		if t == nil {
+			return "never"
+		}
+		return fmtStamp(*t)
+	}
+	check := "never"
+	if s.LastCheck != nil {
+		check = "failed " + fmtStamp(s.LastCheck.At)
+		if s.LastCheck.OK {
+			check = "passed " + fmtStamp(s.LastCheck.At)
+		}
+	}
+	fmt.Fprintf(r.env.Stdout, "%s %s: %d users, %d mapped, %d unmapped, %d stale; %s since the last export (%s); last sync %s; last check %s\n",
+		verdict, s.Profile, s.Users, s.Mapped, s.Unmapped, s.Stale, storage.CountOf(s.ChangesSinceExport, "change"),
+		last(s.LastExport), last(s.LastSync), check)
+	for _, a := range s.Attention {
+		fmt.Fprintf(r.env.Stdout, "- %s: %s. Fix: %s\n", a.Kind, oneLine(a.Detail), a.Fix)
+	}
+}

@@ -1,0 +1,142 @@
+package storage
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/halo-assistant/halo-assistant/halo"
+	"github.com/halo-assistant/halo-assistant/halo/mapping"
+)
+
+// DayTwo is what a profile's day-two views need, loaded together: the
+// users and mappings in the domain's types, the last pull, the last export
+// (the baseline of the changes) and the latest systems check. The CLI's
+// status, changes and record commands and the GUI's changes view and
+// record button all read it, so they agree.
+type DayTwo struct {
+	Profile  Profile
+	Users    []mapping.User
+	Mappings []mapping.Mapping
+	Agents   []halo.Agent
+	PulledAt time.Time // zero: never pulled
+	Export   Export    // the latest export; Exported is false before the first
+	Exported bool
+	CheckRun Run          // the latest check; Checked is false before the first
+	Check    *halo.Report // its report; nil when unreadable or none
+	Checked  bool
+}
+
+// LoadDayTwo loads a profile's DayTwo.
+func LoadDayTwo(ctx context.Context, db *DB, profileID int64) (*DayTwo, error) {
+	p, err := db.Profile(ctx, profileID)
+	if err != nil {
+		return nil, err
+	}
+	d := &DayTwo{Profile: p}
+	users, err := db.Users(ctx, profileID)
+	if err != nil {
+		return nil, err
+	}
+	d.Users = MappingUsers(users)
+	ms, err := db.Mappings(ctx, profileID)
+	if err != nil {
+		return nil, err
+	}
+	d.Mappings = DomainMappings(ms)
+	snap, at, err := db.Snapshot(ctx, profileID)
+	if err != nil {
+		return nil, err
+	}
+	d.Agents, d.PulledAt = snap.Agents, at
+	if d.Export, d.Exported, err = db.LatestExport(ctx, profileID); err != nil {
+		return nil, err
+	}
+	if d.CheckRun, d.Checked, err = db.LatestRun(ctx, profileID, RunCheck); err != nil {
+		return nil, err
+	}
+	if d.Checked && len(d.CheckRun.Report) > 0 {
+		var rep halo.Report
+		if json.Unmarshal(d.CheckRun.Report, &rep) == nil {
+			d.Check = &rep
+		}
+	}
+	return d, nil
+}
+
+// MappingUsers converts stored users to the domain's.
+func MappingUsers(users []User) []mapping.User {
+	out := make([]mapping.User, len(users))
+	for i, u := range users {
+		out[i] = mapping.User{ID: u.ID, Extension: u.Extension, Name: u.Name, Email: u.Email}
+	}
+	return out
+}
+
+// DomainMappings converts stored mappings to the domain's.
+func DomainMappings(ms []Mapping) []mapping.Mapping {
+	out := make([]mapping.Mapping, len(ms))
+	for i, m := range ms {
+		out[i] = mapping.Mapping{UserID: m.UserID, AgentID: m.AgentID, AgentName: m.AgentName, AgentEmail: m.AgentEmail,
+			MatchedBy: mapping.Method(m.MatchedBy), MappedAt: m.MappedAt}
+	}
+	return out
+}
+
+// Changes are the changes since the last export (every mapping before the
+// first).
+func (d *DayTwo) Changes() []mapping.Change {
+	return mapping.Changes(d.Export.Rows, d.Users, d.Mappings, d.Agents)
+}
+
+// ChecklistStep names a setup step for the record.
+type ChecklistStep struct{ ID, Title string }
+
+// Record assembles the integration record. steps lists the checklist in
+// order (the GUI knows the titles); nil lists the profile's recorded steps
+// by ID.
+func (d *DayTwo) Record(ctx context.Context, db *DB, steps []ChecklistStep, now time.Time) (mapping.Record, error) {
+	items, err := db.Checklist(ctx, d.Profile.ID)
+	if err != nil {
+		return mapping.Record{}, err
+	}
+	if steps == nil {
+		for id := range items {
+			steps = append(steps, ChecklistStep{ID: id, Title: id})
+		}
+		sort.Slice(steps, func(i, j int) bool { return steps[i].ID < steps[j].ID })
+	}
+	r := mapping.Record{
+		Profile: d.Profile.Name, Generated: now,
+		Form:  mapping.FormValuesFor(d.Profile.HaloURL, d.Profile.ClientID, d.Profile.Tenant),
+		Users: d.Users, Mappings: d.Mappings, Agents: d.Agents, Changes: d.Changes(),
+	}
+	if d.Exported {
+		r.LastExport = d.Export.At
+	}
+	if d.Check != nil {
+		r.Check, r.CheckAt = d.Check, d.CheckRun.StartedAt
+		// The tenant Halo reported is what 1stream's CRM Company needs.
+		if r.Form.CRMCompany == "" {
+			r.Form.CRMCompany = d.Check.OneStream.CRMCompany
+		}
+	}
+	for _, s := range steps {
+		it := items[s.ID]
+		r.Steps = append(r.Steps, mapping.RecordStep{Title: s.Title, Done: it.Done, By: it.By, At: it.At})
+	}
+	return r, nil
+}
+
+// RecordExport stores an export as the new baseline: rows are what 1stream
+// holds once the file is uploaded, written the data rows in the file.
+func RecordExport(ctx context.Context, db *DB, d *DayTwo, kind, file string, rows []mapping.Row, written int) error {
+	e := Export{ProfileID: d.Profile.ID, At: time.Now(), Kind: kind, File: file, Written: written, SyncedAt: d.PulledAt, Rows: rows}
+	if _, err := db.AddExport(ctx, e); err != nil {
+		return fmt.Errorf("the file was written but the export could not be remembered (changes will still count from the previous export): %w", err)
+	}
+	return db.AppendAudit(ctx, AuditEvent{ProfileID: d.Profile.ID, ProfileName: d.Profile.Name, Actor: db.Actor(),
+		Action: ActionMappingExported, Detail: e.Summary()})
+}
