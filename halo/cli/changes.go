@@ -45,14 +45,10 @@ type changesJSON struct {
 
 func runChanges(ctx context.Context, r *runner, args []string) error {
 	fs := r.newFlags("changes", changesUsage)
-	profileName := fs.String("profile", "", "profile")
-	asJSON := fs.Bool("json", false, "print JSON")
-	pos, err := fs.parse(args)
-	if err != nil {
+	profileName := fs.profileFlag("profile")
+	asJSON := fs.jsonFlag("")
+	if err := fs.parseNoArgs(args); err != nil {
 		return err
-	}
-	if len(pos) != 0 {
-		return usagef("changes takes no arguments")
 	}
 	d, err := r.dayTwo(ctx, *profileName)
 	if err != nil {
@@ -89,8 +85,6 @@ func lastExport(d *storage.DayTwo) *time.Time {
 	t := d.Export.At.UTC()
 	return &t
 }
-
-func fmtStamp(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") }
 
 // exportChanges writes only the changed rows; the rows 1stream holds
 // afterwards (every current row) become the new baseline.

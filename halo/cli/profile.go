@@ -3,15 +3,16 @@ package cli
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 	"text/tabwriter"
 	"time"
 
+	"github.com/halo-assistant/halo-assistant/assets"
 	"github.com/halo-assistant/halo-assistant/halo"
 	"github.com/halo-assistant/halo-assistant/storage"
 	"github.com/halo-assistant/halo-assistant/storage/applog"
@@ -24,27 +25,13 @@ const profileUsage = `profile add NAME [--url URL] [--client-id ID] [--tenant T]
        halo-assistant profile remove NAME [--force]`
 
 func runProfile(ctx context.Context, r *runner, args []string) error {
-	if len(args) == 0 || wantsHelp(args[:1]) {
-		fmt.Fprintf(r.env.Stdout, "Usage: halo-assistant %s\n", profileUsage)
-		if len(args) == 0 {
-			return usagef("missing subcommand (add, set, list, rename or remove)")
-		}
-		return nil
-	}
-	switch args[0] {
-	case "add":
-		return profileAdd(ctx, r, args[1:])
-	case "set":
-		return profileSet(ctx, r, args[1:])
-	case "list":
-		return profileList(ctx, r, args[1:])
-	case "rename":
-		return profileRename(ctx, r, args[1:])
-	case "remove", "rm", "delete":
-		return profileRemove(ctx, r, args[1:])
-	default:
-		return usagef("unknown subcommand %q (want add, set, list, rename or remove)", args[0])
-	}
+	return dispatch(ctx, r, args, profileUsage, []subcommand{
+		{[]string{"add"}, profileAdd},
+		{[]string{"set"}, profileSet},
+		{[]string{"list"}, profileList},
+		{[]string{"rename"}, profileRename},
+		{[]string{"remove", "rm", "delete"}, profileRemove},
+	})
 }
 
 // connFlags are the connection settings shared by profile add and check.
@@ -205,13 +192,9 @@ type profileJSON struct {
 
 func profileList(ctx context.Context, r *runner, args []string) error {
 	fs := r.newFlags("profile list", "profile list [--json]")
-	asJSON := fs.Bool("json", false, "print JSON")
-	pos, err := fs.parse(args)
-	if err != nil {
+	asJSON := fs.jsonFlag("")
+	if err := fs.parseNoArgs(args); err != nil {
 		return err
-	}
-	if len(pos) != 0 {
-		return usagef("profile list takes no arguments")
 	}
 	ps, err := r.db.Profiles(ctx)
 	if err != nil {
@@ -234,13 +217,6 @@ func profileList(ctx context.Context, r *runner, args []string) error {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", p.Name, dash(p.HaloURL), dash(p.ClientID), dash(p.Tenant))
 	}
 	return tw.Flush()
-}
-
-func dash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
 }
 
 func profileRename(ctx context.Context, r *runner, args []string) error {
@@ -362,8 +338,11 @@ func (r *runner) profile(ctx context.Context, name string) (storage.Profile, err
 	return p, err
 }
 
-func writeJSON(r *runner, v any) error {
-	enc := json.NewEncoder(r.env.Stdout)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
+// HaloConfig is the Halo client configuration of a stored profile, for the
+// CLI and the GUI alike: its connection settings, the given secret, the
+// app's user agent and log.
+func HaloConfig(p storage.Profile, secret string, log *slog.Logger) halo.Config {
+	return halo.Config{URL: p.HaloURL, ClientID: p.ClientID, ClientSecret: secret, Tenant: p.Tenant,
+		AuthURL: p.AuthURL, Scope: p.Scope, CAFile: p.CAFile,
+		UserAgent: assets.Binary + "/" + assets.Version, Logger: log}
 }
