@@ -24,6 +24,15 @@ func (r *runner) dayTwo(ctx context.Context, name string) (*storage.DayTwo, erro
 	return storage.LoadDayTwo(ctx, r.db, p.ID)
 }
 
+// parseDayTwo parses a command that takes flags only and loads the day-two
+// data of its --profile (profile points at the flag's value).
+func (r *runner) parseDayTwo(ctx context.Context, fs *flagSet, profile *string, args []string) (*storage.DayTwo, error) {
+	if err := fs.parseNoArgs(args); err != nil {
+		return nil, err
+	}
+	return r.dayTwo(ctx, *profile)
+}
+
 // changeJSON is one change in `changes --json`.
 type changeJSON struct {
 	Change    string `json:"change"`
@@ -47,10 +56,7 @@ func runChanges(ctx context.Context, r *runner, args []string) error {
 	fs := r.newFlags("changes", changesUsage)
 	profileName := fs.profileFlag("profile")
 	asJSON := fs.jsonFlag("")
-	if err := fs.parseNoArgs(args); err != nil {
-		return err
-	}
-	d, err := r.dayTwo(ctx, *profileName)
+	d, err := r.parseDayTwo(ctx, fs, profileName, args)
 	if err != nil {
 		return err
 	}

@@ -43,10 +43,7 @@ func mapAuto(ctx context.Context, r *runner, args []string) error {
 	profileName := fs.profileFlag("profile to map")
 	dry := fs.Bool("dry-run", false, "show the matches, change nothing")
 	asJSON := fs.jsonFlag("")
-	if err := fs.parseNoArgs(args); err != nil {
-		return err
-	}
-	d, err := r.dayTwo(ctx, *profileName)
+	d, err := r.parseDayTwo(ctx, fs, profileName, args)
 	if err != nil {
 		return err
 	}
@@ -122,13 +119,9 @@ func mapSet(ctx context.Context, r *runner, args []string) error {
 	if len(pos) != 0 || *ext == "" || *agentID <= 0 {
 		return usagef("want --extension EXT and --agent-id ID")
 	}
-	d, err := r.dayTwo(ctx, *profileName)
+	d, u, err := r.userByExtension(ctx, *profileName, *ext)
 	if err != nil {
 		return err
-	}
-	u, ok := userByExtension(d.Users, *ext)
-	if !ok {
-		return fmt.Errorf("no 1stream user with extension %q in %q", *ext, d.Profile.Name)
 	}
 	a, ok := agentByID(d.Agents, *agentID)
 	if !ok {
@@ -163,13 +156,9 @@ func mapRemove(ctx context.Context, r *runner, args []string) error {
 	if len(pos) != 0 || *ext == "" {
 		return usagef("want --extension EXT")
 	}
-	d, err := r.dayTwo(ctx, *profileName)
+	d, u, err := r.userByExtension(ctx, *profileName, *ext)
 	if err != nil {
 		return err
-	}
-	u, ok := userByExtension(d.Users, *ext)
-	if !ok {
-		return fmt.Errorf("no 1stream user with extension %q in %q", *ext, d.Profile.Name)
 	}
 	if err := r.db.DeleteMapping(ctx, d.Profile.ID, u.ID); err != nil {
 		return err

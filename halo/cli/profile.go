@@ -124,6 +124,19 @@ func (r *runner) noteUnusedEnvSecret(source string) {
 	}
 }
 
+// applyConn is what profile add and set do with their flags: copy the
+// connection settings onto p and read the explicit secret, if any.
+func (r *runner) applyConn(cf connFlags, p *storage.Profile) (secret, source string, err error) {
+	if err := cf.apply(p); err != nil {
+		return "", "", err
+	}
+	if secret, source, err = r.explicitSecret(cf); err != nil {
+		return "", "", err
+	}
+	r.noteUnusedEnvSecret(source)
+	return secret, source, nil
+}
+
 func profileAdd(ctx context.Context, r *runner, args []string) error {
 	fs := r.newFlags("profile add", profileUsage)
 	cf := addConnFlags(fs)
@@ -135,14 +148,10 @@ func profileAdd(ctx context.Context, r *runner, args []string) error {
 		return usagef("want exactly one profile NAME, got %d arguments (quote names with spaces)", len(pos))
 	}
 	p := storage.Profile{Name: pos[0]}
-	if err := cf.apply(&p); err != nil {
-		return err
-	}
-	secret, source, err := r.explicitSecret(cf)
+	secret, source, err := r.applyConn(cf, &p)
 	if err != nil {
 		return err
 	}
-	r.noteUnusedEnvSecret(source)
 	if secret != "" {
 		// Find out before creating anything that the secret has nowhere to go.
 		if err := r.probeKeyring(ctx); err != nil {
@@ -221,14 +230,7 @@ func profileList(ctx context.Context, r *runner, args []string) error {
 
 func profileRename(ctx context.Context, r *runner, args []string) error {
 	fs := r.newFlags("profile rename", "profile rename NAME NEW-NAME")
-	pos, err := fs.parse(args)
-	if err != nil {
-		return err
-	}
-	if len(pos) != 2 {
-		return usagef("want NAME and NEW-NAME")
-	}
-	p, err := r.profile(ctx, pos[0])
+	p, pos, err := r.profileArgs(ctx, fs, args, 2, "want NAME and NEW-NAME")
 	if err != nil {
 		return err
 	}
@@ -242,26 +244,15 @@ func profileRename(ctx context.Context, r *runner, args []string) error {
 func profileSet(ctx context.Context, r *runner, args []string) error {
 	fs := r.newFlags("profile set", profileUsage)
 	cf := addConnFlags(fs)
-	pos, err := fs.parse(args)
-	if err != nil {
-		return err
-	}
-	if len(pos) != 1 {
-		return usagef("want exactly one profile NAME")
-	}
-	p, err := r.profile(ctx, pos[0])
+	p, _, err := r.profileArgs(ctx, fs, args, 1, "want exactly one profile NAME")
 	if err != nil {
 		return err
 	}
 	before := p
-	if err := cf.apply(&p); err != nil {
-		return err
-	}
-	secret, source, err := r.explicitSecret(cf)
+	secret, source, err := r.applyConn(cf, &p)
 	if err != nil {
 		return err
 	}
-	r.noteUnusedEnvSecret(source)
 	if p != before {
 		if err := r.db.UpdateConnection(ctx, p); err != nil {
 			return err
@@ -283,14 +274,7 @@ func profileSet(ctx context.Context, r *runner, args []string) error {
 func profileRemove(ctx context.Context, r *runner, args []string) error {
 	fs := r.newFlags("profile remove", "profile remove NAME [--force]")
 	force := fs.Bool("force", false, "remove the profile even if its Client Secret cannot be removed from the keyring")
-	pos, err := fs.parse(args)
-	if err != nil {
-		return err
-	}
-	if len(pos) != 1 {
-		return usagef("want exactly one profile NAME")
-	}
-	p, err := r.profile(ctx, pos[0])
+	p, _, err := r.profileArgs(ctx, fs, args, 1, "want exactly one profile NAME")
 	if err != nil {
 		return err
 	}
@@ -336,6 +320,20 @@ func (r *runner) profile(ctx context.Context, name string) (storage.Profile, err
 		return p, fmt.Errorf("no profile named %q (see 'halo-assistant profile list')", name)
 	}
 	return p, err
+}
+
+// profileArgs parses a command whose arguments are n names, the first a
+// profile's (wrong is the usage error for another count), and resolves it.
+func (r *runner) profileArgs(ctx context.Context, fs *flagSet, args []string, n int, wrong string) (storage.Profile, []string, error) {
+	pos, err := fs.parse(args)
+	if err != nil {
+		return storage.Profile{}, nil, err
+	}
+	if len(pos) != n {
+		return storage.Profile{}, nil, usageError{wrong}
+	}
+	p, err := r.profile(ctx, pos[0])
+	return p, pos, err
 }
 
 // HaloConfig is the Halo client configuration of a stored profile, for the

@@ -11,6 +11,7 @@ import (
 
 	"github.com/halo-assistant/halo-assistant/halo"
 	"github.com/halo-assistant/halo-assistant/halo/mapping"
+	"github.com/halo-assistant/halo-assistant/storage"
 )
 
 const usersUsage = `users import --profile NAME FILE [--dry-run] [--json]     (FILE "-" reads standard input)
@@ -32,14 +33,20 @@ func agentByID(agents []halo.Agent, id int) (halo.Agent, bool) {
 	return halo.Agent{}, false
 }
 
-func userByExtension(users []mapping.User, ext string) (mapping.User, bool) {
+// userByExtension loads a profile's day-two data and finds the user with
+// extension ext in it (by ExtensionKey).
+func (r *runner) userByExtension(ctx context.Context, profile, ext string) (*storage.DayTwo, mapping.User, error) {
+	d, err := r.dayTwo(ctx, profile)
+	if err != nil {
+		return nil, mapping.User{}, err
+	}
 	key := mapping.ExtensionKey(ext)
-	for _, u := range users {
+	for _, u := range d.Users {
 		if mapping.ExtensionKey(u.Extension) == key {
-			return u, true
+			return d, u, nil
 		}
 	}
-	return mapping.User{}, false
+	return nil, mapping.User{}, fmt.Errorf("no 1stream user with extension %q in %q", ext, d.Profile.Name)
 }
 
 func readInput(r *runner, path string) ([]byte, error) {
@@ -159,10 +166,7 @@ func usersList(ctx context.Context, r *runner, args []string) error {
 	fs := r.newFlags("users list", usersUsage)
 	profileName := fs.profileFlag("profile to list")
 	asJSON := fs.jsonFlag("")
-	if err := fs.parseNoArgs(args); err != nil {
-		return err
-	}
-	d, err := r.dayTwo(ctx, *profileName)
+	d, err := r.parseDayTwo(ctx, fs, profileName, args)
 	if err != nil {
 		return err
 	}
