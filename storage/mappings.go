@@ -81,11 +81,7 @@ func (db *DB) setMapping(ctx context.Context, m Mapping, move bool) error {
 		return err
 	}
 	return db.withTx(ctx, func(tx *sql.Tx) error {
-		p, err := getProfile(ctx, tx, m.ProfileID)
-		if err != nil {
-			return err
-		}
-		u, err := getUser(ctx, tx, m.ProfileID, m.UserID)
+		p, u, err := getProfileUser(ctx, tx, m.ProfileID, m.UserID)
 		if err != nil {
 			return err
 		}
@@ -121,11 +117,7 @@ func (db *DB) setMapping(ctx context.Context, m Mapping, move bool) error {
 // DeleteMapping removes a user's mapping (ErrNotFound if it has none).
 func (db *DB) DeleteMapping(ctx context.Context, profileID, userID int64) error {
 	return db.withTx(ctx, func(tx *sql.Tx) error {
-		p, err := getProfile(ctx, tx, profileID)
-		if err != nil {
-			return err
-		}
-		u, err := getUser(ctx, tx, profileID, userID)
+		p, u, err := getProfileUser(ctx, tx, profileID, userID)
 		if err != nil {
 			return err
 		}

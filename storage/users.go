@@ -131,6 +131,16 @@ func loadUsers(ctx context.Context, q querier, profileID int64) ([]User, error) 
 	return out, rows.Err()
 }
 
+// getProfileUser gets a profile and one of its users.
+func getProfileUser(ctx context.Context, q querier, profileID, userID int64) (Profile, User, error) {
+	p, err := getProfile(ctx, q, profileID)
+	if err != nil {
+		return p, User{}, err
+	}
+	u, err := getUser(ctx, q, profileID, userID)
+	return p, u, err
+}
+
 func getUser(ctx context.Context, q querier, profileID, userID int64) (User, error) {
 	u, err := scanUser(q.QueryRowContext(ctx, "SELECT "+userCols+" FROM users WHERE id = ? AND profile_id = ?", userID, profileID))
 	if errors.Is(err, sql.ErrNoRows) {
@@ -236,11 +246,7 @@ func (db *DB) UpdateUser(ctx context.Context, u User) error {
 		return err
 	}
 	return db.withTx(ctx, func(tx *sql.Tx) error {
-		p, err := getProfile(ctx, tx, u.ProfileID)
-		if err != nil {
-			return err
-		}
-		old, err := getUser(ctx, tx, u.ProfileID, u.ID)
+		p, old, err := getProfileUser(ctx, tx, u.ProfileID, u.ID)
 		if err != nil {
 			return err
 		}
@@ -262,11 +268,7 @@ func (db *DB) UpdateUser(ctx context.Context, u User) error {
 // DeleteUser deletes a user and its mapping.
 func (db *DB) DeleteUser(ctx context.Context, profileID, userID int64) error {
 	return db.withTx(ctx, func(tx *sql.Tx) error {
-		p, err := getProfile(ctx, tx, profileID)
-		if err != nil {
-			return err
-		}
-		u, err := getUser(ctx, tx, profileID, userID)
+		p, u, err := getProfileUser(ctx, tx, profileID, userID)
 		if err != nil {
 			return err
 		}

@@ -123,8 +123,8 @@ const (
 )
 
 // EmailKey is the form in which emails are compared: trimmed, without a
-// "mailto:" prefix, lower case. Storage should use it for its unique key so
-// a re-import updates users instead of duplicating them.
+// "mailto:" prefix, lower case. Storage keys users' emails by it, so a
+// re-import updates users instead of duplicating them.
 func EmailKey(email string) string {
 	s := strings.TrimSpace(email)
 	if len(s) >= 7 && strings.EqualFold(s[:7], "mailto:") {
