@@ -13,7 +13,5 @@ import (
 )
 
 func main() {
-	os.Exit(cli.Main(os.Args[1:], cli.OSEnv(func(o cli.GUIOptions) int {
-		return gui.Run(gui.Options{DataDir: o.DataDir, Demo: o.Demo, Logger: o.Logger})
-	})))
+	os.Exit(cli.Main(os.Args[1:], cli.OSEnv(gui.Run)))
 }

@@ -8,7 +8,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"os"
 	"os/signal"
 	"syscall"
@@ -19,16 +18,13 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/halo-assistant/halo-assistant/assets"
+	"github.com/halo-assistant/halo-assistant/halo/cli"
 	"github.com/halo-assistant/halo-assistant/storage"
 	"github.com/halo-assistant/halo-assistant/storage/applog"
 )
 
-// Options configure Run.
-type Options struct {
-	DataDir string
-	Demo    bool
-	Logger  *slog.Logger
-}
+// Options configure Run: the command line's GUIOptions, one type for both.
+type Options = cli.GUIOptions
 
 // Icon is the application icon as a Fyne resource.
 var Icon = fyne.NewStaticResource("icon.png", assets.IconPNG)

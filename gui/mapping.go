@@ -1023,7 +1023,7 @@ func (s *mappingScreen) rebuild() {
 		r := userRow{user: u}
 		r.cells[colExt], r.cells[colName], r.cells[colEmail] = u.Extension, u.Name, u.Email
 		if m, mapped := s.maps[u.ID]; mapped {
-			r.cells[colHow] = m.MatchedBy
+			r.cells[colHow] = string(m.MatchedBy)
 			name := m.AgentName
 			pos, present := s.agentPos[m.AgentID]
 			if present {
@@ -1497,7 +1497,7 @@ func (s *mappingScreen) assign(userID int64, agentID int) {
 		method = sg.Method
 	}
 	m := storage.Mapping{ProfileID: s.profile.ID, UserID: userID, AgentID: agentID, AgentName: name,
-		AgentEmail: a.Email, MatchedBy: string(method), MappedAt: time.Now()}
+		AgentEmail: a.Email, MatchedBy: method, MappedAt: time.Now()}
 	step := undoStep{label: "map " + describeUser(u) + " to " + name,
 		changes: []mappingChange{{userID: userID, before: mappingPtr(cur, mapped), after: &m}}}
 
@@ -1804,7 +1804,7 @@ func (s *mappingScreen) acceptConfident() {
 			continue
 		}
 		m := storage.Mapping{ProfileID: s.profile.ID, UserID: sg.UserID, AgentID: a.ID, AgentName: mapping.AgentDisplayName(a),
-			AgentEmail: a.Email, MatchedBy: string(sg.Method), MappedAt: now}
+			AgentEmail: a.Email, MatchedBy: sg.Method, MappedAt: now}
 		target[sg.UserID] = m
 		taken[a.ID] = true
 		step.changes = append(step.changes, mappingChange{userID: sg.UserID, after: &m})
@@ -2031,7 +2031,7 @@ func (s *mappingScreen) confirmMappingImport(name string, ok []mapping.Mapping, 
 			delete(holder, cur.AgentID)
 		}
 		nm := storage.Mapping{ProfileID: s.profile.ID, UserID: m.UserID, AgentID: m.AgentID, AgentName: m.AgentName,
-			AgentEmail: m.AgentEmail, MatchedBy: string(m.MatchedBy), MappedAt: m.MappedAt}
+			AgentEmail: m.AgentEmail, MatchedBy: m.MatchedBy, MappedAt: m.MappedAt}
 		if nm.MappedAt.IsZero() {
 			nm.MappedAt = time.Now()
 		}

@@ -39,7 +39,7 @@ const (
 
 // Error is the one error type the package returns for anything the user may
 // have to act on. Message is plain language, Fix says what to do, Step is
-// the checklist step id (see CONTEXT.md) the fix refers to. Code and
+// the id of the setup checklist step the fix refers to. Code and
 // Description are Halo's own error code/description when it sent one.
 // Secrets never appear in any field.
 type Error struct {

@@ -12,7 +12,7 @@ import (
 )
 
 // DayTwo is what a profile's day-two views need, loaded together: the
-// users and mappings in the domain's types, the last pull, the last export
+// users and mappings, the last pull, the last export
 // (the baseline of the changes) and the latest systems check. The CLI's
 // status, changes and record commands and the GUI's changes view and
 // record button all read it, so they agree.
@@ -36,16 +36,12 @@ func LoadDayTwo(ctx context.Context, db *DB, profileID int64) (*DayTwo, error) {
 		return nil, err
 	}
 	d := &DayTwo{Profile: p}
-	users, err := db.Users(ctx, profileID)
-	if err != nil {
+	if d.Users, err = db.Users(ctx, profileID); err != nil {
 		return nil, err
 	}
-	d.Users = MappingUsers(users)
-	ms, err := db.Mappings(ctx, profileID)
-	if err != nil {
+	if d.Mappings, err = db.Mappings(ctx, profileID); err != nil {
 		return nil, err
 	}
-	d.Mappings = DomainMappings(ms)
 	snap, at, err := db.Snapshot(ctx, profileID)
 	if err != nil {
 		return nil, err
@@ -64,25 +60,6 @@ func LoadDayTwo(ctx context.Context, db *DB, profileID int64) (*DayTwo, error) {
 		}
 	}
 	return d, nil
-}
-
-// MappingUsers converts stored users to the domain's.
-func MappingUsers(users []User) []mapping.User {
-	out := make([]mapping.User, len(users))
-	for i, u := range users {
-		out[i] = mapping.User{ID: u.ID, Extension: u.Extension, Name: u.Name, Email: u.Email}
-	}
-	return out
-}
-
-// DomainMappings converts stored mappings to the domain's.
-func DomainMappings(ms []Mapping) []mapping.Mapping {
-	out := make([]mapping.Mapping, len(ms))
-	for i, m := range ms {
-		out[i] = mapping.Mapping{UserID: m.UserID, AgentID: m.AgentID, AgentName: m.AgentName, AgentEmail: m.AgentEmail,
-			MatchedBy: mapping.Method(m.MatchedBy), MappedAt: m.MappedAt}
-	}
-	return out
 }
 
 // Changes are the changes since the last export (every mapping before the

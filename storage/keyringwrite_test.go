@@ -22,46 +22,46 @@ type fakeKeyring struct {
 }
 
 func installFakeKeyring(t *testing.T) *fakeKeyring {
-	f := &fakeKeyring{m: map[string]string{}}
-	og, os, od := keyringGet, keyringSet, keyringDelete
-	t.Cleanup(func() { keyringGet, keyringSet, keyringDelete = og, os, od })
-	keyringGet = func(service, user string) (string, error) {
-		f.mu.Lock()
-		before := f.beforeGet
-		f.beforeGet = nil
-		f.mu.Unlock()
-		if before != nil {
-			before()
-		}
-		f.mu.Lock()
-		defer f.mu.Unlock()
-		v, ok := f.m[service+"/"+user]
-		if !ok {
-			return "", keyring.ErrNotFound
-		}
-		return v, nil
-	}
-	write := func(service, user, v string, del bool) error {
-		f.mu.Lock()
-		hold := f.hold
-		f.hold = nil
-		f.mu.Unlock()
-		if hold != nil {
-			<-hold
-		}
-		f.mu.Lock()
-		defer f.mu.Unlock()
-		if del {
-			delete(f.m, service+"/"+user)
-		} else {
-			f.m[service+"/"+user] = v
-		}
-		return nil
-	}
-	keyringSet = func(service, user, v string) error { return write(service, user, v, false) }
-	keyringDelete = func(service, user string) error { return write(service, user, "", true) }
-	return f
+	return &fakeKeyring{m: map[string]string{}}
 }
+
+func (f *fakeKeyring) Get(service, user string) (string, error) {
+	f.mu.Lock()
+	before := f.beforeGet
+	f.beforeGet = nil
+	f.mu.Unlock()
+	if before != nil {
+		before()
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	v, ok := f.m[service+"/"+user]
+	if !ok {
+		return "", keyring.ErrNotFound
+	}
+	return v, nil
+}
+
+func (f *fakeKeyring) write(service, user, v string, del bool) error {
+	f.mu.Lock()
+	hold := f.hold
+	f.hold = nil
+	f.mu.Unlock()
+	if hold != nil {
+		<-hold
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if del {
+		delete(f.m, service+"/"+user)
+	} else {
+		f.m[service+"/"+user] = v
+	}
+	return nil
+}
+
+func (f *fakeKeyring) Set(service, user, v string) error { return f.write(service, user, v, false) }
+func (f *fakeKeyring) Delete(service, user string) error { return f.write(service, user, "", true) }
 
 func (f *fakeKeyring) holdNextWrite() chan struct{} {
 	f.mu.Lock()
@@ -87,7 +87,7 @@ func (f *fakeKeyring) value(k Keyring, id int64) string {
 func TestKeyringWritesAreSerialisedAndTimeoutsReportTheRealState(t *testing.T) {
 	f := installFakeKeyring(t)
 	ctx := context.Background()
-	k := Keyring{Service: "test.serialise", Timeout: 50 * time.Millisecond}
+	k := Keyring{Service: "test.serialise", Timeout: 50 * time.Millisecond, backend: f}
 	if err := k.Set(ctx, 7, "old"); err != nil {
 		t.Fatal(err)
 	}
@@ -101,7 +101,7 @@ func TestKeyringWritesAreSerialisedAndTimeoutsReportTheRealState(t *testing.T) {
 
 	// A newer write queues behind the hung one instead of racing it.
 	newer := make(chan error, 1)
-	go func() { newer <- Keyring{Service: k.Service, Timeout: 5 * time.Second}.Set(ctx, 7, "new") }()
+	go func() { newer <- Keyring{Service: k.Service, Timeout: 5 * time.Second, backend: f}.Set(ctx, 7, "new") }()
 	time.Sleep(20 * time.Millisecond)
 	close(release) // the stale write lands now …
 	if err := <-newer; err != nil {
@@ -134,7 +134,7 @@ func TestKeyringWritesAreSerialisedAndTimeoutsReportTheRealState(t *testing.T) {
 func TestKeyringReadBackAfterATimeout(t *testing.T) {
 	f := installFakeKeyring(t)
 	ctx := context.Background()
-	k := Keyring{Service: "test.readback", Timeout: 50 * time.Millisecond}
+	k := Keyring{Service: "test.readback", Timeout: 50 * time.Millisecond, backend: f}
 	release := f.holdNextWrite()
 	f.onNextGet(func() {
 		close(release)

@@ -8,21 +8,9 @@ import (
 	"sort"
 	"strings"
 	"time"
-)
 
-// Mapping links a 1stream user to a Halo agent. A user has at most one
-// agent and an agent at most one user per profile. AgentName and AgentEmail
-// are copied from the snapshot at mapping time so the mapping still reads
-// well if the agent disappears from a later pull.
-type Mapping struct {
-	ProfileID  int64
-	UserID     int64
-	AgentID    int
-	AgentName  string
-	AgentEmail string
-	MatchedBy  string // e.g. "manual", "email", "extension", "import"
-	MappedAt   time.Time
-}
+	"github.com/halo-assistant/halo-assistant/halo/mapping"
+)
 
 func agentLabel(m Mapping) string {
 	if m.AgentName != "" {
@@ -40,7 +28,7 @@ func validateMapping(m *Mapping) error {
 	}
 	m.AgentName = strings.TrimSpace(m.AgentName)
 	m.AgentEmail = strings.TrimSpace(m.AgentEmail)
-	m.MatchedBy = strings.TrimSpace(m.MatchedBy)
+	m.MatchedBy = mapping.Method(strings.TrimSpace(string(m.MatchedBy)))
 	if m.MappedAt.IsZero() {
 		m.MappedAt = time.Now()
 	}
@@ -71,7 +59,7 @@ func upsertMapping(ctx context.Context, tx execer, m Mapping) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO mappings (`+mappingCols+`) VALUES (?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (user_id) DO UPDATE SET agent_id = excluded.agent_id, agent_name = excluded.agent_name,
 			agent_email = excluded.agent_email, matched_by = excluded.matched_by, mapped_at = excluded.mapped_at`,
-		m.ProfileID, m.UserID, m.AgentID, m.AgentName, m.AgentEmail, m.MatchedBy, fmtTime(m.MappedAt))
+		m.ProfileID, m.UserID, m.AgentID, m.AgentName, m.AgentEmail, string(m.MatchedBy), fmtTime(m.MappedAt))
 	return err
 }
 
@@ -93,11 +81,7 @@ func (db *DB) setMapping(ctx context.Context, m Mapping, move bool) error {
 		return err
 	}
 	return db.withTx(ctx, func(tx *sql.Tx) error {
-		p, err := getProfile(ctx, tx, m.ProfileID)
-		if err != nil {
-			return err
-		}
-		u, err := getUser(ctx, tx, m.ProfileID, m.UserID)
+		p, u, err := getProfileUser(ctx, tx, m.ProfileID, m.UserID)
 		if err != nil {
 			return err
 		}
@@ -124,7 +108,7 @@ func (db *DB) setMapping(ctx context.Context, m Mapping, move bool) error {
 			return err
 		}
 		if m.MatchedBy != "" {
-			detail += " (matched by " + m.MatchedBy + ")"
+			detail += " (matched by " + string(m.MatchedBy) + ")"
 		}
 		return db.appendAudit(ctx, tx, AuditEvent{ProfileID: p.ID, ProfileName: p.Name, Action: action, Detail: detail})
 	})
@@ -133,11 +117,7 @@ func (db *DB) setMapping(ctx context.Context, m Mapping, move bool) error {
 // DeleteMapping removes a user's mapping (ErrNotFound if it has none).
 func (db *DB) DeleteMapping(ctx context.Context, profileID, userID int64) error {
 	return db.withTx(ctx, func(tx *sql.Tx) error {
-		p, err := getProfile(ctx, tx, profileID)
-		if err != nil {
-			return err
-		}
-		u, err := getUser(ctx, tx, profileID, userID)
+		p, u, err := getProfileUser(ctx, tx, profileID, userID)
 		if err != nil {
 			return err
 		}
@@ -390,7 +370,7 @@ func (db *DB) replaceMappings(ctx context.Context, profileID int64, build func(o
 					m.MatchedBy == prev.MatchedBy && m.MappedAt.Equal(prev.MappedAt) {
 					continue
 				}
-				if _, err := upd.ExecContext(ctx, m.AgentName, m.AgentEmail, m.MatchedBy, fmtTime(m.MappedAt), m.UserID); err != nil {
+				if _, err := upd.ExecContext(ctx, m.AgentName, m.AgentEmail, string(m.MatchedBy), fmtTime(m.MappedAt), m.UserID); err != nil {
 					return fmt.Errorf("mapping %d (%s): %w", i+1, label, err)
 				}
 				continue
@@ -403,7 +383,7 @@ func (db *DB) replaceMappings(ctx context.Context, profileID int64, build func(o
 				note(label + " → " + agentLabel(m))
 			}
 			if _, err := ins.ExecContext(ctx, m.ProfileID, m.UserID, m.AgentID, m.AgentName, m.AgentEmail,
-				m.MatchedBy, fmtTime(m.MappedAt)); err != nil {
+				string(m.MatchedBy), fmtTime(m.MappedAt)); err != nil {
 				return fmt.Errorf("mapping %d (%s): %w", i+1, label, err)
 			}
 		}

@@ -56,6 +56,9 @@ type Secrets interface {
 type Keyring struct {
 	Service string
 	Timeout time.Duration
+	// backend is the OS keyring; nil is go-keyring's (tests hand in one
+	// that hangs like a keyring behind an unlock prompt).
+	backend keyringBackend
 }
 
 var _ Secrets = Keyring{}
@@ -169,13 +172,25 @@ func (k Keyring) check(profileID int64) error {
 	return nil
 }
 
-// The go-keyring calls; tests replace them to stand in for a keyring that
-// hangs behind an unlock prompt.
-var (
-	keyringGet    = keyring.Get
-	keyringSet    = keyring.Set
-	keyringDelete = keyring.Delete
-)
+// keyringBackend is the calls of go-keyring that Keyring makes.
+type keyringBackend interface {
+	Get(service, user string) (string, error)
+	Set(service, user, password string) error
+	Delete(service, user string) error
+}
+
+type goKeyring struct{}
+
+func (goKeyring) Get(service, user string) (string, error) { return keyring.Get(service, user) }
+func (goKeyring) Set(service, user, v string) error        { return keyring.Set(service, user, v) }
+func (goKeyring) Delete(service, user string) error        { return keyring.Delete(service, user) }
+
+func (k Keyring) api() keyringBackend {
+	if k.backend == nil {
+		return goKeyring{}
+	}
+	return k.backend
+}
 
 // writeLocks holds one lock (a one-slot channel) per service and account.
 var writeLocks sync.Map
@@ -285,8 +300,7 @@ func (k Keyring) Get(ctx context.Context, profileID int64) (string, error) {
 	if err := k.check(profileID); err != nil {
 		return "", err
 	}
-	get := keyringGet // read here, not on the call's goroutine
-	s, err := k.call(ctx, nil, func() (string, error) { return get(k.Service, account(profileID)) })
+	s, err := k.call(ctx, nil, func() (string, error) { return k.api().Get(k.Service, account(profileID)) })
 	switch {
 	case err == nil:
 		return s, nil
@@ -307,9 +321,8 @@ func (k Keyring) Set(ctx context.Context, profileID int64, secret string) error 
 	if secret == "" {
 		return errorf(ErrInvalid, "the Client Secret is empty")
 	}
-	set := keyringSet
 	_, err := k.call(ctx, k.writeLock(profileID), func() (string, error) {
-		return "", set(k.Service, account(profileID), secret)
+		return "", k.api().Set(k.Service, account(profileID), secret)
 	})
 	switch {
 	case err == nil:
@@ -330,9 +343,8 @@ func (k Keyring) Delete(ctx context.Context, profileID int64) error {
 	if err := k.check(profileID); err != nil {
 		return err
 	}
-	del := keyringDelete
 	_, err := k.call(ctx, k.writeLock(profileID), func() (string, error) {
-		return "", del(k.Service, account(profileID))
+		return "", k.api().Delete(k.Service, account(profileID))
 	})
 	switch {
 	case err == nil, errors.Is(err, keyring.ErrNotFound):
@@ -352,8 +364,7 @@ func (k Keyring) Probe(ctx context.Context) error {
 	if k.Service == "" {
 		return errorf(ErrInvalid, "keyring: no service name configured")
 	}
-	get := keyringGet
-	_, err := k.call(ctx, nil, func() (string, error) { return get(k.Service, probeAccount) })
+	_, err := k.call(ctx, nil, func() (string, error) { return k.api().Get(k.Service, probeAccount) })
 	switch {
 	case err == nil, errors.Is(err, keyring.ErrNotFound):
 		return nil

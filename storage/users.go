@@ -10,35 +10,16 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/halo-assistant/halo-assistant/halo/mapping"
 )
 
-// User is a 1stream phone user of a profile. Within a profile, a non-empty
-// Extension is unique and a non-empty Email is unique case-insensitively;
-// every user has at least one of the two.
-type User struct {
-	ID        int64
-	ProfileID int64
-	Extension string
-	Name      string
-	Email     string
-	CreatedAt time.Time
-	UpdatedAt time.Time
-}
-
-// Label names the user in messages: extension, else email, else name.
-func (u User) Label() string {
-	switch {
-	case u.Extension != "":
-		return "extension " + u.Extension
-	case u.Email != "":
-		return u.Email
-	case u.Name != "":
-		return u.Name
-	}
-	return fmt.Sprintf("user %d", u.ID)
-}
-
-func emailKey(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
+// User and Mapping are the domain's types, stored as they are. The aliases
+// go once the GUI names mapping.User and mapping.Mapping itself.
+type (
+	User    = mapping.User
+	Mapping = mapping.Mapping
+)
 
 // normalizeUser trims the fields and checks them; what names the user in
 // messages ("entry 3" for imports).
@@ -55,7 +36,7 @@ func normalizeUser(u *User, what string) error {
 	for _, f := range []struct {
 		label, value string
 		max          int
-	}{{"extension", u.Extension, 32}, {"name", u.Name, 200}, {"email address", u.Email, 254}} {
+	}{{"extension", u.Extension, mapping.MaxExtensionLen}, {"name", u.Name, mapping.MaxNameLen}, {"email address", u.Email, mapping.MaxEmailLen}} {
 		if !utf8.ValidString(f.value) {
 			return errorf(ErrInvalidUser, "%sthe %s is not valid text (UTF-8)", what, f.label)
 		}
@@ -150,6 +131,16 @@ func loadUsers(ctx context.Context, q querier, profileID int64) ([]User, error) 
 	return out, rows.Err()
 }
 
+// getProfileUser gets a profile and one of its users.
+func getProfileUser(ctx context.Context, q querier, profileID, userID int64) (Profile, User, error) {
+	p, err := getProfile(ctx, q, profileID)
+	if err != nil {
+		return p, User{}, err
+	}
+	u, err := getUser(ctx, q, profileID, userID)
+	return p, u, err
+}
+
 func getUser(ctx context.Context, q querier, profileID, userID int64) (User, error) {
 	u, err := scanUser(q.QueryRowContext(ctx, "SELECT "+userCols+" FROM users WHERE id = ? AND profile_id = ?", userID, profileID))
 	if errors.Is(err, sql.ErrNoRows) {
@@ -173,7 +164,7 @@ func checkUserFree(ctx context.Context, q querier, u User, exceptID int64) error
 	}
 	if u.Email != "" {
 		other, err := scanUser(q.QueryRowContext(ctx, "SELECT "+userCols+` FROM users
-			WHERE profile_id = ? AND email_key = ? AND id <> ?`, u.ProfileID, emailKey(u.Email), exceptID))
+			WHERE profile_id = ? AND email_key = ? AND id <> ?`, u.ProfileID, mapping.EmailKey(u.Email), exceptID))
 		if err == nil {
 			return errorf(ErrDuplicateUser, "the email address %s already belongs to %s", u.Email, other.Label())
 		}
@@ -217,7 +208,7 @@ func (db *DB) AddUser(ctx context.Context, u User) (User, error) {
 		}
 		now := time.Now()
 		res, err := tx.ExecContext(ctx, `INSERT INTO users (profile_id, extension, name, email, email_key, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`, u.ProfileID, u.Extension, u.Name, u.Email, emailKey(u.Email), fmtTime(now), fmtTime(now))
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, u.ProfileID, u.Extension, u.Name, u.Email, mapping.EmailKey(u.Email), fmtTime(now), fmtTime(now))
 		if err != nil {
 			return err
 		}
@@ -255,11 +246,7 @@ func (db *DB) UpdateUser(ctx context.Context, u User) error {
 		return err
 	}
 	return db.withTx(ctx, func(tx *sql.Tx) error {
-		p, err := getProfile(ctx, tx, u.ProfileID)
-		if err != nil {
-			return err
-		}
-		old, err := getUser(ctx, tx, u.ProfileID, u.ID)
+		p, old, err := getProfileUser(ctx, tx, u.ProfileID, u.ID)
 		if err != nil {
 			return err
 		}
@@ -270,7 +257,7 @@ func (db *DB) UpdateUser(ctx context.Context, u User) error {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE users SET extension = ?, name = ?, email = ?, email_key = ?, updated_at = ?
-			WHERE id = ?`, u.Extension, u.Name, u.Email, emailKey(u.Email), fmtTime(time.Now()), u.ID); err != nil {
+			WHERE id = ?`, u.Extension, u.Name, u.Email, mapping.EmailKey(u.Email), fmtTime(time.Now()), u.ID); err != nil {
 			return err
 		}
 		return db.appendAudit(ctx, tx, AuditEvent{ProfileID: p.ID, ProfileName: p.Name, Action: ActionUserUpdated,
@@ -281,11 +268,7 @@ func (db *DB) UpdateUser(ctx context.Context, u User) error {
 // DeleteUser deletes a user and its mapping.
 func (db *DB) DeleteUser(ctx context.Context, profileID, userID int64) error {
 	return db.withTx(ctx, func(tx *sql.Tx) error {
-		p, err := getProfile(ctx, tx, profileID)
-		if err != nil {
-			return err
-		}
-		u, err := getUser(ctx, tx, profileID, userID)
+		p, u, err := getProfileUser(ctx, tx, profileID, userID)
 		if err != nil {
 			return err
 		}
@@ -337,7 +320,7 @@ func (db *DB) UpsertUsers(ctx context.Context, profileID int64, users []User) (a
 			if u.Extension != "" {
 				byExt[u.Extension] = u
 			}
-			if k := emailKey(u.Email); k != "" {
+			if k := mapping.EmailKey(u.Email); k != "" {
 				byEmail[k] = u
 			}
 		}
@@ -362,10 +345,10 @@ func (db *DB) UpsertUsers(ctx context.Context, profileID int64, users []User) (a
 				cur = byExt[u.Extension]
 			}
 			if cur == nil && u.Email != "" {
-				cur = byEmail[emailKey(u.Email)]
+				cur = byEmail[mapping.EmailKey(u.Email)]
 			}
 			if cur == nil {
-				res, err := ins.ExecContext(ctx, profileID, u.Extension, u.Name, u.Email, emailKey(u.Email), stamp, stamp)
+				res, err := ins.ExecContext(ctx, profileID, u.Extension, u.Name, u.Email, mapping.EmailKey(u.Email), stamp, stamp)
 				if err != nil {
 					return fmt.Errorf("entry %d: %w", i+1, err)
 				}
@@ -377,7 +360,7 @@ func (db *DB) UpsertUsers(ctx context.Context, profileID int64, users []User) (a
 				if nu.Extension != "" {
 					byExt[nu.Extension] = &nu
 				}
-				if k := emailKey(nu.Email); k != "" {
+				if k := mapping.EmailKey(nu.Email); k != "" {
 					byEmail[k] = &nu
 				}
 				added++
@@ -396,19 +379,19 @@ func (db *DB) UpsertUsers(ctx context.Context, profileID int64, users []User) (a
 			if merged.Extension == cur.Extension && merged.Name == cur.Name && merged.Email == cur.Email {
 				continue
 			}
-			if k := emailKey(merged.Email); k != "" && k != emailKey(cur.Email) {
+			if k := mapping.EmailKey(merged.Email); k != "" && k != mapping.EmailKey(cur.Email) {
 				if other := byEmail[k]; other != nil && other.ID != cur.ID {
 					return errorf(ErrDuplicateUser, "entry %d: %s would get the email address %s, which already belongs to %s",
 						i+1, cur.Label(), merged.Email, other.Label())
 				}
 			}
-			if _, err := upd.ExecContext(ctx, merged.Extension, merged.Name, merged.Email, emailKey(merged.Email), stamp, merged.ID); err != nil {
+			if _, err := upd.ExecContext(ctx, merged.Extension, merged.Name, merged.Email, mapping.EmailKey(merged.Email), stamp, merged.ID); err != nil {
 				return fmt.Errorf("entry %d: %w", i+1, err)
 			}
 			if cur.Extension != "" && cur.Extension != merged.Extension {
 				delete(byExt, cur.Extension)
 			}
-			if k := emailKey(cur.Email); k != "" && k != emailKey(merged.Email) {
+			if k := mapping.EmailKey(cur.Email); k != "" && k != mapping.EmailKey(merged.Email) {
 				delete(byEmail, k)
 			}
 			*cur = merged
@@ -416,7 +399,7 @@ func (db *DB) UpsertUsers(ctx context.Context, profileID int64, users []User) (a
 			if cur.Extension != "" {
 				byExt[cur.Extension] = cur
 			}
-			if k := emailKey(cur.Email); k != "" {
+			if k := mapping.EmailKey(cur.Email); k != "" {
 				byEmail[k] = cur
 			}
 			updated++

@@ -24,6 +24,15 @@ func (r *runner) dayTwo(ctx context.Context, name string) (*storage.DayTwo, erro
 	return storage.LoadDayTwo(ctx, r.db, p.ID)
 }
 
+// parseDayTwo parses a command that takes flags only and loads the day-two
+// data of its --profile (profile points at the flag's value).
+func (r *runner) parseDayTwo(ctx context.Context, fs *flagSet, profile *string, args []string) (*storage.DayTwo, error) {
+	if err := fs.parseNoArgs(args); err != nil {
+		return nil, err
+	}
+	return r.dayTwo(ctx, *profile)
+}
+
 // changeJSON is one change in `changes --json`.
 type changeJSON struct {
 	Change    string `json:"change"`
@@ -45,16 +54,9 @@ type changesJSON struct {
 
 func runChanges(ctx context.Context, r *runner, args []string) error {
 	fs := r.newFlags("changes", changesUsage)
-	profileName := fs.String("profile", "", "profile")
-	asJSON := fs.Bool("json", false, "print JSON")
-	pos, err := fs.parse(args)
-	if err != nil {
-		return err
-	}
-	if len(pos) != 0 {
-		return usagef("changes takes no arguments")
-	}
-	d, err := r.dayTwo(ctx, *profileName)
+	profileName := fs.profileFlag("profile")
+	asJSON := fs.jsonFlag("")
+	d, err := r.parseDayTwo(ctx, fs, profileName, args)
 	if err != nil {
 		return err
 	}
@@ -89,8 +91,6 @@ func lastExport(d *storage.DayTwo) *time.Time {
 	t := d.Export.At.UTC()
 	return &t
 }
-
-func fmtStamp(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") }
 
 // exportChanges writes only the changed rows; the rows 1stream holds
 // afterwards (every current row) become the new baseline.

@@ -4,11 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
-	"strings"
 	"time"
 
-	"github.com/halo-assistant/halo-assistant/assets"
 	"github.com/halo-assistant/halo-assistant/halo"
 	"github.com/halo-assistant/halo-assistant/storage"
 )
@@ -23,9 +20,9 @@ Exit code 0 when no check failed, 1 when one failed, 2 on usage errors.`
 
 func runCheck(ctx context.Context, r *runner, args []string) error {
 	fs := r.newFlags("check", checkUsage)
-	profileName := fs.String("profile", "", "profile to check (secret from the keyring)")
+	profileName := fs.profileFlag("profile to check (secret from the keyring)")
 	cf := addConnFlags(fs)
-	asJSON := fs.Bool("json", false, "print the report as JSON")
+	asJSON := fs.jsonFlag("print the report as JSON")
 	pos, err := fs.parse(args)
 	if err != nil {
 		return err
@@ -61,7 +58,7 @@ func runCheck(ctx context.Context, r *runner, args []string) error {
 		if err != nil {
 			return err
 		}
-		cfg = configFor(p, secret)
+		cfg = HaloConfig(p, secret, r.log)
 		profile = &p
 	case *cf.url != "":
 		if *cf.clientID == "" {
@@ -82,13 +79,11 @@ func runCheck(ctx context.Context, r *runner, args []string) error {
 		if secret == "" {
 			return usagef("no Client Secret: set env HALO_CLIENT_SECRET or pipe it to --secret-stdin")
 		}
-		cfg = halo.Config{URL: *cf.url, ClientID: *cf.clientID, ClientSecret: secret, Tenant: *cf.tenant,
-			AuthURL: *cf.authURL, Scope: *cf.scope, CAFile: *cf.caFile}
+		cfg = HaloConfig(storage.Profile{HaloURL: *cf.url, ClientID: *cf.clientID, Tenant: *cf.tenant,
+			AuthURL: *cf.authURL, Scope: *cf.scope, CAFile: *cf.caFile}, secret, r.log)
 	default:
 		return usagef("give --profile NAME, or --url and --client-id")
 	}
-	cfg.UserAgent = assets.Binary + "/" + assets.Version
-	cfg.Logger = r.log
 
 	var progress func(halo.CheckResult)
 	tty := !*asJSON && isTerminal(r.env.Stderr)
@@ -135,12 +130,6 @@ func runCheck(ctx context.Context, r *runner, args []string) error {
 	return nil
 }
 
-// configFor turns a stored profile into a client configuration.
-func configFor(p storage.Profile, secret string) halo.Config {
-	return halo.Config{URL: p.HaloURL, ClientID: p.ClientID, ClientSecret: secret, Tenant: p.Tenant,
-		AuthURL: p.AuthURL, Scope: p.Scope, CAFile: p.CAFile}
-}
-
 var statusMark = map[halo.Status]string{
 	halo.StatusPass: "PASS", halo.StatusWarn: "WARN", halo.StatusFail: "FAIL", halo.StatusSkip: "SKIP",
 }
@@ -184,17 +173,4 @@ func waitNote(reason string, d time.Duration) string {
 		return fmt.Sprintf("The connection to Halo dropped: retrying in %s.", d)
 	}
 	return fmt.Sprintf("Waiting %s before retrying (%s).", d, reason)
-}
-
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
-
-// isTerminal reports whether w is an interactive terminal (progress lines
-// are only drawn there).
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }

@@ -11,17 +11,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"os"
 	"os/signal"
 	"path/filepath"
 	"runtime"
-	"strconv"
-	"strings"
 	"syscall"
-	"time"
-
-	"golang.org/x/term"
 
 	"github.com/halo-assistant/halo-assistant/assets"
 	"github.com/halo-assistant/halo-assistant/halo"
@@ -36,13 +30,6 @@ const (
 	ExitUsage  = 2
 )
 
-// GUIOptions is what the GUI needs from the command line.
-type GUIOptions struct {
-	DataDir string
-	Demo    bool
-	Logger  *slog.Logger
-}
-
 // Env is the world the CLI runs in; tests replace parts of it.
 type Env struct {
 	Stdin          io.Reader
@@ -54,6 +41,9 @@ type Env struct {
 	Secrets func(service string) storage.Secrets
 	// Logger overrides the log file (tests).
 	Logger *slog.Logger
+	// ReachDisplay checks that the X display named by DISPLAY answers
+	// before the GUI starts; nil checks the real one (tests replace it).
+	ReachDisplay func(display string) error
 }
 
 // OSEnv is the real environment.
@@ -272,105 +262,6 @@ func (r *runner) resolveDataDir(flagValue string) (string, error) {
 	return filepath.Abs(dir)
 }
 
-// keyringService separates demo secrets from real ones.
-func (r *runner) keyringService() string {
-	if r.demo {
-		return assets.AppID + ".demo"
-	}
-	return assets.AppID
-}
-
-// secrets is the keyring, recording in the database (when open) whether
-// each profile has a secret.
-func (r *runner) secrets() storage.Secrets {
-	var s storage.Secrets = storage.Keyring{Service: r.keyringService()}
-	if r.env.Secrets != nil {
-		s = r.env.Secrets(r.keyringService())
-	}
-	if r.db != nil {
-		return r.db.TrackSecrets(s)
-	}
-	return s
-}
-
-func (r *runner) startGUI(dataDirFlag string) int {
-	if r.env.GUI == nil {
-		fmt.Fprintln(r.env.Stderr, "this build has no GUI")
-		return ExitFailed
-	}
-	if msg := noDisplay(r.env.Getenv); msg != "" {
-		fmt.Fprintln(r.env.Stderr, msg)
-		return ExitFailed
-	}
-	dir, err := r.resolveDataDir(dataDirFlag)
-	if err != nil {
-		return r.fail(err)
-	}
-	log := r.env.Logger
-	if log == nil {
-		log = openLog(r.env)
-	}
-	return r.env.GUI(GUIOptions{DataDir: dir, Demo: r.demo, Logger: log})
-}
-
-// noDisplay explains, instead of GLFW's panic, why no window can open: no
-// display set, or one that nothing answers on. The desktop driver talks
-// X11 (XWayland on Wayland desktops), so DISPLAY is what counts.
-func noDisplay(getenv func(string) string) string {
-	if runtime.GOOS != "linux" && !strings.HasSuffix(runtime.GOOS, "bsd") {
-		return ""
-	}
-	const cli = "\nRun it from a desktop session, or use the command line: 'halo-assistant --help'."
-	display := getenv("DISPLAY")
-	if display == "" {
-		if getenv("WAYLAND_DISPLAY") != "" {
-			return "halo-assistant: this Wayland session offers no X11 display (DISPLAY is not set); " +
-				"the window needs XWayland, which most desktops start automatically." + cli
-		}
-		return "halo-assistant: no display found (neither DISPLAY nor WAYLAND_DISPLAY is set), so the window cannot open." + cli
-	}
-	if err := reachDisplay(display); err != nil {
-		return fmt.Sprintf("halo-assistant: the X display %q does not answer (%v), so the window cannot open.%s", display, err, cli)
-	}
-	return ""
-}
-
-// reachDisplay is reachX; tests replace it.
-var reachDisplay = reachX
-
-// reachX checks that an X server listens for DISPLAY ("[host]:N[.screen]").
-func reachX(display string) error {
-	host, rest, ok := strings.Cut(display, ":")
-	if !ok {
-		return fmt.Errorf("not a display name")
-	}
-	num, _, _ := strings.Cut(rest, ".")
-	n, err := strconv.Atoi(num)
-	if err != nil || n < 0 {
-		return fmt.Errorf("not a display name")
-	}
-	if host == "" || host == "unix" {
-		sock := fmt.Sprintf("/tmp/.X11-unix/X%d", n)
-		c, err := net.DialTimeout("unix", sock, time.Second)
-		if err != nil {
-			// Some servers only listen on the abstract socket of that name.
-			if c2, err2 := net.DialTimeout("unix", "@"+sock, time.Second); err2 == nil {
-				c2.Close()
-				return nil
-			}
-			return err
-		}
-		c.Close()
-		return nil
-	}
-	c, err := net.DialTimeout("tcp", net.JoinHostPort(host, strconv.Itoa(6000+n)), 2*time.Second)
-	if err != nil {
-		return err
-	}
-	c.Close()
-	return nil
-}
-
 func openLog(env Env) *slog.Logger {
 	dir, err := applog.DefaultDir()
 	if err == nil {
@@ -414,149 +305,3 @@ func defaultDirForHelp() string {
 	}
 	return filepath.Join("<config dir>", "halo-assistant")
 }
-
-// flagSet is a command's flags. Parse errors come back as usage errors
-// (printed once, on stderr, by Main); --help prints the usage on stdout.
-type flagSet struct {
-	*flag.FlagSet
-	usage string
-	out   io.Writer
-}
-
-func (r *runner) newFlags(name, usage string) *flagSet {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	fs.Usage = func() {}
-	return &flagSet{FlagSet: fs, usage: usage, out: r.env.Stdout}
-}
-
-// parse parses flags that may come before or after positional arguments.
-func (fs *flagSet) parse(args []string) ([]string, error) {
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				fmt.Fprintf(fs.out, "Usage: %s %s\n\nOptions:\n", assets.Binary, fs.usage)
-				fs.SetOutput(fs.out)
-				fs.PrintDefaults()
-				fs.SetOutput(io.Discard)
-				return nil, err
-			}
-			return nil, usageError{err.Error()}
-		}
-		args = fs.Args()
-		if len(args) == 0 {
-			return pos, nil
-		}
-		if args[0] == "--" {
-			return append(pos, args[1:]...), nil
-		}
-		pos = append(pos, args[0])
-		args = args[1:]
-	}
-}
-
-// secretEnv is the environment variable an explicit --secret-from-env (or
-// the ad-hoc check --url) reads the Client Secret from.
-const secretEnv = "HALO_CLIENT_SECRET"
-
-// Where an explicit Client Secret came from, as the commands report it.
-const (
-	sourceStdin = "standard input"
-	sourceEnv   = "env " + secretEnv
-)
-
-// explicitSecret reads the Client Secret from the source the user named
-// (--secret-stdin or --secret-from-env), never from an argument; source is
-// "" when none was named. An ambient HALO_CLIENT_SECRET alone is no source:
-// with many customers' profiles it would land on the wrong one.
-func (r *runner) explicitSecret(c connFlags) (secret, source string, err error) {
-	switch {
-	case *c.secretStdin && *c.secretFromEnv:
-		return "", "", usagef("give either --secret-stdin or --secret-from-env, not both")
-	case *c.secretStdin:
-		s, err := r.readSecretStdin()
-		return s, sourceStdin, err
-	case *c.secretFromEnv:
-		s := r.envSecret()
-		if s == "" {
-			return "", "", usagef("--secret-from-env was given but %s is empty or not set", secretEnv)
-		}
-		return s, sourceEnv, nil
-	}
-	return "", "", nil
-}
-
-// envSecret is HALO_CLIENT_SECRET, registered with the log redactor.
-func (r *runner) envSecret() string {
-	s := strings.TrimSpace(r.env.Getenv(secretEnv))
-	applog.AddSecret(s)
-	return s
-}
-
-// readSecretStdin reads the secret from standard input; on a terminal it
-// prompts and reads without echo.
-func (r *runner) readSecretStdin() (string, error) {
-	var s string
-	if f, ok := r.env.Stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-		fmt.Fprint(r.env.Stderr, "Client Secret (not shown): ")
-		b, err := term.ReadPassword(int(f.Fd()))
-		fmt.Fprintln(r.env.Stderr)
-		if err != nil {
-			return "", fmt.Errorf("reading the secret from the terminal: %w", err)
-		}
-		s = string(b)
-	} else {
-		b, err := io.ReadAll(io.LimitReader(r.env.Stdin, 8<<10))
-		if err != nil {
-			return "", fmt.Errorf("reading the secret from standard input: %w", err)
-		}
-		s = string(b)
-	}
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return "", usagef("--secret-stdin was given but no secret was read")
-	}
-	applog.AddSecret(s)
-	return s, nil
-}
-
-// profileSecret is the Client Secret of a profile, for every command that
-// takes --profile: always the profile's own keyring entry. Neither the
-// environment nor a flag can replace it, so one customer's secret is never
-// sent to another customer's Halo.
-func (r *runner) profileSecret(ctx context.Context, p storage.Profile) (string, error) {
-	if r.env.Getenv(secretEnv) != "" {
-		fmt.Fprintf(r.env.Stderr, "note: %s is ignored with --profile: %q uses its own Client Secret from the keyring\n", secretEnv, p.Name)
-	}
-	s, err := r.secrets().Get(ctx, p.ID)
-	applog.AddSecret(s)
-	if errors.Is(err, storage.ErrSecretNotFound) {
-		return "", fmt.Errorf("profile %q has no Client Secret in the keyring: store it with "+
-			"'halo-assistant profile set %q --secret-stdin' or the app's Connection screen", p.Name, p.Name)
-	}
-	if err != nil {
-		return "", err
-	}
-	return s, nil
-}
-
-// probeKeyring reports an unreachable keyring before anything is changed.
-func (r *runner) probeKeyring(ctx context.Context) error {
-	if p, ok := r.secrets().(interface{ Probe(context.Context) error }); ok {
-		return p.Probe(ctx)
-	}
-	return nil
-}
-
-func runVersion(_ context.Context, r *runner, args []string) error {
-	fs := r.newFlags("version", "version")
-	if _, err := fs.parse(args); err != nil {
-		return err
-	}
-	fmt.Fprintf(r.env.Stdout, "%s %s (%s, %s/%s)\n", assets.Binary, assets.Version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
-	return nil
-}
-
-// now is replaceable for tests that compare timestamps.
-var now = time.Now

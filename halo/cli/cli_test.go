@@ -157,10 +157,9 @@ func TestGUIWithoutDisplayExplainsInsteadOfPanicking(t *testing.T) {
 		t.Fatalf("stale DISPLAY: code %d called %v stderr %q", code, called, errb.String())
 	}
 	// With a display the GUI gets the resolved data dir.
-	reachDisplay = func(string) error { return nil }
-	t.Cleanup(func() { reachDisplay = reachX })
 	var got GUIOptions
 	code = Main([]string{"--data-dir", "/tmp/x"}, Env{Stdout: io.Discard, Stderr: io.Discard, Logger: applog.Discard(),
+		ReachDisplay: func(string) error { return nil },
 		Getenv: func(k string) string {
 			if k == "DISPLAY" {
 				return ":0"

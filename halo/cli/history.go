@@ -15,18 +15,12 @@ Shows or sets how many runs (checks and syncs) the history keeps per profile: th
 at once when N is set here. The audit log is always kept whole.`
 
 func runHistory(ctx context.Context, r *runner, args []string) error {
-	if len(args) == 0 || wantsHelp(args[:1]) {
-		fmt.Fprintf(r.env.Stdout, "Usage: halo-assistant %s\n", historyUsage)
-		if len(args) == 0 {
-			return usagef("missing subcommand (keep)")
-		}
-		return nil
-	}
-	if args[0] != "keep" {
-		return usagef("unknown subcommand %q (want keep)", args[0])
-	}
+	return dispatch(ctx, r, args, historyUsage, []subcommand{{[]string{"keep"}, historyKeep}})
+}
+
+func historyKeep(ctx context.Context, r *runner, args []string) error {
 	fs := r.newFlags("history keep", historyUsage)
-	pos, err := fs.parse(args[1:])
+	pos, err := fs.parse(args)
 	if err != nil {
 		return err
 	}

@@ -3,15 +3,16 @@ package cli
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 	"text/tabwriter"
 	"time"
 
+	"github.com/halo-assistant/halo-assistant/assets"
 	"github.com/halo-assistant/halo-assistant/halo"
 	"github.com/halo-assistant/halo-assistant/storage"
 	"github.com/halo-assistant/halo-assistant/storage/applog"
@@ -24,27 +25,13 @@ const profileUsage = `profile add NAME [--url URL] [--client-id ID] [--tenant T]
        halo-assistant profile remove NAME [--force]`
 
 func runProfile(ctx context.Context, r *runner, args []string) error {
-	if len(args) == 0 || wantsHelp(args[:1]) {
-		fmt.Fprintf(r.env.Stdout, "Usage: halo-assistant %s\n", profileUsage)
-		if len(args) == 0 {
-			return usagef("missing subcommand (add, set, list, rename or remove)")
-		}
-		return nil
-	}
-	switch args[0] {
-	case "add":
-		return profileAdd(ctx, r, args[1:])
-	case "set":
-		return profileSet(ctx, r, args[1:])
-	case "list":
-		return profileList(ctx, r, args[1:])
-	case "rename":
-		return profileRename(ctx, r, args[1:])
-	case "remove", "rm", "delete":
-		return profileRemove(ctx, r, args[1:])
-	default:
-		return usagef("unknown subcommand %q (want add, set, list, rename or remove)", args[0])
-	}
+	return dispatch(ctx, r, args, profileUsage, []subcommand{
+		{[]string{"add"}, profileAdd},
+		{[]string{"set"}, profileSet},
+		{[]string{"list"}, profileList},
+		{[]string{"rename"}, profileRename},
+		{[]string{"remove", "rm", "delete"}, profileRemove},
+	})
 }
 
 // connFlags are the connection settings shared by profile add and check.
@@ -137,6 +124,19 @@ func (r *runner) noteUnusedEnvSecret(source string) {
 	}
 }
 
+// applyConn is what profile add and set do with their flags: copy the
+// connection settings onto p and read the explicit secret, if any.
+func (r *runner) applyConn(cf connFlags, p *storage.Profile) (secret, source string, err error) {
+	if err := cf.apply(p); err != nil {
+		return "", "", err
+	}
+	if secret, source, err = r.explicitSecret(cf); err != nil {
+		return "", "", err
+	}
+	r.noteUnusedEnvSecret(source)
+	return secret, source, nil
+}
+
 func profileAdd(ctx context.Context, r *runner, args []string) error {
 	fs := r.newFlags("profile add", profileUsage)
 	cf := addConnFlags(fs)
@@ -148,14 +148,10 @@ func profileAdd(ctx context.Context, r *runner, args []string) error {
 		return usagef("want exactly one profile NAME, got %d arguments (quote names with spaces)", len(pos))
 	}
 	p := storage.Profile{Name: pos[0]}
-	if err := cf.apply(&p); err != nil {
-		return err
-	}
-	secret, source, err := r.explicitSecret(cf)
+	secret, source, err := r.applyConn(cf, &p)
 	if err != nil {
 		return err
 	}
-	r.noteUnusedEnvSecret(source)
 	if secret != "" {
 		// Find out before creating anything that the secret has nowhere to go.
 		if err := r.probeKeyring(ctx); err != nil {
@@ -205,13 +201,9 @@ type profileJSON struct {
 
 func profileList(ctx context.Context, r *runner, args []string) error {
 	fs := r.newFlags("profile list", "profile list [--json]")
-	asJSON := fs.Bool("json", false, "print JSON")
-	pos, err := fs.parse(args)
-	if err != nil {
+	asJSON := fs.jsonFlag("")
+	if err := fs.parseNoArgs(args); err != nil {
 		return err
-	}
-	if len(pos) != 0 {
-		return usagef("profile list takes no arguments")
 	}
 	ps, err := r.db.Profiles(ctx)
 	if err != nil {
@@ -236,23 +228,9 @@ func profileList(ctx context.Context, r *runner, args []string) error {
 	return tw.Flush()
 }
 
-func dash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
-}
-
 func profileRename(ctx context.Context, r *runner, args []string) error {
 	fs := r.newFlags("profile rename", "profile rename NAME NEW-NAME")
-	pos, err := fs.parse(args)
-	if err != nil {
-		return err
-	}
-	if len(pos) != 2 {
-		return usagef("want NAME and NEW-NAME")
-	}
-	p, err := r.profile(ctx, pos[0])
+	p, pos, err := r.profileArgs(ctx, fs, args, 2, "want NAME and NEW-NAME")
 	if err != nil {
 		return err
 	}
@@ -266,26 +244,15 @@ func profileRename(ctx context.Context, r *runner, args []string) error {
 func profileSet(ctx context.Context, r *runner, args []string) error {
 	fs := r.newFlags("profile set", profileUsage)
 	cf := addConnFlags(fs)
-	pos, err := fs.parse(args)
-	if err != nil {
-		return err
-	}
-	if len(pos) != 1 {
-		return usagef("want exactly one profile NAME")
-	}
-	p, err := r.profile(ctx, pos[0])
+	p, _, err := r.profileArgs(ctx, fs, args, 1, "want exactly one profile NAME")
 	if err != nil {
 		return err
 	}
 	before := p
-	if err := cf.apply(&p); err != nil {
-		return err
-	}
-	secret, source, err := r.explicitSecret(cf)
+	secret, source, err := r.applyConn(cf, &p)
 	if err != nil {
 		return err
 	}
-	r.noteUnusedEnvSecret(source)
 	if p != before {
 		if err := r.db.UpdateConnection(ctx, p); err != nil {
 			return err
@@ -307,14 +274,7 @@ func profileSet(ctx context.Context, r *runner, args []string) error {
 func profileRemove(ctx context.Context, r *runner, args []string) error {
 	fs := r.newFlags("profile remove", "profile remove NAME [--force]")
 	force := fs.Bool("force", false, "remove the profile even if its Client Secret cannot be removed from the keyring")
-	pos, err := fs.parse(args)
-	if err != nil {
-		return err
-	}
-	if len(pos) != 1 {
-		return usagef("want exactly one profile NAME")
-	}
-	p, err := r.profile(ctx, pos[0])
+	p, _, err := r.profileArgs(ctx, fs, args, 1, "want exactly one profile NAME")
 	if err != nil {
 		return err
 	}
@@ -362,8 +322,25 @@ func (r *runner) profile(ctx context.Context, name string) (storage.Profile, err
 	return p, err
 }
 
-func writeJSON(r *runner, v any) error {
-	enc := json.NewEncoder(r.env.Stdout)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
+// profileArgs parses a command whose arguments are n names, the first a
+// profile's (wrong is the usage error for another count), and resolves it.
+func (r *runner) profileArgs(ctx context.Context, fs *flagSet, args []string, n int, wrong string) (storage.Profile, []string, error) {
+	pos, err := fs.parse(args)
+	if err != nil {
+		return storage.Profile{}, nil, err
+	}
+	if len(pos) != n {
+		return storage.Profile{}, nil, usageError{wrong}
+	}
+	p, err := r.profile(ctx, pos[0])
+	return p, pos, err
+}
+
+// HaloConfig is the Halo client configuration of a stored profile, for the
+// CLI and the GUI alike: its connection settings, the given secret, the
+// app's user agent and log.
+func HaloConfig(p storage.Profile, secret string, log *slog.Logger) halo.Config {
+	return halo.Config{URL: p.HaloURL, ClientID: p.ClientID, ClientSecret: secret, Tenant: p.Tenant,
+		AuthURL: p.AuthURL, Scope: p.Scope, CAFile: p.CAFile,
+		UserAgent: assets.Binary + "/" + assets.Version, Logger: log}
 }

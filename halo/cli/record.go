@@ -17,7 +17,7 @@ Markdown, .html or .htm a self-contained page that prints on A4 and Letter. Writ
 
 func runRecord(ctx context.Context, r *runner, args []string) error {
 	fs := r.newFlags("record", recordUsage)
-	profileName := fs.String("profile", "", "profile")
+	profileName := fs.profileFlag("profile")
 	out := fs.String("out", "", "file to write: .md or .html")
 	pos, err := fs.parse(args)
 	if err != nil {

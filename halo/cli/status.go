@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/halo-assistant/halo-assistant/assets"
 	"github.com/halo-assistant/halo-assistant/halo"
 	"github.com/halo-assistant/halo-assistant/halo/mapping"
 	"github.com/halo-assistant/halo-assistant/storage"
@@ -59,15 +58,11 @@ const (
 
 func runStatus(ctx context.Context, r *runner, args []string) error {
 	fs := r.newFlags("status", statusUsage)
-	profileName := fs.String("profile", "", "profile")
+	profileName := fs.profileFlag("profile")
 	doSync := fs.Bool("sync", false, "pull agents from Halo first (secret from the keyring)")
-	asJSON := fs.Bool("json", false, "print JSON")
-	pos, err := fs.parse(args)
-	if err != nil {
+	asJSON := fs.jsonFlag("")
+	if err := fs.parseNoArgs(args); err != nil {
 		return err
-	}
-	if len(pos) != 0 {
-		return usagef("status takes no arguments")
 	}
 	p, err := r.profile(ctx, *profileName)
 	if err != nil {
@@ -75,7 +70,7 @@ func runStatus(ctx context.Context, r *runner, args []string) error {
 	}
 	var syncErr error
 	if *doSync {
-		syncErr = r.pullProfile(ctx, p)
+		_, _, syncErr = r.pullAndRecord(ctx, p, nil, nil)
 	}
 	d, err := storage.LoadDayTwo(ctx, r.db, p.ID)
 	if err != nil {
@@ -93,32 +88,6 @@ func runStatus(ctx context.Context, r *runner, args []string) error {
 		return errReported
 	}
 	return nil
-}
-
-// pullProfile pulls Halo for a stored profile the way `sync --profile`
-// does (keyring secret, stored snapshot, history row).
-func (r *runner) pullProfile(ctx context.Context, p storage.Profile) error {
-	secret, err := r.profileSecret(ctx, p)
-	if err != nil {
-		return err
-	}
-	cfg := configFor(p, secret)
-	cfg.UserAgent = assets.Binary + "/" + assets.Version
-	cfg.Logger = r.log
-	client, err := halo.NewClient(cfg)
-	if err != nil {
-		return err
-	}
-	start := time.Now()
-	snap, err := client.Pull(ctx, nil)
-	var keep *halo.Snapshot
-	if err == nil {
-		keep = &snap
-	}
-	if rerr := storage.RecordSync(ctx, r.db, p.ID, keep, start, time.Since(start), err); rerr != nil && err == nil {
-		err = fmt.Errorf("the pull worked but storing it failed (the previous data is kept): %w", rerr)
-	}
-	return err
 }
 
 // evaluateStatus decides what needs attention.

@@ -47,8 +47,8 @@ func toErrorJSON(err error) *errorJSON {
 
 func runSync(ctx context.Context, r *runner, args []string) error {
 	fs := r.newFlags("sync", syncUsage)
-	profileName := fs.String("profile", "", "profile to sync (secret from the keyring)")
-	asJSON := fs.Bool("json", false, "print the result as JSON")
+	profileName := fs.profileFlag("profile to sync (secret from the keyring)")
+	asJSON := fs.jsonFlag("print the result as JSON")
 	pos, err := fs.parse(args)
 	if err != nil {
 		return err
@@ -60,65 +60,37 @@ func runSync(ctx context.Context, r *runner, args []string) error {
 	if err != nil {
 		return err
 	}
-	// With --json every failure from here on is reported as JSON too.
-	fail := func(err error) error {
-		if !*asJSON {
-			return err
+	var onWait func(string, time.Duration)
+	var progress func(halo.PullProgress)
+	if !*asJSON {
+		onWait = func(reason string, d time.Duration) {
+			fmt.Fprintf(r.env.Stderr, "\r\033[K%s\n", waitNote(reason, d))
 		}
+		if isTerminal(r.env.Stderr) {
+			progress = func(pp halo.PullProgress) {
+				fmt.Fprintf(r.env.Stderr, "\r\033[K%s", describePull(pp))
+			}
+		}
+	}
+	snap, elapsed, err := r.pullAndRecord(ctx, p, onWait, progress)
+	switch {
+	case err == nil:
+	case !*asJSON:
+		return err
+	case errors.As(err, new(pullError)):
+		_ = writeJSON(r, syncJSON{Profile: p.Name, Ms: elapsed.Milliseconds(), Error: toErrorJSON(err)})
+		return errReported
+	case errors.As(err, new(storeError)):
+		return err
+	default: // with --json, a failure before the pull is reported as JSON too
 		_ = writeJSON(r, syncJSON{Profile: p.Name, Error: toErrorJSON(err)})
 		fmt.Fprintf(r.env.Stderr, "%s: %s\n", assets.Binary, err)
 		return errReported
 	}
-	secret, err := r.profileSecret(ctx, p)
-	if err != nil {
-		return fail(err)
-	}
-	cfg := configFor(p, secret)
-	cfg.UserAgent = assets.Binary + "/" + assets.Version
-	cfg.Logger = r.log
-	if !*asJSON {
-		cfg.OnWait = func(reason string, d time.Duration) {
-			fmt.Fprintf(r.env.Stderr, "\r\033[K%s\n", waitNote(reason, d))
-		}
-	}
-	client, err := halo.NewClient(cfg)
-	if err != nil {
-		return fail(err)
-	}
-
-	var progress func(halo.PullProgress)
-	tty := !*asJSON && isTerminal(r.env.Stderr)
-	if tty {
-		progress = func(pp halo.PullProgress) {
-			fmt.Fprintf(r.env.Stderr, "\r\033[K%s", describePull(pp))
-		}
-	}
-	start := time.Now()
-	snap, err := client.Pull(ctx, progress)
-	if tty {
-		fmt.Fprint(r.env.Stderr, "\r\033[K")
-	}
-	elapsed := time.Since(start)
-	out := syncJSON{Profile: p.Name, Ms: elapsed.Milliseconds()}
-	if err != nil {
-		if rerr := storage.RecordSync(ctx, r.db, p.ID, nil, start, elapsed, err); rerr != nil {
-			fmt.Fprintf(r.env.Stderr, "warning: the failed sync could not be saved to history: %v\n", rerr)
-		}
-		if *asJSON {
-			out.Error = toErrorJSON(err)
-			_ = writeJSON(r, out)
-			return errReported
-		}
-		return err
-	}
 	pulledAt := time.Now().UTC()
-	if err := storage.RecordSync(ctx, r.db, p.ID, &snap, start, elapsed, nil); err != nil {
-		return fmt.Errorf("the pull worked but storing it failed (the previous data is kept): %w", err)
-	}
-	out.OK = true
+	out := syncJSON{Profile: p.Name, Ms: elapsed.Milliseconds(), OK: true, PulledAt: &pulledAt}
 	out.Agents = halo.CountAgents(snap.Agents)
 	out.Teams, out.Departments, out.Organisations = len(snap.Teams), len(snap.Departments), len(snap.Organisations)
-	out.PulledAt = &pulledAt
 	if *asJSON {
 		return writeJSON(r, out)
 	}
@@ -127,6 +99,51 @@ func runSync(ctx context.Context, r *runner, args []string) error {
 		out.Agents.Disabled, out.Agents.APIOnly, storage.CountOf(out.Teams, "team"),
 		storage.CountOf(out.Departments, "department"), storage.CountOf(out.Organisations, "organisation"))
 	return nil
+}
+
+// pullError is a failed pull (the previous data is kept); storeError a
+// pull that worked but could not be stored.
+type (
+	pullError  struct{ error }
+	storeError struct{ error }
+)
+
+func (e pullError) Unwrap() error  { return e.error }
+func (e storeError) Unwrap() error { return e.error }
+
+// pullAndRecord pulls Halo for a stored profile with the profile's own
+// Client Secret and records the outcome, for `sync` and `status --sync`: a
+// history row always, the pulled data only when the pull worked (a failed
+// or cancelled pull keeps the previous data). onWait and progress may be
+// nil; a progress line is cleared when the pull ends.
+func (r *runner) pullAndRecord(ctx context.Context, p storage.Profile, onWait func(string, time.Duration),
+	progress func(halo.PullProgress)) (halo.Snapshot, time.Duration, error) {
+	secret, err := r.profileSecret(ctx, p)
+	if err != nil {
+		return halo.Snapshot{}, 0, err
+	}
+	cfg := HaloConfig(p, secret, r.log)
+	cfg.OnWait = onWait
+	client, err := halo.NewClient(cfg)
+	if err != nil {
+		return halo.Snapshot{}, 0, err
+	}
+	start := time.Now()
+	snap, err := client.Pull(ctx, progress)
+	if progress != nil {
+		fmt.Fprint(r.env.Stderr, "\r\033[K")
+	}
+	elapsed := time.Since(start)
+	if err != nil {
+		if rerr := storage.RecordSync(ctx, r.db, p.ID, nil, start, elapsed, err); rerr != nil {
+			fmt.Fprintf(r.env.Stderr, "warning: the failed sync could not be saved to history: %v\n", rerr)
+		}
+		return snap, elapsed, pullError{err}
+	}
+	if err := storage.RecordSync(ctx, r.db, p.ID, &snap, start, elapsed, nil); err != nil {
+		return snap, elapsed, storeError{fmt.Errorf("the pull worked but storing it failed (the previous data is kept): %w", err)}
+	}
+	return snap, elapsed, nil
 }
 
 func describePull(pp halo.PullProgress) string {

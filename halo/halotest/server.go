@@ -6,8 +6,8 @@
 // every API call, the rate limit), so a client cannot cheat.
 //
 // Where Halo's real behaviour is undocumented (the authinfo shape, the
-// status of a missing tenant, paging of /Agent) it follows the best
-// evidence in docs/halo-api.md and offers scenarios for the alternatives.
+// status of a missing tenant, paging of /Agent) it follows what real
+// instances were seen to do and offers scenarios for the alternatives.
 package halotest
 
 import (

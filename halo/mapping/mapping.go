@@ -10,6 +10,7 @@ package mapping
 
 import (
 	"errors"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -44,19 +45,39 @@ func ParseMethod(s string) (Method, bool) {
 	return m, m.Valid()
 }
 
-// User is one 1stream phone user. ID is the storage row ID (0 before the user
-// is stored).
+// User is one 1stream phone user of a profile. ID and ProfileID are the
+// storage row's (0 before the user is stored). Within a profile a non-empty
+// Extension is unique, and so is a non-empty Email under EmailKey; every
+// stored user has at least one of the two.
 type User struct {
 	ID        int64
+	ProfileID int64
 	Extension string
 	Name      string
 	Email     string
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
-// Mapping links a 1stream user to a Halo agent within a profile. AgentName
-// and AgentEmail are copied from the agent when the mapping is made so an
-// export still reads well after the agent changes or disappears.
+// Label names the user in messages: extension, else email, else name.
+func (u User) Label() string {
+	switch {
+	case u.Extension != "":
+		return "extension " + u.Extension
+	case u.Email != "":
+		return u.Email
+	case u.Name != "":
+		return u.Name
+	}
+	return "user " + strconv.FormatInt(u.ID, 10)
+}
+
+// Mapping links a 1stream user to a Halo agent within a profile: a user has
+// at most one agent and an agent at most one user. AgentName and AgentEmail
+// are copied from the agent when the mapping is made so an export still
+// reads well after the agent changes or disappears.
 type Mapping struct {
+	ProfileID  int64
 	UserID     int64
 	AgentID    int
 	AgentName  string
@@ -102,8 +123,8 @@ const (
 )
 
 // EmailKey is the form in which emails are compared: trimmed, without a
-// "mailto:" prefix, lower case. Storage should use it for its unique key so
-// a re-import updates users instead of duplicating them.
+// "mailto:" prefix, lower case. Storage keys users' emails by it, so a
+// re-import updates users instead of duplicating them.
 func EmailKey(email string) string {
 	s := strings.TrimSpace(email)
 	if len(s) >= 7 && strings.EqualFold(s[:7], "mailto:") {

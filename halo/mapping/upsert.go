@@ -34,6 +34,9 @@ func PlanImport(rows []ImportRow, existing []User) (plan []Upsert, rejected []Re
 		}
 	}
 	updatedOn := make(map[int]int) // index in existing -> line
+	if len(rows) > 0 {
+		plan = make([]Upsert, 0, len(rows)) // one each, but for the rejected few
+	}
 	for _, row := range rows {
 		u := row.User
 		ei, byExtOK := byExt[ExtensionKey(u.Extension)]

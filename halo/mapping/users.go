@@ -44,6 +44,16 @@ type Preview struct {
 	Rejected []Rejected
 }
 
+// Users are the accepted rows' users for a profile, as storage saves them.
+func (p Preview) Users(profileID int64) []User {
+	out := make([]User, len(p.Accepted))
+	for i, row := range p.Accepted {
+		out[i] = row.User
+		out[i].ProfileID = profileID
+	}
+	return out
+}
+
 // headerSynonyms maps headerKey forms to column roles. The rank orders
 // synonyms of one role when a file has several ("Display Name" beats
 // "Username").
