@@ -23,17 +23,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# Let Xvfb choose a free display so a developer's own Xvfb never clashes.
-exec 3>"$work/display"
-Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp >"$work/xvfb.log" 2>&1 &
-xvfb_pid=$!
-for _ in $(seq 1 100); do [ -s "$work/display" ] && break; sleep 0.1; done
-[ -s "$work/display" ] || { echo "smoke: Xvfb did not start"; cat "$work/xvfb.log"; exit 1; }
-export DISPLAY=":$(head -n1 "$work/display")" LANG=en_US.UTF-8
-# The display number is written once Xvfb listens; still, make sure it
-# answers before anything depends on it.
-for _ in $(seq 1 50); do xdpyinfo >/dev/null 2>&1 && break; sleep 0.2; done
-xdpyinfo >/dev/null 2>&1 || { echo "smoke: Xvfb on $DISPLAY does not answer"; cat "$work/xvfb.log"; exit 1; }
+. "$(dirname "$0")/xvfb.sh"
+start_xvfb "$work" || exit 1
+export LANG=en_US.UTF-8
 export XDG_CONFIG_HOME="$work/config" XDG_CACHE_HOME="$work/cache"
 data="$work/data"
 

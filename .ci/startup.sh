@@ -7,11 +7,9 @@ runs=$1 title=$2; shift 2
 work=$(mktemp -d)
 xvfb_pid=""
 trap '[ -n "$xvfb_pid" ] && kill "$xvfb_pid" 2>/dev/null; rm -rf "$work"' EXIT
-exec 3>"$work/display"
-Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
-xvfb_pid=$!
-for _ in $(seq 1 100); do [ -s "$work/display" ] && break; sleep 0.1; done
-export DISPLAY=":$(head -n1 "$work/display")" LANG=en_US.UTF-8
+. "$(dirname "$0")/xvfb.sh"
+start_xvfb "$work" || exit 1
+export LANG=en_US.UTF-8
 times=()
 for i in $(seq 1 "$runs"); do
   start=$(date +%s.%N)

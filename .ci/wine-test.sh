@@ -85,13 +85,8 @@ rm -f "$work"/signed.* "$work"/sign.*
 ok "signing with PEM and PKCS#12 certificates (osslsigncode verify finds the signer)"
 
 # 2. Xvfb, then a fresh prefix with the stand-in DLL.
-exec 3>"$work/display"
-Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp >"$work/xvfb.log" 2>&1 &
-xvfb_pid=$!
-for _ in $(seq 1 100); do [ -s "$work/display" ] && break; sleep 0.1; done
-[ -s "$work/display" ] || { cat "$work/xvfb.log"; fail "Xvfb did not start"; }
-export DISPLAY=":$(head -n1 "$work/display")"
-for _ in $(seq 1 50); do xdpyinfo >/dev/null 2>&1 && break; sleep 0.2; done
+. .ci/xvfb.sh
+start_xvfb "$work" || fail "Xvfb did not start"
 timeout 300 wineboot -i >/dev/null 2>&1 || fail "wineboot failed"
 timeout 120 wineserver -w || true
 x86_64-w64-mingw32-gcc -shared -O2 -o "$WINEPREFIX/drive_c/windows/system32/bcryptprimitives.dll" \
