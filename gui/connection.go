@@ -139,18 +139,15 @@ type connectionScreen struct {
 	status                           *widget.Label
 	values                           map[string]*valueField
 	copyBtns                         map[string]*widget.Button
-	body, none                       fyne.CanvasObject
-	stack                            *fyne.Container
 	leaveDlg, askDlg                 *unsavedDialog
 	forgetDlg                        *dialog.ConfirmDialog
-	profile                          *storage.Profile
-	saved                            storage.Profile
-	secretStored                     bool
-	secretErr                        error
-	detected                         string // CRM Company from Detect or the last check
-	loading                          bool
-	loadSeq                          int
-	saving                           bool
+	profileView
+	saved        storage.Profile
+	secretStored bool
+	secretErr    error
+	detected     string // CRM Company from Detect or the last check
+	loading      bool
+	saving       bool
 	// afterSave are continuations (leave, quit, run the check) that asked
 	// for a save while one was running: they run once it succeeded.
 	afterSave []func()
@@ -238,16 +235,13 @@ func newConnectionScreen(u *UI, clip clipboardClearing) *connectionScreen {
 		container.NewHBox(s.copyAllBtn),
 	)
 	split := container.NewGridWithColumns(2, container.NewPadded(left), container.NewPadded(rightCol))
-	s.body = container.NewVScroll(split)
-	s.none = noProfileView(u, "The connection is saved per profile.")
-	s.stack = container.NewStack(s.none)
+	s.initProfileView(u, "The connection is saved per profile.", container.NewVScroll(split))
 	s.refresh()
 	return s
 }
 
-func (s *connectionScreen) title() string              { return "Connection" }
-func (s *connectionScreen) icon() fyne.Resource        { return theme.LoginIcon() }
-func (s *connectionScreen) content() fyne.CanvasObject { return s.stack }
+func (s *connectionScreen) title() string       { return "Connection" }
+func (s *connectionScreen) icon() fyne.Resource { return theme.LoginIcon() }
 
 func (s *connectionScreen) profileChanged(p *storage.Profile) {
 	if p != nil && s.profile != nil && p.ID == s.profile.ID && s.dirty() {
@@ -257,15 +251,10 @@ func (s *connectionScreen) profileChanged(p *storage.Profile) {
 		s.refresh()
 		return
 	}
-	s.profile = p
-	s.loadSeq++
+	s.setProfile(p)
 	if p == nil {
-		s.stack.Objects = []fyne.CanvasObject{s.none}
-		s.stack.Refresh()
 		return
 	}
-	s.stack.Objects = []fyne.CanvasObject{s.body}
-	s.stack.Refresh()
 	if s.saved.ID != p.ID {
 		s.status.SetText("")
 	}
@@ -900,12 +889,6 @@ func (s *connectionScreen) askUnsaved(title, msg, yes, no string, onYes, onNo fu
 	s.u.escapable(ud.d.Hide)
 	s.unsaved = ud
 	return ud
-}
-
-// profileSaved re-reads the profiles after a connection was saved, so every
-// screen (and the profile list) sees the new values.
-func (u *UI) profileSaved(storage.Profile) {
-	u.profiles.reload(false)
 }
 
 // valueField shows one value of 1stream's form. It takes keyboard focus

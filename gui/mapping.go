@@ -250,15 +250,26 @@ func newShortcutEntry(s *mappingScreen) *shortcutEntry {
 }
 
 func (e *shortcutEntry) TypedShortcut(sc fyne.Shortcut) {
-	switch sc.ShortcutName() {
-	case mapShortcut.ShortcutName():
-		e.s.mapSelected()
-	case (&fyne.ShortcutUndo{}).ShortcutName():
-		e.s.undo()
-	case (&fyne.ShortcutRedo{}).ShortcutName(), redoShortcut.ShortcutName():
-		e.s.redo()
-	default:
-		e.Entry.TypedShortcut(sc)
+	match := shortcutMatch(sc)
+	for _, b := range e.s.bindings() {
+		if match(b) {
+			b.run()
+			return
+		}
+	}
+	e.Entry.TypedShortcut(sc)
+}
+
+// bindings: Ctrl+M maps the selected user and agent, Ctrl+Z undoes,
+// Ctrl+Shift+Z (and Ctrl+Y) redoes, Delete unmaps the selected user (the
+// table and the agent list handle it themselves while they have focus).
+func (s *mappingScreen) bindings() []binding {
+	return []binding{
+		{shortcut: mapShortcut, run: s.mapSelected},
+		{shortcut: &fyne.ShortcutUndo{}, run: s.undo},
+		{shortcut: &fyne.ShortcutRedo{}, run: s.redo},
+		{shortcut: redoShortcut, run: s.redo},
+		{key: fyne.KeyDelete, run: s.unmapSelected},
 	}
 }
 
@@ -267,8 +278,3 @@ var mapShortcut = &desktop.CustomShortcut{KeyName: fyne.KeyM, Modifier: fyne.Key
 
 // redoShortcut is Ctrl+Shift+Z (Ctrl+Y arrives as fyne.ShortcutRedo).
 var redoShortcut = &desktop.CustomShortcut{KeyName: fyne.KeyZ, Modifier: fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift}
-
-// mappingShown reports whether the mapping screen is the one on display.
-func (u *UI) mappingShown() bool {
-	return u.mapping != nil && u.active >= 0 && u.active < len(u.screens) && u.screens[u.active] == screen(u.mapping)
-}

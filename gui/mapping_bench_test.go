@@ -43,9 +43,9 @@ func benchScreen(b *testing.B, users, agents int) *mappingScreen {
 	}
 	u.profiles.afterChange(p.ID)
 	u.pending.Wait()
-	u.showScreen(func(sc screen) bool { return sc == screen(u.mapping) })
+	u.showScreen(func(sc screen) bool { return sc == screen(findScreen[*mappingScreen](u)) })
 	u.pending.Wait()
-	s := u.mapping
+	s := findScreen[*mappingScreen](u)
 	if len(s.view) != users || len(s.agentView) != agents {
 		b.Fatalf("shows %d users and %d agents", len(s.view), len(s.agentView))
 	}

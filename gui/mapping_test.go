@@ -53,10 +53,10 @@ func newMappingEnv(t *testing.T, users []storage.User, snap *halo.Snapshot) *map
 	}
 	te.u.profiles.afterChange(p.ID)
 	te.wait()
-	s := te.u.mapping
+	s := findScreen[*mappingScreen](te.u)
 	te.u.showScreen(func(sc screen) bool { return sc == screen(s) })
 	te.wait()
-	if !te.u.mappingShown() {
+	if !isShown[*mappingScreen](te.u) {
 		t.Fatal("the mapping screen is not shown")
 	}
 	return &mappingEnv{testEnv: te, s: s, p: p}
@@ -658,7 +658,7 @@ func TestMappingStaleAfterResync(t *testing.T) {
 		t.Fatalf("first sync: %s", cd.summary.Text)
 	}
 	ce.u.escape() // close the check dialog
-	s := ce.u.mapping
+	s := findScreen[*mappingScreen](ce.u)
 	ce.u.showScreen(func(sc screen) bool { return sc == screen(s) })
 	ce.wait()
 	e := &mappingEnv{testEnv: ce.testEnv, s: s, p: ce.p}

@@ -69,3 +69,9 @@ func newTestUIOptions(t *testing.T, dir string, wrap func(fyne.Window) fyne.Wind
 
 // wait blocks until background work (and the work it started) is done.
 func (te *testEnv) wait() { te.u.pending.Wait() }
+
+// isShown reports whether the screen of type T is the one on display.
+func isShown[T screen](u *UI) bool {
+	s := findScreen[T](u)
+	return u.screens[u.active] == screen(s)
+}

@@ -184,7 +184,7 @@ func TestShortcutsDoNothingBehindADialog(t *testing.T) {
 	if ms := e.mappings(t); ms[u1].AgentID != 1 {
 		t.Fatalf("a shortcut behind the dialog changed the mappings: %+v", ms)
 	}
-	if !e.u.mappingShown() || e.u.profiles.dlg != nil {
+	if !isShown[*mappingScreen](e.u) || e.u.profiles.dlg != nil {
 		t.Fatal("a shortcut behind the dialog switched screens or opened another dialog")
 	}
 	if cs := findScreen[*checkScreen](e.u); cs.dlg != nil {
