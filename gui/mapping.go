@@ -1,7 +1,6 @@
 package gui
 
 import (
-	"image/color"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -34,13 +33,15 @@ var statusImportance = [...]widget.Importance{widget.MediumImportance, widget.Wa
 	widget.WarningImportance, widget.SuccessImportance}
 
 // mappingScreen maps the profile's 1stream users (left, a table) to the
-// Halo agents of the last sync (right, a draggable list).
+// Halo agents of the last sync (right, a draggable list). It holds the
+// data and the selection both sides share; the table, the agent list, the
+// buttons and the dialogs are types of their own.
 type mappingScreen struct {
-	u       *UI
-	profile *storage.Profile
+	u *UI
+	profileView
 
 	// Data of the current profile. agents are sorted by name; the agent
-	// index and the view slices hold indexes into agents and rows.
+	// index and the views hold indexes into agents and rows.
 	users     []storage.User
 	agents    []halo.Agent
 	pulledAt  time.Time
@@ -55,88 +56,72 @@ type mappingScreen struct {
 	agentSubs []string      // per agent: "team · email", the row's second line
 	stale     []int         // rows whose mapping is stale
 
-	view      []int // rows shown, filtered and sorted
-	agentView []int // agents shown
-	sortCol   int
-	sortDesc  bool
-
 	selUser  int64 // 0: none
-	selCol   int   // column of the table's selected cell
 	selAgent int   // agent ID, 0: none
-	hoverRow int   // view row under a drag, -1: none
 	syncing  bool  // selection changed by code, not by the user
 	busy     bool  // a change is being saved
 	loading  bool  // the profile's data is being read
-	loadSeq  int   // every load; a users reload applies only if still the latest
-	fullSeq  int   // full loads (agents too)
+	fullSeq  int   // full loads (agents too); loadSeq counts every load
 
 	history undoStack
 	// session changes whenever another profile is shown: a change saved
 	// for an earlier one must not touch this one's history.
 	session int
-	// colW are the users table's column widths now (fitColumns), for a
-	// table tableW wide; need is what the typical values of each text
-	// column need to show on two lines (rebuild).
-	colW   [numCols]float32
-	tableW float32
-	need   [numCols]float32
 
 	// onRunCheck re-runs the systems check (the "Not seeing Halo users?"
 	// state); it defaults to the check dialog.
 	onRunCheck func()
+	// measure is fyne.MeasureText unless the UI was built with another
+	// (tests count its calls).
+	measure func(text string, size float32, style fyne.TextStyle) fyne.Size
 
 	// Widgets, exposed to tests.
-	root, main, noProfile  fyne.CanvasObject
-	body                   *fyne.Container
-	table                  *usersTable
-	target                 *dropTarget
-	dnd                    *dragManager
-	headers                map[int]*headerButton
-	agentList              *agentsList
-	agentRows              map[*dragSource]*agentCells
-	agentPane, agentHead   *fyne.Container
-	agentListPane          fyne.CanvasObject
-	agentsInfo             *widget.Label
-	emptyAgents            fyne.CanvasObject
-	emptyDetail            *widget.Label
-	rerunBtn               *widget.Button
-	userSearch, agentQuery *shortcutEntry
-	statusFilter           *widget.Select
-	showDisabled           *widget.Check
-	counters, status       *widget.Label
-	staleBox               *fyne.Container
-	staleText              *widget.Label
+	root         fyne.CanvasObject // the profile view under the drag ghost
+	table        *usersTable
+	agentList    *agentsList
+	dnd          *dragManager
+	userSearch   *shortcutEntry
+	statusFilter *widget.Select
+	counters     *widget.Label
+	status       *widget.Label
+	staleBox     *fyne.Container
+	staleText    *widget.Label
+	changes      *changesPanel // changes since the last export, and the record
+	mappingButtons
+	mappingDialogs
+}
 
+// mappingButtons are the screen's buttons; updateButtons enables them.
+type mappingButtons struct {
 	mapBtn, unmapBtn, undoBtn, redoBtn             *widget.Button
 	suggestBtn, acceptBtn, exportBtn, importMapBtn *widget.Button
 	importUsersBtn, addUserBtn, editUserBtn        *widget.Button
 	delUserBtn                                     *widget.Button
+}
 
-	colNone, colHover, colSel color.Color
-
-	// Dialogs, kept for tests.
+// mappingDialogs are the dialogs the screen showed last, kept for tests.
+type mappingDialogs struct {
 	conflictDlg  dialog.Dialog
 	confirm      *dialog.ConfirmDialog
 	importDlg    *usersImportDialog
 	userDlg      *userDialog
 	exportDlg    *exportDialog
 	mapImportDlg *mappingImportDialog
-
-	changes *changesPanel // changes since the last export, and the record
 }
 
-func newMappingScreen(u *UI) *mappingScreen {
-	s := &mappingScreen{u: u, hoverRow: -1, headers: map[int]*headerButton{}, agentRows: map[*dragSource]*agentCells{},
+func newMappingScreen(u *UI, measure func(string, float32, fyne.TextStyle) fyne.Size) *mappingScreen {
+	s := &mappingScreen{u: u, measure: measure,
 		maps: map[int64]storage.Mapping{}, holder: map[int]int64{}, sugg: map[int64]mapping.Suggestion{},
 		agentPos: map[int]int{}, byUser: map[int64]int{}, index: mapping.NewAgentIndex(nil)}
+	if s.measure == nil {
+		s.measure = fyne.MeasureText
+	}
 	s.onRunCheck = u.runSystemsCheck
-	s.themeColors()
 	s.build()
 	return s
 }
 
-func (s *mappingScreen) title() string { return "Mapping" }
-
+func (s *mappingScreen) title() string       { return "Mapping" }
 func (s *mappingScreen) icon() fyne.Resource { return theme.GridIcon() }
 
 func (s *mappingScreen) content() fyne.CanvasObject { return s.root }
@@ -146,7 +131,7 @@ func (s *mappingScreen) profileChanged(p *storage.Profile) {
 		s.profile = p
 		return
 	}
-	s.profile = p
+	s.setProfile(p)
 	s.session++
 	s.history.clear()
 	s.busy = false
@@ -154,14 +139,9 @@ func (s *mappingScreen) profileChanged(p *storage.Profile) {
 	s.sugg = map[int64]mapping.Suggestion{}
 	s.loading = p != nil
 	s.setData(nil, halo.Snapshot{}, time.Time{}, nil, nil)
-	if p == nil {
-		s.body.Objects = []fyne.CanvasObject{s.noProfile}
-		s.body.Refresh()
-		return
+	if p != nil {
+		s.reload()
 	}
-	s.body.Objects = []fyne.CanvasObject{s.main}
-	s.body.Refresh()
-	s.reload()
 }
 
 // checkFinished reloads the agents after a systems check or sync of the
@@ -173,8 +153,20 @@ func (s *mappingScreen) checkFinished(profileID int64) {
 }
 
 func (s *mappingScreen) build() {
-	s.buildTable()
-	s.buildAgents()
+	s.table = newUsersTable(s)
+	s.dnd = newDragManager(s.table.target)
+	s.dnd.label = func(item int) string {
+		if item < 0 || item >= len(s.agents) {
+			return ""
+		}
+		return "Map to " + mapping.AgentDisplayName(s.agents[item])
+	}
+	s.dnd.hover = func(row int) {
+		s.table.hoverRow = row
+		s.table.Refresh()
+	}
+	s.dnd.drop = s.onDrop
+	s.agentList = newAgentsList(s)
 
 	s.counters = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	s.status = widget.NewLabel("")
@@ -220,18 +212,15 @@ func (s *mappingScreen) build() {
 		tools, tools2, s.staleBox, s.changes.box)
 
 	left := container.NewBorder(container.NewBorder(nil, nil, nil, s.statusFilter, s.userSearch), nil, nil, nil, s.table)
-	split := container.NewHSplit(left, s.agentPane)
+	split := container.NewHSplit(left, s.agentList.pane)
 	// The users table's columns fit at the default window size; the agent
 	// list lays its rows out on two lines to fit the rest.
 	split.Offset = 0.66
 	bottom := container.NewBorder(nil, nil, container.NewHBox(s.mapBtn, s.unmapBtn), nil, s.status)
-	s.main = container.NewBorder(top, bottom, nil, nil, split)
-	s.noProfile = container.NewCenter(container.NewVBox(heading("No profile selected"),
-		widget.NewLabel("Create or select a profile on the Profiles screen first.")))
-	s.body = container.NewStack(s.noProfile)
+	s.initProfileView(s.u, "The mappings are kept per profile.", container.NewBorder(top, bottom, nil, nil, split))
 	// The ghost layer goes over the whole screen so the ghost can follow the
 	// pointer from the agent list to the users table.
-	s.root = container.NewStack(s.body, s.dnd.layer)
+	s.root = container.NewStack(s.stack, s.dnd.layer)
 	s.updateButtons()
 }
 

@@ -21,10 +21,23 @@ type agentCells struct {
 	name, ext, badge, sub *widget.Label
 }
 
-// agentsList is the agent list with Enter bound to Map and Delete to Unmap.
+// agentsList is the agent list with Enter bound to Map and Delete to
+// Unmap, and the pane around it: search, "Show disabled", and the "Not
+// seeing Halo users?" help that replaces it when a sync brought no agents.
 type agentsList struct {
 	widget.List
-	s *mappingScreen
+	s *mappingScreen // the agents, the selected agent, Map and Unmap
+
+	view []int // agents shown: indexes into s.agents
+	rows map[*dragSource]*agentCells
+
+	pane              *fyne.Container // listPane or empty
+	head              *fyne.Container
+	listPane, empty   fyne.CanvasObject
+	info, emptyDetail *widget.Label
+	rerunBtn          *widget.Button
+	query             *shortcutEntry
+	showDisabled      *widget.Check
 }
 
 func (l *agentsList) TypedKey(ev *fyne.KeyEvent) {
@@ -96,53 +109,54 @@ func truncLabel(text string, bold bool) *widget.Label {
 	return l
 }
 
-func (s *mappingScreen) buildAgents() {
-	l := &agentsList{s: s}
-	l.Length = func() int { return len(s.agentView) }
+// newAgentsList builds the list and its pane; agents are dragged with
+// s.dnd.
+func newAgentsList(s *mappingScreen) *agentsList {
+	l := &agentsList{s: s, rows: map[*dragSource]*agentCells{}}
+	l.Length = func() int { return len(l.view) }
 	l.CreateItem = func() fyne.CanvasObject {
 		c := &agentCells{name: truncLabel("Agent name", true), ext: truncLabel("101", false),
 			badge: truncLabel("", false), sub: truncLabel("Team · agent@example.com", false)}
 		src := newDragSource(s.dnd, container.New(agentColumns{}, c.name, c.ext, c.badge, c.sub))
-		s.agentRows[src] = c
+		l.rows[src] = c
 		return src
 	}
-	l.UpdateItem = s.updateAgent
+	l.UpdateItem = l.updateItem
 	l.OnSelected = func(i widget.ListItemID) {
-		if s.syncing || i < 0 || i >= len(s.agentView) || s.agentView[i] >= len(s.agents) {
+		if s.syncing || i < 0 || i >= len(l.view) || l.view[i] >= len(s.agents) {
 			return
 		}
-		s.selAgent = s.agents[s.agentView[i]].ID
+		s.selAgent = s.agents[l.view[i]].ID
 		s.updateButtons()
 	}
 	l.ExtendBaseWidget(l)
-	s.agentList = l
 
-	s.agentQuery = newShortcutEntry(s)
+	l.query = newShortcutEntry(s)
 	// Short enough for the pane at the default window size; the search
 	// covers name, email, team and extension.
-	s.agentQuery.SetPlaceHolder("Search agents")
-	s.agentQuery.OnChanged = func(string) { s.filterAgents() }
-	s.showDisabled = widget.NewCheck("Show disabled", func(bool) { s.filterAgents() })
-	s.agentsInfo = widget.NewLabel("")
-	s.agentsInfo.Truncation = fyne.TextTruncateEllipsis
+	l.query.SetPlaceHolder("Search agents")
+	l.query.OnChanged = func(string) { l.filter() }
+	l.showDisabled = widget.NewCheck("Show disabled", func(bool) { l.filter() })
+	l.info = widget.NewLabel("")
+	l.info.Truncation = fyne.TextTruncateEllipsis
 
 	// "Agent", not "Halo agent": the pane is the Halo side already, and
 	// the shorter header fits at the default window size.
-	s.agentHead = container.New(agentColumns{}, truncLabel("Agent · team · email", true), truncLabel("Ext.", true),
+	l.head = container.New(agentColumns{}, truncLabel("Agent · team · email", true), truncLabel("Ext.", true),
 		truncLabel("Mapped to", true))
-	s.agentListPane = container.NewBorder(container.NewVBox(
-		container.NewBorder(nil, nil, nil, s.showDisabled, s.agentQuery), s.agentsInfo, s.agentHead), nil, nil, nil, s.agentList)
+	l.listPane = container.NewBorder(container.NewVBox(
+		container.NewBorder(nil, nil, nil, l.showDisabled, l.query), l.info, l.head), nil, nil, nil, l)
 
-	s.emptyDetail = wrapped("")
-	s.rerunBtn = widget.NewButtonWithIcon("Re-run the systems check", theme.ViewRefreshIcon(), func() {
+	l.emptyDetail = wrapped("")
+	l.rerunBtn = widget.NewButtonWithIcon("Re-run the systems check", theme.ViewRefreshIcon(), func() {
 		if s.onRunCheck != nil {
 			s.onRunCheck()
 		}
 	})
-	s.rerunBtn.Importance = widget.HighImportance
-	s.emptyAgents = container.NewVScroll(container.NewVBox(
+	l.rerunBtn.Importance = widget.HighImportance
+	l.empty = container.NewVScroll(container.NewVBox(
 		heading("Not seeing Halo users?"),
-		s.emptyDetail,
+		l.emptyDetail,
 		wrapped("The API agent (the Halo agent the application logs in as) only sees the agents of the "+
 			"departments and teams it belongs to. In Halo, open Configuration › Teams & Agents › Agents, "+
 			"edit the API agent and:"),
@@ -151,33 +165,34 @@ func (s *mappingScreen) buildAgents() {
 		wrapped("3. With multi-tenancy, check the organisation restrictions: it must be allowed to see the "+
 			"organisations the agents belong to (\"Allow use of all Customers\")."),
 		wrapped("Then re-run the systems check to pull the agents again."),
-		container.NewHBox(s.rerunBtn),
+		container.NewHBox(l.rerunBtn),
 	))
-	s.agentPane = container.NewStack(s.agentListPane)
+	l.pane = container.NewStack(l.listPane)
+	return l
 }
 
-func (s *mappingScreen) updateAgent(i widget.ListItemID, o fyne.CanvasObject) {
+func (l *agentsList) updateItem(i widget.ListItemID, o fyne.CanvasObject) {
 	src := o.(*dragSource)
-	c := s.agentRows[src]
+	c := l.rows[src]
 	// The view can briefly hold indexes of data being replaced; a row
 	// drawn then stays as it is until the list refreshes.
-	if c == nil || i < 0 || i >= len(s.agentView) {
+	if c == nil || i < 0 || i >= len(l.view) {
 		return
 	}
-	ai := s.agentView[i]
-	if ai < 0 || ai >= len(s.agents) || ai >= len(s.badges) || ai >= len(s.agentSubs) {
+	ai := l.view[i]
+	if ai < 0 || ai >= len(l.s.agents) || ai >= len(l.s.badges) || ai >= len(l.s.agentSubs) {
 		return
 	}
 	src.item = ai
-	a := &s.agents[ai]
+	a := &l.s.agents[ai]
 	fitLabel(c.name, a.Name, widget.MediumImportance, c.name.Size().Width)
 	fitLabel(c.ext, a.Extension, widget.MediumImportance, c.ext.Size().Width)
-	fitLabel(c.sub, s.agentSubs[ai], widget.MediumImportance, c.sub.Size().Width)
+	fitLabel(c.sub, l.s.agentSubs[ai], widget.MediumImportance, c.sub.Size().Width)
 	badge := widget.MediumImportance
-	if _, held := s.holder[a.ID]; held {
+	if _, held := l.s.holder[a.ID]; held {
 		badge = widget.SuccessImportance
 	}
-	fitLabel(c.badge, s.badges[ai], badge, c.badge.Size().Width)
+	fitLabel(c.badge, l.s.badges[ai], badge, c.badge.Size().Width)
 }
 
 func sortAgents(agents []halo.Agent) {
@@ -208,65 +223,65 @@ func (s *mappingScreen) realAgents() int {
 	return n
 }
 
-func (s *mappingScreen) updateAgentPane() {
+func (l *agentsList) updatePane() {
 	var hidden int
-	for i := range s.agents {
-		if s.agents[i].IsDisabled || s.agents[i].IsAPIAgent {
+	for i := range l.s.agents {
+		if l.s.agents[i].IsDisabled || l.s.agents[i].IsAPIAgent {
 			hidden++
 		}
 	}
-	when := s.pulledAt.Local().Format("2 Jan 2006 15:04")
+	when := l.s.pulledAt.Local().Format("2 Jan 2006 15:04")
 	info := "No agents pulled yet."
 	switch {
-	case s.loading:
+	case l.s.loading:
 		info = "Loading …"
-	case !s.pulledAt.IsZero():
+	case !l.s.pulledAt.IsZero():
 		// Short enough for the pane at the default window size.
-		info = plural(len(s.agents), "agent", "agents")
+		info = plural(len(l.s.agents), "agent", "agents")
 		if hidden > 0 {
 			info += fmt.Sprintf(" · %d disabled/API", hidden)
 		}
-		info += " · synced " + shortWhen(s.pulledAt)
+		info += " · synced " + shortWhen(l.s.pulledAt)
 	}
-	s.agentsInfo.SetText(info)
+	l.info.SetText(info)
 
-	pane := s.agentListPane
+	pane := l.listPane
 	// While the data loads the (empty) list shows, not the fix for a
 	// sync that brought no agents.
-	if s.profile != nil && !s.loading && s.realAgents() == 0 {
-		pane = s.emptyAgents
+	if l.s.profile != nil && !l.s.loading && l.s.realAgents() == 0 {
+		pane = l.empty
 		switch {
-		case s.pulledAt.IsZero():
-			s.emptyDetail.SetText("No Halo agents have been pulled for this profile yet. Run the systems check " +
+		case l.s.pulledAt.IsZero():
+			l.emptyDetail.SetText("No Halo agents have been pulled for this profile yet. Run the systems check " +
 				"once the connection is saved: it pulls the agents. If it passes but brings no agents back, " +
 				"the API agent cannot see them.")
-		case len(s.agents) == 0:
-			s.emptyDetail.SetText(fmt.Sprintf("The last sync (%s) returned no agents at all. "+
+		case len(l.s.agents) == 0:
+			l.emptyDetail.SetText(fmt.Sprintf("The last sync (%s) returned no agents at all. "+
 				"This almost always means the API agent cannot see the other agents.", when))
 		default:
-			s.emptyDetail.SetText(fmt.Sprintf("The last sync (%s) returned only the API agent. "+
+			l.emptyDetail.SetText(fmt.Sprintf("The last sync (%s) returned only the API agent. "+
 				"This almost always means the API agent cannot see the other agents.", when))
 		}
 	}
-	if s.agentPane.Objects[0] != pane {
-		s.agentPane.Objects = []fyne.CanvasObject{pane}
-		s.agentPane.Refresh()
+	if l.pane.Objects[0] != pane {
+		l.pane.Objects = []fyne.CanvasObject{pane}
+		l.pane.Refresh()
 	}
 }
 
 // filterAgents applies the search box and "Show disabled" to the agents.
-func (s *mappingScreen) filterAgents() {
-	s.agentView = s.index.Filter(s.agentQuery.Text, s.showDisabled.Checked, s.agentView)
-	s.agentList.Refresh()
-	s.syncAgentSelection()
+func (l *agentsList) filter() {
+	l.view = l.s.index.Filter(l.query.Text, l.showDisabled.Checked, l.view)
+	l.Refresh()
+	l.syncSelection()
 }
 
-func (s *mappingScreen) agentViewIndex(agentID int) int {
-	pos, ok := s.agentPos[agentID]
+func (l *agentsList) viewIndex(agentID int) int {
+	pos, ok := l.s.agentPos[agentID]
 	if !ok {
 		return -1
 	}
-	for i, v := range s.agentView {
+	for i, v := range l.view {
 		if v == pos {
 			return i
 		}
@@ -274,19 +289,19 @@ func (s *mappingScreen) agentViewIndex(agentID int) int {
 	return -1
 }
 
-func (s *mappingScreen) syncAgentSelection() {
-	s.syncing = true
-	defer func() { s.syncing = false }()
+func (l *agentsList) syncSelection() {
+	l.s.syncing = true
+	defer func() { l.s.syncing = false }()
 	i := -1
-	if s.selAgent != 0 {
-		i = s.agentViewIndex(s.selAgent)
+	if l.s.selAgent != 0 {
+		i = l.viewIndex(l.s.selAgent)
 	}
 	if i < 0 {
-		s.selAgent = 0
-		s.agentList.UnselectAll()
-		s.updateButtons()
+		l.s.selAgent = 0
+		l.UnselectAll()
+		l.s.updateButtons()
 		return
 	}
-	s.agentList.Select(i)
-	s.updateButtons()
+	l.Select(i)
+	l.s.updateButtons()
 }

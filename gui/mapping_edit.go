@@ -16,10 +16,10 @@ import (
 // row. Dropping an agent and the keyboard path (Map, Ctrl+M, Enter) both
 // end here.
 func (s *mappingScreen) onDrop(agentIdx, row int) {
-	if agentIdx < 0 || agentIdx >= len(s.agents) || row < 0 || row >= len(s.view) {
+	if agentIdx < 0 || agentIdx >= len(s.agents) || row < 0 || row >= len(s.table.view) {
 		return
 	}
-	s.assign(s.rows[s.view[row]].user.ID, s.agents[agentIdx].ID)
+	s.assign(s.rows[s.table.view[row]].user.ID, s.agents[agentIdx].ID)
 }
 
 // mapSelected maps the selected agent to the selected user.
@@ -27,7 +27,7 @@ func (s *mappingScreen) mapSelected() {
 	if s.profile == nil {
 		return
 	}
-	row := s.viewRowOf(s.selUser)
+	row := s.table.viewRowOf(s.selUser)
 	pos, ok := s.agentPos[s.selAgent]
 	if s.selUser == 0 || s.selAgent == 0 || row < 0 || !ok {
 		s.status.SetText("Select a 1stream user on the left and a Halo agent on the right, then press Map.")

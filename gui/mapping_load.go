@@ -49,7 +49,7 @@ func (s *mappingScreen) reload() {
 		}
 		s.loading = false
 		if err != nil {
-			s.updateAgentPane()
+			s.agentList.updatePane()
 			s.u.showError("Loading the mapping data failed", err)
 			return
 		}
@@ -103,7 +103,7 @@ func (s *mappingScreen) setData(users []storage.User, snap halo.Snapshot, pulled
 	// The agent view holds indexes into the old agents, and the list can
 	// redraw (when updateAgentPane swaps the pane) before rebuild filters
 	// the new ones.
-	s.agentView = s.agentView[:0]
+	s.agentList.view = s.agentList.view[:0]
 	s.pulledAt = pulledAt
 	s.agentSubs = make([]string, len(s.agents))
 	for i := range s.agents {
@@ -127,7 +127,7 @@ func (s *mappingScreen) setData(users []storage.User, snap halo.Snapshot, pulled
 			s.agentPos[a.ID] = i
 		}
 	}
-	s.updateAgentPane()
+	s.agentList.updatePane()
 	s.setMappings(maps)
 }
 

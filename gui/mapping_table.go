@@ -13,7 +13,6 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/halo-assistant/halo-assistant/halo/mapping"
 	"github.com/halo-assistant/halo-assistant/storage"
 )
 
@@ -79,13 +78,29 @@ type headerButton struct {
 // not pass keys it ignores on to the window).
 type usersTable struct {
 	widget.Table
-	s *mappingScreen
+	s *mappingScreen // the rows, the selected user, Unmap
+
+	view     []int // rows shown, filtered and sorted
+	sortCol  int
+	sortDesc bool
+	selCol   int // column of the selected cell
+	hoverRow int // view row under a drag, -1: none
+	// colW are the column widths now (fitColumns), for a table tableW
+	// wide; need is what the typical values of each text column need to
+	// show on two lines (measureNeeds).
+	colW   [numCols]float32
+	tableW float32
+	need   [numCols]float32
+
+	headers                   map[int]*headerButton
+	target                    *dropTarget // where agents are dropped
+	colNone, colHover, colSel color.Color
 }
 
 // Resize shares the new width among the text columns before the table
 // lays its cells out.
 func (t *usersTable) Resize(size fyne.Size) {
-	t.s.fitColumns(size.Width)
+	t.fitColumns(size.Width)
 	t.Table.Resize(size)
 }
 
@@ -95,11 +110,11 @@ func (t *usersTable) Resize(size fyne.Size) {
 // (s.need); what is left over after that is shared in the same
 // proportions, and a shortfall too. The cells re-fit their text (fitCell)
 // when their width changes.
-func (s *mappingScreen) fitColumns(width float32) {
-	if width <= 0 || s.table == nil {
+func (t *usersTable) fitColumns(width float32) {
+	if width <= 0 {
 		return
 	}
-	s.tableW = width
+	t.tableW = width
 	bold := fyne.TextStyle{Bold: true}
 	avail := width - float32(numCols)*theme.Padding()
 	var minW, want [numCols]float32
@@ -109,8 +124,8 @@ func (s *mappingScreen) fitColumns(width float32) {
 			avail -= colWidths[c]
 			continue
 		}
-		minW[c] = measureText(headerTitles[c][2], theme.TextSize(), bold).Width + 2*theme.InnerPadding()
-		want[c] = max(minW[c], s.need[c])
+		minW[c] = t.s.measure(headerTitles[c][2], theme.TextSize(), bold).Width + 2*theme.InnerPadding()
+		want[c] = max(minW[c], t.need[c])
 		sumMin += minW[c]
 		sumWant += want[c]
 	}
@@ -129,12 +144,12 @@ func (s *mappingScreen) fitColumns(width float32) {
 		}
 		w[c] = float32(math.Floor(float64(w[c])))
 	}
-	if w == s.colW {
+	if w == t.colW {
 		return
 	}
-	s.colW = w
+	t.colW = w
 	for c, cw := range w {
-		s.table.SetColumnWidth(c, cw)
+		t.SetColumnWidth(c, cw)
 	}
 }
 
@@ -147,12 +162,12 @@ func (t *usersTable) TypedKey(ev *fyne.KeyEvent) {
 	}
 }
 
-func (s *mappingScreen) newHeader() fyne.CanvasObject {
+func (t *usersTable) newHeader() fyne.CanvasObject {
 	b := &headerButton{col: -1}
 	b.Importance = widget.LowImportance
 	b.Alignment = widget.ButtonAlignLeading
 	b.Text = "Status ▲" // a template for the header height; UpdateHeader sets the title
-	b.OnTapped = func() { s.sortBy(b.col) }
+	b.OnTapped = func() { t.sortBy(b.col) }
 	b.ExtendBaseWidget(b)
 	return b
 }
@@ -166,101 +181,99 @@ var headerTitles = func() (t [numCols][3]string) {
 	return t
 }()
 
-func (s *mappingScreen) buildTable() {
-	t := &usersTable{s: s}
-	t.Length = func() (int, int) { return len(s.view), numCols }
-	t.CreateCell = func() fyne.CanvasObject {
-		// Two lines high: long names, emails and agents take a second
-		// line instead of an ellipsis (fitCell).
-		l := widget.NewLabel("template\ntext")
-		return container.NewStack(canvas.NewRectangle(color.Transparent), l)
-	}
-	t.UpdateCell = s.updateCell
+// newUsersTable builds the table over s's rows; the view starts empty.
+func newUsersTable(s *mappingScreen) *usersTable {
+	t := &usersTable{s: s, hoverRow: -1, headers: map[int]*headerButton{}}
+	t.Length = t.length
+	t.CreateCell = t.createCell
+	t.UpdateCell = t.updateCell
 	t.ShowHeaderRow = true
-	t.CreateHeader = s.newHeader
-	t.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
-		b := o.(*headerButton)
-		if id.Col < 0 || id.Col >= numCols {
-			return
-		}
-		b.col = id.Col
-		s.headers[id.Col] = b
-		title := headerTitles[id.Col][0]
-		if id.Col == s.sortCol {
-			title = headerTitles[id.Col][1]
-			if s.sortDesc {
-				title = headerTitles[id.Col][2]
-			}
-		}
-		if b.Text != title {
-			b.SetText(title)
-		}
-	}
+	t.CreateHeader = t.newHeader
+	t.UpdateHeader = t.updateHeader
 	t.OnSelected = func(id widget.TableCellID) {
-		if s.syncing || id.Row < 0 || id.Row >= len(s.view) {
+		if s.syncing || id.Row < 0 || id.Row >= len(t.view) {
 			return
 		}
-		s.selCol = id.Col
-		s.selectUser(s.rows[s.view[id.Row]].user.ID)
+		t.selCol = id.Col
+		s.selectUser(s.rows[t.view[id.Row]].user.ID)
 	}
 	t.ExtendBaseWidget(t)
-	s.colW = colWidths
-	for i, w := range s.colW {
+	t.colW = colWidths
+	for i, w := range t.colW {
 		t.SetColumnWidth(i, w)
 	}
-	s.table = t
-	s.target = newDropTarget(t, s.newHeader().MinSize().Height, func() int { return len(s.view) })
-	s.dnd = newDragManager(s.target)
-	s.dnd.label = func(item int) string {
-		if item < 0 || item >= len(s.agents) {
-			return ""
+	t.target = newDropTarget(t, t.newHeader().MinSize().Height, t.rowCount)
+	t.themeColors()
+	return t
+}
+
+func (t *usersTable) rowCount() int { return len(t.view) }
+
+func (t *usersTable) length() (int, int) { return len(t.view), numCols }
+
+func (t *usersTable) createCell() fyne.CanvasObject {
+	// Two lines high: long names, emails and agents take a second line
+	// instead of an ellipsis (fitCell).
+	l := widget.NewLabel("template\ntext")
+	return container.NewStack(canvas.NewRectangle(color.Transparent), l)
+}
+
+func (t *usersTable) updateHeader(id widget.TableCellID, o fyne.CanvasObject) {
+	b := o.(*headerButton)
+	if id.Col < 0 || id.Col >= numCols {
+		return
+	}
+	b.col = id.Col
+	t.headers[id.Col] = b
+	title := headerTitles[id.Col][0]
+	if id.Col == t.sortCol {
+		title = headerTitles[id.Col][1]
+		if t.sortDesc {
+			title = headerTitles[id.Col][2]
 		}
-		return "Map to " + mapping.AgentDisplayName(s.agents[item])
 	}
-	s.dnd.hover = func(row int) {
-		s.hoverRow = row
-		s.table.Refresh()
+	if b.Text != title {
+		b.SetText(title)
 	}
-	s.dnd.drop = s.onDrop
 }
 
 // themeColors picks the row backgrounds from the current theme; it runs
 // whenever the view is rebuilt, so a theme change shows on the next one.
-func (s *mappingScreen) themeColors() {
-	s.colNone = color.Transparent
-	s.colHover = highlightColor()
-	s.colSel = withAlpha(theme.Color(theme.ColorNameSelection), 0x80)
+func (t *usersTable) themeColors() {
+	t.colNone = color.Transparent
+	t.colHover = highlightColor()
+	t.colSel = withAlpha(theme.Color(theme.ColorNameSelection), 0x80)
 }
 
 // updateCell fills a recycled cell; it runs for every cell scrolled into
 // view, so it only copies precomputed strings and colours.
-func (s *mappingScreen) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
+func (t *usersTable) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 	c := o.(*fyne.Container)
 	bg := c.Objects[0].(*canvas.Rectangle)
 	l := c.Objects[1].(*widget.Label)
-	s.target.bind(o, id.Row)
-	if id.Row < 0 || id.Row >= len(s.view) || id.Col < 0 || id.Col >= numCols || s.view[id.Row] >= len(s.rows) {
+	t.target.bind(o, id.Row)
+	if id.Row < 0 || id.Row >= len(t.view) || id.Col < 0 || id.Col >= numCols || t.view[id.Row] >= len(t.s.rows) {
 		return
 	}
-	r := &s.rows[s.view[id.Row]]
+	r := &t.s.rows[t.view[id.Row]]
 	imp := widget.MediumImportance
 	if id.Col == colStatus {
 		imp = statusImportance[r.status]
 	}
 	if w := o.Size().Width; r.fitW[id.Col] != w {
-		r.shown[id.Col] = fitCell(r.cells[id.Col], w, flexible[id.Col])
+		r.shown[id.Col] = t.s.fitter().fitCell(r.cells[id.Col], w, flexible[id.Col])
 		r.fitW[id.Col] = w
 	}
 	if l.Text != r.shown[id.Col] || l.Importance != imp {
 		l.Text, l.Importance = r.shown[id.Col], imp
 		l.Refresh()
 	}
-	fill := s.colNone
+	fill := t.colNone
 	switch {
-	case id.Row == s.hoverRow:
-		fill = s.colHover
-	case r.user.ID == s.selUser:
-		fill = s.colSel
+	case id.Row == t.hoverRow:
+		fill = t.colHover
+	case r.user.ID == t.s.selUser:
+		fill = t.colSel
 	}
 	if bg.FillColor != fill {
 		bg.FillColor = fill
@@ -272,17 +285,18 @@ func (s *mappingScreen) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 // show on two lines without an ellipsis: the 90th percentile over a
 // sample of at most needSample rows, so the cost does not grow with the
 // users. The columns are fitted again when it changed.
-func (s *mappingScreen) measureNeeds() {
+func (t *usersTable) measureNeeds() {
 	var need [numCols]float32
-	step := max(1, len(s.rows)/needSample)
+	step := max(1, len(t.s.rows)/needSample)
 	widths := make([]float32, 0, needSample+1)
+	fit := t.s.fitter()
 	for c := range numCols {
 		if !flexible[c] {
 			continue
 		}
 		widths = widths[:0]
-		for i := 0; i < len(s.rows); i += step {
-			widths = append(widths, twoLineWidth(s.rows[i].cells[c]))
+		for i := 0; i < len(t.s.rows); i += step {
+			widths = append(widths, fit.twoLineWidth(t.s.rows[i].cells[c]))
 		}
 		if len(widths) == 0 {
 			continue
@@ -290,11 +304,11 @@ func (s *mappingScreen) measureNeeds() {
 		slices.Sort(widths)
 		need[c] = widths[(len(widths)*9)/10]
 	}
-	if need == s.need {
+	if need == t.need {
 		return
 	}
-	s.need = need
-	s.fitColumns(s.tableW)
+	t.need = need
+	t.fitColumns(t.tableW)
 }
 
 func filterMatches(filter string, st userStatus) bool {
@@ -311,63 +325,75 @@ func filterMatches(filter string, st userStatus) bool {
 	return true
 }
 
+// fitter measures with the screen's measure in the cells' text style.
+func (s *mappingScreen) fitter() textFitter {
+	return textFitter{pad: 2 * theme.InnerPadding(), width: func(text string) float32 {
+		return s.measure(text, theme.TextSize(), fyne.TextStyle{}).Width
+	}}
+}
+
 // applyView filters and sorts the users table.
 func (s *mappingScreen) applyView() {
-	q := strings.ToLower(strings.TrimSpace(s.userSearch.Text))
-	filter := s.statusFilter.Selected
-	s.view = s.view[:0]
-	for i := range s.rows {
-		r := &s.rows[i]
+	s.table.setView(s.statusFilter.Selected, strings.ToLower(strings.TrimSpace(s.userSearch.Text)))
+	s.dnd.viewChanged()
+	s.table.syncUserSelection()
+	s.updateButtons()
+}
+
+// setView shows the rows the status filter and the lower-case query q
+// match, in the sort order.
+func (t *usersTable) setView(filter, q string) {
+	rows := t.s.rows
+	t.view = t.view[:0]
+	for i := range rows {
+		r := &rows[i]
 		if !filterMatches(filter, r.status) || (q != "" && !strings.Contains(r.search, q)) {
 			continue
 		}
-		s.view = append(s.view, i)
+		t.view = append(t.view, i)
 	}
-	col, desc := s.sortCol, s.sortDesc
+	col, desc := t.sortCol, t.sortDesc
 	if col == colExt {
 		// Users are loaded in extension order (numeric where possible).
 		if desc {
-			for i, j := 0, len(s.view)-1; i < j; i, j = i+1, j-1 {
-				s.view[i], s.view[j] = s.view[j], s.view[i]
+			for i, j := 0, len(t.view)-1; i < j; i, j = i+1, j-1 {
+				t.view[i], t.view[j] = t.view[j], t.view[i]
 			}
 		}
 	} else {
-		sort.SliceStable(s.view, func(a, b int) bool {
-			ka, kb := s.rows[s.view[a]].keys[col], s.rows[s.view[b]].keys[col]
+		sort.SliceStable(t.view, func(a, b int) bool {
+			ka, kb := rows[t.view[a]].keys[col], rows[t.view[b]].keys[col]
 			if desc {
 				return ka > kb
 			}
 			return ka < kb
 		})
 	}
-	s.hoverRow = -1
-	s.dnd.viewChanged()
-	s.themeColors()
-	s.table.Refresh()
-	s.syncUserSelection()
-	s.updateButtons()
+	t.hoverRow = -1
+	t.themeColors()
+	t.Refresh()
 }
 
 // sortBy sorts by col; the same column again reverses the order.
-func (s *mappingScreen) sortBy(col int) {
+func (t *usersTable) sortBy(col int) {
 	if col < 0 || col >= numCols {
 		return
 	}
-	if s.sortCol == col {
-		s.sortDesc = !s.sortDesc
+	if t.sortCol == col {
+		t.sortDesc = !t.sortDesc
 	} else {
-		s.sortCol, s.sortDesc = col, false
+		t.sortCol, t.sortDesc = col, false
 	}
-	s.applyView()
+	t.s.applyView()
 }
 
 // viewRowOf returns the table row showing the user, or -1.
-func (s *mappingScreen) viewRowOf(userID int64) int {
-	ri, ok := s.byUser[userID]
+func (t *usersTable) viewRowOf(userID int64) int {
+	ri, ok := t.s.byUser[userID]
 	if !ok {
 		return -1
 	}
-	for i, v := range s.view {
+	for i, v := range t.view {
 		if v == ri {
 			return i
 		}
@@ -377,19 +403,19 @@ func (s *mappingScreen) viewRowOf(userID int64) int {
 
 // syncUserSelection keeps the table's selection on the selected user as
 // rows move, or clears it when the user is no longer shown.
-func (s *mappingScreen) syncUserSelection() {
-	s.syncing = true
-	defer func() { s.syncing = false }()
+func (t *usersTable) syncUserSelection() {
+	t.s.syncing = true
+	defer func() { t.s.syncing = false }()
 	row := -1
-	if s.selUser != 0 {
-		row = s.viewRowOf(s.selUser)
+	if t.s.selUser != 0 {
+		row = t.viewRowOf(t.s.selUser)
 	}
 	if row < 0 {
-		s.selUser = 0
-		s.table.UnselectAll()
+		t.s.selUser = 0
+		t.UnselectAll()
 		return
 	}
 	// Same cell as selected: the table neither changes nor scrolls, so a
 	// drop far below the selected row does not jump back to it.
-	s.table.Select(widget.TableCellID{Row: row, Col: s.selCol})
+	t.Select(widget.TableCellID{Row: row, Col: t.selCol})
 }

@@ -136,7 +136,7 @@ func (e *mappingEnv) agentSource(t *testing.T, name string) *dragSource {
 	t.Helper()
 	var found *dragSource
 	walkCanvas(e.s.agentList, func(o fyne.CanvasObject) bool {
-		if src, ok := o.(*dragSource); ok && e.s.agentRows[src].name.Text == name {
+		if src, ok := o.(*dragSource); ok && e.s.agentList.rows[src].name.Text == name {
 			found = src
 			return true
 		}
@@ -235,8 +235,8 @@ func TestMappingDragToMap(t *testing.T) {
 	if got := s.counters.Text; got != "Mapped 0 / 3" {
 		t.Fatalf("counters = %q", got)
 	}
-	if len(s.agentView) != 5 {
-		t.Fatalf("agent list shows %d agents; the API agent and the disabled one are hidden by default", len(s.agentView))
+	if len(s.agentList.view) != 5 {
+		t.Fatalf("agent list shows %d agents; the API agent and the disabled one are hidden by default", len(s.agentList.view))
 	}
 
 	// Mid-drag: the row under the pointer is highlighted and the ghost
@@ -245,9 +245,9 @@ func TestMappingDragToMap(t *testing.T) {
 	dst := e.userCell(t, "User 002")
 	to := abs(dst).AddXY(8, dst.Size().Height/2)
 	dragTo(src, to, 6)
-	wantRow := s.viewRowOf(e.userID(t, "102"))
-	if s.hoverRow != wantRow {
-		t.Fatalf("hovered row = %d, want %d", s.hoverRow, wantRow)
+	wantRow := s.table.viewRowOf(e.userID(t, "102"))
+	if s.table.hoverRow != wantRow {
+		t.Fatalf("hovered row = %d, want %d", s.table.hoverRow, wantRow)
 	}
 	if !s.dnd.ghost.Visible() || !strings.Contains(s.dnd.text.Text, "Agent 002") {
 		t.Fatalf("ghost visible=%v text=%q", s.dnd.ghost.Visible(), s.dnd.text.Text)
@@ -255,12 +255,12 @@ func TestMappingDragToMap(t *testing.T) {
 	if got := abs(s.dnd.ghost).Subtract(to); math.Abs(float64(got.X-ghostOffset.X)) > 0.01 || math.Abs(float64(got.Y-ghostOffset.Y)) > 0.01 {
 		t.Fatalf("ghost is at %v from the pointer, want %v", got, ghostOffset)
 	}
-	if fill := dst.(*fyne.Container).Objects[0].(*canvas.Rectangle).FillColor; fill != s.colHover {
+	if fill := dst.(*fyne.Container).Objects[0].(*canvas.Rectangle).FillColor; fill != s.table.colHover {
 		t.Fatalf("hovered cell fill = %v, want the highlight", fill)
 	}
 	src.DragEnd()
 	e.wait()
-	if s.dnd.ghost.Visible() || s.hoverRow != -1 {
+	if s.dnd.ghost.Visible() || s.table.hoverRow != -1 {
 		t.Fatal("the ghost and highlight must go away after the drop")
 	}
 
@@ -317,8 +317,8 @@ func TestMappingDragToMap(t *testing.T) {
 	// Dropping outside the table (back on the agent list) does nothing.
 	src = e.agentSource(t, "Agent 004")
 	dragTo(src, abs(src).AddXY(30, 5), 3)
-	if s.hoverRow != -1 {
-		t.Fatalf("hovered row %d outside the table", s.hoverRow)
+	if s.table.hoverRow != -1 {
+		t.Fatalf("hovered row %d outside the table", s.table.hoverRow)
 	}
 	src.DragEnd()
 	e.wait()
@@ -329,14 +329,14 @@ func TestMappingDragToMap(t *testing.T) {
 	// Filtered down to one row, the empty space below it takes no drop,
 	// although the recycled cells of the hidden rows are still known.
 	s.statusFilter.SetSelected(filterMapped)
-	if len(s.view) != 1 {
-		t.Fatalf("mapped filter shows %d rows", len(s.view))
+	if len(s.table.view) != 1 {
+		t.Fatalf("mapped filter shows %d rows", len(s.table.view))
 	}
-	below := abs(s.table).AddXY(20, s.target.inset+2*cellPitch(s)+5)
-	if row, ok := s.target.rowAt(below); ok {
+	below := abs(s.table).AddXY(20, s.table.target.inset+2*cellPitch(s)+5)
+	if row, ok := s.table.target.rowAt(below); ok {
 		t.Fatalf("rowAt below the last row = %d", row)
 	}
-	if row, ok := s.target.rowAt(abs(s.table).AddXY(20, s.target.inset+5)); !ok || row != 0 {
+	if row, ok := s.table.target.rowAt(abs(s.table).AddXY(20, s.table.target.inset+5)); !ok || row != 0 {
 		t.Fatalf("rowAt on the only row = %d, %v", row, ok)
 	}
 }
@@ -348,7 +348,7 @@ func TestMappingDragInScrolledLists(t *testing.T) {
 	// Scroll both lists far down: the rows on the canvas are recycled
 	// objects that showed other rows before.
 	s.table.ScrollTo(widget.TableCellID{Row: 350, Col: colName})
-	s.agentList.ScrollTo(s.agentViewIndex(250))
+	s.agentList.ScrollTo(s.agentList.viewIndex(250))
 	e.wait()
 
 	e.dropOn(t, "Agent 250", "User 351")
@@ -361,11 +361,11 @@ func TestMappingDragInScrolledLists(t *testing.T) {
 	// visible part, and the header above it does not.
 	s.table.ScrollToOffset(fyne.NewPos(0, 37*cellPitch(s)+cellPitch(s)/2))
 	e.wait()
-	top := abs(s.table).AddXY(20, s.target.inset)
-	if row, ok := s.target.rowAt(top.AddXY(0, 2)); !ok || row != 37 {
+	top := abs(s.table).AddXY(20, s.table.target.inset)
+	if row, ok := s.table.target.rowAt(top.AddXY(0, 2)); !ok || row != 37 {
 		t.Fatalf("rowAt just below the header = %d, %v; want the partly visible row 37", row, ok)
 	}
-	if row, ok := s.target.rowAt(top.AddXY(0, -2)); ok {
+	if row, ok := s.table.target.rowAt(top.AddXY(0, -2)); ok {
 		t.Fatalf("rowAt on the header = %d, want no row", row)
 	}
 	src := e.agentSource(t, "Agent 251")
@@ -380,7 +380,7 @@ func TestMappingDragInScrolledLists(t *testing.T) {
 // cellPitch is the distance between two rows of the users table, as laid
 // out on the canvas.
 func cellPitch(s *mappingScreen) float32 {
-	return s.target.last.Size().Height + s.target.gap
+	return s.table.target.last.Size().Height + s.table.target.gap
 }
 
 func TestMappingKeyboard(t *testing.T) {
@@ -448,14 +448,14 @@ func TestMappingKeyboard(t *testing.T) {
 
 	// Ctrl+M works while typing in the agent search box, which would
 	// otherwise swallow it.
-	test.Type(s.agentQuery, "Agent 005")
-	if len(s.agentView) != 1 {
-		t.Fatalf("search shows %d agents", len(s.agentView))
+	test.Type(s.agentList.query, "Agent 005")
+	if len(s.agentList.view) != 1 {
+		t.Fatalf("search shows %d agents", len(s.agentList.view))
 	}
 	s.agentList.Select(0)
 	s.table.Select(widget.TableCellID{Row: 2, Col: colName})
-	c.Focus(s.agentQuery)
-	s.agentQuery.TypedShortcut(mapShortcut)
+	c.Focus(s.agentList.query)
+	s.agentList.query.TypedShortcut(mapShortcut)
 	e.wait()
 	if m := e.mappings(t)[e.userID(t, "103")]; m.AgentID != 5 {
 		t.Fatalf("Ctrl+M from the search box: %+v", e.mappings(t))
@@ -556,10 +556,10 @@ func TestMappingCountersFilterSort(t *testing.T) {
 	}
 
 	s.statusFilter.SetSelected(filterUnmapped)
-	if len(s.view) != 2 {
-		t.Fatalf("unmapped filter shows %d rows", len(s.view))
+	if len(s.table.view) != 2 {
+		t.Fatalf("unmapped filter shows %d rows", len(s.table.view))
 	}
-	for _, v := range s.view {
+	for _, v := range s.table.view {
 		if s.rows[v].status == statusMapped {
 			t.Fatal("unmapped filter shows a mapped user")
 		}
@@ -568,35 +568,35 @@ func TestMappingCountersFilterSort(t *testing.T) {
 
 	// Tapping a header sorts by that column; again reverses it.
 	s.table.Refresh()
-	h := s.headers[colName]
+	h := s.table.headers[colName]
 	if h == nil {
 		t.Fatal("no header button for the Name column")
 	}
 	test.Tap(h)
-	if got := s.rows[s.view[0]].user.Name; got != "Aaron Zed" {
+	if got := s.rows[s.table.view[0]].user.Name; got != "Aaron Zed" {
 		t.Fatalf("sorted by name, first = %q", got)
 	}
 	if h.Text != "Name ▲" {
 		t.Fatalf("header = %q", h.Text)
 	}
 	test.Tap(h)
-	if got := s.rows[s.view[len(s.view)-1]].user.Name; got != "Aaron Zed" {
+	if got := s.rows[s.table.view[len(s.table.view)-1]].user.Name; got != "Aaron Zed" {
 		t.Fatalf("sorted by name descending, last = %q", got)
 	}
-	s.sortBy(colStatus)
-	if s.rows[s.view[len(s.view)-1]].status != statusMapped {
+	s.table.sortBy(colStatus)
+	if s.rows[s.table.view[len(s.table.view)-1]].status != statusMapped {
 		t.Fatal("sorted by status, mapped users come last")
 	}
-	s.sortBy(colExt)
-	s.sortBy(colExt)
-	if got := s.rows[s.view[0]].user.Extension; got != "104" {
+	s.table.sortBy(colExt)
+	s.table.sortBy(colExt)
+	if got := s.rows[s.table.view[0]].user.Extension; got != "104" {
 		t.Fatalf("extension descending starts with %q", got)
 	}
 
 	// The user search narrows the table, also by the mapped agent's name.
 	test.Type(s.userSearch, "agent 002")
-	if len(s.view) != 1 || s.rows[s.view[0]].user.Extension != "102" {
-		t.Fatalf("search by agent shows %d rows", len(s.view))
+	if len(s.table.view) != 1 || s.rows[s.table.view[0]].user.Extension != "102" {
+		t.Fatalf("search by agent shows %d rows", len(s.table.view))
 	}
 }
 
@@ -613,9 +613,9 @@ func TestMappingRefusesAPIAndDisabledAgents(t *testing.T) {
 	if !strings.Contains(s.status.Text, "disabled") {
 		t.Fatalf("status = %q", s.status.Text)
 	}
-	s.showDisabled.SetChecked(true)
-	if len(s.agentView) != 4 {
-		t.Fatalf("show disabled lists %d agents", len(s.agentView))
+	s.agentList.showDisabled.SetChecked(true)
+	if len(s.agentList.view) != 4 {
+		t.Fatalf("show disabled lists %d agents", len(s.agentList.view))
 	}
 }
 
@@ -708,8 +708,8 @@ func TestMappingStaleAfterResync(t *testing.T) {
 	}
 	// Review lists them.
 	s.statusFilter.SetSelected(filterStale)
-	if len(s.view) != 2 {
-		t.Fatalf("stale filter shows %d users", len(s.view))
+	if len(s.table.view) != 2 {
+		t.Fatalf("stale filter shows %d users", len(s.table.view))
 	}
 	// The mappings themselves are kept for the admin to decide.
 	if len(e.mappings(t)) != 3 {
@@ -727,15 +727,15 @@ func TestMappingNotSeeingHaloUsers(t *testing.T) {
 	// Never synced: the fix is shown instead of an empty table.
 	e := newMappingEnv(t, usersList(2), nil)
 	s := e.s
-	if s.agentPane.Objects[0] != s.emptyAgents {
+	if s.agentList.pane.Objects[0] != s.agentList.empty {
 		t.Fatal("with no agents the screen must explain why")
 	}
-	if !strings.Contains(s.emptyDetail.Text, "No Halo agents have been pulled") {
-		t.Fatalf("detail = %q", s.emptyDetail.Text)
+	if !strings.Contains(s.agentList.emptyDetail.Text, "No Halo agents have been pulled") {
+		t.Fatalf("detail = %q", s.agentList.emptyDetail.Text)
 	}
 	runs := 0
 	s.onRunCheck = func() { runs++ }
-	test.Tap(s.rerunBtn)
+	test.Tap(s.agentList.rerunBtn)
 	if runs != 1 {
 		t.Fatal("the button must re-run the systems check")
 	}
@@ -747,8 +747,8 @@ func TestMappingNotSeeingHaloUsers(t *testing.T) {
 	}
 	e.u.checkFinished(e.p.ID)
 	e.wait()
-	if s.agentPane.Objects[0] != s.emptyAgents || !strings.Contains(s.emptyDetail.Text, "only the API agent") {
-		t.Fatalf("API agent only: pane %T, %q", s.agentPane.Objects[0], s.emptyDetail.Text)
+	if s.agentList.pane.Objects[0] != s.agentList.empty || !strings.Contains(s.agentList.emptyDetail.Text, "only the API agent") {
+		t.Fatalf("API agent only: pane %T, %q", s.agentList.pane.Objects[0], s.agentList.emptyDetail.Text)
 	}
 	if !s.suggestBtn.Disabled() {
 		t.Fatal("nothing to suggest without agents")
@@ -761,13 +761,13 @@ func TestMappingNotSeeingHaloUsers(t *testing.T) {
 	}
 	e.u.checkFinished(e.p.ID)
 	e.wait()
-	if s.agentPane.Objects[0] == s.emptyAgents || len(s.agentView) != 3 {
-		t.Fatalf("agents not shown after a good sync: %d", len(s.agentView))
+	if s.agentList.pane.Objects[0] == s.agentList.empty || len(s.agentList.view) != 3 {
+		t.Fatalf("agents not shown after a good sync: %d", len(s.agentList.view))
 	}
 	// A check of another profile does not reload this one.
-	s.agentView = s.agentView[:0]
+	s.agentList.view = s.agentList.view[:0]
 	e.u.checkFinished(e.p.ID + 100)
-	if len(s.agentView) != 0 {
+	if len(s.agentList.view) != 0 {
 		t.Fatal("reloaded for another profile's check")
 	}
 }
@@ -947,7 +947,7 @@ func TestMappingSwitchAwayFromAnAPIOnlySyncWithShowDisabled(t *testing.T) {
 	e := newMappingEnv(t, usersList(2), &snap)
 	s := e.s
 	ctx := context.Background()
-	s.showDisabled.SetChecked(true)
+	s.agentList.showDisabled.SetChecked(true)
 	// The next sync brings only the API agent: the empty-state pane shows,
 	// and the agent list keeps the view of the earlier, longer roster.
 	apiOnly := halo.Snapshot{Agents: []halo.Agent{{ID: 42, Name: "1stream API", IsAPIAgent: true}}}
@@ -956,7 +956,7 @@ func TestMappingSwitchAwayFromAnAPIOnlySyncWithShowDisabled(t *testing.T) {
 	}
 	s.reload()
 	e.wait()
-	if s.agentPane.Objects[0] != s.emptyAgents {
+	if s.agentList.pane.Objects[0] != s.agentList.empty {
 		t.Fatal("a sync with only the API agent shows “Not seeing Halo users?”")
 	}
 	// Switching to another profile, and deleting one, swap the pane back
@@ -974,8 +974,8 @@ func TestMappingSwitchAwayFromAnAPIOnlySyncWithShowDisabled(t *testing.T) {
 	for i := 0; i < s.agentList.Length(); i++ {
 		s.agentList.UpdateItem(i, s.agentList.CreateItem())
 	}
-	if len(s.agentView) > len(s.agents) {
-		t.Fatalf("the agent view shows %d agents of %d", len(s.agentView), len(s.agents))
+	if len(s.agentList.view) > len(s.agents) {
+		t.Fatalf("the agent view shows %d agents of %d", len(s.agentList.view), len(s.agents))
 	}
 }
 
@@ -1107,7 +1107,7 @@ func TestAgentRowsRefitWhenThePaneResizes(t *testing.T) {
 		t.Fatalf("agent labels overflow their columns after the resize: %s", strings.Join(bad, ", "))
 	}
 	e.win.Resize(fyne.NewSize(1180, 760))
-	if bad := overflowingLabels(e.s.agentPane); len(bad) > 0 {
+	if bad := overflowingLabels(e.s.agentList.pane); len(bad) > 0 {
 		t.Fatalf("agent labels overflow their columns: %s", strings.Join(bad, ", "))
 	}
 }
@@ -1176,7 +1176,7 @@ func TestMappingDefaultLayoutFits(t *testing.T) {
 	// Every users-table column is in view, each header fits with its sort
 	// arrow, and the status words fit their column.
 	var need float32
-	for c, w := range s.colW {
+	for c, w := range s.table.colW {
 		need += w + theme.Padding()
 		if !fits(headerTitles[c][2], bold, w) {
 			t.Errorf("header %q does not fit %.0f px", headerTitles[c][2], w)
@@ -1186,7 +1186,7 @@ func TestMappingDefaultLayoutFits(t *testing.T) {
 		t.Errorf("the users table needs %.0f px, has %.0f: its last columns are cut", need, s.table.Size().Width)
 	}
 	for _, st := range statusText {
-		if !fits(st, fyne.TextStyle{}, s.colW[colStatus]) {
+		if !fits(st, fyne.TextStyle{}, s.table.colW[colStatus]) {
 			t.Errorf("status %q is cut", st)
 		}
 	}
@@ -1195,8 +1195,8 @@ func TestMappingDefaultLayoutFits(t *testing.T) {
 	for i := range s.rows {
 		r := &s.rows[i]
 		for c := range numCols {
-			if got := fitCell(r.cells[c], s.colW[c], flexible[c]); strings.Contains(got, "…") {
-				t.Errorf("%s %q is cut at %.0f px: %q", colTitles[c], r.cells[c], s.colW[c], got)
+			if got := s.fitter().fitCell(r.cells[c], s.table.colW[c], flexible[c]); strings.Contains(got, "…") {
+				t.Errorf("%s %q is cut at %.0f px: %q", colTitles[c], r.cells[c], s.table.colW[c], got)
 			}
 		}
 	}
@@ -1205,18 +1205,18 @@ func TestMappingDefaultLayoutFits(t *testing.T) {
 	}
 	// The agent pane: search placeholder, info line, and every agent's name
 	// and team uncut.
-	if !fits(s.agentQuery.PlaceHolder, fyne.TextStyle{}, s.agentQuery.Size().Width) {
-		t.Errorf("search placeholder %q is cut", s.agentQuery.PlaceHolder)
+	if !fits(s.agentList.query.PlaceHolder, fyne.TextStyle{}, s.agentList.query.Size().Width) {
+		t.Errorf("search placeholder %q is cut", s.agentList.query.PlaceHolder)
 	}
-	if !fits(s.agentsInfo.Text, fyne.TextStyle{}, s.agentsInfo.Size().Width) {
-		t.Errorf("agents info %q is cut", s.agentsInfo.Text)
+	if !fits(s.agentList.info.Text, fyne.TextStyle{}, s.agentList.info.Size().Width) {
+		t.Errorf("agents info %q is cut", s.agentList.info.Text)
 	}
-	for _, o := range s.agentHead.Objects {
+	for _, o := range s.agentList.head.Objects {
 		if l := o.(*widget.Label); !fits(l.Text, bold, l.Size().Width) {
 			t.Errorf("agent list header %q is cut at %.0f px", l.Text, l.Size().Width)
 		}
 	}
-	row := s.agentRows[e.agentSource(t, s.agents[s.agentView[0]].Name)] // a row on the canvas
+	row := s.agentList.rows[e.agentSource(t, s.agents[s.agentList.view[0]].Name)] // a row on the canvas
 	for _, a := range snap.Agents {
 		if !fits(a.Name, bold, row.name.Size().Width) {
 			t.Errorf("agent name %q is cut at %.0f px", a.Name, row.name.Size().Width)
@@ -1228,7 +1228,7 @@ func TestMappingDefaultLayoutFits(t *testing.T) {
 			t.Errorf("the “mapped to” badge for %s is cut", a.Extension)
 		}
 	}
-	if bad := overflowingLabels(s.agentPane); len(bad) > 0 {
+	if bad := overflowingLabels(s.agentList.pane); len(bad) > 0 {
 		t.Errorf("labels overflow: %s", strings.Join(bad, ", "))
 	}
 }
@@ -1237,12 +1237,12 @@ func TestMappingTextColumnsShareTheWidth(t *testing.T) {
 	e := newMappingEnv(t, demoUsers(t), nil)
 	s := e.s
 	sum := func() (total float32) {
-		for _, w := range s.colW {
+		for _, w := range s.table.colW {
 			total += w + theme.Padding()
 		}
 		return total
 	}
-	at := s.colW
+	at := s.table.colW
 	if d := s.table.Size().Width - sum(); d < 0 || d > float32(numCols) {
 		t.Fatalf("the columns take %.0f of %.0f px", sum(), s.table.Size().Width)
 	}
@@ -1251,10 +1251,10 @@ func TestMappingTextColumnsShareTheWidth(t *testing.T) {
 	e.win.Resize(fyne.NewSize(1800, 900))
 	for c := range numCols {
 		switch {
-		case flexible[c] && s.colW[c] <= at[c]:
-			t.Errorf("%s stayed %.0f px wide in a wider window", colTitles[c], s.colW[c])
-		case !flexible[c] && s.colW[c] != at[c]:
-			t.Errorf("%s changed from %.0f to %.0f px", colTitles[c], at[c], s.colW[c])
+		case flexible[c] && s.table.colW[c] <= at[c]:
+			t.Errorf("%s stayed %.0f px wide in a wider window", colTitles[c], s.table.colW[c])
+		case !flexible[c] && s.table.colW[c] != at[c]:
+			t.Errorf("%s changed from %.0f to %.0f px", colTitles[c], at[c], s.table.colW[c])
 		}
 	}
 	if d := s.table.Size().Width - sum(); d < 0 || d > float32(numCols) {
@@ -1270,8 +1270,8 @@ func TestMappingTextColumnsShareTheWidth(t *testing.T) {
 		t.Fatal("the email is not on one line in a wide window")
 	}
 	e.win.Resize(fyne.NewSize(1180, 760))
-	if s.colW != at {
-		t.Fatalf("back at the default size: %v, was %v", s.colW, at)
+	if s.table.colW != at {
+		t.Fatalf("back at the default size: %v, was %v", s.table.colW, at)
 	}
 }
 
@@ -1281,23 +1281,22 @@ func TestUsersTableScrollOnlyCopiesFittedText(t *testing.T) {
 	e := newMappingEnv(t, demoUsers(t), nil)
 	s := e.s
 	calls := 0
-	measureText = func(text string, size float32, style fyne.TextStyle) fyne.Size {
+	s.measure = func(text string, size float32, style fyne.TextStyle) fyne.Size {
 		calls++
 		return fyne.MeasureText(text, size, style)
 	}
-	t.Cleanup(func() { measureText = fyne.MeasureText })
 	cell := s.table.CreateCell()
-	cell.Resize(fyne.NewSize(s.colW[colEmail], 60))
+	cell.Resize(fyne.NewSize(s.table.colW[colEmail], 60))
 	a, b := widget.TableCellID{Row: 1, Col: colEmail}, widget.TableCellID{Row: 30, Col: colEmail}
-	s.updateCell(a, cell)
-	s.updateCell(b, cell)
+	s.table.updateCell(a, cell)
+	s.table.updateCell(b, cell)
 	if calls == 0 {
 		t.Fatal("the first update of a row did not fit its text")
 	}
 	calls = 0
 	for range 10 {
-		s.updateCell(a, cell)
-		s.updateCell(b, cell)
+		s.table.updateCell(a, cell)
+		s.table.updateCell(b, cell)
 	}
 	if calls != 0 {
 		t.Fatalf("scrolling over fitted rows measured text %d times", calls)
@@ -1307,9 +1306,9 @@ func TestUsersTableScrollOnlyCopiesFittedText(t *testing.T) {
 	// text objects. Measured on a bare label with the same texts, the
 	// update path adds nothing of its own.
 	l := cell.(*fyne.Container).Objects[1].(*widget.Label)
-	texts := [2]string{s.rows[s.view[a.Row]].shown[colEmail], s.rows[s.view[b.Row]].shown[colEmail]}
+	texts := [2]string{s.rows[s.table.view[a.Row]].shown[colEmail], s.rows[s.table.view[b.Row]].shown[colEmail]}
 	if !strings.Contains(texts[0]+texts[1], "\n") {
-		t.Fatalf("the emails should take two lines at %.0f px: %q", s.colW[colEmail], texts)
+		t.Fatalf("the emails should take two lines at %.0f px: %q", s.table.colW[colEmail], texts)
 	}
 	bare := widget.NewLabel(texts[0])
 	bare.Resize(l.Size())
@@ -1323,9 +1322,9 @@ func TestUsersTableScrollOnlyCopiesFittedText(t *testing.T) {
 	update := testing.AllocsPerRun(50, func() {
 		j++
 		if j%2 == 0 {
-			s.updateCell(a, cell)
+			s.table.updateCell(a, cell)
 		} else {
-			s.updateCell(b, cell)
+			s.table.updateCell(b, cell)
 		}
 	})
 	if update > label {
@@ -1340,12 +1339,12 @@ func TestDragReleaseAfterTheViewChangedDropsNothing(t *testing.T) {
 	src := e.agentSource(t, "Agent 001")
 	dst := e.userCell(t, "User 001")
 	dragTo(src, abs(dst).AddXY(8, dst.Size().Height/2), 4)
-	if s.hoverRow != 0 {
-		t.Fatalf("hovered row %d, want the first", s.hoverRow)
+	if s.table.hoverRow != 0 {
+		t.Fatalf("hovered row %d, want the first", s.table.hoverRow)
 	}
 	// The view changes under the pointer (here: sorted the other way), so
 	// User 003 now sits in the highlighted row.
-	s.sortBy(colExt)
+	s.table.sortBy(colExt)
 	src.DragEnd()
 	e.wait()
 	if ms := e.mappings(t); len(ms) != 0 {
@@ -1384,24 +1383,8 @@ func TestMappingDataReplacedMidDragCancelsTheDrag(t *testing.T) {
 	if ms := e.mappings(t); len(ms) != 0 {
 		t.Fatalf("a drag across a reload dropped %+v", ms)
 	}
-	if s.dnd.ghost.Visible() || s.hoverRow != -1 {
+	if s.dnd.ghost.Visible() || s.table.hoverRow != -1 {
 		t.Fatal("the cancelled drag left its ghost or highlight")
-	}
-}
-
-// holdAsync runs f with the background work it starts held back; release
-// runs that work and its completion (and whatever they start) inline.
-func holdAsync(t *testing.T, f func()) (release func()) {
-	t.Helper()
-	var q []func()
-	held = &q
-	t.Cleanup(func() { held = nil })
-	f()
-	held = nil
-	return func() {
-		for _, run := range q {
-			run()
-		}
 	}
 }
 
@@ -1426,7 +1409,7 @@ func TestMappingChangesFinishingAfterAProfileSwitch(t *testing.T) {
 	// panic (undo used to pop Other's empty history).
 	finishOnOther := func(what string, start func()) {
 		t.Helper()
-		release := holdAsync(t, start)
+		release := holdAsync(t, e.u, start)
 		switchTo(other.ID)
 		release()
 		e.wait()
@@ -1543,7 +1526,7 @@ func TestUndoRedoShortcutsReachTheScreenFromTheSearchBoxes(t *testing.T) {
 	s.assign(u1, 1)
 	e.wait()
 	mapped := func() bool { _, ok := e.mappings(t)[u1]; return ok }
-	for _, box := range []*shortcutEntry{s.userSearch, s.agentQuery} {
+	for _, box := range []*shortcutEntry{s.userSearch, s.agentList.query} {
 		test.Type(box, "1")
 		e.win.Canvas().Focus(box)
 		for _, sc := range []struct {
@@ -1591,39 +1574,5 @@ func TestUndoingAcceptAllConfidentOffersTheSuggestionsAgain(t *testing.T) {
 	e.wait()
 	if n := len(e.mappings(t)); n != 2 || e.row(t, "501").status != statusMapped {
 		t.Fatal("redo did not map them again")
-	}
-}
-
-func TestFitCellBreaksBetweenWordsAndBeforeTheDomain(t *testing.T) {
-	test.NewTempApp(t)
-	w := func(s string) float32 {
-		return fyne.MeasureText(s, theme.TextSize(), fyne.TextStyle{}).Width + 2*theme.InnerPadding()
-	}
-	email := "jose.alvarez@contoso-msp.com"
-	if got := fitCell(email, w(email), true); got != email {
-		t.Errorf("a value that fits stays on one line: %q", got)
-	}
-	// Wide enough for "jose.alvarez@contoso-" too: the domain still goes
-	// on the second line whole.
-	if got := fitCell(email, w("jose.alvarez@contoso-")+1, true); got != "jose.alvarez\n@contoso-msp.com" {
-		t.Errorf("email: %q", got)
-	}
-	if got := fitCell("Ana María Pérez", w("Ana María")+1, true); got != "Ana María\nPérez" {
-		t.Errorf("name: %q", got)
-	}
-	// No space or "@" that fits both lines: a weaker break, else inside
-	// the word; what still does not fit ends in "…".
-	if got := fitCell("tomas.o.suilleabhain", w("suilleabhain")+1, true); got != "tomas.o.\nsuilleabhain" {
-		t.Errorf("weak break: %q", got)
-	}
-	long := "Bartholomew-Fitzgerald-Montgomery"
-	got := fitCell(long, w("Bartholomew-")+1, true)
-	lines := strings.Split(got, "\n")
-	if len(lines) != 2 || lines[0] != "Bartholomew-" || !strings.HasSuffix(lines[1], "…") || w(lines[1]) > w("Bartholomew-")+1 {
-		t.Errorf("too long for two lines: %q", got)
-	}
-	// One-line columns get an ellipsis, within the width.
-	if got := fitCell("suggested", w("sugg…")+1, false); !strings.HasSuffix(got, "…") || w(got) > w("sugg…")+1 {
-		t.Errorf("one line: %q", got)
 	}
 }

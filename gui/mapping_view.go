@@ -79,8 +79,8 @@ func (s *mappingScreen) rebuild() {
 	s.changes.update()
 	s.updateCounters()
 	s.applyView()
-	s.filterAgents()
-	s.measureNeeds() // after applyView: a new column width redraws the view
+	s.agentList.filter()
+	s.table.measureNeeds() // after applyView: a new column width redraws the view
 }
 
 // describeSuggestion is the Halo agent cell of a suggested user: the agent,
@@ -193,7 +193,7 @@ func (s *mappingScreen) selectUser(userID int64) {
 	if sg, ok := s.sugg[userID]; ok {
 		if sg.AgentID != 0 && s.selAgent == 0 {
 			s.selAgent = sg.AgentID
-			s.syncAgentSelection()
+			s.agentList.syncSelection()
 		}
 		msg := "Suggested by " + string(sg.Method) + ": " + s.describeSuggestion(sg)
 		if sg.Note != "" {

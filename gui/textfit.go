@@ -3,13 +3,15 @@ package gui
 import (
 	"math"
 	"sort"
-
-	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/theme"
 )
 
-// measureText is fyne.MeasureText; tests count its calls.
-var measureText = fyne.MeasureText
+// textFitter fits text into the users table's cells. Its functions are
+// pure: width measures a string in the cells' text style, pad is a cell's
+// padding (both sides together).
+type textFitter struct {
+	width func(text string) float32
+	pad   float32
+}
 
 // fitCell is text as a users-table cell of the given width shows it: as it
 // is when it fits on one line; for a two-line column, else, broken in two
@@ -17,9 +19,9 @@ var measureText = fyne.MeasureText
 // last line ends in "…" when it still does not fit.
 // Fitting here, once per row and width, keeps Fyne from shaping an
 // ellipsis label again on every refresh.
-func fitCell(text string, width float32, twoLines bool) string {
-	avail := width - 2*theme.InnerPadding()
-	fits := func(t string) bool { return measureText(t, theme.TextSize(), fyne.TextStyle{}).Width <= avail }
+func (f textFitter) fitCell(text string, width float32, twoLines bool) string {
+	avail := width - f.pad
+	fits := func(t string) bool { return f.width(t) <= avail }
 	if text == "" || width <= 0 || fits(text) {
 		return text
 	}
@@ -69,18 +71,18 @@ func ellipsize(text string, fits func(string) bool) string {
 
 // twoLineWidth is the narrowest cell (padding included) that shows text
 // on at most two lines broken where fitCell breaks it.
-func twoLineWidth(text string) float32 {
+func (f textFitter) twoLineWidth(text string) float32 {
 	if text == "" {
 		return 0
 	}
-	w := func(t string) float32 { return measureText(t, theme.TextSize(), fyne.TextStyle{}).Width }
+	w := f.width
 	best := w(text)
 	for i := 1; i < len(text); i++ {
 		if a, b, ok := breakAt(text, i); ok {
 			best = min(best, max(w(a), w(b)))
 		}
 	}
-	return float32(math.Ceil(float64(best + 2*theme.InnerPadding())))
+	return float32(math.Ceil(float64(best + f.pad)))
 }
 
 // breakAt splits text into two lines at byte i when a line may break

@@ -105,6 +105,11 @@ type UI struct {
 	escapeMu sync.Mutex
 	escapes  map[fyne.CanvasObject]func()
 
+	// inline (uiOptions.inline) and held, when set, change how runAsync
+	// runs background work; only tests set them.
+	inline bool
+	held   *[]func()
+
 	// pending tracks background work so tests can wait for it.
 	pending sync.WaitGroup
 	ctx     context.Context
@@ -118,17 +123,25 @@ func NewUI(a fyne.App, w fyne.Window, env *Env) *UI { return newUI(a, w, env, ui
 // the app's.
 type uiOptions struct {
 	clipboard clipboardClearing
+	// measureText is fyne.MeasureText when nil; the mapping screen fits
+	// its cells with it.
+	measureText func(text string, size float32, style fyne.TextStyle) fyne.Size
+	// inline makes runAsync run work and done on the caller's goroutine.
+	// Fyne's test driver runs fyne.Do on the calling goroutine, so
+	// completions of several background loads would otherwise touch
+	// widgets (and Fyne's unsynchronised caches) at the same time.
+	inline bool
 }
 
 func newUI(a fyne.App, w fyne.Window, env *Env, o uiOptions) *UI {
 	ctx, cancel := context.WithCancel(context.Background())
-	u := &UI{app: a, win: w, env: env, ctx: ctx, cancel: cancel}
+	u := &UI{app: a, win: w, env: env, ctx: ctx, cancel: cancel, inline: o.inline}
 	u.quit = a.Quit
 	u.profiles = newProfilesScreen(u)
 	u.screens = []screen{u.profiles}
 	// The journey's screens, in navigation order (Alt+1…6).
 	u.screens = append(u.screens, newChecklistScreen(u), newConnectionScreen(u, o.clipboard), newCheckScreen(u),
-		newMappingScreen(u), newHistoryScreen(u))
+		newMappingScreen(u, o.measureText), newHistoryScreen(u))
 	u.build()
 	return u
 }
@@ -309,28 +322,16 @@ func runAsync[T any](u *UI, work func(ctx context.Context) (T, error), done func
 		}
 		fyne.Do(func() { done(v, err) })
 	}
-	if held != nil {
-		*held = append(*held, run)
+	if u.held != nil {
+		*u.held = append(*u.held, run)
 		return
 	}
-	if runInline {
+	if u.inline {
 		run()
 		return
 	}
 	go run()
 }
-
-// held, when set (tests), collects the background work runAsync is given
-// instead of running it: a test then changes the UI (switches profiles,
-// asks to quit) before the work and its completion run, as they can when
-// the disk is slow.
-var held *[]func()
-
-// runInline makes runAsync run work and done on the caller's goroutine.
-// Tests set it: Fyne's test driver runs fyne.Do on the calling goroutine,
-// so completions of several background loads would otherwise touch
-// widgets (and Fyne's unsynchronised caches) at the same time.
-var runInline bool
 
 // showError shows err in a dialog.
 func (u *UI) showError(prefix string, err error) {
