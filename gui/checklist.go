@@ -33,7 +33,7 @@ const (
 )
 
 // checklistStep is one step of 1stream's "Advanced HaloPSA Integration"
-// article. IDs are fixed (CONTEXT.md): storage and the check's fix links
+// article. IDs never change: storage and the check's fix links
 // use them.
 type checklistStep struct {
 	id     string

@@ -13,7 +13,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
-	fynestorage "fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/halo-assistant/halo-assistant/halo/mapping"
@@ -130,19 +129,7 @@ func (s *mappingScreen) showImportMappings() {
 	if s.profile == nil {
 		return
 	}
-	fd := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
-		if err != nil {
-			s.u.showError("The file could not be opened", err)
-			return
-		}
-		if rc == nil {
-			return
-		}
-		s.importMappingsFrom(rc.URI().Name(), rc)
-	}, s.u.win)
-	fd.SetFilter(fynestorage.NewExtensionFileFilter([]string{".csv", ".tsv", ".txt"}))
-	fd.Resize(fyne.NewSize(800, 560))
-	fd.Show()
+	s.u.showOpenTable(s.u.showError, s.importMappingsFrom)
 }
 
 // importMappingsFrom reads a mappings file (mapping.ReadMappingsCSV),

@@ -9,14 +9,6 @@ import (
 	"github.com/halo-assistant/halo-assistant/storage"
 )
 
-// noProfileView is what profile-bound screens show without a profile.
-func noProfileView(u *UI, why string) fyne.CanvasObject {
-	btn := widget.NewButtonWithIcon("Go to Profiles", theme.AccountIcon(), func() { u.show(0) })
-	btn.Importance = widget.HighImportance
-	return container.NewCenter(container.NewVBox(heading("No profile selected"),
-		widget.NewLabel(why+" Create or select a profile first."), container.NewCenter(btn)))
-}
-
 // profileView is embedded by the screens that show one profile's data
 // (checklist, connection, systems check, mapping): the current profile, a
 // load sequence that lets a load finished after a profile switch drop its
@@ -27,13 +19,17 @@ type profileView struct {
 	loadSeq    int
 	body, none fyne.CanvasObject
 	stack      *fyne.Container
+	toProfiles *widget.Button // the "no profile" view's Go to Profiles
 }
 
 // initProfileView builds the stack around body; why says what the screen
 // keeps per profile.
 func (v *profileView) initProfileView(u *UI, why string, body fyne.CanvasObject) {
 	v.body = body
-	v.none = noProfileView(u, why)
+	v.toProfiles = widget.NewButtonWithIcon("Go to Profiles", theme.AccountIcon(), func() { u.show(0) })
+	v.toProfiles.Importance = widget.HighImportance
+	v.none = container.NewCenter(container.NewVBox(heading("No profile selected"),
+		widget.NewLabel(why+" Create or select a profile first."), container.NewCenter(v.toProfiles)))
 	v.stack = container.NewStack(v.none)
 }
 

@@ -38,9 +38,11 @@ func newTestUIWindow(t *testing.T, dir string, wrap func(fyne.Window) fyne.Windo
 	return newTestUIOptions(t, dir, wrap, testOptions())
 }
 
-// newTestUIOptions is newTestUIWindow with the UI built with o.
+// newTestUIOptions is newTestUIWindow with the UI built with o, running
+// background work inline (testOptions).
 func newTestUIOptions(t *testing.T, dir string, wrap func(fyne.Window) fyne.Window, o uiOptions) *testEnv {
 	t.Helper()
+	o.inline = true
 	if dir == "" {
 		dir = t.TempDir()
 	}
