@@ -327,9 +327,11 @@ func filterMatches(filter string, st userStatus) bool {
 
 // fitter measures with the screen's measure in the cells' text style.
 func (s *mappingScreen) fitter() textFitter {
-	return textFitter{pad: 2 * theme.InnerPadding(), width: func(text string) float32 {
-		return s.measure(text, theme.TextSize(), fyne.TextStyle{}).Width
-	}}
+	return textFitter{pad: 2 * theme.InnerPadding(), width: s.cellTextWidth}
+}
+
+func (s *mappingScreen) cellTextWidth(text string) float32 {
+	return s.measure(text, theme.TextSize(), fyne.TextStyle{}).Width
 }
 
 // applyView filters and sorts the users table.
