@@ -71,8 +71,8 @@ type mappingScreen struct {
 	// onRunCheck re-runs the systems check (the "Not seeing Halo users?"
 	// state); it defaults to the check dialog.
 	onRunCheck func()
-	// measure is fyne.MeasureText unless the UI was built with another
-	// (tests count its calls).
+	// measure is fyne.MeasureText; a test replaces it on its screen to
+	// count the calls.
 	measure func(text string, size float32, style fyne.TextStyle) fyne.Size
 
 	// Widgets, exposed to tests.
@@ -109,13 +109,10 @@ type mappingDialogs struct {
 	mapImportDlg *mappingImportDialog
 }
 
-func newMappingScreen(u *UI, measure func(string, float32, fyne.TextStyle) fyne.Size) *mappingScreen {
-	s := &mappingScreen{u: u, measure: measure,
+func newMappingScreen(u *UI) *mappingScreen {
+	s := &mappingScreen{u: u, measure: fyne.MeasureText,
 		maps: map[int64]storage.Mapping{}, holder: map[int]int64{}, sugg: map[int64]mapping.Suggestion{},
 		agentPos: map[int]int{}, byUser: map[int64]int{}, index: mapping.NewAgentIndex(nil)}
-	if s.measure == nil {
-		s.measure = fyne.MeasureText
-	}
 	s.onRunCheck = u.runSystemsCheck
 	s.build()
 	return s

@@ -107,7 +107,7 @@ func (t *usersTable) Resize(size fyne.Size) {
 // fitColumns gives the text columns (flexible) what the fixed columns and
 // the separators leave of width: each at least its header with the sort
 // arrow, then towards what its typical values need on two lines
-// (s.need); what is left over after that is shared in the same
+// (t.need); what is left over after that is shared in the same
 // proportions, and a shortfall too. The cells re-fit their text (fitCell)
 // when their width changes.
 func (t *usersTable) fitColumns(width float32) {

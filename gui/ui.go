@@ -123,9 +123,6 @@ func NewUI(a fyne.App, w fyne.Window, env *Env) *UI { return newUI(a, w, env, ui
 // the app's.
 type uiOptions struct {
 	clipboard clipboardClearing
-	// measureText is fyne.MeasureText when nil; the mapping screen fits
-	// its cells with it.
-	measureText func(text string, size float32, style fyne.TextStyle) fyne.Size
 	// inline makes runAsync run work and done on the caller's goroutine.
 	// Fyne's test driver runs fyne.Do on the calling goroutine, so
 	// completions of several background loads would otherwise touch
@@ -141,7 +138,7 @@ func newUI(a fyne.App, w fyne.Window, env *Env, o uiOptions) *UI {
 	u.screens = []screen{u.profiles}
 	// The journey's screens, in navigation order (Alt+1…6).
 	u.screens = append(u.screens, newChecklistScreen(u), newConnectionScreen(u, o.clipboard), newCheckScreen(u),
-		newMappingScreen(u, o.measureText), newHistoryScreen(u))
+		newMappingScreen(u), newHistoryScreen(u))
 	u.build()
 	return u
 }
