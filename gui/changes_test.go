@@ -32,7 +32,7 @@ func TestChangesViewFollowsExportsEditsAndResyncs(t *testing.T) {
 		t.Fatalf("check: %s", cd.summary.Text)
 	}
 	ce.u.escape()
-	s := ce.u.mapping
+	s := findScreen[*mappingScreen](ce.u)
 	ce.u.showScreen(func(sc screen) bool { return sc == screen(s) })
 	ce.wait()
 	e := &mappingEnv{testEnv: ce.testEnv, s: s, p: ce.p}
@@ -143,7 +143,7 @@ func TestRecordButtonWritesRecordWithoutSecret(t *testing.T) {
 	if _, _, err := ce.db.UpsertUsers(ctx, ce.p.ID, usersList(2)); err != nil {
 		t.Fatal(err)
 	}
-	s := ce.u.mapping
+	s := findScreen[*mappingScreen](ce.u)
 	ce.u.showScreen(func(sc screen) bool { return sc == screen(s) })
 	ce.wait()
 	dir := t.TempDir()

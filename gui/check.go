@@ -8,7 +8,6 @@ import (
 	"image/color"
 	"io"
 	"strings"
-	"sync"
 	"time"
 	"unicode"
 
@@ -688,16 +687,12 @@ func reportFileName(profile string, at time.Time) string {
 type checkScreen struct {
 	u *UI
 
-	runBtn  *widget.Button
-	last    *widget.Label
-	pulled  *widget.Label
-	list    *checkList
-	body    fyne.CanvasObject
-	none    fyne.CanvasObject
-	stack   *fyne.Container
-	profile *storage.Profile
-	dlg     *checkDialog
-	loadSeq int
+	runBtn *widget.Button
+	last   *widget.Label
+	pulled *widget.Label
+	list   *checkList
+	dlg    *checkDialog
+	profileView
 }
 
 func newCheckScreen(u *UI) *checkScreen {
@@ -711,31 +706,23 @@ func newCheckScreen(u *UI) *checkScreen {
 		"the API agent — and pulls the agents, teams and departments the Mapping screen uses. " +
 		"It is what 1stream's own Systems Check does, with a reason and a fix for every problem.")
 	top := container.NewVBox(heading("Systems check"), intro, container.NewHBox(s.runBtn), s.last, s.pulled, widget.NewSeparator())
-	s.body = container.NewBorder(top, nil, nil, nil, s.list.scroll)
-	s.none = noProfileView(u, "The systems check runs for a profile's saved connection.")
-	s.stack = container.NewStack(s.none)
+	s.initProfileView(u, "The systems check runs for a profile's saved connection.",
+		container.NewBorder(top, nil, nil, nil, s.list.scroll))
 	return s
 }
 
-func (s *checkScreen) title() string              { return "Systems check" }
-func (s *checkScreen) icon() fyne.Resource        { return theme.MediaPlayIcon() }
-func (s *checkScreen) content() fyne.CanvasObject { return s.stack }
+func (s *checkScreen) title() string       { return "Systems check" }
+func (s *checkScreen) icon() fyne.Resource { return theme.MediaPlayIcon() }
 
 func (s *checkScreen) profileChanged(p *storage.Profile) {
-	s.profile = p
-	s.loadSeq++
-	if p == nil {
-		s.stack.Objects = []fyne.CanvasObject{s.none}
-		s.stack.Refresh()
-		return
+	s.setProfile(p)
+	if p != nil {
+		s.load()
 	}
-	s.stack.Objects = []fyne.CanvasObject{s.body}
-	s.stack.Refresh()
-	s.load()
 }
 
 func (s *checkScreen) checkFinished(profileID int64) {
-	if s.profile != nil && s.profile.ID == profileID {
+	if s.showing(profileID) {
 		s.load()
 	}
 }
@@ -801,7 +788,7 @@ func runImportance(r storage.Run) widget.Importance {
 	return widget.SuccessImportance
 }
 
-// ---- UI-wide helpers (Ctrl+R, Esc, notifications between screens) ----
+// ---- running the check from anywhere (toolbar, Ctrl+R, other screens) ----
 
 // runSystemsCheck opens the check dialog for the current profile (toolbar,
 // Ctrl+R, checklist and Connection screen buttons). With a dialog already
@@ -831,89 +818,4 @@ func (u *UI) runSystemsCheck() {
 		return
 	}
 	start()
-}
-
-// checkFinished tells every screen that wants to know that a check of the
-// profile was stored (checklist verifications, history, mapping data).
-func (u *UI) checkFinished(profileID int64) {
-	for _, s := range u.screens {
-		if n, ok := s.(interface{ checkFinished(int64) }); ok {
-			n.checkFinished(profileID)
-		}
-	}
-}
-
-// goToStep shows the checklist with the step highlighted.
-func (u *UI) goToStep(step string) {
-	c := findScreen[*checklistScreen](u)
-	if c == nil {
-		return
-	}
-	// Revealed only once the screen is shown: with unsaved changes on the
-	// current one that waits for the admin's answer, and Cancel stays.
-	u.showScreenThen(func(s screen) bool { return s == screen(c) }, func() { c.reveal(step) })
-}
-
-func findScreen[T screen](u *UI) T {
-	for _, s := range u.screens {
-		if t, ok := s.(T); ok {
-			return t
-		}
-	}
-	var zero T
-	return zero
-}
-
-func (u *UI) hasScreen(title string) bool {
-	for _, s := range u.screens {
-		if s.title() == title {
-			return true
-		}
-	}
-	return false
-}
-
-// Esc closes the top dialog. Dialogs registered with escapable close
-// through their own dismiss function (so callbacks run and checks are
-// cancelled); any other overlay is simply hidden.
-var (
-	escapeMu  sync.Mutex
-	escapeFns = map[fyne.CanvasObject]func(){}
-)
-
-// escapable registers dismiss for the dialog just shown (the top overlay).
-func (u *UI) escapable(dismiss func()) {
-	ov := u.win.Canvas().Overlays()
-	top := ov.Top()
-	if top == nil {
-		return
-	}
-	escapeMu.Lock()
-	defer escapeMu.Unlock()
-	live := map[fyne.CanvasObject]bool{}
-	for _, o := range ov.List() {
-		live[o] = true
-	}
-	for o := range escapeFns {
-		if !live[o] {
-			delete(escapeFns, o)
-		}
-	}
-	escapeFns[top] = dismiss
-}
-
-func (u *UI) escape() {
-	top := u.win.Canvas().Overlays().Top()
-	if top == nil {
-		return
-	}
-	escapeMu.Lock()
-	fn := escapeFns[top]
-	delete(escapeFns, top)
-	escapeMu.Unlock()
-	if fn != nil {
-		fn()
-		return
-	}
-	top.Hide()
 }

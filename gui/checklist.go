@@ -33,7 +33,7 @@ const (
 )
 
 // checklistStep is one step of 1stream's "Advanced HaloPSA Integration"
-// article. IDs are fixed (CONTEXT.md): storage and the check's fix links
+// article. IDs never change: storage and the check's fix links
 // use them.
 type checklistStep struct {
 	id     string
@@ -200,18 +200,13 @@ type checklistScreen struct {
 	resetBtn *widget.Button
 	scroll   *container.Scroll
 	list     *fyne.Container
-	stack    *fyne.Container
-	body     fyne.CanvasObject
-	none     fyne.CanvasObject
-	root     fyne.CanvasObject
 	confirm  *dialog.ConfirmDialog
 
-	profile  *storage.Profile
+	profileView
 	state    map[string]storage.ChecklistItem
 	verified map[string]time.Time
 	haloBase string
 	loading  bool // applying stored state: do not write it back
-	loadSeq  int  // drops stale loads after a quick profile switch
 	lit      *stepRow
 
 	// Writes are serialised per step: the goroutine that runs last writes
@@ -253,10 +248,7 @@ func newChecklistScreen(u *UI) *checklistScreen {
 			"progress is saved with the profile at once. Steps the systems check can prove show when it did."),
 		container.NewBorder(nil, nil, nil, s.resetBtn, s.overall),
 	)
-	s.body = container.NewBorder(top, nil, nil, nil, s.scroll)
-	s.none = noProfileView(u, "The checklist is kept per profile.")
-	s.stack = container.NewStack(s.none)
-	s.root = s.stack
+	s.initProfileView(u, "The checklist is kept per profile.", container.NewBorder(top, nil, nil, nil, s.scroll))
 	s.refreshAll()
 	return s
 }
@@ -301,24 +293,18 @@ func (s *checklistScreen) newRow(st checklistStep) *stepRow {
 	return r
 }
 
-func (s *checklistScreen) title() string              { return "Checklist" }
-func (s *checklistScreen) icon() fyne.Resource        { return theme.ListIcon() }
-func (s *checklistScreen) content() fyne.CanvasObject { return s.root }
+func (s *checklistScreen) title() string       { return "Checklist" }
+func (s *checklistScreen) icon() fyne.Resource { return theme.ListIcon() }
 
 func (s *checklistScreen) profileChanged(p *storage.Profile) {
-	s.profile = p
-	s.loadSeq++
+	s.setProfile(p)
 	if p == nil {
-		s.stack.Objects = []fyne.CanvasObject{s.none}
-		s.stack.Refresh()
 		return
 	}
 	s.haloBase = ""
 	if inst, err := halo.ParseInstance(p.HaloURL); err == nil {
 		s.haloBase = inst.DetailsURL
 	}
-	s.stack.Objects = []fyne.CanvasObject{s.body}
-	s.stack.Refresh()
 	s.load()
 }
 
@@ -378,7 +364,7 @@ func (s *checklistScreen) refreshAll() {
 			}
 		}
 		if r.step.action == actionMapping {
-			if s.u.hasScreen("Mapping") {
+			if findScreen[*mappingScreen](s.u) != nil {
 				r.button.Show()
 			} else {
 				r.button.Hide()
@@ -567,12 +553,4 @@ func fmtWhen(t time.Time) string { return t.Local().Format("2 Jan 2006 15:04") }
 // a title and its detail read as one block.
 func tightVBox(objs ...fyne.CanvasObject) *fyne.Container {
 	return container.New(layout.NewCustomPaddedVBoxLayout(-theme.InnerPadding()), objs...)
-}
-
-// noProfileView is what profile-bound screens show without a profile.
-func noProfileView(u *UI, why string) fyne.CanvasObject {
-	btn := widget.NewButtonWithIcon("Go to Profiles", theme.AccountIcon(), func() { u.show(0) })
-	btn.Importance = widget.HighImportance
-	return container.NewCenter(container.NewVBox(heading("No profile selected"),
-		widget.NewLabel(why+" Create or select a profile first."), container.NewCenter(btn)))
 }

@@ -347,7 +347,7 @@ func TestChecklistStepButtons(t *testing.T) {
 	}
 	ce.u.show(1)
 	test.Tap(button("map-users"))
-	if !ce.u.mappingShown() {
+	if !isShown[*mappingScreen](ce.u) {
 		t.Fatalf("the Mapping button showed %q", ce.u.screens[ce.u.active].title())
 	}
 	// Run systems check opens the check dialog and runs it.

@@ -10,10 +10,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
@@ -35,29 +33,6 @@ const (
 )
 
 var oneStreamFields = []string{fieldPlatform, fieldCompany, fieldAPIKey, fieldPrivateKey, fieldEndpoint, fieldDetails}
-
-// secretClipboardTTL is how long a copied Client Secret may stay on the
-// clipboard, as password managers do: long enough to paste it into 1stream.
-const secretClipboardTTL = 30 * time.Second
-
-// clipboardClearing says when a copied Client Secret leaves the clipboard:
-// after Delay, on the clock After, which has time.AfterFunc's contract (f
-// runs later on another goroutine; stop cancels it). Zero fields are
-// secretClipboardTTL and time.AfterFunc; tests pass a clock they advance.
-type clipboardClearing struct {
-	Delay time.Duration
-	After func(d time.Duration, f func()) (stop func() bool)
-}
-
-func (c clipboardClearing) withDefaults() clipboardClearing {
-	if c.Delay <= 0 {
-		c.Delay = secretClipboardTTL
-	}
-	if c.After == nil {
-		c.After = func(d time.Duration, f func()) func() bool { return time.AfterFunc(d, f).Stop }
-	}
-	return c
-}
 
 // connectionForm is what the admin typed, trimmed.
 type connectionForm struct {
@@ -139,18 +114,15 @@ type connectionScreen struct {
 	status                           *widget.Label
 	values                           map[string]*valueField
 	copyBtns                         map[string]*widget.Button
-	body, none                       fyne.CanvasObject
-	stack                            *fyne.Container
 	leaveDlg, askDlg                 *unsavedDialog
 	forgetDlg                        *dialog.ConfirmDialog
-	profile                          *storage.Profile
-	saved                            storage.Profile
-	secretStored                     bool
-	secretErr                        error
-	detected                         string // CRM Company from Detect or the last check
-	loading                          bool
-	loadSeq                          int
-	saving                           bool
+	profileView
+	saved        storage.Profile
+	secretStored bool
+	secretErr    error
+	detected     string // CRM Company from Detect or the last check
+	loading      bool
+	saving       bool
 	// afterSave are continuations (leave, quit, run the check) that asked
 	// for a save while one was running: they run once it succeeded.
 	afterSave []func()
@@ -238,16 +210,14 @@ func newConnectionScreen(u *UI, clip clipboardClearing) *connectionScreen {
 		container.NewHBox(s.copyAllBtn),
 	)
 	split := container.NewGridWithColumns(2, container.NewPadded(left), container.NewPadded(rightCol))
-	s.body = container.NewVScroll(split)
-	s.none = noProfileView(u, "The connection is saved per profile.")
-	s.stack = container.NewStack(s.none)
+	s.initProfileView(u, "The connection is saved per profile.", container.NewVScroll(split))
 	s.refresh()
 	return s
 }
 
-func (s *connectionScreen) title() string              { return "Connection" }
-func (s *connectionScreen) icon() fyne.Resource        { return theme.LoginIcon() }
-func (s *connectionScreen) content() fyne.CanvasObject { return s.stack }
+func (s *connectionScreen) title() string { return "Connection" }
+
+func (s *connectionScreen) icon() fyne.Resource { return theme.LoginIcon() }
 
 func (s *connectionScreen) profileChanged(p *storage.Profile) {
 	if p != nil && s.profile != nil && p.ID == s.profile.ID && s.dirty() {
@@ -257,15 +227,10 @@ func (s *connectionScreen) profileChanged(p *storage.Profile) {
 		s.refresh()
 		return
 	}
-	s.profile = p
-	s.loadSeq++
+	s.setProfile(p)
 	if p == nil {
-		s.stack.Objects = []fyne.CanvasObject{s.none}
-		s.stack.Refresh()
 		return
 	}
-	s.stack.Objects = []fyne.CanvasObject{s.body}
-	s.stack.Refresh()
 	if s.saved.ID != p.ID {
 		s.status.SetText("")
 	}
@@ -515,108 +480,6 @@ func (s *connectionScreen) setValue(field, display, copyText string) {
 	} else {
 		s.copyBtns[field].Enable()
 	}
-}
-
-func (s *connectionScreen) copyField(field string) {
-	if field == fieldPrivateKey {
-		s.copySecret()
-		return
-	}
-	if text := s.values[field].value; text != "" {
-		s.u.app.Clipboard().SetContent(text)
-		s.status.SetText("Copied " + field + ".")
-	}
-}
-
-// copySecret copies the stored Client Secret from the keyring straight to
-// the clipboard; it never passes through a widget.
-func (s *connectionScreen) copySecret() {
-	if s.profile == nil || !s.secretStored {
-		return
-	}
-	id := s.profile.ID
-	runAsync(s.u, func(ctx context.Context) (string, error) {
-		return readSecret(ctx, s.u.env, id)
-	}, func(secret string, err error) {
-		if err != nil {
-			s.u.showError("Reading the Client Secret from the keyring failed", err)
-			return
-		}
-		if secret == "" {
-			s.status.SetText("No Client Secret is stored for this profile.")
-			return
-		}
-		s.u.app.Clipboard().SetContent(secret)
-		s.clearClipboardLater(secret)
-		s.status.SetText(s.secretCopiedMsg())
-	})
-}
-
-func (s *connectionScreen) secretCopiedMsg() string {
-	secs := max(1, int(s.clip.Delay.Round(time.Second)/time.Second))
-	return fmt.Sprintf("Copied the API Private Key (your Client Secret) from the keyring — the clipboard is cleared in %d s. "+
-		"Paste it into 1stream now.", secs)
-}
-
-// clearClipboardLater clears the clipboard after the delay if it still
-// holds secret. The timer's goroutine only hands over to the UI goroutine.
-func (s *connectionScreen) clearClipboardLater(secret string) {
-	s.stopClipboardTimer()
-	s.clipSeq++
-	seq, ctx := s.clipSeq, s.u.ctx
-	s.clipSecret = secret
-	s.clipStop = s.clip.After(s.clip.Delay, func() {
-		if ctx.Err() != nil {
-			return // window closed
-		}
-		fyne.Do(func() { s.clearClipboard(seq) })
-	})
-}
-
-func (s *connectionScreen) stopClipboardTimer() {
-	if s.clipStop != nil {
-		s.clipStop()
-		s.clipStop = nil
-	}
-}
-
-// clearClipboard empties the clipboard if it still holds the secret copied
-// as copy seq; whatever the admin copied since stays.
-func (s *connectionScreen) clearClipboard(seq int) {
-	if seq != s.clipSeq || s.clipSecret == "" {
-		return // a later copy restarted the wait, or it was cleared
-	}
-	secret := s.clipSecret
-	s.clipSecret = ""
-	s.stopClipboardTimer()
-	if cb := s.u.app.Clipboard(); cb.Content() == secret {
-		cb.SetContent("")
-		if s.status.Text == s.secretCopiedMsg() {
-			s.status.SetText("The API Private Key was cleared from the clipboard. Copy it again if 1stream still needs it.")
-		}
-	}
-}
-
-// copyAllText is every value as a text block. The secret stays out: it is
-// copied on its own, from the keyring.
-func (s *connectionScreen) copyAllText() string {
-	var b strings.Builder
-	for _, f := range oneStreamFields {
-		v := s.values[f].value
-		switch {
-		case f == fieldPrivateKey:
-			v = "(copy it with its own button: it comes from the system keyring)"
-		case v == "":
-			v = "(" + s.values[f].label.Text + ")"
-		}
-		fmt.Fprintf(&b, "%s: %s\n", f, v)
-	}
-	return b.String()
-}
-
-func (s *connectionScreen) copyAll() {
-	s.u.app.Clipboard().SetContent(s.copyAllText())
-	s.status.SetText("Copied all values except the API Private Key.")
 }
 
 // detect asks the instance (/api/authinfo, no credentials) for its tenant.
@@ -900,92 +763,4 @@ func (s *connectionScreen) askUnsaved(title, msg, yes, no string, onYes, onNo fu
 	s.u.escapable(ud.d.Hide)
 	s.unsaved = ud
 	return ud
-}
-
-// profileSaved re-reads the profiles after a connection was saved, so every
-// screen (and the profile list) sees the new values.
-func (u *UI) profileSaved(storage.Profile) {
-	u.profiles.reload(false)
-}
-
-// valueField shows one value of 1stream's form. It takes keyboard focus
-// (Tab or click) and copies its value on Ctrl+C.
-type valueField struct {
-	widget.BaseWidget
-	label   *widget.Label
-	bg      *canvas.Rectangle
-	value   string
-	onCopy  func() // instead of copying value (the secret, from the keyring)
-	focused bool
-}
-
-var (
-	_ fyne.Focusable    = (*valueField)(nil)
-	_ fyne.Shortcutable = (*valueField)(nil)
-	_ fyne.Tappable     = (*valueField)(nil)
-)
-
-func newValueField() *valueField {
-	v := &valueField{label: widget.NewLabel(""), bg: canvas.NewRectangle(transparent)}
-	v.label.Truncation = fyne.TextTruncateEllipsis
-	v.bg.CornerRadius = theme.InputRadiusSize()
-	v.ExtendBaseWidget(v)
-	return v
-}
-
-// set shows display; without a value to copy it is a note about the
-// value (such as "unknown — click Detect"), in italics rather than the
-// faint disabled colour, which is too pale to read.
-func (v *valueField) set(display, value string) {
-	v.value = value
-	v.label.Text = display
-	v.label.TextStyle.Italic = value == "" && v.onCopy == nil
-	v.label.Refresh()
-}
-
-func (v *valueField) CreateRenderer() fyne.WidgetRenderer {
-	return widget.NewSimpleRenderer(container.NewStack(v.bg, v.label))
-}
-
-func (v *valueField) Tapped(*fyne.PointEvent) {
-	if c := fyne.CurrentApp().Driver().CanvasForObject(v); c != nil {
-		c.Focus(v)
-	}
-}
-
-func (v *valueField) FocusGained() {
-	v.focused = true
-	v.bg.FillColor = withAlpha(theme.Color(theme.ColorNameFocus), 0x60)
-	v.bg.Refresh()
-}
-
-func (v *valueField) FocusLost() {
-	v.focused = false
-	v.bg.FillColor = transparent
-	v.bg.Refresh()
-}
-
-func (v *valueField) TypedRune(rune) {}
-
-func (v *valueField) TypedKey(*fyne.KeyEvent) {}
-
-func (v *valueField) TypedShortcut(sc fyne.Shortcut) {
-	if _, ok := sc.(*fyne.ShortcutCopy); ok {
-		v.copy()
-		return
-	}
-	// Window shortcuts (Alt+1…, Ctrl+R) keep working while a value has the
-	// focus: the driver hands every shortcut to the focused widget first.
-	if c, ok := fyne.CurrentApp().Driver().CanvasForObject(v).(fyne.Shortcutable); ok {
-		c.TypedShortcut(sc)
-	}
-}
-
-func (v *valueField) copy() {
-	switch {
-	case v.onCopy != nil:
-		v.onCopy()
-	case v.value != "":
-		fyne.CurrentApp().Clipboard().SetContent(v.value)
-	}
 }

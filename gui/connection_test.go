@@ -434,7 +434,7 @@ func TestSaveInTheQuitQuestionWhileASaveRuns(t *testing.T) {
 	te.u.profiles.dlg = nil
 
 	// Save is still writing when the admin quits and answers Save.
-	release := holdAsync(t, func() { test.Tap(c.saveBtn) })
+	release := holdAsync(t, te.u, func() { test.Tap(c.saveBtn) })
 	if !c.saving {
 		t.Fatal("the save did not start")
 	}
@@ -457,7 +457,7 @@ func TestSaveInTheQuitQuestionWhileASaveRuns(t *testing.T) {
 
 	// Typed more while the save ran: Save saves that too, then quits.
 	test.Type(c.tenant, "first")
-	release = holdAsync(t, func() { test.Tap(c.saveBtn) })
+	release = holdAsync(t, te.u, func() { test.Tap(c.saveBtn) })
 	retype(c.tenant, "second")
 	te.u.requestQuit()
 	test.Tap(c.leaveDlg.yes)
@@ -469,7 +469,7 @@ func TestSaveInTheQuitQuestionWhileASaveRuns(t *testing.T) {
 
 	// A save that fails does not quit.
 	test.Type(c.caFile, filepath.Join(t.TempDir(), "missing.pem"))
-	release = holdAsync(t, func() { test.Tap(c.saveBtn) })
+	release = holdAsync(t, te.u, func() { test.Tap(c.saveBtn) })
 	te.u.requestQuit()
 	test.Tap(c.leaveDlg.yes)
 	release()

@@ -109,7 +109,7 @@ func TestDemoModeRunsTheJourney(t *testing.T) {
 	// The whole check works against the simulated Halo.
 	a := test.NewTempApp(t)
 	w := a.NewWindow("demo")
-	u := NewUI(a, w, env)
+	u := newUI(a, w, env, testOptions())
 	w.Resize(fyne.NewSize(1180, 760))
 	u.Start()
 	u.pending.Wait()
@@ -151,7 +151,7 @@ func TestDemoModeShowsTheBadge(t *testing.T) {
 	env := openDemo(t, t.TempDir())
 	a := test.NewTempApp(t)
 	w := a.NewWindow("demo")
-	u := NewUI(a, w, env)
+	u := newUI(a, w, env, testOptions())
 	w.Resize(fyne.NewSize(1180, 760))
 	u.Start()
 	u.pending.Wait()

@@ -1,7 +1,7 @@
 package gui
 
 // Drag-to-map. Fyne 2.7 has no drop-target API, so this file builds the
-// small piece the mapping screen needs (see docs fyne-and-libs.md §1):
+// small piece the mapping screen needs:
 //
 //   - dragSource: a row of the agent list that implements fyne.Draggable.
 //     The GLFW driver sends every Dragged event of a drag to the row where

@@ -24,7 +24,7 @@ func benchScreen(b *testing.B, users, agents int) *mappingScreen {
 	}
 	env := &Env{DB: db, Secrets: storage.NewMemorySecrets(), Log: applog.Discard(), closers: []func(){func() { db.Close() }}}
 	w := a.NewWindow("bench")
-	u := NewUI(a, w, env)
+	u := newUI(a, w, env, testOptions())
 	w.Resize(fyne.NewSize(1180, 760))
 	b.Cleanup(func() { u.Close(); w.Close() })
 	u.Start()
@@ -43,11 +43,11 @@ func benchScreen(b *testing.B, users, agents int) *mappingScreen {
 	}
 	u.profiles.afterChange(p.ID)
 	u.pending.Wait()
-	u.showScreen(func(sc screen) bool { return sc == screen(u.mapping) })
+	u.showScreen(func(sc screen) bool { return sc == screen(findScreen[*mappingScreen](u)) })
 	u.pending.Wait()
-	s := u.mapping
-	if len(s.view) != users || len(s.agentView) != agents {
-		b.Fatalf("shows %d users and %d agents", len(s.view), len(s.agentView))
+	s := findScreen[*mappingScreen](u)
+	if len(s.table.view) != users || len(s.agentList.view) != agents {
+		b.Fatalf("shows %d users and %d agents", len(s.table.view), len(s.agentList.view))
 	}
 	return s
 }
@@ -58,12 +58,12 @@ func BenchmarkUsersTableUpdateCell(b *testing.B) {
 	s := benchScreen(b, 10_000, 100)
 	cell := s.table.CreateCell()
 	cell.Resize(fyne.NewSize(colWidths[colEmail], 36))
-	rows := len(s.view)
+	rows := len(s.table.view)
 	b.ReportAllocs()
 	i := 0
 	for b.Loop() {
 		// Rows far apart, so the cell's text changes as when scrolling.
-		s.updateCell(widget.TableCellID{Row: (i * 7919) % rows, Col: i % numCols}, cell)
+		s.table.updateCell(widget.TableCellID{Row: (i * 7919) % rows, Col: i % numCols}, cell)
 		i++
 	}
 }
@@ -73,7 +73,7 @@ func BenchmarkUsersTableUpdateCell(b *testing.B) {
 // the rows that come into view.
 func BenchmarkUsersTableScroll(b *testing.B) {
 	s := benchScreen(b, 10_000, 100)
-	pitch := s.target.last.Size().Height + s.target.gap
+	pitch := s.table.target.last.Size().Height + s.table.target.gap
 	b.ReportAllocs()
 	i := 0
 	for b.Loop() {
@@ -91,7 +91,7 @@ func BenchmarkAgentFilterAndRefresh(b *testing.B) {
 	b.ReportAllocs()
 	i := 0
 	for b.Loop() {
-		s.agentQuery.SetText(queries[i%len(queries)]) // OnChanged filters and refreshes
+		s.agentList.query.SetText(queries[i%len(queries)]) // OnChanged filters and refreshes
 		i++
 	}
 }

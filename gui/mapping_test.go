@@ -1,13 +1,9 @@
 package gui
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"math"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -15,13 +11,10 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/halo-assistant/halo-assistant/assets"
 	"github.com/halo-assistant/halo-assistant/halo"
 	"github.com/halo-assistant/halo-assistant/halo/halotest"
-	"github.com/halo-assistant/halo-assistant/halo/mapping"
 	"github.com/halo-assistant/halo-assistant/storage"
 )
 
@@ -53,10 +46,10 @@ func newMappingEnv(t *testing.T, users []storage.User, snap *halo.Snapshot) *map
 	}
 	te.u.profiles.afterChange(p.ID)
 	te.wait()
-	s := te.u.mapping
+	s := findScreen[*mappingScreen](te.u)
 	te.u.showScreen(func(sc screen) bool { return sc == screen(s) })
 	te.wait()
-	if !te.u.mappingShown() {
+	if !isShown[*mappingScreen](te.u) {
 		t.Fatal("the mapping screen is not shown")
 	}
 	return &mappingEnv{testEnv: te, s: s, p: p}
@@ -136,7 +129,7 @@ func (e *mappingEnv) agentSource(t *testing.T, name string) *dragSource {
 	t.Helper()
 	var found *dragSource
 	walkCanvas(e.s.agentList, func(o fyne.CanvasObject) bool {
-		if src, ok := o.(*dragSource); ok && e.s.agentRows[src].name.Text == name {
+		if src, ok := o.(*dragSource); ok && e.s.agentList.rows[src].name.Text == name {
 			found = src
 			return true
 		}
@@ -235,8 +228,8 @@ func TestMappingDragToMap(t *testing.T) {
 	if got := s.counters.Text; got != "Mapped 0 / 3" {
 		t.Fatalf("counters = %q", got)
 	}
-	if len(s.agentView) != 5 {
-		t.Fatalf("agent list shows %d agents; the API agent and the disabled one are hidden by default", len(s.agentView))
+	if len(s.agentList.view) != 5 {
+		t.Fatalf("agent list shows %d agents; the API agent and the disabled one are hidden by default", len(s.agentList.view))
 	}
 
 	// Mid-drag: the row under the pointer is highlighted and the ghost
@@ -245,9 +238,9 @@ func TestMappingDragToMap(t *testing.T) {
 	dst := e.userCell(t, "User 002")
 	to := abs(dst).AddXY(8, dst.Size().Height/2)
 	dragTo(src, to, 6)
-	wantRow := s.viewRowOf(e.userID(t, "102"))
-	if s.hoverRow != wantRow {
-		t.Fatalf("hovered row = %d, want %d", s.hoverRow, wantRow)
+	wantRow := s.table.viewRowOf(e.userID(t, "102"))
+	if s.table.hoverRow != wantRow {
+		t.Fatalf("hovered row = %d, want %d", s.table.hoverRow, wantRow)
 	}
 	if !s.dnd.ghost.Visible() || !strings.Contains(s.dnd.text.Text, "Agent 002") {
 		t.Fatalf("ghost visible=%v text=%q", s.dnd.ghost.Visible(), s.dnd.text.Text)
@@ -255,12 +248,12 @@ func TestMappingDragToMap(t *testing.T) {
 	if got := abs(s.dnd.ghost).Subtract(to); math.Abs(float64(got.X-ghostOffset.X)) > 0.01 || math.Abs(float64(got.Y-ghostOffset.Y)) > 0.01 {
 		t.Fatalf("ghost is at %v from the pointer, want %v", got, ghostOffset)
 	}
-	if fill := dst.(*fyne.Container).Objects[0].(*canvas.Rectangle).FillColor; fill != s.colHover {
+	if fill := dst.(*fyne.Container).Objects[0].(*canvas.Rectangle).FillColor; fill != s.table.colHover {
 		t.Fatalf("hovered cell fill = %v, want the highlight", fill)
 	}
 	src.DragEnd()
 	e.wait()
-	if s.dnd.ghost.Visible() || s.hoverRow != -1 {
+	if s.dnd.ghost.Visible() || s.table.hoverRow != -1 {
 		t.Fatal("the ghost and highlight must go away after the drop")
 	}
 
@@ -317,8 +310,8 @@ func TestMappingDragToMap(t *testing.T) {
 	// Dropping outside the table (back on the agent list) does nothing.
 	src = e.agentSource(t, "Agent 004")
 	dragTo(src, abs(src).AddXY(30, 5), 3)
-	if s.hoverRow != -1 {
-		t.Fatalf("hovered row %d outside the table", s.hoverRow)
+	if s.table.hoverRow != -1 {
+		t.Fatalf("hovered row %d outside the table", s.table.hoverRow)
 	}
 	src.DragEnd()
 	e.wait()
@@ -329,14 +322,14 @@ func TestMappingDragToMap(t *testing.T) {
 	// Filtered down to one row, the empty space below it takes no drop,
 	// although the recycled cells of the hidden rows are still known.
 	s.statusFilter.SetSelected(filterMapped)
-	if len(s.view) != 1 {
-		t.Fatalf("mapped filter shows %d rows", len(s.view))
+	if len(s.table.view) != 1 {
+		t.Fatalf("mapped filter shows %d rows", len(s.table.view))
 	}
-	below := abs(s.table).AddXY(20, s.target.inset+2*cellPitch(s)+5)
-	if row, ok := s.target.rowAt(below); ok {
+	below := abs(s.table).AddXY(20, s.table.target.inset+2*cellPitch(s)+5)
+	if row, ok := s.table.target.rowAt(below); ok {
 		t.Fatalf("rowAt below the last row = %d", row)
 	}
-	if row, ok := s.target.rowAt(abs(s.table).AddXY(20, s.target.inset+5)); !ok || row != 0 {
+	if row, ok := s.table.target.rowAt(abs(s.table).AddXY(20, s.table.target.inset+5)); !ok || row != 0 {
 		t.Fatalf("rowAt on the only row = %d, %v", row, ok)
 	}
 }
@@ -348,7 +341,7 @@ func TestMappingDragInScrolledLists(t *testing.T) {
 	// Scroll both lists far down: the rows on the canvas are recycled
 	// objects that showed other rows before.
 	s.table.ScrollTo(widget.TableCellID{Row: 350, Col: colName})
-	s.agentList.ScrollTo(s.agentViewIndex(250))
+	s.agentList.ScrollTo(s.agentList.viewIndex(250))
 	e.wait()
 
 	e.dropOn(t, "Agent 250", "User 351")
@@ -361,11 +354,11 @@ func TestMappingDragInScrolledLists(t *testing.T) {
 	// visible part, and the header above it does not.
 	s.table.ScrollToOffset(fyne.NewPos(0, 37*cellPitch(s)+cellPitch(s)/2))
 	e.wait()
-	top := abs(s.table).AddXY(20, s.target.inset)
-	if row, ok := s.target.rowAt(top.AddXY(0, 2)); !ok || row != 37 {
+	top := abs(s.table).AddXY(20, s.table.target.inset)
+	if row, ok := s.table.target.rowAt(top.AddXY(0, 2)); !ok || row != 37 {
 		t.Fatalf("rowAt just below the header = %d, %v; want the partly visible row 37", row, ok)
 	}
-	if row, ok := s.target.rowAt(top.AddXY(0, -2)); ok {
+	if row, ok := s.table.target.rowAt(top.AddXY(0, -2)); ok {
 		t.Fatalf("rowAt on the header = %d, want no row", row)
 	}
 	src := e.agentSource(t, "Agent 251")
@@ -380,7 +373,7 @@ func TestMappingDragInScrolledLists(t *testing.T) {
 // cellPitch is the distance between two rows of the users table, as laid
 // out on the canvas.
 func cellPitch(s *mappingScreen) float32 {
-	return s.target.last.Size().Height + s.target.gap
+	return s.table.target.last.Size().Height + s.table.target.gap
 }
 
 func TestMappingKeyboard(t *testing.T) {
@@ -448,14 +441,14 @@ func TestMappingKeyboard(t *testing.T) {
 
 	// Ctrl+M works while typing in the agent search box, which would
 	// otherwise swallow it.
-	test.Type(s.agentQuery, "Agent 005")
-	if len(s.agentView) != 1 {
-		t.Fatalf("search shows %d agents", len(s.agentView))
+	test.Type(s.agentList.query, "Agent 005")
+	if len(s.agentList.view) != 1 {
+		t.Fatalf("search shows %d agents", len(s.agentList.view))
 	}
 	s.agentList.Select(0)
 	s.table.Select(widget.TableCellID{Row: 2, Col: colName})
-	c.Focus(s.agentQuery)
-	s.agentQuery.TypedShortcut(mapShortcut)
+	c.Focus(s.agentList.query)
+	s.agentList.query.TypedShortcut(mapShortcut)
 	e.wait()
 	if m := e.mappings(t)[e.userID(t, "103")]; m.AgentID != 5 {
 		t.Fatalf("Ctrl+M from the search box: %+v", e.mappings(t))
@@ -469,75 +462,6 @@ func TestMappingKeyboard(t *testing.T) {
 	e.wait()
 	if len(e.mappings(t)) != before {
 		t.Fatal("Ctrl+Z acted on the mapping screen while it was hidden")
-	}
-}
-
-func TestMappingUndoRedo(t *testing.T) {
-	snap := agentsSnapshot(5)
-	e := newMappingEnv(t, usersList(3), &snap)
-	s := e.s
-	u1, u2 := e.userID(t, "101"), e.userID(t, "102")
-
-	s.assign(u1, 1)
-	e.wait()
-	s.assign(u2, 2)
-	e.wait()
-	// Move agent 1 to user 2 (confirmed): user 1 loses it, user 2 loses agent 2.
-	s.assign(u2, 1)
-	s.confirm.Confirm()
-	e.wait()
-	if ms := e.mappings(t); len(ms) != 1 || ms[u2].AgentID != 1 {
-		t.Fatalf("after the move: %+v", ms)
-	}
-	if s.undoBtn.Disabled() || !s.redoBtn.Disabled() {
-		t.Fatal("undo should be enabled and redo disabled")
-	}
-
-	e.shortcut(&fyne.ShortcutUndo{})
-	if ms := e.mappings(t); len(ms) != 2 || ms[u1].AgentID != 1 || ms[u2].AgentID != 2 {
-		t.Fatalf("undoing the move must restore both users: %+v", ms)
-	}
-	if ms := e.mappings(t); ms[u1].MatchedBy != "manual" {
-		t.Fatalf("undo lost how the mapping was made: %+v", ms[u1])
-	}
-	e.shortcut(&fyne.ShortcutUndo{})
-	if ms := e.mappings(t); len(ms) != 1 || ms[u1].AgentID != 1 {
-		t.Fatalf("second undo: %+v", ms)
-	}
-	if s.redoBtn.Disabled() {
-		t.Fatal("redo should be enabled after undo")
-	}
-	e.shortcut(redoShortcut) // Ctrl+Shift+Z
-	if ms := e.mappings(t); len(ms) != 2 || ms[u2].AgentID != 2 {
-		t.Fatalf("redo: %+v", ms)
-	}
-	e.shortcut(&fyne.ShortcutRedo{}) // Ctrl+Y
-	if ms := e.mappings(t); len(ms) != 1 || ms[u2].AgentID != 1 {
-		t.Fatalf("second redo: %+v", ms)
-	}
-	if !s.redoBtn.Disabled() {
-		t.Fatal("nothing left to redo")
-	}
-	if len(e.audit(t, "mapping.undo")) != 2 || len(e.audit(t, "mapping.redo")) != 2 {
-		t.Fatal("undo and redo are not audited")
-	}
-
-	// A new change clears the redo history.
-	test.Tap(s.undoBtn)
-	e.wait()
-	s.assign(e.userID(t, "103"), 4)
-	e.wait()
-	if !s.redoBtn.Disabled() {
-		t.Fatal("a new change must clear redo")
-	}
-	// Unmap is undoable too.
-	s.selectUser(e.userID(t, "103"))
-	test.Tap(s.unmapBtn)
-	e.wait()
-	test.Tap(s.undoBtn)
-	e.wait()
-	if m := e.mappings(t)[e.userID(t, "103")]; m.AgentID != 4 {
-		t.Fatal("undoing an unmap did not restore it")
 	}
 }
 
@@ -556,10 +480,10 @@ func TestMappingCountersFilterSort(t *testing.T) {
 	}
 
 	s.statusFilter.SetSelected(filterUnmapped)
-	if len(s.view) != 2 {
-		t.Fatalf("unmapped filter shows %d rows", len(s.view))
+	if len(s.table.view) != 2 {
+		t.Fatalf("unmapped filter shows %d rows", len(s.table.view))
 	}
-	for _, v := range s.view {
+	for _, v := range s.table.view {
 		if s.rows[v].status == statusMapped {
 			t.Fatal("unmapped filter shows a mapped user")
 		}
@@ -568,35 +492,35 @@ func TestMappingCountersFilterSort(t *testing.T) {
 
 	// Tapping a header sorts by that column; again reverses it.
 	s.table.Refresh()
-	h := s.headers[colName]
+	h := s.table.headers[colName]
 	if h == nil {
 		t.Fatal("no header button for the Name column")
 	}
 	test.Tap(h)
-	if got := s.rows[s.view[0]].user.Name; got != "Aaron Zed" {
+	if got := s.rows[s.table.view[0]].user.Name; got != "Aaron Zed" {
 		t.Fatalf("sorted by name, first = %q", got)
 	}
 	if h.Text != "Name ▲" {
 		t.Fatalf("header = %q", h.Text)
 	}
 	test.Tap(h)
-	if got := s.rows[s.view[len(s.view)-1]].user.Name; got != "Aaron Zed" {
+	if got := s.rows[s.table.view[len(s.table.view)-1]].user.Name; got != "Aaron Zed" {
 		t.Fatalf("sorted by name descending, last = %q", got)
 	}
-	s.sortBy(colStatus)
-	if s.rows[s.view[len(s.view)-1]].status != statusMapped {
+	s.table.sortBy(colStatus)
+	if s.rows[s.table.view[len(s.table.view)-1]].status != statusMapped {
 		t.Fatal("sorted by status, mapped users come last")
 	}
-	s.sortBy(colExt)
-	s.sortBy(colExt)
-	if got := s.rows[s.view[0]].user.Extension; got != "104" {
+	s.table.sortBy(colExt)
+	s.table.sortBy(colExt)
+	if got := s.rows[s.table.view[0]].user.Extension; got != "104" {
 		t.Fatalf("extension descending starts with %q", got)
 	}
 
 	// The user search narrows the table, also by the mapped agent's name.
 	test.Type(s.userSearch, "agent 002")
-	if len(s.view) != 1 || s.rows[s.view[0]].user.Extension != "102" {
-		t.Fatalf("search by agent shows %d rows", len(s.view))
+	if len(s.table.view) != 1 || s.rows[s.table.view[0]].user.Extension != "102" {
+		t.Fatalf("search by agent shows %d rows", len(s.table.view))
 	}
 }
 
@@ -613,9 +537,9 @@ func TestMappingRefusesAPIAndDisabledAgents(t *testing.T) {
 	if !strings.Contains(s.status.Text, "disabled") {
 		t.Fatalf("status = %q", s.status.Text)
 	}
-	s.showDisabled.SetChecked(true)
-	if len(s.agentView) != 4 {
-		t.Fatalf("show disabled lists %d agents", len(s.agentView))
+	s.agentList.showDisabled.SetChecked(true)
+	if len(s.agentList.view) != 4 {
+		t.Fatalf("show disabled lists %d agents", len(s.agentList.view))
 	}
 }
 
@@ -658,7 +582,7 @@ func TestMappingStaleAfterResync(t *testing.T) {
 		t.Fatalf("first sync: %s", cd.summary.Text)
 	}
 	ce.u.escape() // close the check dialog
-	s := ce.u.mapping
+	s := findScreen[*mappingScreen](ce.u)
 	ce.u.showScreen(func(sc screen) bool { return sc == screen(s) })
 	ce.wait()
 	e := &mappingEnv{testEnv: ce.testEnv, s: s, p: ce.p}
@@ -708,8 +632,8 @@ func TestMappingStaleAfterResync(t *testing.T) {
 	}
 	// Review lists them.
 	s.statusFilter.SetSelected(filterStale)
-	if len(s.view) != 2 {
-		t.Fatalf("stale filter shows %d users", len(s.view))
+	if len(s.table.view) != 2 {
+		t.Fatalf("stale filter shows %d users", len(s.table.view))
 	}
 	// The mappings themselves are kept for the admin to decide.
 	if len(e.mappings(t)) != 3 {
@@ -727,15 +651,15 @@ func TestMappingNotSeeingHaloUsers(t *testing.T) {
 	// Never synced: the fix is shown instead of an empty table.
 	e := newMappingEnv(t, usersList(2), nil)
 	s := e.s
-	if s.agentPane.Objects[0] != s.emptyAgents {
+	if s.agentList.pane.Objects[0] != s.agentList.empty {
 		t.Fatal("with no agents the screen must explain why")
 	}
-	if !strings.Contains(s.emptyDetail.Text, "No Halo agents have been pulled") {
-		t.Fatalf("detail = %q", s.emptyDetail.Text)
+	if !strings.Contains(s.agentList.emptyDetail.Text, "No Halo agents have been pulled") {
+		t.Fatalf("detail = %q", s.agentList.emptyDetail.Text)
 	}
 	runs := 0
 	s.onRunCheck = func() { runs++ }
-	test.Tap(s.rerunBtn)
+	test.Tap(s.agentList.rerunBtn)
 	if runs != 1 {
 		t.Fatal("the button must re-run the systems check")
 	}
@@ -747,8 +671,8 @@ func TestMappingNotSeeingHaloUsers(t *testing.T) {
 	}
 	e.u.checkFinished(e.p.ID)
 	e.wait()
-	if s.agentPane.Objects[0] != s.emptyAgents || !strings.Contains(s.emptyDetail.Text, "only the API agent") {
-		t.Fatalf("API agent only: pane %T, %q", s.agentPane.Objects[0], s.emptyDetail.Text)
+	if s.agentList.pane.Objects[0] != s.agentList.empty || !strings.Contains(s.agentList.emptyDetail.Text, "only the API agent") {
+		t.Fatalf("API agent only: pane %T, %q", s.agentList.pane.Objects[0], s.agentList.emptyDetail.Text)
 	}
 	if !s.suggestBtn.Disabled() {
 		t.Fatal("nothing to suggest without agents")
@@ -761,184 +685,14 @@ func TestMappingNotSeeingHaloUsers(t *testing.T) {
 	}
 	e.u.checkFinished(e.p.ID)
 	e.wait()
-	if s.agentPane.Objects[0] == s.emptyAgents || len(s.agentView) != 3 {
-		t.Fatalf("agents not shown after a good sync: %d", len(s.agentView))
+	if s.agentList.pane.Objects[0] == s.agentList.empty || len(s.agentList.view) != 3 {
+		t.Fatalf("agents not shown after a good sync: %d", len(s.agentList.view))
 	}
 	// A check of another profile does not reload this one.
-	s.agentView = s.agentView[:0]
+	s.agentList.view = s.agentList.view[:0]
 	e.u.checkFinished(e.p.ID + 100)
-	if len(s.agentView) != 0 {
+	if len(s.agentList.view) != 0 {
 		t.Fatal("reloaded for another profile's check")
-	}
-}
-
-func TestMappingSuggestAndAcceptConfident(t *testing.T) {
-	snap := pullDemo(t)
-	ps := people(snap)
-	// Two agents with the same name make an ambiguous case.
-	twin := ps[4]
-	twin.ID, twin.Email, twin.Extension = 99001, "other."+twin.Email, ""
-	snap.Agents = append(snap.Agents, twin)
-	users := []storage.User{
-		{Extension: "501", Name: "Someone", Email: strings.ToUpper(ps[0].Email)}, // email
-		{Extension: "502", Name: ps[1].Name, Email: ps[1].Email},                 // email
-		{Extension: "503", Name: ps[4].Name},                                     // name, ambiguous
-		{Extension: "504", Name: "Nobody Matches"},
-	}
-	e := newMappingEnv(t, users, &snap)
-	s := e.s
-	if !s.acceptBtn.Disabled() {
-		t.Fatal("nothing to accept before suggesting")
-	}
-	test.Tap(s.suggestBtn)
-	e.wait()
-	for _, ext := range []string{"501", "502", "503"} {
-		if st := e.row(t, ext).status; st != statusSuggested {
-			t.Errorf("ext %s: status %v, want suggested", ext, st)
-		}
-	}
-	amb := e.row(t, "503")
-	if !strings.HasPrefix(amb.cells[colAgent], "choose: ") || !strings.Contains(amb.cells[colAgent], ps[4].Name) {
-		t.Fatalf("ambiguous suggestion shows %q", amb.cells[colAgent])
-	}
-	if s.acceptBtn.Disabled() {
-		t.Fatal("Accept all confident should be enabled")
-	}
-	test.Tap(s.acceptBtn)
-	e.wait()
-	ms := e.mappings(t)
-	if m := ms[e.userID(t, "501")]; m.AgentID != ps[0].ID || m.MatchedBy != "email" {
-		t.Fatalf("501: %+v", m)
-	}
-	if m := ms[e.userID(t, "502")]; m.AgentID != ps[1].ID || m.MatchedBy != "email" {
-		t.Fatalf("502: %+v", m)
-	}
-	if _, ok := ms[e.userID(t, "503")]; ok {
-		t.Fatal("an ambiguous suggestion must not be applied")
-	}
-	if e.row(t, "503").status != statusSuggested {
-		t.Fatal("the ambiguous user stays suggested")
-	}
-	agents := map[int]bool{}
-	for _, m := range ms {
-		if agents[m.AgentID] {
-			t.Fatal("one agent mapped to two users")
-		}
-		agents[m.AgentID] = true
-	}
-	if len(e.audit(t, storage.ActionMappingBulk)) != 1 {
-		t.Fatal("accepting was not audited")
-	}
-
-	// Choosing a candidate for the ambiguous user records the method.
-	s.selAgent = 0
-	s.selectUser(e.userID(t, "503"))
-	if !strings.Contains(s.status.Text, "Suggested by name") {
-		t.Fatalf("status = %q", s.status.Text)
-	}
-	s.assign(e.userID(t, "503"), twin.ID)
-	e.wait()
-	if m := e.mappings(t)[e.userID(t, "503")]; m.AgentID != twin.ID || m.MatchedBy != "manual" {
-		t.Fatalf("503: %+v", m)
-	}
-
-	// Accepting is one undo step.
-	test.Tap(s.undoBtn)
-	e.wait()
-	test.Tap(s.undoBtn)
-	e.wait()
-	if n := len(e.mappings(t)); n != 0 {
-		t.Fatalf("undoing the accept left %d mappings", n)
-	}
-}
-
-func TestMappingExportAndImport(t *testing.T) {
-	snap := agentsSnapshot(4)
-	e := newMappingEnv(t, usersList(3), &snap)
-	s := e.s
-	s.assign(e.userID(t, "101"), 1)
-	e.wait()
-	s.assign(e.userID(t, "102"), 2)
-	e.wait()
-
-	test.Tap(s.exportBtn)
-	if s.exportDlg == nil || !s.exportDlg.bom.Checked || s.exportDlg.unmapped.Checked {
-		t.Fatal("export offers Excel-friendly on and unmapped users off by default")
-	}
-	s.exportDlg.d.Hide()
-
-	dir := t.TempDir()
-	path := filepath.Join(dir, "out.csv")
-	s.exportTo(path, mapping.ExportOptions{BOM: true, IncludeUnmapped: true}, nil)
-	e.wait()
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	text := string(data)
-	if !strings.HasPrefix(text, "\uFEFF"+strings.Join(mapping.ExportHeader, ",")) {
-		t.Fatalf("export starts %q", text[:min(80, len(text))])
-	}
-	lines := strings.Split(strings.TrimSpace(text), "\r\n")
-	if len(lines) != 4 || !strings.Contains(lines[1], "Agent 001") || !strings.HasPrefix(lines[3], "103,") {
-		t.Fatalf("export lines: %q", lines)
-	}
-	if len(e.audit(t, "mapping.exported")) != 1 {
-		t.Fatal("export was not audited")
-	}
-	plain := filepath.Join(dir, "plain.csv")
-	s.exportTo(plain, mapping.ExportOptions{}, nil)
-	e.wait()
-	data, _ = os.ReadFile(plain)
-	if bytes.HasPrefix(data, []byte("\uFEFF")) || strings.Count(string(data), "\r\n") != 3 {
-		t.Fatalf("plain export without unmapped users: %q", data)
-	}
-
-	// Change the mappings, then import the file back: the file wins, and a
-	// row whose agent no longer exists is reported.
-	s.assign(e.userID(t, "103"), 3)
-	e.wait()
-	s.selectUser(e.userID(t, "101"))
-	s.unmapSelected()
-	e.wait()
-	withGone := strings.TrimSpace(string(data)) + "\r\n103,User 003,user003@contoso.example,4242,Gone Agent,,manual,\r\n"
-	s.importMappingsFrom("back.csv", io.NopCloser(strings.NewReader(withGone)))
-	e.wait()
-	md := s.mapImportDlg
-	if md == nil {
-		t.Fatal("import must show what it will do first")
-	}
-	if len(md.problems) != 1 || !strings.Contains(md.problems[0].Reason, "4242") ||
-		!strings.Contains(md.problems[0].Reason, "no longer exists") || md.problems[0].Line != 4 {
-		t.Fatalf("problems = %+v", md.problems)
-	}
-	if !strings.Contains(md.summary.Text, "1 new, 0 changed, 1 already") || !strings.Contains(md.summary.Text, "1 row cannot be used") {
-		t.Fatalf("summary = %q", md.summary.Text)
-	}
-	if len(e.mappings(t)) != 2 {
-		t.Fatal("nothing may change before Apply")
-	}
-	md.d.Confirm()
-	e.wait()
-	ms := e.mappings(t)
-	if ms[e.userID(t, "101")].AgentID != 1 || ms[e.userID(t, "102")].AgentID != 2 || ms[e.userID(t, "103")].AgentID != 3 {
-		t.Fatalf("after import: %+v", ms)
-	}
-	if m := ms[e.userID(t, "101")]; m.MatchedBy != "manual" {
-		t.Fatalf("imported mapping keeps the file's method: %+v", m)
-	}
-	test.Tap(s.undoBtn)
-	e.wait()
-	if _, ok := e.mappings(t)[e.userID(t, "101")]; ok {
-		t.Fatal("undo of the import did not remove what it added")
-	}
-
-	// A file that is not a mappings file is refused with a clear error.
-	s.mapImportDlg = nil
-	s.importMappingsFrom("junk.csv", io.NopCloser(strings.NewReader("hello\r\nworld\r\n")))
-	e.wait()
-	if s.mapImportDlg != nil || !strings.Contains(confirmText(s), "Cannot import junk.csv") {
-		t.Fatalf("an unreadable file must show an error, not a plan: %q", confirmText(s))
 	}
 }
 
@@ -947,7 +701,7 @@ func TestMappingSwitchAwayFromAnAPIOnlySyncWithShowDisabled(t *testing.T) {
 	e := newMappingEnv(t, usersList(2), &snap)
 	s := e.s
 	ctx := context.Background()
-	s.showDisabled.SetChecked(true)
+	s.agentList.showDisabled.SetChecked(true)
 	// The next sync brings only the API agent: the empty-state pane shows,
 	// and the agent list keeps the view of the earlier, longer roster.
 	apiOnly := halo.Snapshot{Agents: []halo.Agent{{ID: 42, Name: "1stream API", IsAPIAgent: true}}}
@@ -956,7 +710,7 @@ func TestMappingSwitchAwayFromAnAPIOnlySyncWithShowDisabled(t *testing.T) {
 	}
 	s.reload()
 	e.wait()
-	if s.agentPane.Objects[0] != s.emptyAgents {
+	if s.agentList.pane.Objects[0] != s.agentList.empty {
 		t.Fatal("a sync with only the API agent shows “Not seeing Halo users?”")
 	}
 	// Switching to another profile, and deleting one, swap the pane back
@@ -974,48 +728,8 @@ func TestMappingSwitchAwayFromAnAPIOnlySyncWithShowDisabled(t *testing.T) {
 	for i := 0; i < s.agentList.Length(); i++ {
 		s.agentList.UpdateItem(i, s.agentList.CreateItem())
 	}
-	if len(s.agentView) > len(s.agents) {
-		t.Fatalf("the agent view shows %d agents of %d", len(s.agentView), len(s.agents))
-	}
-}
-
-func TestMappingImportThatTouchesAUserTwiceUndoes(t *testing.T) {
-	snap := agentsSnapshot(4)
-	e := newMappingEnv(t, usersList(3), &snap)
-	s := e.s
-	a, b := e.userID(t, "101"), e.userID(t, "102")
-	s.assign(a, 1) // A holds agent 1
-	e.wait()
-	file := strings.Join(mapping.ExportHeader, ",") + "\r\n" +
-		"102,,,1,,,manual,\r\n" + // B takes agent 1 from A …
-		"101,,,2,,,manual,\r\n" // … and A gets agent 2
-	s.importMappingsFrom("swap.csv", io.NopCloser(strings.NewReader(file)))
-	e.wait()
-	md := s.mapImportDlg
-	if md == nil {
-		t.Fatal("no import dialog")
-	}
-	// Against the mappings before the import: B is new, A changed.
-	if !strings.Contains(md.summary.Text, "1 new, 1 changed, 0 already") {
-		t.Fatalf("summary = %q", md.summary.Text)
-	}
-	md.d.Confirm()
-	e.wait()
-	if ms := e.mappings(t); ms[a].AgentID != 2 || ms[b].AgentID != 1 || len(ms) != 2 {
-		t.Fatalf("after the import: %+v", ms)
-	}
-	if !strings.Contains(s.status.Text, "1 new, 1 changed") {
-		t.Fatalf("status = %q", s.status.Text)
-	}
-	test.Tap(s.undoBtn)
-	e.wait()
-	if ms := e.mappings(t); ms[a].AgentID != 1 || len(ms) != 1 {
-		t.Fatalf("undo must restore A on agent 1 and unmap B: %+v", ms)
-	}
-	test.Tap(s.redoBtn)
-	e.wait()
-	if ms := e.mappings(t); ms[a].AgentID != 2 || ms[b].AgentID != 1 || len(ms) != 2 {
-		t.Fatalf("redo: %+v", ms)
+	if len(s.agentList.view) > len(s.agents) {
+		t.Fatalf("the agent view shows %d agents of %d", len(s.agentList.view), len(s.agents))
 	}
 }
 
@@ -1026,604 +740,5 @@ func (e *mappingEnv) mapElsewhere(t *testing.T, userID int64, agentID int) {
 	if err := e.db.SetMapping(context.Background(), storage.Mapping{ProfileID: e.p.ID, UserID: userID, AgentID: agentID,
 		AgentName: fmt.Sprintf("Agent %03d", agentID), MatchedBy: "manual", MappedAt: time.Now()}); err != nil {
 		t.Fatal(err)
-	}
-}
-
-func TestMappingStepsKeepChangesMadeElsewhere(t *testing.T) {
-	snap := agentsSnapshot(6)
-	e := newMappingEnv(t, usersList(4), &snap)
-	s := e.s
-	u1, u2, u3, u4 := e.userID(t, "101"), e.userID(t, "102"), e.userID(t, "103"), e.userID(t, "104")
-	s.assign(u1, 1)
-	e.wait()
-	e.mapElsewhere(t, u3, 3)
-
-	// Undo writes only the user it touches.
-	test.Tap(s.undoBtn)
-	e.wait()
-	if ms := e.mappings(t); len(ms) != 1 || ms[u3].AgentID != 3 {
-		t.Fatalf("undo lost the mapping made elsewhere: %+v", ms)
-	}
-	e.mapElsewhere(t, u4, 4)
-	test.Tap(s.redoBtn)
-	e.wait()
-	if ms := e.mappings(t); len(ms) != 3 || ms[u1].AgentID != 1 || ms[u3].AgentID != 3 || ms[u4].AgentID != 4 {
-		t.Fatalf("redo: %+v", ms)
-	}
-
-	// So does "Accept all confident".
-	s.sugg = map[int64]mapping.Suggestion{u2: {UserID: u2, AgentID: 2, Method: mapping.MethodEmail, Confident: true}}
-	s.rebuild()
-	e.mapElsewhere(t, u3, 5)
-	test.Tap(s.acceptBtn)
-	e.wait()
-	if ms := e.mappings(t); len(ms) != 4 || ms[u2].AgentID != 2 || ms[u3].AgentID != 5 {
-		t.Fatalf("accept lost the mapping made elsewhere: %+v", ms)
-	}
-
-	// And an import.
-	e.mapElsewhere(t, u3, 6)
-	file := strings.Join(mapping.ExportHeader, ",") + "\r\n101,,,3,,,manual,\r\n"
-	s.importMappingsFrom("one.csv", io.NopCloser(strings.NewReader(file)))
-	e.wait()
-	s.mapImportDlg.d.Confirm()
-	e.wait()
-	if ms := e.mappings(t); ms[u1].AgentID != 3 || ms[u3].AgentID != 6 || ms[u4].AgentID != 4 {
-		t.Fatalf("import lost the mapping made elsewhere: %+v", ms)
-	}
-}
-
-// overflowingLabels lists the on-canvas labels under o whose text is drawn
-// without an ellipsis but is wider than the label: they overlap the next
-// column.
-func overflowingLabels(o fyne.CanvasObject) []string {
-	var out []string
-	walkCanvas(o, func(o fyne.CanvasObject) bool {
-		if l, ok := o.(*widget.Label); ok && l.Text != "" && l.Truncation == fyne.TextTruncateOff && l.Size().Width > 0 {
-			need := fyne.MeasureText(l.Text, theme.TextSize(), l.TextStyle).Width + 2*theme.InnerPadding()
-			if need > l.Size().Width+0.5 {
-				out = append(out, fmt.Sprintf("%q (%.0f of %.0f px)", l.Text, need, l.Size().Width))
-			}
-		}
-		return false
-	})
-	return out
-}
-
-func TestAgentRowsRefitWhenThePaneResizes(t *testing.T) {
-	e := newMappingEnv(t, usersList(3), nil)
-	snap := pullDemo(t)
-	if err := e.db.ReplaceSnapshot(context.Background(), e.p.ID, snap, time.Now()); err != nil {
-		t.Fatal(err)
-	}
-	e.s.reload()
-	e.wait()
-	// Wide first, so every label fits without an ellipsis, then narrower,
-	// as when the admin drags the split or shrinks the window.
-	e.win.Resize(fyne.NewSize(1800, 760))
-	e.s.agentList.Refresh()
-	e.win.Resize(fyne.NewSize(1000, 760))
-	if bad := overflowingLabels(e.s.agentList); len(bad) > 0 {
-		t.Fatalf("agent labels overflow their columns after the resize: %s", strings.Join(bad, ", "))
-	}
-	e.win.Resize(fyne.NewSize(1180, 760))
-	if bad := overflowingLabels(e.s.agentPane); len(bad) > 0 {
-		t.Fatalf("agent labels overflow their columns: %s", strings.Join(bad, ", "))
-	}
-}
-
-// demoUsers is demo mode's sample 1stream user list.
-func demoUsers(t *testing.T) []storage.User {
-	t.Helper()
-	prev, err := mapping.ParseUsers(bytes.NewReader(assets.DemoUsersCSV))
-	if err != nil || len(prev.Rejected) > 0 {
-		t.Fatalf("sample users: %v, %+v", err, prev.Rejected)
-	}
-	out := make([]storage.User, 0, len(prev.Accepted))
-	for _, r := range prev.Accepted {
-		out = append(out, storage.User{Extension: r.User.Extension, Name: r.User.Name, Email: r.User.Email})
-	}
-	return out
-}
-
-// cutCells lists the users-table labels on the canvas under o that are
-// cut: drawn with an ellipsis, or with a line wider than the cell.
-func cutCells(o fyne.CanvasObject) []string {
-	var out []string
-	walkCanvas(o, func(o fyne.CanvasObject) bool {
-		l, ok := o.(*widget.Label)
-		if !ok || l.Text == "" || l.Size().Width <= 0 {
-			return false
-		}
-		if strings.Contains(l.Text, "…") || l.Truncation != fyne.TextTruncateOff {
-			out = append(out, fmt.Sprintf("%q (ellipsis)", l.Text))
-			return false
-		}
-		for _, line := range strings.Split(l.Text, "\n") {
-			need := fyne.MeasureText(line, theme.TextSize(), l.TextStyle).Width + 2*theme.InnerPadding()
-			if need > l.Size().Width+0.5 {
-				out = append(out, fmt.Sprintf("%q (%.0f of %.0f px)", line, need, l.Size().Width))
-			}
-		}
-		return false
-	})
-	return out
-}
-
-func TestMappingDefaultLayoutFits(t *testing.T) {
-	// Demo mode's users and agents, mapped by "Accept all confident", at
-	// the default window size.
-	e := newMappingEnv(t, demoUsers(t), nil)
-	snap := pullDemo(t)
-	if err := e.db.ReplaceSnapshot(context.Background(), e.p.ID, snap, time.Now()); err != nil {
-		t.Fatal(err)
-	}
-	e.s.reload()
-	e.wait()
-	s := e.s
-	test.Tap(s.suggestBtn)
-	e.wait()
-	test.Tap(s.acceptBtn)
-	e.wait()
-	mapped, _, _, _ := s.counts()
-	if mapped < 20 {
-		t.Fatalf("only %d demo users mapped", mapped)
-	}
-	bold := fyne.TextStyle{Bold: true}
-	fits := func(text string, style fyne.TextStyle, width float32) bool {
-		return fyne.MeasureText(text, theme.TextSize(), style).Width+2*theme.InnerPadding() <= width
-	}
-	// Every users-table column is in view, each header fits with its sort
-	// arrow, and the status words fit their column.
-	var need float32
-	for c, w := range s.colW {
-		need += w + theme.Padding()
-		if !fits(headerTitles[c][2], bold, w) {
-			t.Errorf("header %q does not fit %.0f px", headerTitles[c][2], w)
-		}
-	}
-	if need > s.table.Size().Width {
-		t.Errorf("the users table needs %.0f px, has %.0f: its last columns are cut", need, s.table.Size().Width)
-	}
-	for _, st := range statusText {
-		if !fits(st, fyne.TextStyle{}, s.colW[colStatus]) {
-			t.Errorf("status %q is cut", st)
-		}
-	}
-	// Typical values — every demo user's name, email and agent — show
-	// whole, on at most two lines.
-	for i := range s.rows {
-		r := &s.rows[i]
-		for c := range numCols {
-			if got := fitCell(r.cells[c], s.colW[c], flexible[c]); strings.Contains(got, "…") {
-				t.Errorf("%s %q is cut at %.0f px: %q", colTitles[c], r.cells[c], s.colW[c], got)
-			}
-		}
-	}
-	if bad := cutCells(s.table); len(bad) > 0 {
-		t.Errorf("table cells on the canvas are cut: %s", strings.Join(bad, ", "))
-	}
-	// The agent pane: search placeholder, info line, and every agent's name
-	// and team uncut.
-	if !fits(s.agentQuery.PlaceHolder, fyne.TextStyle{}, s.agentQuery.Size().Width) {
-		t.Errorf("search placeholder %q is cut", s.agentQuery.PlaceHolder)
-	}
-	if !fits(s.agentsInfo.Text, fyne.TextStyle{}, s.agentsInfo.Size().Width) {
-		t.Errorf("agents info %q is cut", s.agentsInfo.Text)
-	}
-	for _, o := range s.agentHead.Objects {
-		if l := o.(*widget.Label); !fits(l.Text, bold, l.Size().Width) {
-			t.Errorf("agent list header %q is cut at %.0f px", l.Text, l.Size().Width)
-		}
-	}
-	row := s.agentRows[e.agentSource(t, s.agents[s.agentView[0]].Name)] // a row on the canvas
-	for _, a := range snap.Agents {
-		if !fits(a.Name, bold, row.name.Size().Width) {
-			t.Errorf("agent name %q is cut at %.0f px", a.Name, row.name.Size().Width)
-		}
-		if !fits(a.Team+" ·", fyne.TextStyle{}, row.sub.Size().Width) {
-			t.Errorf("team %q is cut", a.Team)
-		}
-		if !fits("→ "+a.Extension, fyne.TextStyle{}, row.badge.Size().Width) {
-			t.Errorf("the “mapped to” badge for %s is cut", a.Extension)
-		}
-	}
-	if bad := overflowingLabels(s.agentPane); len(bad) > 0 {
-		t.Errorf("labels overflow: %s", strings.Join(bad, ", "))
-	}
-}
-
-func TestMappingTextColumnsShareTheWidth(t *testing.T) {
-	e := newMappingEnv(t, demoUsers(t), nil)
-	s := e.s
-	sum := func() (total float32) {
-		for _, w := range s.colW {
-			total += w + theme.Padding()
-		}
-		return total
-	}
-	at := s.colW
-	if d := s.table.Size().Width - sum(); d < 0 || d > float32(numCols) {
-		t.Fatalf("the columns take %.0f of %.0f px", sum(), s.table.Size().Width)
-	}
-	// A wider window widens the text columns, and only them; the columns
-	// still fill the table.
-	e.win.Resize(fyne.NewSize(1800, 900))
-	for c := range numCols {
-		switch {
-		case flexible[c] && s.colW[c] <= at[c]:
-			t.Errorf("%s stayed %.0f px wide in a wider window", colTitles[c], s.colW[c])
-		case !flexible[c] && s.colW[c] != at[c]:
-			t.Errorf("%s changed from %.0f to %.0f px", colTitles[c], at[c], s.colW[c])
-		}
-	}
-	if d := s.table.Size().Width - sum(); d < 0 || d > float32(numCols) {
-		t.Fatalf("wide: the columns take %.0f of %.0f px", sum(), s.table.Size().Width)
-	}
-	// The cells on the canvas re-fit their text to the new width: one
-	// line where it now fits.
-	if bad := cutCells(s.table); len(bad) > 0 {
-		t.Errorf("cut after widening: %s", strings.Join(bad, ", "))
-	}
-	email := e.userCell(t, "jose.alvarez@contoso-msp.com")
-	if email == nil {
-		t.Fatal("the email is not on one line in a wide window")
-	}
-	e.win.Resize(fyne.NewSize(1180, 760))
-	if s.colW != at {
-		t.Fatalf("back at the default size: %v, was %v", s.colW, at)
-	}
-}
-
-// TestUsersTableScrollOnlyCopiesFittedText: a row is fitted to its
-// columns once per width, so scrolling back over it measures nothing.
-func TestUsersTableScrollOnlyCopiesFittedText(t *testing.T) {
-	e := newMappingEnv(t, demoUsers(t), nil)
-	s := e.s
-	calls := 0
-	measureText = func(text string, size float32, style fyne.TextStyle) fyne.Size {
-		calls++
-		return fyne.MeasureText(text, size, style)
-	}
-	t.Cleanup(func() { measureText = fyne.MeasureText })
-	cell := s.table.CreateCell()
-	cell.Resize(fyne.NewSize(s.colW[colEmail], 60))
-	a, b := widget.TableCellID{Row: 1, Col: colEmail}, widget.TableCellID{Row: 30, Col: colEmail}
-	s.updateCell(a, cell)
-	s.updateCell(b, cell)
-	if calls == 0 {
-		t.Fatal("the first update of a row did not fit its text")
-	}
-	calls = 0
-	for range 10 {
-		s.updateCell(a, cell)
-		s.updateCell(b, cell)
-	}
-	if calls != 0 {
-		t.Fatalf("scrolling over fitted rows measured text %d times", calls)
-	}
-	// What an update still allocates is Fyne's own: Label.Refresh has its
-	// RichText split the new text into segments and lines and rebuild the
-	// text objects. Measured on a bare label with the same texts, the
-	// update path adds nothing of its own.
-	l := cell.(*fyne.Container).Objects[1].(*widget.Label)
-	texts := [2]string{s.rows[s.view[a.Row]].shown[colEmail], s.rows[s.view[b.Row]].shown[colEmail]}
-	if !strings.Contains(texts[0]+texts[1], "\n") {
-		t.Fatalf("the emails should take two lines at %.0f px: %q", s.colW[colEmail], texts)
-	}
-	bare := widget.NewLabel(texts[0])
-	bare.Resize(l.Size())
-	i := 0
-	label := testing.AllocsPerRun(50, func() {
-		i++
-		bare.Text = texts[i%2]
-		bare.Refresh()
-	})
-	j := 0
-	update := testing.AllocsPerRun(50, func() {
-		j++
-		if j%2 == 0 {
-			s.updateCell(a, cell)
-		} else {
-			s.updateCell(b, cell)
-		}
-	})
-	if update > label {
-		t.Fatalf("an update of a fitted cell allocates %.0f times, the label's own refresh %.0f", update, label)
-	}
-}
-
-func TestDragReleaseAfterTheViewChangedDropsNothing(t *testing.T) {
-	snap := agentsSnapshot(3)
-	e := newMappingEnv(t, usersList(3), &snap)
-	s := e.s
-	src := e.agentSource(t, "Agent 001")
-	dst := e.userCell(t, "User 001")
-	dragTo(src, abs(dst).AddXY(8, dst.Size().Height/2), 4)
-	if s.hoverRow != 0 {
-		t.Fatalf("hovered row %d, want the first", s.hoverRow)
-	}
-	// The view changes under the pointer (here: sorted the other way), so
-	// User 003 now sits in the highlighted row.
-	s.sortBy(colExt)
-	src.DragEnd()
-	e.wait()
-	if ms := e.mappings(t); len(ms) != 0 {
-		t.Fatalf("releasing without moving after the view changed mapped %+v", ms)
-	}
-	// Moving again highlights what is really under the pointer, and drops there.
-	src = e.agentSource(t, "Agent 001")
-	dst = e.userCell(t, "User 001")
-	dragTo(src, abs(dst).AddXY(8, dst.Size().Height/2), 4)
-	src.DragEnd()
-	e.wait()
-	if ms := e.mappings(t); ms[e.userID(t, "101")].AgentID != 1 || len(ms) != 1 {
-		t.Fatalf("drop after the view change: %+v", ms)
-	}
-}
-
-func TestMappingDataReplacedMidDragCancelsTheDrag(t *testing.T) {
-	snap := agentsSnapshot(3)
-	e := newMappingEnv(t, usersList(3), &snap)
-	s := e.s
-	src := e.agentSource(t, "Agent 001")
-	dst := e.userCell(t, "User 002")
-	to := abs(dst).AddXY(8, dst.Size().Height/2)
-	dragTo(src, to, 4)
-	// A new sync arrives mid-drag with an agent that sorts first: the
-	// dragged row's agent index now means another agent.
-	snap.Agents = append(snap.Agents, halo.Agent{ID: 77, Name: "Aaron First", Email: "aaron@contoso.example"})
-	if err := e.db.ReplaceSnapshot(context.Background(), e.p.ID, snap, time.Now()); err != nil {
-		t.Fatal(err)
-	}
-	s.reload()
-	e.wait()
-	dragTo(src, to, 2)
-	src.DragEnd()
-	e.wait()
-	if ms := e.mappings(t); len(ms) != 0 {
-		t.Fatalf("a drag across a reload dropped %+v", ms)
-	}
-	if s.dnd.ghost.Visible() || s.hoverRow != -1 {
-		t.Fatal("the cancelled drag left its ghost or highlight")
-	}
-}
-
-// holdAsync runs f with the background work it starts held back; release
-// runs that work and its completion (and whatever they start) inline.
-func holdAsync(t *testing.T, f func()) (release func()) {
-	t.Helper()
-	var q []func()
-	held = &q
-	t.Cleanup(func() { held = nil })
-	f()
-	held = nil
-	return func() {
-		for _, run := range q {
-			run()
-		}
-	}
-}
-
-func TestMappingChangesFinishingAfterAProfileSwitch(t *testing.T) {
-	snap := agentsSnapshot(6)
-	e := newMappingEnv(t, usersList(4), &snap)
-	s := e.s
-	u1, u2, u3 := e.userID(t, "101"), e.userID(t, "102"), e.userID(t, "103")
-	other, err := e.db.CreateProfile(context.Background(), storage.Profile{Name: "Other"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	switchTo := func(id int64) {
-		t.Helper()
-		e.u.profiles.afterChange(id) // inline; e.wait() would wait for the held work
-		if e.u.current.ID != id || s.profile.ID != id {
-			t.Fatalf("profile %d not shown", id)
-		}
-	}
-	// Each change is still being saved when the admin picks the other
-	// profile; it finishes there. Other's history stays empty, and no
-	// panic (undo used to pop Other's empty history).
-	finishOnOther := func(what string, start func()) {
-		t.Helper()
-		release := holdAsync(t, start)
-		switchTo(other.ID)
-		release()
-		e.wait()
-		if s.history.canUndo() || s.history.canRedo() || !s.undoBtn.Disabled() {
-			t.Fatalf("%s of Contoso MSP landed in Other's undo history", what)
-		}
-		switchTo(e.p.ID)
-	}
-
-	s.assign(u1, 1)
-	e.wait()
-	finishOnOther("undo", s.undo)
-	if _, ok := e.mappings(t)[u1]; ok {
-		t.Fatal("the undo itself was not saved")
-	}
-	finishOnOther("a mapping", func() { s.assign(u2, 2) })
-	s.sugg = map[int64]mapping.Suggestion{u3: {UserID: u3, AgentID: 3, Method: mapping.MethodEmail, Confident: true}}
-	s.rebuild()
-	finishOnOther("Accept all confident", s.acceptConfident)
-	file := strings.Join(mapping.ExportHeader, ",") + "\r\n104,,,4,,,manual,\r\n"
-	s.importMappingsFrom("one.csv", io.NopCloser(strings.NewReader(file)))
-	e.wait()
-	finishOnOther("an import", s.mapImportDlg.d.Confirm)
-	if ms := e.mappings(t); ms[u2].AgentID != 2 || ms[u3].AgentID != 3 || ms[e.userID(t, "104")].AgentID != 4 {
-		t.Fatalf("the changes were not saved: %+v", ms)
-	}
-	// Back on Contoso MSP the screen works as before.
-	s.assign(u1, 5)
-	e.wait()
-	if !s.history.canUndo() || e.mappings(t)[u1].AgentID != 5 {
-		t.Fatal("mapping after the switches")
-	}
-}
-
-func TestMappingStepsRefuseToOverwriteChangesMadeElsewhere(t *testing.T) {
-	snap := agentsSnapshot(6)
-	e := newMappingEnv(t, usersList(4), &snap)
-	s := e.s
-	u1, u2, u3, u4 := e.userID(t, "101"), e.userID(t, "102"), e.userID(t, "103"), e.userID(t, "104")
-	refused := func(what, text string) {
-		t.Helper()
-		if s.status.Text != text {
-			t.Fatalf("%s: status %q", what, s.status.Text)
-		}
-		if s.conflictDlg == nil || e.win.Canvas().Overlays().Top() == nil {
-			t.Fatalf("%s: the conflict is not shown in a dialog", what)
-		}
-		e.u.escape()
-		s.conflictDlg = nil
-	}
-
-	// Undo of a user that `map set` re-mapped meanwhile.
-	s.assign(u1, 1)
-	e.wait()
-	e.mapElsewhere(t, u1, 5)
-	test.Tap(s.undoBtn)
-	e.wait()
-	if ms := e.mappings(t); len(ms) != 1 || ms[u1].AgentID != 5 {
-		t.Fatalf("undo overwrote the mapping made elsewhere: %+v", ms)
-	}
-	refused("undo", conflictUndoText)
-	if s.history.canUndo() || !s.undoBtn.Disabled() || !s.redoBtn.Disabled() {
-		t.Fatal("the undo history must be cleared")
-	}
-	if r := e.row(t, "101"); r.cells[colAgent] != "Agent 005" {
-		t.Fatalf("the screen was not reloaded: %q", r.cells[colAgent])
-	}
-	if n := len(e.audit(t, actionMappingUndo)); n != 0 {
-		t.Fatalf("a refused undo was audited %d times", n)
-	}
-
-	// Redo of a step whose agent was given to another user meanwhile.
-	s.assign(u2, 2)
-	e.wait()
-	test.Tap(s.undoBtn)
-	e.wait()
-	e.mapElsewhere(t, u3, 2)
-	test.Tap(s.redoBtn)
-	e.wait()
-	if ms := e.mappings(t); ms[u3].AgentID != 2 || ms[u2].AgentID != 0 {
-		t.Fatalf("redo took the agent mapped elsewhere: %+v", ms)
-	}
-	refused("redo", conflictUndoText)
-
-	// "Accept all confident", computed while a user looked unmapped.
-	s.sugg = map[int64]mapping.Suggestion{u4: {UserID: u4, AgentID: 3, Method: mapping.MethodEmail, Confident: true}}
-	s.rebuild()
-	e.mapElsewhere(t, u4, 4)
-	test.Tap(s.acceptBtn)
-	e.wait()
-	if ms := e.mappings(t); ms[u4].AgentID != 4 {
-		t.Fatalf("accept overwrote the mapping made elsewhere: %+v", ms)
-	}
-	refused("accept", conflictApplyText)
-
-	// An import planned from the mappings on screen.
-	file := strings.Join(mapping.ExportHeader, ",") + "\r\n102,,,6,,,manual,\r\n"
-	s.importMappingsFrom("one.csv", io.NopCloser(strings.NewReader(file)))
-	e.wait()
-	e.mapElsewhere(t, u2, 1)
-	s.mapImportDlg.d.Confirm()
-	e.wait()
-	if ms := e.mappings(t); ms[u2].AgentID != 1 {
-		t.Fatalf("the import overwrote the mapping made elsewhere: %+v", ms)
-	}
-	refused("import", conflictApplyText)
-}
-
-func TestUndoRedoShortcutsReachTheScreenFromTheSearchBoxes(t *testing.T) {
-	snap := agentsSnapshot(3)
-	e := newMappingEnv(t, usersList(2), &snap)
-	s := e.s
-	u1 := e.userID(t, "101")
-	s.assign(u1, 1)
-	e.wait()
-	mapped := func() bool { _, ok := e.mappings(t)[u1]; return ok }
-	for _, box := range []*shortcutEntry{s.userSearch, s.agentQuery} {
-		test.Type(box, "1")
-		e.win.Canvas().Focus(box)
-		for _, sc := range []struct {
-			sc   fyne.Shortcut
-			want bool
-		}{{&fyne.ShortcutUndo{}, false}, {redoShortcut, true}, {&fyne.ShortcutUndo{}, false}, {&fyne.ShortcutRedo{}, true}} {
-			box.TypedShortcut(sc.sc) // what the driver does with a focused entry
-			e.wait()
-			if mapped() != sc.want {
-				t.Fatalf("%s in a search box: mapped = %v", sc.sc.ShortcutName(), mapped())
-			}
-		}
-		if box.Text != "1" {
-			t.Fatalf("the search box's own undo ran: %q", box.Text)
-		}
-		box.SetText("")
-	}
-}
-
-func TestUndoingAcceptAllConfidentOffersTheSuggestionsAgain(t *testing.T) {
-	snap := agentsSnapshot(3)
-	e := newMappingEnv(t, []storage.User{
-		{Extension: "501", Name: "Someone", Email: "agent001@contoso.example"},
-		{Extension: "502", Name: "Someone Else", Email: "AGENT002@contoso.example"},
-	}, &snap)
-	s := e.s
-	test.Tap(s.suggestBtn)
-	e.wait()
-	test.Tap(s.acceptBtn)
-	e.wait()
-	if n := len(e.mappings(t)); n != 2 {
-		t.Fatalf("accept mapped %d users", n)
-	}
-	test.Tap(s.undoBtn)
-	e.wait()
-	for ext, agent := range map[string]string{"501": "Agent 001?", "502": "Agent 002?"} {
-		if r := e.row(t, ext); r.status != statusSuggested || r.cells[colAgent] != agent {
-			t.Fatalf("after undo, ext %s: %v %q", ext, r.status, r.cells[colAgent])
-		}
-	}
-	if s.acceptBtn.Disabled() || s.counters.Text != "Mapped 0 / 2 · 2 suggested" {
-		t.Fatalf("the suggestions are not back: %q", s.counters.Text)
-	}
-	test.Tap(s.redoBtn)
-	e.wait()
-	if n := len(e.mappings(t)); n != 2 || e.row(t, "501").status != statusMapped {
-		t.Fatal("redo did not map them again")
-	}
-}
-
-func TestFitCellBreaksBetweenWordsAndBeforeTheDomain(t *testing.T) {
-	test.NewTempApp(t)
-	w := func(s string) float32 {
-		return fyne.MeasureText(s, theme.TextSize(), fyne.TextStyle{}).Width + 2*theme.InnerPadding()
-	}
-	email := "jose.alvarez@contoso-msp.com"
-	if got := fitCell(email, w(email), true); got != email {
-		t.Errorf("a value that fits stays on one line: %q", got)
-	}
-	// Wide enough for "jose.alvarez@contoso-" too: the domain still goes
-	// on the second line whole.
-	if got := fitCell(email, w("jose.alvarez@contoso-")+1, true); got != "jose.alvarez\n@contoso-msp.com" {
-		t.Errorf("email: %q", got)
-	}
-	if got := fitCell("Ana María Pérez", w("Ana María")+1, true); got != "Ana María\nPérez" {
-		t.Errorf("name: %q", got)
-	}
-	// No space or "@" that fits both lines: a weaker break, else inside
-	// the word; what still does not fit ends in "…".
-	if got := fitCell("tomas.o.suilleabhain", w("suilleabhain")+1, true); got != "tomas.o.\nsuilleabhain" {
-		t.Errorf("weak break: %q", got)
-	}
-	long := "Bartholomew-Fitzgerald-Montgomery"
-	got := fitCell(long, w("Bartholomew-")+1, true)
-	lines := strings.Split(got, "\n")
-	if len(lines) != 2 || lines[0] != "Bartholomew-" || !strings.HasSuffix(lines[1], "…") || w(lines[1]) > w("Bartholomew-")+1 {
-		t.Errorf("too long for two lines: %q", got)
-	}
-	// One-line columns get an ellipsis, within the width.
-	if got := fitCell("suggested", w("sugg…")+1, false); !strings.HasSuffix(got, "…") || w(got) > w("sugg…")+1 {
-		t.Errorf("one line: %q", got)
 	}
 }

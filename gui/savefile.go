@@ -3,6 +3,7 @@ package gui
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -238,4 +239,23 @@ func exampleFolder() string {
 		return home
 	}
 	return string(filepath.Separator)
+}
+
+// showOpenTable asks for a table file (CSV, TSV or text). open gets the
+// chosen file's name and contents and closes them; fail hears why a file
+// could not be opened. Cancelling calls neither.
+func (u *UI) showOpenTable(fail func(prefix string, err error), open func(name string, rc io.ReadCloser)) {
+	fd := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
+		if err != nil {
+			fail("The file could not be opened", err)
+			return
+		}
+		if rc == nil {
+			return // cancelled
+		}
+		open(rc.URI().Name(), rc)
+	}, u.win)
+	fd.SetFilter(fynestorage.NewExtensionFileFilter([]string{".csv", ".tsv", ".txt"}))
+	fd.Resize(fyne.NewSize(800, 560))
+	fd.Show()
 }

@@ -228,7 +228,7 @@ func TestSaveDialogKeepsTheNameWhenTheSaveFails(t *testing.T) {
 		t.Fatal(err)
 	}
 	ex.folder.SetText(dir)
-	release := holdAsync(t, func() { test.Tap(ex.save) })
+	release := holdAsync(t, e.u, func() { test.Tap(ex.save) })
 	if err := os.Remove(dir); err != nil {
 		t.Fatal(err)
 	}

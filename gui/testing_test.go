@@ -11,10 +11,10 @@ import (
 	"github.com/halo-assistant/halo-assistant/storage/applog"
 )
 
-// Background work runs inline in tests: Fyne's test driver runs fyne.Do on
-// the calling goroutine, so several screens loading at once would race
-// inside Fyne.
-func init() { runInline = true }
+// testOptions are the options tests build the UI with: background work
+// runs inline, as Fyne's test driver runs fyne.Do on the calling
+// goroutine and several screens loading at once would race inside Fyne.
+func testOptions() uiOptions { return uiOptions{inline: true} }
 
 type testEnv struct {
 	u       *UI
@@ -35,12 +35,14 @@ func newTestUI(t *testing.T, dir string) *testEnv {
 // set) before the UI is built around it.
 func newTestUIWindow(t *testing.T, dir string, wrap func(fyne.Window) fyne.Window) *testEnv {
 	t.Helper()
-	return newTestUIOptions(t, dir, wrap, uiOptions{})
+	return newTestUIOptions(t, dir, wrap, testOptions())
 }
 
-// newTestUIOptions is newTestUIWindow with the UI built with o.
+// newTestUIOptions is newTestUIWindow with the UI built with o, running
+// background work inline (testOptions).
 func newTestUIOptions(t *testing.T, dir string, wrap func(fyne.Window) fyne.Window, o uiOptions) *testEnv {
 	t.Helper()
+	o.inline = true
 	if dir == "" {
 		dir = t.TempDir()
 	}
@@ -69,3 +71,28 @@ func newTestUIOptions(t *testing.T, dir string, wrap func(fyne.Window) fyne.Wind
 
 // wait blocks until background work (and the work it started) is done.
 func (te *testEnv) wait() { te.u.pending.Wait() }
+
+// isShown reports whether the screen of type T is the one on display.
+func isShown[T screen](u *UI) bool {
+	s := findScreen[T](u)
+	return u.screens[u.active] == screen(s)
+}
+
+// holdAsync runs f with the background work it starts on u held back;
+// release runs that work and its completion (and whatever they start)
+// inline. A test then changes the UI (switches profiles, asks to quit)
+// before the work and its completion run, as they can when the disk is
+// slow.
+func holdAsync(t *testing.T, u *UI, f func()) (release func()) {
+	t.Helper()
+	var q []func()
+	u.held = &q
+	t.Cleanup(func() { u.held = nil })
+	f()
+	u.held = nil
+	return func() {
+		for _, run := range q {
+			run()
+		}
+	}
+}

@@ -12,7 +12,6 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -96,11 +95,20 @@ type UI struct {
 	lastSaveDir string
 
 	profiles *profilesScreen
-	mapping  *mappingScreen
 
 	// quit ends the app once unsaved changes are dealt with; tests
 	// replace it.
 	quit func()
+
+	// escapes are the dismiss functions of the dialogs on screen, by
+	// overlay (escapable).
+	escapeMu sync.Mutex
+	escapes  map[fyne.CanvasObject]func()
+
+	// inline (uiOptions.inline) and held, when set, change how runAsync
+	// runs background work; only tests set them.
+	inline bool
+	held   *[]func()
 
 	// pending tracks background work so tests can wait for it.
 	pending sync.WaitGroup
@@ -115,18 +123,22 @@ func NewUI(a fyne.App, w fyne.Window, env *Env) *UI { return newUI(a, w, env, ui
 // the app's.
 type uiOptions struct {
 	clipboard clipboardClearing
+	// inline makes runAsync run work and done on the caller's goroutine.
+	// Fyne's test driver runs fyne.Do on the calling goroutine, so
+	// completions of several background loads would otherwise touch
+	// widgets (and Fyne's unsynchronised caches) at the same time.
+	inline bool
 }
 
 func newUI(a fyne.App, w fyne.Window, env *Env, o uiOptions) *UI {
 	ctx, cancel := context.WithCancel(context.Background())
-	u := &UI{app: a, win: w, env: env, ctx: ctx, cancel: cancel}
+	u := &UI{app: a, win: w, env: env, ctx: ctx, cancel: cancel, inline: o.inline}
 	u.quit = a.Quit
 	u.profiles = newProfilesScreen(u)
 	u.screens = []screen{u.profiles}
 	// The journey's screens, in navigation order (Alt+1…6).
-	u.mapping = newMappingScreen(u)
 	u.screens = append(u.screens, newChecklistScreen(u), newConnectionScreen(u, o.clipboard), newCheckScreen(u),
-		u.mapping, newHistoryScreen(u))
+		newMappingScreen(u), newHistoryScreen(u))
 	u.build()
 	return u
 }
@@ -217,198 +229,12 @@ func (u *UI) updateHeader() {
 	u.win.SetTitle(assets.AppName + " — " + u.current.Name)
 }
 
-// show switches screens, respecting unsaved changes on the current one.
-func (u *UI) show(i int) { u.showThen(i, nil) }
-
-// showThen is show, then (when set) runs once the screen is shown — not
-// when the admin cancels leaving the current one.
-func (u *UI) showThen(i int, then func()) {
-	if i < 0 || i >= len(u.screens) {
-		return
-	}
-	if _, ok := u.screens[u.active].(leaver); ok {
-		u.nav.Select(u.active) // stays until the screen agrees
-	}
-	u.leaveThen(func() {
-		u.showNow(i)
-		if then != nil {
-			then()
-		}
-	})
-}
-
-// leaveThen runs f once the active screen agrees to be left: at once when
-// it has nothing unsaved, else after its Save/Discard question. Everything
-// that leaves the screen (switching, New profile, Quit, closing the window)
-// goes through it.
-func (u *UI) leaveThen(f func()) {
-	if l, ok := u.screens[u.active].(leaver); ok {
-		l.beforeLeave(f)
-		return
-	}
-	f()
-}
-
-func (u *UI) showNow(i int) {
-	u.active = i
-	// The focus would otherwise stay in an entry of the hidden screen and
-	// keep receiving what the admin types. The navigation list keeps it:
-	// it is how the keyboard picks screens.
-	if c := u.win.Canvas(); c.Focused() != fyne.Focusable(u.nav) {
-		c.Unfocus()
-	}
-	u.body.Objects = []fyne.CanvasObject{u.screens[i].content()}
-	u.body.Refresh()
-	u.nav.Select(i)
-}
-
-// newProfile shows the Profiles screen with the New profile dialog, after
-// the active screen agreed to be left (File › New profile, Ctrl+N).
-func (u *UI) newProfile() {
-	if u.dialogShown() {
-		return
-	}
-	u.leaveThen(func() { u.showNow(0); u.profiles.newProfile() })
-}
-
-// requestQuit quits once unsaved changes are saved or discarded (Ctrl+Q,
-// File › Quit, the window's close button).
-func (u *UI) requestQuit() {
-	u.leaveThen(func() {
-		// A Client Secret copied moments ago does not stay behind on the
-		// clipboard for the 30 s the app would have waited.
-		if c := findScreen[*connectionScreen](u); c != nil {
-			c.clearClipboard(c.clipSeq)
-		}
-		u.quit()
-	})
-}
-
-// dialogShown reports whether a dialog (or any other overlay) covers the
-// window: window shortcuts must then not act on the screen behind it.
-func (u *UI) dialogShown() bool {
-	return u.win.Canvas().Overlays().Top() != nil
-}
-
-// showScreen switches to the screen of the given type, if it is listed.
-func (u *UI) showScreen(match func(screen) bool) { u.showScreenThen(match, nil) }
-
-// showScreenThen is showScreen, then runs then once the screen is shown.
-func (u *UI) showScreenThen(match func(screen) bool, then func()) {
-	for i, s := range u.screens {
-		if match(s) {
-			u.showThen(i, then)
-			return
-		}
-	}
-}
-
 // setCurrent changes the current profile and tells every screen.
 func (u *UI) setCurrent(p *storage.Profile) {
 	u.current = p
 	u.updateHeader()
 	for _, s := range u.screens {
 		s.profileChanged(p)
-	}
-}
-
-// Shortcuts that must work while a text field has the focus are menu
-// shortcuts: the driver offers a key combination to the main menu first,
-// and to the canvas only when the focused widget does not take shortcuts
-// (an Entry takes them all).
-var (
-	quitShortcut       = &desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: fyne.KeyModifierShortcutDefault}
-	newProfileShortcut = &desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: fyne.KeyModifierShortcutDefault}
-	checkShortcut      = &desktop.CustomShortcut{KeyName: fyne.KeyR, Modifier: fyne.KeyModifierShortcutDefault}
-	screenKeys         = []fyne.KeyName{fyne.Key1, fyne.Key2, fyne.Key3, fyne.Key4, fyne.Key5, fyne.Key6, fyne.Key7, fyne.Key8, fyne.Key9}
-)
-
-func screenShortcut(i int) *desktop.CustomShortcut {
-	return &desktop.CustomShortcut{KeyName: screenKeys[i], Modifier: fyne.KeyModifierAlt}
-}
-
-func (u *UI) mainMenu() *fyne.MainMenu {
-	quit := &fyne.MenuItem{Label: "Quit", Shortcut: quitShortcut, Action: u.requestQuit}
-	// Labelled and marked as the quit item so the driver does not add a
-	// second one that would skip the unsaved-changes question.
-	quit.IsQuit = true
-	file := fyne.NewMenu("File",
-		&fyne.MenuItem{Label: "New profile…", Shortcut: newProfileShortcut, Action: u.newProfile},
-		fyne.NewMenuItemSeparator(),
-		quit,
-	)
-	goMenu := fyne.NewMenu("Go")
-	for i, s := range u.screens {
-		if i >= len(screenKeys) {
-			break
-		}
-		goMenu.Items = append(goMenu.Items, &fyne.MenuItem{Label: s.title(), Shortcut: screenShortcut(i),
-			Action: func() { u.goTo(i) }})
-	}
-	check := fyne.NewMenu("Check",
-		&fyne.MenuItem{Label: "Run systems check", Shortcut: checkShortcut, Action: u.checkShortcut},
-	)
-	return fyne.NewMainMenu(file, goMenu, check)
-}
-
-// goTo is Alt+1…: the screen by its place in the navigation.
-func (u *UI) goTo(i int) {
-	if u.dialogShown() || i >= len(u.screens) {
-		return
-	}
-	u.show(i)
-}
-
-// checkShortcut is Ctrl+R: it runs the check, or re-runs it while the
-// check dialog is the dialog on top; behind any other dialog it does
-// nothing.
-func (u *UI) checkShortcut() {
-	if top := u.win.Canvas().Overlays().Top(); top != nil {
-		s := findScreen[*checkScreen](u)
-		if s == nil || s.dlg == nil || !s.dlg.visible || s.dlg.overlay != top {
-			return
-		}
-	}
-	u.runSystemsCheck()
-}
-
-func (u *UI) addShortcuts() {
-	// The menu has these too; the canvas copies serve drivers without a
-	// main menu (and tests, which type shortcuts into the canvas).
-	c := u.win.Canvas()
-	c.AddShortcut(quitShortcut, func(fyne.Shortcut) { u.requestQuit() })
-	c.AddShortcut(newProfileShortcut, func(fyne.Shortcut) { u.newProfile() })
-	c.AddShortcut(checkShortcut, func(fyne.Shortcut) { u.checkShortcut() })
-	// Esc closes the top dialog; every other key acts on the screen only
-	// while no dialog covers it.
-	c.SetOnTypedKey(func(ev *fyne.KeyEvent) {
-		if ev.Name == fyne.KeyEscape {
-			u.escape()
-			return
-		}
-		if u.dialogShown() {
-			return
-		}
-		if ev.Name == fyne.KeyDelete && u.mappingShown() {
-			u.mapping.unmapSelected()
-		}
-	})
-	// Mapping screen, only while it is shown: Ctrl+M maps the selected user
-	// and agent, Ctrl+Z undoes, Ctrl+Shift+Z (and Ctrl+Y) redoes. Delete is
-	// handled above and by the screen's table and list when they have focus.
-	onMapping := func(f func(*mappingScreen)) func(fyne.Shortcut) {
-		return func(fyne.Shortcut) {
-			if u.mappingShown() && !u.dialogShown() {
-				f(u.mapping)
-			}
-		}
-	}
-	c.AddShortcut(mapShortcut, onMapping((*mappingScreen).mapSelected))
-	c.AddShortcut(&fyne.ShortcutUndo{}, onMapping((*mappingScreen).undo))
-	c.AddShortcut(&fyne.ShortcutRedo{}, onMapping((*mappingScreen).redo))
-	c.AddShortcut(redoShortcut, onMapping((*mappingScreen).redo))
-	for i := range screenKeys {
-		c.AddShortcut(screenShortcut(i), func(fyne.Shortcut) { u.goTo(i) })
 	}
 }
 
@@ -493,28 +319,16 @@ func runAsync[T any](u *UI, work func(ctx context.Context) (T, error), done func
 		}
 		fyne.Do(func() { done(v, err) })
 	}
-	if held != nil {
-		*held = append(*held, run)
+	if u.held != nil {
+		*u.held = append(*u.held, run)
 		return
 	}
-	if runInline {
+	if u.inline {
 		run()
 		return
 	}
 	go run()
 }
-
-// held, when set (tests), collects the background work runAsync is given
-// instead of running it: a test then changes the UI (switches profiles,
-// asks to quit) before the work and its completion run, as they can when
-// the disk is slow.
-var held *[]func()
-
-// runInline makes runAsync run work and done on the caller's goroutine.
-// Tests set it: Fyne's test driver runs fyne.Do on the calling goroutine,
-// so completions of several background loads would otherwise touch
-// widgets (and Fyne's unsynchronised caches) at the same time.
-var runInline bool
 
 // showError shows err in a dialog.
 func (u *UI) showError(prefix string, err error) {

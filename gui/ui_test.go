@@ -184,7 +184,7 @@ func TestShortcutsDoNothingBehindADialog(t *testing.T) {
 	if ms := e.mappings(t); ms[u1].AgentID != 1 {
 		t.Fatalf("a shortcut behind the dialog changed the mappings: %+v", ms)
 	}
-	if !e.u.mappingShown() || e.u.profiles.dlg != nil {
+	if !isShown[*mappingScreen](e.u) || e.u.profiles.dlg != nil {
 		t.Fatal("a shortcut behind the dialog switched screens or opened another dialog")
 	}
 	if cs := findScreen[*checkScreen](e.u); cs.dlg != nil {
@@ -324,7 +324,7 @@ func newTestUIKeyringDown(t *testing.T) *testEnv {
 	sec.FailWith(&storage.KeyringUnavailableError{Cause: errors.New("The name org.freedesktop.secrets was not provided by any .service files")})
 	env := &Env{DB: db, Secrets: sec, Log: applog.Discard(), closers: []func(){func() { db.Close() }}}
 	w := a.NewWindow("test")
-	u := NewUI(a, w, env)
+	u := newUI(a, w, env, testOptions())
 	w.Resize(fyne.NewSize(1180, 760))
 	u.Start()
 	u.pending.Wait()
@@ -382,8 +382,8 @@ func TestKeyringBannerRetry(t *testing.T) {
 
 	// A probe in flight: Retry waits for it instead of starting another.
 	var q []func()
-	held = &q
-	t.Cleanup(func() { held = nil })
+	u.held = &q
+	t.Cleanup(func() { u.held = nil })
 	test.Tap(u.keyRetry)
 	if !u.keyRetry.Disabled() || !strings.Contains(u.keyRetry.Text, "Checking") {
 		t.Fatalf("Retry while probing: %q, disabled %v", u.keyRetry.Text, u.keyRetry.Disabled())
@@ -393,7 +393,7 @@ func TestKeyringBannerRetry(t *testing.T) {
 	if len(q) != 1 {
 		t.Fatalf("%d probes started, want 1", len(q))
 	}
-	held = nil
+	u.held = nil
 
 	// The keyring is started meanwhile, and a secret stored (by the CLI).
 	te.secrets.FailWith(nil)

@@ -67,22 +67,17 @@ func (h *undoStack) peekRedo() (undoStep, bool) {
 
 // undid and redid do nothing on an empty stack: the history may have been
 // cleared (profile switch, conflict) while the step was being saved.
-func (h *undoStack) undid() {
-	if len(h.done) == 0 {
-		return
-	}
-	s := h.done[len(h.done)-1]
-	h.done = h.done[:len(h.done)-1]
-	h.undone = append(h.undone, s)
-}
+func (h *undoStack) undid() { moveTop(&h.done, &h.undone) }
+func (h *undoStack) redid() { moveTop(&h.undone, &h.done) }
 
-func (h *undoStack) redid() {
-	if len(h.undone) == 0 {
+// moveTop moves the last step of from onto to.
+func moveTop(from, to *[]undoStep) {
+	if len(*from) == 0 {
 		return
 	}
-	s := h.undone[len(h.undone)-1]
-	h.undone = h.undone[:len(h.undone)-1]
-	h.done = append(h.done, s)
+	s := (*from)[len(*from)-1]
+	*from = (*from)[:len(*from)-1]
+	*to = append(*to, s)
 }
 
 func (h *undoStack) clear() {

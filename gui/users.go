@@ -12,7 +12,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
-	fynestorage "fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -153,21 +152,7 @@ func previewTable(titles []string, widths []float32, rows func() int, cell func(
 	return t
 }
 
-func (d *usersImportDialog) chooseFile() {
-	fd := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
-		if err != nil {
-			d.showFailure("The file could not be opened", err)
-			return
-		}
-		if rc == nil {
-			return // cancelled
-		}
-		d.parseReader(rc.URI().Name(), rc)
-	}, d.s.u.win)
-	fd.SetFilter(fynestorage.NewExtensionFileFilter([]string{".csv", ".tsv", ".txt"}))
-	fd.Resize(fyne.NewSize(800, 560))
-	fd.Show()
-}
+func (d *usersImportDialog) chooseFile() { d.s.u.showOpenTable(d.showFailure, d.parseReader) }
 
 // parseReader previews an opened file and closes it.
 func (d *usersImportDialog) parseReader(name string, rc io.ReadCloser) {

@@ -1,7 +1,9 @@
 package gui
 
 import (
+	"fmt"
 	"image/color"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -74,4 +76,53 @@ func (e *escEntry) TypedKey(k *fyne.KeyEvent) {
 		return
 	}
 	e.Entry.TypedKey(k)
+}
+
+// setLabel changes a label's text only when it differs, so re-showing the
+// same row costs nothing.
+func setLabel(l *widget.Label, text string) {
+	if l.Text != text {
+		l.SetText(text)
+	}
+}
+
+// fitLabel sets a recycled cell label of the given width, with an ellipsis
+// only when the text does not fit. Fyne shapes an ellipsis label's text
+// again on every refresh (a new HarfBuzz font each time), which made a
+// screenful of scrolling cost ~15 ms; measuring is cached per string.
+func fitLabel(l *widget.Label, text string, imp widget.Importance, width float32) {
+	trunc := fyne.TextTruncateOff
+	if text != "" && width > 0 &&
+		fyne.MeasureText(text, theme.TextSize(), l.TextStyle).Width > width-2*theme.InnerPadding() {
+		trunc = fyne.TextTruncateEllipsis
+	}
+	if l.Text != text || l.Truncation != trunc || l.Importance != imp {
+		l.Text, l.Truncation, l.Importance = text, trunc, imp
+		l.Refresh()
+	}
+}
+
+// shortWhen is a time for a narrow label: the year only when it is not
+// this year's.
+func shortWhen(t time.Time) string {
+	t = t.Local()
+	if t.Year() == time.Now().Year() {
+		return t.Format("2 Jan 15:04")
+	}
+	return t.Format("2 Jan 2006 15:04")
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+func enable(b *widget.Button, on bool) {
+	if on {
+		b.Enable()
+	} else {
+		b.Disable()
+	}
 }

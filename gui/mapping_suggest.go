@@ -1,0 +1,122 @@
+package gui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/halo-assistant/halo-assistant/halo/mapping"
+	"github.com/halo-assistant/halo-assistant/storage"
+)
+
+func (s *mappingScreen) mappingUsers() []mapping.User {
+	out := make([]mapping.User, len(s.users))
+	for i, u := range s.users {
+		out[i] = mapping.User{ID: u.ID, Extension: u.Extension, Name: u.Name, Email: u.Email}
+	}
+	return out
+}
+
+func (s *mappingScreen) mappingMappings() []mapping.Mapping {
+	out := make([]mapping.Mapping, 0, len(s.maps))
+	for _, u := range s.users {
+		if m, ok := s.maps[u.ID]; ok {
+			out = append(out, mapping.Mapping{UserID: m.UserID, AgentID: m.AgentID, AgentName: m.AgentName,
+				AgentEmail: m.AgentEmail, MatchedBy: mapping.Method(m.MatchedBy), MappedAt: m.MappedAt})
+		}
+	}
+	return out
+}
+
+// suggest proposes agents for the unmapped users (mapping.Suggest).
+func (s *mappingScreen) suggest() {
+	if s.profile == nil {
+		return
+	}
+	pid := s.profile.ID
+	users, agents, existing := s.mappingUsers(), s.agents, s.mappingMappings()
+	s.suggestBtn.Disable()
+	runAsync(s.u, func(context.Context) ([]mapping.Suggestion, error) {
+		return mapping.Suggest(users, agents, existing), nil
+	}, func(res []mapping.Suggestion, _ error) {
+		if s.profile == nil || s.profile.ID != pid {
+			return
+		}
+		s.sugg = make(map[int64]mapping.Suggestion, len(res))
+		confident := 0
+		for _, sg := range res {
+			s.sugg[sg.UserID] = sg
+			if sg.Confident && sg.AgentID != 0 {
+				confident++
+			}
+		}
+		s.rebuild()
+		switch {
+		case len(res) == 0:
+			s.status.SetText("No suggestions: every user is mapped, or no agent matches by email, extension or name.")
+		default:
+			s.status.SetText(fmt.Sprintf("%s: %d confident, which “Accept all confident” applies; %d to review.",
+				plural(len(res), "suggestion", "suggestions"), confident, len(res)-confident))
+		}
+	})
+}
+
+// acceptConfident applies the confident suggestions in one step.
+func (s *mappingScreen) acceptConfident() {
+	if s.profile == nil || s.busy {
+		return
+	}
+	list := make([]mapping.Suggestion, 0, len(s.sugg))
+	for _, u := range s.users { // in table order, so the result is repeatable
+		if sg, ok := s.sugg[u.ID]; ok {
+			list = append(list, sg)
+		}
+	}
+	target := make(map[int64]storage.Mapping, len(s.maps))
+	taken := make(map[int]bool, len(s.maps))
+	for uid, m := range s.maps {
+		target[uid] = m
+		taken[m.AgentID] = true
+	}
+	step := undoStep{}
+	now := time.Now()
+	for _, sg := range mapping.Confident(list) {
+		pos, ok := s.agentPos[sg.AgentID]
+		if _, mapped := target[sg.UserID]; mapped || !ok || taken[sg.AgentID] {
+			continue
+		}
+		a := s.agents[pos]
+		if a.IsDisabled || a.IsAPIAgent {
+			continue
+		}
+		m := storage.Mapping{ProfileID: s.profile.ID, UserID: sg.UserID, AgentID: a.ID, AgentName: mapping.AgentDisplayName(a),
+			AgentEmail: a.Email, MatchedBy: sg.Method, MappedAt: now}
+		target[sg.UserID] = m
+		taken[a.ID] = true
+		step.changes = append(step.changes, mappingChange{userID: sg.UserID, after: &m})
+		step.sugg = append(step.sugg, sg)
+	}
+	if len(step.changes) == 0 {
+		s.status.SetText("No confident suggestions to accept.")
+		return
+	}
+	step.label = "accept " + plural(len(step.changes), "confident suggestion", "confident suggestions")
+	set, _ := step.result(false)
+	// Computed from the mappings on screen: every user it maps must still
+	// be unmapped, and every agent free.
+	s.apply(set, nil, step.agents(true), "", "", func(err error) {
+		switch {
+		case errors.Is(err, storage.ErrConflict):
+			s.tellConflict(conflictApplyText)
+			return
+		case err != nil:
+			s.u.showError("Accepting the suggestions failed", err)
+			return
+		}
+		s.history.push(step)
+		left := len(s.sugg) - len(step.changes)
+		s.status.SetText(fmt.Sprintf("Accepted %s; %d left to review.",
+			plural(len(step.changes), "confident suggestion", "confident suggestions"), left))
+	})
+}
