@@ -123,7 +123,7 @@ func (c *changesPanel) update() {
 		c.toggle.SetText("Changes")
 		c.exportBtn.Disable()
 	default:
-		c.changes = mapping.Changes(c.baseline, s.mappingUsers(), s.mappingMappings(), s.agents)
+		c.changes = mapping.Changes(c.baseline, s.users, s.currentMappings(), s.agents)
 		c.summary.SetText(c.describe())
 		c.toggle.SetText(fmt.Sprintf("Changes (%d)", len(c.changes)))
 		if len(c.changes) > 0 {
@@ -171,7 +171,7 @@ func (c *changesPanel) exportTo(path string, bom bool, done func(error)) {
 	s := c.s
 	d := &storage.DayTwo{Profile: *s.profile, PulledAt: s.pulledAt}
 	changes := c.changes
-	rows := mapping.CurrentRows(s.mappingUsers(), s.mappingMappings(), s.agents)
+	rows := mapping.CurrentRows(s.users, s.currentMappings(), s.agents)
 	runAsync(s.u, func(ctx context.Context) (struct{}, error) {
 		if err := mapping.WriteFileAtomic(path, func(w io.Writer) error { return mapping.WriteChangesCSV(w, changes, bom) }); err != nil {
 			return struct{}{}, err

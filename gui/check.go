@@ -18,8 +18,8 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/halo-assistant/halo-assistant/assets"
 	"github.com/halo-assistant/halo-assistant/halo"
+	"github.com/halo-assistant/halo-assistant/halo/cli"
 	"github.com/halo-assistant/halo-assistant/halo/mapping"
 	"github.com/halo-assistant/halo-assistant/storage"
 	"github.com/halo-assistant/halo-assistant/storage/applog"
@@ -38,11 +38,10 @@ func runAndStoreCheck(ctx context.Context, db *storage.DB, p storage.Profile, cf
 
 var countOf = storage.CountOf
 
-// haloConfig is the client configuration for a saved profile.
+// haloConfig is the client configuration for a saved profile, with the
+// test hook (Env.Configure) applied.
 func (u *UI) haloConfig(p storage.Profile, secret string) halo.Config {
-	cfg := halo.Config{URL: p.HaloURL, ClientID: p.ClientID, ClientSecret: secret, Tenant: p.Tenant,
-		AuthURL: p.AuthURL, Scope: p.Scope, CAFile: p.CAFile,
-		UserAgent: assets.Binary + "/" + assets.Version, Logger: u.env.Log}
+	cfg := cli.HaloConfig(p, secret, u.env.Log) // the CLI's, so both reach Halo alike
 	if u.env.Configure != nil {
 		u.env.Configure(&cfg)
 	}

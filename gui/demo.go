@@ -84,10 +84,6 @@ func importDemoUsers(ctx context.Context, db *storage.DB, profileID int64) error
 	if len(prev.Rejected) > 0 {
 		return fmt.Errorf("the sample users file has a bad row (line %d: %s)", prev.Rejected[0].Line, prev.Rejected[0].Reason)
 	}
-	users := make([]storage.User, 0, len(prev.Accepted))
-	for _, r := range prev.Accepted {
-		users = append(users, storage.User{ProfileID: profileID, Extension: r.User.Extension, Name: r.User.Name, Email: r.User.Email})
-	}
-	_, _, err = db.UpsertUsers(ctx, profileID, users)
+	_, _, err = db.UpsertUsers(ctx, profileID, prev.Users(profileID))
 	return err
 }

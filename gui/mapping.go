@@ -42,12 +42,12 @@ type mappingScreen struct {
 
 	// Data of the current profile. agents are sorted by name; the agent
 	// index and the views hold indexes into agents and rows.
-	users     []storage.User
+	users     []mapping.User
 	agents    []halo.Agent
 	pulledAt  time.Time
 	agentPos  map[int]int // agent ID → index in agents
 	index     *mapping.AgentIndex
-	maps      map[int64]storage.Mapping // by user ID
+	maps      map[int64]mapping.Mapping // by user ID
 	holder    map[int]int64             // agent ID → user ID
 	sugg      map[int64]mapping.Suggestion
 	rows      []userRow
@@ -111,7 +111,7 @@ type mappingDialogs struct {
 
 func newMappingScreen(u *UI) *mappingScreen {
 	s := &mappingScreen{u: u, measure: fyne.MeasureText,
-		maps: map[int64]storage.Mapping{}, holder: map[int]int64{}, sugg: map[int64]mapping.Suggestion{},
+		maps: map[int64]mapping.Mapping{}, holder: map[int]int64{}, sugg: map[int64]mapping.Suggestion{},
 		agentPos: map[int]int{}, byUser: map[int64]int{}, index: mapping.NewAgentIndex(nil)}
 	s.onRunCheck = u.runSystemsCheck
 	s.build()

@@ -69,7 +69,7 @@ func (s *mappingScreen) exportTo(path string, opt mapping.ExportOptions, done fu
 		}
 		return
 	}
-	users, maps := s.mappingUsers(), s.mappingMappings()
+	users, maps := s.users, s.currentMappings()
 	type result struct{ auditErr error }
 	runAsync(s.u, func(ctx context.Context) (result, error) {
 		if err := mapping.WriteCSVFile(path, users, maps, opt); err != nil {
@@ -105,26 +105,6 @@ type mappingImportDialog struct {
 	step     undoStep
 }
 
-// importCounts compares the users' mappings before an import with the
-// result: new (had none), changed (another agent), unmapped (their agent
-// went to another user in the file).
-func importCounts(before map[int64]storage.Mapping, set []storage.Mapping, unmap []int64) (added, changed, unmapped int) {
-	for _, m := range set {
-		switch prev, had := before[m.UserID]; {
-		case !had:
-			added++
-		case prev.AgentID != m.AgentID:
-			changed++
-		}
-	}
-	for _, uid := range unmap {
-		if _, had := before[uid]; had {
-			unmapped++
-		}
-	}
-	return added, changed, unmapped
-}
-
 func (s *mappingScreen) showImportMappings() {
 	if s.profile == nil {
 		return
@@ -141,7 +121,7 @@ func (s *mappingScreen) importMappingsFrom(name string, rc io.ReadCloser) {
 		return
 	}
 	pid := s.profile.ID
-	users, agents := s.mappingUsers(), s.agents
+	users, agents := s.users, s.agents
 	type result struct {
 		ok       []mapping.Mapping
 		problems []mapping.Rejected
@@ -170,48 +150,21 @@ func (s *mappingScreen) importMappingsFrom(name string, rc io.ReadCloser) {
 
 func (s *mappingScreen) confirmMappingImport(name string, ok []mapping.Mapping, problems []mapping.Rejected) {
 	md := &mappingImportDialog{problems: problems}
-	// The file is applied row by row to a working copy, so every change
-	// records the state it replaced and undo can walk them back.
-	work := make(map[int64]storage.Mapping, len(s.maps))
-	for uid, m := range s.maps {
-		work[uid] = m
+	// The plan is the CLI's import-mappings rule: the file wins, an agent
+	// leaves its previous user. Its steps keep the state each change
+	// replaced, so undo can walk them back.
+	rows := make([]mapping.Mapping, len(ok))
+	for i, m := range ok {
+		m.ProfileID = s.profile.ID
+		rows[i] = m
 	}
-	holder := make(map[int]int64, len(s.holder))
-	for a, u := range s.holder {
-		holder[a] = u
-	}
-	same := 0
-	for _, m := range ok {
-		if prev, had := s.maps[m.UserID]; had && prev.AgentID == m.AgentID {
-			same++
-		}
-		cur, had := work[m.UserID]
-		if had && cur.AgentID == m.AgentID {
-			continue
-		}
-		// The file wins: an agent it gives to this user leaves its current one.
-		if other, held := holder[m.AgentID]; held && other != m.UserID {
-			prev := work[other]
-			delete(work, other)
-			md.step.changes = append(md.step.changes, mappingChange{userID: other, before: &prev})
-		}
-		if had {
-			delete(holder, cur.AgentID)
-		}
-		nm := storage.Mapping{ProfileID: s.profile.ID, UserID: m.UserID, AgentID: m.AgentID, AgentName: m.AgentName,
-			AgentEmail: m.AgentEmail, MatchedBy: m.MatchedBy, MappedAt: m.MappedAt}
-		if nm.MappedAt.IsZero() {
-			nm.MappedAt = time.Now()
-		}
-		work[m.UserID] = nm
-		holder[m.AgentID] = m.UserID
-		md.step.changes = append(md.step.changes, mappingChange{userID: m.UserID, before: mappingPtr(cur, had), after: &nm})
+	plan := mapping.PlanMappingImport(s.currentMappings(), rows, time.Now())
+	for _, st := range plan.Steps {
+		md.step.changes = append(md.step.changes, mappingChange{userID: st.UserID, before: st.Before, after: st.After})
 	}
 	md.step.label = "import mappings from " + name
-	set, unmap := md.step.result(false)
-	// Counted against the mappings before the import: a user whose agent
-	// an earlier row took and a later row replaced was changed, not new.
-	added, changed, unmapped := importCounts(s.maps, set, unmap)
+	set, unmap := plan.Set, plan.Unmap
+	added, changed, unmapped, same := plan.Added, plan.Changed, plan.Unmapped, plan.Same
 
 	text := fmt.Sprintf("%s: %d new, %d changed, %d already as in the file.", name, added, changed, same)
 	if unmapped > 0 {

@@ -71,7 +71,7 @@ func (s *mappingScreen) assign(userID int64, agentID int) {
 	if sg, ok := s.sugg[userID]; ok && sg.AgentID == agentID {
 		method = sg.Method
 	}
-	m := storage.Mapping{ProfileID: s.profile.ID, UserID: userID, AgentID: agentID, AgentName: name,
+	m := mapping.Mapping{ProfileID: s.profile.ID, UserID: userID, AgentID: agentID, AgentName: name,
 		AgentEmail: a.Email, MatchedBy: method, MappedAt: time.Now()}
 	step := undoStep{label: "map " + describeUser(u) + " to " + name,
 		changes: []mappingChange{{userID: userID, before: mappingPtr(cur, mapped), after: &m}}}
@@ -109,7 +109,7 @@ func (s *mappingScreen) assign(userID int64, agentID int) {
 	s.confirm.Show()
 }
 
-func mappingPtr(m storage.Mapping, ok bool) *storage.Mapping {
+func mappingPtr(m mapping.Mapping, ok bool) *mapping.Mapping {
 	if !ok {
 		return nil
 	}
@@ -204,9 +204,9 @@ func (s *mappingScreen) tellConflict(text string) {
 // nothing is written and done gets an error wrapping storage.ErrConflict.
 // Storage writes its own audit event; action and detail, when set, add one
 // saying why (undo, redo).
-func (s *mappingScreen) apply(set []storage.Mapping, unmap []int64, expect map[int64]int, action, detail string, done func(error)) {
+func (s *mappingScreen) apply(set []mapping.Mapping, unmap []int64, expect map[int64]int, action, detail string, done func(error)) {
 	pid, session := s.profile.ID, s.session
-	changes := make([]storage.Mapping, 0, len(set))
+	changes := make([]mapping.Mapping, 0, len(set))
 	for _, m := range set {
 		if _, ok := s.byUser[m.UserID]; ok { // users deleted since are left out
 			m.ProfileID = pid

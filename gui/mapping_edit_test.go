@@ -326,7 +326,7 @@ func TestUndoRedoShortcutsReachTheScreenFromTheSearchBoxes(t *testing.T) {
 
 func TestUndoingAcceptAllConfidentOffersTheSuggestionsAgain(t *testing.T) {
 	snap := agentsSnapshot(3)
-	e := newMappingEnv(t, []storage.User{
+	e := newMappingEnv(t, []mapping.User{
 		{Extension: "501", Name: "Someone", Email: "agent001@contoso.example"},
 		{Extension: "502", Name: "Someone Else", Email: "AGENT002@contoso.example"},
 	}, &snap)
@@ -362,7 +362,7 @@ func TestMappingSuggestAndAcceptConfident(t *testing.T) {
 	twin := ps[4]
 	twin.ID, twin.Email, twin.Extension = 99001, "other."+twin.Email, ""
 	snap.Agents = append(snap.Agents, twin)
-	users := []storage.User{
+	users := []mapping.User{
 		{Extension: "501", Name: "Someone", Email: strings.ToUpper(ps[0].Email)}, // email
 		{Extension: "502", Name: ps[1].Name, Email: ps[1].Email},                 // email
 		{Extension: "503", Name: ps[4].Name},                                     // name, ambiguous

@@ -16,7 +16,6 @@ import (
 	"github.com/halo-assistant/halo-assistant/assets"
 	"github.com/halo-assistant/halo-assistant/halo"
 	"github.com/halo-assistant/halo-assistant/halo/mapping"
-	"github.com/halo-assistant/halo-assistant/storage"
 )
 
 // overflowingLabels lists the on-canvas labels under o whose text is drawn
@@ -59,15 +58,15 @@ func TestAgentRowsRefitWhenThePaneResizes(t *testing.T) {
 }
 
 // demoUsers is demo mode's sample 1stream user list.
-func demoUsers(t *testing.T) []storage.User {
+func demoUsers(t *testing.T) []mapping.User {
 	t.Helper()
 	prev, err := mapping.ParseUsers(bytes.NewReader(assets.DemoUsersCSV))
 	if err != nil || len(prev.Rejected) > 0 {
 		t.Fatalf("sample users: %v, %+v", err, prev.Rejected)
 	}
-	out := make([]storage.User, 0, len(prev.Accepted))
+	out := make([]mapping.User, 0, len(prev.Accepted))
 	for _, r := range prev.Accepted {
-		out = append(out, storage.User{Extension: r.User.Extension, Name: r.User.Name, Email: r.User.Email})
+		out = append(out, mapping.User{Extension: r.User.Extension, Name: r.User.Name, Email: r.User.Email})
 	}
 	return out
 }

@@ -6,15 +6,14 @@ import (
 
 	"github.com/halo-assistant/halo-assistant/halo"
 	"github.com/halo-assistant/halo-assistant/halo/mapping"
-	"github.com/halo-assistant/halo-assistant/storage"
 )
 
 type mappingData struct {
 	profileID int64
 	snap      halo.Snapshot
 	pulledAt  time.Time
-	users     []storage.User
-	maps      []storage.Mapping
+	users     []mapping.User
+	maps      []mapping.Mapping
 	index     *mapping.AgentIndex
 }
 
@@ -95,7 +94,7 @@ func (s *mappingScreen) reloadUsers(done func()) {
 
 // setData replaces everything the screen shows. agents must be sorted
 // (sortAgents) and index built from them.
-func (s *mappingScreen) setData(users []storage.User, snap halo.Snapshot, pulledAt time.Time, maps []storage.Mapping, index *mapping.AgentIndex) {
+func (s *mappingScreen) setData(users []mapping.User, snap halo.Snapshot, pulledAt time.Time, maps []mapping.Mapping, index *mapping.AgentIndex) {
 	// A drag started on the old data would drop the wrong agent.
 	s.dnd.cancel()
 	s.users = users
@@ -131,8 +130,8 @@ func (s *mappingScreen) setData(users []storage.User, snap halo.Snapshot, pulled
 	s.setMappings(maps)
 }
 
-func (s *mappingScreen) setMappings(maps []storage.Mapping) {
-	s.maps = make(map[int64]storage.Mapping, len(maps))
+func (s *mappingScreen) setMappings(maps []mapping.Mapping) {
+	s.maps = make(map[int64]mapping.Mapping, len(maps))
 	s.holder = make(map[int]int64, len(maps))
 	for _, m := range maps {
 		s.maps[m.UserID] = m

@@ -10,20 +10,13 @@ import (
 	"github.com/halo-assistant/halo-assistant/storage"
 )
 
-func (s *mappingScreen) mappingUsers() []mapping.User {
-	out := make([]mapping.User, len(s.users))
-	for i, u := range s.users {
-		out[i] = mapping.User{ID: u.ID, Extension: u.Extension, Name: u.Name, Email: u.Email}
-	}
-	return out
-}
-
-func (s *mappingScreen) mappingMappings() []mapping.Mapping {
+// currentMappings lists the mappings on screen in table order, so that
+// the rules fed with them give repeatable results.
+func (s *mappingScreen) currentMappings() []mapping.Mapping {
 	out := make([]mapping.Mapping, 0, len(s.maps))
 	for _, u := range s.users {
 		if m, ok := s.maps[u.ID]; ok {
-			out = append(out, mapping.Mapping{UserID: m.UserID, AgentID: m.AgentID, AgentName: m.AgentName,
-				AgentEmail: m.AgentEmail, MatchedBy: mapping.Method(m.MatchedBy), MappedAt: m.MappedAt})
+			out = append(out, m)
 		}
 	}
 	return out
@@ -35,7 +28,7 @@ func (s *mappingScreen) suggest() {
 		return
 	}
 	pid := s.profile.ID
-	users, agents, existing := s.mappingUsers(), s.agents, s.mappingMappings()
+	users, agents, existing := s.users, s.agents, s.currentMappings()
 	s.suggestBtn.Disable()
 	runAsync(s.u, func(context.Context) ([]mapping.Suggestion, error) {
 		return mapping.Suggest(users, agents, existing), nil
@@ -73,29 +66,14 @@ func (s *mappingScreen) acceptConfident() {
 			list = append(list, sg)
 		}
 	}
-	target := make(map[int64]storage.Mapping, len(s.maps))
-	taken := make(map[int]bool, len(s.maps))
-	for uid, m := range s.maps {
-		target[uid] = m
-		taken[m.AgentID] = true
-	}
-	step := undoStep{}
-	now := time.Now()
-	for _, sg := range mapping.Confident(list) {
-		pos, ok := s.agentPos[sg.AgentID]
-		if _, mapped := target[sg.UserID]; mapped || !ok || taken[sg.AgentID] {
-			continue
-		}
-		a := s.agents[pos]
-		if a.IsDisabled || a.IsAPIAgent {
-			continue
-		}
-		m := storage.Mapping{ProfileID: s.profile.ID, UserID: sg.UserID, AgentID: a.ID, AgentName: mapping.AgentDisplayName(a),
-			AgentEmail: a.Email, MatchedBy: sg.Method, MappedAt: now}
-		target[sg.UserID] = m
-		taken[a.ID] = true
-		step.changes = append(step.changes, mappingChange{userID: sg.UserID, after: &m})
-		step.sugg = append(step.sugg, sg)
+	// The rule the CLI's map auto applies too: confident only, each agent
+	// once, never a disabled or API-only agent, never over a mapping.
+	accepted, used := mapping.AcceptConfident(list, s.agents, s.currentMappings(), time.Now())
+	step := undoStep{sugg: used}
+	for i := range accepted {
+		m := accepted[i]
+		m.ProfileID = s.profile.ID
+		step.changes = append(step.changes, mappingChange{userID: m.UserID, after: &m})
 	}
 	if len(step.changes) == 0 {
 		s.status.SetText("No confident suggestions to accept.")

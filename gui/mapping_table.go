@@ -13,7 +13,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/halo-assistant/halo-assistant/storage"
+	"github.com/halo-assistant/halo-assistant/halo/mapping"
 )
 
 // Columns of the users table; Status comes before Match so it stays
@@ -56,7 +56,7 @@ const (
 // userRow is what the users table shows for one user, computed when the
 // data changes so that UpdateCell only copies strings into recycled cells.
 type userRow struct {
-	user   storage.User
+	user   mapping.User
 	cells  [numCols]string
 	keys   [numCols]string // lower-case sort keys
 	search string          // lower-case text the user filter searches

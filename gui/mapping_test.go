@@ -16,6 +16,8 @@ import (
 	"github.com/halo-assistant/halo-assistant/halo"
 	"github.com/halo-assistant/halo-assistant/halo/halotest"
 	"github.com/halo-assistant/halo-assistant/storage"
+
+	"github.com/halo-assistant/halo-assistant/halo/mapping"
 )
 
 // mappingEnv is a UI with one profile, its users and a stored snapshot,
@@ -26,7 +28,7 @@ type mappingEnv struct {
 	p storage.Profile
 }
 
-func newMappingEnv(t *testing.T, users []storage.User, snap *halo.Snapshot) *mappingEnv {
+func newMappingEnv(t *testing.T, users []mapping.User, snap *halo.Snapshot) *mappingEnv {
 	t.Helper()
 	te := newTestUI(t, "")
 	ctx := context.Background()
@@ -70,10 +72,10 @@ func agentsSnapshot(n int) halo.Snapshot {
 }
 
 // usersList is n users with extensions 101… and names "User 001"….
-func usersList(n int) []storage.User {
-	out := make([]storage.User, n)
+func usersList(n int) []mapping.User {
+	out := make([]mapping.User, n)
 	for i := range out {
-		out[i] = storage.User{Extension: fmt.Sprint(101 + i), Name: fmt.Sprintf("User %03d", i+1),
+		out[i] = mapping.User{Extension: fmt.Sprint(101 + i), Name: fmt.Sprintf("User %03d", i+1),
 			Email: fmt.Sprintf("user%03d@contoso.example", i+1)}
 	}
 	return out
@@ -172,13 +174,13 @@ func (e *mappingEnv) dropOn(t *testing.T, agent, cellText string) {
 	e.wait()
 }
 
-func (e *mappingEnv) mappings(t *testing.T) map[int64]storage.Mapping {
+func (e *mappingEnv) mappings(t *testing.T) map[int64]mapping.Mapping {
 	t.Helper()
 	ms, err := e.db.Mappings(context.Background(), e.p.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := map[int64]storage.Mapping{}
+	out := map[int64]mapping.Mapping{}
 	for _, m := range ms {
 		out[m.UserID] = m
 	}
@@ -737,7 +739,7 @@ func TestMappingSwitchAwayFromAnAPIOnlySyncWithShowDisabled(t *testing.T) {
 // `map set`), behind the screen's back.
 func (e *mappingEnv) mapElsewhere(t *testing.T, userID int64, agentID int) {
 	t.Helper()
-	if err := e.db.SetMapping(context.Background(), storage.Mapping{ProfileID: e.p.ID, UserID: userID, AgentID: agentID,
+	if err := e.db.SetMapping(context.Background(), mapping.Mapping{ProfileID: e.p.ID, UserID: userID, AgentID: agentID,
 		AgentName: fmt.Sprintf("Agent %03d", agentID), MatchedBy: "manual", MappedAt: time.Now()}); err != nil {
 		t.Fatal(err)
 	}

@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/halo-assistant/halo-assistant/halo/mapping"
-	"github.com/halo-assistant/halo-assistant/storage"
 )
 
 var statusKeys = [...]string{"0", "1", "2", "3"}
@@ -19,27 +18,25 @@ func (s *mappingScreen) rebuild() {
 	s.rows = s.rows[:0]
 	s.byUser = make(map[int64]int, len(s.users))
 	s.stale = s.stale[:0]
+	agents := mapping.IndexAgents(s.agents)
 	for i, u := range s.users {
 		r := userRow{user: u}
 		r.cells[colExt], r.cells[colName], r.cells[colEmail] = u.Extension, u.Name, u.Email
 		if m, mapped := s.maps[u.ID]; mapped {
 			r.cells[colHow] = string(m.MatchedBy)
 			name := m.AgentName
-			pos, present := s.agentPos[m.AgentID]
-			if present {
-				if n := mapping.AgentDisplayName(s.agents[pos]); n != "" {
+			if a := agents[m.AgentID]; a != nil {
+				if n := mapping.AgentDisplayName(*a); n != "" {
 					name = n
 				}
 			}
 			if name == "" {
 				name = fmt.Sprintf("agent %d", m.AgentID)
 			}
-			switch {
-			case !present:
-				r.status, name = statusStale, name+" (no longer in Halo)"
-			case s.agents[pos].IsDisabled:
-				r.status, name = statusStale, name+" (disabled in Halo)"
-			default:
+			// The rule the CLI's users list and status use.
+			if mapping.UserStatus(&m, agents) == mapping.StatusStale {
+				r.status, name = statusStale, name+" ("+mapping.StaleReason(&m, agents)+")"
+			} else {
 				r.status = statusMapped
 			}
 			r.cells[colAgent] = name
@@ -113,7 +110,7 @@ func (s *mappingScreen) agentName(id int) string {
 }
 
 // shortUser names a user briefly: the extension, else the name or email.
-func shortUser(u storage.User) string {
+func shortUser(u mapping.User) string {
 	switch {
 	case u.Extension != "":
 		return u.Extension
@@ -124,7 +121,7 @@ func shortUser(u storage.User) string {
 }
 
 // describeUser names a user in messages.
-func describeUser(u storage.User) string {
+func describeUser(u mapping.User) string {
 	switch {
 	case u.Extension != "" && u.Name != "":
 		return "ext. " + u.Extension + " " + u.Name

@@ -2,14 +2,13 @@ package gui
 
 import (
 	"github.com/halo-assistant/halo-assistant/halo/mapping"
-	"github.com/halo-assistant/halo-assistant/storage"
 )
 
 // mappingChange is what one user's mapping was before and after a step;
 // nil means unmapped.
 type mappingChange struct {
 	userID        int64
-	before, after *storage.Mapping
+	before, after *mapping.Mapping
 }
 
 // undoStep is one user action on the mapping screen: a drop, a Map or
@@ -91,8 +90,8 @@ func (h *undoStack) clear() {
 // user, then gives the user a new agent — so undo walks the changes
 // backwards and each user ends as it was before the step's first change
 // to it; redo walks forwards and each user ends as after the last one.
-func (s undoStep) result(undo bool) (set []storage.Mapping, unmap []int64) {
-	final := make(map[int64]*storage.Mapping, len(s.changes))
+func (s undoStep) result(undo bool) (set []mapping.Mapping, unmap []int64) {
+	final := make(map[int64]*mapping.Mapping, len(s.changes))
 	if undo {
 		for i := len(s.changes) - 1; i >= 0; i-- {
 			final[s.changes[i].userID] = s.changes[i].before

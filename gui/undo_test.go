@@ -4,12 +4,12 @@ import (
 	"reflect"
 	"testing"
 
-	"github.com/halo-assistant/halo-assistant/storage"
+	"github.com/halo-assistant/halo-assistant/halo/mapping"
 )
 
 func TestUndoStepResultWalksChangesBackwards(t *testing.T) {
-	m := func(user int64, agent int) *storage.Mapping {
-		return &storage.Mapping{UserID: user, AgentID: agent}
+	m := func(user int64, agent int) *mapping.Mapping {
+		return &mapping.Mapping{UserID: user, AgentID: agent}
 	}
 	// An import: A (user 1) held agent 1; the file gives agent 1 to B
 	// (user 2), which takes it from A, then gives A agent 2.
@@ -19,30 +19,18 @@ func TestUndoStepResultWalksChangesBackwards(t *testing.T) {
 		{userID: 1, after: m(1, 2)},
 	}}
 	set, unmap := step.result(true)
-	if want := []storage.Mapping{*m(1, 1)}; !reflect.DeepEqual(set, want) || !reflect.DeepEqual(unmap, []int64{2}) {
+	if want := []mapping.Mapping{*m(1, 1)}; !reflect.DeepEqual(set, want) || !reflect.DeepEqual(unmap, []int64{2}) {
 		t.Fatalf("undo sets %+v and unmaps %v; want A back on agent 1 and B unmapped", set, unmap)
 	}
 	set, unmap = step.result(false)
-	if want := []storage.Mapping{*m(1, 2), *m(2, 1)}; !reflect.DeepEqual(set, want) || len(unmap) != 0 {
+	if want := []mapping.Mapping{*m(1, 2), *m(2, 1)}; !reflect.DeepEqual(set, want) || len(unmap) != 0 {
 		t.Fatalf("redo sets %+v and unmaps %v", set, unmap)
 	}
 	// Steps touching each user once are unchanged by the direction.
 	simple := undoStep{changes: []mappingChange{{userID: 3, before: m(3, 7), after: m(3, 8)}, {userID: 4, after: m(4, 7)}}}
 	set, unmap = simple.result(true)
-	if want := []storage.Mapping{*m(3, 7)}; !reflect.DeepEqual(set, want) || !reflect.DeepEqual(unmap, []int64{4}) {
+	if want := []mapping.Mapping{*m(3, 7)}; !reflect.DeepEqual(set, want) || !reflect.DeepEqual(unmap, []int64{4}) {
 		t.Fatalf("simple undo sets %+v and unmaps %v", set, unmap)
-	}
-}
-
-func TestImportCountsCompareWithTheStateBeforeTheImport(t *testing.T) {
-	before := map[int64]storage.Mapping{1: {UserID: 1, AgentID: 1}, 3: {UserID: 3, AgentID: 3}}
-	set := []storage.Mapping{{UserID: 1, AgentID: 2}, {UserID: 2, AgentID: 1}, {UserID: 3, AgentID: 3}}
-	added, changed, unmapped := importCounts(before, set, []int64{4})
-	if added != 1 || changed != 1 || unmapped != 0 {
-		t.Fatalf("added %d, changed %d, unmapped %d; want 1, 1, 0", added, changed, unmapped)
-	}
-	if _, _, unmapped := importCounts(before, nil, []int64{3}); unmapped != 1 {
-		t.Fatal("a mapped user left without an agent counts as unmapped")
 	}
 }
 
@@ -65,7 +53,7 @@ func TestUndidAndRedidOnAnEmptyHistory(t *testing.T) {
 }
 
 func TestStepAgentsAreTheStatesBeforeAndAfter(t *testing.T) {
-	m := func(uid int64, agent int) *storage.Mapping { return &storage.Mapping{UserID: uid, AgentID: agent} }
+	m := func(uid int64, agent int) *mapping.Mapping { return &mapping.Mapping{UserID: uid, AgentID: agent} }
 	// User 1 gives agent 7 to user 2 and gets agent 8; user 3 is unmapped.
 	s := undoStep{changes: []mappingChange{
 		{userID: 1, before: m(1, 7)},

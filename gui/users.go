@@ -189,7 +189,7 @@ func (d *usersImportDialog) parse(name string, read func() (mapping.Preview, err
 	d.importBtn.Disable()
 	d.summary.Importance = widget.MediumImportance
 	d.summary.SetText("Reading " + name + " …")
-	existing := d.s.mappingUsers()
+	existing := d.s.users
 	runAsync(d.s.u, func(context.Context) (importPreview, error) {
 		p, err := read()
 		if err != nil {
@@ -241,8 +241,7 @@ func planImport(p mapping.Preview, existing []mapping.User) importPreview {
 			ip.actions = append(ip.actions, "unchanged")
 		default:
 			ip.updates++
-			ip.actions = append(ip.actions, "updates "+describeUser(storage.User{Extension: stored.Extension,
-				Name: stored.Name, Email: stored.Email}))
+			ip.actions = append(ip.actions, "updates "+describeUser(stored))
 		}
 	}
 	if len(refused) > 0 {
@@ -344,10 +343,9 @@ func (d *usersImportDialog) doImport() {
 		return
 	}
 	pid := s.profile.ID
-	users := make([]storage.User, len(d.preview.Accepted))
+	users := d.preview.Users(pid)
 	lines := make([]int, len(d.preview.Accepted))
 	for i, r := range d.preview.Accepted {
-		users[i] = storage.User{Extension: r.User.Extension, Name: r.User.Name, Email: r.User.Email}
 		lines[i] = r.Line
 	}
 	skipped := len(d.preview.Rejected)
@@ -398,7 +396,7 @@ type userDialog struct {
 	ok               *widget.Button
 }
 
-func (s *mappingScreen) showUserDialog(title, confirm string, u storage.User, submit func(storage.User, func(error))) {
+func (s *mappingScreen) showUserDialog(title, confirm string, u mapping.User, submit func(mapping.User, func(error))) {
 	ud := &userDialog{ext: newEscEntry(), name: newEscEntry(), email: newEscEntry(), errMsg: wrapped("")}
 	ud.ext.SetText(u.Extension)
 	ud.name.SetText(u.Name)
@@ -449,10 +447,10 @@ func (s *mappingScreen) showAddUser() {
 		return
 	}
 	pid := s.profile.ID
-	s.showUserDialog("Add a 1stream user", "Add", storage.User{ProfileID: pid}, func(u storage.User, finish func(error)) {
-		runAsync(s.u, func(ctx context.Context) (storage.User, error) {
+	s.showUserDialog("Add a 1stream user", "Add", mapping.User{ProfileID: pid}, func(u mapping.User, finish func(error)) {
+		runAsync(s.u, func(ctx context.Context) (mapping.User, error) {
 			return s.u.env.DB.AddUser(ctx, u)
-		}, func(nu storage.User, err error) {
+		}, func(nu mapping.User, err error) {
 			finish(err)
 			if err != nil {
 				return
@@ -464,10 +462,10 @@ func (s *mappingScreen) showAddUser() {
 	})
 }
 
-func (s *mappingScreen) selectedUser() (storage.User, bool) {
+func (s *mappingScreen) selectedUser() (mapping.User, bool) {
 	ri, ok := s.byUser[s.selUser]
 	if s.selUser == 0 || !ok {
-		return storage.User{}, false
+		return mapping.User{}, false
 	}
 	return s.rows[ri].user, true
 }
@@ -478,7 +476,7 @@ func (s *mappingScreen) showEditUser() {
 		s.status.SetText("Select a user to edit.")
 		return
 	}
-	s.showUserDialog("Edit "+describeUser(cur), "Save", cur, func(u storage.User, finish func(error)) {
+	s.showUserDialog("Edit "+describeUser(cur), "Save", cur, func(u mapping.User, finish func(error)) {
 		runAsync(s.u, func(ctx context.Context) (struct{}, error) {
 			return struct{}{}, s.u.env.DB.UpdateUser(ctx, u)
 		}, func(_ struct{}, err error) {

@@ -11,7 +11,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/halo-assistant/halo-assistant/storage"
+	"github.com/halo-assistant/halo-assistant/halo/mapping"
 )
 
 // cellText renders one cell of a preview table through its UpdateCell.
@@ -257,7 +257,7 @@ func TestUsersImportStorageRefusalNamesTheLine(t *testing.T) {
 }
 
 func TestUsersImportRefusesRowsThatConflictWithStoredUsers(t *testing.T) {
-	e := newMappingEnv(t, []storage.User{
+	e := newMappingEnv(t, []mapping.User{
 		{Extension: "101", Name: "Alice", Email: "alice@example.com"},
 		{Extension: "102", Name: "Bob", Email: "bob@example.com"},
 		{Extension: "103", Name: "Carol", Email: "carol@example.com"},

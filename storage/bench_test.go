@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"testing"
 	"time"
+
+	"github.com/halo-assistant/halo-assistant/halo/mapping"
 )
 
 // Target: a 10,000-agent pull is stored well under 300 ms.
@@ -23,10 +25,10 @@ func BenchmarkReplaceSnapshot10k(b *testing.B) {
 	}
 }
 
-func makeUsers(n int, nameSuffix string) []User {
-	users := make([]User, n)
+func makeUsers(n int, nameSuffix string) []mapping.User {
+	users := make([]mapping.User, n)
 	for i := range users {
-		users[i] = User{
+		users[i] = mapping.User{
 			Extension: fmt.Sprint(10000 + i),
 			Name:      fmt.Sprintf("User %d%s", i, nameSuffix),
 			Email:     fmt.Sprintf("user%d@acme.example", i),
@@ -53,7 +55,7 @@ func BenchmarkUpsertUsers10k(b *testing.B) {
 	b.Run("update", func(b *testing.B) {
 		db := openTest(b)
 		p := mustProfile(b, db, "Acme")
-		sets := [2][]User{makeUsers(10000, " A"), makeUsers(10000, " B")}
+		sets := [2][]mapping.User{makeUsers(10000, " A"), makeUsers(10000, " B")}
 		_, _, err := db.UpsertUsers(ctxBG, p.ID, sets[1])
 		must(b, err)
 		b.ReportAllocs()
@@ -74,14 +76,14 @@ func BenchmarkSetMappings10k(b *testing.B) {
 	must(b, err)
 	users, err := db.Users(ctxBG, p.ID)
 	must(b, err)
-	mappings := func(shift, changed int) []Mapping {
-		var ms []Mapping
+	mappings := func(shift, changed int) []mapping.Mapping {
+		var ms []mapping.Mapping
 		for i, u := range users {
 			agent := i + 1
 			if i < changed {
 				agent = (i+shift)%changed + 1
 			}
-			ms = append(ms, Mapping{UserID: u.ID, AgentID: agent, AgentName: fmt.Sprintf("Agent %d", agent), MatchedBy: "email"})
+			ms = append(ms, mapping.Mapping{UserID: u.ID, AgentID: agent, AgentName: fmt.Sprintf("Agent %d", agent), MatchedBy: "email"})
 		}
 		return ms
 	}
@@ -93,7 +95,7 @@ func BenchmarkSetMappings10k(b *testing.B) {
 		{"10-changed", 10},          // e.g. applying an auto-match to a mapped profile
 	} {
 		b.Run(bc.name, func(b *testing.B) {
-			sets := [2][]Mapping{mappings(0, bc.changed), mappings(1, bc.changed)}
+			sets := [2][]mapping.Mapping{mappings(0, bc.changed), mappings(1, bc.changed)}
 			must(b, db.SetMappings(ctxBG, p.ID, sets[1]))
 			b.ReportAllocs()
 			b.ResetTimer()

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/halo-assistant/halo-assistant/halo/mapping"
 )
 
 // openTest opens a fresh database in a temp dir, closed at cleanup.
@@ -31,9 +33,9 @@ func mustProfile(t testing.TB, db *DB, name string) Profile {
 	return p
 }
 
-func mustUser(t testing.TB, db *DB, profileID int64, ext, name, email string) User {
+func mustUser(t testing.TB, db *DB, profileID int64, ext, name, email string) mapping.User {
 	t.Helper()
-	u, err := db.AddUser(context.Background(), User{ProfileID: profileID, Extension: ext, Name: name, Email: email})
+	u, err := db.AddUser(context.Background(), mapping.User{ProfileID: profileID, Extension: ext, Name: name, Email: email})
 	if err != nil {
 		t.Fatalf("AddUser(%q): %v", ext, err)
 	}

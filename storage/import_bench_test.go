@@ -43,9 +43,9 @@ func BenchmarkImportUsers10k(b *testing.B) {
 		if len(rejected) != 0 {
 			b.Fatalf("rejected %d", len(rejected))
 		}
-		users := make([]storage.User, len(plan))
+		users := make([]mapping.User, len(plan))
 		for j, u := range plan {
-			users[j] = storage.User{ProfileID: p.ID, Extension: u.User.Extension, Name: u.User.Name, Email: u.User.Email}
+			users[j] = mapping.User{ProfileID: p.ID, Extension: u.User.Extension, Name: u.User.Name, Email: u.User.Email}
 		}
 		if added, _, err := db.UpsertUsers(ctx, p.ID, users); err != nil || added != 10000 {
 			b.Fatalf("added %d, %v", added, err)

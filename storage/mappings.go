@@ -12,14 +12,14 @@ import (
 	"github.com/halo-assistant/halo-assistant/halo/mapping"
 )
 
-func agentLabel(m Mapping) string {
+func agentLabel(m mapping.Mapping) string {
 	if m.AgentName != "" {
 		return fmt.Sprintf("agent %s (id %d)", m.AgentName, m.AgentID)
 	}
 	return fmt.Sprintf("agent id %d", m.AgentID)
 }
 
-func validateMapping(m *Mapping) error {
+func validateMapping(m *mapping.Mapping) error {
 	if m.UserID <= 0 {
 		return errorf(ErrInvalid, "a mapping needs a user")
 	}
@@ -38,8 +38,8 @@ func validateMapping(m *Mapping) error {
 
 const mappingCols = `profile_id, user_id, agent_id, agent_name, agent_email, matched_by, mapped_at`
 
-func scanMapping(sc interface{ Scan(...any) error }) (Mapping, error) {
-	var m Mapping
+func scanMapping(sc interface{ Scan(...any) error }) (mapping.Mapping, error) {
+	var m mapping.Mapping
 	var at string
 	err := sc.Scan(&m.ProfileID, &m.UserID, &m.AgentID, &m.AgentName, &m.AgentEmail, &m.MatchedBy, &at)
 	m.MappedAt = parseTime(at)
@@ -47,15 +47,15 @@ func scanMapping(sc interface{ Scan(...any) error }) (Mapping, error) {
 }
 
 // agentHolder returns the mapping that holds the agent in the profile.
-func agentHolder(ctx context.Context, q querier, profileID int64, agentID int) (Mapping, bool, error) {
+func agentHolder(ctx context.Context, q querier, profileID int64, agentID int) (mapping.Mapping, bool, error) {
 	m, err := scanMapping(q.QueryRowContext(ctx, "SELECT "+mappingCols+" FROM mappings WHERE profile_id = ? AND agent_id = ?", profileID, agentID))
 	if errors.Is(err, sql.ErrNoRows) {
-		return Mapping{}, false, nil
+		return mapping.Mapping{}, false, nil
 	}
 	return m, err == nil, err
 }
 
-func upsertMapping(ctx context.Context, tx execer, m Mapping) error {
+func upsertMapping(ctx context.Context, tx execer, m mapping.Mapping) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO mappings (`+mappingCols+`) VALUES (?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (user_id) DO UPDATE SET agent_id = excluded.agent_id, agent_name = excluded.agent_name,
 			agent_email = excluded.agent_email, matched_by = excluded.matched_by, mapped_at = excluded.mapped_at`,
@@ -66,17 +66,17 @@ func upsertMapping(ctx context.Context, tx execer, m Mapping) error {
 // SetMapping maps m.UserID to m.AgentID, replacing the user's previous
 // agent. If the agent is mapped to another user it fails with ErrAgentTaken
 // (use MoveMapping to take it over).
-func (db *DB) SetMapping(ctx context.Context, m Mapping) error {
+func (db *DB) SetMapping(ctx context.Context, m mapping.Mapping) error {
 	return db.setMapping(ctx, m, false)
 }
 
 // MoveMapping maps m.UserID to m.AgentID, first removing the agent from the
 // user it was mapped to, in one transaction.
-func (db *DB) MoveMapping(ctx context.Context, m Mapping) error {
+func (db *DB) MoveMapping(ctx context.Context, m mapping.Mapping) error {
 	return db.setMapping(ctx, m, true)
 }
 
-func (db *DB) setMapping(ctx context.Context, m Mapping, move bool) error {
+func (db *DB) setMapping(ctx context.Context, m mapping.Mapping, move bool) error {
 	if err := validateMapping(&m); err != nil {
 		return err
 	}
@@ -137,7 +137,7 @@ func (db *DB) DeleteMapping(ctx context.Context, profileID, userID int64) error 
 }
 
 // Mappings lists a profile's mappings in the users' order (see Users).
-func (db *DB) Mappings(ctx context.Context, profileID int64) ([]Mapping, error) {
+func (db *DB) Mappings(ctx context.Context, profileID int64) ([]mapping.Mapping, error) {
 	rows, err := db.db.QueryContext(ctx, `SELECT m.profile_id, m.user_id, m.agent_id, m.agent_name, m.agent_email,
 			m.matched_by, m.mapped_at, u.extension, u.name
 		FROM mappings m JOIN users u ON u.id = m.user_id
@@ -147,8 +147,8 @@ func (db *DB) Mappings(ctx context.Context, profileID int64) ([]Mapping, error) 
 	}
 	defer rows.Close()
 	type row struct {
-		m Mapping
-		u User
+		m mapping.Mapping
+		u mapping.User
 	}
 	var all []row
 	for rows.Next() {
@@ -166,7 +166,7 @@ func (db *DB) Mappings(ctx context.Context, profileID int64) ([]Mapping, error) 
 		return nil, err
 	}
 	sort.Slice(all, func(i, j int) bool { return lessUser(all[i].u, all[j].u) })
-	out := make([]Mapping, len(all))
+	out := make([]mapping.Mapping, len(all))
 	for i, r := range all {
 		out[i] = r.m
 	}
@@ -184,8 +184,8 @@ const bulkDetailMax = 20
 // keeps its MappedAt and MatchedBy unless ms gives new ones. Fails without
 // changing anything if a user is not in the profile, appears twice, or two
 // users get the same agent (ErrAgentTaken).
-func (db *DB) SetMappings(ctx context.Context, profileID int64, ms []Mapping) error {
-	return db.replaceMappings(ctx, profileID, func(map[int64]Mapping) ([]Mapping, error) { return ms, nil })
+func (db *DB) SetMappings(ctx context.Context, profileID int64, ms []mapping.Mapping) error {
+	return db.replaceMappings(ctx, profileID, func(map[int64]mapping.Mapping) ([]mapping.Mapping, error) { return ms, nil })
 }
 
 // ApplyMappings changes some mappings and leaves the rest as they are, in
@@ -199,8 +199,8 @@ func (db *DB) SetMappings(ctx context.Context, profileID int64, ms []Mapping) er
 // differs, or a change would take an agent from a user outside expect,
 // nothing is written and the error wraps ErrConflict. Undo and redo use it
 // so that they never silently undo someone else's work.
-func (db *DB) ApplyMappings(ctx context.Context, profileID int64, changes []Mapping, unmap []int64, expect map[int64]int) error {
-	return db.replaceMappings(ctx, profileID, func(old map[int64]Mapping) ([]Mapping, error) {
+func (db *DB) ApplyMappings(ctx context.Context, profileID int64, changes []mapping.Mapping, unmap []int64, expect map[int64]int) error {
+	return db.replaceMappings(ctx, profileID, func(old map[int64]mapping.Mapping) ([]mapping.Mapping, error) {
 		if expect != nil {
 			for uid, want := range expect {
 				if old[uid].AgentID != want { // a missing entry has AgentID 0
@@ -220,7 +220,7 @@ func (db *DB) ApplyMappings(ctx context.Context, profileID int64, changes []Mapp
 				}
 			}
 		}
-		existing := make([]Mapping, 0, len(old))
+		existing := make([]mapping.Mapping, 0, len(old))
 		for _, m := range old {
 			existing = append(existing, m)
 		}
@@ -244,9 +244,9 @@ func (db *DB) ApplyMappings(ctx context.Context, profileID int64, changes []Mapp
 }
 
 // replaceMappings makes build(current mappings) the profile's complete set.
-func (db *DB) replaceMappings(ctx context.Context, profileID int64, build func(old map[int64]Mapping) ([]Mapping, error)) error {
+func (db *DB) replaceMappings(ctx context.Context, profileID int64, build func(old map[int64]mapping.Mapping) ([]mapping.Mapping, error)) error {
 	return db.withTx(ctx, func(tx *sql.Tx) error {
-		old := map[int64]Mapping{}
+		old := map[int64]mapping.Mapping{}
 		rows, err := tx.QueryContext(ctx, "SELECT "+mappingCols+" FROM mappings WHERE profile_id = ?", profileID)
 		if err != nil {
 			return err
@@ -267,7 +267,7 @@ func (db *DB) replaceMappings(ctx context.Context, profileID int64, build func(o
 		if err != nil {
 			return err
 		}
-		in := make([]Mapping, len(ms))
+		in := make([]mapping.Mapping, len(ms))
 		copy(in, ms)
 		givenAt := make([]bool, len(in))
 		byUser := make(map[int64]int, len(in))
@@ -293,7 +293,7 @@ func (db *DB) replaceMappings(ctx context.Context, profileID int64, build func(o
 		if err != nil {
 			return err
 		}
-		userByID := make(map[int64]User, len(users))
+		userByID := make(map[int64]mapping.User, len(users))
 		for _, u := range users {
 			userByID[u.ID] = u
 		}

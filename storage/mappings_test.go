@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/halo-assistant/halo-assistant/halo/mapping"
 )
 
 func TestSetAndMoveMapping(t *testing.T) {
@@ -13,27 +15,27 @@ func TestSetAndMoveMapping(t *testing.T) {
 	u1 := mustUser(t, db, p.ID, "201", "Alice", "")
 	u2 := mustUser(t, db, p.ID, "202", "Bob", "")
 
-	must(t, db.SetMapping(ctxBG, Mapping{ProfileID: p.ID, UserID: u1.ID, AgentID: 5, AgentName: "Alice Agent",
+	must(t, db.SetMapping(ctxBG, mapping.Mapping{ProfileID: p.ID, UserID: u1.ID, AgentID: 5, AgentName: "Alice Agent",
 		AgentEmail: "alice@halo", MatchedBy: "email"}))
 	if ev := lastAudit(t, db, p.ID); ev.Action != ActionMappingSet || ev.Detail != "extension 201 → agent Alice Agent (id 5) (matched by email)" {
 		t.Errorf("set audit = %+v", ev)
 	}
 
-	err := db.SetMapping(ctxBG, Mapping{ProfileID: p.ID, UserID: u2.ID, AgentID: 5, AgentName: "Alice Agent"})
+	err := db.SetMapping(ctxBG, mapping.Mapping{ProfileID: p.ID, UserID: u2.ID, AgentID: 5, AgentName: "Alice Agent"})
 	wantErrIs(t, err, ErrAgentTaken)
 	if !strings.Contains(err.Error(), "extension 201") {
 		t.Errorf("taken message = %q", err)
 	}
 
 	// Replacing a user's agent.
-	must(t, db.SetMapping(ctxBG, Mapping{ProfileID: p.ID, UserID: u1.ID, AgentID: 6, AgentName: "Other Agent"}))
+	must(t, db.SetMapping(ctxBG, mapping.Mapping{ProfileID: p.ID, UserID: u1.ID, AgentID: 6, AgentName: "Other Agent"}))
 	ms, _ := db.Mappings(ctxBG, p.ID)
 	if len(ms) != 1 || ms[0].UserID != u1.ID || ms[0].AgentID != 6 || ms[0].MappedAt.IsZero() {
 		t.Fatalf("after replace = %+v", ms)
 	}
 
 	// Moving agent 6 to Bob unmaps Alice.
-	must(t, db.MoveMapping(ctxBG, Mapping{ProfileID: p.ID, UserID: u2.ID, AgentID: 6, AgentName: "Other Agent", MatchedBy: "manual"}))
+	must(t, db.MoveMapping(ctxBG, mapping.Mapping{ProfileID: p.ID, UserID: u2.ID, AgentID: 6, AgentName: "Other Agent", MatchedBy: "manual"}))
 	ms, _ = db.Mappings(ctxBG, p.ID)
 	if len(ms) != 1 || ms[0].UserID != u2.ID || ms[0].AgentID != 6 || ms[0].MatchedBy != "manual" {
 		t.Fatalf("after move = %+v", ms)
@@ -43,7 +45,7 @@ func TestSetAndMoveMapping(t *testing.T) {
 		t.Errorf("move audit = %+v", ev)
 	}
 	// MoveMapping of a free agent is a plain set.
-	must(t, db.MoveMapping(ctxBG, Mapping{ProfileID: p.ID, UserID: u1.ID, AgentID: 7}))
+	must(t, db.MoveMapping(ctxBG, mapping.Mapping{ProfileID: p.ID, UserID: u1.ID, AgentID: 7}))
 	if ev := lastAudit(t, db, p.ID); ev.Action != ActionMappingSet {
 		t.Errorf("move of free agent audit = %+v", ev)
 	}
@@ -58,11 +60,11 @@ func TestSetAndMoveMapping(t *testing.T) {
 	// free in another profile.
 	other := mustProfile(t, db, "Other")
 	ou := mustUser(t, db, other.ID, "201", "Alice", "")
-	wantErrIs(t, db.SetMapping(ctxBG, Mapping{ProfileID: p.ID, UserID: ou.ID, AgentID: 8}), ErrNotFound)
-	must(t, db.SetMapping(ctxBG, Mapping{ProfileID: other.ID, UserID: ou.ID, AgentID: 7}))
+	wantErrIs(t, db.SetMapping(ctxBG, mapping.Mapping{ProfileID: p.ID, UserID: ou.ID, AgentID: 8}), ErrNotFound)
+	must(t, db.SetMapping(ctxBG, mapping.Mapping{ProfileID: other.ID, UserID: ou.ID, AgentID: 7}))
 
-	wantErrIs(t, db.SetMapping(ctxBG, Mapping{ProfileID: p.ID, UserID: u1.ID, AgentID: 0}), ErrInvalid)
-	wantErrIs(t, db.SetMapping(ctxBG, Mapping{ProfileID: p.ID, AgentID: 3}), ErrInvalid)
+	wantErrIs(t, db.SetMapping(ctxBG, mapping.Mapping{ProfileID: p.ID, UserID: u1.ID, AgentID: 0}), ErrInvalid)
+	wantErrIs(t, db.SetMapping(ctxBG, mapping.Mapping{ProfileID: p.ID, AgentID: 3}), ErrInvalid)
 }
 
 func TestMappingConstraintsInSchema(t *testing.T) {
@@ -72,7 +74,7 @@ func TestMappingConstraintsInSchema(t *testing.T) {
 	u1 := mustUser(t, db, p.ID, "201", "A", "")
 	u2 := mustUser(t, db, p.ID, "202", "B", "")
 	ou := mustUser(t, db, other.ID, "201", "C", "")
-	must(t, db.SetMapping(ctxBG, Mapping{ProfileID: p.ID, UserID: u1.ID, AgentID: 5}))
+	must(t, db.SetMapping(ctxBG, mapping.Mapping{ProfileID: p.ID, UserID: u1.ID, AgentID: 5}))
 	ins := `INSERT INTO mappings (profile_id, user_id, agent_id, mapped_at) VALUES (?, ?, ?, '')`
 	for name, args := range map[string][]any{
 		"agent twice":              {p.ID, u2.ID, 5},
@@ -93,12 +95,12 @@ func TestSetMappings(t *testing.T) {
 	u2 := mustUser(t, db, p.ID, "202", "B", "")
 	u3 := mustUser(t, db, p.ID, "203", "C", "")
 	old := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	must(t, db.SetMapping(ctxBG, Mapping{ProfileID: p.ID, UserID: u1.ID, AgentID: 5, MatchedBy: "manual", MappedAt: old}))
-	must(t, db.SetMapping(ctxBG, Mapping{ProfileID: p.ID, UserID: u2.ID, AgentID: 6, MappedAt: old}))
+	must(t, db.SetMapping(ctxBG, mapping.Mapping{ProfileID: p.ID, UserID: u1.ID, AgentID: 5, MatchedBy: "manual", MappedAt: old}))
+	must(t, db.SetMapping(ctxBG, mapping.Mapping{ProfileID: p.ID, UserID: u2.ID, AgentID: 6, MappedAt: old}))
 
 	// Agent 6 moves from u2 to u3 and u2 gets 8 in the same batch: fine as a
 	// whole, even though it would clash pairwise.
-	must(t, db.SetMappings(ctxBG, p.ID, []Mapping{
+	must(t, db.SetMappings(ctxBG, p.ID, []mapping.Mapping{
 		{UserID: u1.ID, AgentID: 5, AgentName: "Five"},
 		{UserID: u3.ID, AgentID: 6, AgentName: "Six", MatchedBy: "auto"},
 		{UserID: u2.ID, AgentID: 8, AgentName: "Eight", MatchedBy: "auto"},
@@ -121,14 +123,14 @@ func TestSetMappings(t *testing.T) {
 
 	// Failures leave everything as it was.
 	for name, tc := range map[string]struct {
-		ms   []Mapping
+		ms   []mapping.Mapping
 		want error
 	}{
-		"agent twice":      {[]Mapping{{UserID: u1.ID, AgentID: 1}, {UserID: u2.ID, AgentID: 1}}, ErrAgentTaken},
-		"user twice":       {[]Mapping{{UserID: u1.ID, AgentID: 1}, {UserID: u1.ID, AgentID: 2}}, ErrInvalid},
-		"unknown user":     {[]Mapping{{UserID: 999, AgentID: 1}}, ErrNotFound},
-		"other profile":    {[]Mapping{{ProfileID: p.ID + 1, UserID: u1.ID, AgentID: 1}}, ErrInvalid},
-		"missing agent id": {[]Mapping{{UserID: u1.ID}}, ErrInvalid},
+		"agent twice":      {[]mapping.Mapping{{UserID: u1.ID, AgentID: 1}, {UserID: u2.ID, AgentID: 1}}, ErrAgentTaken},
+		"user twice":       {[]mapping.Mapping{{UserID: u1.ID, AgentID: 1}, {UserID: u1.ID, AgentID: 2}}, ErrInvalid},
+		"unknown user":     {[]mapping.Mapping{{UserID: 999, AgentID: 1}}, ErrNotFound},
+		"other profile":    {[]mapping.Mapping{{ProfileID: p.ID + 1, UserID: u1.ID, AgentID: 1}}, ErrInvalid},
+		"missing agent id": {[]mapping.Mapping{{UserID: u1.ID}}, ErrInvalid},
 	} {
 		err := db.SetMappings(ctxBG, p.ID, tc.ms)
 		if err == nil {
@@ -143,17 +145,17 @@ func TestSetMappings(t *testing.T) {
 	}
 
 	// Two users swap agents.
-	must(t, db.SetMappings(ctxBG, p.ID, []Mapping{
+	must(t, db.SetMappings(ctxBG, p.ID, []mapping.Mapping{
 		{UserID: u1.ID, AgentID: 8}, {UserID: u2.ID, AgentID: 5}, {UserID: u3.ID, AgentID: 6}}))
 	ms, _ = db.Mappings(ctxBG, p.ID)
 	if ms[0].AgentID != 8 || ms[1].AgentID != 5 || ms[2].AgentID != 6 || !strings.Contains(lastAudit(t, db, p.ID).Detail, "2 changed") {
 		t.Errorf("after swap = %+v", ms)
 	}
-	must(t, db.SetMappings(ctxBG, p.ID, []Mapping{
+	must(t, db.SetMappings(ctxBG, p.ID, []mapping.Mapping{
 		{UserID: u1.ID, AgentID: 5}, {UserID: u2.ID, AgentID: 8, AgentName: "Eight"}, {UserID: u3.ID, AgentID: 6}}))
 
 	// Users left out are unmapped.
-	must(t, db.SetMappings(ctxBG, p.ID, []Mapping{{UserID: u1.ID, AgentID: 5}}))
+	must(t, db.SetMappings(ctxBG, p.ID, []mapping.Mapping{{UserID: u1.ID, AgentID: 5}}))
 	ms, _ = db.Mappings(ctxBG, p.ID)
 	if len(ms) != 1 {
 		t.Errorf("after shrinking = %+v", ms)
@@ -172,16 +174,16 @@ func TestSetMappings(t *testing.T) {
 func TestSetMappingsAuditDetailIsBounded(t *testing.T) {
 	db := openTest(t)
 	p := mustProfile(t, db, "Acme")
-	users := make([]User, 50)
+	users := make([]mapping.User, 50)
 	for i := range users {
-		users[i] = User{Extension: string(rune('A'+i%26)) + strings.Repeat("x", i/26)}
+		users[i] = mapping.User{Extension: string(rune('A'+i%26)) + strings.Repeat("x", i/26)}
 	}
 	_, _, err := db.UpsertUsers(ctxBG, p.ID, users)
 	must(t, err)
 	stored, _ := db.Users(ctxBG, p.ID)
-	var ms []Mapping
+	var ms []mapping.Mapping
 	for i, u := range stored {
-		ms = append(ms, Mapping{UserID: u.ID, AgentID: i + 1})
+		ms = append(ms, mapping.Mapping{UserID: u.ID, AgentID: i + 1})
 	}
 	must(t, db.SetMappings(ctxBG, p.ID, ms))
 	ev := lastAudit(t, db, p.ID)
@@ -195,21 +197,21 @@ func TestApplyMappingsKeepsOthersChanges(t *testing.T) {
 	p, _ := db.CreateProfile(ctxBG, Profile{Name: "Apply"})
 	var ids []int64
 	for _, ext := range []string{"101", "102", "103"} {
-		u, err := db.AddUser(ctxBG, User{ProfileID: p.ID, Extension: ext, Name: "U" + ext})
+		u, err := db.AddUser(ctxBG, mapping.User{ProfileID: p.ID, Extension: ext, Name: "U" + ext})
 		if err != nil {
 			t.Fatal(err)
 		}
 		ids = append(ids, u.ID)
 	}
-	if err := db.SetMappings(ctxBG, p.ID, []Mapping{{UserID: ids[0], AgentID: 1}, {UserID: ids[1], AgentID: 2}}); err != nil {
+	if err := db.SetMappings(ctxBG, p.ID, []mapping.Mapping{{UserID: ids[0], AgentID: 1}, {UserID: ids[1], AgentID: 2}}); err != nil {
 		t.Fatal(err)
 	}
 	// Someone else maps 103 meanwhile; our change must not undo theirs.
-	if err := db.SetMapping(ctxBG, Mapping{ProfileID: p.ID, UserID: ids[2], AgentID: 3}); err != nil {
+	if err := db.SetMapping(ctxBG, mapping.Mapping{ProfileID: p.ID, UserID: ids[2], AgentID: 3}); err != nil {
 		t.Fatal(err)
 	}
 	// Move agent 1 to user 102 and unmap 101's old... user 101 loses agent 1.
-	if err := db.ApplyMappings(ctxBG, p.ID, []Mapping{{UserID: ids[1], AgentID: 1}}, nil, nil); err != nil {
+	if err := db.ApplyMappings(ctxBG, p.ID, []mapping.Mapping{{UserID: ids[1], AgentID: 1}}, nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	ms, _ := db.Mappings(ctxBG, p.ID)
@@ -232,19 +234,19 @@ func TestApplyMappingsKeepsOthersChanges(t *testing.T) {
 func TestApplyMappingsRefusesAConflict(t *testing.T) {
 	db := openTest(t)
 	p, _ := db.CreateProfile(ctxBG, Profile{Name: "Conflict"})
-	a, _ := db.AddUser(ctxBG, User{ProfileID: p.ID, Extension: "201", Name: "A"})
-	b, _ := db.AddUser(ctxBG, User{ProfileID: p.ID, Extension: "202", Name: "B"})
-	must(t, db.SetMapping(ctxBG, Mapping{ProfileID: p.ID, UserID: a.ID, AgentID: 7}))
+	a, _ := db.AddUser(ctxBG, mapping.User{ProfileID: p.ID, Extension: "201", Name: "A"})
+	b, _ := db.AddUser(ctxBG, mapping.User{ProfileID: p.ID, Extension: "202", Name: "B"})
+	must(t, db.SetMapping(ctxBG, mapping.Mapping{ProfileID: p.ID, UserID: a.ID, AgentID: 7}))
 	// The step was computed when A had agent 7 and B nothing: fine.
-	must(t, db.ApplyMappings(ctxBG, p.ID, []Mapping{{UserID: b.ID, AgentID: 8}}, nil, map[int64]int{a.ID: 7, b.ID: 0}))
+	must(t, db.ApplyMappings(ctxBG, p.ID, []mapping.Mapping{{UserID: b.ID, AgentID: 8}}, nil, map[int64]int{a.ID: 7, b.ID: 0}))
 	// Now someone elsewhere changes A; a step expecting A→7 must not write.
-	must(t, db.SetMapping(ctxBG, Mapping{ProfileID: p.ID, UserID: a.ID, AgentID: 9}))
+	must(t, db.SetMapping(ctxBG, mapping.Mapping{ProfileID: p.ID, UserID: a.ID, AgentID: 9}))
 	err := db.ApplyMappings(ctxBG, p.ID, nil, []int64{a.ID}, map[int64]int{a.ID: 7})
 	if !errors.Is(err, ErrConflict) {
 		t.Fatalf("err = %v, want ErrConflict", err)
 	}
 	// Taking an agent from a user outside the step is a conflict too.
-	err = db.ApplyMappings(ctxBG, p.ID, []Mapping{{UserID: b.ID, AgentID: 9}}, nil, map[int64]int{b.ID: 8})
+	err = db.ApplyMappings(ctxBG, p.ID, []mapping.Mapping{{UserID: b.ID, AgentID: 9}}, nil, map[int64]int{b.ID: 8})
 	if !errors.Is(err, ErrConflict) {
 		t.Fatalf("err = %v, want ErrConflict", err)
 	}

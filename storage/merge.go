@@ -7,6 +7,6 @@ import "github.com/halo-assistant/halo-assistant/halo/mapping"
 // change replaces its user's mapping, and an agent that a change gives to
 // one user is taken from any other user, so the result never maps one agent
 // twice. Order: existing users first.
-func mergeMappings(existing, changes []Mapping) []Mapping {
+func mergeMappings(existing, changes []mapping.Mapping) []mapping.Mapping {
 	return mapping.Reassign(existing, changes)
 }

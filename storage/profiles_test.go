@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/halo-assistant/halo-assistant/halo/mapping"
 )
 
 func TestProfileCRUD(t *testing.T) {
@@ -170,7 +172,7 @@ func TestDuplicateProfile(t *testing.T) {
 	must(t, db.SetChecklistStep(ctxBG, src.ID, "halo-10", false, "bob"))
 	must(t, db.ReplaceSnapshot(ctxBG, src.ID, makeSnapshot(3), time.Now()))
 	u := mustUser(t, db, src.ID, "201", "Alice", "alice@x.com")
-	must(t, db.SetMapping(ctxBG, Mapping{ProfileID: src.ID, UserID: u.ID, AgentID: 1}))
+	must(t, db.SetMapping(ctxBG, mapping.Mapping{ProfileID: src.ID, UserID: u.ID, AgentID: 1}))
 
 	cp, err := db.DuplicateProfile(ctxBG, src.ID, "Copy")
 	if err != nil {
@@ -214,7 +216,7 @@ func TestDeleteProfileCascades(t *testing.T) {
 		_, err := db.AddRun(ctxBG, Run{ProfileID: p.ID, Kind: RunCheck, OK: true, Report: []byte(`{}`)})
 		must(t, err)
 		u := mustUser(t, db, p.ID, "201", "Alice", "")
-		must(t, db.SetMapping(ctxBG, Mapping{ProfileID: p.ID, UserID: u.ID, AgentID: 2, AgentName: "Agent 2"}))
+		must(t, db.SetMapping(ctxBG, mapping.Mapping{ProfileID: p.ID, UserID: u.ID, AgentID: 2, AgentName: "Agent 2"}))
 	}
 	must(t, db.SetSelectedProfile(ctxBG, del.ID))
 	auditBefore := count(t, db, "SELECT count(*) FROM audit_log WHERE profile_id = ?", del.ID)

@@ -18,6 +18,8 @@ import (
 	"time"
 
 	"github.com/halo-assistant/halo-assistant/halo"
+
+	"github.com/halo-assistant/halo-assistant/halo/mapping"
 )
 
 func TestOpenMigratesFromEmpty(t *testing.T) {
@@ -651,8 +653,8 @@ func makeSnapshot(n int) halo.Snapshot {
 }
 
 func TestMergeMappings(t *testing.T) {
-	existing := []Mapping{{UserID: 1, AgentID: 10}, {UserID: 2, AgentID: 20}, {UserID: 3, AgentID: 30}}
-	changes := []Mapping{{UserID: 2, AgentID: 21}, {UserID: 4, AgentID: 30}, {UserID: 5, AgentID: 50}}
+	existing := []mapping.Mapping{{UserID: 1, AgentID: 10}, {UserID: 2, AgentID: 20}, {UserID: 3, AgentID: 30}}
+	changes := []mapping.Mapping{{UserID: 2, AgentID: 21}, {UserID: 4, AgentID: 30}, {UserID: 5, AgentID: 50}}
 	got := mergeMappings(existing, changes)
 	want := map[int64]int{1: 10, 2: 21, 4: 30, 5: 50}
 	if len(got) != len(want) {

@@ -14,16 +14,9 @@ import (
 	"github.com/halo-assistant/halo-assistant/halo/mapping"
 )
 
-// User and Mapping are the domain's types, stored as they are. The aliases
-// go once the GUI names mapping.User and mapping.Mapping itself.
-type (
-	User    = mapping.User
-	Mapping = mapping.Mapping
-)
-
 // normalizeUser trims the fields and checks them; what names the user in
 // messages ("entry 3" for imports).
-func normalizeUser(u *User, what string) error {
+func normalizeUser(u *mapping.User, what string) error {
 	u.Extension = strings.TrimSpace(u.Extension)
 	u.Name = strings.TrimSpace(u.Name)
 	u.Email = strings.TrimSpace(u.Email)
@@ -94,7 +87,7 @@ func allDigits(s string) bool {
 	return s != ""
 }
 
-func lessUser(a, b User) bool {
+func lessUser(a, b mapping.User) bool {
 	if c := compareExtensions(a.Extension, b.Extension); c != 0 {
 		return c < 0
 	}
@@ -106,21 +99,21 @@ func lessUser(a, b User) bool {
 
 const userCols = `id, profile_id, extension, name, email, created_at, updated_at`
 
-func scanUser(sc interface{ Scan(...any) error }) (User, error) {
-	var u User
+func scanUser(sc interface{ Scan(...any) error }) (mapping.User, error) {
+	var u mapping.User
 	var created, updated string
 	err := sc.Scan(&u.ID, &u.ProfileID, &u.Extension, &u.Name, &u.Email, &created, &updated)
 	u.CreatedAt, u.UpdatedAt = parseTime(created), parseTime(updated)
 	return u, err
 }
 
-func loadUsers(ctx context.Context, q querier, profileID int64) ([]User, error) {
+func loadUsers(ctx context.Context, q querier, profileID int64) ([]mapping.User, error) {
 	rows, err := q.QueryContext(ctx, "SELECT "+userCols+" FROM users WHERE profile_id = ?", profileID)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []User
+	var out []mapping.User
 	for rows.Next() {
 		u, err := scanUser(rows)
 		if err != nil {
@@ -132,26 +125,26 @@ func loadUsers(ctx context.Context, q querier, profileID int64) ([]User, error) 
 }
 
 // getProfileUser gets a profile and one of its users.
-func getProfileUser(ctx context.Context, q querier, profileID, userID int64) (Profile, User, error) {
+func getProfileUser(ctx context.Context, q querier, profileID, userID int64) (Profile, mapping.User, error) {
 	p, err := getProfile(ctx, q, profileID)
 	if err != nil {
-		return p, User{}, err
+		return p, mapping.User{}, err
 	}
 	u, err := getUser(ctx, q, profileID, userID)
 	return p, u, err
 }
 
-func getUser(ctx context.Context, q querier, profileID, userID int64) (User, error) {
+func getUser(ctx context.Context, q querier, profileID, userID int64) (mapping.User, error) {
 	u, err := scanUser(q.QueryRowContext(ctx, "SELECT "+userCols+" FROM users WHERE id = ? AND profile_id = ?", userID, profileID))
 	if errors.Is(err, sql.ErrNoRows) {
-		return User{}, errorf(ErrNotFound, "user %d not found in profile %d", userID, profileID)
+		return mapping.User{}, errorf(ErrNotFound, "user %d not found in profile %d", userID, profileID)
 	}
 	return u, err
 }
 
 // checkUserFree fails with ErrDuplicateUser if another user of the profile
 // (not exceptID) has u's extension or email.
-func checkUserFree(ctx context.Context, q querier, u User, exceptID int64) error {
+func checkUserFree(ctx context.Context, q querier, u mapping.User, exceptID int64) error {
 	if u.Extension != "" {
 		other, err := scanUser(q.QueryRowContext(ctx, "SELECT "+userCols+` FROM users
 			WHERE profile_id = ? AND extension = ? AND id <> ?`, u.ProfileID, u.Extension, exceptID))
@@ -175,7 +168,7 @@ func checkUserFree(ctx context.Context, q querier, u User, exceptID int64) error
 	return nil
 }
 
-func nameOr(u User) string {
+func nameOr(u mapping.User) string {
 	if u.Name != "" {
 		return u.Name
 	}
@@ -184,7 +177,7 @@ func nameOr(u User) string {
 
 // Users lists a profile's 1stream users by extension (numerically where
 // possible), then name.
-func (db *DB) Users(ctx context.Context, profileID int64) ([]User, error) {
+func (db *DB) Users(ctx context.Context, profileID int64) ([]mapping.User, error) {
 	users, err := loadUsers(ctx, db.db, profileID)
 	if err != nil {
 		return nil, err
@@ -194,9 +187,9 @@ func (db *DB) Users(ctx context.Context, profileID int64) ([]User, error) {
 }
 
 // AddUser stores a new user of u.ProfileID and returns it as stored.
-func (db *DB) AddUser(ctx context.Context, u User) (User, error) {
+func (db *DB) AddUser(ctx context.Context, u mapping.User) (mapping.User, error) {
 	if err := normalizeUser(&u, ""); err != nil {
-		return User{}, err
+		return mapping.User{}, err
 	}
 	err := db.withTx(ctx, func(tx *sql.Tx) error {
 		p, err := getProfile(ctx, tx, u.ProfileID)
@@ -220,12 +213,12 @@ func (db *DB) AddUser(ctx context.Context, u User) (User, error) {
 			Action: ActionUserAdded, Detail: describeUser(u)})
 	})
 	if err != nil {
-		return User{}, err
+		return mapping.User{}, err
 	}
 	return u, nil
 }
 
-func describeUser(u User) string {
+func describeUser(u mapping.User) string {
 	parts := []string{}
 	if u.Extension != "" {
 		parts = append(parts, "extension "+u.Extension)
@@ -241,7 +234,7 @@ func describeUser(u User) string {
 
 // UpdateUser replaces the extension, name and email of user u.ID in
 // u.ProfileID.
-func (db *DB) UpdateUser(ctx context.Context, u User) error {
+func (db *DB) UpdateUser(ctx context.Context, u mapping.User) error {
 	if err := normalizeUser(&u, ""); err != nil {
 		return err
 	}
@@ -294,8 +287,8 @@ func (db *DB) DeleteUser(ctx context.Context, profileID, userID int64) error {
 // emails. Entries that change nothing count as neither added nor updated.
 // Any invalid entry or conflict (an entry's email belongs to a different
 // user than its extension) fails the whole import.
-func (db *DB) UpsertUsers(ctx context.Context, profileID int64, users []User) (added, updated int, err error) {
-	in := make([]User, len(users))
+func (db *DB) UpsertUsers(ctx context.Context, profileID int64, users []mapping.User) (added, updated int, err error) {
+	in := make([]mapping.User, len(users))
 	copy(in, users)
 	for i := range in {
 		in[i].ProfileID = profileID
@@ -313,8 +306,8 @@ func (db *DB) UpsertUsers(ctx context.Context, profileID int64, users []User) (a
 		if err != nil {
 			return err
 		}
-		byExt := make(map[string]*User, len(existing))
-		byEmail := make(map[string]*User, len(existing))
+		byExt := make(map[string]*mapping.User, len(existing))
+		byEmail := make(map[string]*mapping.User, len(existing))
 		for i := range existing {
 			u := &existing[i]
 			if u.Extension != "" {
@@ -340,7 +333,7 @@ func (db *DB) UpsertUsers(ctx context.Context, profileID int64, users []User) (a
 		now := time.Now()
 		stamp := fmtTime(now)
 		for i, u := range in {
-			var cur *User
+			var cur *mapping.User
 			if u.Extension != "" {
 				cur = byExt[u.Extension]
 			}

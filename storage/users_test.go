@@ -3,12 +3,14 @@ package storage
 import (
 	"strings"
 	"testing"
+
+	"github.com/halo-assistant/halo-assistant/halo/mapping"
 )
 
 func TestUserCRUD(t *testing.T) {
 	db := openTest(t)
 	p := mustProfile(t, db, "Acme")
-	u, err := db.AddUser(ctxBG, User{ProfileID: p.ID, Extension: " 201 ", Name: " Alice ", Email: " Alice@Example.com "})
+	u, err := db.AddUser(ctxBG, mapping.User{ProfileID: p.ID, Extension: " 201 ", Name: " Alice ", Email: " Alice@Example.com "})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -19,7 +21,7 @@ func TestUserCRUD(t *testing.T) {
 		t.Errorf("audit = %+v", ev)
 	}
 
-	for _, dup := range []User{
+	for _, dup := range []mapping.User{
 		{ProfileID: p.ID, Extension: "201", Name: "Other"},
 		{ProfileID: p.ID, Extension: "999", Email: "alice@EXAMPLE.com"},
 	} {
@@ -28,10 +30,10 @@ func TestUserCRUD(t *testing.T) {
 	}
 	// Non-ASCII email addresses fold too.
 	mustUser(t, db, p.ID, "", "Ärztin", "ÄRZTIN@praxis.de")
-	_, err = db.AddUser(ctxBG, User{ProfileID: p.ID, Email: "ärztin@praxis.de"})
+	_, err = db.AddUser(ctxBG, mapping.User{ProfileID: p.ID, Email: "ärztin@praxis.de"})
 	wantErrIs(t, err, ErrDuplicateUser)
 
-	for _, bad := range []User{
+	for _, bad := range []mapping.User{
 		{ProfileID: p.ID, Name: "No extension or email"},
 		{ProfileID: p.ID, Extension: "2 01"},
 		{ProfileID: p.ID, Email: "not-an-email"},
@@ -40,7 +42,7 @@ func TestUserCRUD(t *testing.T) {
 		_, err := db.AddUser(ctxBG, bad)
 		wantErrIs(t, err, ErrInvalidUser)
 	}
-	_, err = db.AddUser(ctxBG, User{ProfileID: 999, Extension: "1"})
+	_, err = db.AddUser(ctxBG, mapping.User{ProfileID: 999, Extension: "1"})
 	wantErrIs(t, err, ErrNotFound)
 
 	// The same extension is fine in another profile.
@@ -59,7 +61,7 @@ func TestUserCRUD(t *testing.T) {
 	b.ProfileID = other.ID
 	wantErrIs(t, db.UpdateUser(ctxBG, b), ErrNotFound) // user of another profile
 
-	must(t, db.SetMapping(ctxBG, Mapping{ProfileID: p.ID, UserID: u.ID, AgentID: 7, AgentName: "Alice Agent"}))
+	must(t, db.SetMapping(ctxBG, mapping.Mapping{ProfileID: p.ID, UserID: u.ID, AgentID: 7, AgentName: "Alice Agent"}))
 	must(t, db.DeleteUser(ctxBG, p.ID, u.ID))
 	if ev := lastAudit(t, db, p.ID); ev.Action != ActionUserDeleted || !strings.Contains(ev.Detail, "Alice Agent") {
 		t.Errorf("delete audit = %+v", ev)
@@ -89,7 +91,7 @@ func TestUserUniquenessInSchema(t *testing.T) {
 func TestUsersSortedByExtension(t *testing.T) {
 	db := openTest(t)
 	p := mustProfile(t, db, "Acme")
-	for _, u := range []User{
+	for _, u := range []mapping.User{
 		{Extension: "10", Name: "ten"}, {Extension: "9", Name: "nine"}, {Extension: "200", Name: "two hundred"},
 		{Extension: "0200", Name: "padded"}, {Extension: "ab", Name: "letters"},
 		{Email: "z@x.com", Name: "zed"}, {Email: "a@x.com", Name: "Adam"},
@@ -116,7 +118,7 @@ func TestUpsertUsers(t *testing.T) {
 	bob := mustUser(t, db, p.ID, "202", "Bob", "")
 	carl := mustUser(t, db, p.ID, "", "Carl", "carl@x.com")
 
-	added, updated, err := db.UpsertUsers(ctxBG, p.ID, []User{
+	added, updated, err := db.UpsertUsers(ctxBG, p.ID, []mapping.User{
 		{Extension: "201", Name: "Alice Smith"},             // by extension: new name, email kept
 		{Extension: "204", Email: "CARL@x.com"},             // by email: Carl gets extension 204
 		{Extension: "202", Name: "Bob"},                     // unchanged
@@ -130,7 +132,7 @@ func TestUpsertUsers(t *testing.T) {
 		t.Errorf("added, updated = %d, %d; want 1, 3", added, updated)
 	}
 	users, _ := db.Users(ctxBG, p.ID)
-	got := map[int64]User{}
+	got := map[int64]mapping.User{}
 	for _, u := range users {
 		got[u.ID] = u
 	}
@@ -155,7 +157,7 @@ func TestUpsertUsers(t *testing.T) {
 
 	// A conflict anywhere rolls the whole import back.
 	before := count(t, db, "SELECT count(*) FROM users")
-	_, _, err = db.UpsertUsers(ctxBG, p.ID, []User{
+	_, _, err = db.UpsertUsers(ctxBG, p.ID, []mapping.User{
 		{Extension: "300", Name: "Eve"},
 		{Extension: "201", Email: "carl@x.com"}, // Alice would take Carl's email
 	})
@@ -167,11 +169,11 @@ func TestUpsertUsers(t *testing.T) {
 		t.Error("a failed import added users")
 	}
 
-	_, _, err = db.UpsertUsers(ctxBG, p.ID, []User{{Extension: "301"}, {Name: "nobody"}})
+	_, _, err = db.UpsertUsers(ctxBG, p.ID, []mapping.User{{Extension: "301"}, {Name: "nobody"}})
 	wantErrIs(t, err, ErrInvalidUser)
 	if !strings.Contains(err.Error(), "entry 2") {
 		t.Errorf("invalid entry message = %q", err)
 	}
-	_, _, err = db.UpsertUsers(ctxBG, 999, []User{{Extension: "1"}})
+	_, _, err = db.UpsertUsers(ctxBG, 999, []mapping.User{{Extension: "1"}})
 	wantErrIs(t, err, ErrNotFound)
 }

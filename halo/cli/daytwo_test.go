@@ -300,10 +300,10 @@ func BenchmarkStatus10k(b *testing.B) {
 	}
 	const n = 10_000
 	agents := make([]halo.Agent, n)
-	users := make([]storage.User, n)
+	users := make([]mapping.User, n)
 	for i := range n {
 		agents[i] = halo.Agent{ID: i + 1, Name: fmt.Sprintf("Agent %d", i), Email: fmt.Sprintf("a%d@msp.example", i)}
-		users[i] = storage.User{ProfileID: p.ID, Extension: fmt.Sprint(1000 + i), Name: fmt.Sprintf("User %d", i), Email: fmt.Sprintf("u%d@msp.example", i)}
+		users[i] = mapping.User{ProfileID: p.ID, Extension: fmt.Sprint(1000 + i), Name: fmt.Sprintf("User %d", i), Email: fmt.Sprintf("u%d@msp.example", i)}
 	}
 	if err := db.ReplaceSnapshot(ctx, p.ID, halo.Snapshot{Agents: agents}, time.Now()); err != nil {
 		b.Fatal(err)
@@ -312,10 +312,10 @@ func BenchmarkStatus10k(b *testing.B) {
 		b.Fatal(err)
 	}
 	stored, _ := db.Users(ctx, p.ID)
-	ms := make([]storage.Mapping, n)
+	ms := make([]mapping.Mapping, n)
 	for i, u := range stored {
 		a := agents[i]
-		ms[i] = storage.Mapping{ProfileID: p.ID, UserID: u.ID, AgentID: a.ID, AgentName: a.Name, AgentEmail: a.Email, MatchedBy: "email", MappedAt: time.Now()}
+		ms[i] = mapping.Mapping{ProfileID: p.ID, UserID: u.ID, AgentID: a.ID, AgentName: a.Name, AgentEmail: a.Email, MatchedBy: "email", MappedAt: time.Now()}
 	}
 	if err := db.SetMappings(ctx, p.ID, ms); err != nil {
 		b.Fatal(err)
