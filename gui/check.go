@@ -554,7 +554,7 @@ func (cd *checkDialog) finish(rep halo.Report, run storage.Run, err error, took 
 		cd.pullLabel.SetText(pulledText(rep) + " " + pullOutcome(rep, cancelled, err))
 	default:
 		cd.pullBar.SetValue(0)
-		cd.pullLabel.SetText("No user data was pulled: the stored agents and teams were left as they were.")
+		cd.pullLabel.SetText("No user data was pulled: the stored agents and teams were kept.")
 	}
 	// Reloading is harmless when nothing was stored, and needed when the
 	// snapshot was stored but the history row was not.

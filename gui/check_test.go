@@ -337,7 +337,9 @@ func TestCheckDialogCancelled(t *testing.T) {
 	if !ok || run.OK || run.Summary != "Cancelled" {
 		t.Fatalf("cancelled run = %+v", run)
 	}
-	// The cancelled check stored nothing: the earlier sync stays.
+	// The cancelled check stored nothing: the earlier sync stays, and the
+	// pull line says so whether or not the cancel came before any agent was
+	// read (the cancel races the first agent page).
 	earlierSyncKept(t, ce, earlier, t0)
 	if !strings.Contains(cd.pullLabel.Text, "kept") {
 		t.Fatalf("pull line = %q", cd.pullLabel.Text)

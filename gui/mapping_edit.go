@@ -64,7 +64,7 @@ func (s *mappingScreen) assign(userID int64, agentID int) {
 	}
 	cur, mapped := s.maps[userID]
 	if mapped && cur.AgentID == agentID {
-		s.status.SetText(describeUser(u) + " is already mapped to " + name + ".")
+		s.status.SetText(u.Short() + " is already mapped to " + name + ".")
 		return
 	}
 	method := mapping.MethodManual
@@ -73,12 +73,12 @@ func (s *mappingScreen) assign(userID int64, agentID int) {
 	}
 	m := mapping.Mapping{ProfileID: s.profile.ID, UserID: userID, AgentID: agentID, AgentName: name,
 		AgentEmail: a.Email, MatchedBy: method, MappedAt: time.Now()}
-	step := undoStep{label: "map " + describeUser(u) + " to " + name,
+	step := undoStep{label: "map " + u.Short() + " to " + name,
 		changes: []mappingChange{{userID: userID, before: mappingPtr(cur, mapped), after: &m}}}
 
 	holderID, held := s.holder[agentID]
 	if !held || holderID == userID {
-		s.save(step, "Mapped "+describeUser(u)+" to "+name+".", func(ctx context.Context) error {
+		s.save(step, "Mapped "+u.Short()+" to "+name+".", func(ctx context.Context) error {
 			return s.u.env.DB.SetMapping(ctx, m)
 		})
 		return
@@ -89,11 +89,11 @@ func (s *mappingScreen) assign(userID int64, agentID int) {
 		return
 	}
 	other := s.rows[hi].user
-	step.label = "move " + name + " from " + describeUser(other) + " to " + describeUser(u)
+	step.label = "move " + name + " from " + other.Short() + " to " + u.Short()
 	step.changes = append(step.changes, mappingChange{userID: holderID, before: &prev})
 	s.confirm = dialog.NewConfirm("Move the agent?",
 		fmt.Sprintf("%s is already mapped to %s.\n\nMove it to %s? %s will be left unmapped.",
-			name, describeUser(other), describeUser(u), describeUser(other)),
+			name, other.Short(), u.Short(), other.Short()),
 		func(ok bool) {
 			if !ok {
 				return
@@ -102,7 +102,7 @@ func (s *mappingScreen) assign(userID int64, agentID int) {
 				s.status.SetText("Nothing was moved: the mappings changed meanwhile. Drop the agent again.")
 				return
 			}
-			s.save(step, "Moved "+name+" from "+describeUser(other)+" to "+describeUser(u)+".",
+			s.save(step, "Moved "+name+" from "+other.Short()+" to "+u.Short()+".",
 				func(ctx context.Context) error { return s.u.env.DB.MoveMapping(ctx, m) })
 		}, s.u.win)
 	s.confirm.SetConfirmText("Move")
@@ -133,8 +133,8 @@ func (s *mappingScreen) unmapSelected() {
 	}
 	u := s.rows[ri].user
 	pid, uid := s.profile.ID, s.selUser
-	step := undoStep{label: "unmap " + describeUser(u), changes: []mappingChange{{userID: uid, before: &cur}}}
-	s.save(step, "Unmapped "+describeUser(u)+" (was "+cur.AgentName+").", func(ctx context.Context) error {
+	step := undoStep{label: "unmap " + u.Short(), changes: []mappingChange{{userID: uid, before: &cur}}}
+	s.save(step, "Unmapped "+u.Short()+" (was "+cur.AgentName+").", func(ctx context.Context) error {
 		return s.u.env.DB.DeleteMapping(ctx, pid, uid)
 	})
 }

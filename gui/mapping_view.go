@@ -120,19 +120,6 @@ func shortUser(u mapping.User) string {
 	return u.Email
 }
 
-// describeUser names a user in messages.
-func describeUser(u mapping.User) string {
-	switch {
-	case u.Extension != "" && u.Name != "":
-		return "ext. " + u.Extension + " " + u.Name
-	case u.Extension != "":
-		return "ext. " + u.Extension
-	case u.Name != "":
-		return u.Name
-	}
-	return u.Email
-}
-
 func (s *mappingScreen) updateStale() {
 	if len(s.stale) == 0 {
 		s.staleBox.Hide()
@@ -145,7 +132,7 @@ func (s *mappingScreen) updateStale() {
 			break
 		}
 		r := &s.rows[ri]
-		parts = append(parts, describeUser(r.user)+" → "+r.cells[colAgent])
+		parts = append(parts, r.user.Short()+" → "+r.cells[colAgent])
 	}
 	s.staleText.SetText(fmt.Sprintf("%s to review: the Halo agent was removed or disabled since it was mapped "+
 		"(%s). Drag another agent onto the user, or unmap it.",

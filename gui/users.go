@@ -241,7 +241,7 @@ func planImport(p mapping.Preview, existing []mapping.User) importPreview {
 			ip.actions = append(ip.actions, "unchanged")
 		default:
 			ip.updates++
-			ip.actions = append(ip.actions, "updates "+describeUser(stored))
+			ip.actions = append(ip.actions, "updates "+stored.Short())
 		}
 	}
 	if len(refused) > 0 {
@@ -456,7 +456,7 @@ func (s *mappingScreen) showAddUser() {
 				return
 			}
 			s.selUser = nu.ID
-			s.status.SetText("Added " + describeUser(nu) + ".")
+			s.status.SetText("Added " + nu.Short() + ".")
 			s.reloadUsers(nil)
 		})
 	})
@@ -476,7 +476,7 @@ func (s *mappingScreen) showEditUser() {
 		s.status.SetText("Select a user to edit.")
 		return
 	}
-	s.showUserDialog("Edit "+describeUser(cur), "Save", cur, func(u mapping.User, finish func(error)) {
+	s.showUserDialog("Edit "+cur.Short(), "Save", cur, func(u mapping.User, finish func(error)) {
 		runAsync(s.u, func(ctx context.Context) (struct{}, error) {
 			return struct{}{}, s.u.env.DB.UpdateUser(ctx, u)
 		}, func(_ struct{}, err error) {
@@ -484,7 +484,7 @@ func (s *mappingScreen) showEditUser() {
 			if err != nil {
 				return
 			}
-			s.status.SetText("Saved " + describeUser(u) + ".")
+			s.status.SetText("Saved " + u.Short() + ".")
 			s.reloadUsers(nil)
 		})
 	})
@@ -496,7 +496,7 @@ func (s *mappingScreen) deleteSelectedUser() {
 		s.status.SetText("Select a user to delete.")
 		return
 	}
-	msg := fmt.Sprintf("Delete the 1stream user %s?", describeUser(u))
+	msg := fmt.Sprintf("Delete the 1stream user %s?", u.Short())
 	if m, mapped := s.maps[u.ID]; mapped {
 		msg += fmt.Sprintf("\n\nIts mapping to %s is removed too.", m.AgentName)
 	}
@@ -512,7 +512,7 @@ func (s *mappingScreen) deleteSelectedUser() {
 				s.u.showError("Deleting the user failed", err)
 				return
 			}
-			s.status.SetText("Deleted " + describeUser(u) + ".")
+			s.status.SetText("Deleted " + u.Short() + ".")
 			s.reloadUsers(nil)
 		})
 	}, s.u.win)

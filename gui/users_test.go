@@ -359,7 +359,7 @@ func TestUsersImportPreviewNamesUnchangedRows(t *testing.T) {
 	if !strings.Contains(d.summary.Text, "(1 new, 1 updating stored users, 1 unchanged)") {
 		t.Fatalf("summary = %q", d.summary.Text)
 	}
-	want := []string{"unchanged", "updates ext. 102 User 002", "new user"}
+	want := []string{"unchanged", "updates Ext. 102 User 002", "new user"}
 	for row, w := range want {
 		if got := cellText(d.accepted, row, 4); got != w {
 			t.Errorf("row %d: %q, want %q", row, got, w)

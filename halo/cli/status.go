@@ -127,9 +127,9 @@ func evaluateStatus(d *storage.DayTwo, syncErr error) statusJSON {
 		m := byUser[u.ID]
 		switch mapping.UserStatus(m, idx) {
 		case mapping.StatusUnmapped:
-			unmapped = append(unmapped, userLabel(u))
+			unmapped = append(unmapped, u.Short())
 		case mapping.StatusStale:
-			stale = append(stale, userLabel(u)+" → "+m.AgentName+" ("+mapping.StaleReason(m, idx)+")")
+			stale = append(stale, u.Short()+" → "+m.AgentName+" ("+mapping.StaleReason(m, idx)+")")
 		}
 	}
 	if len(unmapped) > 0 {
@@ -161,18 +161,6 @@ func evaluateStatus(d *storage.DayTwo, syncErr error) statusJSON {
 	}
 	out.OK = len(out.Attention) == 0
 	return out
-}
-
-func userLabel(u *mapping.User) string {
-	switch {
-	case u.Extension != "" && u.Name != "":
-		return "Ext. " + u.Extension + " " + u.Name
-	case u.Extension != "":
-		return "Ext. " + u.Extension
-	case u.Name != "":
-		return u.Name
-	}
-	return u.Email
 }
 
 // firstFew lists up to three items and how many more there are, so one

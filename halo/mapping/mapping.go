@@ -72,6 +72,20 @@ func (u User) Label() string {
 	return "user " + strconv.FormatInt(u.ID, 10)
 }
 
+// Short names the user as 1stream's CRM User Mappings screen lists it
+// ("Ext. 307 José O'Brien"); the GUI and the CLI both write it so.
+func (u User) Short() string {
+	switch {
+	case u.Extension != "" && u.Name != "":
+		return "Ext. " + u.Extension + " " + u.Name
+	case u.Extension != "":
+		return "Ext. " + u.Extension
+	case u.Name != "":
+		return u.Name
+	}
+	return u.Email
+}
+
 // Mapping links a 1stream user to a Halo agent within a profile: a user has
 // at most one agent and an agent at most one user. AgentName and AgentEmail
 // are copied from the agent when the mapping is made so an export still
