@@ -97,13 +97,13 @@ func lessUser(a, b mapping.User) bool {
 	return a.ID < b.ID
 }
 
-const userCols = `id, profile_id, extension, name, email, created_at, updated_at`
+// The users' created_at and updated_at stay in the table for whoever reads
+// the file; nothing in the app shows them, so they are not loaded.
+const userCols = `id, profile_id, extension, name, email`
 
 func scanUser(sc interface{ Scan(...any) error }) (mapping.User, error) {
 	var u mapping.User
-	var created, updated string
-	err := sc.Scan(&u.ID, &u.ProfileID, &u.Extension, &u.Name, &u.Email, &created, &updated)
-	u.CreatedAt, u.UpdatedAt = parseTime(created), parseTime(updated)
+	err := sc.Scan(&u.ID, &u.ProfileID, &u.Extension, &u.Name, &u.Email)
 	return u, err
 }
 
@@ -208,7 +208,6 @@ func (db *DB) AddUser(ctx context.Context, u mapping.User) (mapping.User, error)
 		if u.ID, err = res.LastInsertId(); err != nil {
 			return err
 		}
-		u.CreatedAt, u.UpdatedAt = now.UTC(), now.UTC()
 		return db.appendAudit(ctx, tx, AuditEvent{ProfileID: p.ID, ProfileName: p.Name,
 			Action: ActionUserAdded, Detail: describeUser(u)})
 	})
@@ -349,7 +348,6 @@ func (db *DB) UpsertUsers(ctx context.Context, profileID int64, users []mapping.
 				if nu.ID, err = res.LastInsertId(); err != nil {
 					return err
 				}
-				nu.CreatedAt, nu.UpdatedAt = now.UTC(), now.UTC()
 				if nu.Extension != "" {
 					byExt[nu.Extension] = &nu
 				}
@@ -359,16 +357,7 @@ func (db *DB) UpsertUsers(ctx context.Context, profileID int64, users []mapping.
 				added++
 				continue
 			}
-			merged := *cur
-			if u.Extension != "" {
-				merged.Extension = u.Extension
-			}
-			if u.Name != "" {
-				merged.Name = u.Name
-			}
-			if u.Email != "" {
-				merged.Email = u.Email
-			}
+			merged := cur.Merge(u)
 			if merged.Extension == cur.Extension && merged.Name == cur.Name && merged.Email == cur.Email {
 				continue
 			}
@@ -388,7 +377,6 @@ func (db *DB) UpsertUsers(ctx context.Context, profileID int64, users []mapping.
 				delete(byEmail, k)
 			}
 			*cur = merged
-			cur.UpdatedAt = now.UTC()
 			if cur.Extension != "" {
 				byExt[cur.Extension] = cur
 			}

@@ -55,8 +55,6 @@ type User struct {
 	Extension string
 	Name      string
 	Email     string
-	CreatedAt time.Time
-	UpdatedAt time.Time
 }
 
 // Label names the user in messages: extension, else email, else name.
@@ -70,6 +68,21 @@ func (u User) Label() string {
 		return u.Name
 	}
 	return "user " + strconv.FormatInt(u.ID, 10)
+}
+
+// Merge is u updated by a row of an import: the fields the row has replace
+// u's, the empty ones keep them.
+func (u User) Merge(row User) User {
+	if row.Extension != "" {
+		u.Extension = row.Extension
+	}
+	if row.Name != "" {
+		u.Name = row.Name
+	}
+	if row.Email != "" {
+		u.Email = row.Email
+	}
+	return u
 }
 
 // Short names the user as 1stream's CRM User Mappings screen lists it

@@ -70,16 +70,7 @@ func PlanImport(rows []ImportRow, existing []User) (plan []Upsert, rejected []Re
 			continue
 		}
 		updatedOn[target] = row.Line
-		merged := existing[target]
-		if u.Extension != "" {
-			merged.Extension = u.Extension
-		}
-		if u.Name != "" {
-			merged.Name = u.Name
-		}
-		if u.Email != "" {
-			merged.Email = u.Email
-		}
+		merged := existing[target].Merge(u)
 		plan = append(plan, Upsert{Line: row.Line, User: merged})
 	}
 	return plan, rejected
