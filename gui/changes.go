@@ -198,17 +198,6 @@ func (c *changesPanel) recordExport(ctx context.Context, path string, users []ma
 	return storage.RecordExport(ctx, s.u.env.DB, d, storage.ExportFull, path, rows, written)
 }
 
-// checklistSteps lists the checklist in order, for the record.
-func checklistSteps() []storage.ChecklistStep {
-	var out []storage.ChecklistStep
-	for _, sec := range checklistSections {
-		for _, st := range sec.steps {
-			out = append(out, storage.ChecklistStep{ID: st.id, Title: st.title})
-		}
-	}
-	return out
-}
-
 // showRecord saves the integration record, as HTML or Markdown by the
 // file name's extension.
 func (c *changesPanel) showRecord() {
@@ -232,7 +221,7 @@ func (c *changesPanel) showRecord() {
 				if err != nil {
 					return struct{}{}, err
 				}
-				rec, err := d.Record(ctx, s.u.env.DB, checklistSteps(), time.Now())
+				rec, err := d.Record(ctx, s.u.env.DB, time.Now())
 				if err != nil {
 					return struct{}{}, err
 				}

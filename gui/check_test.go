@@ -189,7 +189,7 @@ func TestCheckDialogBadSecret(t *testing.T) {
 	// "Checklist step" closes the dialog and shows the step.
 	test.Tap(row.goTo)
 	cl := findScreen[*checklistScreen](ce.u)
-	if cd.visible || ce.u.screens[ce.u.active] != screen(cl) || cl.lit == nil || cl.lit.step.id != row.step {
+	if cd.visible || ce.u.screens[ce.u.active] != screen(cl) || cl.lit == nil || cl.lit.step.ID != row.step {
 		t.Fatalf("Go to step did not reveal %q", row.step)
 	}
 }

@@ -21,128 +21,6 @@ import (
 	"github.com/halo-assistant/halo-assistant/storage"
 )
 
-// stepAction is the helper button a checklist step offers.
-type stepAction int
-
-const (
-	actionNone       stepAction = iota
-	actionOpenHalo              // open the Halo instance in the browser
-	actionConnection            // go to the Connection screen
-	actionRunCheck              // run the systems check
-	actionMapping               // go to the Mapping screen
-)
-
-// checklistStep is one step of 1stream's "Advanced HaloPSA Integration"
-// article. IDs never change: storage and the check's fix links
-// use them.
-type checklistStep struct {
-	id     string
-	num    int // the article's step number; 0 for unnumbered items
-	title  string
-	detail string
-	action stepAction
-}
-
-type checklistSection struct {
-	title string
-	intro string
-	steps []checklistStep
-}
-
-// checklistSections mirrors the article in its own order and words
-// (shortened), with what 1stream's and Halo's other guides add.
-var checklistSections = []checklistSection{
-	{
-		title: "Before you start",
-		steps: []checklistStep{{
-			id:    "before-core",
-			title: "1stream Core licence (or higher) for the users",
-			detail: "The Advanced HaloPSA integration is only available with 1stream Core licences and higher plans. " +
-				"Without Core this integration will not work: use 1stream's Screen Pop URL feature instead (see 1stream's " +
-				"“Screen Pop URL” article), or ask your 1stream Sales Representative to upgrade the user licensing.",
-		}},
-	},
-	{
-		title: "Generating the Client ID and Client Secret in Halo",
-		steps: []checklistStep{
-			{id: "halo-1", num: 1, title: "Log into your HaloPSA account with an admin user's permissions.", action: actionOpenHalo,
-				detail: "Use an account that may create API applications. The button opens your Halo instance once its URL is on the Connection screen."},
-			{id: "halo-2", num: 2, title: "Select Configurations.", detail: "The cog in Halo's left-hand menu."},
-			{id: "halo-3", num: 3, title: "Scroll down and select Integrations."},
-			{id: "halo-4", num: 4, title: "Select HaloPSA API.",
-				detail: "Its API Details show the resource server, the authorisation server and, on hosted Halo, the tenant. " +
-					"Only on-premise or trial instances need these in the Connection screen's Advanced section."},
-			{id: "halo-5", num: 5, title: "Click the View Applications button."},
-			{id: "halo-6", num: 6, title: "The Applications listing page loads."},
-			{id: "halo-7", num: 7, title: "Click New in the upper right-hand corner."},
-			{id: "halo-8", num: 8, title: "In the Application Name field, enter a name such as 1stream.",
-				detail: "Any name works; “1stream” makes it easy to recognise later."},
-			{id: "halo-9", num: 9, title: "Authentication Method: select Client ID and Secret (Services).",
-				detail: "Set Login Type to Agent and pick the API agent (see the Halo API User Notice below) as the Agent to log in as: " +
-					"the application can only see what that agent sees."},
-			{id: "halo-10", num: 10, title: "On the Permissions tab, check the All option.",
-				detail: "1stream's article asks for All. If the systems check reports a scope error, its fix explains the alternative."},
-			{id: "halo-11", num: 11, title: "Click Save."},
-			{id: "halo-12", num: 12, title: "The Client ID and Client Secret are created.",
-				detail: "Halo shows the Client Secret in full only now."},
-			{id: "halo-13", num: 13, title: "Save the Client ID and Client Secret.", action: actionConnection,
-				detail: "Paste both on the Connection screen: the Client ID is stored with the profile, the Client Secret only in the system keyring."},
-		},
-	},
-	{
-		title: "Halo API User Notice",
-		steps: []checklistStep{{
-			id: "halo-notice", title: "An API-only agent to log in as, with a Default Team", action: actionRunCheck,
-			detail: "Create an agent that is also an API user so the users list is visible: Configuration > Teams & Agents > Agents > New, " +
-				"Username 1stream, “Is an API-only Agent” ticked (it takes no licence). Give it a Default Team — without one it cannot see " +
-				"other agents and the setup fails — and add it to the departments and teams whose agents 1stream must see. " +
-				"Then choose it as the application's Agent to log in as.",
-		}},
-	},
-	{
-		title: "Connecting the Halo Client ID and Client Secret into 1stream",
-		intro: "The Connection screen prepares every value this form asks for, with a copy button each.",
-		steps: []checklistStep{
-			{id: "1s-1", num: 1, title: "Log into the 1stream Admin Portal."},
-			{id: "1s-2", num: 2, title: "Go to the Administration > Manage Organization menu in the top right."},
-			{id: "1s-3", num: 3, title: "Scroll down to the Connected Account and CRM Settings section."},
-			{id: "1s-4", num: 4, title: "Click the green circled + to open the configuration pop-up."},
-			{id: "1s-5", num: 5, title: "Select HaloPSA in the CRM Platform drop-down."},
-			{id: "1s-6", num: 6, title: "Click the Save button.", detail: "The pop-up refreshes with the connection configuration settings."},
-			{id: "1s-7", num: 7, title: "CRM Company: enter your HaloPSA Company ID.", action: actionConnection,
-				detail: "The Connection screen shows the value (the tenant) and can detect it from your instance."},
-			{id: "1s-8", num: 8, title: "API Key: enter the Client ID generated in Halo.", action: actionConnection},
-			{id: "1s-9", num: 9, title: "API Private Key: enter the Client Secret generated in Halo.", action: actionConnection,
-				detail: "The Connection screen copies it from the system keyring to the clipboard."},
-			{id: "1s-10", num: 10, title: "Endpoint: enter your Halo URL with api/ at the end.", action: actionConnection,
-				detail: "It should look like https://yourcompany.halopsa.com/api/"},
-			{id: "1s-11", num: 11, title: "CRM Details link: enter your Halo URL.", action: actionConnection,
-				detail: "It should look like https://yourcompany.halopsa.com/"},
-			{id: "1s-12", num: 12, title: "Click Save."},
-			{id: "1s-13", num: 13, title: "Scroll up to the 1stream Administration section."},
-			{id: "1s-14", num: 14, title: "Click on the Systems Check link.", action: actionRunCheck,
-				detail: "1stream's pop-up confirms the connection and pulls the user data from Halo. This assistant's systems check " +
-					"tests the same credentials step by step first and says what to fix."},
-		},
-	},
-	{
-		title: "Mapping CRM Users",
-		steps: []checklistStep{{
-			id: "map-users", title: "Map each 1stream user to their Halo user", action: actionMapping,
-			detail: "All intended users must exist in 1stream first. Then Administration > Manage Organization > CRM User Mappings: " +
-				"pick the Halo user for each 1stream user and click Save. The Mapping screen prepares and checks this list.",
-		}},
-	},
-	{
-		title: "Not seeing Halo users?",
-		steps: []checklistStep{{
-			id: "not-seeing", title: "Make the API agent see the agents", action: actionRunCheck,
-			detail: "If Halo users are missing from 1stream's drop-down, add the 1stream API agent in Halo to the departments and teams " +
-				"whose agents should be visible, and ensure multi-tenancy is enabled. The systems check lists what the API agent can see.",
-		}},
-	},
-}
-
 // checkVerifies maps a systems-check ID to the checklist steps its pass
 // proves: working credentials prove the application was created and saved
 // correctly.
@@ -179,7 +57,7 @@ func verifiedSteps(report []byte, at time.Time) map[string]time.Time {
 
 // stepRow is the widgets of one step.
 type stepRow struct {
-	step   checklistStep
+	step   halo.ChecklistStep
 	check  *widget.Check
 	title  *widget.Label
 	detail *widget.Label
@@ -220,17 +98,17 @@ func newChecklistScreen(u *UI) *checklistScreen {
 	s := &checklistScreen{u: u, byID: map[string]*stepRow{}, progress: map[string]*widget.Label{},
 		state: map[string]storage.ChecklistItem{}, verified: map[string]time.Time{}}
 	s.list = container.NewVBox()
-	for _, sec := range checklistSections {
+	for _, sec := range halo.Checklist {
 		prog := widget.NewLabel("")
-		s.progress[sec.title] = prog
-		s.list.Add(container.NewBorder(nil, nil, nil, prog, heading(sec.title)))
-		if sec.intro != "" {
-			s.list.Add(wrapped(sec.intro))
+		s.progress[sec.Title] = prog
+		s.list.Add(container.NewBorder(nil, nil, nil, prog, heading(sec.Title)))
+		if sec.Intro != "" {
+			s.list.Add(wrapped(sec.Intro))
 		}
-		for _, st := range sec.steps {
+		for _, st := range sec.Steps {
 			r := s.newRow(st)
 			s.rows = append(s.rows, r)
-			s.byID[st.id] = r
+			s.byID[st.ID] = r
 			s.list.Add(r.root)
 		}
 		s.list.Add(widget.NewSeparator())
@@ -253,16 +131,16 @@ func newChecklistScreen(u *UI) *checklistScreen {
 	return s
 }
 
-func (s *checklistScreen) newRow(st checklistStep) *stepRow {
+func (s *checklistScreen) newRow(st halo.ChecklistStep) *stepRow {
 	r := &stepRow{step: st}
-	text := st.title
-	if st.num > 0 {
-		text = fmt.Sprintf("%d. %s", st.num, st.title)
+	text := st.Title
+	if st.Num > 0 {
+		text = fmt.Sprintf("%d. %s", st.Num, st.Title)
 	}
-	r.title = widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: st.num == 0})
+	r.title = widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: st.Num == 0})
 	r.title.Wrapping = fyne.TextWrapWord
-	r.detail = wrapped(st.detail)
-	if st.detail == "" {
+	r.detail = wrapped(st.Detail)
+	if st.Detail == "" {
 		r.detail.Hide()
 	}
 	r.status = wrapped("")
@@ -270,16 +148,16 @@ func (s *checklistScreen) newRow(st checklistStep) *stepRow {
 	r.check = widget.NewCheck("", func(done bool) { s.changed(r, done) })
 	r.bg = canvas.NewRectangle(transparent)
 	r.bg.CornerRadius = theme.InputRadiusSize()
-	switch st.action {
-	case actionOpenHalo:
+	switch st.Action {
+	case halo.ActionOpenHalo:
 		r.button = widget.NewButtonWithIcon("Open Halo", theme.ComputerIcon(), s.openHalo)
-	case actionConnection:
+	case halo.ActionConnection:
 		r.button = widget.NewButtonWithIcon("Connection", theme.NavigateNextIcon(), func() {
 			s.u.showScreen(func(sc screen) bool { _, ok := sc.(*connectionScreen); return ok })
 		})
-	case actionRunCheck:
+	case halo.ActionRunCheck:
 		r.button = widget.NewButtonWithIcon("Run systems check", theme.MediaPlayIcon(), func() { s.u.runSystemsCheck() })
-	case actionMapping:
+	case halo.ActionMapping:
 		r.button = widget.NewButtonWithIcon("Mapping", theme.NavigateNextIcon(), func() {
 			s.u.showScreen(func(sc screen) bool { return sc.title() == "Mapping" })
 		})
@@ -354,16 +232,16 @@ func (s *checklistScreen) load() {
 func (s *checklistScreen) refreshAll() {
 	s.loading = true
 	for _, r := range s.rows {
-		r.check.SetChecked(s.state[r.step.id].Done)
+		r.check.SetChecked(s.state[r.step.ID].Done)
 		s.refreshStatus(r)
-		if r.step.action == actionOpenHalo {
+		if r.step.Action == halo.ActionOpenHalo {
 			if s.haloBase == "" {
 				r.button.Disable()
 			} else {
 				r.button.Enable()
 			}
 		}
-		if r.step.action == actionMapping {
+		if r.step.Action == halo.ActionMapping {
 			if findScreen[*mappingScreen](s.u) != nil {
 				r.button.Show()
 			} else {
@@ -378,10 +256,10 @@ func (s *checklistScreen) refreshAll() {
 
 func (s *checklistScreen) refreshStatus(r *stepRow) {
 	var parts []string
-	if at, ok := s.verified[r.step.id]; ok {
+	if at, ok := s.verified[r.step.ID]; ok {
 		parts = append(parts, "✓ verified by check on "+fmtWhen(at))
 	}
-	if it, ok := s.state[r.step.id]; ok && it.Done && it.By != "" {
+	if it, ok := s.state[r.step.ID]; ok && it.Done && it.By != "" {
 		parts = append(parts, fmt.Sprintf("ticked by %s, %s", it.By, fmtWhen(it.At)))
 	}
 	if len(parts) == 0 {
@@ -392,7 +270,7 @@ func (s *checklistScreen) refreshStatus(r *stepRow) {
 		return
 	}
 	r.status.SetText(strings.Join(parts, " · "))
-	if _, ok := s.verified[r.step.id]; ok {
+	if _, ok := s.verified[r.step.ID]; ok {
 		r.status.Importance = widget.SuccessImportance
 	} else {
 		// Informational, but readable: the disabled colour is too faint.
@@ -405,15 +283,15 @@ func (s *checklistScreen) refreshStatus(r *stepRow) {
 
 func (s *checklistScreen) refreshProgress() {
 	done := 0
-	for _, sec := range checklistSections {
+	for _, sec := range halo.Checklist {
 		n := 0
-		for _, st := range sec.steps {
-			if s.state[st.id].Done {
+		for _, st := range sec.Steps {
+			if s.state[st.ID].Done {
 				n++
 			}
 		}
 		done += n
-		s.progress[sec.title].SetText(fmt.Sprintf("%d of %d", n, len(sec.steps)))
+		s.progress[sec.Title].SetText(fmt.Sprintf("%d of %d", n, len(sec.Steps)))
 	}
 	s.overall.SetValue(float64(done))
 	if done == 0 {
@@ -428,7 +306,7 @@ func (s *checklistScreen) changed(r *stepRow, done bool) {
 	if s.loading || s.profile == nil {
 		return
 	}
-	id := r.step.id
+	id := r.step.ID
 	it := s.state[id]
 	it.StepID, it.Done, it.At, it.By = id, done, time.Now(), s.u.env.DB.Actor()
 	s.state[id] = it
@@ -533,13 +411,13 @@ func (s *checklistScreen) reveal(stepID string) {
 
 // stepTitle is a short human name for a step, for "Go to step" buttons.
 func stepTitle(id string) string {
-	for _, sec := range checklistSections {
-		for _, st := range sec.steps {
-			if st.id == id {
-				if st.num > 0 {
-					return fmt.Sprintf("%s, step %d", sec.title, st.num)
+	for _, sec := range halo.Checklist {
+		for _, st := range sec.Steps {
+			if st.ID == id {
+				if st.Num > 0 {
+					return fmt.Sprintf("%s, step %d", sec.Title, st.Num)
 				}
-				return sec.title
+				return sec.Title
 			}
 		}
 	}

@@ -22,9 +22,9 @@ const haloSection = "Generating the Client ID and Client Secret in Halo"
 
 func TestChecklistMirrorsTheArticle(t *testing.T) {
 	var ids []string
-	for _, sec := range checklistSections {
-		for _, st := range sec.steps {
-			ids = append(ids, st.id)
+	for _, sec := range halo.Checklist {
+		for _, st := range sec.Steps {
+			ids = append(ids, st.ID)
 		}
 	}
 	want := []string{"before-core"}
@@ -46,7 +46,7 @@ func TestChecklistMirrorsTheArticle(t *testing.T) {
 			t.Errorf("advice %q points at unknown step %q", adv, step)
 		}
 	}
-	if !strings.Contains(checklistSections[0].steps[0].detail, "Screen Pop URL") {
+	if !strings.Contains(halo.Checklist[0].Steps[0].Detail, "Screen Pop URL") {
 		t.Error("the Core step must name the Screen Pop URL alternative")
 	}
 }
@@ -115,7 +115,7 @@ func TestChecklistPersistsAcrossRestarts(t *testing.T) {
 	te2.wait()
 	for _, r := range cl2.rows {
 		if r.check.Checked {
-			t.Fatalf("step %s still ticked after reset", r.step.id)
+			t.Fatalf("step %s still ticked after reset", r.step.ID)
 		}
 	}
 	if cl2.overall.Value != 0 || !cl2.resetBtn.Disabled() {

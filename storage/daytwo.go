@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"sort"
 	"time"
 
 	"github.com/halo-assistant/halo-assistant/halo"
@@ -68,22 +67,12 @@ func (d *DayTwo) Changes() []mapping.Change {
 	return mapping.Changes(d.Export.Rows, d.Users, d.Mappings, d.Agents)
 }
 
-// ChecklistStep names a setup step for the record.
-type ChecklistStep struct{ ID, Title string }
-
-// Record assembles the integration record. steps lists the checklist in
-// order (the GUI knows the titles); nil lists the profile's recorded steps
-// by ID.
-func (d *DayTwo) Record(ctx context.Context, db *DB, steps []ChecklistStep, now time.Time) (mapping.Record, error) {
+// Record assembles the integration record, with the setup checklist
+// (halo.Checklist) in the article's order and words.
+func (d *DayTwo) Record(ctx context.Context, db *DB, now time.Time) (mapping.Record, error) {
 	items, err := db.Checklist(ctx, d.Profile.ID)
 	if err != nil {
 		return mapping.Record{}, err
-	}
-	if steps == nil {
-		for id := range items {
-			steps = append(steps, ChecklistStep{ID: id, Title: id})
-		}
-		sort.Slice(steps, func(i, j int) bool { return steps[i].ID < steps[j].ID })
 	}
 	r := mapping.Record{
 		Profile: d.Profile.Name, Generated: now,
@@ -100,9 +89,11 @@ func (d *DayTwo) Record(ctx context.Context, db *DB, steps []ChecklistStep, now 
 			r.Form.CRMCompany = d.Check.OneStream.CRMCompany
 		}
 	}
-	for _, s := range steps {
-		it := items[s.ID]
-		r.Steps = append(r.Steps, mapping.RecordStep{Title: s.Title, Done: it.Done, By: it.By, At: it.At})
+	for _, sec := range halo.Checklist {
+		for _, s := range sec.Steps {
+			it := items[s.ID]
+			r.Steps = append(r.Steps, mapping.RecordStep{Title: s.Title, Done: it.Done, By: it.By, At: it.At})
+		}
 	}
 	return r, nil
 }

@@ -273,7 +273,7 @@ func TestRecordHasNoSecret(t *testing.T) {
 		}
 		doc := string(b)
 		for _, want := range []string{"CRM Platform", "HaloPSA", srv.ClientID(), strings.TrimSuffix(srv.URL(), "/") + "/api/",
-			"never written here", "Last check: ", "passed", "Setup checklist", "501", "unmapped", "Changes since the last export (never)"} {
+			"never written here", "Last check: ", "passed", "Setup checklist", "Select Configurations.", "Click on the Systems Check link.", "501", "unmapped", "Changes since the last export (never)"} {
 			if !strings.Contains(doc, want) {
 				t.Errorf("%s lacks %q", name, want)
 			}

@@ -37,7 +37,7 @@ func runRecord(ctx context.Context, r *runner, args []string) error {
 	if err != nil {
 		return err
 	}
-	rec, err := d.Record(ctx, r.db, nil, time.Now())
+	rec, err := d.Record(ctx, r.db, time.Now())
 	if err != nil {
 		return err
 	}

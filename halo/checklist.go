@@ -1,0 +1,124 @@
+package halo
+
+// StepAction is the app screen or action a checklist step leads to.
+type StepAction int
+
+const (
+	ActionNone       StepAction = iota
+	ActionOpenHalo              // open the Halo instance in the browser
+	ActionConnection            // go to the Connection screen
+	ActionRunCheck              // run the systems check
+	ActionMapping               // go to the Mapping screen
+)
+
+// ChecklistStep is one step of 1stream's "Advanced HaloPSA Integration"
+// article. IDs never change: storage and the check's fix links
+// use them.
+type ChecklistStep struct {
+	ID     string
+	Num    int // the article's step number; 0 for unnumbered items
+	Title  string
+	Detail string
+	Action StepAction
+}
+
+// ChecklistSection is a heading of the article with its steps.
+type ChecklistSection struct {
+	Title string
+	Intro string
+	Steps []ChecklistStep
+}
+
+// Checklist mirrors the article in its own order and words
+// (shortened), with what 1stream's and Halo's other guides add.
+var Checklist = []ChecklistSection{
+	{
+		Title: "Before you start",
+		Steps: []ChecklistStep{{
+			ID:    "before-core",
+			Title: "1stream Core licence (or higher) for the users",
+			Detail: "The Advanced HaloPSA integration is only available with 1stream Core licences and higher plans. " +
+				"Without Core this integration will not work: use 1stream's Screen Pop URL feature instead (see 1stream's " +
+				"“Screen Pop URL” article), or ask your 1stream Sales Representative to upgrade the user licensing.",
+		}},
+	},
+	{
+		Title: "Generating the Client ID and Client Secret in Halo",
+		Steps: []ChecklistStep{
+			{ID: "halo-1", Num: 1, Title: "Log into your HaloPSA account with an admin user's permissions.", Action: ActionOpenHalo,
+				Detail: "Use an account that may create API applications. The button opens your Halo instance once its URL is on the Connection screen."},
+			{ID: "halo-2", Num: 2, Title: "Select Configurations.", Detail: "The cog in Halo's left-hand menu."},
+			{ID: "halo-3", Num: 3, Title: "Scroll down and select Integrations."},
+			{ID: "halo-4", Num: 4, Title: "Select HaloPSA API.",
+				Detail: "Its API Details show the resource server, the authorisation server and, on hosted Halo, the tenant. " +
+					"Only on-premise or trial instances need these in the Connection screen's Advanced section."},
+			{ID: "halo-5", Num: 5, Title: "Click the View Applications button."},
+			{ID: "halo-6", Num: 6, Title: "The Applications listing page loads."},
+			{ID: "halo-7", Num: 7, Title: "Click New in the upper right-hand corner."},
+			{ID: "halo-8", Num: 8, Title: "In the Application Name field, enter a name such as 1stream.",
+				Detail: "Any name works; “1stream” makes it easy to recognise later."},
+			{ID: "halo-9", Num: 9, Title: "Authentication Method: select Client ID and Secret (Services).",
+				Detail: "Set Login Type to Agent and pick the API agent (see the Halo API User Notice below) as the Agent to log in as: " +
+					"the application can only see what that agent sees."},
+			{ID: "halo-10", Num: 10, Title: "On the Permissions tab, check the All option.",
+				Detail: "1stream's article asks for All. If the systems check reports a scope error, its fix explains the alternative."},
+			{ID: "halo-11", Num: 11, Title: "Click Save."},
+			{ID: "halo-12", Num: 12, Title: "The Client ID and Client Secret are created.",
+				Detail: "Halo shows the Client Secret in full only now."},
+			{ID: "halo-13", Num: 13, Title: "Save the Client ID and Client Secret.", Action: ActionConnection,
+				Detail: "Paste both on the Connection screen: the Client ID is stored with the profile, the Client Secret only in the system keyring."},
+		},
+	},
+	{
+		Title: "Halo API User Notice",
+		Steps: []ChecklistStep{{
+			ID: "halo-notice", Title: "An API-only agent to log in as, with a Default Team", Action: ActionRunCheck,
+			Detail: "Create an agent that is also an API user so the users list is visible: Configuration > Teams & Agents > Agents > New, " +
+				"Username 1stream, “Is an API-only Agent” ticked (it takes no licence). Give it a Default Team — without one it cannot see " +
+				"other agents and the setup fails — and add it to the departments and teams whose agents 1stream must see. " +
+				"Then choose it as the application's Agent to log in as.",
+		}},
+	},
+	{
+		Title: "Connecting the Halo Client ID and Client Secret into 1stream",
+		Intro: "The Connection screen prepares every value this form asks for, with a copy button each.",
+		Steps: []ChecklistStep{
+			{ID: "1s-1", Num: 1, Title: "Log into the 1stream Admin Portal."},
+			{ID: "1s-2", Num: 2, Title: "Go to the Administration > Manage Organization menu in the top right."},
+			{ID: "1s-3", Num: 3, Title: "Scroll down to the Connected Account and CRM Settings section."},
+			{ID: "1s-4", Num: 4, Title: "Click the green circled + to open the configuration pop-up."},
+			{ID: "1s-5", Num: 5, Title: "Select HaloPSA in the CRM Platform drop-down."},
+			{ID: "1s-6", Num: 6, Title: "Click the Save button.", Detail: "The pop-up refreshes with the connection configuration settings."},
+			{ID: "1s-7", Num: 7, Title: "CRM Company: enter your HaloPSA Company ID.", Action: ActionConnection,
+				Detail: "The Connection screen shows the value (the tenant) and can detect it from your instance."},
+			{ID: "1s-8", Num: 8, Title: "API Key: enter the Client ID generated in Halo.", Action: ActionConnection},
+			{ID: "1s-9", Num: 9, Title: "API Private Key: enter the Client Secret generated in Halo.", Action: ActionConnection,
+				Detail: "The Connection screen copies it from the system keyring to the clipboard."},
+			{ID: "1s-10", Num: 10, Title: "Endpoint: enter your Halo URL with api/ at the end.", Action: ActionConnection,
+				Detail: "It should look like https://yourcompany.halopsa.com/api/"},
+			{ID: "1s-11", Num: 11, Title: "CRM Details link: enter your Halo URL.", Action: ActionConnection,
+				Detail: "It should look like https://yourcompany.halopsa.com/"},
+			{ID: "1s-12", Num: 12, Title: "Click Save."},
+			{ID: "1s-13", Num: 13, Title: "Scroll up to the 1stream Administration section."},
+			{ID: "1s-14", Num: 14, Title: "Click on the Systems Check link.", Action: ActionRunCheck,
+				Detail: "1stream's pop-up confirms the connection and pulls the user data from Halo. This assistant's systems check " +
+					"tests the same credentials step by step first and says what to fix."},
+		},
+	},
+	{
+		Title: "Mapping CRM Users",
+		Steps: []ChecklistStep{{
+			ID: "map-users", Title: "Map each 1stream user to their Halo user", Action: ActionMapping,
+			Detail: "All intended users must exist in 1stream first. Then Administration > Manage Organization > CRM User Mappings: " +
+				"pick the Halo user for each 1stream user and click Save. The Mapping screen prepares and checks this list.",
+		}},
+	},
+	{
+		Title: "Not seeing Halo users?",
+		Steps: []ChecklistStep{{
+			ID: "not-seeing", Title: "Make the API agent see the agents", Action: ActionRunCheck,
+			Detail: "If Halo users are missing from 1stream's drop-down, add the 1stream API agent in Halo to the departments and teams " +
+				"whose agents should be visible, and ensure multi-tenancy is enabled. The systems check lists what the API agent can see.",
+		}},
+	},
+}
