@@ -156,12 +156,7 @@ func TestCheckAndSyncByProfileStoreSnapshotAndHistory(t *testing.T) {
 		t.Fatalf("sync json %v: %s", err, r.stdout)
 	}
 
-	db, err := storage.Open(context.Background(), h.dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	p, _ := db.ProfileByName(context.Background(), "Demo")
+	db, p := h.profileDB(t, "Demo")
 	snap, at, err := db.Snapshot(context.Background(), p.ID)
 	if err != nil || len(snap.Agents) != s.Agents.Visible || at.IsZero() {
 		t.Fatalf("snapshot: %d agents at %v, %v", len(snap.Agents), at, err)
@@ -201,9 +196,7 @@ func TestSyncFailureKeepsPreviousSnapshotAndReportsJSON(t *testing.T) {
 	if err := json.Unmarshal([]byte(r.stdout), &s); err != nil || s.OK || s.Error == nil || s.Error.Message == "" {
 		t.Fatalf("failed sync json: %s", r.stdout)
 	}
-	db, _ := storage.Open(context.Background(), h.dir)
-	defer db.Close()
-	p, _ := db.ProfileByName(context.Background(), "P")
+	db, p := h.profileDB(t, "P")
 	snap, _, _ := db.Snapshot(context.Background(), p.ID)
 	if len(snap.Agents) < 30 {
 		t.Fatalf("a failed sync lost the previous snapshot: %d agents", len(snap.Agents))

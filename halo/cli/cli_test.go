@@ -367,16 +367,24 @@ func TestProfileSetValidatesAndStores(t *testing.T) {
 
 func profileID(t *testing.T, h *harness, name string) int64 {
 	t.Helper()
+	_, p := h.profileDB(t, name)
+	return p.ID
+}
+
+// profileDB opens the harness's database, closed when the test ends, and
+// reads the named profile from it.
+func (h *harness) profileDB(t *testing.T, name string) (*storage.DB, storage.Profile) {
+	t.Helper()
 	db, err := storage.Open(context.Background(), h.dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
+	t.Cleanup(func() { db.Close() })
 	p, err := db.ProfileByName(context.Background(), name)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return p.ID
+	return db, p
 }
 
 func TestUsageErrorsKeepStdoutClean(t *testing.T) {

@@ -196,12 +196,7 @@ func TestDayTwoStatusChangesAndExportChanges(t *testing.T) {
 		t.Fatalf("after export --changes: %+v", r)
 	}
 
-	db, err := storage.Open(context.Background(), h.dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	p, _ := db.ProfileByName(context.Background(), "D")
+	db, p := h.profileDB(t, "D")
 	exps, _ := db.Exports(context.Background(), p.ID, 0)
 	if len(exps) != 2 || exps[0].Kind != storage.ExportChanges || exps[0].Written != 4 || exps[0].File != ch ||
 		exps[1].Kind != storage.ExportFull || exps[1].Written != 3 || exps[1].File != full {

@@ -27,12 +27,7 @@ func syncedProfile(t *testing.T, h *harness) []halo.Agent {
 	if r := h.run("", "sync", "--profile", "P"); r.code != 0 {
 		t.Fatalf("sync: %+v", r)
 	}
-	db, err := storage.Open(context.Background(), h.dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	p, _ := db.ProfileByName(context.Background(), "P")
+	db, p := h.profileDB(t, "P")
 	snap, _, err := db.Snapshot(context.Background(), p.ID)
 	if err != nil {
 		t.Fatal(err)
