@@ -64,3 +64,42 @@ type Snapshot struct {
 	Departments   []Department   `json:"departments"`
 	Organisations []Organisation `json:"organisations"`
 }
+
+// Contact is one Halo contact — a "User" in Halo's API (the Users_List
+// schema), reduced to what a phone integration reads: names, the customer
+// and site, and the four numbers that belong to the contact. SitePhone is
+// the site's number, shown but not the contact's own.
+type Contact struct {
+	ID               int    `json:"id"`
+	Name             string `json:"name,omitempty"`
+	FirstName        string `json:"firstname,omitempty"`
+	Surname          string `json:"surname,omitempty"`
+	Email            string `json:"emailaddress,omitempty"`
+	PhoneNumber      string `json:"phonenumber,omitempty"`
+	HomeNumber       string `json:"homenumber,omitempty"`
+	MobileNumber     string `json:"mobilenumber,omitempty"`
+	MobileNumber2    string `json:"mobilenumber2,omitempty"`
+	SitePhone        string `json:"sitephonenumber,omitempty"`
+	ClientID         int    `json:"client_id,omitempty"`
+	ClientName       string `json:"client_name,omitempty"`
+	SiteID           int    `json:"site_id,omitempty"`
+	SiteName         string `json:"site_name,omitempty"`
+	Inactive         bool   `json:"inactive,omitempty"`
+	IsServiceAccount bool   `json:"isserviceaccount,omitempty"`
+}
+
+// Customer is one Halo customer (a "Client" in Halo's API).
+type Customer struct {
+	ID       int    `json:"id"`
+	Name     string `json:"name"`
+	Inactive bool   `json:"inactive,omitempty"`
+}
+
+// Ticket is one Halo ticket, reduced to what proves it can be read.
+type Ticket struct {
+	ID         int    `json:"id"`
+	Summary    string `json:"summary,omitempty"`
+	ClientID   int    `json:"client_id,omitempty"`
+	ClientName string `json:"client_name,omitempty"`
+	UserID     int    `json:"user_id,omitempty"`
+}
