@@ -30,7 +30,7 @@ func testRecord() *Record {
 func TestRecordMarkdown(t *testing.T) {
 	md := testRecord().Markdown()
 	for _, want := range []string{
-		"# 1stream ↔ HaloPSA integration: Acme <Corp>",
+		"# 1stream ↔ HaloPSA integration: Acme &lt;Corp&gt;",
 		"| CRM Platform | HaloPSA |", "| CRM Company | acme |", "| API Key | client-id-1 |",
 		"| API Private Key | (the Client Secret: kept in the system keyring, never written here) |",
 		"| Endpoint | https://acme.halopsa.com/api/ |", "| CRM Details link | https://acme.halopsa.com/ |",
