@@ -16,6 +16,12 @@ import (
 // U+202E reverses the rest of the line and U+200B hides itself.
 const hostileName = "\x1b]52;c;cm0gLXJmIH4=\a\x1b[2J\u009b2J\u202eEve\u200b"
 
+// markup is a name suffix that is a link in Markdown.
+const markup = " [Reset MFA](https://evil.example/mfa) "
+
+// shown is what a terminal shows of markup+hostileName.
+const shown = "[Reset MFA](https://evil.example/mfa) ]52;c;cm0gLXJmIH4=[2J2JEve"
+
 // assertTerminalSafe fails when out holds a character a terminal acts on
 // (newline and tab are the CLI's own layout).
 func assertTerminalSafe(t *testing.T, what, out string) {
@@ -32,7 +38,7 @@ func assertTerminalSafe(t *testing.T, what, out string) {
 // Halo (agents, teams, departments, organisations) and from a users file
 // against a Halo whose every name carries escape sequences.
 func TestNamesCannotActInTheTerminal(t *testing.T) {
-	srv := startHalo(t, halotest.Scenario{Tenant: "contoso-msp", NameSuffix: " " + hostileName})
+	srv := startHalo(t, halotest.Scenario{Tenant: "contoso-msp", NameSuffix: markup + hostileName})
 	h := newHarness(t)
 	if r := h.run(srv.ClientSecret(), "profile", "add", "H", "--url", srv.URL(), "--client-id", srv.ClientID(), "--secret-stdin"); r.code != 0 {
 		t.Fatalf("add: %+v", r)
@@ -48,12 +54,12 @@ func TestNamesCannotActInTheTerminal(t *testing.T) {
 		code  int
 		want  string // visible text that must survive the filter
 	}{
-		{"", []string{"check", "--profile", "H"}, 0, "Contoso MSP ]52;c;cm0gLXJmIH4=[2J2JEve"},
+		{"", []string{"check", "--profile", "H"}, 0, "Contoso MSP " + shown},
 		{"", []string{"sync", "--profile", "H"}, 0, `Synced "H"`},
 		{users, []string{"users", "import", "--profile", "H", "-"}, 0, "Imported 3 users"},
-		{"", []string{"map", "auto", "--profile", "H"}, 0, "José Álvarez ]52;c;cm0gLXJmIH4=[2J2JEve"},
-		{"", []string{"users", "list", "--profile", "H"}, 0, "José Álvarez ]52;c;cm0gLXJmIH4=[2J2JEve"},
-		{"", []string{"changes", "--profile", "H"}, 0, "José Álvarez ]52;c;cm0gLXJmIH4=[2J2JEve"},
+		{"", []string{"map", "auto", "--profile", "H"}, 0, "José Álvarez " + shown},
+		{"", []string{"users", "list", "--profile", "H"}, 0, "José Álvarez " + shown},
+		{"", []string{"changes", "--profile", "H"}, 0, "José Álvarez " + shown},
 		{"", []string{"status", "--profile", "H"}, 1, "unmapped"},
 	}
 	for _, s := range steps {
@@ -78,12 +84,12 @@ func TestNamesCannotActInTheTerminal(t *testing.T) {
 	}
 	// (users import already turns C0 controls in a name into spaces, but
 	// keeps the bidi override.)
-	if list[0].AgentName != "José Álvarez "+hostileName || !strings.HasPrefix(list[2].Name, "\u202eCat") {
+	if list[0].AgentName != "José Álvarez"+markup+hostileName || !strings.HasPrefix(list[2].Name, "\u202eCat") {
 		t.Fatalf("--json changed the names: %q, %q", list[0].AgentName, list[2].Name)
 	}
 	r = h.run("", "check", "--profile", "H", "--json")
 	assertTerminalSafe(t, "check --json", r.stdout)
-	if !strings.Contains(r.stdout, `\u001b]52;c;cm0gLXJmIH4=\u0007\u001b[2J\u009b2J\u202eEve\u200b`) {
+	if !strings.Contains(r.stdout, `[Reset MFA](https://evil.example/mfa) \u001b]52;c;cm0gLXJmIH4=\u0007\u001b[2J\u009b2J\u202eEve\u200b`) {
 		t.Errorf("check --json lacks the escaped name:\n%s", r.stdout)
 	}
 
@@ -100,5 +106,27 @@ func TestNamesCannotActInTheTerminal(t *testing.T) {
 	r = h.run("", "export", "--profile", "H", "--bom")
 	if r.code != 0 || r.stdout != string(want) || !strings.HasPrefix(r.stdout, "\uFEFF") || !strings.Contains(r.stdout, hostileName) {
 		t.Fatalf("export to standard output differs from the file:\n%q\n%q", r.stdout, want)
+	}
+
+	// The integration record, as Markdown and as HTML, shows the names as
+	// text: no link, no control character.
+	dir := t.TempDir()
+	for _, name := range []string{"r.md", "r.html"} {
+		if r := h.run("", "record", "--profile", "H", "--out", filepath.Join(dir, name)); r.code != 0 {
+			t.Fatalf("record %s: %+v", name, r)
+		}
+		b, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		assertTerminalSafe(t, name, string(b))
+		// In Markdown "[Reset MFA](" would be a link; HTML has tags for that.
+		if live := map[string]string{"r.md": "[Reset MFA](", "r.html": "<a "}[name]; strings.Contains(string(b), live) {
+			t.Errorf("%s carries a live link:\n%s", name, b)
+		}
+	}
+	md, _ := os.ReadFile(filepath.Join(dir, "r.md"))
+	if want := `| José Álvarez \[Reset MFA\](https://evil.example/mfa) \]52;c;cm0gLXJmIH4=\[2J2JEve |`; !strings.Contains(string(md), want) {
+		t.Errorf("r.md lacks %q:\n%s", want, md)
 	}
 }
