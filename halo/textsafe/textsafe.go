@@ -44,7 +44,7 @@ func Terminal(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	for _, r := range s {
-		// A genuine U+FFFD is written back as itself.
+		// range yields U+FFFD for each invalid byte, written as such.
 		if !Dropped(r) {
 			b.WriteRune(r)
 		}
