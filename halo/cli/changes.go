@@ -106,7 +106,14 @@ func (r *runner) writeExport(ctx context.Context, d *storage.DayTwo, kind, out s
 	name := out
 	if out == "" || out == "-" {
 		name = "standard output"
-		if err := write(r.env.Stdout); err != nil {
+		// Piped or redirected, the bytes are those --out FILE would hold
+		// (the filter would drop a BOM and CRLF's CR); shown on a
+		// terminal, the CSV is text like any other.
+		w := r.rawOut
+		if isTerminal(w) {
+			w = r.env.Stdout
+		}
+		if err := write(w); err != nil {
 			return err
 		}
 	} else if err := mapping.WriteFileAtomic(out, write); err != nil {

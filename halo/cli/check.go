@@ -86,7 +86,7 @@ func runCheck(ctx context.Context, r *runner, args []string) error {
 	}
 
 	var progress func(halo.CheckResult)
-	tty := !*asJSON && isTerminal(r.env.Stderr)
+	tty := !*asJSON && isTerminal(r.rawErr)
 	if !*asJSON {
 		fmt.Fprintf(r.env.Stdout, "Systems check of %s\n", cfg.URL)
 	}
@@ -96,17 +96,17 @@ func runCheck(ctx context.Context, r *runner, args []string) error {
 			if c.Status != halo.StatusRunning {
 				done++
 			}
-			fmt.Fprintf(r.env.Stderr, "\r\033[K%d of %d checks · %s …", done, len(halo.CheckIDs()), c.Title)
+			r.redraw(fmt.Sprintf("%d of %d checks · %s …", done, len(halo.CheckIDs()), c.Title))
 		}
 	}
 	if !*asJSON {
 		cfg.OnWait = func(reason string, d time.Duration) {
-			fmt.Fprintf(r.env.Stderr, "\r\033[K%s\n", waitNote(reason, d))
+			r.redraw(waitNote(reason, d) + "\n")
 		}
 	}
 	rep := halo.RunCheck(ctx, cfg, progress)
 	if tty {
-		fmt.Fprint(r.env.Stderr, "\r\033[K")
+		r.redraw("")
 	}
 	if profile != nil {
 		if _, err := storage.RecordCheck(ctx, r.db, profile.ID, rep); err != nil {

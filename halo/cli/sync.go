@@ -64,11 +64,11 @@ func runSync(ctx context.Context, r *runner, args []string) error {
 	var progress func(halo.PullProgress)
 	if !*asJSON {
 		onWait = func(reason string, d time.Duration) {
-			fmt.Fprintf(r.env.Stderr, "\r\033[K%s\n", waitNote(reason, d))
+			r.redraw(waitNote(reason, d) + "\n")
 		}
-		if isTerminal(r.env.Stderr) {
+		if isTerminal(r.rawErr) {
 			progress = func(pp halo.PullProgress) {
-				fmt.Fprintf(r.env.Stderr, "\r\033[K%s", describePull(pp))
+				r.redraw(describePull(pp))
 			}
 		}
 	}
@@ -131,7 +131,7 @@ func (r *runner) pullAndRecord(ctx context.Context, p storage.Profile, onWait fu
 	start := time.Now()
 	snap, err := client.Pull(ctx, progress)
 	if progress != nil {
-		fmt.Fprint(r.env.Stderr, "\r\033[K")
+		r.redraw("")
 	}
 	elapsed := time.Since(start)
 	if err != nil {

@@ -174,13 +174,13 @@ func buildDataset(s Scenario) *dataset {
 		if o > 1 {
 			name = fmt.Sprintf("Fabrikam Subsidiary %d", o-1)
 		}
-		d.orgs = append(d.orgs, wireOrg{ID: o, GUID: guid("org", o), Name: name, Email: fmt.Sprintf("servicedesk%d@%s", o, domain), Phone: fmt.Sprintf("+44 20 7946 0%03d", o), Website: "https://www." + domain, PortalURL: fmt.Sprintf("https://portal%d.%s", o, domain)})
+		d.orgs = append(d.orgs, wireOrg{ID: o, GUID: guid("org", o), Name: name + s.NameSuffix, Email: fmt.Sprintf("servicedesk%d@%s", o, domain), Phone: fmt.Sprintf("+44 20 7946 0%03d", o), Website: "https://www." + domain, PortalURL: fmt.Sprintf("https://portal%d.%s", o, domain)})
 	}
 	for _, md := range mainDepts {
-		d.depts = append(d.depts, tree(md.id, md.name, d.orgs[0]))
+		d.depts = append(d.depts, tree(md.id, md.name+s.NameSuffix, d.orgs[0]))
 	}
 	for i, mt := range mainTeams {
-		d.teams = append(d.teams, team(mt.id, mt.name, mt.dept, deptName(d, mt.dept), i+1, mt.inactive, 1))
+		d.teams = append(d.teams, team(mt.id, mt.name+s.NameSuffix, mt.dept, deptName(d, mt.dept), i+1, mt.inactive, 1))
 	}
 	// Each extra organisation has its own department and team.
 	for o := 2; o <= nOrgs; o++ {
@@ -192,6 +192,8 @@ func buildDataset(s Scenario) *dataset {
 	id := firstAgentID
 	add := func(first, last string, org int, teamIDs []int, disabled bool, idx int) {
 		a := person(id, first, last, domain)
+		a.Name += s.NameSuffix
+		a.NameWithInactive = a.Name
 		a.org = org
 		a.IsDisabled = disabled
 		if disabled {
@@ -246,7 +248,7 @@ func buildDataset(s Scenario) *dataset {
 	}
 
 	// The API agent the application logs in as.
-	api := wireAgent{ID: id, Name: apiAgentName, FirstName: "1stream", Surname: "API", Initials: "1A",
+	api := wireAgent{ID: id, Name: apiAgentName + s.NameSuffix, FirstName: "1stream", Surname: "API", Initials: "1A",
 		Email: "1stream-api@" + domain, IsAPIAgent: !s.APIAgentNotAPIOnly, IsAgent: true, Use: "agent",
 		JobTitle: "Integration", Colour: "#4b6cb7", org: 1, RoleList: "API"}
 	api.NameWithInactive = api.Name

@@ -70,6 +70,10 @@ type Scenario struct {
 	APIAgentNotAPIOnly bool  // the login agent is a normal (licensed) agent
 	NoDefaultTeam      bool  // the login agent has teams but no Default Team
 	Organisations      int   // >1: multi-tenancy; agents of the other organisations are hidden
+	// NameSuffix is appended to every organisation, department, team and
+	// agent name (the API agent's too): hostile names, e.g. terminal
+	// escape sequences or Markdown links, for output-safety tests.
+	NameSuffix string
 
 	RateLimit           int           // accepted requests per RateWindow (0 = unlimited)
 	RateWindow          time.Duration // default 5 minutes
