@@ -185,6 +185,7 @@ func (r *checkRun) finishLocked(c CheckResult) {
 	}
 	r.finished[c.ID] = true
 	c.Title = checkTitles[c.ID]
+	c.Detail = clipRunes(c.Detail, maxDetailRunes)
 	if t, ok := r.started[c.ID]; ok && c.Duration == 0 {
 		c.Duration = time.Since(t)
 	}

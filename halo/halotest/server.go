@@ -91,6 +91,10 @@ type Scenario struct {
 	// (e.g. 404, 429, 500) and a Halo-style body for it, every time.
 	OrganisationError int
 
+	// HugeNames: the first agent's name and surname, the retired team's
+	// name and the main organisation's name are each padded to 1 MiB.
+	HugeNames bool
+
 	ClientID, ClientSecret string           // defaults: fixed GUID-shaped values
 	Now                    func() time.Time // clock for rate limit and token expiry (tests share a fake clock)
 }
