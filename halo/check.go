@@ -462,6 +462,9 @@ func haloResult(ai AuthInfo) CheckResult {
 	switch ai.Source {
 	case "authinfo":
 		c.Detail = fmt.Sprintf("Halo answered /api/authinfo: authorisation server %s, %s.", ai.AuthURL, tenant)
+		if ai.Warning != "" { // an auth server on another host
+			c.Status, c.Detail = StatusWarn, c.Detail+" "+ai.Warning
+		}
 	case "override":
 		c.Detail = fmt.Sprintf("Using your authorisation server %s (%s).", ai.AuthURL, tenant)
 		if ai.Warning != "" {

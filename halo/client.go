@@ -87,8 +87,9 @@ type AuthInfo struct {
 	TokenURL string // where the token is requested, with ?tenant= when there is one
 	Tenant   string // effective tenant: Config.Tenant, else TenantID; 1stream's "CRM Company"
 	Source   string // "authinfo", "override" or "fallback"
-	// Warning says why authinfo was not used (missing or unhelpful); empty
-	// when it answered normally.
+	// Warning says why authinfo was not used (missing or unhelpful), or,
+	// when it was, that it named an authorisation server on another host
+	// than the Halo URL's; empty when it answered normally.
 	Warning string
 }
 
@@ -195,14 +196,16 @@ func NewClient(cfg Config) (*Client, error) {
 		retries: cfg.MaxRetries, maxWait: cfg.MaxRetryWait,
 		sleep: cfg.Sleep, now: cfg.Now, onWait: cfg.OnWait,
 	}
-	hc := &http.Client{Transport: tr, CheckRedirect: checkRedirect}
+	hc := &http.Client{Transport: tr}
 	if cfg.HTTPClient != nil {
 		hc.Jar = cfg.HTTPClient.Jar
 	}
-	return &Client{
+	c := &Client{
 		cfg: cfg, inst: inst, scope: strings.Fields(cfg.Scope), hc: hc, log: log,
 		now: cfg.Now, sleep: cfg.Sleep, max: cfg.MaxResponseBytes,
-	}, nil
+	}
+	hc.CheckRedirect = c.apiRedirect
+	return c, nil
 }
 
 func normTenant(t string) string {
@@ -261,6 +264,23 @@ func checkRedirect(req *http.Request, via []*http.Request) error {
 // its body, which Go replays on a 307/308 to wherever Location points (it
 // strips only headers across hosts).
 func (c *Client) tokenRedirect(req *http.Request, via []*http.Request) error {
+	return c.sameOriginRedirect(req, via, AdviceTokenRedirect,
+		"Halo's token endpoint redirected the login to %s, another server, so the Client ID and Secret were not sent there.")
+}
+
+// apiRedirect keeps /api requests (authinfo included) on the API's origin:
+// Go keeps the Authorization header on a redirect to the same host on
+// another port, so a redirect there or anywhere else would hand over the
+// bearer token.
+func (c *Client) apiRedirect(req *http.Request, via []*http.Request) error {
+	return c.sameOriginRedirect(req, via, AdviceAPIRedirect,
+		"Halo redirected "+via[0].URL.Path+" to %s, another server, so the request and its access token were not sent there.")
+}
+
+// sameOriginRedirect is the one redirect policy for anything that carries a
+// credential: follow only within the first request's scheme, host and port,
+// else refuse naming the target (msg's %s).
+func (c *Client) sameOriginRedirect(req *http.Request, via []*http.Request, advice, msg string) error {
 	if err := checkRedirect(req, via); err != nil {
 		return err
 	}
@@ -268,8 +288,7 @@ func (c *Client) tokenRedirect(req *http.Request, via []*http.Request) error {
 		return nil
 	}
 	target := url.URL{Scheme: req.URL.Scheme, Host: req.URL.Host, Path: req.URL.Path}
-	msg := fmt.Sprintf("Halo's token endpoint redirected the login to %s, another server, so the Client ID and Secret were not sent there.", c.serverText(target.String()))
-	return newError(KindBadResponse, AdviceTokenRedirect, msg, nil)
+	return newError(KindBadResponse, advice, fmt.Sprintf(msg, c.serverText(target.String())), nil)
 }
 
 // origin is a URL's scheme, host and port with the scheme's default port
@@ -462,6 +481,7 @@ func (c *Client) discover(ctx context.Context) (AuthInfo, error) {
 		} else {
 			authURL = u
 			ai.Source = "authinfo"
+			ai.Warning = c.otherHostWarning(u)
 		}
 	}
 	if authURL == nil {
@@ -479,6 +499,17 @@ func (c *Client) discover(ctx context.Context) (AuthInfo, error) {
 	ai.Tenant = tenant
 	c.log.Debug("halo auth discovered", "source", ai.Source, "token_url", ai.TokenURL, "tenant", ai.Tenant)
 	return ai, nil
+}
+
+// otherHostWarning says when authinfo sent the login (the Client Secret) to
+// a host other than the Halo URL's: legitimate for some hosted trials, but
+// also what a tampered authinfo would do, so the admin should see it.
+func (c *Client) otherHostWarning(auth *url.URL) string {
+	halo := strings.ToLower((&url.URL{Host: c.inst.Host}).Hostname())
+	if h := strings.ToLower(auth.Hostname()); h != halo {
+		return fmt.Sprintf("Halo's login discovery (%s) named an authorisation server on another host, %s, not %s: the Client ID and Secret are sent there.", authInfoPath, h, halo)
+	}
+	return ""
 }
 
 func stringOf(v any) string {
