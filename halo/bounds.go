@@ -1,6 +1,8 @@
 package halo
 
 import (
+	"context"
+	"errors"
 	"reflect"
 	"unicode/utf8"
 )
@@ -66,4 +68,16 @@ func clipValue(v reflect.Value) {
 			}
 		}
 	}
+}
+
+// stopReason is why a check stopped early: a cancel, or a deadline (e.g.
+// a command's time limit) named by its cause.
+func stopReason(ctx context.Context) string {
+	if !errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return "Cancelled."
+	}
+	if cause := context.Cause(ctx); cause != nil && cause != context.DeadlineExceeded {
+		return "Stopped: Halo had not answered when " + cause.Error() + "."
+	}
+	return "Stopped: Halo had not answered in the time allowed."
 }

@@ -215,7 +215,7 @@ func (r *checkRun) cancelled() bool {
 	if r.ctx.Err() == nil {
 		return false
 	}
-	r.skipRest("Cancelled.")
+	r.skipRest(stopReason(r.ctx))
 	return true
 }
 

@@ -35,6 +35,7 @@ const (
 	DefaultPageConcurrency  = 4
 	DefaultMaxResponseBytes = 128 << 20
 	DefaultMaxPullBytes     = 256 << 20
+	DefaultMaxListItems     = 100_000
 	defaultMaxRetries       = 10
 )
 
@@ -66,6 +67,7 @@ type Config struct {
 	MaxRetryWait     time.Duration // total wait on 429s before giving up; default 3 min
 	MaxResponseBytes int64         // one answer; default 128 MiB
 	MaxPullBytes     int64         // all pages of one agent pull; default 256 MiB
+	MaxListItems     int           // records in any one list (agents, teams, …); default 100,000
 
 	Sleep func(ctx context.Context, d time.Duration) error // test hook for every wait
 	Now   func() time.Time                                 // test hook for the limiter and token expiry
@@ -161,6 +163,9 @@ func NewClient(cfg Config) (*Client, error) {
 	}
 	if cfg.MaxPullBytes <= 0 {
 		cfg.MaxPullBytes = DefaultMaxPullBytes
+	}
+	if cfg.MaxListItems <= 0 {
+		cfg.MaxListItems = DefaultMaxListItems
 	}
 	// On the real clock every client of a host shares one limiter; a fake
 	// clock (tests) must not mix its time with anyone else's.
@@ -596,6 +601,9 @@ func (c *Client) token(ctx context.Context, stale *oauth2.Token) (*oauth2.Token,
 	if tt := tok.Type(); !strings.EqualFold(tt, "bearer") {
 		return nil, &Error{Kind: KindBadResponse, Message: fmt.Sprintf("Halo issued a %q token; this app needs a Bearer token.", c.serverText(tt)), Fix: AdviceFor(string(KindBadResponse)).Fix, Step: "1s-14"}
 	}
+	// From now on no log line, error or report can show the token, even
+	// when a server echoes the request back.
+	redact.Add(tok.AccessToken)
 	ttl := expiresIn(tok)
 	c.tok = tok
 	c.tokTTL = ttl
@@ -698,9 +706,12 @@ func (c *Client) tokenError(ctx context.Context, err error, ai AuthInfo) *Error 
 	if strings.Contains(msg, "missing access_token") {
 		return newError(KindBadResponse, "", "Halo's token response had no access token.", nil)
 	}
-	host := ai.TokenURL
+	host, path := ai.TokenURL, "the token request"
 	if u, perr := url.Parse(ai.TokenURL); perr == nil {
-		host = u.Host
+		host, path = u.Host, "the token request ("+u.Path+")"
+	}
+	if e := deadlineError(ctx, path); e != nil {
+		return e
 	}
 	return classifyTransport(ctx, err, host)
 }
@@ -815,23 +826,62 @@ func (c *Client) roundTrip(ctx context.Context, req *http.Request) (response, er
 	start := time.Now()
 	resp, err := c.hc.Do(req)
 	if err != nil {
-		e := classifyTransport(ctx, err, c.inst.Host)
+		e := c.transportError(ctx, req, err)
 		c.log.Info("halo request failed", "path", req.URL.Path, "kind", e.Kind)
 		return response{}, e
 	}
 	defer resp.Body.Close()
 	r := response{status: resp.StatusCode, ctype: resp.Header.Get("Content-Type")}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, c.max+1))
-	if err != nil {
-		return r, classifyTransport(ctx, err, c.inst.Host)
+	ok := r.status >= 200 && r.status < 300
+	// authinfo and error answers carry no data: a few KiB at most.
+	limit := c.max
+	if !ok || strings.HasSuffix(req.URL.Path, authInfoPath) {
+		limit = maxSmallBody
 	}
-	if int64(len(body)) > c.max {
-		e := newError(KindBadResponse, "", fmt.Sprintf("Halo's answer for %s is larger than %s.", req.URL.Path, byteSize(c.max)), nil)
-		return r, e
+	body, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	if err != nil {
+		return r, c.transportError(ctx, req, err)
+	}
+	if int64(len(body)) > limit {
+		if !ok {
+			// The status says what failed; the start of the body says why.
+			body = body[:limit]
+		} else {
+			e := newError(KindBadResponse, "", fmt.Sprintf("Halo's answer for %s is larger than %s.", req.URL.Path, byteSize(limit)), nil)
+			return r, e
+		}
 	}
 	r.body = body
 	c.log.Debug("halo request", "method", req.Method, "path", req.URL.Path, "status", r.status, "bytes", len(body), "ms", time.Since(start).Milliseconds())
 	return r, nil
+}
+
+// transportError classifies a request that got no whole answer.
+func (c *Client) transportError(ctx context.Context, req *http.Request, err error) *Error {
+	what := req.URL.Path
+	if p := req.URL.Query().Get("page_no"); p != "" {
+		what += " (page " + p + ")"
+	}
+	if e := deadlineError(ctx, what); e != nil {
+		return e
+	}
+	return classifyTransport(ctx, err, c.inst.Host)
+}
+
+// deadlineError is nil unless ctx's deadline ran out; then it names the
+// request that was still waiting (what) and the deadline's cause (e.g. a
+// command's time limit), so a slow server shows where it was slow.
+func deadlineError(ctx context.Context, what string) *Error {
+	if !errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return nil
+	}
+	why := "the time allowed ran out"
+	if cause := context.Cause(ctx); cause != nil && cause != context.DeadlineExceeded {
+		why = cause.Error()
+	}
+	e := newError(KindTimeout, "", fmt.Sprintf("Halo was still answering %s when %s.", what, why), ctx.Err())
+	e.Fix = "Halo answered too slowly to finish in time: try again later, or allow more time."
+	return e
 }
 
 // checkResponse turns an answer that is not a successful JSON one into an

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/halo-assistant/halo-assistant/halo"
@@ -136,5 +137,94 @@ func TestAuthInfoNamingAnotherHostWarns(t *testing.T) {
 	_, cfg = start(t, halotest.Scenario{TrialAuth: true})
 	if h := halo.RunCheck(context.Background(), cfg, nil).Check(halo.CheckHalo); h.Status != halo.StatusPass {
 		t.Fatalf("halo check with a trial auth server %+v", h)
+	}
+}
+
+// /api/authinfo is read up to 64 KiB (a larger one is refused before any
+// credential is sent), and an error body only up to 64 KiB: the status
+// still says what failed, however large the body behind it.
+func TestAuthInfoAndErrorBodiesAreReadUpTo64KiB(t *testing.T) {
+	s, cfg := start(t, halotest.Scenario{AuthInfoPadding: 1 << 20})
+	rep := halo.RunCheck(context.Background(), cfg, nil)
+	if h := rep.Check(halo.CheckHalo); h.Status != halo.StatusFail || !strings.Contains(h.Detail, "larger than 64 KiB") {
+		t.Fatalf("halo check %+v, want a failure for a 1 MiB authinfo", h)
+	}
+	if n := s.TokenRequests(); n != 0 {
+		t.Fatalf("%d token requests after an oversized authinfo", n)
+	}
+	_, cfg = start(t, halotest.Scenario{AuthInfoPadding: 60 << 10})
+	if h := halo.RunCheck(context.Background(), cfg, nil).Check(halo.CheckHalo); h.Status != halo.StatusPass {
+		t.Fatalf("a 60 KiB authinfo: %+v", h)
+	}
+
+	// A 400 KB error body, with a response cap that only its first 64 KiB
+	// fit under: a server error, not an oversized answer.
+	_, cfg = start(t, halotest.Scenario{OrganisationError: http.StatusInternalServerError, EchoErrors: true})
+	cfg.MaxResponseBytes = 128 << 10
+	_, err := newClient(t, cfg).Organisations(context.Background())
+	if he := wantError(t, err, halo.KindServer, ""); he.Status != http.StatusInternalServerError {
+		t.Fatalf("status %d", he.Status)
+	}
+}
+
+// Every list has the same cap on its records: teams, departments and
+// organisations as well as agents (across their pages).
+func TestEveryListIsCapped(t *testing.T) {
+	_, cfg := start(t, halotest.Scenario{Organisations: 3, Paged: true, MaxPageSize: 1})
+	cfg.MaxListItems = 1
+	c := newClient(t, cfg)
+	ctx := context.Background()
+	_, err := c.Teams(ctx)
+	if e := wantError(t, err, halo.KindBadResponse, ""); !strings.Contains(e.Message, "list of teams has more than 1 records") {
+		t.Fatalf("teams: %v", e)
+	}
+	if _, err := c.Departments(ctx, nil); !strings.Contains(errText(err), "list of departments has more than 1") {
+		t.Fatalf("departments: %v", err)
+	}
+	if _, err := c.Organisations(ctx); !strings.Contains(errText(err), "list of organisations has more than 1") {
+		t.Fatalf("organisations: %v", err)
+	}
+	if _, err := c.Agents(ctx, halo.AgentOptions{}, nil); !strings.Contains(errText(err), "list of agents has more than 1") {
+		t.Fatalf("agents (one per page): %v", err)
+	}
+}
+
+func errText(err error) string {
+	if err == nil {
+		return "<nil>"
+	}
+	return err.Error()
+}
+
+// A deadline that runs out while Halo is still paging names the request
+// that was waiting and the deadline's cause.
+func TestDeadlineNamesTheSlowRequest(t *testing.T) {
+	_, cfg := start(t, halotest.Scenario{Paged: true, MaxPageSize: 1, Latency: 40 * time.Millisecond})
+	cause := errorString("the test's limit ran out")
+	ctx, cancel := context.WithTimeoutCause(context.Background(), 400*time.Millisecond, cause)
+	defer cancel()
+	_, err := newClient(t, cfg).Pull(ctx, nil)
+	e := wantError(t, err, halo.KindTimeout, "")
+	if !strings.Contains(e.Message, "Halo was still answering /api/Agent (page ") || !strings.Contains(e.Message, string(cause)) {
+		t.Fatalf("timeout message %q names neither the page nor the cause", e.Message)
+	}
+}
+
+type errorString string
+
+func (e errorString) Error() string { return string(e) }
+
+// The access token is registered with the redactor once issued: a server
+// that echoes the request (its Authorization header) in an error cannot
+// get the token into an error text, a log or a report.
+func TestAccessTokenIsRedactedFromEchoedErrors(t *testing.T) {
+	_, cfg := start(t, halotest.Scenario{OrganisationError: http.StatusInternalServerError, EchoErrors: true})
+	_, err := newClient(t, cfg).Organisations(context.Background())
+	he := wantError(t, err, halo.KindServer, "")
+	if !strings.Contains(he.Description, "Authorization: Bearer ") {
+		t.Fatalf("the echo lost the header, so this test proves nothing: %.300q", he.Description)
+	}
+	if strings.Contains(he.Description, "Bearer halotest.") || strings.Contains(he.Error(), "halotest.") {
+		t.Fatalf("the access token is in the error: %.300q", he.Description)
 	}
 }

@@ -97,6 +97,9 @@ type Scenario struct {
 	APIRedirect string
 	// AuthInfoRedirect: /api/authinfo answers 302 to this URL.
 	AuthInfoRedirect string
+	// AuthInfoPadding: /api/authinfo's JSON carries an extra property that
+	// pads it to this many bytes.
+	AuthInfoPadding int
 	// AuthOnLocalhost: authinfo names this server's own /auth by the host
 	// name "localhost", a host other than the 127.0.0.1 of URL().
 	AuthOnLocalhost bool
@@ -587,6 +590,9 @@ func (s *Server) authInfo(w http.ResponseWriter, r *http.Request) {
 	info := map[string]any{"auth_url": s.AuthURL()}
 	if s.sc.AuthInfoAuthURL != "" {
 		info["auth_url"] = s.sc.AuthInfoAuthURL
+	}
+	if s.sc.AuthInfoPadding > 0 {
+		info["padding"] = strings.Repeat("x", s.sc.AuthInfoPadding)
 	}
 	if s.sc.AuthOnLocalhost {
 		info["auth_url"] = strings.Replace(s.AuthURL(), "127.0.0.1", "localhost", 1)
