@@ -108,8 +108,10 @@ func TestStatusSyncStopsAtTheCommandTimeLimit(t *testing.T) {
 	}
 
 	h.env["HALO_ASSISTANT_TIMEOUT"] = "soon"
-	if r := h.run("", "sync", "--profile", "Slow"); r.code != ExitUsage || !strings.Contains(r.stderr, "HALO_ASSISTANT_TIMEOUT") {
-		t.Fatalf("sync with a bad time limit: exit %d %s", r.code, r.stderr)
+	for _, args := range [][]string{{"sync", "--profile", "Slow"}, {"status", "--profile", "Slow", "--sync"}, {"check", "--profile", "Slow"}} {
+		if r := h.run("", args...); r.code != ExitUsage || !strings.Contains(r.stderr, "HALO_ASSISTANT_TIMEOUT") {
+			t.Fatalf("%v with a bad time limit: exit %d %s", args, r.code, r.stderr)
+		}
 	}
 }
 
