@@ -185,6 +185,7 @@ func (r *checkRun) finishLocked(c CheckResult) {
 	}
 	r.finished[c.ID] = true
 	c.Title = checkTitles[c.ID]
+	c.Detail = clipRunes(c.Detail, maxDetailRunes)
 	if t, ok := r.started[c.ID]; ok && c.Duration == 0 {
 		c.Duration = time.Since(t)
 	}
@@ -214,7 +215,7 @@ func (r *checkRun) cancelled() bool {
 	if r.ctx.Err() == nil {
 		return false
 	}
-	r.skipRest("Cancelled.")
+	r.skipRest(stopReason(r.ctx))
 	return true
 }
 
@@ -461,6 +462,9 @@ func haloResult(ai AuthInfo) CheckResult {
 	switch ai.Source {
 	case "authinfo":
 		c.Detail = fmt.Sprintf("Halo answered /api/authinfo: authorisation server %s, %s.", ai.AuthURL, tenant)
+		if ai.Warning != "" { // an auth server on another host
+			c.Status, c.Detail = StatusWarn, c.Detail+" "+ai.Warning
+		}
 	case "override":
 		c.Detail = fmt.Sprintf("Using your authorisation server %s (%s).", ai.AuthURL, tenant)
 		if ai.Warning != "" {

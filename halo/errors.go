@@ -96,6 +96,7 @@ const (
 	AdviceAuthInfoNotHalo    = "authinfo_not_halo"
 	AdviceAuthDowngrade      = "authinfo_http_auth"
 	AdviceTokenRedirect      = "token_redirect"
+	AdviceAPIRedirect        = "api_redirect"
 	AdviceIdentityNotAPI     = "identity_not_api"
 	AdviceIdentityNoTeam     = "identity_no_team"
 	AdviceIdentityNoDefault  = "identity_no_default_team"
@@ -278,6 +279,11 @@ var adviceTable = map[string]Advice{
 	AdviceTokenRedirect: {
 		Message: "Halo's token endpoint redirected the login to another server, so the Client ID and Secret were not sent there.",
 		Fix:     "If that server is your Halo's real authorisation server, set it as the Authorisation Server " + whereAuthURL + " (the value shown in Halo under Configuration > Integrations > Halo API > API Details); otherwise check the Halo URL and any proxy in between.",
+		Step:    "halo-4",
+	},
+	AdviceAPIRedirect: {
+		Message: "Halo redirected a request to another server, so the request and its access token were not sent there.",
+		Fix:     "If Halo has moved to the address named, enter that as the Halo URL; otherwise check the Halo URL and any proxy in between.",
 		Step:    "halo-4",
 	},
 	AdviceIdentityNotAPI: {

@@ -41,6 +41,34 @@ func (c *Client) getJSON(ctx context.Context, path string, q url.Values) ([]byte
 	return body, err
 }
 
+// getList fetches and decodes one list answer (key is its array property),
+// bounded like every list: see checkListSize.
+func getList[T any](ctx context.Context, c *Client, path string, q url.Values, key, what string) ([]T, listMeta, int, error) {
+	body, err := c.getJSON(ctx, path, q)
+	if err != nil {
+		return nil, listMeta{}, 0, err
+	}
+	items, meta, err := decodeList[T](body, key)
+	if err != nil {
+		return nil, meta, len(body), c.decodeError("/api/"+path, body, err)
+	}
+	if err := c.checkListSize(what, len(items)); err != nil {
+		return nil, meta, len(body), err
+	}
+	return items, meta, len(body), nil
+}
+
+// checkListSize is the one cap on how many records a list may hold (agents
+// across all their pages, teams, departments, organisations): far past any
+// real Halo, it keeps a server that claims or sends endless records from
+// filling memory, the database and every report.
+func (c *Client) checkListSize(what string, n int) error {
+	if n > c.cfg.MaxListItems {
+		return newError(KindBadResponse, "", fmt.Sprintf("Halo's list of %s has more than %d records; this app stops there.", what, c.cfg.MaxListItems), nil)
+	}
+	return nil
+}
+
 // Me returns the agent the application logs in as (GET /api/Agent/me).
 func (c *Client) Me(ctx context.Context) (Agent, error) {
 	body, err := c.getJSON(ctx, "Agent/me", nil)
@@ -79,13 +107,9 @@ func (c *Client) Agents(ctx context.Context, opt AgentOptions, progress func(Pul
 		q.Set("page_no", strconv.Itoa(page))
 		return q
 	}
-	body, err := c.getJSON(ctx, "Agent", query(1, pageSize))
+	first, meta, firstBytes, err := getList[Agent](ctx, c, "Agent", query(1, pageSize), "agents", "agents")
 	if err != nil {
 		return nil, err
-	}
-	first, meta, err := decodeList[Agent](body, "agents")
-	if err != nil {
-		return nil, c.decodeError("/api/Agent", body, err)
 	}
 	// No record_count: Halo ignored the paging request and sent them all.
 	if !meta.HasCount || meta.RecordCount <= len(first) || len(first) == 0 {
@@ -105,7 +129,7 @@ func (c *Client) Agents(ctx context.Context, opt AgentOptions, progress func(Pul
 	for _, a := range first {
 		seen[a.ID] = true
 	}
-	pulled := int64(len(body))
+	pulled := int64(firstBytes)
 	last := min(pages, maxAgentPages)
 
 	// Up to PageConcurrency pages are fetched at once; answers are taken in
@@ -115,14 +139,8 @@ func (c *Client) Agents(ctx context.Context, opt AgentOptions, progress func(Pul
 	defer cancel()
 	results := make(chan agentPage, c.cfg.PageConcurrency)
 	fetch := func(p int) {
-		body, err := c.getJSON(ctx, "Agent", query(p, size))
-		var items []Agent
-		if err == nil {
-			if items, _, err = decodeList[Agent](body, "agents"); err != nil {
-				err = c.decodeError("/api/Agent", body, err)
-			}
-		}
-		results <- agentPage{page: p, agents: items, bytes: len(body), err: err}
+		items, _, n, err := getList[Agent](ctx, c, "Agent", query(p, size), "agents", "agents")
+		results <- agentPage{page: p, agents: items, bytes: n, err: err}
 	}
 	pending := make(map[int]agentPage, c.cfg.PageConcurrency)
 	next := 2
@@ -158,6 +176,9 @@ func (c *Client) Agents(ctx context.Context, opt AgentOptions, progress func(Pul
 				seen[a.ID] = true
 			}
 			all = append(all, pg.agents...)
+			if err := c.checkListSize("agents", len(all)); err != nil {
+				return nil, err
+			}
 			if len(pg.agents) < size || fresh == 0 {
 				report(PullProgress{Pages: want, PagesTotal: want, Agents: len(all), AgentsTotal: len(all)})
 				return dedupeAgents(all), nil
@@ -206,15 +227,8 @@ func (c *Client) Teams(ctx context.Context) ([]Team, error) {
 	q := url.Values{}
 	q.Set("includeenabled", "true")
 	q.Set("includedisabled", "true")
-	body, err := c.getJSON(ctx, "Team", q)
-	if err != nil {
-		return nil, err
-	}
-	teams, _, err := decodeList[Team](body, "teams")
-	if err != nil {
-		return nil, c.decodeError("/api/Team", body, err)
-	}
-	return teams, nil
+	teams, _, _, err := getList[Team](ctx, c, "Team", q, "teams", "teams")
+	return teams, err
 }
 
 // treeWire is a Tree_List record of /TopLevel.
@@ -231,13 +245,9 @@ type treeWire struct {
 func (c *Client) topLevelDepartments(ctx context.Context) ([]Department, error) {
 	q := url.Values{}
 	q.Set("agent_departments_only", "true")
-	body, err := c.getJSON(ctx, "TopLevel", q)
+	recs, _, _, err := getList[treeWire](ctx, c, "TopLevel", q, "tree", "departments")
 	if err != nil {
 		return nil, err
-	}
-	recs, _, err := decodeList[treeWire](body, "tree")
-	if err != nil {
-		return nil, c.decodeError("/api/TopLevel", body, err)
 	}
 	out := make([]Department, 0, len(recs))
 	for _, r := range recs {
@@ -342,15 +352,8 @@ func sortDepartments(d []Department) {
 
 // Organisations lists the organisations (more than one means multi-tenancy).
 func (c *Client) Organisations(ctx context.Context) ([]Organisation, error) {
-	body, err := c.getJSON(ctx, "Organisation", nil)
-	if err != nil {
-		return nil, err
-	}
-	orgs, _, err := decodeList[Organisation](body, "organisations")
-	if err != nil {
-		return nil, c.decodeError("/api/Organisation", body, err)
-	}
-	return orgs, nil
+	orgs, _, _, err := getList[Organisation](ctx, c, "Organisation", nil, "organisations", "organisations")
+	return orgs, err
 }
 
 // pullResult holds the raw outcome of the parallel calls shared by Pull and
@@ -479,6 +482,12 @@ func (c *Client) Pull(ctx context.Context, progress func(PullProgress)) (Snapsho
 		}
 	})
 	if err := ctx.Err(); err != nil {
+		// A deadline's error names the list that was still coming.
+		for _, e := range []error{r.agentsErr, r.teamsErr, r.topErr, r.orgsErr} {
+			if KindOf(e) == KindTimeout {
+				return Snapshot{}, e
+			}
+		}
 		return Snapshot{}, classifyTransport(ctx, err, c.inst.Host)
 	}
 	s, _, err := r.snapshot()

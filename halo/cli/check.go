@@ -51,6 +51,10 @@ func runCheck(ctx context.Context, r *runner, args []string) error {
 			return usagef("with --profile the Client Secret is always the profile's own and goes only to its own Halo: "+
 				"drop --secret-stdin, --secret-from-env and --auth-url, or change the profile with 'halo-assistant profile set %q …'", *profileName)
 		}
+		if *cf.caFile != "" {
+			return usagef("--ca-file cannot be used with --profile: the profile's own CA file is the only one its secret is sent with; "+
+				"to change it run 'halo-assistant profile set %q --ca-file PEM'", *profileName)
+		}
 		if err := cf.apply(&p); err != nil { // flags may override a stored setting for this run
 			return err
 		}
@@ -104,7 +108,12 @@ func runCheck(ctx context.Context, r *runner, args []string) error {
 			r.redraw(waitNote(reason, d) + "\n")
 		}
 	}
-	rep := halo.RunCheck(ctx, cfg, progress)
+	hctx, cancel, err := r.haloContext(ctx)
+	if err != nil {
+		return err
+	}
+	defer cancel()
+	rep := halo.RunCheck(hctx, cfg, progress)
 	if tty {
 		r.redraw("")
 	}

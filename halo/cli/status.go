@@ -71,6 +71,9 @@ func runStatus(ctx context.Context, r *runner, args []string) error {
 	var syncErr error
 	if *doSync {
 		_, _, syncErr = r.pullAndRecord(ctx, p, nil, nil)
+		if errors.As(syncErr, new(usageError)) { // e.g. a bad HALO_ASSISTANT_TIMEOUT: exit 2, not an attention item
+			return syncErr
+		}
 	}
 	d, err := storage.LoadDayTwo(ctx, r.db, p.ID)
 	if err != nil {

@@ -128,8 +128,13 @@ func (r *runner) pullAndRecord(ctx context.Context, p storage.Profile, onWait fu
 	if err != nil {
 		return halo.Snapshot{}, 0, err
 	}
+	hctx, cancel, err := r.haloContext(ctx)
+	if err != nil {
+		return halo.Snapshot{}, 0, err
+	}
+	defer cancel()
 	start := time.Now()
-	snap, err := client.Pull(ctx, progress)
+	snap, err := client.Pull(hctx, progress)
 	if progress != nil {
 		r.redraw("")
 	}

@@ -173,6 +173,8 @@ func buildDataset(s Scenario) *dataset {
 		name := "Contoso MSP"
 		if o > 1 {
 			name = fmt.Sprintf("Fabrikam Subsidiary %d", o-1)
+		} else if s.HugeNames {
+			name = huge(name)
 		}
 		d.orgs = append(d.orgs, wireOrg{ID: o, GUID: guid("org", o), Name: name + s.NameSuffix, Email: fmt.Sprintf("servicedesk%d@%s", o, domain), Phone: fmt.Sprintf("+44 20 7946 0%03d", o), Website: "https://www." + domain, PortalURL: fmt.Sprintf("https://portal%d.%s", o, domain)})
 	}
@@ -180,6 +182,9 @@ func buildDataset(s Scenario) *dataset {
 		d.depts = append(d.depts, tree(md.id, md.name+s.NameSuffix, d.orgs[0]))
 	}
 	for i, mt := range mainTeams {
+		if s.HugeNames && mt.id == hugeTeamID {
+			mt.name = huge(mt.name)
+		}
 		d.teams = append(d.teams, team(mt.id, mt.name+s.NameSuffix, mt.dept, deptName(d, mt.dept), i+1, mt.inactive, 1))
 	}
 	// Each extra organisation has its own department and team.
@@ -238,6 +243,10 @@ func buildDataset(s Scenario) *dataset {
 			}
 			add(p[0], p[1], 1, teams, i == demoDisabled, i)
 		}
+	}
+	if s.HugeNames {
+		d.agents[0].Name = huge(d.agents[0].Name)
+		d.agents[0].Surname = huge(d.agents[0].Surname)
 	}
 	// Agents of the other organisations: the API agent does not see them.
 	for o := 2; o <= nOrgs; o++ {

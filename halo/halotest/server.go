@@ -95,6 +95,22 @@ type Scenario struct {
 	// (e.g. 404, 429, 500) and a Halo-style body for it, every time.
 	OrganisationError int
 
+	// APIRedirect: every /api request but authinfo answers 302 to this
+	// URL plus the request's path and query (e.g. the same host on another
+	// port, where Go would keep the Authorization header).
+	APIRedirect string
+	// AuthInfoRedirect: /api/authinfo answers 302 to this URL.
+	AuthInfoRedirect string
+	// AuthInfoPadding: /api/authinfo's JSON carries an extra property that
+	// pads it to this many bytes.
+	AuthInfoPadding int
+	// AuthOnLocalhost: authinfo names this server's own /auth by the host
+	// name "localhost", a host other than the 127.0.0.1 of URL().
+	AuthOnLocalhost bool
+	// HugeNames: the first agent's name and surname, the retired team's
+	// name and the main organisation's name are each padded to 1 MiB.
+	HugeNames bool
+
 	ClientID, ClientSecret string           // defaults: fixed GUID-shaped values
 	Now                    func() time.Time // clock for rate limit and token expiry (tests share a fake clock)
 }
@@ -525,8 +541,12 @@ func (s *Server) serveMain(w http.ResponseWriter, r *http.Request) {
 	}
 	p := strings.ToLower(strings.TrimRight(r.URL.Path, "/"))
 	switch {
+	case p == "/api/authinfo" && s.sc.AuthInfoRedirect != "":
+		http.Redirect(w, r, s.sc.AuthInfoRedirect, http.StatusFound)
 	case p == "/api/authinfo":
 		s.authInfo(w, r)
+	case strings.HasPrefix(p, "/api/") && s.sc.APIRedirect != "":
+		http.Redirect(w, r, strings.TrimRight(s.sc.APIRedirect, "/")+r.URL.RequestURI(), http.StatusFound)
 	case p == "/auth/token":
 		if s.sc.TrialAuth {
 			notFound(w)
@@ -574,6 +594,12 @@ func (s *Server) authInfo(w http.ResponseWriter, r *http.Request) {
 	info := map[string]any{"auth_url": s.AuthURL()}
 	if s.sc.AuthInfoAuthURL != "" {
 		info["auth_url"] = s.sc.AuthInfoAuthURL
+	}
+	if s.sc.AuthInfoPadding > 0 {
+		info["padding"] = strings.Repeat("x", s.sc.AuthInfoPadding)
+	}
+	if s.sc.AuthOnLocalhost {
+		info["auth_url"] = strings.Replace(s.AuthURL(), "127.0.0.1", "localhost", 1)
 	}
 	if s.sc.Tenant != "" {
 		info["tenant_id"] = s.sc.Tenant
