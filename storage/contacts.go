@@ -188,19 +188,19 @@ func insertContacts(ctx context.Context, tx *sql.Tx, profileID int64, contacts [
 			_, err = tx.ExecContext(ctx, contactInsert(len(batch)), args...)
 		}
 		if err != nil {
-			return contactWriteError(batch, err)
+			return contactWriteError(contacts[:start+len(batch)], err)
 		}
 	}
 	return nil
 }
 
-// contactWriteError names the contact ID behind a duplicate key; the
-// message carries no name or number.
-func contactWriteError(batch []halo.Contact, err error) error {
+// contactWriteError names the contact ID behind a duplicate key among the
+// contacts written so far; the message carries no name or number.
+func contactWriteError(written []halo.Contact, err error) error {
 	var se sqlite3.Error
 	if errors.As(err, &se) && se.ExtendedCode == sqlite3.ErrConstraintPrimaryKey {
-		seen := map[int]bool{}
-		for _, c := range batch {
+		seen := make(map[int]bool, len(written))
+		for _, c := range written {
 			if seen[c.ID] {
 				return errorf(ErrInvalid, "contact %d appears twice in the pull; nothing was stored", c.ID)
 			}
