@@ -139,56 +139,27 @@ func (db *DB) ReplaceContacts(ctx context.Context, snap ContactsSnapshot, sum Co
 	})
 }
 
-// contactBatch is how many contacts one INSERT writes: per-row statements
-// spend most of 50,000 rows' time in per-call overhead, and 64 rows × 18
-// columns stays far below SQLite's 32,766 bound parameters.
-const contactBatch = 64
-
 const contactCols = `id, name, firstname, surname, emailaddress, phonenumber, homenumber, mobilenumber,
 	mobilenumber2, sitephonenumber, client_id, client_name, site_id, site_name, inactive, isserviceaccount`
 
-// contactInsert is an INSERT of n contacts.
-func contactInsert(n int) string {
-	const row = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-	b := make([]byte, 0, 160+n*(len(row)+2))
-	b = append(b, "INSERT INTO contacts (profile_id, pos, "+contactCols+") VALUES "...)
-	for i := 0; i < n; i++ {
-		if i > 0 {
-			b = append(b, ", "...)
-		}
-		b = append(b, row...)
-	}
-	return string(b)
-}
-
+// insertContacts writes the contacts through one prepared statement. (One
+// multi-row INSERT per 64 contacts measured slower with go-sqlite3: binding
+// dominates either way.)
 func insertContacts(ctx context.Context, tx *sql.Tx, profileID int64, contacts []halo.Contact) error {
 	if len(contacts) == 0 {
 		return nil
 	}
-	var full *sql.Stmt
-	args := make([]any, 0, contactBatch*18)
-	for start := 0; start < len(contacts); start += contactBatch {
-		batch := contacts[start:min(start+contactBatch, len(contacts))]
-		args = args[:0]
-		for i, c := range batch {
-			args = append(args, profileID, start+i, c.ID, c.Name, c.FirstName, c.Surname, c.Email,
-				c.PhoneNumber, c.HomeNumber, c.MobileNumber, c.MobileNumber2, c.SitePhone,
-				c.ClientID, c.ClientName, c.SiteID, c.SiteName, boolInt(c.Inactive), boolInt(c.IsServiceAccount))
-		}
-		var err error
-		if len(batch) == contactBatch {
-			if full == nil {
-				if full, err = tx.PrepareContext(ctx, contactInsert(contactBatch)); err != nil {
-					return err
-				}
-				defer full.Close()
-			}
-			_, err = full.ExecContext(ctx, args...)
-		} else {
-			_, err = tx.ExecContext(ctx, contactInsert(len(batch)), args...)
-		}
-		if err != nil {
-			return contactWriteError(contacts[:start+len(batch)], err)
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO contacts (profile_id, pos, `+contactCols+`)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		return err
+	}
+	defer stmt.Close()
+	for i, c := range contacts {
+		if _, err := stmt.ExecContext(ctx, profileID, i, c.ID, c.Name, c.FirstName, c.Surname, c.Email,
+			c.PhoneNumber, c.HomeNumber, c.MobileNumber, c.MobileNumber2, c.SitePhone,
+			c.ClientID, c.ClientName, c.SiteID, c.SiteName, boolInt(c.Inactive), boolInt(c.IsServiceAccount)); err != nil {
+			return contactWriteError(contacts[:i+1], err)
 		}
 	}
 	return nil
