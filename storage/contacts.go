@@ -169,7 +169,7 @@ func insertContacts(ctx context.Context, tx *sql.Tx, profileID int64, contacts [
 // contacts written so far; the message carries no name or number.
 func contactWriteError(written []halo.Contact, err error) error {
 	var se sqlite3.Error
-	if errors.As(err, &se) && se.ExtendedCode == sqlite3.ErrConstraintPrimaryKey {
+	if errors.As(err, &se) && (se.ExtendedCode == sqlite3.ErrConstraintUnique || se.ExtendedCode == sqlite3.ErrConstraintPrimaryKey) {
 		seen := make(map[int]bool, len(written))
 		for _, c := range written {
 			if seen[c.ID] {

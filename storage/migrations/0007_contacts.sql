@@ -24,7 +24,9 @@ CREATE TABLE contact_snapshots (
 
 -- The contacts themselves (halo.Contact). They hang off the snapshot row,
 -- not the profile, so dropping that row (forget, or the profile's delete
--- cascading to it) can never leave contacts behind. pos keeps Halo's order.
+-- cascading to it) can never leave contacts behind. Keyed by pos, Halo's
+-- order: 50,000 rows are appended and read back in key order, measured
+-- faster than keying by id and sorting; id stays unique per profile.
 CREATE TABLE contacts (
     profile_id          INTEGER NOT NULL REFERENCES contact_snapshots(profile_id) ON DELETE CASCADE,
     id                  INTEGER NOT NULL,
@@ -44,5 +46,6 @@ CREATE TABLE contacts (
     site_name           TEXT NOT NULL DEFAULT '',
     inactive            INTEGER NOT NULL DEFAULT 0,
     isserviceaccount    INTEGER NOT NULL DEFAULT 0,
-    PRIMARY KEY (profile_id, id)
+    PRIMARY KEY (profile_id, pos),
+    UNIQUE (profile_id, id)
 ) WITHOUT ROWID;
