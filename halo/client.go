@@ -48,6 +48,11 @@ type Config struct {
 	AuthURL      string // optional authorisation server override (on-prem, trial); may be the full token URL
 	Scope        string // space separated; default "all"
 	CAFile       string // optional PEM file of extra trusted roots (on-prem private CA)
+	// SecretFor, when set, is the destination the secret was entered for:
+	// if the settings above now lead elsewhere, no request carries the
+	// secret and logging in fails with a *DestinationChangedError. nil for
+	// a secret given with these very settings (an ad-hoc check).
+	SecretFor *Destination
 
 	UserAgent      string       // e.g. "halo-assistant/1.0.0"
 	HTTPClient     *http.Client // optional (tests); its Transport is used underneath the retry/limit layer
@@ -105,6 +110,7 @@ type Client struct {
 	now   func() time.Time
 	sleep func(context.Context, time.Duration) error
 	max   int64
+	dest  Destination
 
 	authMu sync.Mutex
 	auth   *AuthInfo
@@ -181,7 +187,18 @@ func NewClient(cfg Config) (*Client, error) {
 		log = slog.New(slog.DiscardHandler)
 	}
 
-	base, err := baseTransport(cfg)
+	var caPEM []byte
+	if cfg.CAFile != "" {
+		if caPEM, err = os.ReadFile(cfg.CAFile); err != nil {
+			return nil, newError(KindConfig, AdviceCAFile, fmt.Sprintf("The CA certificate file %q could not be read.", cfg.CAFile), err)
+		}
+	}
+	// The destination is taken from the same CA bytes TLS will trust.
+	dest, err := destinationOf(cfg, caPEM)
+	if err != nil {
+		return nil, err
+	}
+	base, err := baseTransport(cfg, caPEM)
 	if err != nil {
 		return nil, err
 	}
@@ -207,7 +224,7 @@ func NewClient(cfg Config) (*Client, error) {
 	}
 	c := &Client{
 		cfg: cfg, inst: inst, scope: strings.Fields(cfg.Scope), hc: hc, log: log,
-		now: cfg.Now, sleep: cfg.Sleep, max: cfg.MaxResponseBytes,
+		now: cfg.Now, sleep: cfg.Sleep, max: cfg.MaxResponseBytes, dest: dest,
 	}
 	hc.CheckRedirect = c.apiRedirect
 	return c, nil
@@ -222,7 +239,7 @@ func normTenant(t string) string {
 	return t
 }
 
-func baseTransport(cfg Config) (http.RoundTripper, error) {
+func baseTransport(cfg Config, caPEM []byte) (http.RoundTripper, error) {
 	if cfg.HTTPClient != nil {
 		if cfg.HTTPClient.Transport != nil {
 			return cfg.HTTPClient.Transport, nil
@@ -234,11 +251,7 @@ func baseTransport(cfg Config) (http.RoundTripper, error) {
 	t.ForceAttemptHTTP2 = true
 	tc := &tls.Config{MinVersion: tls.VersionTLS12}
 	if cfg.CAFile != "" {
-		pem, err := os.ReadFile(cfg.CAFile)
-		if err != nil {
-			e := newError(KindConfig, AdviceCAFile, fmt.Sprintf("The CA certificate file %q could not be read.", cfg.CAFile), err)
-			return nil, e
-		}
+		pem := caPEM
 		pool, err := x509.SystemCertPool()
 		if err != nil || pool == nil {
 			pool = x509.NewCertPool()
@@ -578,6 +591,11 @@ func (c *Client) token(ctx context.Context, stale *oauth2.Token) (*oauth2.Token,
 	}
 	if c.cfg.ClientSecret == "" {
 		return nil, newError(KindConfig, AdviceMissingSecret, "", nil)
+	}
+	if want := c.cfg.SecretFor; want != nil && *want != c.dest {
+		e := newError(KindConfig, AdviceDestinationChanged, "", &DestinationChangedError{Was: *want, Now: c.dest})
+		e.Message = e.Err.Error()
+		return nil, e
 	}
 	cc := clientcredentials.Config{
 		ClientID:     c.cfg.ClientID,

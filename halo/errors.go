@@ -97,6 +97,7 @@ const (
 	AdviceAuthDowngrade      = "authinfo_http_auth"
 	AdviceTokenRedirect      = "token_redirect"
 	AdviceAPIRedirect        = "api_redirect"
+	AdviceDestinationChanged = "destination_changed"
 	AdviceIdentityNotAPI     = "identity_not_api"
 	AdviceIdentityNoTeam     = "identity_no_team"
 	AdviceIdentityNoDefault  = "identity_no_default_team"
@@ -127,6 +128,13 @@ const notSeeingFix = "In Halo, open Configuration > Teams & Agents > Agents > th
 
 // adviceTable is the single source of the words the GUI and CLI show.
 var adviceTable = map[string]Advice{
+	AdviceDestinationChanged: {
+		Message: "The connection changed since its Client Secret was entered, so the secret was not sent.",
+		Fix: "If the new address is right, enter the Client Secret again (Connection screen: Save asks for it; command line: " +
+			"profile set NAME --secret-stdin or --secret-from-env), or confirm that the stored secret belongs there with " +
+			"profile set NAME --keep-secret.",
+		Step: "halo-13",
+	},
 	string(KindURL): {
 		Message: "The Halo URL is not valid.",
 		Fix:     "Paste the address you use to open Halo, e.g. https://yourcompany.halopsa.com (the /api/ form from 1stream's Endpoint field works too).",
