@@ -237,7 +237,7 @@ func buildDemoContacts() *contactSet {
 	f, l = person(14)
 	add(3, f, l, func(u *wireUser) { u.MobileNumber2 = "+447700900555" })
 	// Unparseable: not a possible UK number.
-	for k, stored := range []string{"TBC", "ext 204", "0207 946"} {
+	for k, stored := range []string{"TBC", "ext 204", "2045"} {
 		f, l := person(15 + k)
 		add(k+1, f, l, func(u *wireUser) { u.PhoneNumber, u.MobileNumber = stored, "" })
 	}
