@@ -64,16 +64,20 @@ func ValidRegion(cc string) bool {
 // looking for extensions and letters; 50,000 contacts hold some 65,000
 // numbers. fastNormalize handles the plain cases of plans that are known
 // to follow the simple rules below (no carrier codes, no transformed
-// national prefix): only digits, spaces, "-", ".", "(", ")" and a leading
-// "+", in the region's own country code or national form, giving a
-// possible number. Anything else goes to the library. TestFastNormalize
+// national prefix): digits, spaces, "-", ".", "(", ")", a leading "+" or
+// the region's international access code, an optional trailing extension,
+// in the region's own country code or national form, giving a possible
+// number. Anything else goes to the library. TestFastNormalizeMatchesLibrary
 // compares the two on every format the audit meets.
-var fastRegions = map[string]bool{"GB": true, "IE": true, "US": true, "CA": true, "AU": true, "NZ": true}
+var fastRegions = map[string]string{ // region → international access code
+	"GB": "00", "IE": "00", "US": "011", "CA": "011",
+}
 
 type plan struct {
 	cc  int32
 	ccs string // country calling code as text, "44"
 	ndd string // national (trunk) prefix, "0"
+	idd string // international access code, "00"
 }
 
 var plans sync.Map // region → plan
@@ -82,20 +86,45 @@ func planOf(region string) (plan, bool) {
 	if p, ok := plans.Load(region); ok {
 		return p.(plan), true
 	}
+	idd, ok := fastRegions[region]
 	cc := phonenumbers.GetCountryCodeForRegion(region)
 	ndd := phonenumbers.GetNddPrefixForRegion(region, true)
-	if cc == 0 || ndd == "" {
+	if !ok || cc == 0 || ndd == "" {
 		return plan{}, false
 	}
-	p := plan{cc: int32(cc), ccs: strconv.Itoa(cc), ndd: ndd}
+	p := plan{cc: int32(cc), ccs: strconv.Itoa(cc), ndd: ndd, idd: idd}
 	plans.Store(region, p)
 	return p, true
+}
+
+// cutExtension drops a trailing extension ("ext. 12", "x12", "#12"): it
+// never changes the E.164 form. ok is false when what follows the marker
+// is not 1-7 digits.
+func cutExtension(s string) (string, bool) {
+	l := strings.ToLower(s)
+	i, n := strings.LastIndex(l, "ext"), 3
+	if i < 0 {
+		if i = strings.LastIndexAny(l, "x#"); i < 0 {
+			return s, true
+		}
+		n = 1
+	}
+	tail := strings.TrimLeft(l[i+n:], ".: ")
+	if tail == "" || len(tail) > 7 || strings.Trim(tail, "0123456789") != "" {
+		return s, false
+	}
+	return strings.TrimRight(s[:i], " ,"), true
 }
 
 // fastNormalize returns the E.164 form and true when it could decide
 // quickly; false means "ask the library", never "not a number".
 func fastNormalize(raw, region string) (string, bool) {
-	if !fastRegions[region] {
+	p, ok := planOf(region)
+	if !ok {
+		return "", false
+	}
+	raw, ok = cutExtension(raw)
+	if !ok {
 		return "", false
 	}
 	var buf [20]byte
@@ -115,22 +144,22 @@ func fastNormalize(raw, region string) (string, bool) {
 			return "", false
 		}
 	}
-	p, ok := planOf(region)
-	if !ok {
-		return "", false
-	}
 	ds := string(d)
+	if !plus && strings.HasPrefix(ds, p.idd) {
+		plus, ds = true, ds[len(p.idd):]
+	}
 	var nsn string
 	switch {
 	case plus:
-		// "+44 (0)20 …": the library strips the trunk 0 only when what is
-		// left is possible; leave that judgement to it.
-		if !strings.HasPrefix(ds, p.ccs) || strings.HasPrefix(ds[len(p.ccs):], p.ndd) {
-			return "", false
+		if !strings.HasPrefix(ds, p.ccs) {
+			return "", false // another country: the library knows its plan
 		}
 		nsn = ds[len(p.ccs):]
-	case strings.HasPrefix(ds, p.ndd+p.ndd), ds != "" && ds[0] == '0' && p.ndd != "0":
-		return "", false // an international access code (00, 011, 0011)
+		// "+44 (0)20 …": the trunk prefix goes when what is left is
+		// possible, as the library does (checked below).
+		nsn = strings.TrimPrefix(nsn, p.ndd)
+	case ds != "" && ds[0] == '0' && p.ndd != "0":
+		return "", false // perhaps another access code
 	case strings.HasPrefix(ds, p.ndd):
 		nsn = ds[len(p.ndd):]
 	case strings.HasPrefix(ds, p.ccs):
@@ -138,7 +167,9 @@ func fastNormalize(raw, region string) (string, bool) {
 	default:
 		nsn = ds
 	}
-	if len(nsn) < 2 || nsn[0] == '0' {
+	// A number still starting with a 0 or the trunk prefix ("+1 1…") is
+	// one the library judges by its patterns.
+	if len(nsn) < 2 || nsn[0] == '0' || strings.HasPrefix(nsn, p.ndd) {
 		return "", false
 	}
 	n, err := strconv.ParseUint(nsn, 10, 64)

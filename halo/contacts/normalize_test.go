@@ -42,6 +42,8 @@ func TestNormalize(t *testing.T) {
 }
 
 // The fast path must agree with the library on everything it decides.
+// (AU and NZ failed this: carrier-selection and prefix rules the simple
+// path does not know, so they are not fast regions.)
 func TestFastNormalizeMatchesLibrary(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	seps := []string{" ", "", "-", ".", ") ", "  "}
@@ -51,7 +53,7 @@ func TestFastNormalizeMatchesLibrary(t *testing.T) {
 		if !ok {
 			t.Fatalf("no plan for %s", region)
 		}
-		for range 4000 {
+		for range 5000 {
 			nsn := fmt.Sprint(rng.IntN(9) + 1)
 			for range 4 + rng.IntN(8) {
 				nsn += fmt.Sprint(rng.IntN(10))
@@ -59,7 +61,7 @@ func TestFastNormalizeMatchesLibrary(t *testing.T) {
 			var raw string
 			sep := seps[rng.IntN(len(seps))]
 			cut := 1 + rng.IntN(len(nsn)-1)
-			switch rng.IntN(6) {
+			switch rng.IntN(9) {
 			case 0:
 				raw = "+" + p.ccs + sep + nsn[:cut] + sep + nsn[cut:]
 			case 1:
@@ -70,6 +72,12 @@ func TestFastNormalizeMatchesLibrary(t *testing.T) {
 				raw = nsn
 			case 4:
 				raw = p.ccs + nsn
+			case 5:
+				raw = p.idd + sep + p.ccs + sep + nsn
+			case 6:
+				raw = p.ndd + nsn + []string{" ext. ", "x", " x ", "#", " ext", ", ext 1234567 "}[rng.IntN(6)] + fmt.Sprint(rng.IntN(1000))
+			case 7:
+				raw = "+" + p.ccs + sep + nsn + []string{" ext.", " extension ", "x"}[rng.IntN(3)] + fmt.Sprint(rng.IntN(100000000))
 			default:
 				raw = "+" + p.ccs + " (" + p.ndd + ")" + nsn
 			}
@@ -83,7 +91,7 @@ func TestFastNormalizeMatchesLibrary(t *testing.T) {
 			}
 		}
 	}
-	if decided < 5000 {
+	if decided < 3000 {
 		t.Fatalf("the fast path decided only %d numbers", decided)
 	}
 }

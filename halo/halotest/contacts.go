@@ -86,7 +86,7 @@ func (s *Server) serveContacts(w http.ResponseWriter, p string, q url.Values) {
 		}
 		var idx []int
 		if !sc.NoContacts {
-			idx = selectUsers(cs.users, get, sc.IgnoreFilters)
+			idx = cs.selectUsers(get, sc.IgnoreFilters)
 		}
 		claimed := len(idx)
 		if sc.RecordCount > 0 {
@@ -140,15 +140,25 @@ func seq(n int) []int {
 // stored text of the contact's four numbers (not the site's): Halo does
 // not document it, and a text comparison is the pessimistic reading, so
 // "+44 20 7946 0500" does not find "020 7946 0500".
-func selectUsers(users []wireUser, get func(string) string, ignoreFilters bool) []int {
+func (cs *contactSet) selectUsers(get func(string) string, ignoreFilters bool) []int {
 	active := boolParam(get("includeactive"), true)
 	inactive := boolParam(get("includeinactive"), false)
 	noGeneral := boolParam(get("exclude_generaluser"), false)
 	service := boolParam(get("includeserviceaccount"), true)
 	search := strings.ToLower(strings.TrimSpace(get("search")))
 	phones := boolParam(get("search_phonenumbers"), false)
+	// Every page of a pull asks the same filters: select once, so serving
+	// 500 pages of 50,000 contacts does not scan them 500 times.
+	key := fmt.Sprint(active, inactive, noGeneral, service, ignoreFilters)
+	if search == "" {
+		cs.mu.Lock()
+		defer cs.mu.Unlock()
+		if idx, ok := cs.selected[key]; ok {
+			return idx
+		}
+	}
 	var idx []int
-	for i, u := range users {
+	for i, u := range cs.users {
 		if !ignoreFilters {
 			if u.Inactive && !inactive || !u.Inactive && !active || u.general && noGeneral || u.IsServiceAccount && !service {
 				continue
@@ -173,6 +183,12 @@ func selectUsers(users []wireUser, get func(string) string, ignoreFilters bool) 
 			}
 		}
 		idx = append(idx, i)
+	}
+	if search == "" {
+		if cs.selected == nil {
+			cs.selected = map[string][]int{}
+		}
+		cs.selected[key] = idx
 	}
 	return idx
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strings"
+	"sync"
 )
 
 // Contacts, customers and tickets of the simulated Halo, shaped like
@@ -63,6 +64,9 @@ type contactSet struct {
 	userJSON [][]byte // pre-encoded, so 50,000 contacts are cheap to page
 	clients  []wireClient
 	tickets  []wireTicket
+
+	mu       sync.Mutex
+	selected map[string][]int // /Users filters → the records they select (no search)
 }
 
 // ukNumber is a UK number as area code and subscriber parts, without the
@@ -144,9 +148,11 @@ func buildContacts(sc ContactScenario) *contactSet {
 	return cs
 }
 
+var emailCleaner = strings.NewReplacer(" ", "", "'", "")
+
 func email(first, last string, i int, domain string) string {
 	local := strings.ToLower(asciiFold(first + "." + last))
-	local = strings.NewReplacer(" ", "", "'", "").Replace(local)
+	local = emailCleaner.Replace(local)
 	if local == "." {
 		local = fmt.Sprintf("contact%d", i)
 	}
