@@ -22,7 +22,7 @@ import (
 // (the estimate from record_count) and may be nil. Cancelling ctx stops
 // the pull.
 func (c *Client) Contacts(ctx context.Context, progress func(PullProgress)) ([]Contact, error) {
-	spec := listSpec{path: "Users", key: "users", what: "contacts", query: func(page, size int) url.Values {
+	spec := listSpec{path: "Users", key: "users", what: "contacts", one: "contact", query: func(page, size int) url.Values {
 		q := contactsQuery()
 		q.Set("pageinate", "true")
 		q.Set("page_size", strconv.Itoa(size))

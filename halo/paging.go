@@ -12,6 +12,7 @@ type listSpec struct {
 	path  string                          // below /api/, e.g. "Users"
 	key   string                          // the wrapper's array property, e.g. "users"
 	what  string                          // plural noun for messages, e.g. "contacts"
+	one   string                          // singular, e.g. "contact"
 	query func(page, size int) url.Values // the query of one page
 }
 
@@ -32,28 +33,17 @@ type listPage[T any] struct {
 // client's rate limiter. record_count is only Halo's claim: paging stops at
 // the first short page or a page without new records, is bounded by
 // maxAgentPages pages and MaxPullBytes bytes, and records repeated across
-// pages (shifted while paging) are dropped by id. progress may be nil; it
-// is called from this goroutine only.
+// pages (shifted while paging) are dropped by id; the records of all pages
+// together are bounded like every list (checkListSize). progress may be
+// nil; it is called from this goroutine only.
 func pageAll[T any](ctx context.Context, c *Client, spec listSpec, id func(T) int, progress pageProgress) ([]T, error) {
 	report := func(pages, pagesTotal, items, itemsTotal int) {
 		if progress != nil {
 			progress(pages, pagesTotal, items, itemsTotal)
 		}
 	}
-	apiPath := "/api/" + spec.path
 	get := func(ctx context.Context, page, size int) ([]T, listMeta, int, error) {
-		body, err := c.getJSON(ctx, spec.path, spec.query(page, size))
-		if err != nil {
-			return nil, listMeta{}, 0, err
-		}
-		items, meta, err := decodeList[T](body, spec.key)
-		if err != nil {
-			if e := c.accessDenied(spec.path, body); e != nil {
-				return nil, meta, len(body), e
-			}
-			return nil, meta, len(body), c.decodeError(apiPath, body, err)
-		}
-		return items, meta, len(body), nil
+		return getList[T](ctx, c, spec.path, spec.query(page, size), spec.key, spec.what)
 	}
 	first, meta, n, err := get(ctx, 1, c.cfg.PageSize)
 	if err != nil {
@@ -112,7 +102,7 @@ func pageAll[T any](ctx context.Context, c *Client, spec listSpec, id func(T) in
 			delete(pending, want)
 			pulled += int64(pg.bytes)
 			if pulled > c.cfg.MaxPullBytes {
-				return nil, newError(KindBadResponse, "", fmt.Sprintf("Halo's list of %s is larger than %s in total; this app stops there.", spec.what, byteSize(c.cfg.MaxPullBytes)), nil)
+				return nil, newError(KindBadResponse, "", fmt.Sprintf("Halo's %s list is larger than %s in total; this app stops there.", spec.one, byteSize(c.cfg.MaxPullBytes)), nil)
 			}
 			fresh := 0
 			for _, r := range pg.items {
@@ -123,6 +113,9 @@ func pageAll[T any](ctx context.Context, c *Client, spec listSpec, id func(T) in
 				seen[k] = true
 			}
 			all = append(all, pg.items...)
+			if err := c.checkListSize(spec.what, len(all)); err != nil {
+				return nil, err
+			}
 			if len(pg.items) < size || fresh == 0 {
 				report(want, want, len(all), len(all))
 				return dedupeByID(all, id), nil
