@@ -18,8 +18,9 @@ import (
 // Contacts pulls every active contact the API agent can see, leaving out
 // Halo's General Users (one placeholder per customer) and service accounts.
 // Pages are pipelined within the rate limiter like the agent pull (see
-// pageAll); progress reports Stage "contacts" with Pages and PagesTotal
-// (the estimate from record_count) and may be nil. Cancelling ctx stops
+// pageAll); progress reports Stage "contacts" with pages and records
+// pulled and the totals record_count promises (records include those the
+// client-side filter then drops), and may be nil. Cancelling ctx stops
 // the pull.
 func (c *Client) Contacts(ctx context.Context, progress func(PullProgress)) ([]Contact, error) {
 	spec := listSpec{path: "Users", key: "users", what: "contacts", one: "contact", query: func(page, size int) url.Values {
@@ -31,8 +32,8 @@ func (c *Client) Contacts(ctx context.Context, progress func(PullProgress)) ([]C
 	}}
 	var report pageProgress
 	if progress != nil {
-		report = func(pages, pagesTotal, _, _ int) {
-			progress(PullProgress{Stage: "contacts", Pages: pages, PagesTotal: pagesTotal})
+		report = func(pages, pagesTotal, n, total int) {
+			progress(PullProgress{Stage: "contacts", Pages: pages, PagesTotal: pagesTotal, Contacts: n, ContactsTotal: total})
 		}
 	}
 	all, err := pageAll(ctx, c, spec, func(u Contact) int { return u.ID }, report)

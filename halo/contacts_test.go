@@ -46,10 +46,10 @@ func TestContactsDemo(t *testing.T) {
 		t.Fatalf("%d requests for /api/Users, want 2", n)
 	}
 	last := events[len(events)-1]
-	if last.Stage != "contacts" || last.Pages != 2 || last.PagesTotal != 2 {
+	if last.Stage != "contacts" || last.Pages != 2 || last.PagesTotal != 2 || last.Contacts != halotest.DemoActive || last.ContactsTotal != halotest.DemoActive {
 		t.Fatalf("last progress %+v", last)
 	}
-	if first := events[0]; first.Pages != 1 || first.PagesTotal != 2 {
+	if first := events[0]; first.Pages != 1 || first.PagesTotal != 2 || first.Contacts != 100 || first.ContactsTotal != halotest.DemoActive {
 		t.Fatalf("first progress %+v, want the estimate of 2 pages", first)
 	}
 }

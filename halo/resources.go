@@ -23,13 +23,17 @@ type AgentOptions struct {
 }
 
 // PullProgress reports how far a pull has got. Stage is "agents", "teams",
-// "departments", "organisations" or "done".
+// "departments", "organisations" or "done", or "contacts" for the contacts
+// pull (Client.Contacts). PagesTotal, AgentsTotal and ContactsTotal are
+// estimates from Halo's record_count until the last page.
 type PullProgress struct {
-	Stage       string
-	Pages       int
-	PagesTotal  int
-	Agents      int
-	AgentsTotal int
+	Stage         string
+	Pages         int
+	PagesTotal    int
+	Agents        int
+	AgentsTotal   int
+	Contacts      int
+	ContactsTotal int
 }
 
 func (c *Client) getJSON(ctx context.Context, path string, q url.Values) ([]byte, error) {

@@ -26,8 +26,11 @@ const (
 var problemOrder = map[Problem]int{MissingName: 0, NoPhone: 1, SharedNumber: 2, Unparseable: 3}
 
 // Finding is one problem of one contact. Numbers are the contact's numbers
-// involved, as stored in Halo; for SharedNumber, Number is the shared
-// number in E.164, which groups the contacts that hold it.
+// involved, as stored in Halo: for MissingName all its own numbers (what
+// a call from it would pop), for Unparseable the ones that fail, for
+// SharedNumber the forms of the shared number, none for NoPhone. For
+// SharedNumber, Number is the shared number in E.164, which groups the
+// contacts that hold it.
 type Finding struct {
 	Problem   Problem
 	ContactID int
@@ -95,10 +98,11 @@ type holder struct {
 	stored  []string // the stored forms that normalise to the number
 }
 
-// Run audits contacts for region (e.g. "GB") at time at. Only active
-// contacts are judged; a number two fields of one contact hold is not
-// shared. Findings come ordered by problem, then (shared numbers) by
-// number, then by contact id.
+// Run audits contacts for region (e.g. "GB"; check it with ValidRegion:
+// with an unknown region only numbers in international form parse) at
+// time at. Only active contacts are judged; a number two fields of one
+// contact hold is not shared. Findings come ordered by problem, then
+// (shared numbers) by number, then by contact id.
 func Run(all []halo.Contact, region string, at time.Time) Audit {
 	a := Audit{Region: strings.ToUpper(region), At: at, Contacts: len(all)}
 	byNumber := make(map[string][]holder, len(all))
@@ -108,17 +112,13 @@ func Run(all []halo.Contact, region string, at time.Time) Audit {
 			continue
 		}
 		a.Active++
-		if strings.TrimSpace(c.FirstName) == "" || strings.TrimSpace(c.Surname) == "" {
-			a.Findings = append(a.Findings, finding(MissingName, c))
-		}
-		filled := 0
-		var bad []string
+		var filled, bad []string
 		for _, f := range ownNumbers(c) {
 			raw := strings.TrimSpace(f[1])
 			if raw == "" {
 				continue
 			}
-			filled++
+			filled = append(filled, f[1])
 			e, ok := Normalize(raw, a.Region)
 			if !ok {
 				bad = append(bad, f[1])
@@ -131,7 +131,12 @@ func Run(all []halo.Contact, region string, at time.Time) Audit {
 			}
 			byNumber[e] = append(hs, holder{contact: i, stored: []string{f[1]}})
 		}
-		if filled == 0 {
+		if strings.TrimSpace(c.FirstName) == "" || strings.TrimSpace(c.Surname) == "" {
+			fd := finding(MissingName, c)
+			fd.Numbers = filled
+			a.Findings = append(a.Findings, fd)
+		}
+		if len(filled) == 0 {
 			a.Findings = append(a.Findings, finding(NoPhone, c))
 		}
 		if len(bad) > 0 {

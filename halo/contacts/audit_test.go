@@ -74,6 +74,21 @@ func TestRunHandMade(t *testing.T) {
 	}
 }
 
+func TestRunFindingNumbers(t *testing.T) {
+	c := person(9, "020 7946 0009")
+	c.Surname, c.MobileNumber2, c.HomeNumber = "", "07700 900009", "TBC"
+	a := contacts.Run([]halo.Contact{c}, "GB", at)
+	if len(a.Findings) != 2 {
+		t.Fatalf("%+v", a.Findings)
+	}
+	if f := a.Findings[0]; f.Problem != contacts.MissingName || !slices.Equal(f.Numbers, []string{"020 7946 0009", "TBC", "07700 900009"}) || f.Contact != c.Name || f.Client != c.ClientName || f.Site != c.SiteName {
+		t.Fatalf("missing name: %+v", f)
+	}
+	if f := a.Findings[1]; f.Problem != contacts.Unparseable || !slices.Equal(f.Numbers, []string{"TBC"}) {
+		t.Fatalf("unparseable: %+v", f)
+	}
+}
+
 func TestRunSharedFindings(t *testing.T) {
 	in := []halo.Contact{person(7, "+44 20 7946 0500"), person(3, "020 7946 0500"), person(5, "07700 900555"), person(4, "+447700900555")}
 	a := contacts.Run(in, "gb", at)
