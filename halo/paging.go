@@ -61,7 +61,7 @@ func pageAll[T any](ctx context.Context, c *Client, spec listSpec, id func(T) in
 	last := min(pages, maxAgentPages)
 	report(1, last, len(first), total)
 
-	all := append(make([]T, 0, min(total, last*size)), first...)
+	all := append(make([]T, 0, min(total, last*size, 10000)), first...) // a wild claim must not allocate
 	seen := make(map[int]bool, cap(all))
 	for _, r := range first {
 		seen[id(r)] = true
