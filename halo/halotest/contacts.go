@@ -24,7 +24,7 @@ type ContactScenario struct {
 	ContactsForbidden  bool
 	CustomersForbidden bool
 	TicketsForbidden   bool
-	DenyStatus         int // status of those refusals; 0 = 403 (401, 400 and even 200 are seen behind gateways)
+	DenyStatus         int // status of those refusals; 0 = 403 (401, 400 or 200 test that the message alone is recognised)
 
 	// The API agent sees none: empty lists with record_count 0.
 	NoContacts  bool
