@@ -111,6 +111,8 @@ type Scenario struct {
 	// name and the main organisation's name are each padded to 1 MiB.
 	HugeNames bool
 
+	Contacts ContactScenario // /api/Users, /api/Client and /api/Tickets (contacts.go)
+
 	ClientID, ClientSecret string           // defaults: fixed GUID-shaped values
 	Now                    func() time.Time // clock for rate limit and token expiry (tests share a fake clock)
 }
@@ -143,6 +145,8 @@ type Server struct {
 	srv  *httptest.Server
 	auth *httptest.Server // TrialAuth only
 	now  func() time.Time
+
+	contacts *contactSet // contacts, customers and tickets (contacts.go); never changed
 
 	mu        sync.Mutex
 	tokens    map[string]time.Time // token → expiry (server clock)
@@ -199,6 +203,7 @@ func New(s Scenario) *Server {
 		return srv
 	}
 	hs.data.Store(buildDataset(s))
+	hs.contacts = buildContacts(s.Contacts)
 	hs.srv = start(hs.tracked(http.HandlerFunc(hs.serveMain)))
 	if s.TrialAuth {
 		hs.auth = start(http.HandlerFunc(hs.serveAuth))
@@ -775,6 +780,8 @@ func (s *Server) api(w http.ResponseWriter, r *http.Request, p string) {
 		writeRaw(w, me)
 	case p == "agent":
 		s.agents(w, q)
+	case p == "users" || p == "client" || p == "tickets":
+		s.serveContacts(w, p, q)
 	case strings.HasPrefix(p, "agent/"):
 		id, err := strconv.Atoi(strings.TrimPrefix(p, "agent/"))
 		for i, a := range d.agents {
