@@ -19,7 +19,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/halo-assistant/halo-assistant/halo"
-	"github.com/halo-assistant/halo-assistant/halo/cli"
 	"github.com/halo-assistant/halo-assistant/halo/mapping"
 	"github.com/halo-assistant/halo-assistant/storage"
 	"github.com/halo-assistant/halo-assistant/storage/applog"
@@ -41,7 +40,7 @@ var countOf = storage.CountOf
 // haloConfig is the client configuration for a saved profile, with the
 // test hook (Env.Configure) applied.
 func (u *UI) haloConfig(p storage.Profile, secret string) halo.Config {
-	cfg := cli.HaloConfig(p, secret, u.env.Log) // the CLI's, so both reach Halo alike
+	cfg := p.HaloConfig(secret, u.env.Log) // storage's, so both front-ends reach Halo alike
 	if u.env.Configure != nil {
 		u.env.Configure(&cfg)
 	}

@@ -58,7 +58,7 @@ func runCheck(ctx context.Context, r *runner, args []string) error {
 		if err != nil {
 			return err
 		}
-		cfg = HaloConfig(p, secret, r.log)
+		cfg = p.HaloConfig(secret, r.log)
 		profile = &p
 	case *cf.url != "":
 		if *cf.clientID == "" {
@@ -79,8 +79,8 @@ func runCheck(ctx context.Context, r *runner, args []string) error {
 		if secret == "" {
 			return usagef("no Client Secret: set env HALO_CLIENT_SECRET or pipe it to --secret-stdin")
 		}
-		cfg = HaloConfig(storage.Profile{HaloURL: *cf.url, ClientID: *cf.clientID, Tenant: *cf.tenant,
-			AuthURL: *cf.authURL, Scope: *cf.scope, CAFile: *cf.caFile}, secret, r.log)
+		cfg = storage.Profile{HaloURL: *cf.url, ClientID: *cf.clientID, Tenant: *cf.tenant,
+			AuthURL: *cf.authURL, Scope: *cf.scope, CAFile: *cf.caFile}.HaloConfig(secret, r.log)
 	default:
 		return usagef("give --profile NAME, or --url and --client-id")
 	}

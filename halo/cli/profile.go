@@ -5,14 +5,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 	"text/tabwriter"
 	"time"
 
-	"github.com/halo-assistant/halo-assistant/assets"
 	"github.com/halo-assistant/halo-assistant/halo"
 	"github.com/halo-assistant/halo-assistant/storage"
 	"github.com/halo-assistant/halo-assistant/storage/applog"
@@ -334,13 +332,4 @@ func (r *runner) profileArgs(ctx context.Context, fs *flagSet, args []string, n 
 	}
 	p, err := r.profile(ctx, pos[0])
 	return p, pos, err
-}
-
-// HaloConfig is the Halo client configuration of a stored profile, for the
-// CLI and the GUI alike: its connection settings, the given secret, the
-// app's user agent and log.
-func HaloConfig(p storage.Profile, secret string, log *slog.Logger) halo.Config {
-	return halo.Config{URL: p.HaloURL, ClientID: p.ClientID, ClientSecret: secret, Tenant: p.Tenant,
-		AuthURL: p.AuthURL, Scope: p.Scope, CAFile: p.CAFile,
-		UserAgent: assets.Binary + "/" + assets.Version, Logger: log}
 }
