@@ -281,7 +281,7 @@ type checkDialog struct {
 
 // pullChecks are the checks that read the user data; their progress is the
 // pull's progress.
-var pullChecks = []string{halo.CheckIdentity, halo.CheckAgents, halo.CheckTeams, halo.CheckDepartments, halo.CheckOrganisations}
+var pullChecks = halo.PullCheckIDs()
 
 func newCheckDialog(u *UI, p storage.Profile) *checkDialog {
 	cd := &checkDialog{u: u, profile: p}
