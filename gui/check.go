@@ -35,8 +35,6 @@ func runAndStoreCheck(ctx context.Context, db *storage.DB, p storage.Profile, cf
 	return rep, run, err
 }
 
-var countOf = storage.CountOf
-
 // haloConfig is the client configuration for a saved profile, with the
 // test hook (Env.Configure) applied.
 func (u *UI) haloConfig(p storage.Profile, secret string) halo.Config {
@@ -183,7 +181,7 @@ func (l *checkList) set(c halo.CheckResult) {
 	}
 	word, imp := statusWord(c.Status)
 	if c.Duration >= time.Millisecond && c.Status != halo.StatusRunning {
-		word += fmt.Sprintf(" · %s", fmtDuration(c.Duration))
+		word += fmt.Sprintf(" · %s", halo.FormatDuration(c.Duration))
 	}
 	r.state.SetText(word)
 	r.state.Importance = imp
@@ -230,16 +228,6 @@ func setOptional(l *widget.Label, text string) {
 	} else {
 		l.Show()
 	}
-}
-
-func fmtDuration(d time.Duration) string {
-	switch {
-	case d < time.Second:
-		return fmt.Sprintf("%d ms", d.Milliseconds())
-	case d < time.Minute:
-		return fmt.Sprintf("%.1f s", d.Seconds())
-	}
-	return d.Round(time.Second).String()
 }
 
 // ---- the dialog ----
@@ -409,7 +397,7 @@ func (cd *checkDialog) start() {
 			}
 		}
 		cfg := cd.u.haloConfig(p, secret)
-		cfg.OnWait = func(reason string, d time.Duration) { send(func() { cd.showWait(reason, d) }) }
+		cfg.OnWait = func(reason halo.ErrorKind, d time.Duration) { send(func() { cd.showWait(reason, d) }) }
 		cfg.OnPull = func(pp halo.PullProgress) { send(func() { cd.pullProgress(pp) }) }
 		type outcome struct {
 			rep halo.Report
@@ -442,25 +430,12 @@ func (cd *checkDialog) start() {
 	})
 }
 
-func (cd *checkDialog) showWait(reason string, d time.Duration) {
+func (cd *checkDialog) showWait(reason halo.ErrorKind, d time.Duration) {
 	if !cd.running {
 		return
 	}
-	cd.waitNote.SetText(waitText(reason, d) + " Cancel stops the check.")
+	cd.waitNote.SetText(halo.WaitMessage(reason, d) + " Cancel stops the check.")
 	cd.waitNote.Show()
-}
-
-// waitText explains a backoff of the Halo client (Config.OnWait reasons).
-func waitText(reason string, d time.Duration) string {
-	switch reason {
-	case "rate_limited":
-		return fmt.Sprintf("Halo asked us to slow down (its rate limit was reached): waiting %s, then continuing.", fmtDuration(d))
-	case "server":
-		return fmt.Sprintf("Halo answered with a temporary server error: retrying in %s.", fmtDuration(d))
-	case "network":
-		return fmt.Sprintf("The connection to Halo dropped: retrying in %s.", fmtDuration(d))
-	}
-	return fmt.Sprintf("Waiting %s before retrying (%s).", fmtDuration(d), reason)
 }
 
 func (cd *checkDialog) progress(c halo.CheckResult) {
@@ -523,7 +498,7 @@ func (cd *checkDialog) finish(rep halo.Report, run storage.Run, err error, took 
 	if rep.Duration > 0 {
 		took = rep.Duration
 	}
-	cd.elapsed.SetText(fmtDuration(took))
+	cd.elapsed.SetText(halo.FormatDuration(took))
 	if rep.Checks == nil {
 		// The check never started (keyring failure).
 		cd.err = err
@@ -537,7 +512,7 @@ func (cd *checkDialog) finish(rep halo.Report, run storage.Run, err error, took 
 	cd.report, cd.run, cd.err = &rep, run, err
 	cd.list.setReport(rep)
 	cd.bar.SetValue(cd.bar.Max)
-	cancelled := run.Summary == "Cancelled" || errors.Is(cd.u.ctx.Err(), context.Canceled)
+	cancelled := run.Verdict() == storage.VerdictCancelled || errors.Is(cd.u.ctx.Err(), context.Canceled)
 	text, imp := verdict(rep, cancelled)
 	if err != nil {
 		text += " " + err.Error() + "."
@@ -577,31 +552,23 @@ func pullOutcome(rep halo.Report, cancelled bool, err error) string {
 
 // verdict is the dialog's headline for a finished report.
 func verdict(rep halo.Report, cancelled bool) (string, widget.Importance) {
-	var fails, warns int
-	for _, c := range rep.Checks {
-		switch c.Status {
-		case halo.StatusFail:
-			fails++
-		case halo.StatusWarn:
-			warns++
-		}
-	}
-	switch {
-	case cancelled:
+	t := storage.ReportTally(rep, cancelled)
+	switch t.Verdict {
+	case storage.VerdictCancelled:
 		return "Cancelled: the check stopped before it finished.", widget.WarningImportance
-	case fails > 0:
-		return countOf(fails, "check") + " failed — the fixes below say what to change.", widget.DangerImportance
-	case warns > 0:
-		return "Connected, with " + countOf(warns, "warning") + " — see below.", widget.WarningImportance
+	case storage.VerdictFailed:
+		return halo.CountOf(len(t.Failed), "check") + " failed — the fixes below say what to change.", widget.DangerImportance
+	case storage.VerdictWarnings:
+		return "Connected, with " + halo.CountOf(len(t.Warned), "warning") + " — see below.", widget.WarningImportance
 	}
 	return "All checks passed: 1stream can use this connection.", widget.SuccessImportance
 }
 
 func pulledText(rep halo.Report) string {
-	s := fmt.Sprintf("Pulled %s, %s and %s", countOf(rep.Agents.Visible, "agent"), countOf(rep.Teams, "team"),
-		countOf(rep.Departments, "department"))
+	s := fmt.Sprintf("Pulled %s, %s and %s", halo.CountOf(rep.Agents.Visible, "agent"), halo.CountOf(rep.Teams, "team"),
+		halo.CountOf(rep.Departments, "department"))
 	if rep.Organisations > 0 {
-		s += fmt.Sprintf(" (%s)", countOf(rep.Organisations, "organisation"))
+		s += fmt.Sprintf(" (%s)", halo.CountOf(rep.Organisations, "organisation"))
 	}
 	return s + "."
 }
@@ -760,7 +727,7 @@ func (s *checkScreen) load() {
 			if json.Unmarshal(r.run.Report, &rep) == nil {
 				s.list.setReport(rep)
 			}
-			s.last.SetText(fmt.Sprintf("Last check %s: %s (%s).", fmtWhen(r.run.StartedAt), r.run.Summary, fmtDuration(r.run.Duration)))
+			s.last.SetText(fmt.Sprintf("Last check %s: %s (%s).", fmtWhen(r.run.StartedAt), r.run.Summary, halo.FormatDuration(r.run.Duration)))
 			s.last.Importance = runImportance(r.run)
 		}
 		s.last.Refresh()
@@ -768,19 +735,17 @@ func (s *checkScreen) load() {
 			s.pulled.SetText("No agents pulled yet.")
 		} else {
 			s.pulled.SetText(fmt.Sprintf("Stored for mapping: %s, %s and %s, pulled %s.",
-				countOf(len(r.snap.Agents), "agent"), countOf(len(r.snap.Teams), "team"),
-				countOf(len(r.snap.Departments), "department"), fmtWhen(r.pulledAt)))
+				halo.CountOf(len(r.snap.Agents), "agent"), halo.CountOf(len(r.snap.Teams), "team"),
+				halo.CountOf(len(r.snap.Departments), "department"), fmtWhen(r.pulledAt)))
 		}
 	})
 }
 
 func runImportance(r storage.Run) widget.Importance {
-	switch {
-	case r.Summary == "Cancelled":
-		return widget.WarningImportance
-	case !r.OK:
+	switch r.Verdict() {
+	case storage.VerdictFailed:
 		return widget.DangerImportance
-	case strings.HasPrefix(r.Summary, "Passed with"):
+	case storage.VerdictCancelled, storage.VerdictWarnings:
 		return widget.WarningImportance
 	}
 	return widget.SuccessImportance

@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/halo-assistant/halo-assistant/halo"
 	"github.com/halo-assistant/halo-assistant/halo/mapping"
 	"github.com/halo-assistant/halo-assistant/storage"
 )
@@ -270,7 +271,7 @@ func (d *usersImportDialog) setPreview(p mapping.Preview) {
 	d.preview = p
 	d.refreshTables()
 	n, bad := len(p.Accepted), len(p.Rejected)
-	msg := fmt.Sprintf("From %s: %s will be imported", d.source, plural(n, "user", "users"))
+	msg := fmt.Sprintf("From %s: %s will be imported", d.source, halo.CountOf(n, "user", "users"))
 	if n > 0 {
 		msg += fmt.Sprintf(" (%d new, %d updating stored users", n-d.updates-d.unchanged, d.updates)
 		if d.unchanged > 0 {
@@ -279,7 +280,7 @@ func (d *usersImportDialog) setPreview(p mapping.Preview) {
 		msg += ")"
 	}
 	if bad > 0 {
-		msg += fmt.Sprintf("; %s will not (see “Will not be imported” for the reasons)", plural(bad, "line", "lines"))
+		msg += fmt.Sprintf("; %s will not (see “Will not be imported” for the reasons)", halo.CountOf(bad, "line", "lines"))
 	}
 	d.summary.Importance = widget.MediumImportance
 	if n == 0 {
@@ -295,7 +296,7 @@ func (d *usersImportDialog) setPreview(p mapping.Preview) {
 	}
 	d.ready = n > 0
 	enable(d.importBtn, d.ready)
-	d.importBtn.SetText("Import " + plural(n, "user", "users"))
+	d.importBtn.SetText("Import " + halo.CountOf(n, "user", "users"))
 	if bad > 0 && n == 0 {
 		d.tabs.Select(d.rejectedTab)
 	} else {
@@ -367,22 +368,21 @@ func (d *usersImportDialog) doImport() {
 		msg := fmt.Sprintf("Imported users from %s: %d added, %d updated, %d unchanged.", source,
 			r.added, r.updated, len(users)-r.added-r.updated)
 		if skipped > 0 {
-			msg += fmt.Sprintf(" %s skipped.", plural(skipped, "line", "lines"))
+			msg += fmt.Sprintf(" %s skipped.", halo.CountOf(skipped, "line", "lines"))
 		}
 		s.status.SetText(msg)
 		s.reloadUsers(nil)
 	})
 }
 
-// entryToLine rewrites storage's "entry N: …" (N counts the users it was
-// given) as the file line the user can find.
+// entryToLine names the file line of a failed entry (storage.EntryError
+// counts the users it was given).
 func entryToLine(err error, lines []int) error {
-	var n int
-	msg := err.Error()
-	if _, serr := fmt.Sscanf(msg, "entry %d:", &n); serr != nil || n < 1 || n > len(lines) {
+	var ee *storage.EntryError
+	if !errors.As(err, &ee) || ee.Index < 1 || ee.Index > len(lines) {
 		return err
 	}
-	return fmt.Errorf("line %d:%s", lines[n-1], strings.TrimPrefix(msg, fmt.Sprintf("entry %d:", n)))
+	return fmt.Errorf("line %d: %w", lines[ee.Index-1], ee.Err)
 }
 
 // ---- manual add / edit / delete ----

@@ -754,7 +754,7 @@ func agentsResult(agents []Agent, meID int) (CheckResult, AgentCounts) {
 		}
 	}
 	c := CheckResult{ID: CheckAgents, Status: StatusPass,
-		Detail: fmt.Sprintf("%s visible: %d enabled, %d disabled, %d API-only.", plural(n.Visible, "agent"), n.Enabled, n.Disabled, n.APIOnly)}
+		Detail: fmt.Sprintf("%s visible: %d enabled, %d disabled, %d API-only.", CountOf(n.Visible, "agent"), n.Enabled, n.Disabled, n.APIOnly)}
 	if people == 0 {
 		c.Status = StatusWarn
 		if n.Visible == 0 {
@@ -782,7 +782,7 @@ func teamsResult(teams []Team) CheckResult {
 		c.Detail = AdviceFor(AdviceTeamsNone).Message
 		return withAdvice(c, AdviceTeamsNone)
 	}
-	c.Detail = plural(len(teams), "team")
+	c.Detail = CountOf(len(teams), "team")
 	if inactive > 0 {
 		c.Detail += fmt.Sprintf(" (%d inactive)", inactive)
 	}
@@ -808,7 +808,7 @@ func departmentsResult(r *pullResult) (CheckResult, int) {
 		c.Detail = AdviceFor(AdviceDepartmentsNone).Message
 		return withAdvice(c, AdviceDepartmentsNone), 0
 	}
-	c.Detail = fmt.Sprintf("%s: %s.", plural(len(deps), "department"), joinLimited(names, 10))
+	c.Detail = fmt.Sprintf("%s: %s.", CountOf(len(deps), "department"), joinLimited(names, 10))
 	switch source {
 	case "derived":
 		why := "/TopLevel listed no agent departments"
@@ -844,17 +844,10 @@ func organisationsResult(orgs []Organisation, err error) (CheckResult, int) {
 		c.Detail = "One organisation: " + names[0] + "."
 	default:
 		c.Status = StatusWarn
-		c.Detail = fmt.Sprintf("%s: %s. %s", plural(len(orgs), "organisation"), joinLimited(names, 10), AdviceFor(AdviceOrganisationsMulti).Message)
+		c.Detail = fmt.Sprintf("%s: %s. %s", CountOf(len(orgs), "organisation"), joinLimited(names, 10), AdviceFor(AdviceOrganisationsMulti).Message)
 		c = withAdvice(c, AdviceOrganisationsMulti)
 	}
 	return c, len(orgs)
-}
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
 }
 
 func teamNames(ts []TeamMembership) []string {
