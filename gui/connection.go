@@ -583,12 +583,8 @@ func (s *connectionScreen) save(then func()) {
 		}
 		if secret != "" {
 			applog.AddSecret(secret)
-			if err := s.u.env.Secrets.Set(ctx, p.ID, secret); err != nil {
+			if err := storage.StoreSecret(ctx, s.u.env.DB, s.u.env.Secrets, p, secret, ""); err != nil {
 				return p, fmt.Errorf("storing the Client Secret in the system keyring failed, so the connection settings were not saved either: %w", err)
-			}
-			if err := s.u.env.DB.AppendAudit(ctx, storage.AuditEvent{ProfileID: p.ID, Action: storage.ActionSecretStored,
-				Detail: "Client Secret stored in the system keyring"}); err != nil {
-				return p, err
 			}
 		}
 		if err := s.u.env.DB.UpdateConnection(ctx, p); err != nil {
