@@ -2,12 +2,9 @@ package gui
 
 import (
 	"context"
-	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -578,7 +575,7 @@ func (s *connectionScreen) save(then func()) {
 	s.refresh()
 	s.status.SetText("Saving …")
 	runAsync(s.u, func(ctx context.Context) (storage.Profile, error) {
-		if err := checkCAFile(p.CAFile); err != nil {
+		if err := halo.CheckCAFile(p.CAFile); err != nil {
 			return p, err
 		}
 		if secret != "" {
@@ -648,23 +645,7 @@ func (s *connectionScreen) save(then func()) {
 	})
 }
 
-// checkCAFile makes sure a CA file exists and holds a PEM certificate, so
-// Save refuses what the check would fail on later.
-func checkCAFile(path string) error {
-	if path == "" {
-		return nil
-	}
-	b, err := os.ReadFile(path)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return fmt.Errorf("the CA file %s does not exist: choose the PEM file of your certificate authority, or leave CA file empty", path)
-	case err != nil:
-		return fmt.Errorf("the CA file %s cannot be read: %w", path, err)
-	case !x509.NewCertPool().AppendCertsFromPEM(b):
-		return fmt.Errorf("the CA file %s holds no PEM certificate (-----BEGIN CERTIFICATE-----)", path)
-	}
-	return nil
-}
+
 
 func (s *connectionScreen) askForget() {
 	if s.profile == nil {

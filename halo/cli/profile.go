@@ -1,11 +1,9 @@
 package cli
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"text/tabwriter"
@@ -77,12 +75,9 @@ func (c connFlags) apply(p *storage.Profile) error {
 		if err != nil {
 			return usagef("--ca-file: %v", err)
 		}
-		b, err := os.ReadFile(abs)
-		if err != nil {
+		// The Connection screen's rule: the certificates are parsed.
+		if err := halo.CheckCAFile(abs); err != nil {
 			return usagef("--ca-file: %v", err)
-		}
-		if !bytes.Contains(b, []byte("-----BEGIN CERTIFICATE-----")) {
-			return usagef("--ca-file: %s holds no PEM certificate (-----BEGIN CERTIFICATE-----)", abs)
 		}
 		p.CAFile = abs
 	}
