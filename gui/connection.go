@@ -645,8 +645,6 @@ func (s *connectionScreen) save(then func()) {
 	})
 }
 
-
-
 func (s *connectionScreen) askForget() {
 	if s.profile == nil {
 		return

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -210,51 +209,21 @@ func (d *usersImportDialog) parse(name string, read func() (mapping.Preview, err
 	})
 }
 
-// planImport moves the rows PlanImport refuses from Accepted to Rejected
-// and says what each remaining row does.
+// planImport is mapping.PlanUsersImport (what `users import` prints too)
+// with each row's action in the dialog's words.
 func planImport(p mapping.Preview, existing []mapping.User) importPreview {
-	plan, refused := mapping.PlanImport(p.Accepted, existing)
-	byID := make(map[int64]mapping.User, len(existing))
-	for _, u := range existing {
-		byID[u.ID] = u
-	}
-	byLine := make(map[int]mapping.ImportRow, len(p.Accepted))
-	for _, r := range p.Accepted {
-		byLine[r.Line] = r
-	}
-	ip := importPreview{p: p}
-	ip.p.Accepted = make([]mapping.ImportRow, 0, len(plan))
-	ip.actions = make([]string, 0, len(plan))
-	for _, u := range plan {
-		row, ok := byLine[u.Line]
-		if !ok {
-			continue
-		}
-		ip.p.Accepted = append(ip.p.Accepted, row)
-		stored, ok := byID[u.User.ID]
-		switch {
-		case !ok || u.User.ID == 0:
-			ip.actions = append(ip.actions, "new user")
-		case stored.Extension == u.User.Extension && stored.Name == u.User.Name && stored.Email == u.User.Email:
-			// The row says what is stored already: storage leaves it as
-			// it is (UpsertUsers counts it as unchanged, not updated).
-			ip.unchanged++
-			ip.actions = append(ip.actions, "unchanged")
+	plan := mapping.PlanUsersImport(p, existing)
+	ip := importPreview{p: plan.Preview, updates: plan.Updated, unchanged: plan.Unchanged}
+	ip.actions = make([]string, len(plan.Rows))
+	for i, r := range plan.Rows {
+		switch r.Change {
+		case mapping.RowNew:
+			ip.actions[i] = "new user"
+		case mapping.RowUnchanged:
+			ip.actions[i] = "unchanged"
 		default:
-			ip.updates++
-			ip.actions = append(ip.actions, "updates "+stored.Short())
+			ip.actions[i] = "updates " + r.Stored.Short()
 		}
-	}
-	if len(refused) > 0 {
-		ip.p.Rejected = append([]mapping.Rejected(nil), p.Rejected...)
-		for _, r := range refused {
-			if r.Raw == "" {
-				row := byLine[r.Line].User
-				r.Raw = strings.Join([]string{row.Extension, row.Name, row.Email}, ", ")
-			}
-			ip.p.Rejected = append(ip.p.Rejected, r)
-		}
-		sort.SliceStable(ip.p.Rejected, func(i, j int) bool { return ip.p.Rejected[i].Line < ip.p.Rejected[j].Line })
 	}
 	return ip
 }
