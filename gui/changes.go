@@ -163,7 +163,7 @@ func (c *changesPanel) showExport() {
 	c.bom.SetChecked(true)
 	intro := fmt.Sprintf("Writes the %s with a Change column (added, changed, removed; a removed row keeps the agent it had). "+
 		"Once written, this is what 1stream holds as far as the app knows.", halo.CountOf(len(c.changes), "changed row", "changed rows"))
-	name := fileSafe(s.profile.Name) + "-changes-" + time.Now().Format("2006-01-02") + ".csv"
+	name := fileSlug(s.profile.Name) + "-changes-" + time.Now().Format("2006-01-02") + ".csv"
 	c.exportDlg = s.u.showSaveDialog("Export changes for 1stream", intro, "Export", name, ".csv", []fyne.CanvasObject{c.bom},
 		func(path string, done func(error)) { c.exportTo(path, c.bom.Checked, done) })
 }
@@ -210,7 +210,7 @@ func (c *changesPanel) showRecord() {
 	intro := "The integration record for your documentation (IT Glue, Hudu): the six 1stream values (never the Client Secret), " +
 		"Halo as the last check saw it, the checklist, the mappings and the changes since the last export. " +
 		"Name the file .html for a page that prints well, or .md for Markdown."
-	c.recordDlg = s.u.showSaveDialog("Save the integration record", intro, "Save", fileSafe(s.profile.Name)+"-integration-record.html",
+	c.recordDlg = s.u.showSaveDialog("Save the integration record", intro, "Save", fileSlug(s.profile.Name)+"-integration-record.html",
 		".html", nil, func(path string, done func(error)) {
 			html, err := mapping.RecordIsHTML(path)
 			if err != nil {

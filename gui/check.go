@@ -7,9 +7,7 @@ import (
 	"fmt"
 	"image/color"
 	"io"
-	"strings"
 	"time"
-	"unicode"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -625,25 +623,10 @@ func (cd *checkDialog) saveReportTo(path string, done func(error)) {
 // reportFileName is a safe default name such as
 // "systems-check-contoso-msp-2026-01-02-1504.md".
 func reportFileName(profile string, at time.Time) string {
-	var b strings.Builder
-	dash := false
-	for _, r := range strings.ToLower(profile) {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			b.WriteRune(r)
-			dash = false
-		} else if !dash && b.Len() > 0 {
-			b.WriteByte('-')
-			dash = true
-		}
-	}
-	name := strings.Trim(b.String(), "-")
-	if name == "" {
-		name = "profile"
-	}
 	if at.IsZero() {
 		at = time.Now()
 	}
-	return fmt.Sprintf("systems-check-%s-%s.md", name, at.Local().Format("2006-01-02-1504"))
+	return fmt.Sprintf("systems-check-%s-%s.md", fileSlug(profile), at.Local().Format("2006-01-02-1504"))
 }
 
 // ---- the "Systems check" screen ----

@@ -7,7 +7,6 @@ import (
 	"io"
 	"sort"
 	"strconv"
-	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -38,25 +37,11 @@ func (s *mappingScreen) showExport() {
 	intro := fmt.Sprintf("Writes a CSV with one row per user: extension, 1stream name and email, Halo agent ID, "+
 		"name and email, how it was matched and when. %s mapped (%d of them stale).",
 		halo.CountOf(mapped+stale, "user is", "users are"), stale)
-	e.saveDialog = s.u.showSaveDialog("Export mappings for upload", intro, "Export", fileSafe(s.profile.Name)+"-halo-mappings.csv",
+	e.saveDialog = s.u.showSaveDialog("Export mappings for upload", intro, "Export", fileSlug(s.profile.Name)+"-halo-mappings.csv",
 		".csv", []fyne.CanvasObject{e.bom, e.unmapped}, func(path string, done func(error)) {
 			s.exportTo(path, mapping.ExportOptions{BOM: e.bom.Checked, IncludeUnmapped: e.unmapped.Checked}, done)
 		})
 	s.exportDlg = e
-}
-
-// fileSafe makes a profile name usable as a file name.
-func fileSafe(name string) string {
-	name = strings.Map(func(r rune) rune {
-		if strings.ContainsRune(`/\:*?"<>|`, r) || r < ' ' {
-			return '-'
-		}
-		return r
-	}, strings.TrimSpace(name))
-	if name == "" {
-		return "profile"
-	}
-	return name
 }
 
 // exportTo writes the mappings file off the UI goroutine. mapping.WriteCSVFile

@@ -730,7 +730,8 @@ func identityResult(me Agent) CheckResult {
 	return c
 }
 
-func countAgents(agents []Agent) AgentCounts {
+// CountAgents summarises agents as the check and sync reports do.
+func CountAgents(agents []Agent) AgentCounts {
 	n := AgentCounts{Visible: len(agents)}
 	for _, a := range agents {
 		if a.IsDisabled {
@@ -746,7 +747,7 @@ func countAgents(agents []Agent) AgentCounts {
 }
 
 func agentsResult(agents []Agent, meID int) (CheckResult, AgentCounts) {
-	n := countAgents(agents)
+	n := CountAgents(agents)
 	people := 0
 	for _, a := range agents {
 		if a.ID != meID && !a.IsAPIAgent && !a.IsDisabled {
