@@ -122,3 +122,28 @@ var Checklist = []ChecklistSection{
 		}},
 	},
 }
+
+// StepsProven returns the checklist steps a check report proves, in
+// Checklist's words: every passed check proves its table entry's Proves
+// (see checks), and the API User Notice ("halo-notice") is followed when
+// the API agent works (identity) and actually sees other agents: the agents
+// check passed and more than one enabled agent, not just itself, was
+// visible. Identity alone passes for an API agent without teams, which sees
+// nobody.
+func StepsProven(r Report) []string {
+	var out []string
+	for _, c := range r.Checks {
+		if c.Status != StatusPass {
+			continue
+		}
+		for _, d := range checks {
+			if d.ID == c.ID {
+				out = append(out, d.Proves...)
+			}
+		}
+	}
+	if r.Check(CheckIdentity).Status == StatusPass && r.Check(CheckAgents).Status == StatusPass && r.Agents.Enabled > 1 {
+		out = append(out, "halo-notice")
+	}
+	return out
+}
