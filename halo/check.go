@@ -89,12 +89,17 @@ var checks = []checkDef{
 	{ID: CheckToken, Title: "Client ID and Secret", gate: tokenGate,
 		// Working credentials prove the application was created and saved correctly.
 		Proves: []string{"halo-9", "halo-10", "halo-11", "halo-12", "halo-13"}},
-	{ID: CheckIdentity, Title: "API agent", Pull: true, needs: []string{requestMe}, result: identityCheck},
+	{ID: CheckIdentity, Title: "API agent", Pull: true, needs: []string{requestMe}, result: identityCheck,
+		// A pass means the application logs in as an API-only agent.
+		Proves: []string{"agent-3", "agent-login"}},
 	{ID: CheckAgents, Title: "Agents visible", Pull: true, needs: []string{pullAgents, requestMe}, result: agentsCheck},
 	{ID: CheckTeams, Title: "Teams", Pull: true, needs: []string{pullTeams}, result: teamsCheck},
 	{ID: CheckDepartments, Title: "Departments", Pull: true,
 		needs: []string{pullDepartments, pullAgents, pullTeams}, result: departmentsCheck},
 	{ID: CheckOrganisations, Title: "Organisations", Pull: true, needs: []string{pullOrganisations}, result: organisationsCheck},
+	firstCallEntry(CheckContacts, "Contacts (callers)", (*Client).ProbeContacts),
+	firstCallEntry(CheckCustomers, "Customers", (*Client).ProbeCustomers),
+	firstCallEntry(CheckTickets, "Tickets", (*Client).ProbeTickets),
 }
 
 // checkIDs and checkTitles index checks; built in init because the
@@ -352,9 +357,11 @@ type answer struct {
 // progress (optional, never called concurrently) gets "running" and then
 // the final result of each check. A check whose prerequisite failed is
 // "skip" with the reason; after ctx is cancelled the rest are "skip" with
-// "Cancelled.". Report.Snapshot holds the pulled data only when the check
-// succeeded (rep.OK): a failed check, e.g. an API agent in no team that sees
-// only itself, must never offer its partial view to replace stored data.
+// "Cancelled.". Report.Snapshot holds the pulled data only when the
+// connection and every check of the pull passed: a failed check, e.g. an
+// API agent in no team that sees only itself, must never offer its partial
+// view to replace stored data. (A failed contacts, customers or tickets
+// check leaves the pulled agents whole, so they are still offered.)
 func RunCheck(ctx context.Context, cfg Config, progress func(CheckResult)) (rep Report) {
 	rep.Started = time.Now()
 	run := &checkRun{ctx: ctx, progress: progress, results: map[string]*CheckResult{}, started: map[string]time.Time{}, finished: map[string]bool{}}
@@ -363,18 +370,22 @@ func RunCheck(ctx context.Context, cfg Config, progress func(CheckResult)) (rep 
 		rep.Duration = time.Since(rep.Started)
 		rep.Checks = make([]CheckResult, 0, len(checkIDs))
 		ok := ctx.Err() == nil
-		for _, id := range checkIDs {
-			c := run.results[id]
+		pullOK := ok
+		for _, d := range checks {
+			c := run.results[d.ID]
 			if c == nil {
-				c = &CheckResult{ID: id, Title: checkTitles[id], Status: StatusSkip, Detail: "Not run."}
+				c = &CheckResult{ID: d.ID, Title: d.Title, Status: StatusSkip, Detail: "Not run."}
 			}
 			if c.Status == StatusFail {
 				ok = false
+				// A check with its own request (contacts…) says nothing
+				// about the pulled lists, so it does not void them.
+				pullOK = pullOK && d.request != nil
 			}
 			rep.Checks = append(rep.Checks, *c)
 		}
 		rep.OK = ok
-		if ok {
+		if pullOK {
 			rep.Snapshot = snap
 		}
 	}()

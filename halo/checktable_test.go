@@ -11,7 +11,7 @@ import (
 
 // The ids and their order are the `check --json` contract.
 func TestCheckTableKeepsTheContract(t *testing.T) {
-	want := "url reachable halo token identity agents teams departments organisations"
+	want := "url reachable halo token identity agents teams departments organisations contacts customers tickets"
 	if got := strings.Join(halo.CheckIDs(), " "); got != want {
 		t.Fatalf("CheckIDs = %q, want %q", got, want)
 	}
@@ -42,11 +42,14 @@ func TestStepsProven(t *testing.T) {
 		{"nothing passed", halo.Report{}, nil},
 		{"token proves the application", halo.Report{Checks: pass("url", "token")}, steps},
 		{"failed token proves nothing", halo.Report{Checks: []halo.CheckResult{{ID: "token", Status: halo.StatusFail}}}, nil},
-		{"notice needs other agents", halo.Report{Checks: pass("identity", "agents"), Agents: halo.AgentCounts{Enabled: 1}}, nil},
+		{"notice needs other agents", halo.Report{Checks: pass("identity", "agents"), Agents: halo.AgentCounts{Enabled: 1}},
+			[]string{"agent-3", "agent-login"}},
 		{"notice followed", halo.Report{Checks: pass("token", "identity", "agents"), Agents: halo.AgentCounts{Enabled: 2}},
-			append(append([]string(nil), steps...), "halo-notice")},
+			append(append([]string(nil), steps...), "halo-notice", "agent-4", "agent-teams", "agent-3", "agent-login")},
+		{"first-call checks prove the feature access rows", halo.Report{Checks: pass("contacts", "customers", "tickets")},
+			[]string{"agent-perm-users", "agent-perm-customers", "agent-perm-tickets"}},
 		{"agents warned", halo.Report{Checks: append(pass("identity"), halo.CheckResult{ID: "agents", Status: halo.StatusWarn}),
-			Agents: halo.AgentCounts{Enabled: 3}}, nil},
+			Agents: halo.AgentCounts{Enabled: 3}}, []string{"agent-3", "agent-login"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := halo.StepsProven(tc.rep)

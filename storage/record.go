@@ -19,9 +19,10 @@ func RecordCheck(ctx context.Context, db *DB, profileID int64, rep halo.Report) 
 	cancelled := ctx.Err() != nil
 	storeCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
-	// Only a successful check replaces the stored agents: a failed or
-	// cancelled one must not leave the Mapping screen with a partial list.
-	if rep.Snapshot != nil && rep.OK && !cancelled {
+	// Only a check whose pull passed carries a snapshot (halo.RunCheck): a
+	// failed or cancelled pull must not leave the Mapping screen with a
+	// partial list.
+	if rep.Snapshot != nil && !cancelled {
 		if err := db.ReplaceSnapshot(storeCtx, profileID, *rep.Snapshot, rep.Started.Add(rep.Duration)); err != nil {
 			return Run{}, fmt.Errorf("saving the pulled agents and teams failed: %w", err)
 		}

@@ -157,9 +157,8 @@ func printSummary(w io.Writer, rep halo.Report, stored bool) {
 			rep.Duration.Round(time.Millisecond), halo.CountOf(rep.Agents.Visible, "agent"), rep.Agents.Enabled,
 			rep.Agents.Disabled, rep.Agents.APIOnly, halo.CountOf(rep.Teams, "team"),
 			halo.CountOf(rep.Departments, "department"), halo.CountOf(rep.Organisations, "organisation"))
-	} else {
-		fmt.Fprintln(w, "The check found a problem: see FAIL above.")
 	}
+	fmt.Fprintln(w, rep.Headline())
 	secret := "(the Client Secret you gave; not stored)"
 	if stored {
 		secret = "(the Client Secret kept in the system keyring)"
