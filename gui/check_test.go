@@ -48,7 +48,8 @@ func newCheckEnv(t *testing.T, sc halotest.Scenario, secret string) *checkEnv {
 	if secret == "" {
 		secret = srv.ClientSecret()
 	}
-	if err := te.secrets.Set(ctx, p.ID, secret); err != nil {
+	// As the Connection screen stores it: bound to this server.
+	if err := storage.StoreSecret(ctx, te.db, te.secrets, p, secret, ""); err != nil {
 		t.Fatal(err)
 	}
 	te.u.profiles.afterChange(p.ID)

@@ -39,6 +39,16 @@ func setupDemo(ctx context.Context, env *Env) (storage.Profile, error) {
 		srv.Close()
 		return storage.Profile{}, err
 	}
+	// The simulator's address changes every start: bind the public secret
+	// to it, as storing a real secret would.
+	if err := env.DB.BindSecret(ctx, p, secret); err != nil {
+		srv.Close()
+		return storage.Profile{}, err
+	}
+	if p, err = env.DB.Profile(ctx, p.ID); err != nil {
+		srv.Close()
+		return storage.Profile{}, err
+	}
 	env.Secrets = sec
 	env.closers = append(env.closers, srv.Close)
 	return p, nil

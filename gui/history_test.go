@@ -18,7 +18,7 @@ import (
 func TestHistoryListsRunsAndOpensReports(t *testing.T) {
 	ce := newCheckEnv(t, halotest.Demo(), "")
 	ce.runCheck(t).close()
-	_ = ce.secrets.Set(context.Background(), ce.p.ID, "wrong-secret")
+	_ = storage.StoreSecret(context.Background(), ce.db, ce.secrets, ce.p, "wrong-secret", "")
 	ce.runCheck(t).close()
 	// A sync stored without a per-check report (e.g. by the CLI).
 	if _, err := ce.db.AddRun(context.Background(), storage.Run{ProfileID: ce.p.ID, Kind: storage.RunSync,

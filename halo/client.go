@@ -48,11 +48,12 @@ type Config struct {
 	AuthURL      string // optional authorisation server override (on-prem, trial); may be the full token URL
 	Scope        string // space separated; default "all"
 	CAFile       string // optional PEM file of extra trusted roots (on-prem private CA)
-	// SecretFor, when set, is the destination the secret was entered for:
-	// if the settings above now lead elsewhere, no request carries the
-	// secret and logging in fails with a *DestinationChangedError. nil for
-	// a secret given with these very settings (an ad-hoc check).
-	SecretFor *Destination
+	// SecretFor, when set, binds the secret to the destination it was
+	// entered for: unless its seal matches the destination the settings
+	// above lead to, no request carries the secret and logging in fails
+	// with a *DestinationChangedError. nil for a secret given with these
+	// very settings (an ad-hoc check).
+	SecretFor *SecretBinding
 
 	UserAgent      string       // e.g. "halo-assistant/1.0.0"
 	HTTPClient     *http.Client // optional (tests); its Transport is used underneath the retry/limit layer
@@ -592,8 +593,8 @@ func (c *Client) token(ctx context.Context, stale *oauth2.Token) (*oauth2.Token,
 	if c.cfg.ClientSecret == "" {
 		return nil, newError(KindConfig, AdviceMissingSecret, "", nil)
 	}
-	if want := c.cfg.SecretFor; want != nil && *want != c.dest {
-		e := newError(KindConfig, AdviceDestinationChanged, "", &DestinationChangedError{Was: *want, Now: c.dest})
+	if b := c.cfg.SecretFor; b != nil && !c.dest.Sealed(c.cfg.ClientSecret, b.Seal) {
+		e := newError(KindConfig, AdviceDestinationChanged, "", &DestinationChangedError{Was: b.Dest, Now: c.dest})
 		e.Message = e.Err.Error()
 		return nil, e
 	}

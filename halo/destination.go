@@ -1,6 +1,7 @@
 package halo
 
 import (
+	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -23,6 +24,9 @@ type Destination struct {
 
 // String is the canonical form stored with a profile.
 func (d Destination) String() string {
+	if d.Halo == "" {
+		return "" // bound to nowhere: ParseDestination rejects it
+	}
 	return "halo=" + d.Halo + " auth=" + d.Auth + " ca=" + d.CA
 }
 
@@ -99,13 +103,42 @@ func destinationOf(cfg Config, caPEM []byte) (Destination, error) {
 	return d, nil
 }
 
+// SecretBinding ties a stored secret to the destination it was entered
+// for. Seal is an HMAC-SHA256 of the destination keyed by the secret
+// itself, so the binding cannot be forged or moved by editing the
+// database without knowing the secret, and it reveals nothing usable
+// about the secret (a Halo secret has over 200 bits of entropy). Dest is
+// the recorded destination, for messages only.
+type SecretBinding struct {
+	Dest Destination
+	Seal string
+}
+
+// Seal binds secret to d.
+func (d Destination) Seal(secret string) string {
+	m := hmac.New(sha256.New, []byte(secret))
+	m.Write([]byte("halo-assistant secret destination v1\n" + d.String()))
+	return "v1:" + hex.EncodeToString(m.Sum(nil))
+}
+
+// Sealed reports whether seal binds secret to d.
+func (d Destination) Sealed(secret, seal string) bool {
+	return seal != "" && hmac.Equal([]byte(d.Seal(secret)), []byte(seal))
+}
+
 // DestinationChangedError: the connection now points somewhere other than
-// where its Client Secret was entered for, so the secret is withheld.
+// where its Client Secret was entered for, so the secret is withheld. Was
+// is the zero Destination when no binding was recorded (a secret stored
+// by an older version, or an edited database).
 type DestinationChangedError struct {
 	Was, Now Destination
 }
 
 func (e *DestinationChangedError) Error() string {
+	if e.Was.Halo == "" {
+		return fmt.Sprintf("It is not recorded where this profile's Client Secret may be sent (it was stored by an older "+
+			"version, or the record was changed), so it was not sent to %s.", e.Now.Describe())
+	}
 	return fmt.Sprintf("The connection changed since its Client Secret was entered: the secret was entered for %s, "+
 		"and the settings now point to %s. The secret was not sent.", e.Was.Describe(), e.Now.Describe())
 }

@@ -86,7 +86,7 @@ func TestSecretIsWithheldWhenTheDestinationChanged(t *testing.T) {
 		t.Fatal(err)
 	}
 	bound := cfg
-	bound.SecretFor = &here
+	bound.SecretFor = &halo.SecretBinding{Dest: here, Seal: here.Seal(cfg.ClientSecret)}
 	if err := newClient(t, bound).Authenticate(context.Background()); err != nil {
 		t.Fatalf("the secret's own destination: %v", err)
 	}
@@ -94,7 +94,7 @@ func TestSecretIsWithheldWhenTheDestinationChanged(t *testing.T) {
 
 	elsewhere := halo.Destination{Halo: "https://old.halopsa.com:443"}
 	moved := cfg
-	moved.SecretFor = &elsewhere
+	moved.SecretFor = &halo.SecretBinding{Dest: elsewhere, Seal: elsewhere.Seal(cfg.ClientSecret)}
 	err = newClient(t, moved).Authenticate(context.Background())
 	he := wantError(t, err, halo.KindConfig, "halo-13")
 	var dc *halo.DestinationChangedError
@@ -104,15 +104,26 @@ func TestSecretIsWithheldWhenTheDestinationChanged(t *testing.T) {
 	if !strings.Contains(he.Message, "old.halopsa.com") || !strings.Contains(he.Fix, "--keep-secret") {
 		t.Errorf("message/fix do not say where and how: %q / %q", he.Message, he.Fix)
 	}
+
+	// An edited record naming this destination, without the secret's seal,
+	// is refused too; so is a seal made with another secret.
+	for name, b := range map[string]*halo.SecretBinding{
+		"edited record":  {Dest: here},
+		"another secret": {Dest: here, Seal: here.Seal("another-secret")},
+		"unrecorded":     {},
+	} {
+		c := cfg
+		c.SecretFor = b
+		err := newClient(t, c).Authenticate(context.Background())
+		if !errors.As(err, &dc) {
+			t.Fatalf("%s: %v, want a DestinationChangedError", name, err)
+		}
+		if name == "unrecorded" && !strings.Contains(err.Error(), "not recorded") {
+			t.Errorf("unrecorded binding says %q", err)
+		}
+	}
 	if n := s.TokenRequests(); n != before {
 		t.Fatalf("%d token requests carried the secret to a changed destination", n-before)
-	}
-
-	// An unrecorded destination (an empty or edited record) matches nothing.
-	unknown := cfg
-	unknown.SecretFor = &halo.Destination{}
-	if err := newClient(t, unknown).Authenticate(context.Background()); err == nil {
-		t.Fatal("an unrecorded destination let the secret go")
 	}
 
 	rep := halo.RunCheck(context.Background(), moved, nil)
@@ -121,5 +132,14 @@ func TestSecretIsWithheldWhenTheDestinationChanged(t *testing.T) {
 	}
 	if n := s.TokenRequests(); n != before {
 		t.Fatalf("the check sent the secret to a changed destination")
+	}
+}
+
+func TestSealBindsSecretAndDestination(t *testing.T) {
+	a := halo.Destination{Halo: "https://a.halopsa.com:443"}
+	b := halo.Destination{Halo: "https://b.halopsa.com:443"}
+	seal := a.Seal("s3cret")
+	if strings.Contains(seal, "s3cret") || !a.Sealed("s3cret", seal) || b.Sealed("s3cret", seal) || a.Sealed("other", seal) || a.Sealed("s3cret", "") {
+		t.Fatalf("seal %q does not bind exactly one secret to one destination", seal)
 	}
 }

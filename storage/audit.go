@@ -54,6 +54,7 @@ const (
 // Audit actions written by the GUI and the CLI.
 const (
 	ActionSecretStored    = "secret.stored"
+	ActionSecretKept      = "secret.kept"
 	ActionSecretRemoved   = "secret.removed"
 	ActionSecretLeft      = "secret.left" // profile deleted, secret left in an unavailable keyring
 	ActionMappingExported = "mapping.exported"

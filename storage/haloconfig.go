@@ -13,7 +13,13 @@ import (
 // profile into a connection is a fact about the profile, not about either
 // front-end; the GUI and the CLI are peers and import neither each other.
 func (p Profile) HaloConfig(secret string, log *slog.Logger) halo.Config {
-	return halo.Config{URL: p.HaloURL, ClientID: p.ClientID, ClientSecret: secret, Tenant: p.Tenant,
+	cfg := halo.Config{URL: p.HaloURL, ClientID: p.ClientID, ClientSecret: secret, Tenant: p.Tenant,
 		AuthURL: p.AuthURL, Scope: p.Scope, CAFile: p.CAFile,
 		UserAgent: assets.Binary + "/" + assets.Version, Logger: log}
+	if p.ID != 0 {
+		// A stored profile's secret goes only where it was entered for.
+		dest, _ := halo.ParseDestination(p.SecretDest)
+		cfg.SecretFor = &halo.SecretBinding{Dest: dest, Seal: p.SecretSeal}
+	}
+	return cfg
 }

@@ -18,17 +18,22 @@ const MaxNameLen = 100
 // Profile is one Halo connection. The Client Secret is not here: it lives in
 // the OS keyring under the profile's ID (see Secrets).
 type Profile struct {
-	ID        int64
-	Name      string
-	HaloURL   string
-	ClientID  string
-	Tenant    string
-	AuthURL   string
-	Scope     string
-	CAFile    string
-	Region    string // ISO 3166 alpha-2 (e.g. "GB") for numbers without a country code; "" = the OS locale's
-	CreatedAt time.Time
-	UpdatedAt time.Time
+	ID       int64
+	Name     string
+	HaloURL  string
+	ClientID string
+	Tenant   string
+	AuthURL  string
+	Scope    string
+	CAFile   string
+	Region   string // ISO 3166 alpha-2 (e.g. "GB") for numbers without a country code; "" = the OS locale's
+	// SecretDest and SecretSeal bind the stored Client Secret to where it
+	// was entered for (see BindSecret); read-only here, written by
+	// BindSecret alone.
+	SecretDest string
+	SecretSeal string
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
 }
 
 // ChecklistItem is the state of one setup step of a profile.
@@ -88,12 +93,12 @@ func checkNameFree(ctx context.Context, tx execer, name string, exceptID int64) 
 	return errorf(ErrDuplicateName, "a profile named %q already exists", existing)
 }
 
-const profileCols = `id, name, halo_url, client_id, tenant, auth_url, scope, ca_file, region, created_at, updated_at`
+const profileCols = `id, name, halo_url, client_id, tenant, auth_url, scope, ca_file, region, secret_dest, secret_seal, created_at, updated_at`
 
 func scanProfile(sc interface{ Scan(...any) error }) (Profile, error) {
 	var p Profile
 	var created, updated string
-	err := sc.Scan(&p.ID, &p.Name, &p.HaloURL, &p.ClientID, &p.Tenant, &p.AuthURL, &p.Scope, &p.CAFile, &p.Region, &created, &updated)
+	err := sc.Scan(&p.ID, &p.Name, &p.HaloURL, &p.ClientID, &p.Tenant, &p.AuthURL, &p.Scope, &p.CAFile, &p.Region, &p.SecretDest, &p.SecretSeal, &created, &updated)
 	p.CreatedAt, p.UpdatedAt = parseTime(created), parseTime(updated)
 	return p, err
 }

@@ -1,6 +1,8 @@
 package storage
 
 import (
+	"github.com/halo-assistant/halo-assistant/halo"
+
 	"context"
 	"errors"
 	"fmt"
@@ -11,15 +13,102 @@ import (
 // profile, `profile add/set`). detail says how it came ("" for the usual
 // "Client Secret stored in the system keyring"). Nothing is audited when
 // the keyring refused the secret.
+//
+// The secret is bound to p's destination (its connection settings as
+// given, which the caller saves alongside): it will be sent nowhere else.
+// A CA file that cannot be read stops it before anything is stored; a
+// profile without a usable URL yet gets its secret unbound (it is sent
+// nowhere until confirmed for a URL).
 func StoreSecret(ctx context.Context, db *DB, secrets Secrets, p Profile, secret, detail string) error {
+	dest, err := destinationToBind(p)
+	if err != nil {
+		return err
+	}
 	if err := secrets.Set(ctx, p.ID, secret); err != nil {
+		return err
+	}
+	if err := db.bindSecret(ctx, p.ID, dest, secret); err != nil {
 		return err
 	}
 	if detail == "" {
 		detail = "Client Secret stored in the system keyring"
 	}
 	return db.AppendAudit(ctx, AuditEvent{ProfileID: p.ID, ProfileName: p.Name, Actor: CurrentActor(),
-		Action: ActionSecretStored, Detail: detail})
+		Action: ActionSecretStored, Detail: detail + ", for " + dest.Describe()})
+}
+
+// destinationToBind is where a secret stored for p may go: its settings'
+// destination, or none (the zero Destination) while it has no valid URL.
+func destinationToBind(p Profile) (halo.Destination, error) {
+	dest, err := halo.DestinationOf(p.HaloConfig("", nil))
+	if err != nil && halo.KindOf(err) == halo.KindURL {
+		return halo.Destination{}, nil
+	}
+	return dest, err
+}
+
+// KeepSecret confirms that the profile's stored secret may go to its
+// current destination (CLI: profile set --keep-secret): the explicit
+// alternative to entering the secret again after the URL, authorisation
+// server or CA file changed. It reads the secret from the keyring, since
+// the binding is sealed with it.
+func KeepSecret(ctx context.Context, db *DB, secrets Secrets, p Profile) (halo.Destination, error) {
+	dest, err := halo.DestinationOf(p.HaloConfig("", nil))
+	if err != nil {
+		return dest, err
+	}
+	if dest.Halo == "" {
+		return dest, errorf(ErrInvalid, "the profile has no valid Halo URL to send the secret to")
+	}
+	secret, err := secrets.Get(ctx, p.ID)
+	if err != nil {
+		return dest, err
+	}
+	if err := db.bindSecret(ctx, p.ID, dest, secret); err != nil {
+		return dest, err
+	}
+	return dest, db.AppendAudit(ctx, AuditEvent{ProfileID: p.ID, ProfileName: p.Name, Actor: CurrentActor(),
+		Action: ActionSecretKept, Detail: "stored Client Secret confirmed for " + dest.Describe()})
+}
+
+// BindSecret binds secret to the profile's current destination without
+// storing it anywhere (demo mode keeps its public secret in memory).
+func (db *DB) BindSecret(ctx context.Context, p Profile, secret string) error {
+	dest, err := destinationToBind(p)
+	if err != nil {
+		return err
+	}
+	return db.bindSecret(ctx, p.ID, dest, secret)
+}
+
+func (db *DB) bindSecret(ctx context.Context, id int64, dest halo.Destination, secret string) error {
+	seal := ""
+	if dest.Halo != "" {
+		seal = dest.Seal(secret)
+	}
+	res, err := db.db.ExecContext(ctx, "UPDATE profiles SET secret_dest = ?, secret_seal = ? WHERE id = ?",
+		dest.String(), seal, id)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return errorf(ErrNotFound, "profile %d not found", id)
+	}
+	return nil
+}
+
+// SecretGoesTo reports whether the profile's stored binding still matches
+// its settings, judged without the secret (the seal needs it): false when
+// the URL, authorisation server or CA file changed since the secret was
+// entered, or nothing was recorded. Front-ends use it to ask for the
+// secret again before the check would refuse to send it.
+func (p Profile) SecretGoesTo() (halo.Destination, bool) {
+	now, err := halo.DestinationOf(p.HaloConfig("", nil))
+	if err != nil {
+		return now, false
+	}
+	was, ok := halo.ParseDestination(p.SecretDest)
+	return now, ok && was == now
 }
 
 // DeleteProfileWithSecret removes a profile's Client Secret from the

@@ -57,7 +57,7 @@ func TestStoreSecretAudits(t *testing.T) {
 	if err := StoreSecret(ctxBG, db, db.TrackSecrets(sec), p, "s3cret", ""); err != nil {
 		t.Fatal(err)
 	}
-	if ev := lastAudit(t, db, p.ID); ev.Action != ActionSecretStored || ev.Detail != "Client Secret stored in the system keyring" || ev.Actor == "" {
+	if ev := lastAudit(t, db, p.ID); ev.Action != ActionSecretStored || ev.Detail != "Client Secret stored in the system keyring, for https://acme.halopsa.com" || ev.Actor == "" {
 		t.Fatalf("audit = %+v", ev)
 	}
 	if st, _ := db.SecretState(ctxBG, p.ID); st != SecretStored || sec.m[p.ID] != "s3cret" {
@@ -66,7 +66,7 @@ func TestStoreSecretAudits(t *testing.T) {
 	if err := StoreSecret(ctxBG, db, sec, p, "again", "Client Secret copied from Other"); err != nil {
 		t.Fatal(err)
 	}
-	if ev := lastAudit(t, db, p.ID); ev.Detail != "Client Secret copied from Other" {
+	if ev := lastAudit(t, db, p.ID); ev.Detail != "Client Secret copied from Other, for https://acme.halopsa.com" {
 		t.Fatalf("audit = %+v", ev)
 	}
 }

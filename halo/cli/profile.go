@@ -15,7 +15,7 @@ import (
 )
 
 const profileUsage = `profile add NAME [--url URL] [--client-id ID] [--tenant T] [--auth-url URL] [--scope S] [--ca-file PEM] [--secret-stdin | --secret-from-env]
-       halo-assistant profile set NAME [--url URL] [--client-id ID] [--tenant T] [--auth-url URL] [--scope S] [--ca-file PEM] [--secret-stdin | --secret-from-env]
+       halo-assistant profile set NAME [--url URL] [--client-id ID] [--tenant T] [--auth-url URL] [--scope S] [--ca-file PEM] [--secret-stdin | --secret-from-env | --keep-secret]
        halo-assistant profile list [--json]
        halo-assistant profile rename NAME NEW-NAME
        halo-assistant profile remove NAME [--force]`
@@ -231,6 +231,7 @@ func profileRename(ctx context.Context, r *runner, args []string) error {
 func profileSet(ctx context.Context, r *runner, args []string) error {
 	fs := r.newFlags("profile set", profileUsage)
 	cf := addConnFlags(fs)
+	keep := fs.Bool("keep-secret", false, "confirm that the stored Client Secret may be sent to the profile's (new) URL, authorisation server and CA file")
 	p, _, err := r.profileArgs(ctx, fs, args, 1, "want exactly one profile NAME")
 	if err != nil {
 		return err
@@ -240,22 +241,54 @@ func profileSet(ctx context.Context, r *runner, args []string) error {
 	if err != nil {
 		return err
 	}
+	if *keep && secret != "" {
+		return usagef("--keep-secret keeps the stored Client Secret: it cannot be combined with a new one from %s", source)
+	}
+	if p == before && secret == "" && !*keep {
+		return usagef("nothing to change: give connection flags, --secret-stdin, --secret-from-env or --keep-secret")
+	}
 	if p != before {
 		if err := r.db.UpdateConnection(ctx, p); err != nil {
 			return err
 		}
 		fmt.Fprintf(r.env.Stdout, "Updated the connection of %q.\n", p.Name)
 	}
-	if secret != "" {
+	switch {
+	case secret != "":
 		if err := storeSecret(ctx, r, p, secret); err != nil {
 			return err
 		}
 		fmt.Fprintf(r.env.Stdout, "Client Secret from %s stored in the system keyring.\n", source)
-	}
-	if p == before && secret == "" {
-		return usagef("nothing to change: give connection flags, --secret-stdin or --secret-from-env")
+	case *keep:
+		dest, err := storage.KeepSecret(ctx, r.db, r.secrets(), p)
+		if err != nil {
+			return fmt.Errorf("the stored Client Secret could not be confirmed for %s: %w", dest.Describe(), err)
+		}
+		fmt.Fprintf(r.env.Stdout, "The stored Client Secret may now be sent to %s.\n", dest.Describe())
+	default:
+		r.noteSecretDestination(ctx, p)
 	}
 	return nil
+}
+
+// noteSecretDestination warns when the settings now lead somewhere other
+// than where the stored secret was entered for: it will not be sent until
+// the admin says so (the check would fail at "Client ID and Secret").
+func (r *runner) noteSecretDestination(ctx context.Context, p storage.Profile) {
+	if st, err := r.db.SecretState(ctx, p.ID); err != nil || st == storage.SecretNone {
+		return
+	}
+	now, ok := p.SecretGoesTo()
+	if ok {
+		return
+	}
+	was := "an unrecorded destination"
+	if d, ok := halo.ParseDestination(p.SecretDest); ok {
+		was = d.Describe()
+	}
+	fmt.Fprintf(r.env.Stderr, "note: the stored Client Secret was entered for %s and will not be sent to %s until you "+
+		"enter it again (--secret-stdin or --secret-from-env) or confirm it with 'halo-assistant profile set %q --keep-secret'.\n",
+		was, now.Describe(), p.Name)
 }
 
 func profileRemove(ctx context.Context, r *runner, args []string) error {
