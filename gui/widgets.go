@@ -96,3 +96,11 @@ func enable(b *widget.Button, on bool) {
 		b.Disable()
 	}
 }
+
+func show(o fyne.CanvasObject, on bool) {
+	if on {
+		o.Show()
+	} else {
+		o.Hide()
+	}
+}
