@@ -70,11 +70,9 @@ func validateConnection(f connectionForm) (inst halo.Instance, problems []formPr
 		}
 	}
 	if f.AuthURL != "" {
-		if _, err := halo.ParseInstance(f.AuthURL); err != nil {
-			// ParseInstance's reason (plain http, no host, …) with this
-			// field's name, and what to enter instead.
-			msg := strings.Replace(errMessage(err), "The Halo URL", "The address", 1)
-			problems = append(problems, formProblem{"Authorisation server", msg + " Enter the authorisation server from " +
+		if _, err := halo.ParseAuthURL(f.AuthURL); err != nil {
+			// halo's reason (plain http, no host, …) and what to enter instead.
+			problems = append(problems, formProblem{"Authorisation server", errMessage(err) + " Enter the authorisation server from " +
 				"Halo's API Details, e.g. https://yourcompany.halopsa.com/auth, or leave it empty."})
 		}
 	}
