@@ -59,16 +59,7 @@ func (s *mappingScreen) showImportUsers() {
 		})
 	d.rejected = previewTable([]string{"Line", "Reason", "Row"}, []float32{60, 300, 320},
 		func() int { return len(d.preview.Rejected) },
-		func(row, col int) string {
-			r := d.preview.Rejected[row]
-			switch col {
-			case 0:
-				return strconv.Itoa(r.Line)
-			case 1:
-				return r.Reason
-			}
-			return r.Raw
-		})
+		func(row, col int) string { return rejectedCell(d.preview.Rejected[row], col) })
 	d.acceptedTab = container.NewTabItem("Will be imported", d.accepted)
 	d.rejectedTab = container.NewTabItem("Will not be imported", d.rejected)
 	d.tabs = container.NewAppTabs(d.acceptedTab, d.rejectedTab)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -40,6 +41,17 @@ type usersImportDialog struct {
 	unchanged int
 	source    string
 	ready     bool
+}
+
+// rejectedCell is a cell of a table of refused lines: line, reason, row.
+func rejectedCell(r mapping.Rejected, col int) string {
+	switch col {
+	case 0:
+		return strconv.Itoa(r.Line)
+	case 1:
+		return r.Reason
+	}
+	return r.Raw
 }
 
 // previewTable is a read-only virtualised table with a header row.
