@@ -70,11 +70,9 @@ func validateConnection(f connectionForm) (inst halo.Instance, problems []formPr
 		}
 	}
 	if f.AuthURL != "" {
-		if _, err := halo.ParseInstance(f.AuthURL); err != nil {
-			// ParseInstance's reason (plain http, no host, …) with this
-			// field's name, and what to enter instead.
-			msg := strings.Replace(errMessage(err), "The Halo URL", "The address", 1)
-			problems = append(problems, formProblem{"Authorisation server", msg + " Enter the authorisation server from " +
+		if _, err := halo.ParseAuthURL(f.AuthURL); err != nil {
+			// halo's reason (plain http, no host, …) and what to enter instead.
+			problems = append(problems, formProblem{"Authorisation server", errMessage(err) + " Enter the authorisation server from " +
 				"Halo's API Details, e.g. https://yourcompany.halopsa.com/auth, or leave it empty."})
 		}
 	}
@@ -327,132 +325,30 @@ func (s *connectionScreen) changed() {
 	s.refresh()
 }
 
-// refresh re-validates and re-derives everything shown from the form. It
-// does no I/O, so it runs on every keystroke.
+// refresh re-validates and re-derives everything shown from the form
+// (connectionView) and draws it. It does no I/O, so it runs on every
+// keystroke.
 func (s *connectionScreen) refresh() {
-	f := s.form()
-	inst, problems, warnings := validateConnection(f)
-	byField := func(list []formProblem, field string) string {
-		var out []string
-		for _, p := range list {
-			if p.field == field {
-				out = append(out, p.msg)
-			}
-		}
-		return strings.Join(out, " ")
-	}
-
-	switch {
-	case f.URL == "":
-		setHint(s.urlHint, "Paste the address you use to open Halo.", widget.MediumImportance)
-	case byField(problems, "Halo URL") != "":
-		setHint(s.urlHint, byField(problems, "Halo URL"), widget.DangerImportance)
-	default:
-		setHint(s.urlHint, "✓ "+inst.Base, widget.SuccessImportance)
-	}
-	switch {
-	case f.ClientID == "":
-		setHint(s.idHint, "From the Halo API application (checklist step 12).", widget.MediumImportance)
-	case byField(problems, "Client ID") != "":
-		setHint(s.idHint, byField(problems, "Client ID"), widget.DangerImportance)
-	case byField(warnings, "Client ID") != "":
-		setHint(s.idHint, "⚠ "+byField(warnings, "Client ID"), widget.WarningImportance)
-	default:
-		setHint(s.idHint, "✓ Looks like a Halo Client ID.", widget.SuccessImportance)
-	}
-	switch {
-	case byField(problems, "Client Secret") != "":
-		setHint(s.secretHint, byField(problems, "Client Secret"), widget.DangerImportance)
-	case byField(warnings, "Client Secret") != "":
-		setHint(s.secretHint, "⚠ "+byField(warnings, "Client Secret"), widget.WarningImportance)
-	case f.Secret != "" && s.secretStored:
-		setHint(s.secretHint, "Save replaces the stored Client Secret with this one.", widget.MediumImportance)
-	case f.Secret != "":
-		setHint(s.secretHint, "Save stores it in "+s.place()+"."+s.demoNote(), widget.MediumImportance)
-	case s.secretErr != nil:
-		setHint(s.secretHint, "The system keyring cannot be read: "+s.secretErr.Error(), widget.DangerImportance)
-	case s.secretStored:
-		setHint(s.secretHint, "✓ A Client Secret is stored in "+s.place()+" (not shown). Type a new one to replace it."+s.demoNote(),
-			widget.SuccessImportance)
-	default:
-		setHint(s.secretHint, "No Client Secret stored yet: paste it from Halo (shown only once, at step 12).", widget.WarningImportance)
-	}
-	if s.secretStored && f.Secret == "" {
-		s.secret.SetPlaceHolder("stored — type to replace")
-		s.forgetBtn.Show()
-	} else {
-		s.secret.SetPlaceHolder("paste the Client Secret")
-		s.forgetBtn.Hide()
-	}
-	adv := []string{byField(problems, "Tenant"), byField(problems, "Authorisation server"), byField(problems, "CA file")}
-	setHint(s.advHint, strings.TrimSpace(strings.Join(adv, " ")), widget.DangerImportance)
-	if s.advHint.Text != "" {
+	v := connectionView(s.form(), connectionFacts{SecretStored: s.secretStored, SecretErr: s.secretErr,
+		Detected: s.detected, Demo: s.u.env.Demo, Dirty: s.dirty(), Saving: s.saving})
+	setHint(s.urlHint, v.URLHint.text, v.URLHint.imp)
+	setHint(s.idHint, v.IDHint.text, v.IDHint.imp)
+	setHint(s.secretHint, v.SecretHint.text, v.SecretHint.imp)
+	s.secret.SetPlaceHolder(v.SecretPlaceholder)
+	show(s.forgetBtn, v.CanForget)
+	setHint(s.advHint, v.AdvHint, widget.DangerImportance)
+	if v.AdvHint != "" {
 		s.advanced.Open(0)
 	}
-
-	// Outputs: what 1stream's pop-up asks for, from the form as typed.
-	s.setValue(fieldPlatform, halo.CRMPlatform, halo.CRMPlatform)
-	company := f.Tenant
-	if company == "" {
-		company = s.detected
+	for _, field := range oneStreamFields {
+		s.setValue(field, v.Values[field].shown, v.Values[field].copy)
 	}
-	if company != "" {
-		s.setValue(fieldCompany, company, company)
-	} else {
-		s.setValue(fieldCompany, "unknown — click Detect", "")
-	}
-	switch {
-	case f.ClientID == "":
-		s.setValue(fieldAPIKey, "enter the Client ID", "")
-	case byField(problems, "Client ID") != "":
-		// Never offered to 1stream (or Copy all): it may be the secret.
-		s.setValue(fieldAPIKey, "fix the Client ID first", "")
-	default:
-		s.setValue(fieldAPIKey, f.ClientID, f.ClientID)
-	}
-	switch {
-	case f.Secret != "":
-		s.setValue(fieldPrivateKey, "•••••••• (save first)", "")
-	case s.secretStored:
-		s.setValue(fieldPrivateKey, "•••••••• (stored)", "")
+	if v.CopyStoredSecret {
 		s.copyBtns[fieldPrivateKey].Enable()
-	default:
-		s.setValue(fieldPrivateKey, "no Client Secret stored", "")
 	}
-	if byField(problems, "Halo URL") == "" {
-		s.setValue(fieldEndpoint, inst.APIURL, inst.APIURL)
-		s.setValue(fieldDetails, inst.DetailsURL, inst.DetailsURL)
-		s.detectBtn.Enable()
-	} else {
-		s.setValue(fieldEndpoint, "enter a valid Halo URL", "")
-		s.setValue(fieldDetails, "enter a valid Halo URL", "")
-		s.detectBtn.Disable()
-	}
-
-	if s.dirty() && !s.saving {
-		s.saveBtn.Enable()
-		s.revertBtn.Enable()
-	} else {
-		s.saveBtn.Disable()
-		s.revertBtn.Disable()
-	}
-}
-
-// place says where secrets are kept: demo mode keeps them in memory.
-func (s *connectionScreen) place() string {
-	if s.u.env.Demo {
-		return "memory"
-	}
-	return "the system keyring"
-}
-
-// demoNote explains demo mode's secret store under the secret field (the
-// 1stream values column has no room for it).
-func (s *connectionScreen) demoNote() string {
-	if s.u.env.Demo {
-		return " Demo mode never uses the system keyring: secrets last until the app closes."
-	}
-	return ""
+	enable(s.detectBtn, v.CanDetect)
+	enable(s.saveBtn, v.CanSave)
+	enable(s.revertBtn, v.CanSave)
 }
 
 func setHint(l *widget.Label, text string, imp widget.Importance) {

@@ -22,7 +22,6 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
-	"fyne.io/fyne/v2/widget"
 )
 
 // rect is an axis-aligned rectangle in window-canvas coordinates.
@@ -252,30 +251,10 @@ func (m *dragManager) cancel() {
 	m.hover(-1)
 }
 
-// dragSource is a draggable row of the agent list. item is set by the
-// list's UpdateItem, since rows are recycled.
-type dragSource struct {
-	widget.BaseWidget
-	content fyne.CanvasObject
-	item    int
-	m       *dragManager
-}
-
 var (
 	_ fyne.Draggable     = (*dragSource)(nil)
 	_ desktop.Cursorable = (*dragSource)(nil)
 )
-
-func newDragSource(m *dragManager, content fyne.CanvasObject) *dragSource {
-	s := &dragSource{content: content, m: m, item: -1}
-	s.ExtendBaseWidget(s)
-	return s
-}
-
-func (s *dragSource) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(s.content) }
-func (s *dragSource) Dragged(ev *fyne.DragEvent)          { s.m.dragged(s, ev) }
-func (s *dragSource) DragEnd()                            { s.m.dragEnd() }
-func (s *dragSource) Cursor() desktop.Cursor              { return desktop.PointerCursor }
 
 // highlightColor is the drop-target row background while dragging: the
 // success colour, as the row is about to become mapped, and distinct from

@@ -221,31 +221,6 @@ func (s *mappingScreen) build() {
 	s.updateButtons()
 }
 
-// shortcutEntry is a search box that passes Ctrl+M, and undo and redo of
-// the mappings, on to the screen: an entry with focus receives every
-// shortcut and would swallow them.
-type shortcutEntry struct {
-	widget.Entry
-	s *mappingScreen
-}
-
-func newShortcutEntry(s *mappingScreen) *shortcutEntry {
-	e := &shortcutEntry{s: s}
-	e.ExtendBaseWidget(e)
-	return e
-}
-
-func (e *shortcutEntry) TypedShortcut(sc fyne.Shortcut) {
-	match := shortcutMatch(sc)
-	for _, b := range e.s.bindings() {
-		if match(b) {
-			b.run()
-			return
-		}
-	}
-	e.Entry.TypedShortcut(sc)
-}
-
 // bindings: Ctrl+M maps the selected user and agent, Ctrl+Z undoes,
 // Ctrl+Shift+Z (and Ctrl+Y) redoes, Delete unmaps the selected user (the
 // table and the agent list handle it themselves while they have focus).

@@ -305,3 +305,6 @@ func (l *agentsList) syncSelection() {
 	l.Select(i)
 	l.s.updateButtons()
 }
+
+// Compile-time check: agentsList is a Fyne widget.
+var _ fyne.Widget = (*agentsList)(nil)

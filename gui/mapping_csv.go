@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"sort"
-	"strconv"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -163,16 +162,7 @@ func (s *mappingScreen) confirmMappingImport(name string, ok []mapping.Mapping, 
 	md.summary = wrapped(text)
 	list := previewTable([]string{"Line", "Problem", "Row"}, []float32{60, 320, 300},
 		func() int { return len(md.problems) },
-		func(row, col int) string {
-			p := md.problems[row]
-			switch col {
-			case 0:
-				return strconv.Itoa(p.Line)
-			case 1:
-				return p.Reason
-			}
-			return p.Raw
-		})
+		func(row, col int) string { return rejectedCell(md.problems[row], col) })
 	var content fyne.CanvasObject = md.summary
 	if len(problems) > 0 {
 		content = container.NewBorder(md.summary, nil, nil, nil, list)

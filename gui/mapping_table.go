@@ -68,12 +68,6 @@ type userRow struct {
 	fitW  [numCols]float32
 }
 
-// headerButton is a column header of the users table; tapping it sorts.
-type headerButton struct {
-	widget.Button
-	col int
-}
-
 // usersTable is the users table with Delete bound to Unmap (a table does
 // not pass keys it ignores on to the window).
 type usersTable struct {
@@ -421,3 +415,6 @@ func (t *usersTable) syncUserSelection() {
 	// drop far below the selected row does not jump back to it.
 	t.Select(widget.TableCellID{Row: row, Col: t.selCol})
 }
+
+// Compile-time check: usersTable is a Fyne widget.
+var _ fyne.Widget = (*usersTable)(nil)

@@ -725,7 +725,7 @@ func TestMappingSwitchAwayFromAnAPIOnlySyncWithShowDisabled(t *testing.T) {
 	e.wait()
 	e.u.profiles.afterChange(e.p.ID)
 	e.wait()
-	e.u.profiles.doDelete(*e.u.current)
+	e.u.profiles.doDelete(*e.u.current, false)
 	e.wait()
 	for i := 0; i < s.agentList.Length(); i++ {
 		s.agentList.UpdateItem(i, s.agentList.CreateItem())

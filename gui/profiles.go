@@ -276,7 +276,7 @@ func (s *profilesScreen) deleteProfile() {
 			"and its Client Secret from the system keyring. The audit log keeps a record. This cannot be undone.", cur.Name),
 		func(ok bool) {
 			if ok {
-				s.doDelete(*cur)
+				s.doDelete(*cur, false)
 			}
 		}, s.u.win)
 	s.confirm.SetConfirmText("Delete")
@@ -287,35 +287,23 @@ func (s *profilesScreen) deleteProfile() {
 // doDelete removes the profile's Client Secret from the keyring, then the
 // profile (storage.DeleteProfileWithSecret, as `profile remove` does). When
 // the keyring cannot remove it, nothing is deleted unless the admin agrees
-// to leave the secret behind.
-func (s *profilesScreen) doDelete(p storage.Profile) {
+// to leave the secret behind (force).
+func (s *profilesScreen) doDelete(p storage.Profile, force bool) {
 	runAsync(s.u, func(ctx context.Context) (secretErr, error) {
-		keyErr, err := storage.DeleteProfileWithSecret(ctx, s.u.env.DB, s.u.env.Secrets, p, false)
+		keyErr, err := storage.DeleteProfileWithSecret(ctx, s.u.env.DB, s.u.env.Secrets, p, force)
 		return secretErr{keyErr}, err
 	}, func(se secretErr, err error) {
-		if err != nil {
+		switch {
+		case err != nil:
 			s.u.showError("Deleting the profile failed", err)
-			return
-		}
-		if err = se.err; err == nil {
+		case se.err != nil && force:
+			s.u.env.Log.Warn("profile deleted; its Client Secret stays in the keyring", "profile", p.ID)
+			s.deleted(p, true)
+		case se.err != nil:
+			s.askDeleteAnyway(p, se.err)
+		default:
 			s.deleted(p, false)
-			return
 		}
-		s.u.env.Log.Warn("removing the Client Secret failed; the profile was kept", "profile", p.ID, "err", err)
-		s.status.SetText(fmt.Sprintf("%q was not deleted: its Client Secret could not be removed from the system keyring.", p.Name))
-		s.confirm = dialog.NewConfirm("Client Secret not removed",
-			fmt.Sprintf("The Client Secret of %q could not be removed from the system keyring:\n%v\n\n"+
-				"Nothing was deleted. Fix the keyring and delete again, or delete the profile anyway:\n"+
-				"its Client Secret then stays in the keyring, where only the keyring's own tools can remove it.", p.Name, err),
-			func(ok bool) {
-				if ok {
-					s.deleteRow(p)
-				}
-			}, s.u.win)
-		s.confirm.SetConfirmText("Delete anyway (the secret stays in the keyring)")
-		s.confirm.SetConfirmImportance(widget.DangerImportance)
-		s.confirm.Show()
-		s.u.escapable(s.confirm.Dismiss)
 	})
 }
 
@@ -323,22 +311,23 @@ func (s *profilesScreen) doDelete(p storage.Profile) {
 // was removed, or there was none).
 type secretErr struct{ err error }
 
-// deleteRow deletes the profile although its secret may stay in the
-// keyring (the admin agreed).
-func (s *profilesScreen) deleteRow(p storage.Profile) {
-	runAsync(s.u, func(ctx context.Context) (secretErr, error) {
-		keyErr, err := storage.DeleteProfileWithSecret(ctx, s.u.env.DB, s.u.env.Secrets, p, true)
-		return secretErr{keyErr}, err
-	}, func(se secretErr, err error) {
-		if err != nil {
-			s.u.showError("Deleting the profile failed", err)
-			return
-		}
-		if se.err != nil {
-			s.u.env.Log.Warn("profile deleted; its Client Secret stays in the keyring", "profile", p.ID)
-		}
-		s.deleted(p, se.err != nil)
-	})
+// askDeleteAnyway offers to delete p although the keyring kept its secret.
+func (s *profilesScreen) askDeleteAnyway(p storage.Profile, err error) {
+	s.u.env.Log.Warn("removing the Client Secret failed; the profile was kept", "profile", p.ID, "err", err)
+	s.status.SetText(fmt.Sprintf("%q was not deleted: its Client Secret could not be removed from the system keyring.", p.Name))
+	s.confirm = dialog.NewConfirm("Client Secret not removed",
+		fmt.Sprintf("The Client Secret of %q could not be removed from the system keyring:\n%v\n\n"+
+			"Nothing was deleted. Fix the keyring and delete again, or delete the profile anyway:\n"+
+			"its Client Secret then stays in the keyring, where only the keyring's own tools can remove it.", p.Name, err),
+		func(ok bool) {
+			if ok {
+				s.doDelete(p, true)
+			}
+		}, s.u.win)
+	s.confirm.SetConfirmText("Delete anyway (the secret stays in the keyring)")
+	s.confirm.SetConfirmImportance(widget.DangerImportance)
+	s.confirm.Show()
+	s.u.escapable(s.confirm.Dismiss)
 }
 
 // deleted shows that p is gone; secretKept says its secret stays in the

@@ -89,3 +89,6 @@ func (v *valueField) copy() {
 		fyne.CurrentApp().Clipboard().SetContent(v.value)
 	}
 }
+
+// Compile-time check: valueField is a Fyne widget.
+var _ fyne.Widget = (*valueField)(nil)

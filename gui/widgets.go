@@ -55,28 +55,6 @@ func wrapped(text string) *widget.Label {
 	return l
 }
 
-// escEntry is an Entry on which Esc runs onEsc: a focused entry receives
-// the key instead of the window, so dialogs that focus one would
-// otherwise ignore Esc.
-type escEntry struct {
-	widget.Entry
-	onEsc func()
-}
-
-func newEscEntry() *escEntry {
-	e := &escEntry{}
-	e.ExtendBaseWidget(e)
-	return e
-}
-
-func (e *escEntry) TypedKey(k *fyne.KeyEvent) {
-	if k.Name == fyne.KeyEscape && e.onEsc != nil {
-		e.onEsc()
-		return
-	}
-	e.Entry.TypedKey(k)
-}
-
 // setLabel changes a label's text only when it differs, so re-showing the
 // same row costs nothing.
 func setLabel(l *widget.Label, text string) {
@@ -116,5 +94,13 @@ func enable(b *widget.Button, on bool) {
 		b.Enable()
 	} else {
 		b.Disable()
+	}
+}
+
+func show(o fyne.CanvasObject, on bool) {
+	if on {
+		o.Show()
+	} else {
+		o.Hide()
 	}
 }

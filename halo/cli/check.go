@@ -154,7 +154,7 @@ func printSummary(w io.Writer, rep halo.Report, stored bool) {
 	fmt.Fprintln(w)
 	if rep.OK {
 		fmt.Fprintf(w, "Connection OK in %s. Visible: %s (%d enabled, %d disabled, %d API-only), %s, %s, %s.\n",
-			rep.Duration.Round(time.Millisecond), halo.CountOf(rep.Agents.Visible, "agent"), rep.Agents.Enabled,
+			halo.FormatDuration(rep.Duration), halo.CountOf(rep.Agents.Visible, "agent"), rep.Agents.Enabled,
 			rep.Agents.Disabled, rep.Agents.APIOnly, halo.CountOf(rep.Teams, "team"),
 			halo.CountOf(rep.Departments, "department"), halo.CountOf(rep.Organisations, "organisation"))
 	}

@@ -65,7 +65,7 @@ func (c connFlags) apply(p *storage.Profile) error {
 		p.HaloURL = inst.Stored()
 	}
 	if *c.authURL != "" {
-		if _, err := halo.ParseInstance(*c.authURL); err != nil {
+		if _, err := halo.ParseAuthURL(*c.authURL); err != nil {
 			return usagef("--auth-url: %v", err)
 		}
 		p.AuthURL = strings.TrimSpace(*c.authURL)

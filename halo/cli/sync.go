@@ -95,7 +95,7 @@ func runSync(ctx context.Context, r *runner, args []string) error {
 		return writeJSON(r, out)
 	}
 	fmt.Fprintf(r.env.Stdout, "Synced %q in %s: %s (%d enabled, %d disabled, %d API-only), %s, %s, %s.\n",
-		p.Name, elapsed.Round(time.Millisecond), halo.CountOf(out.Agents.Visible, "agent"), out.Agents.Enabled,
+		p.Name, halo.FormatDuration(elapsed), halo.CountOf(out.Agents.Visible, "agent"), out.Agents.Enabled,
 		out.Agents.Disabled, out.Agents.APIOnly, halo.CountOf(out.Teams, "team"),
 		halo.CountOf(out.Departments, "department"), halo.CountOf(out.Organisations, "organisation"))
 	return nil

@@ -14,12 +14,12 @@ func TestPlanUsersImport(t *testing.T) {
 		return ImportRow{Line: line, User: User{Extension: ext, Name: name, Email: email}}
 	}
 	for _, tc := range []struct {
-		name                    string
-		rows                    []ImportRow
-		parserRejected          []Rejected
-		accepted                []int // lines
-		changes                 []RowChange
-		rejected                []int // lines, sorted
+		name                     string
+		rows                     []ImportRow
+		parserRejected           []Rejected
+		accepted                 []int // lines
+		changes                  []RowChange
+		rejected                 []int // lines, sorted
 		newN, updated, unchanged int
 	}{
 		{"empty", nil, nil, nil, nil, nil, 0, 0, 0},
