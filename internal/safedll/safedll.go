@@ -20,6 +20,7 @@
 //     bcryptprimitives, powrprof, …): it already asks for System32 only.
 //   - Package inits that run before this one: Go initialises ready packages
 //     in import-path order, so the standard library (System32-only loads),
-//     fyne.io/… and github.com/a…–github.com/h… may come first; none of them
-//     loads a DLL in its init (checked under Wine with WINEDEBUG=+loaddll).
+//     fyne.io/… and github.com/a…–github.com/h… may come first. By reading,
+//     none of them loads a DLL in its init: GLFW loads its DLLs when the
+//     window opens, which the Wine test covers by planting xinput1_4.dll.
 package safedll
