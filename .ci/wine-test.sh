@@ -209,18 +209,21 @@ kill "$sim_pid" 2>/dev/null || true; sim_pid=""
 # says it is missing). A DLL planted in that folder under a name GLFW loads
 # by bare name (xinput1_4.dll; "n,b" makes Wine prefer it as Windows would)
 # must not load: the program looks in System32 only.
+# Output goes to a file, not a pipe: the started app (and a wineserver
+# started meanwhile) would keep a pipe open after the .com has exited.
 twin="$work/twin"
 mkdir -p "$twin"
 cp "$stage/halo-assistant.com" "$twin/"
-status=0; msg=$(timeout 120 wine "$twin/halo-assistant.com" --demo 2>&1 | tr -d '\r') || status=$?
-[ "$status" -eq 1 ] && has 'halo-assistant.exe, is not in' <<<"$msg" || fail "the .com alone, no command: exit $status, '$msg'"
+status=0; timeout 120 wine "$twin/halo-assistant.com" --demo >"$work/twin.out" 2>&1 || status=$?
+[ "$status" -eq 1 ] && has 'halo-assistant.exe, is not in' "$work/twin.out" ||
+  fail "the .com alone, no command: exit $status, '$(cat "$work/twin.out")'"
 cp "$stage/halo-assistant.exe" "$twin/"
 x86_64-w64-mingw32-gcc -shared -O2 -o "$twin/xinput1_4.dll" .ci/wine/planted.c
 marker="$WINEPREFIX/drive_c/planted-dll-loaded.txt"
 rm -f "$marker"
-msg=$(WINEDLLOVERRIDES="$WINEDLLOVERRIDES;xinput1_4=n,b" timeout 120 wine "$twin/halo-assistant.com" --demo 2>&1 | tr -d '\r') ||
-  fail "the .com with no command failed: $msg"
-has 'Opening the window (halo-assistant.exe)' <<<"$msg" || fail "the .com with no command printed '$msg'"
+WINEDLLOVERRIDES="$WINEDLLOVERRIDES;xinput1_4=n,b" timeout 120 wine "$twin/halo-assistant.com" --demo >"$work/twin.out" 2>&1 ||
+  fail "the .com with no command failed: $(cat "$work/twin.out")"
+has 'Opening the window (halo-assistant.exe)' "$work/twin.out" || fail "the .com with no command printed '$(cat "$work/twin.out")'"
 wid=$(timeout 120 xdotool search --sync --onlyvisible --name '^Halo Integration Assistant' | head -n1) ||
   fail "the window started by the .com never appeared"
 sleep 2
