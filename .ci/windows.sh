@@ -53,6 +53,7 @@ halo-assistant.exe  the desktop app: double-click it.
 halo-assistant.com  the command line: from cmd.exe or PowerShell in this
                     folder run "halo-assistant --help" (Windows picks the
                     .com). Exit codes: 0 ok, 1 failed, 2 usage error.
+                    With no command it opens halo-assistant.exe.
 
 Your data: database in %APPDATA%\\halo-assistant, log in
 %LOCALAPPDATA%\\halo-assistant, Client Secrets in Windows Credential Manager.

@@ -35,6 +35,7 @@ const (
 	DefaultPageConcurrency  = 4
 	DefaultMaxResponseBytes = 128 << 20
 	DefaultMaxPullBytes     = 256 << 20
+	DefaultMaxListItems     = 100_000
 	defaultMaxRetries       = 10
 )
 
@@ -47,6 +48,11 @@ type Config struct {
 	AuthURL      string // optional authorisation server override (on-prem, trial); may be the full token URL
 	Scope        string // space separated; default "all"
 	CAFile       string // optional PEM file of extra trusted roots (on-prem private CA)
+	// SecretFor, when set, is the destination the secret was entered for:
+	// if the settings above now lead elsewhere, no request carries the
+	// secret and logging in fails with a *DestinationChangedError. nil for
+	// a secret given with these very settings (an ad-hoc check).
+	SecretFor *Destination
 
 	UserAgent      string       // e.g. "halo-assistant/1.0.0"
 	HTTPClient     *http.Client // optional (tests); its Transport is used underneath the retry/limit layer
@@ -66,12 +72,13 @@ type Config struct {
 	MaxRetryWait     time.Duration // total wait on 429s before giving up; default 3 min
 	MaxResponseBytes int64         // one answer; default 128 MiB
 	MaxPullBytes     int64         // all pages of one agent pull; default 256 MiB
+	MaxListItems     int           // records in any one list (agents, teams, …); default 100,000
 
 	Sleep func(ctx context.Context, d time.Duration) error // test hook for every wait
 	Now   func() time.Time                                 // test hook for the limiter and token expiry
 	// OnWait, if set, is told about every backoff or rate-limit wait, so a
 	// GUI can say "Halo is busy, retrying in 20 s".
-	OnWait func(reason string, d time.Duration)
+	OnWait func(reason ErrorKind, d time.Duration)
 	// OnPull, if set, gets the pull's progress (pages and agents) while
 	// RunCheck pulls the user data; calls never overlap.
 	OnPull func(PullProgress)
@@ -87,8 +94,9 @@ type AuthInfo struct {
 	TokenURL string // where the token is requested, with ?tenant= when there is one
 	Tenant   string // effective tenant: Config.Tenant, else TenantID; 1stream's "CRM Company"
 	Source   string // "authinfo", "override" or "fallback"
-	// Warning says why authinfo was not used (missing or unhelpful); empty
-	// when it answered normally.
+	// Warning says why authinfo was not used (missing or unhelpful), or,
+	// when it was, that it named an authorisation server on another host
+	// than the Halo URL's; empty when it answered normally.
 	Warning string
 }
 
@@ -102,6 +110,7 @@ type Client struct {
 	now   func() time.Time
 	sleep func(context.Context, time.Duration) error
 	max   int64
+	dest  Destination
 
 	authMu sync.Mutex
 	auth   *AuthInfo
@@ -161,6 +170,9 @@ func NewClient(cfg Config) (*Client, error) {
 	if cfg.MaxPullBytes <= 0 {
 		cfg.MaxPullBytes = DefaultMaxPullBytes
 	}
+	if cfg.MaxListItems <= 0 {
+		cfg.MaxListItems = DefaultMaxListItems
+	}
 	// On the real clock every client of a host shares one limiter; a fake
 	// clock (tests) must not mix its time with anyone else's.
 	realClock := cfg.Now == nil && cfg.Sleep == nil
@@ -175,7 +187,18 @@ func NewClient(cfg Config) (*Client, error) {
 		log = slog.New(slog.DiscardHandler)
 	}
 
-	base, err := baseTransport(cfg)
+	var caPEM []byte
+	if cfg.CAFile != "" {
+		if caPEM, err = os.ReadFile(cfg.CAFile); err != nil {
+			return nil, newError(KindConfig, AdviceCAFile, fmt.Sprintf("The CA certificate file %q could not be read.", cfg.CAFile), err)
+		}
+	}
+	// The destination is taken from the same CA bytes TLS will trust.
+	dest, err := destinationOf(cfg, caPEM)
+	if err != nil {
+		return nil, err
+	}
+	base, err := baseTransport(cfg, caPEM)
 	if err != nil {
 		return nil, err
 	}
@@ -195,14 +218,16 @@ func NewClient(cfg Config) (*Client, error) {
 		retries: cfg.MaxRetries, maxWait: cfg.MaxRetryWait,
 		sleep: cfg.Sleep, now: cfg.Now, onWait: cfg.OnWait,
 	}
-	hc := &http.Client{Transport: tr, CheckRedirect: checkRedirect}
+	hc := &http.Client{Transport: tr}
 	if cfg.HTTPClient != nil {
 		hc.Jar = cfg.HTTPClient.Jar
 	}
-	return &Client{
+	c := &Client{
 		cfg: cfg, inst: inst, scope: strings.Fields(cfg.Scope), hc: hc, log: log,
-		now: cfg.Now, sleep: cfg.Sleep, max: cfg.MaxResponseBytes,
-	}, nil
+		now: cfg.Now, sleep: cfg.Sleep, max: cfg.MaxResponseBytes, dest: dest,
+	}
+	hc.CheckRedirect = c.apiRedirect
+	return c, nil
 }
 
 func normTenant(t string) string {
@@ -214,7 +239,7 @@ func normTenant(t string) string {
 	return t
 }
 
-func baseTransport(cfg Config) (http.RoundTripper, error) {
+func baseTransport(cfg Config, caPEM []byte) (http.RoundTripper, error) {
 	if cfg.HTTPClient != nil {
 		if cfg.HTTPClient.Transport != nil {
 			return cfg.HTTPClient.Transport, nil
@@ -226,11 +251,7 @@ func baseTransport(cfg Config) (http.RoundTripper, error) {
 	t.ForceAttemptHTTP2 = true
 	tc := &tls.Config{MinVersion: tls.VersionTLS12}
 	if cfg.CAFile != "" {
-		pem, err := os.ReadFile(cfg.CAFile)
-		if err != nil {
-			e := newError(KindConfig, AdviceCAFile, fmt.Sprintf("The CA certificate file %q could not be read.", cfg.CAFile), err)
-			return nil, e
-		}
+		pem := caPEM
 		pool, err := x509.SystemCertPool()
 		if err != nil || pool == nil {
 			pool = x509.NewCertPool()
@@ -261,6 +282,23 @@ func checkRedirect(req *http.Request, via []*http.Request) error {
 // its body, which Go replays on a 307/308 to wherever Location points (it
 // strips only headers across hosts).
 func (c *Client) tokenRedirect(req *http.Request, via []*http.Request) error {
+	return c.sameOriginRedirect(req, via, AdviceTokenRedirect,
+		"Halo's token endpoint redirected the login to %s, another server, so the Client ID and Secret were not sent there.")
+}
+
+// apiRedirect keeps /api requests (authinfo included) on the API's origin:
+// Go keeps the Authorization header on a redirect to the same host on
+// another port, so a redirect there or anywhere else would hand over the
+// bearer token.
+func (c *Client) apiRedirect(req *http.Request, via []*http.Request) error {
+	return c.sameOriginRedirect(req, via, AdviceAPIRedirect,
+		"Halo redirected "+via[0].URL.Path+" to %s, another server, so the request and its access token were not sent there.")
+}
+
+// sameOriginRedirect is the one redirect policy for anything that carries a
+// credential: follow only within the first request's scheme, host and port,
+// else refuse naming the target (msg's %s).
+func (c *Client) sameOriginRedirect(req *http.Request, via []*http.Request, advice, msg string) error {
 	if err := checkRedirect(req, via); err != nil {
 		return err
 	}
@@ -268,8 +306,7 @@ func (c *Client) tokenRedirect(req *http.Request, via []*http.Request) error {
 		return nil
 	}
 	target := url.URL{Scheme: req.URL.Scheme, Host: req.URL.Host, Path: req.URL.Path}
-	msg := fmt.Sprintf("Halo's token endpoint redirected the login to %s, another server, so the Client ID and Secret were not sent there.", c.serverText(target.String()))
-	return newError(KindBadResponse, AdviceTokenRedirect, msg, nil)
+	return newError(KindBadResponse, advice, fmt.Sprintf(msg, c.serverText(target.String())), nil)
 }
 
 // origin is a URL's scheme, host and port with the scheme's default port
@@ -462,6 +499,7 @@ func (c *Client) discover(ctx context.Context) (AuthInfo, error) {
 		} else {
 			authURL = u
 			ai.Source = "authinfo"
+			ai.Warning = c.otherHostWarning(u)
 		}
 	}
 	if authURL == nil {
@@ -479,6 +517,17 @@ func (c *Client) discover(ctx context.Context) (AuthInfo, error) {
 	ai.Tenant = tenant
 	c.log.Debug("halo auth discovered", "source", ai.Source, "token_url", ai.TokenURL, "tenant", ai.Tenant)
 	return ai, nil
+}
+
+// otherHostWarning says when authinfo sent the login (the Client Secret) to
+// a host other than the Halo URL's: legitimate for some hosted trials, but
+// also what a tampered authinfo would do, so the admin should see it.
+func (c *Client) otherHostWarning(auth *url.URL) string {
+	halo := strings.ToLower((&url.URL{Host: c.inst.Host}).Hostname())
+	if h := strings.ToLower(auth.Hostname()); h != halo {
+		return fmt.Sprintf("Halo's login discovery (%s) named an authorisation server on another host, %s, not %s: the Client ID and Secret are sent there.", authInfoPath, h, halo)
+	}
+	return ""
 }
 
 func stringOf(v any) string {
@@ -543,6 +592,11 @@ func (c *Client) token(ctx context.Context, stale *oauth2.Token) (*oauth2.Token,
 	if c.cfg.ClientSecret == "" {
 		return nil, newError(KindConfig, AdviceMissingSecret, "", nil)
 	}
+	if want := c.cfg.SecretFor; want != nil && *want != c.dest {
+		e := newError(KindConfig, AdviceDestinationChanged, "", &DestinationChangedError{Was: *want, Now: c.dest})
+		e.Message = e.Err.Error()
+		return nil, e
+	}
 	cc := clientcredentials.Config{
 		ClientID:     c.cfg.ClientID,
 		ClientSecret: c.cfg.ClientSecret,
@@ -565,6 +619,9 @@ func (c *Client) token(ctx context.Context, stale *oauth2.Token) (*oauth2.Token,
 	if tt := tok.Type(); !strings.EqualFold(tt, "bearer") {
 		return nil, &Error{Kind: KindBadResponse, Message: fmt.Sprintf("Halo issued a %q token; this app needs a Bearer token.", c.serverText(tt)), Fix: AdviceFor(string(KindBadResponse)).Fix, Step: "1s-14"}
 	}
+	// From now on no log line, error or report can show the token, even
+	// when a server echoes the request back.
+	redact.Add(tok.AccessToken)
 	ttl := expiresIn(tok)
 	c.tok = tok
 	c.tokTTL = ttl
@@ -667,9 +724,12 @@ func (c *Client) tokenError(ctx context.Context, err error, ai AuthInfo) *Error 
 	if strings.Contains(msg, "missing access_token") {
 		return newError(KindBadResponse, "", "Halo's token response had no access token.", nil)
 	}
-	host := ai.TokenURL
+	host, path := ai.TokenURL, "the token request"
 	if u, perr := url.Parse(ai.TokenURL); perr == nil {
-		host = u.Host
+		host, path = u.Host, "the token request ("+u.Path+")"
+	}
+	if e := deadlineError(ctx, path); e != nil {
+		return e
 	}
 	return classifyTransport(ctx, err, host)
 }
@@ -784,23 +844,62 @@ func (c *Client) roundTrip(ctx context.Context, req *http.Request) (response, er
 	start := time.Now()
 	resp, err := c.hc.Do(req)
 	if err != nil {
-		e := classifyTransport(ctx, err, c.inst.Host)
+		e := c.transportError(ctx, req, err)
 		c.log.Info("halo request failed", "path", req.URL.Path, "kind", e.Kind)
 		return response{}, e
 	}
 	defer resp.Body.Close()
 	r := response{status: resp.StatusCode, ctype: resp.Header.Get("Content-Type")}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, c.max+1))
-	if err != nil {
-		return r, classifyTransport(ctx, err, c.inst.Host)
+	ok := r.status >= 200 && r.status < 300
+	// authinfo and error answers carry no data: a few KiB at most.
+	limit := c.max
+	if !ok || strings.HasSuffix(req.URL.Path, authInfoPath) {
+		limit = maxSmallBody
 	}
-	if int64(len(body)) > c.max {
-		e := newError(KindBadResponse, "", fmt.Sprintf("Halo's answer for %s is larger than %s.", req.URL.Path, byteSize(c.max)), nil)
-		return r, e
+	body, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	if err != nil {
+		return r, c.transportError(ctx, req, err)
+	}
+	if int64(len(body)) > limit {
+		if !ok {
+			// The status says what failed; the start of the body says why.
+			body = body[:limit]
+		} else {
+			e := newError(KindBadResponse, "", fmt.Sprintf("Halo's answer for %s is larger than %s.", req.URL.Path, byteSize(limit)), nil)
+			return r, e
+		}
 	}
 	r.body = body
 	c.log.Debug("halo request", "method", req.Method, "path", req.URL.Path, "status", r.status, "bytes", len(body), "ms", time.Since(start).Milliseconds())
 	return r, nil
+}
+
+// transportError classifies a request that got no whole answer.
+func (c *Client) transportError(ctx context.Context, req *http.Request, err error) *Error {
+	what := req.URL.Path
+	if p := req.URL.Query().Get("page_no"); p != "" {
+		what += " (page " + p + ")"
+	}
+	if e := deadlineError(ctx, what); e != nil {
+		return e
+	}
+	return classifyTransport(ctx, err, c.inst.Host)
+}
+
+// deadlineError is nil unless ctx's deadline ran out; then it names the
+// request that was still waiting (what) and the deadline's cause (e.g. a
+// command's time limit), so a slow server shows where it was slow.
+func deadlineError(ctx context.Context, what string) *Error {
+	if !errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return nil
+	}
+	why := "the time allowed ran out"
+	if cause := context.Cause(ctx); cause != nil && cause != context.DeadlineExceeded {
+		why = cause.Error()
+	}
+	e := newError(KindTimeout, "", fmt.Sprintf("Halo was still answering %s when %s.", what, why), ctx.Err())
+	e.Fix = "Halo answered too slowly to finish in time: try again later, or allow more time."
+	return e
 }
 
 // checkResponse turns an answer that is not a successful JSON one into an

@@ -10,6 +10,10 @@ func TestValidateClientID(t *testing.T) {
 		refused bool
 	}{
 		{id, false}, {"my-app", false}, {"", false}, {secret, true}, {" " + secret + "\n", true},
+		// Pasted with its surroundings: quotes, a label, invisible characters.
+		{`"` + secret + `"`, true}, {"Secret: " + secret, true}, {"Client Secret:\t'" + secret + "'", true},
+		{secret[:20] + "\u200b" + secret[20:], true}, {"\ufeff" + secret[:40] + "\u200d" + secret[40:] + "\u2060", true},
+		{`"` + id + `"`, false}, {"ID: " + id, false}, {id + "\u200b", false},
 	} {
 		err := ValidateClientID(tc.in)
 		if (err != nil) != tc.refused {

@@ -80,6 +80,7 @@ func decodeList[T any](body []byte, key string) ([]T, listMeta, error) {
 func decodeArray[T any](b []byte) ([]T, error) {
 	var items []T
 	err := lenientUnmarshal(b, &items)
+	clipNames(&items)
 	return items, err
 }
 
@@ -117,6 +118,7 @@ func decodeOne[T any](body []byte, key string) (T, bool, error) {
 	if err := lenientUnmarshal(b, &v); err != nil {
 		return zero, false, err
 	}
+	clipNames(&v)
 	return v, len(obj) > 0, nil
 }
 

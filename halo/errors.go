@@ -96,6 +96,8 @@ const (
 	AdviceAuthInfoNotHalo    = "authinfo_not_halo"
 	AdviceAuthDowngrade      = "authinfo_http_auth"
 	AdviceTokenRedirect      = "token_redirect"
+	AdviceAPIRedirect        = "api_redirect"
+	AdviceDestinationChanged = "destination_changed"
 	AdviceIdentityNotAPI     = "identity_not_api"
 	AdviceIdentityNoTeam     = "identity_no_team"
 	AdviceIdentityNoDefault  = "identity_no_default_team"
@@ -126,6 +128,13 @@ const notSeeingFix = "In Halo, open Configuration > Teams & Agents > Agents > th
 
 // adviceTable is the single source of the words the GUI and CLI show.
 var adviceTable = map[string]Advice{
+	AdviceDestinationChanged: {
+		Message: "The connection changed since its Client Secret was entered, so the secret was not sent.",
+		Fix: "If the new address is right, enter the Client Secret again (Connection screen: Save asks for it; command line: " +
+			"profile set NAME --secret-stdin or --secret-from-env), or confirm that the stored secret belongs there with " +
+			"profile set NAME --keep-secret.",
+		Step: "halo-13",
+	},
 	string(KindURL): {
 		Message: "The Halo URL is not valid.",
 		Fix:     "Paste the address you use to open Halo, e.g. https://yourcompany.halopsa.com (the /api/ form from 1stream's Endpoint field works too).",
@@ -278,6 +287,11 @@ var adviceTable = map[string]Advice{
 	AdviceTokenRedirect: {
 		Message: "Halo's token endpoint redirected the login to another server, so the Client ID and Secret were not sent there.",
 		Fix:     "If that server is your Halo's real authorisation server, set it as the Authorisation Server " + whereAuthURL + " (the value shown in Halo under Configuration > Integrations > Halo API > API Details); otherwise check the Halo URL and any proxy in between.",
+		Step:    "halo-4",
+	},
+	AdviceAPIRedirect: {
+		Message: "Halo redirected a request to another server, so the request and its access token were not sent there.",
+		Fix:     "If Halo has moved to the address named, enter that as the Halo URL; otherwise check the Halo URL and any proxy in between.",
 		Step:    "halo-4",
 	},
 	AdviceIdentityNotAPI: {

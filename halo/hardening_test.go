@@ -86,7 +86,7 @@ func TestServerErrorTextsAreCappedAndRedacted(t *testing.T) {
 	s, cfg := start(t, halotest.Scenario{GrantNotAllowed: true, EchoErrors: true})
 	err := newClient(t, cfg).Authenticate(context.Background())
 	he := wantError(t, err, halo.KindAuth, "")
-	checkServerText(t, cfg.ClientSecret, he)
+	checkServerText(t, cfg.ClientSecret, he, true)
 	rep := halo.RunCheck(context.Background(), cfg, nil)
 	tok := rep.Check(halo.CheckToken)
 	if tok.Status != halo.StatusFail || strings.Contains(tok.Detail, cfg.ClientSecret) || len(tok.Detail) > 3000 {
@@ -99,17 +99,19 @@ func TestServerErrorTextsAreCappedAndRedacted(t *testing.T) {
 	_, cfg = start(t, halotest.Scenario{OrganisationError: http.StatusInternalServerError, EchoErrors: true})
 	_, err = newClient(t, cfg).Organisations(context.Background())
 	he = wantError(t, err, halo.KindServer, "")
-	checkServerText(t, cfg.ClientSecret, he)
+	// An error body is read only up to 64 KiB: this one's 400 KB code
+	// cannot survive whole, the start of the body stands in as description.
+	checkServerText(t, cfg.ClientSecret, he, false)
 }
 
-func checkServerText(t *testing.T, secret string, he *halo.Error) {
+func checkServerText(t *testing.T, secret string, he *halo.Error, wantCode bool) {
 	t.Helper()
 	for name, v := range map[string]string{"code": he.Code, "description": he.Description, "error": he.Error()} {
 		if len(v) > 1200 || !utf8.ValidString(v) || strings.Contains(v, secret) {
 			t.Errorf("%s: %d bytes, valid UTF-8 %v, secret %v", name, len(v), utf8.ValidString(v), strings.Contains(v, secret))
 		}
 	}
-	if he.Code == "" || he.Description == "" {
+	if wantCode && he.Code == "" || he.Description == "" {
 		t.Errorf("code %q / description %q dropped instead of capped", he.Code, he.Description)
 	}
 }

@@ -23,13 +23,17 @@ type AgentOptions struct {
 }
 
 // PullProgress reports how far a pull has got. Stage is "agents", "teams",
-// "departments", "organisations" or "done".
+// "departments", "organisations" or "done", or "contacts" for the contacts
+// pull (Client.Contacts). PagesTotal, AgentsTotal and ContactsTotal are
+// estimates from Halo's record_count until the last page.
 type PullProgress struct {
-	Stage       string
-	Pages       int
-	PagesTotal  int
-	Agents      int
-	AgentsTotal int
+	Stage         string
+	Pages         int
+	PagesTotal    int
+	Agents        int
+	AgentsTotal   int
+	Contacts      int
+	ContactsTotal int
 }
 
 func (c *Client) getJSON(ctx context.Context, path string, q url.Values) ([]byte, error) {
@@ -39,6 +43,38 @@ func (c *Client) getJSON(ctx context.Context, path string, q url.Values) ([]byte
 	}
 	body, _, err := c.do(ctx, req)
 	return body, err
+}
+
+// getList fetches and decodes one list answer (key is its array property),
+// bounded like every list: see checkListSize.
+func getList[T any](ctx context.Context, c *Client, path string, q url.Values, key, what string) ([]T, listMeta, int, error) {
+	body, err := c.getJSON(ctx, path, q)
+	if err != nil {
+		return nil, listMeta{}, 0, err
+	}
+	items, meta, err := decodeList[T](body, key)
+	if err != nil {
+		// Some Halo versions refuse with a 200 and a message.
+		if e := c.accessDenied(path, body); e != nil {
+			return nil, meta, len(body), e
+		}
+		return nil, meta, len(body), c.decodeError("/api/"+path, body, err)
+	}
+	if err := c.checkListSize(what, len(items)); err != nil {
+		return nil, meta, len(body), err
+	}
+	return items, meta, len(body), nil
+}
+
+// checkListSize is the one cap on how many records a list may hold (agents
+// across all their pages, teams, departments, organisations): far past any
+// real Halo, it keeps a server that claims or sends endless records from
+// filling memory, the database and every report.
+func (c *Client) checkListSize(what string, n int) error {
+	if n > c.cfg.MaxListItems {
+		return newError(KindBadResponse, "", fmt.Sprintf("Halo's list of %s has more than %d records; this app stops there.", what, c.cfg.MaxListItems), nil)
+	}
+	return nil
 }
 
 // Me returns the agent the application logs in as (GET /api/Agent/me).
@@ -59,17 +95,10 @@ func (c *Client) Me(ctx context.Context) (Agent, error) {
 
 // Agents lists the agents the API agent can see. When Halo reports
 // record_count, the remaining pages are fetched in parallel (bounded by
-// PageConcurrency) until a short page. progress may be nil; it is called
-// from this goroutine only.
+// PageConcurrency) until a short page (see pageAll). progress may be nil;
+// it is called from this goroutine only.
 func (c *Client) Agents(ctx context.Context, opt AgentOptions, progress func(PullProgress)) ([]Agent, error) {
-	report := func(p PullProgress) {
-		if progress != nil {
-			p.Stage = "agents"
-			progress(p)
-		}
-	}
-	pageSize := c.cfg.PageSize
-	query := func(page, size int) url.Values {
+	spec := listSpec{path: "Agent", key: "agents", what: "agents", one: "agent", query: func(page, size int) url.Values {
 		q := url.Values{}
 		q.Set("includeenabled", "true")
 		q.Set("includedisabled", strconv.FormatBool(opt.IncludeDisabled))
@@ -78,95 +107,14 @@ func (c *Client) Agents(ctx context.Context, opt AgentOptions, progress func(Pul
 		q.Set("page_size", strconv.Itoa(size))
 		q.Set("page_no", strconv.Itoa(page))
 		return q
-	}
-	body, err := c.getJSON(ctx, "Agent", query(1, pageSize))
-	if err != nil {
-		return nil, err
-	}
-	first, meta, err := decodeList[Agent](body, "agents")
-	if err != nil {
-		return nil, c.decodeError("/api/Agent", body, err)
-	}
-	// No record_count: Halo ignored the paging request and sent them all.
-	if !meta.HasCount || meta.RecordCount <= len(first) || len(first) == 0 {
-		report(PullProgress{Pages: 1, PagesTotal: 1, Agents: len(first), AgentsTotal: len(first)})
-		return dedupeAgents(first), nil
-	}
-	// Page by what Halo sent: it may cap or ignore page_size. record_count
-	// is only Halo's claim: paging stops at the first short page or a page
-	// without new agents, and is bounded in pages and bytes.
-	size := len(first)
-	total := meta.RecordCount
-	pages := (min(total, (maxAgentPages+1)*size) + size - 1) / size // no overflow on a huge claim
-	report(PullProgress{Pages: 1, PagesTotal: min(pages, maxAgentPages), Agents: len(first), AgentsTotal: total})
-
-	all := append(make([]Agent, 0, len(first)), first...)
-	seen := make(map[int]bool, len(first))
-	for _, a := range first {
-		seen[a.ID] = true
-	}
-	pulled := int64(len(body))
-	last := min(pages, maxAgentPages)
-
-	// Up to PageConcurrency pages are fetched at once; answers are taken in
-	// page order, so the first short page stops the pull. The buffer lets
-	// the fetches still running after a return finish without a reader.
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	results := make(chan agentPage, c.cfg.PageConcurrency)
-	fetch := func(p int) {
-		body, err := c.getJSON(ctx, "Agent", query(p, size))
-		var items []Agent
-		if err == nil {
-			if items, _, err = decodeList[Agent](body, "agents"); err != nil {
-				err = c.decodeError("/api/Agent", body, err)
-			}
-		}
-		results <- agentPage{page: p, agents: items, bytes: len(body), err: err}
-	}
-	pending := make(map[int]agentPage, c.cfg.PageConcurrency)
-	next := 2
-	for want := 2; want <= pages; {
-		if want > maxAgentPages {
-			return nil, newError(KindBadResponse, "", fmt.Sprintf("Halo kept sending full pages of agents after %d pages; this app pages through at most %d.", maxAgentPages, maxAgentPages), nil)
-		}
-		// The window starts at the oldest page not yet taken, so fast
-		// (empty) pages past the end cannot run ahead of a slow one.
-		for ; next < want+c.cfg.PageConcurrency && next <= last; next++ {
-			go fetch(next)
-		}
-		pg := <-results
-		if pg.err != nil {
-			return nil, pg.err
-		}
-		pending[pg.page] = pg
-		for {
-			pg, ok := pending[want]
-			if !ok {
-				break
-			}
-			delete(pending, want)
-			pulled += int64(pg.bytes)
-			if pulled > c.cfg.MaxPullBytes {
-				return nil, newError(KindBadResponse, "", fmt.Sprintf("Halo's agent list is larger than %s in total; this app stops there.", byteSize(c.cfg.MaxPullBytes)), nil)
-			}
-			fresh := 0
-			for _, a := range pg.agents {
-				if a.ID == 0 || !seen[a.ID] {
-					fresh++
-				}
-				seen[a.ID] = true
-			}
-			all = append(all, pg.agents...)
-			if len(pg.agents) < size || fresh == 0 {
-				report(PullProgress{Pages: want, PagesTotal: want, Agents: len(all), AgentsTotal: len(all)})
-				return dedupeAgents(all), nil
-			}
-			report(PullProgress{Pages: want, PagesTotal: last, Agents: len(all), AgentsTotal: total})
-			want++
+	}}
+	var report pageProgress
+	if progress != nil {
+		report = func(pages, pagesTotal, agents, agentsTotal int) {
+			progress(PullProgress{Stage: "agents", Pages: pages, PagesTotal: pagesTotal, Agents: agents, AgentsTotal: agentsTotal})
 		}
 	}
-	return dedupeAgents(all), nil
+	return pageAll(ctx, c, spec, func(a Agent) int { return a.ID }, report)
 }
 
 // byteSize words a byte limit: "256 MiB", "20 KiB".
@@ -177,44 +125,13 @@ func byteSize(n int64) string {
 	return fmt.Sprintf("%d KiB", n>>10)
 }
 
-// agentPage is one page of /Agent, the size of its body, or why it failed.
-type agentPage struct {
-	page   int
-	agents []Agent
-	bytes  int
-	err    error
-}
-
-// dedupeAgents drops repeats (records can shift between pages while paging).
-func dedupeAgents(in []Agent) []Agent {
-	seen := make(map[int]bool, len(in))
-	out := in[:0]
-	for _, a := range in {
-		if a.ID != 0 {
-			if seen[a.ID] {
-				continue
-			}
-			seen[a.ID] = true
-		}
-		out = append(out, a)
-	}
-	return out
-}
-
 // Teams lists the teams the API agent can see, inactive ones included.
 func (c *Client) Teams(ctx context.Context) ([]Team, error) {
 	q := url.Values{}
 	q.Set("includeenabled", "true")
 	q.Set("includedisabled", "true")
-	body, err := c.getJSON(ctx, "Team", q)
-	if err != nil {
-		return nil, err
-	}
-	teams, _, err := decodeList[Team](body, "teams")
-	if err != nil {
-		return nil, c.decodeError("/api/Team", body, err)
-	}
-	return teams, nil
+	teams, _, _, err := getList[Team](ctx, c, "Team", q, "teams", "teams")
+	return teams, err
 }
 
 // treeWire is a Tree_List record of /TopLevel.
@@ -231,13 +148,9 @@ type treeWire struct {
 func (c *Client) topLevelDepartments(ctx context.Context) ([]Department, error) {
 	q := url.Values{}
 	q.Set("agent_departments_only", "true")
-	body, err := c.getJSON(ctx, "TopLevel", q)
+	recs, _, _, err := getList[treeWire](ctx, c, "TopLevel", q, "tree", "departments")
 	if err != nil {
 		return nil, err
-	}
-	recs, _, err := decodeList[treeWire](body, "tree")
-	if err != nil {
-		return nil, c.decodeError("/api/TopLevel", body, err)
 	}
 	out := make([]Department, 0, len(recs))
 	for _, r := range recs {
@@ -342,15 +255,8 @@ func sortDepartments(d []Department) {
 
 // Organisations lists the organisations (more than one means multi-tenancy).
 func (c *Client) Organisations(ctx context.Context) ([]Organisation, error) {
-	body, err := c.getJSON(ctx, "Organisation", nil)
-	if err != nil {
-		return nil, err
-	}
-	orgs, _, err := decodeList[Organisation](body, "organisations")
-	if err != nil {
-		return nil, c.decodeError("/api/Organisation", body, err)
-	}
-	return orgs, nil
+	orgs, _, _, err := getList[Organisation](ctx, c, "Organisation", nil, "organisations", "organisations")
+	return orgs, err
 }
 
 // pullResult holds the raw outcome of the parallel calls shared by Pull and
@@ -479,6 +385,12 @@ func (c *Client) Pull(ctx context.Context, progress func(PullProgress)) (Snapsho
 		}
 	})
 	if err := ctx.Err(); err != nil {
+		// A deadline's error names the list that was still coming.
+		for _, e := range []error{r.agentsErr, r.teamsErr, r.topErr, r.orgsErr} {
+			if KindOf(e) == KindTimeout {
+				return Snapshot{}, e
+			}
+		}
 		return Snapshot{}, classifyTransport(ctx, err, c.inst.Host)
 	}
 	s, _, err := r.snapshot()

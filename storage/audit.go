@@ -47,6 +47,8 @@ const (
 	ActionMappingMoved       = "mapping.moved"
 	ActionMappingRemoved     = "mapping.removed"
 	ActionMappingBulk        = "mapping.bulk"
+	ActionContactsAudited    = "contacts.audited"   // detail: counts only (contacts are personal data)
+	ActionContactsForgotten  = "contacts.forgotten" // detail: counts only
 )
 
 // Audit actions written by the GUI and the CLI.

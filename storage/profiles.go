@@ -26,6 +26,7 @@ type Profile struct {
 	AuthURL   string
 	Scope     string
 	CAFile    string
+	Region    string // ISO 3166 alpha-2 (e.g. "GB") for numbers without a country code; "" = the OS locale's
 	CreatedAt time.Time
 	UpdatedAt time.Time
 }
@@ -70,6 +71,7 @@ func trimConnection(p *Profile) {
 	p.AuthURL = strings.TrimSpace(p.AuthURL)
 	p.Scope = strings.TrimSpace(p.Scope)
 	p.CAFile = strings.TrimSpace(p.CAFile)
+	p.Region = strings.TrimSpace(p.Region)
 }
 
 // checkNameFree fails with ErrDuplicateName if another profile (not exceptID)
@@ -86,12 +88,12 @@ func checkNameFree(ctx context.Context, tx execer, name string, exceptID int64) 
 	return errorf(ErrDuplicateName, "a profile named %q already exists", existing)
 }
 
-const profileCols = `id, name, halo_url, client_id, tenant, auth_url, scope, ca_file, created_at, updated_at`
+const profileCols = `id, name, halo_url, client_id, tenant, auth_url, scope, ca_file, region, created_at, updated_at`
 
 func scanProfile(sc interface{ Scan(...any) error }) (Profile, error) {
 	var p Profile
 	var created, updated string
-	err := sc.Scan(&p.ID, &p.Name, &p.HaloURL, &p.ClientID, &p.Tenant, &p.AuthURL, &p.Scope, &p.CAFile, &created, &updated)
+	err := sc.Scan(&p.ID, &p.Name, &p.HaloURL, &p.ClientID, &p.Tenant, &p.AuthURL, &p.Scope, &p.CAFile, &p.Region, &created, &updated)
 	p.CreatedAt, p.UpdatedAt = parseTime(created), parseTime(updated)
 	return p, err
 }
@@ -107,9 +109,9 @@ func getProfile(ctx context.Context, q querier, id int64) (Profile, error) {
 func insertProfile(ctx context.Context, tx execer, p Profile, now time.Time) (Profile, error) {
 	p.CreatedAt, p.UpdatedAt = now.UTC(), now.UTC()
 	res, err := tx.ExecContext(ctx, `INSERT INTO profiles
-		(name, name_key, halo_url, client_id, tenant, auth_url, scope, ca_file, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		p.Name, nameKey(p.Name), p.HaloURL, p.ClientID, p.Tenant, p.AuthURL, p.Scope, p.CAFile,
+		(name, name_key, halo_url, client_id, tenant, auth_url, scope, ca_file, region, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		p.Name, nameKey(p.Name), p.HaloURL, p.ClientID, p.Tenant, p.AuthURL, p.Scope, p.CAFile, p.Region,
 		fmtTime(now), fmtTime(now))
 	if err != nil {
 		return Profile{}, err
@@ -127,6 +129,9 @@ func (db *DB) CreateProfile(ctx context.Context, p Profile) (Profile, error) {
 	}
 	p.Name = name
 	trimConnection(&p)
+	if err := validateRegion(p.Region); err != nil {
+		return Profile{}, err
+	}
 	var out Profile
 	err = db.withTx(ctx, func(tx *sql.Tx) error {
 		if err := checkNameFree(ctx, tx, name, 0); err != nil {
@@ -210,10 +215,14 @@ func (db *DB) RenameProfile(ctx context.Context, id int64, name string) error {
 }
 
 // UpdateConnection stores the connection fields (HaloURL, ClientID, Tenant,
-// AuthURL, Scope, CAFile) of profile p.ID; the name is not changed. Fields
-// are trimmed. Nothing is written, and nothing audited, when nothing changed.
+// AuthURL, Scope, CAFile) and the Region of profile p.ID; the name is not
+// changed. Fields are trimmed. Nothing is written, and nothing audited, when
+// nothing changed.
 func (db *DB) UpdateConnection(ctx context.Context, p Profile) error {
 	trimConnection(&p)
+	if err := validateRegion(p.Region); err != nil {
+		return err
+	}
 	return db.withTx(ctx, func(tx *sql.Tx) error {
 		old, err := getProfile(ctx, tx, p.ID)
 		if err != nil {
@@ -230,6 +239,7 @@ func (db *DB) UpdateConnection(ctx context.Context, p Profile) error {
 			{"auth URL", old.AuthURL, p.AuthURL},
 			{"scope", old.Scope, p.Scope},
 			{"CA file", old.CAFile, p.CAFile},
+			{"region", old.Region, p.Region},
 		} {
 			if f.old != f.new {
 				changed = append(changed, f.label)
@@ -239,8 +249,8 @@ func (db *DB) UpdateConnection(ctx context.Context, p Profile) error {
 			return nil
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE profiles SET halo_url = ?, client_id = ?, tenant = ?,
-			auth_url = ?, scope = ?, ca_file = ?, updated_at = ? WHERE id = ?`,
-			p.HaloURL, p.ClientID, p.Tenant, p.AuthURL, p.Scope, p.CAFile, fmtTime(time.Now()), p.ID); err != nil {
+			auth_url = ?, scope = ?, ca_file = ?, region = ?, updated_at = ? WHERE id = ?`,
+			p.HaloURL, p.ClientID, p.Tenant, p.AuthURL, p.Scope, p.CAFile, p.Region, fmtTime(time.Now()), p.ID); err != nil {
 			return err
 		}
 		// Field names only: values such as the Client ID stay out of the log.
@@ -250,8 +260,8 @@ func (db *DB) UpdateConnection(ctx context.Context, p Profile) error {
 }
 
 // DuplicateProfile creates a profile named newName with the connection
-// fields and checklist of profile id. The snapshot, run history, 1stream
-// users and mappings are not copied (they belong to the original Halo
+// fields, region and checklist of profile id. The snapshot, run history,
+// contacts audit, 1stream users and mappings are not copied (they belong to the original Halo
 // instance's pull and phone system), and neither is the Client Secret: the
 // caller copies it with Secrets if wanted.
 func (db *DB) DuplicateProfile(ctx context.Context, id int64, newName string) (Profile, error) {
@@ -285,7 +295,7 @@ func (db *DB) DuplicateProfile(ctx context.Context, id int64, newName string) (P
 }
 
 // DeleteProfile deletes a profile and everything it owns (checklist,
-// snapshot, runs, users, mappings). Its audit events are kept. The caller
+// snapshot, runs, users, mappings, contacts snapshot). Its audit events are kept. The caller
 // deletes the profile's Client Secret from the keyring.
 func (db *DB) DeleteProfile(ctx context.Context, id int64) error {
 	return db.withTx(ctx, func(tx *sql.Tx) error {

@@ -124,7 +124,8 @@ func TestNewerSchemaLeavesFileUntouched(t *testing.T) {
 		t.Fatal(err)
 	}
 	mustProfile(t, db, "Acme")
-	if _, err := db.db.Exec("INSERT INTO schema_migrations (version, name, applied_at) VALUES (7, 'future', ?)", fmtTime(time.Now())); err != nil {
+	future := schemaVersion + 1
+	if _, err := db.db.Exec("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, 'future', ?)", future, fmtTime(time.Now())); err != nil {
 		t.Fatal(err)
 	}
 	path := db.Path()
@@ -142,11 +143,11 @@ func TestNewerSchemaLeavesFileUntouched(t *testing.T) {
 	if !errors.As(err, &nse) {
 		t.Fatalf("error = %T %v, want *NewerSchemaError", err, err)
 	}
-	if nse.Have != 7 || nse.Known != schemaVersion || nse.Path != path {
+	if nse.Have != future || nse.Known != schemaVersion || nse.Path != path {
 		t.Errorf("NewerSchemaError = %+v", nse)
 	}
 	msg := err.Error()
-	for _, want := range []string{"newer version of Halo Integration Assistant", fmt.Sprintf("schema 7, this version knows %d", schemaVersion), "install the newer version", path} {
+	for _, want := range []string{"newer version of Halo Integration Assistant", fmt.Sprintf("schema %d, this version knows %d", future, schemaVersion), "install the newer version", path} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("message %q lacks %q", msg, want)
 		}
@@ -655,7 +656,7 @@ func makeSnapshot(n int) halo.Snapshot {
 func TestMergeMappings(t *testing.T) {
 	existing := []mapping.Mapping{{UserID: 1, AgentID: 10}, {UserID: 2, AgentID: 20}, {UserID: 3, AgentID: 30}}
 	changes := []mapping.Mapping{{UserID: 2, AgentID: 21}, {UserID: 4, AgentID: 30}, {UserID: 5, AgentID: 50}}
-	got := mergeMappings(existing, changes)
+	got := mapping.Reassign(existing, changes) // ApplyMappings' merge
 	want := map[int64]int{1: 10, 2: 21, 4: 30, 5: 50}
 	if len(got) != len(want) {
 		t.Fatalf("got %+v", got)

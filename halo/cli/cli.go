@@ -19,6 +19,7 @@ import (
 
 	"github.com/halo-assistant/halo-assistant/assets"
 	"github.com/halo-assistant/halo-assistant/halo"
+	"github.com/halo-assistant/halo-assistant/halo/textsafe"
 	"github.com/halo-assistant/halo-assistant/storage"
 	"github.com/halo-assistant/halo-assistant/storage/applog"
 )
@@ -63,12 +64,16 @@ func usagef(format string, a ...any) error { return usageError{fmt.Sprintf(forma
 
 // runner carries what every command needs.
 type runner struct {
-	env         Env
-	dataDirFlag string
-	dataDir     string
-	demo        bool
-	log         *slog.Logger
-	db          *storage.DB
+	// env's Stdout and Stderr pass text through textsafe (see Main);
+	// rawOut and rawErr are the writers as given, for JSON, CSV and the
+	// CLI's own terminal controls.
+	env            Env
+	rawOut, rawErr io.Writer
+	dataDirFlag    string
+	dataDir        string
+	demo           bool
+	log            *slog.Logger
+	db             *storage.DB
 }
 
 type command struct {
@@ -99,6 +104,12 @@ func Main(args []string, env Env) int {
 	if env.Getenv == nil {
 		env.Getenv = func(string) string { return "" }
 	}
+	// Every text line goes through the terminal filter, so no command can
+	// print a name from Halo or a users file that acts in the terminal
+	// (an ESC or BEL sequence rewrites the clipboard or clears the screen,
+	// a bidi override reorders the line).
+	rawOut, rawErr := env.Stdout, env.Stderr
+	env.Stdout, env.Stderr = textsafe.NewWriter(rawOut), textsafe.NewWriter(rawErr)
 	g := flag.NewFlagSet(assets.Binary, flag.ContinueOnError)
 	g.SetOutput(io.Discard)
 	dataDir := g.String("data-dir", "", "")
@@ -114,7 +125,7 @@ func Main(args []string, env Env) int {
 	}
 	rest := g.Args()
 
-	r := &runner{env: env, demo: *demo}
+	r := &runner{env: env, rawOut: rawOut, rawErr: rawErr, demo: *demo}
 	if len(rest) == 0 {
 		return r.startGUI(*dataDir)
 	}
@@ -195,6 +206,13 @@ func (r *runner) closeDB() {
 	if r.db != nil {
 		r.db.Close()
 	}
+}
+
+// redraw writes text over the terminal's current line (progress and
+// waits): the CLI's own "\r ESC[K" goes out raw, the text filtered.
+func (r *runner) redraw(text string) {
+	io.WriteString(r.rawErr, "\r\033[K")
+	io.WriteString(r.env.Stderr, text)
 }
 
 // errReported means the command already printed its outcome (e.g. a

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/halo-assistant/halo-assistant/assets"
+	"github.com/halo-assistant/halo-assistant/halo/textsafe"
 )
 
 // flagSet is a command's flags. Parse errors come back as usage errors
@@ -114,10 +116,18 @@ func dispatch(ctx context.Context, r *runner, args []string, usage string, subs 
 	return usagef("unknown subcommand %q (want %s)", args[0], list)
 }
 
+// writeJSON prints v as indented JSON. It bypasses the text filter, which
+// would change values; textsafe.JSON spells the characters it drops as \u
+// escapes instead, so the JSON cannot act in a terminal either.
 func writeJSON(r *runner, v any) error {
-	enc := json.NewEncoder(r.env.Stdout)
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
 	enc.SetIndent("", "  ")
-	return enc.Encode(v)
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	_, err := r.rawOut.Write(textsafe.JSON(b.Bytes()))
+	return err
 }
 
 func dash(s string) string {

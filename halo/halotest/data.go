@@ -173,14 +173,19 @@ func buildDataset(s Scenario) *dataset {
 		name := "Contoso MSP"
 		if o > 1 {
 			name = fmt.Sprintf("Fabrikam Subsidiary %d", o-1)
+		} else if s.HugeNames {
+			name = huge(name)
 		}
-		d.orgs = append(d.orgs, wireOrg{ID: o, GUID: guid("org", o), Name: name, Email: fmt.Sprintf("servicedesk%d@%s", o, domain), Phone: fmt.Sprintf("+44 20 7946 0%03d", o), Website: "https://www." + domain, PortalURL: fmt.Sprintf("https://portal%d.%s", o, domain)})
+		d.orgs = append(d.orgs, wireOrg{ID: o, GUID: guid("org", o), Name: name + s.NameSuffix, Email: fmt.Sprintf("servicedesk%d@%s", o, domain), Phone: fmt.Sprintf("+44 20 7946 0%03d", o), Website: "https://www." + domain, PortalURL: fmt.Sprintf("https://portal%d.%s", o, domain)})
 	}
 	for _, md := range mainDepts {
-		d.depts = append(d.depts, tree(md.id, md.name, d.orgs[0]))
+		d.depts = append(d.depts, tree(md.id, md.name+s.NameSuffix, d.orgs[0]))
 	}
 	for i, mt := range mainTeams {
-		d.teams = append(d.teams, team(mt.id, mt.name, mt.dept, deptName(d, mt.dept), i+1, mt.inactive, 1))
+		if s.HugeNames && mt.id == hugeTeamID {
+			mt.name = huge(mt.name)
+		}
+		d.teams = append(d.teams, team(mt.id, mt.name+s.NameSuffix, mt.dept, deptName(d, mt.dept), i+1, mt.inactive, 1))
 	}
 	// Each extra organisation has its own department and team.
 	for o := 2; o <= nOrgs; o++ {
@@ -192,6 +197,8 @@ func buildDataset(s Scenario) *dataset {
 	id := firstAgentID
 	add := func(first, last string, org int, teamIDs []int, disabled bool, idx int) {
 		a := person(id, first, last, domain)
+		a.Name += s.NameSuffix
+		a.NameWithInactive = a.Name
 		a.org = org
 		a.IsDisabled = disabled
 		if disabled {
@@ -237,6 +244,10 @@ func buildDataset(s Scenario) *dataset {
 			add(p[0], p[1], 1, teams, i == demoDisabled, i)
 		}
 	}
+	if s.HugeNames {
+		d.agents[0].Name = huge(d.agents[0].Name)
+		d.agents[0].Surname = huge(d.agents[0].Surname)
+	}
 	// Agents of the other organisations: the API agent does not see them.
 	for o := 2; o <= nOrgs; o++ {
 		for k := range 3 {
@@ -246,7 +257,7 @@ func buildDataset(s Scenario) *dataset {
 	}
 
 	// The API agent the application logs in as.
-	api := wireAgent{ID: id, Name: apiAgentName, FirstName: "1stream", Surname: "API", Initials: "1A",
+	api := wireAgent{ID: id, Name: apiAgentName + s.NameSuffix, FirstName: "1stream", Surname: "API", Initials: "1A",
 		Email: "1stream-api@" + domain, IsAPIAgent: !s.APIAgentNotAPIOnly, IsAgent: true, Use: "agent",
 		JobTitle: "Integration", Colour: "#4b6cb7", org: 1, RoleList: "API"}
 	api.NameWithInactive = api.Name

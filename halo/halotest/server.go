@@ -70,6 +70,10 @@ type Scenario struct {
 	APIAgentNotAPIOnly bool  // the login agent is a normal (licensed) agent
 	NoDefaultTeam      bool  // the login agent has teams but no Default Team
 	Organisations      int   // >1: multi-tenancy; agents of the other organisations are hidden
+	// NameSuffix is appended to every organisation, department, team and
+	// agent name (the API agent's too): hostile names, e.g. terminal
+	// escape sequences or Markdown links, for output-safety tests.
+	NameSuffix string
 
 	RateLimit           int           // accepted requests per RateWindow (0 = unlimited)
 	RateWindow          time.Duration // default 5 minutes
@@ -90,6 +94,24 @@ type Scenario struct {
 	// OrganisationError: /api/Organisation answers with this HTTP status
 	// (e.g. 404, 429, 500) and a Halo-style body for it, every time.
 	OrganisationError int
+
+	// APIRedirect: every /api request but authinfo answers 302 to this
+	// URL plus the request's path and query (e.g. the same host on another
+	// port, where Go would keep the Authorization header).
+	APIRedirect string
+	// AuthInfoRedirect: /api/authinfo answers 302 to this URL.
+	AuthInfoRedirect string
+	// AuthInfoPadding: /api/authinfo's JSON carries an extra property that
+	// pads it to this many bytes.
+	AuthInfoPadding int
+	// AuthOnLocalhost: authinfo names this server's own /auth by the host
+	// name "localhost", a host other than the 127.0.0.1 of URL().
+	AuthOnLocalhost bool
+	// HugeNames: the first agent's name and surname, the retired team's
+	// name and the main organisation's name are each padded to 1 MiB.
+	HugeNames bool
+
+	Contacts ContactScenario // /api/Users, /api/Client and /api/Tickets (contacts.go)
 
 	ClientID, ClientSecret string           // defaults: fixed GUID-shaped values
 	Now                    func() time.Time // clock for rate limit and token expiry (tests share a fake clock)
@@ -123,6 +145,8 @@ type Server struct {
 	srv  *httptest.Server
 	auth *httptest.Server // TrialAuth only
 	now  func() time.Time
+
+	contacts *contactSet // contacts, customers and tickets (contacts.go); never changed
 
 	mu        sync.Mutex
 	tokens    map[string]time.Time // token → expiry (server clock)
@@ -179,6 +203,7 @@ func New(s Scenario) *Server {
 		return srv
 	}
 	hs.data.Store(buildDataset(s))
+	hs.contacts = buildContacts(s.Contacts)
 	hs.srv = start(hs.tracked(http.HandlerFunc(hs.serveMain)))
 	if s.TrialAuth {
 		hs.auth = start(http.HandlerFunc(hs.serveAuth))
@@ -521,8 +546,12 @@ func (s *Server) serveMain(w http.ResponseWriter, r *http.Request) {
 	}
 	p := strings.ToLower(strings.TrimRight(r.URL.Path, "/"))
 	switch {
+	case p == "/api/authinfo" && s.sc.AuthInfoRedirect != "":
+		http.Redirect(w, r, s.sc.AuthInfoRedirect, http.StatusFound)
 	case p == "/api/authinfo":
 		s.authInfo(w, r)
+	case strings.HasPrefix(p, "/api/") && s.sc.APIRedirect != "":
+		http.Redirect(w, r, strings.TrimRight(s.sc.APIRedirect, "/")+r.URL.RequestURI(), http.StatusFound)
 	case p == "/auth/token":
 		if s.sc.TrialAuth {
 			notFound(w)
@@ -570,6 +599,12 @@ func (s *Server) authInfo(w http.ResponseWriter, r *http.Request) {
 	info := map[string]any{"auth_url": s.AuthURL()}
 	if s.sc.AuthInfoAuthURL != "" {
 		info["auth_url"] = s.sc.AuthInfoAuthURL
+	}
+	if s.sc.AuthInfoPadding > 0 {
+		info["padding"] = strings.Repeat("x", s.sc.AuthInfoPadding)
+	}
+	if s.sc.AuthOnLocalhost {
+		info["auth_url"] = strings.Replace(s.AuthURL(), "127.0.0.1", "localhost", 1)
 	}
 	if s.sc.Tenant != "" {
 		info["tenant_id"] = s.sc.Tenant
@@ -745,6 +780,8 @@ func (s *Server) api(w http.ResponseWriter, r *http.Request, p string) {
 		writeRaw(w, me)
 	case p == "agent":
 		s.agents(w, q)
+	case p == "users" || p == "client" || p == "tickets":
+		s.serveContacts(w, p, q)
 	case strings.HasPrefix(p, "agent/"):
 		id, err := strconv.Atoi(strings.TrimPrefix(p, "agent/"))
 		for i, a := range d.agents {

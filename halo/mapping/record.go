@@ -6,10 +6,12 @@ import (
 	"html/template"
 	"io"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/halo-assistant/halo-assistant/halo"
+	"github.com/halo-assistant/halo-assistant/halo/textsafe"
 )
 
 // Record is the integration record an MSP files in its documentation (IT
@@ -109,7 +111,7 @@ func (r *Record) view() recordView {
 		v.Application = r.Check.Check(halo.CheckToken).Detail
 		v.APIAgent = r.Check.Check(halo.CheckIdentity).Detail
 		for _, c := range r.Check.Checks {
-			v.Checks = append(v.Checks, recordCheck{c.Title, string(c.Status), oneLine(c.Detail)})
+			v.Checks = append(v.Checks, recordCheck{c.Title, string(c.Status), strings.Join(strings.Fields(c.Detail), " ")})
 		}
 	}
 	for _, s := range r.Steps {
@@ -138,16 +140,42 @@ func (r *Record) view() recordView {
 		}
 		v.Rows[i] = row
 	}
+	v.dropControls()
 	return v
 }
 
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+// dropControls removes from every text what textsafe.Terminal removes:
+// html/template escapes markup but passes control and bidi characters
+// through, and a document should not carry them either way. Steps and
+// Changes are copied first, so the Record stays as it was.
+func (v *recordView) dropControls() {
+	c := textsafe.Terminal
+	v.Profile, v.Application, v.APIAgent = c(v.Profile), c(v.Application), c(v.APIAgent)
+	for i := range v.Form {
+		v.Form[i].Value = c(v.Form[i].Value)
+	}
+	for i := range v.Checks {
+		v.Checks[i].Title, v.Checks[i].Detail = c(v.Checks[i].Title), c(v.Checks[i].Detail)
+	}
+	v.Steps = slices.Clone(v.Steps)
+	for i := range v.Steps {
+		v.Steps[i].Title, v.Steps[i].By = c(v.Steps[i].Title), c(v.Steps[i].By)
+	}
+	for i := range v.Rows {
+		r := &v.Rows[i]
+		r.Extension, r.User, r.Email, r.Status = c(r.Extension), c(r.User), c(r.Email), c(r.Status)
+		r.Agent, r.MatchedBy, r.MappedAt = c(r.Agent), c(r.MatchedBy), c(r.MappedAt)
+	}
+	v.Changes = slices.Clone(v.Changes)
+	for i := range v.Changes {
+		v.Changes[i].Do, v.Changes[i].Why = c(v.Changes[i].Do), c(v.Changes[i].Why)
+	}
+}
 
-// mdCell makes s safe inside a Markdown table cell.
+// mdCell is s as Markdown text that carries no markup (textsafe.Markdown),
+// or "—" when empty, for a table cell or a line of the record.
 func mdCell(s string) string {
-	s = strings.ReplaceAll(oneLine(s), `\`, `\\`)
-	s = strings.ReplaceAll(s, "|", `\|`)
-	if s == "" {
+	if s = textsafe.Markdown(s); s == "" {
 		return "—"
 	}
 	return s
@@ -192,7 +220,7 @@ func (r *Record) Markdown() string {
 		b.WriteString("None: 1stream's CRM User Mappings match this record.\n")
 	}
 	for _, c := range v.Changes {
-		fmt.Fprintf(&b, "- **%s**: %s (%s)\n", c.Kind, mdCell(c.Do), mdCell(c.Why))
+		fmt.Fprintf(&b, "- **%s**: %s (%s)\n", mdCell(string(c.Kind)), mdCell(c.Do), mdCell(c.Why))
 	}
 	return b.String()
 }

@@ -1,9 +1,14 @@
 package mapping
 
 import (
+	"bytes"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/renderer/html"
 
 	"github.com/halo-assistant/halo-assistant/halo"
 )
@@ -30,7 +35,7 @@ func testRecord() *Record {
 func TestRecordMarkdown(t *testing.T) {
 	md := testRecord().Markdown()
 	for _, want := range []string{
-		"# 1stream ↔ HaloPSA integration: Acme <Corp>",
+		"# 1stream ↔ HaloPSA integration: Acme &lt;Corp&gt;",
 		"| CRM Platform | HaloPSA |", "| CRM Company | acme |", "| API Key | client-id-1 |",
 		"| API Private Key | (the Client Secret: kept in the system keyring, never written here) |",
 		"| Endpoint | https://acme.halopsa.com/api/ |", "| CRM Details link | https://acme.halopsa.com/ |",
@@ -75,5 +80,59 @@ func TestRecordWithoutCheckOrExport(t *testing.T) {
 		if !strings.Contains(md, want) {
 			t.Errorf("Markdown lacks %q", want)
 		}
+	}
+}
+
+// TestRecordCarriesNoMarkup fills every text of the record with a name
+// that is Markdown and HTML markup and terminal controls: the Markdown
+// renders it as text (as IT Glue or Hudu would, GFM with raw HTML
+// allowed), every table keeps its columns, and neither format keeps a
+// control or bidi character.
+func TestRecordCarriesNoMarkup(t *testing.T) {
+	const evil = "[Reset MFA](https://evil.example/mfa) <script>alert(1)</script> **x** | \x1b]52;c;eA==\a\u202e"
+	r := testRecord()
+	r.Profile = "Acme " + evil
+	r.Form.CRMCompany = evil
+	r.Check.Checks[0].Detail = "Application " + evil
+	r.Check.Checks[1].Title = evil
+	r.Steps[0].By, r.Steps[1].Title = evil, evil
+	for i := range r.Users {
+		r.Users[i].Name, r.Users[i].Email = evil, evil
+	}
+	r.Mappings[0].AgentName = evil
+	r.Changes[0].Do, r.Changes[0].Why = evil, evil
+
+	md := r.Markdown()
+	var b bytes.Buffer
+	gfm := goldmark.New(goldmark.WithExtensions(extension.GFM), goldmark.WithRendererOptions(html.WithUnsafe()))
+	if err := gfm.Convert([]byte(md), &b); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	for _, bad := range []string{"<script", `<a href="https://evil.example/mfa">Reset`, "<strong>x", "\x1b", "\a", "\u202e"} {
+		if strings.Contains(md+out, bad) {
+			t.Errorf("the record carries %q:\nMarkdown:\n%s\nrendered:\n%s", bad, md, out)
+		}
+	}
+	// (GFM links the bare URL, showing it as it is.)
+	if want := `<h1>1stream ↔ HaloPSA integration: Acme [Reset MFA](<a href="https://evil.example/mfa">https://evil.example/mfa</a>) &lt;script&gt;alert(1)&lt;/script&gt; **x** | ]52;c;eA==</h1>`; !strings.Contains(out, want) {
+		t.Errorf("the heading does not show the profile name as text:\n%s", out)
+	}
+	// 6 form rows of 2 cells, 2 checks of 3, 3 users of 7.
+	if cells := strings.Count(out, "<td>"); cells != 6*2+2*3+3*7 {
+		t.Errorf("%d table cells, want %d:\n%s", cells, 6*2+2*3+3*7, out)
+	}
+
+	h, err := r.HTML()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range []string{"<script", "\x1b", "\a", "\u202e"} {
+		if bytes.Contains(h, []byte(bad)) {
+			t.Errorf("the HTML record carries %q", bad)
+		}
+	}
+	if r.Users[0].Name != evil || r.Steps[0].By != evil || r.Changes[0].Do != evil {
+		t.Error("rendering changed the record")
 	}
 }
