@@ -5,6 +5,8 @@
 #               real keyring, a short fuzz run, the Xvfb smoke test and the
 #               Windows build's tests under Wine
 #   make package-windows   the Windows MSI and zip in dist/ (cross-built)
+#   make screenshots   refresh the README's assets/screenshots (Linux and
+#               Windows); make test keeps its own in build/screenshots
 
 BIN      := halo-assistant
 GO       ?= go
@@ -12,12 +14,14 @@ TAGS     := migrated_fynedo
 # Tests use the ci tag: Fyne's software driver, no OpenGL needed; the real
 # GLFW build is exercised by `build` and the Xvfb smoke test.
 TESTTAGS := ci,migrated_fynedo
+# Screenshots of test runs: git-ignored, so a green run leaves the tree clean.
+SHOTS    := build/screenshots
 VERSION  := $(shell sed -n 's/^Version = "\(.*\)"/\1/p' FyneApp.toml)
 BUILD    := $(shell sed -n 's/^Build = \([0-9]*\)/\1/p' FyneApp.toml)
 LDFLAGS  := -X github.com/halo-assistant/halo-assistant/assets.Version=$(VERSION)
 export CGO_ENABLED := 1
 
-.PHONY: all build run demo test deps-build deps-test fmt-check vet unit fuzz smoke bench package package-windows test-windows clean
+.PHONY: all build run demo test deps-build deps-test fmt-check vet unit fuzz smoke screenshots bench package package-windows test-windows clean
 
 all: build
 
@@ -53,7 +57,7 @@ fuzz:
 	.ci/fuzz.sh
 
 smoke: build
-	.ci/smoke.sh ./$(BIN) assets/screenshots
+	.ci/smoke.sh ./$(BIN) $(SHOTS)
 
 test: deps-test fmt-check build vet unit fuzz smoke test-windows
 
@@ -65,6 +69,13 @@ package-windows:
 
 test-windows: package-windows
 	@.ci/deps.sh windows-test
+	VERSION=$(VERSION) BUILD=$(BUILD) .ci/wine-test.sh $(SHOTS)
+
+# The README's screenshots: the smoke and Windows tests, saving into assets/.
+screenshots: build package-windows
+	@.ci/deps.sh test
+	@.ci/deps.sh windows-test
+	.ci/smoke.sh ./$(BIN) assets/screenshots
 	VERSION=$(VERSION) BUILD=$(BUILD) .ci/wine-test.sh assets/screenshots
 
 bench:

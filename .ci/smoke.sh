@@ -3,10 +3,11 @@
 # session with an unlocked GNOME Keyring, a temp data dir. It waits for the
 # window to be mapped, saves screenshots, quits with Ctrl+Q like a user and
 # asserts a clean exit.
-#   .ci/smoke.sh ./halo-assistant OUTDIR
+#   .ci/smoke.sh ./halo-assistant OUTDIR   (make smoke: build/screenshots;
+#   make screenshots: assets/screenshots, the README's)
 set -euo pipefail
 bin=$(realpath "$1")
-out=$(realpath -m "${2:-assets/screenshots}")
+out=$(realpath -m "${2:-build/screenshots}")
 mkdir -p "$out"
 
 if [ -z "${SMOKE_INNER:-}" ]; then
@@ -68,14 +69,19 @@ quit() {
   echo "smoke: clean exit"
 }
 
-# 1. Real mode: profiles made with the CLI, the real keyring.
+# 1. Real mode: profiles made with the CLI, the real keyring. The toolkit's
+# own preferences file is left truncated, as an exit cut short leaves it:
+# the start must stay clean.
 data="$work/data"
+prefs="$XDG_CONFIG_HOME/fyne/com.halointegration.assistant/preferences.json"
+mkdir -p "$(dirname "$prefs")" && printf '{"fyne-' >"$prefs"
 "$bin" --data-dir "$data" profile add "Contoso MSP" --url https://contoso.halopsa.com --client-id 3f2a9c1e-8d7b-4e6f-a1b2-c3d4e5f60718 >/dev/null
 echo -n "9b1de6f0-5c1a-4f7e-9a55-2f4c1d7e8a10" | "$bin" --data-dir "$data" profile add "Northwind Telecom" \
   --url https://helpdesk.northwind.example --secret-stdin >/dev/null
 launch "$work/app.log" "$bin" --data-dir "$data"
 shot profiles
 quit "$work/app.log"
+if grep 'Preferences load error' "$work/app.log"; then echo "smoke: the start after a cut-short exit was not clean"; exit 1; fi
 
 # 2. Demo mode: the whole journey against the simulated Halo. The CLI reads
 # the same database meanwhile (WAL) to assert what the window did.

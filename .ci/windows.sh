@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Cross-builds the Windows release on Linux (MinGW-w64, wixl) into dist/:
 #   halo-assistant-<version>-windows-amd64.msi and .zip
-# The same main package is linked twice: halo-assistant.exe as a GUI program
-# (no console window) and halo-assistant.com as a console program, which
-# cmd.exe and PowerShell pick first (PATHEXT lists .COM before .EXE) so
-# `halo-assistant check …` prints and sets the exit code. The second link
-# reuses the compiled packages. Both carry the icon, version information and
-# manifest from assets/windows/halo-assistant.rc.
+# The main package is linked twice: halo-assistant.exe as a GUI program (no
+# console window) and halo-assistant.com as a console program, which cmd.exe
+# and PowerShell pick first (PATHEXT lists .COM before .EXE) so
+# `halo-assistant check …` prints and sets the exit code. The .com is built
+# with the nogui tag: no GUI toolkit, so no opengl32.dll in its import table
+# (a DLL planted beside it cannot ride along on CLI and RMM runs); run with
+# no command it starts the .exe. Both carry the icon, version information
+# and manifest from assets/windows/halo-assistant.rc.
 # Signing happens only when a certificate is given (.ci/sign-windows.sh).
 #   VERSION=0.1.0 BUILD=1 .ci/windows.sh   (make package-windows)
 set -euo pipefail
@@ -38,7 +40,7 @@ export GOOS=windows GOARCH=amd64 CGO_ENABLED=1 CC=x86_64-w64-mingw32-gcc CXX=x86
 ld="-s -w -X github.com/halo-assistant/halo-assistant/assets.Version=$VERSION"
 echo "windows: building halo-assistant.exe (GUI) and halo-assistant.com (console) $VERSION"
 go build -tags migrated_fynedo -trimpath -ldflags "$ld -H windowsgui" -o "$stage/halo-assistant.exe" .
-go build -tags migrated_fynedo -trimpath -ldflags "$ld" -o "$stage/halo-assistant.com" .
+go build -tags migrated_fynedo,nogui -trimpath -ldflags "$ld" -o "$stage/halo-assistant.com" .
 unset GOOS GOARCH CC CXX
 
 # 3. Optional Authenticode signing (no certificate: no-op).
@@ -51,6 +53,7 @@ halo-assistant.exe  the desktop app: double-click it.
 halo-assistant.com  the command line: from cmd.exe or PowerShell in this
                     folder run "halo-assistant --help" (Windows picks the
                     .com). Exit codes: 0 ok, 1 failed, 2 usage error.
+                    With no command it opens halo-assistant.exe.
 
 Your data: database in %APPDATA%\\halo-assistant, log in
 %LOCALAPPDATA%\\halo-assistant, Client Secrets in Windows Credential Manager.

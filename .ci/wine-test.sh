@@ -3,14 +3,16 @@
 # under Wine + Xvfb in a throwaway prefix: PE subsystems and resources, the
 # zip's and MSI's contents, optional signing, the CLI (.com) against the
 # simulated Halo, secrets only in Credential Manager, the MSI's silent
-# install / upgrade / uninstall, and the GUI's demo systems check.
+# install / upgrade / uninstall, the .com's import table (no GUI toolkit),
+# the secret's clipboard markers, a planted DLL left unloaded, and the GUI's
+# demo systems check.
 #   VERSION=0.1.0 BUILD=1 .ci/wine-test.sh SCREENSHOT_DIR
 # Wine 8.0 lacks bcryptprimitives.dll (Go 1.24+ needs its ProcessPrng), so a
 # TEST-ONLY stand-in from .ci/wine/ is built into the prefix; it never ships.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 : "${VERSION:?set VERSION}" "${BUILD:?set BUILD}"
-out=$(realpath -m "${1:-assets/screenshots}")
+out=$(realpath -m "${1:-build/screenshots}")
 mkdir -p "$out"
 name="halo-assistant-$VERSION-windows-amd64"
 stage=$PWD/build/windows msi=$PWD/dist/$name.msi zip=$PWD/dist/$name.zip
@@ -58,6 +60,16 @@ for f in exe com; do
 done
 ok "PE: .exe GUI subsystem, .com console, both with icon, version $VERSION.$BUILD and manifest"
 
+# The console twin is built without the GUI toolkit: no OpenGL, GLFW or GDI
+# import, so a DLL of such a name planted beside it (say in Downloads) does
+# not ride along on CLI and RMM runs. The .exe's list shows the check bites.
+imports() { $objdump -p "$1" | sed -n 's/^[[:space:]]*DLL Name: //p' | tr '[:upper:]' '[:lower:]' | sort -u | tr '\n' ' '; }
+com_imports=$(imports "$stage/halo-assistant.com") exe_imports=$(imports "$stage/halo-assistant.exe")
+gui_dlls='^(opengl32|glu32|gdi32|user32|dwmapi|shcore|dinput8|xinput.*|winmm|imm32|shell32)\.dll$'
+tr ' ' '\n' <<<"$exe_imports" | has -E "$gui_dlls" || fail "the GUI-DLL pattern matches nothing in the .exe's imports ($exe_imports)"
+if tr ' ' '\n' <<<"$com_imports" | grep -E "$gui_dlls"; then fail "halo-assistant.com imports GUI DLLs (above); all: $com_imports"; fi
+ok "halo-assistant.com imports only $com_imports(no OpenGL, GLFW or GDI); the .exe: $exe_imports"
+
 listing=$(unzip -Z1 "$zip" | sort | tr '\n' ' ')
 [ "$listing" = "README.txt halo-assistant.com halo-assistant.exe " ] || fail "zip holds: $listing"
 msifiles=$(msiinfo export "$msi" File | tr -d '\r')
@@ -95,6 +107,13 @@ users="$WINEPREFIX/drive_c/users"
 home="$users/$(id -un)"
 appdata="$home/AppData/Roaming" localappdata="$home/AppData/Local"
 ok "Wine prefix ready ($(( SECONDS - start )) s so far)"
+
+# The secret's clipboard copy: internal/winclip's own test, run on Wine's
+# clipboard (pure Go, so the cross-compile takes seconds).
+GOOS=windows GOARCH=amd64 CGO_ENABLED=0 go test -c -o "$work/winclip.test.exe" ./internal/winclip
+clip=$(timeout 120 wine "$work/winclip.test.exe" -test.v 2>&1 | tr -d '\r') || { echo "$clip"; fail "the clipboard test failed"; }
+has -- '--- PASS: TestSetPrivateText' <<<"$clip" || { echo "$clip"; fail "the clipboard test did not pass"; }
+ok "a copied secret carries ExcludeClipboardContentFromMonitorProcessing, CanIncludeInClipboardHistory = 0, CanUploadToCloudClipboard = 0"
 
 com="$stage/halo-assistant.com"
 hw() { timeout 120 wine "$@" 2>>"$work/wine.err"; }
@@ -186,7 +205,36 @@ cli check --profile "$profile" --json >/dev/null || fail "after uninstall the st
 ok "MSI uninstalls silently: program, shortcut, entry and PATH gone; database, log and Credential Manager secret kept"
 kill "$sim_pid" 2>/dev/null || true; sim_pid=""
 
-# 5. The GUI in demo mode: open, run the systems check from the keyboard
+# 5. The console twin with no command starts the desktop app beside it (or
+# says it is missing). A DLL planted in that folder under a name GLFW loads
+# by bare name (xinput1_4.dll; "n,b" makes Wine prefer it as Windows would)
+# must not load: the program looks in System32 only.
+# Output goes to a file, not a pipe: the started app (and a wineserver
+# started meanwhile) would keep a pipe open after the .com has exited.
+twin="$work/twin"
+mkdir -p "$twin"
+cp "$stage/halo-assistant.com" "$twin/"
+status=0; timeout 120 wine "$twin/halo-assistant.com" --demo >"$work/twin.out" 2>&1 || status=$?
+[ "$status" -eq 1 ] && has 'halo-assistant.exe, is not in' "$work/twin.out" ||
+  fail "the .com alone, no command: exit $status, '$(cat "$work/twin.out")'"
+cp "$stage/halo-assistant.exe" "$twin/"
+x86_64-w64-mingw32-gcc -shared -O2 -o "$twin/xinput1_4.dll" .ci/wine/planted.c
+marker="$WINEPREFIX/drive_c/planted-dll-loaded.txt"
+rm -f "$marker"
+WINEDLLOVERRIDES="$WINEDLLOVERRIDES;xinput1_4=n,b" timeout 120 wine "$twin/halo-assistant.com" --demo >"$work/twin.out" 2>&1 ||
+  fail "the .com with no command failed: $(cat "$work/twin.out")"
+has 'Opening the window (halo-assistant.exe)' "$work/twin.out" || fail "the .com with no command printed '$(cat "$work/twin.out")'"
+wid=$(timeout 120 xdotool search --sync --onlyvisible --name '^Halo Integration Assistant' | head -n1) ||
+  fail "the window started by the .com never appeared"
+sleep 2
+[ ! -e "$marker" ] || fail "the desktop app loaded the xinput1_4.dll planted in its folder"
+xdotool windowfocus --sync "$wid" 2>/dev/null || true
+xdotool key --clearmodifiers ctrl+q
+for _ in $(seq 1 150); do xdotool search --onlyvisible --name '^Halo Integration Assistant' >/dev/null 2>&1 || break; sleep 0.2; done
+xdotool search --onlyvisible --name '^Halo Integration Assistant' >/dev/null 2>&1 && fail "the app started by the .com did not quit on Ctrl+Q"
+ok "the .com with no command opens halo-assistant.exe beside it (or says it is missing); a DLL planted there is not loaded"
+
+# 6. The GUI in demo mode: open, run the systems check from the keyboard
 # as .ci/smoke.sh does, assert through the CLI, screenshot, quit.
 demo_profile="Demo MSP (simulated Halo)"
 launched=$SECONDS

@@ -52,6 +52,9 @@ func Run(o Options) (code int) {
 			code = 1
 		}
 	}()
+	if p, err := fynePrefsFile(assets.AppID); err == nil && dropDamagedPrefs(p) {
+		o.Logger.Warn("removed the toolkit's damaged preferences file (an earlier exit was cut short)", "file", p)
+	}
 	a := app.NewWithID(assets.AppID)
 	a.SetIcon(Icon)
 	w := a.NewWindow(assets.AppName)

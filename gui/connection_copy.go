@@ -13,16 +13,21 @@ import (
 // clipboard, as password managers do: long enough to paste it into 1stream.
 const secretClipboardTTL = 30 * time.Second
 
-// clipboardClearing says when a copied Client Secret leaves the clipboard:
-// after Delay, on the clock After, which has time.AfterFunc's contract (f
-// runs later on another goroutine; stop cancels it). Zero fields are
-// secretClipboardTTL and time.AfterFunc; tests pass a clock they advance.
+// clipboardClearing says how a copied Client Secret goes onto the clipboard
+// (Copy) and when it leaves it: after Delay, on the clock After, which has
+// time.AfterFunc's contract (f runs later on another goroutine; stop
+// cancels it). Zero fields are privateCopy, secretClipboardTTL and
+// time.AfterFunc; tests pass a clock they advance.
 type clipboardClearing struct {
+	Copy  func(cb fyne.Clipboard, secret string)
 	Delay time.Duration
 	After func(d time.Duration, f func()) (stop func() bool)
 }
 
 func (c clipboardClearing) withDefaults() clipboardClearing {
+	if c.Copy == nil {
+		c.Copy = privateCopy
+	}
 	if c.Delay <= 0 {
 		c.Delay = secretClipboardTTL
 	}
@@ -61,7 +66,7 @@ func (s *connectionScreen) copySecret() {
 			s.status.SetText("No Client Secret is stored for this profile.")
 			return
 		}
-		s.u.app.Clipboard().SetContent(secret)
+		s.clip.Copy(s.u.app.Clipboard(), secret)
 		s.clearClipboardLater(secret)
 		s.status.SetText(s.secretCopiedMsg())
 	})
