@@ -18,8 +18,8 @@ import (
 	"github.com/halo-assistant/halo-assistant/storage/applog"
 )
 
-const profileUsage = `profile add NAME [--url URL] [--client-id ID] [--tenant T] [--auth-url URL] [--scope S] [--ca-file PEM] [--secret-stdin | --secret-from-env]
-       halo-assistant profile set NAME [--url URL] [--client-id ID] [--tenant T] [--auth-url URL] [--scope S] [--ca-file PEM] [--secret-stdin | --secret-from-env]
+const profileUsage = `profile add NAME [--url URL] [--client-id ID] [--tenant T] [--auth-url URL] [--scope S] [--ca-file PEM] [--region CC] [--secret-stdin | --secret-from-env]
+       halo-assistant profile set NAME [--url URL] [--client-id ID] [--tenant T] [--auth-url URL] [--scope S] [--ca-file PEM] [--region CC] [--secret-stdin | --secret-from-env]
        halo-assistant profile list [--json]
        halo-assistant profile rename NAME NEW-NAME
        halo-assistant profile remove NAME [--force]`
@@ -140,6 +140,7 @@ func (r *runner) applyConn(cf connFlags, p *storage.Profile) (secret, source str
 func profileAdd(ctx context.Context, r *runner, args []string) error {
 	fs := r.newFlags("profile add", profileUsage)
 	cf := addConnFlags(fs)
+	region := profileRegionFlag(fs)
 	pos, err := fs.parse(args)
 	if err != nil {
 		return err
@@ -150,6 +151,9 @@ func profileAdd(ctx context.Context, r *runner, args []string) error {
 	p := storage.Profile{Name: pos[0]}
 	secret, source, err := r.applyConn(cf, &p)
 	if err != nil {
+		return err
+	}
+	if err := applyProfileRegion(*region, &p); err != nil {
 		return err
 	}
 	if secret != "" {
@@ -197,6 +201,7 @@ type profileJSON struct {
 	CAFile    string    `json:"ca_file"`
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
+	Region    string    `json:"region"` // "" = the OS locale's
 }
 
 func profileList(ctx context.Context, r *runner, args []string) error {
@@ -212,7 +217,7 @@ func profileList(ctx context.Context, r *runner, args []string) error {
 	if *asJSON {
 		out := make([]profileJSON, 0, len(ps))
 		for _, p := range ps {
-			out = append(out, profileJSON{p.ID, p.Name, p.HaloURL, p.ClientID, p.Tenant, p.AuthURL, p.Scope, p.CAFile, p.CreatedAt.UTC(), p.UpdatedAt.UTC()})
+			out = append(out, profileJSON{p.ID, p.Name, p.HaloURL, p.ClientID, p.Tenant, p.AuthURL, p.Scope, p.CAFile, p.CreatedAt.UTC(), p.UpdatedAt.UTC(), p.Region})
 		}
 		return writeJSON(r, out)
 	}
@@ -244,6 +249,7 @@ func profileRename(ctx context.Context, r *runner, args []string) error {
 func profileSet(ctx context.Context, r *runner, args []string) error {
 	fs := r.newFlags("profile set", profileUsage)
 	cf := addConnFlags(fs)
+	region := profileRegionFlag(fs)
 	p, _, err := r.profileArgs(ctx, fs, args, 1, "want exactly one profile NAME")
 	if err != nil {
 		return err
@@ -251,6 +257,9 @@ func profileSet(ctx context.Context, r *runner, args []string) error {
 	before := p
 	secret, source, err := r.applyConn(cf, &p)
 	if err != nil {
+		return err
+	}
+	if err := applyProfileRegion(*region, &p); err != nil {
 		return err
 	}
 	if p != before {
