@@ -107,6 +107,25 @@ func (r *runner) contactsRegion(flagValue string, p storage.Profile, fallback st
 	return contacts.DefaultRegion(r.env.Getenv)
 }
 
+// usersAccessFix is what to do when Halo refuses the API agent the
+// contacts, in the words of 1stream's "HaloPSA Agent Permissions" article.
+const usersAccessFix = "In Halo open the API agent (Configuration › Teams & Agents › Agents, the \"Agent to log in as\" of the " +
+	"API application), Permissions tab › Feature Access: set Users Access Level to \"Read and Modify\", save, and run it again."
+
+// withContactsFix gives a refusal to read contacts the fix that names the
+// Feature Access row; other errors keep their own fix.
+func withContactsFix(err error) error {
+	var he *halo.Error
+	if !halo.IsNoAccess(err) || !errors.As(err, &he) {
+		return err
+	}
+	e := *he
+	e.Message = "Halo refused the API agent access to its contacts (Users): 1stream cannot look callers up."
+	e.Fix = usersAccessFix
+	e.Err = err
+	return &e
+}
+
 // contactsClient is a Halo client for a stored profile, with its secret
 // from the keyring.
 func (r *runner) contactsClient(ctx context.Context, p storage.Profile, onWait func(string, time.Duration)) (*halo.Client, error) {
@@ -215,7 +234,7 @@ func contactsAudit(ctx context.Context, r *runner, args []string) error {
 		r.redraw("")
 	}
 	if err != nil {
-		return err
+		return withContactsFix(err)
 	}
 	at := time.Now().UTC()
 	a := contacts.Run(all, region, at)
@@ -250,17 +269,10 @@ func contactsAudit(ctx context.Context, r *runner, args []string) error {
 	}
 
 	if *outPath != "" {
-		rows := make([][]string, len(out.Problems))
-		for i, pr := range out.Problems {
-			rows[i] = []string{pr.Problem, strconv.Itoa(pr.ContactID), pr.Contact, pr.Client, pr.Site,
-				strings.Join(pr.Numbers, "; "), pr.Link}
-		}
-		if err := mapping.WriteFileAtomic(*outPath, func(w io.Writer) error {
-			return mapping.WriteCSVTable(w, ContactsCSVHeader, rows, false)
-		}); err != nil {
+		if err := writeContactsCSV(*outPath, out.Problems); err != nil {
 			return err
 		}
-		fmt.Fprintf(r.env.Stderr, "Wrote %s to %s.\n", storage.CountOf(len(rows), "row"), *outPath)
+		fmt.Fprintf(r.env.Stderr, "Wrote %s to %s.\n", storage.CountOf(len(out.Problems), "row"), *outPath)
 	}
 
 	if *asJSON {
@@ -274,6 +286,20 @@ func contactsAudit(ctx context.Context, r *runner, args []string) error {
 		return errReported
 	}
 	return nil
+}
+
+// writeContactsCSV writes the problems to path as `contacts audit --out`
+// does: by the mapping export's rules (UTF-8, CRLF, formula-safe cells,
+// written atomically; a new file gets the user's umask like an export).
+func writeContactsCSV(path string, problems []contactProblemJSON) error {
+	rows := make([][]string, len(problems))
+	for i, pr := range problems {
+		rows[i] = []string{pr.Problem, strconv.Itoa(pr.ContactID), pr.Contact, pr.Client, pr.Site,
+			strings.Join(pr.Numbers, "; "), pr.Link}
+	}
+	return mapping.WriteFileAtomic(path, func(w io.Writer) error {
+		return mapping.WriteCSVTable(w, ContactsCSVHeader, rows, false)
+	})
 }
 
 // describeContactsPull is the progress line of a contacts pull, with an
@@ -318,6 +344,9 @@ func printContactsAudit(r *runner, out contactsAuditJSON, fixed, added []contact
 	}
 	fmt.Fprintf(w, "  missing_name    %d\n  no_phone        %d\n  shared_number   %d (%s)\n  unparseable     %d\n",
 		out.MissingName, out.NoPhone, out.SharedNumbers, storage.CountOf(shared, "contact"), out.Unparseable)
+	if out.Active == 0 {
+		fmt.Fprintln(w, "No active contacts visible: 1stream cannot pop any caller (does Halo hold contacts, and may the API agent read them?).")
+	}
 	if out.PreviousAt == nil {
 		fmt.Fprintln(w, "First audit of this profile: the next one will say what changed.")
 	} else {

@@ -87,7 +87,7 @@ func lookup(ctx context.Context, r *runner, args []string) error {
 	defer cancel()
 	l, err := contacts.LookupNumber(hctx, client, snap.Contacts, number, region)
 	if err != nil {
-		return err
+		return withContactsFix(err)
 	}
 	// Counts only: the number and the names are personal data.
 	r.log.Info("caller lookup", "verdict", string(l.Verdict), "matches", len(l.Matches), "halo_search_found", l.HaloSearchFound)
