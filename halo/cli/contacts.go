@@ -17,7 +17,12 @@ import (
 )
 
 const contactsUsage = `contacts audit --profile NAME [--region CC] [--json] [--out FILE.csv]
-       halo-assistant contacts forget --profile NAME`
+       halo-assistant contacts forget --profile NAME
+
+audit   pulls the profile's contacts from Halo and reports what stands in the way of 1stream's
+        screen pops (missing names, no phone, shared or unparseable numbers); exit 0 none, 1 found
+forget  drops the contacts the last audit stored for the profile
+Run 'halo-assistant contacts audit --help' for the details.`
 
 const contactsAuditUsage = `contacts audit --profile NAME [--region CC] [--json] [--out FILE.csv]
 
@@ -367,8 +372,12 @@ func printContactsAudit(r *runner, out contactsAuditJSON, fixed, added []contact
 		if len(p.Numbers) > 0 {
 			nums = " [" + strings.Join(p.Numbers, "; ") + "]"
 		}
+		words := problemWords[p.Problem]
+		if p.Number != "" {
+			words = "shares " + p.Number + " with another active contact"
+		}
 		fmt.Fprintf(w, "  %-13s #%d %s (%s / %s): %s%s %s\n", p.Problem, p.ContactID, dash(p.Contact), dash(p.Client),
-			dash(p.Site), problemWords[p.Problem], nums, p.Link)
+			dash(p.Site), words, nums, p.Link)
 	}
 }
 
