@@ -13,5 +13,6 @@ import (
 )
 
 func main() {
-	os.Exit(cli.Main(os.Args[1:], cli.OSEnv(gui.Run)))
+	// The front-ends are peers: the CLI's options become the GUI's here.
+	os.Exit(cli.Main(os.Args[1:], cli.OSEnv(func(o cli.GUIOptions) int { return gui.Run(gui.Options(o)) })))
 }

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"os/signal"
 	"syscall"
@@ -18,13 +19,18 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/halo-assistant/halo-assistant/assets"
-	"github.com/halo-assistant/halo-assistant/halo/cli"
 	"github.com/halo-assistant/halo-assistant/storage"
 	"github.com/halo-assistant/halo-assistant/storage/applog"
 )
 
-// Options configure Run: the command line's GUIOptions, one type for both.
-type Options = cli.GUIOptions
+// Options configure Run. The command line fills them (cli.GUIOptions has the
+// same fields) and main converts one into the other, so neither front-end
+// imports the other.
+type Options struct {
+	DataDir string
+	Demo    bool
+	Logger  *slog.Logger
+}
 
 // Icon is the application icon as a Fyne resource.
 var Icon = fyne.NewStaticResource("icon.png", assets.IconPNG)

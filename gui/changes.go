@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/halo-assistant/halo-assistant/halo"
 	"github.com/halo-assistant/halo-assistant/halo/mapping"
 	"github.com/halo-assistant/halo-assistant/storage"
 )
@@ -148,7 +149,7 @@ func (c *changesPanel) describe() string {
 		return since + " No changes: 1stream's CRM User Mappings are up to date."
 	}
 	return fmt.Sprintf("%s %s to make in 1stream: Administration › Manage Organization › CRM User Mappings, "+
-		"one drop-down per user. Export them as a checklist, or work through the list below.", since, plural(len(c.changes), "change", "changes"))
+		"one drop-down per user. Export them as a checklist, or work through the list below.", since, halo.CountOf(len(c.changes), "change", "changes"))
 }
 
 // showExport writes only the changed rows; what 1stream then holds becomes
@@ -161,8 +162,8 @@ func (c *changesPanel) showExport() {
 	c.bom = widget.NewCheck("Excel-friendly (adds a byte order mark so Excel reads accents correctly)", nil)
 	c.bom.SetChecked(true)
 	intro := fmt.Sprintf("Writes the %s with a Change column (added, changed, removed; a removed row keeps the agent it had). "+
-		"Once written, this is what 1stream holds as far as the app knows.", plural(len(c.changes), "changed row", "changed rows"))
-	name := fileSafe(s.profile.Name) + "-changes-" + time.Now().Format("2006-01-02") + ".csv"
+		"Once written, this is what 1stream holds as far as the app knows.", halo.CountOf(len(c.changes), "changed row", "changed rows"))
+	name := fileSlug(s.profile.Name) + "-changes-" + time.Now().Format("2006-01-02") + ".csv"
 	c.exportDlg = s.u.showSaveDialog("Export changes for 1stream", intro, "Export", name, ".csv", []fyne.CanvasObject{c.bom},
 		func(path string, done func(error)) { c.exportTo(path, c.bom.Checked, done) })
 }
@@ -180,7 +181,7 @@ func (c *changesPanel) exportTo(path string, bom bool, done func(error)) {
 	}, func(_ struct{}, err error) {
 		done(err)
 		if err == nil {
-			s.status.SetText(fmt.Sprintf("Exported %s to %s.", plural(len(changes), "change", "changes"), path))
+			s.status.SetText(fmt.Sprintf("Exported %s to %s.", halo.CountOf(len(changes), "change", "changes"), path))
 		}
 		c.loadBaseline()
 	})
@@ -209,7 +210,7 @@ func (c *changesPanel) showRecord() {
 	intro := "The integration record for your documentation (IT Glue, Hudu): the six 1stream values (never the Client Secret), " +
 		"Halo as the last check saw it, the checklist, the mappings and the changes since the last export. " +
 		"Name the file .html for a page that prints well, or .md for Markdown."
-	c.recordDlg = s.u.showSaveDialog("Save the integration record", intro, "Save", fileSafe(s.profile.Name)+"-integration-record.html",
+	c.recordDlg = s.u.showSaveDialog("Save the integration record", intro, "Save", fileSlug(s.profile.Name)+"-integration-record.html",
 		".html", nil, func(path string, done func(error)) {
 			html, err := mapping.RecordIsHTML(path)
 			if err != nil {

@@ -7,9 +7,7 @@ import (
 	"fmt"
 	"image/color"
 	"io"
-	"strings"
 	"time"
-	"unicode"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -19,7 +17,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/halo-assistant/halo-assistant/halo"
-	"github.com/halo-assistant/halo-assistant/halo/cli"
 	"github.com/halo-assistant/halo-assistant/halo/mapping"
 	"github.com/halo-assistant/halo-assistant/storage"
 	"github.com/halo-assistant/halo-assistant/storage/applog"
@@ -36,12 +33,10 @@ func runAndStoreCheck(ctx context.Context, db *storage.DB, p storage.Profile, cf
 	return rep, run, err
 }
 
-var countOf = storage.CountOf
-
 // haloConfig is the client configuration for a saved profile, with the
 // test hook (Env.Configure) applied.
 func (u *UI) haloConfig(p storage.Profile, secret string) halo.Config {
-	cfg := cli.HaloConfig(p, secret, u.env.Log) // the CLI's, so both reach Halo alike
+	cfg := p.HaloConfig(secret, u.env.Log) // storage's, so both front-ends reach Halo alike
 	if u.env.Configure != nil {
 		u.env.Configure(&cfg)
 	}
@@ -184,7 +179,7 @@ func (l *checkList) set(c halo.CheckResult) {
 	}
 	word, imp := statusWord(c.Status)
 	if c.Duration >= time.Millisecond && c.Status != halo.StatusRunning {
-		word += fmt.Sprintf(" · %s", fmtDuration(c.Duration))
+		word += fmt.Sprintf(" · %s", halo.FormatDuration(c.Duration))
 	}
 	r.state.SetText(word)
 	r.state.Importance = imp
@@ -233,16 +228,6 @@ func setOptional(l *widget.Label, text string) {
 	}
 }
 
-func fmtDuration(d time.Duration) string {
-	switch {
-	case d < time.Second:
-		return fmt.Sprintf("%d ms", d.Milliseconds())
-	case d < time.Minute:
-		return fmt.Sprintf("%.1f s", d.Seconds())
-	}
-	return d.Round(time.Second).String()
-}
-
 // ---- the dialog ----
 
 // checkDialog runs the systems check for one profile and shows it live.
@@ -282,7 +267,7 @@ type checkDialog struct {
 
 // pullChecks are the checks that read the user data; their progress is the
 // pull's progress.
-var pullChecks = []string{halo.CheckIdentity, halo.CheckAgents, halo.CheckTeams, halo.CheckDepartments, halo.CheckOrganisations}
+var pullChecks = halo.PullCheckIDs()
 
 func newCheckDialog(u *UI, p storage.Profile) *checkDialog {
 	cd := &checkDialog{u: u, profile: p}
@@ -410,7 +395,7 @@ func (cd *checkDialog) start() {
 			}
 		}
 		cfg := cd.u.haloConfig(p, secret)
-		cfg.OnWait = func(reason string, d time.Duration) { send(func() { cd.showWait(reason, d) }) }
+		cfg.OnWait = func(reason halo.ErrorKind, d time.Duration) { send(func() { cd.showWait(reason, d) }) }
 		cfg.OnPull = func(pp halo.PullProgress) { send(func() { cd.pullProgress(pp) }) }
 		type outcome struct {
 			rep halo.Report
@@ -443,25 +428,12 @@ func (cd *checkDialog) start() {
 	})
 }
 
-func (cd *checkDialog) showWait(reason string, d time.Duration) {
+func (cd *checkDialog) showWait(reason halo.ErrorKind, d time.Duration) {
 	if !cd.running {
 		return
 	}
-	cd.waitNote.SetText(waitText(reason, d) + " Cancel stops the check.")
+	cd.waitNote.SetText(halo.WaitMessage(reason, d) + " Cancel stops the check.")
 	cd.waitNote.Show()
-}
-
-// waitText explains a backoff of the Halo client (Config.OnWait reasons).
-func waitText(reason string, d time.Duration) string {
-	switch reason {
-	case "rate_limited":
-		return fmt.Sprintf("Halo asked us to slow down (its rate limit was reached): waiting %s, then continuing.", fmtDuration(d))
-	case "server":
-		return fmt.Sprintf("Halo answered with a temporary server error: retrying in %s.", fmtDuration(d))
-	case "network":
-		return fmt.Sprintf("The connection to Halo dropped: retrying in %s.", fmtDuration(d))
-	}
-	return fmt.Sprintf("Waiting %s before retrying (%s).", fmtDuration(d), reason)
 }
 
 func (cd *checkDialog) progress(c halo.CheckResult) {
@@ -524,7 +496,7 @@ func (cd *checkDialog) finish(rep halo.Report, run storage.Run, err error, took 
 	if rep.Duration > 0 {
 		took = rep.Duration
 	}
-	cd.elapsed.SetText(fmtDuration(took))
+	cd.elapsed.SetText(halo.FormatDuration(took))
 	if rep.Checks == nil {
 		// The check never started (keyring failure).
 		cd.err = err
@@ -538,7 +510,7 @@ func (cd *checkDialog) finish(rep halo.Report, run storage.Run, err error, took 
 	cd.report, cd.run, cd.err = &rep, run, err
 	cd.list.setReport(rep)
 	cd.bar.SetValue(cd.bar.Max)
-	cancelled := run.Summary == "Cancelled" || errors.Is(cd.u.ctx.Err(), context.Canceled)
+	cancelled := run.Verdict() == storage.VerdictCancelled || errors.Is(cd.u.ctx.Err(), context.Canceled)
 	text, imp := verdict(rep, cancelled)
 	if err != nil {
 		text += " " + err.Error() + "."
@@ -578,31 +550,23 @@ func pullOutcome(rep halo.Report, cancelled bool, err error) string {
 
 // verdict is the dialog's headline for a finished report.
 func verdict(rep halo.Report, cancelled bool) (string, widget.Importance) {
-	var fails, warns int
-	for _, c := range rep.Checks {
-		switch c.Status {
-		case halo.StatusFail:
-			fails++
-		case halo.StatusWarn:
-			warns++
-		}
-	}
-	switch {
-	case cancelled:
+	t := storage.ReportTally(rep, cancelled)
+	switch t.Verdict {
+	case storage.VerdictCancelled:
 		return "Cancelled: the check stopped before it finished.", widget.WarningImportance
-	case fails > 0:
-		return countOf(fails, "check") + " failed — the fixes below say what to change.", widget.DangerImportance
-	case warns > 0:
-		return "Connected, with " + countOf(warns, "warning") + " — see below.", widget.WarningImportance
+	case storage.VerdictFailed:
+		return halo.CountOf(len(t.Failed), "check") + " failed — the fixes below say what to change.", widget.DangerImportance
+	case storage.VerdictWarnings:
+		return "Connected, with " + halo.CountOf(len(t.Warned), "warning") + " — see below.", widget.WarningImportance
 	}
 	return "All checks passed: 1stream can use this connection.", widget.SuccessImportance
 }
 
 func pulledText(rep halo.Report) string {
-	s := fmt.Sprintf("Pulled %s, %s and %s", countOf(rep.Agents.Visible, "agent"), countOf(rep.Teams, "team"),
-		countOf(rep.Departments, "department"))
+	s := fmt.Sprintf("Pulled %s, %s and %s", halo.CountOf(rep.Agents.Visible, "agent"), halo.CountOf(rep.Teams, "team"),
+		halo.CountOf(rep.Departments, "department"))
 	if rep.Organisations > 0 {
-		s += fmt.Sprintf(" (%s)", countOf(rep.Organisations, "organisation"))
+		s += fmt.Sprintf(" (%s)", halo.CountOf(rep.Organisations, "organisation"))
 	}
 	return s + "."
 }
@@ -659,25 +623,10 @@ func (cd *checkDialog) saveReportTo(path string, done func(error)) {
 // reportFileName is a safe default name such as
 // "systems-check-contoso-msp-2026-01-02-1504.md".
 func reportFileName(profile string, at time.Time) string {
-	var b strings.Builder
-	dash := false
-	for _, r := range strings.ToLower(profile) {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			b.WriteRune(r)
-			dash = false
-		} else if !dash && b.Len() > 0 {
-			b.WriteByte('-')
-			dash = true
-		}
-	}
-	name := strings.Trim(b.String(), "-")
-	if name == "" {
-		name = "profile"
-	}
 	if at.IsZero() {
 		at = time.Now()
 	}
-	return fmt.Sprintf("systems-check-%s-%s.md", name, at.Local().Format("2006-01-02-1504"))
+	return fmt.Sprintf("systems-check-%s-%s.md", fileSlug(profile), at.Local().Format("2006-01-02-1504"))
 }
 
 // ---- the "Systems check" screen ----
@@ -761,7 +710,7 @@ func (s *checkScreen) load() {
 			if json.Unmarshal(r.run.Report, &rep) == nil {
 				s.list.setReport(rep)
 			}
-			s.last.SetText(fmt.Sprintf("Last check %s: %s (%s).", fmtWhen(r.run.StartedAt), r.run.Summary, fmtDuration(r.run.Duration)))
+			s.last.SetText(fmt.Sprintf("Last check %s: %s (%s).", fmtWhen(r.run.StartedAt), r.run.Summary, halo.FormatDuration(r.run.Duration)))
 			s.last.Importance = runImportance(r.run)
 		}
 		s.last.Refresh()
@@ -769,19 +718,17 @@ func (s *checkScreen) load() {
 			s.pulled.SetText("No agents pulled yet.")
 		} else {
 			s.pulled.SetText(fmt.Sprintf("Stored for mapping: %s, %s and %s, pulled %s.",
-				countOf(len(r.snap.Agents), "agent"), countOf(len(r.snap.Teams), "team"),
-				countOf(len(r.snap.Departments), "department"), fmtWhen(r.pulledAt)))
+				halo.CountOf(len(r.snap.Agents), "agent"), halo.CountOf(len(r.snap.Teams), "team"),
+				halo.CountOf(len(r.snap.Departments), "department"), fmtWhen(r.pulledAt)))
 		}
 	})
 }
 
 func runImportance(r storage.Run) widget.Importance {
-	switch {
-	case r.Summary == "Cancelled":
-		return widget.WarningImportance
-	case !r.OK:
+	switch r.Verdict() {
+	case storage.VerdictFailed:
 		return widget.DangerImportance
-	case strings.HasPrefix(r.Summary, "Passed with"):
+	case storage.VerdictCancelled, storage.VerdictWarnings:
 		return widget.WarningImportance
 	}
 	return widget.SuccessImportance

@@ -95,7 +95,7 @@ func TestCheckDialogSuccessStoresRunAndSnapshot(t *testing.T) {
 		t.Fatalf("summary = %q", cd.summary.Text)
 	}
 	want := ce.srv.VisibleAgents(true, true)
-	if !strings.Contains(cd.pullLabel.Text, "Pulled "+countOf(want, "agent")) || !strings.Contains(cd.pullLabel.Text, "2 departments") {
+	if !strings.Contains(cd.pullLabel.Text, "Pulled "+halo.CountOf(want, "agent")) || !strings.Contains(cd.pullLabel.Text, "2 departments") {
 		t.Fatalf("pull label = %q (want %d agents)", cd.pullLabel.Text, want)
 	}
 	if cd.pullBar.Value != cd.pullBar.Max || cd.bar.Value != cd.bar.Max {
@@ -486,7 +486,7 @@ func TestCheckDialogNotesAndOneDuration(t *testing.T) {
 	cd := ce.runCheck(t)
 	summary := cd.summary.Text
 	// One duration, the check's own, shown once.
-	if got, want := cd.elapsed.Text, fmtDuration(cd.report.Duration); got != want {
+	if got, want := cd.elapsed.Text, halo.FormatDuration(cd.report.Duration); got != want {
 		t.Fatalf("elapsed shows %q, the report took %q", got, want)
 	}
 	if strings.Contains(summary, " ms") || strings.Contains(summary, " s:") || strings.Contains(summary, " in ") {

@@ -21,36 +21,16 @@ import (
 	"github.com/halo-assistant/halo-assistant/storage"
 )
 
-// checkVerifies maps a systems-check ID to the checklist steps its pass
-// proves: working credentials prove the application was created and saved
-// correctly.
-var checkVerifies = map[string][]string{
-	halo.CheckToken: {"halo-9", "halo-10", "halo-11", "halo-12", "halo-13"},
-}
-
 // verifiedSteps reads a stored check report and returns the steps it
-// proves, with the time of the run.
+// proves (halo.StepsProven), with the time of the run.
 func verifiedSteps(report []byte, at time.Time) map[string]time.Time {
 	out := map[string]time.Time{}
 	var r halo.Report
 	if len(report) == 0 || json.Unmarshal(report, &r) != nil {
 		return out
 	}
-	for _, c := range r.Checks {
-		if c.Status != halo.StatusPass {
-			continue
-		}
-		for _, id := range checkVerifies[c.ID] {
-			out[id] = at
-		}
-	}
-	// The API User Notice is followed when the API agent works (identity)
-	// and actually sees other agents: the agents check passed and more
-	// than one enabled agent — not just itself — was visible. Identity
-	// alone passes for an API agent without teams, which sees nobody.
-	if r.Check(halo.CheckIdentity).Status == halo.StatusPass && r.Check(halo.CheckAgents).Status == halo.StatusPass &&
-		r.Agents.Enabled > 1 {
-		out["halo-notice"] = at
+	for _, id := range halo.StepsProven(r) {
+		out[id] = at
 	}
 	return out
 }

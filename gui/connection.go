@@ -2,12 +2,9 @@ package gui
 
 import (
 	"context"
-	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -578,17 +575,13 @@ func (s *connectionScreen) save(then func()) {
 	s.refresh()
 	s.status.SetText("Saving …")
 	runAsync(s.u, func(ctx context.Context) (storage.Profile, error) {
-		if err := checkCAFile(p.CAFile); err != nil {
+		if err := halo.CheckCAFile(p.CAFile); err != nil {
 			return p, err
 		}
 		if secret != "" {
 			applog.AddSecret(secret)
-			if err := s.u.env.Secrets.Set(ctx, p.ID, secret); err != nil {
+			if err := storage.StoreSecret(ctx, s.u.env.DB, s.u.env.Secrets, p, secret, ""); err != nil {
 				return p, fmt.Errorf("storing the Client Secret in the system keyring failed, so the connection settings were not saved either: %w", err)
-			}
-			if err := s.u.env.DB.AppendAudit(ctx, storage.AuditEvent{ProfileID: p.ID, Action: storage.ActionSecretStored,
-				Detail: "Client Secret stored in the system keyring"}); err != nil {
-				return p, err
 			}
 		}
 		if err := s.u.env.DB.UpdateConnection(ctx, p); err != nil {
@@ -650,24 +643,6 @@ func (s *connectionScreen) save(then func()) {
 		}
 		run()
 	})
-}
-
-// checkCAFile makes sure a CA file exists and holds a PEM certificate, so
-// Save refuses what the check would fail on later.
-func checkCAFile(path string) error {
-	if path == "" {
-		return nil
-	}
-	b, err := os.ReadFile(path)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return fmt.Errorf("the CA file %s does not exist: choose the PEM file of your certificate authority, or leave CA file empty", path)
-	case err != nil:
-		return fmt.Errorf("the CA file %s cannot be read: %w", path, err)
-	case !x509.NewCertPool().AppendCertsFromPEM(b):
-		return fmt.Errorf("the CA file %s holds no PEM certificate (-----BEGIN CERTIFICATE-----)", path)
-	}
-	return nil
 }
 
 func (s *connectionScreen) askForget() {

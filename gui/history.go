@@ -256,7 +256,7 @@ func (s *historyScreen) loadAudit() {
 		case len(ev) >= historyLimit:
 			s.auditInfo.SetText(fmt.Sprintf("The newest %d events of %s; filter to narrow down.", historyLimit, scope))
 		default:
-			s.auditInfo.SetText(fmt.Sprintf("%s of %s.", countOf(len(ev), "event"), scope))
+			s.auditInfo.SetText(fmt.Sprintf("%s of %s.", halo.CountOf(len(ev), "event"), scope))
 		}
 		s.auditList.Refresh()
 	})
@@ -278,9 +278,9 @@ func runCounts(r storage.Run) string {
 	}
 	var parts []string
 	if r.Agents+r.Teams+r.Departments > 0 {
-		parts = append(parts, countOf(r.Agents, "agent"), countOf(r.Teams, "team"), countOf(r.Departments, "department"))
+		parts = append(parts, halo.CountOf(r.Agents, "agent"), halo.CountOf(r.Teams, "team"), halo.CountOf(r.Departments, "department"))
 	}
-	return strings.Join(append(parts, fmtDuration(r.Duration)), " · ")
+	return strings.Join(append(parts, halo.FormatDuration(r.Duration)), " · ")
 }
 
 // openRun shows one run's stored report.
@@ -338,7 +338,7 @@ func (rd *runDialog) setReport(b []byte, err error) {
 		rd.summary.SetText("The report could not be read: " + err.Error())
 		return
 	}
-	head := fmt.Sprintf("%s (%s). %s", rd.run.Summary, fmtDuration(rd.run.Duration), runCounts(rd.run))
+	head := fmt.Sprintf("%s (%s). %s", rd.run.Summary, halo.FormatDuration(rd.run.Duration), runCounts(rd.run))
 	var rep halo.Report
 	if len(b) == 0 || json.Unmarshal(b, &rep) != nil || len(rep.Checks) == 0 {
 		rd.summary.SetText(head + " No per-check report was stored for this run.")

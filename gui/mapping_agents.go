@@ -237,7 +237,7 @@ func (l *agentsList) updatePane() {
 		info = "Loading …"
 	case !l.s.pulledAt.IsZero():
 		// Short enough for the pane at the default window size.
-		info = plural(len(l.s.agents), "agent", "agents")
+		info = halo.CountOf(len(l.s.agents), "agent", "agents")
 		if hidden > 0 {
 			info += fmt.Sprintf(" · %d disabled/API", hidden)
 		}

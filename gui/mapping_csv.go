@@ -7,7 +7,6 @@ import (
 	"io"
 	"sort"
 	"strconv"
-	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -15,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/halo-assistant/halo-assistant/halo"
 	"github.com/halo-assistant/halo-assistant/halo/mapping"
 	"github.com/halo-assistant/halo-assistant/storage"
 )
@@ -36,26 +36,12 @@ func (s *mappingScreen) showExport() {
 	mapped, _, stale, _ := s.counts()
 	intro := fmt.Sprintf("Writes a CSV with one row per user: extension, 1stream name and email, Halo agent ID, "+
 		"name and email, how it was matched and when. %s mapped (%d of them stale).",
-		plural(mapped+stale, "user is", "users are"), stale)
-	e.saveDialog = s.u.showSaveDialog("Export mappings for upload", intro, "Export", fileSafe(s.profile.Name)+"-halo-mappings.csv",
+		halo.CountOf(mapped+stale, "user is", "users are"), stale)
+	e.saveDialog = s.u.showSaveDialog("Export mappings for upload", intro, "Export", fileSlug(s.profile.Name)+"-halo-mappings.csv",
 		".csv", []fyne.CanvasObject{e.bom, e.unmapped}, func(path string, done func(error)) {
 			s.exportTo(path, mapping.ExportOptions{BOM: e.bom.Checked, IncludeUnmapped: e.unmapped.Checked}, done)
 		})
 	s.exportDlg = e
-}
-
-// fileSafe makes a profile name usable as a file name.
-func fileSafe(name string) string {
-	name = strings.Map(func(r rune) rune {
-		if strings.ContainsRune(`/\:*?"<>|`, r) || r < ' ' {
-			return '-'
-		}
-		return r
-	}, strings.TrimSpace(name))
-	if name == "" {
-		return "profile"
-	}
-	return name
 }
 
 // exportTo writes the mappings file off the UI goroutine. mapping.WriteCSVFile
@@ -86,7 +72,7 @@ func (s *mappingScreen) exportTo(path string, opt mapping.ExportOptions, done fu
 			}
 			return
 		}
-		msg := fmt.Sprintf("Exported %s to %s.", plural(len(maps), "mapping", "mappings"), path)
+		msg := fmt.Sprintf("Exported %s to %s.", halo.CountOf(len(maps), "mapping", "mappings"), path)
 		if r.auditErr != nil {
 			s.u.env.Log.Error("remembering the export failed", "err", r.auditErr)
 			msg += " " + r.auditErr.Error()
@@ -169,10 +155,10 @@ func (s *mappingScreen) confirmMappingImport(name string, ok []mapping.Mapping, 
 	text := fmt.Sprintf("%s: %d new, %d changed, %d already as in the file.", name, added, changed, same)
 	if unmapped > 0 {
 		text += fmt.Sprintf(" %s left unmapped: the file gives their agent to another user.",
-			plural(unmapped, "user is", "users are"))
+			halo.CountOf(unmapped, "user is", "users are"))
 	}
 	if len(problems) > 0 {
-		text += fmt.Sprintf(" %s cannot be used (listed below).", plural(len(problems), "row", "rows"))
+		text += fmt.Sprintf(" %s cannot be used (listed below).", halo.CountOf(len(problems), "row", "rows"))
 	}
 	md.summary = wrapped(text)
 	list := previewTable([]string{"Line", "Problem", "Row"}, []float32{60, 320, 300},
@@ -216,7 +202,7 @@ func (s *mappingScreen) confirmMappingImport(name string, ok []mapping.Mapping, 
 			if unmapped > 0 {
 				msg += fmt.Sprintf(", %d unmapped", unmapped)
 			}
-			s.status.SetText(msg + fmt.Sprintf("; %s skipped.", plural(len(problems), "row", "rows")))
+			s.status.SetText(msg + fmt.Sprintf("; %s skipped.", halo.CountOf(len(problems), "row", "rows")))
 		})
 	}, s.u.win)
 	if len(problems) > 0 {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/halo-assistant/halo-assistant/halo"
 	"github.com/halo-assistant/halo-assistant/halo/mapping"
 	"github.com/halo-assistant/halo-assistant/storage"
 )
@@ -50,7 +51,7 @@ func (s *mappingScreen) suggest() {
 			s.status.SetText("No suggestions: every user is mapped, or no agent matches by email, extension or name.")
 		default:
 			s.status.SetText(fmt.Sprintf("%s: %d confident, which “Accept all confident” applies; %d to review.",
-				plural(len(res), "suggestion", "suggestions"), confident, len(res)-confident))
+				halo.CountOf(len(res), "suggestion", "suggestions"), confident, len(res)-confident))
 		}
 	})
 }
@@ -79,7 +80,7 @@ func (s *mappingScreen) acceptConfident() {
 		s.status.SetText("No confident suggestions to accept.")
 		return
 	}
-	step.label = "accept " + plural(len(step.changes), "confident suggestion", "confident suggestions")
+	step.label = "accept " + halo.CountOf(len(step.changes), "confident suggestion", "confident suggestions")
 	set, _ := step.result(false)
 	// Computed from the mappings on screen: every user it maps must still
 	// be unmapped, and every agent free.
@@ -95,6 +96,6 @@ func (s *mappingScreen) acceptConfident() {
 		s.history.push(step)
 		left := len(s.sugg) - len(step.changes)
 		s.status.SetText(fmt.Sprintf("Accepted %s; %d left to review.",
-			plural(len(step.changes), "confident suggestion", "confident suggestions"), left))
+			halo.CountOf(len(step.changes), "confident suggestion", "confident suggestions"), left))
 	})
 }

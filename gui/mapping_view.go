@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/halo-assistant/halo-assistant/halo"
 	"github.com/halo-assistant/halo-assistant/halo/mapping"
 )
 
@@ -136,7 +137,7 @@ func (s *mappingScreen) updateStale() {
 	}
 	s.staleText.SetText(fmt.Sprintf("%s to review: the Halo agent was removed or disabled since it was mapped "+
 		"(%s). Drag another agent onto the user, or unmap it.",
-		plural(len(s.stale), "mapping", "mappings"), strings.Join(parts, "; ")))
+		halo.CountOf(len(s.stale), "mapping", "mappings"), strings.Join(parts, "; ")))
 	s.staleBox.Show()
 }
 

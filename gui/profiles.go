@@ -263,11 +263,7 @@ func copySecret(ctx context.Context, env *Env, from, to storage.Profile) error {
 	if err != nil {
 		return err
 	}
-	if err := env.Secrets.Set(ctx, to.ID, secret); err != nil {
-		return err
-	}
-	return env.DB.AppendAudit(ctx, storage.AuditEvent{ProfileID: to.ID, ProfileName: to.Name,
-		Actor: storage.CurrentActor(), Action: storage.ActionSecretStored, Detail: "Client Secret copied from " + from.Name})
+	return storage.StoreSecret(ctx, env.DB, env.Secrets, to, secret, "Client Secret copied from "+from.Name)
 }
 
 func (s *profilesScreen) deleteProfile() {
@@ -289,19 +285,20 @@ func (s *profilesScreen) deleteProfile() {
 }
 
 // doDelete removes the profile's Client Secret from the keyring, then the
-// profile. The secret goes first: once the row is gone nothing remembers
-// which keyring entry belonged to it. When the keyring cannot remove it,
-// nothing is deleted unless the admin agrees to leave the secret behind.
+// profile (storage.DeleteProfileWithSecret, as `profile remove` does). When
+// the keyring cannot remove it, nothing is deleted unless the admin agrees
+// to leave the secret behind.
 func (s *profilesScreen) doDelete(p storage.Profile) {
-	runAsync(s.u, func(ctx context.Context) (struct{}, error) {
-		err := s.u.env.Secrets.Delete(ctx, p.ID)
-		if errors.Is(err, storage.ErrSecretNotFound) {
-			err = nil
+	runAsync(s.u, func(ctx context.Context) (secretErr, error) {
+		keyErr, err := storage.DeleteProfileWithSecret(ctx, s.u.env.DB, s.u.env.Secrets, p, false)
+		return secretErr{keyErr}, err
+	}, func(se secretErr, err error) {
+		if err != nil {
+			s.u.showError("Deleting the profile failed", err)
+			return
 		}
-		return struct{}{}, err
-	}, func(_ struct{}, err error) {
-		if err == nil {
-			s.deleteRow(p, false)
+		if err = se.err; err == nil {
+			s.deleted(p, false)
 			return
 		}
 		s.u.env.Log.Warn("removing the Client Secret failed; the profile was kept", "profile", p.ID, "err", err)
@@ -312,7 +309,7 @@ func (s *profilesScreen) doDelete(p storage.Profile) {
 				"its Client Secret then stays in the keyring, where only the keyring's own tools can remove it.", p.Name, err),
 			func(ok bool) {
 				if ok {
-					s.deleteRow(p, true)
+					s.deleteRow(p)
 				}
 			}, s.u.win)
 		s.confirm.SetConfirmText("Delete anyway (the secret stays in the keyring)")
@@ -322,35 +319,38 @@ func (s *profilesScreen) doDelete(p storage.Profile) {
 	})
 }
 
-// deleteRow deletes the profile's data; secretKept says its secret could
-// not be removed and stays in the keyring.
-func (s *profilesScreen) deleteRow(p storage.Profile, secretKept bool) {
-	runAsync(s.u, func(ctx context.Context) (struct{}, error) {
-		if err := s.u.env.DB.DeleteProfile(ctx, p.ID); err != nil {
-			return struct{}{}, err
-		}
-		ev := storage.AuditEvent{ProfileName: p.Name, Actor: storage.CurrentActor(),
-			Action: storage.ActionSecretRemoved, Detail: "Client Secret removed with the profile"}
-		if secretKept {
-			s.u.env.Log.Warn("profile deleted; its Client Secret stays in the keyring", "profile", p.ID)
-			ev.Action = storage.ActionSecretLeft
-			ev.Detail = fmt.Sprintf("Client Secret left in the keyring (account %d): the keyring was unavailable", p.ID)
-		}
-		_ = s.u.env.DB.AppendAudit(ctx, ev)
-		return struct{}{}, nil
-	}, func(_ struct{}, err error) {
+// secretErr is why the keyring kept a profile's Client Secret (nil: it
+// was removed, or there was none).
+type secretErr struct{ err error }
+
+// deleteRow deletes the profile although its secret may stay in the
+// keyring (the admin agreed).
+func (s *profilesScreen) deleteRow(p storage.Profile) {
+	runAsync(s.u, func(ctx context.Context) (secretErr, error) {
+		keyErr, err := storage.DeleteProfileWithSecret(ctx, s.u.env.DB, s.u.env.Secrets, p, true)
+		return secretErr{keyErr}, err
+	}, func(se secretErr, err error) {
 		if err != nil {
 			s.u.showError("Deleting the profile failed", err)
 			return
 		}
-		msg := fmt.Sprintf("Deleted %q.", p.Name)
-		if secretKept {
-			msg += fmt.Sprintf(" Its Client Secret stays in the system keyring (account %d).", p.ID)
+		if se.err != nil {
+			s.u.env.Log.Warn("profile deleted; its Client Secret stays in the keyring", "profile", p.ID)
 		}
-		s.status.SetText(msg)
-		s.u.current = nil
-		s.afterChange(0)
+		s.deleted(p, se.err != nil)
 	})
+}
+
+// deleted shows that p is gone; secretKept says its secret stays in the
+// keyring.
+func (s *profilesScreen) deleted(p storage.Profile, secretKept bool) {
+	msg := fmt.Sprintf("Deleted %q.", p.Name)
+	if secretKept {
+		msg += fmt.Sprintf(" Its Client Secret stays in the system keyring (account %d).", p.ID)
+	}
+	s.status.SetText(msg)
+	s.u.current = nil
+	s.afterChange(0)
 }
 
 func (s *profilesScreen) afterChange(selectID int64) {

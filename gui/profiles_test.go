@@ -176,7 +176,7 @@ func TestDeleteWithTheKeyringUnavailableKeepsTheProfile(t *testing.T) {
 	te := newTestUI(t, "")
 	createProfileByTyping(t, te, "Locked Keyring Ltd")
 	id := te.u.current.ID
-	_ = te.secrets.Set(context.Background(), id, "still-in-the-keyring")
+	_ = te.u.env.Secrets.Set(context.Background(), id, "still-in-the-keyring") // as the app stores it
 	te.secrets.FailWith(&storage.KeyringUnavailableError{})
 	s := te.u.profiles
 	test.Tap(s.delBtn)

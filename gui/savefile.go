@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"unicode"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -258,4 +259,26 @@ func (u *UI) showOpenTable(fail func(prefix string, err error), open func(name s
 	fd.SetFilter(fynestorage.NewExtensionFileFilter([]string{".csv", ".tsv", ".txt"}))
 	fd.Resize(fyne.NewSize(800, 560))
 	fd.Show()
+}
+
+// fileSlug is a profile name as part of a suggested file name, for every
+// file the GUI saves: lower case letters and digits (any script), runs of
+// anything else one "-", so the name needs no quoting in a shell, a URL
+// or a ticket; "profile" when nothing is left.
+func fileSlug(name string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(name) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			b.WriteRune(r)
+			dash = false
+		} else if !dash && b.Len() > 0 {
+			b.WriteByte('-')
+			dash = true
+		}
+	}
+	if slug := strings.Trim(b.String(), "-"); slug != "" {
+		return slug
+	}
+	return "profile"
 }

@@ -113,7 +113,7 @@ func TestExportAsksBeforeReplacingAndNeverEmptiesTheOldFile(t *testing.T) {
 
 	test.Tap(s.exportBtn)
 	ex := s.exportDlg
-	if ex == nil || ex.name.Text != "Contoso MSP-halo-mappings.csv" {
+	if ex == nil || ex.name.Text != "contoso-msp-halo-mappings.csv" {
 		t.Fatal("the export dialog proposes a file name")
 	}
 	// A folder that does not exist is refused in the dialog.
@@ -213,7 +213,7 @@ func TestSaveDialogKeepsTheNameWhenTheSaveFails(t *testing.T) {
 	ex := s.exportDlg
 	// The proposed name is selected: typing replaces it, and the
 	// extension is added.
-	if ex.name.SelectedText() != "Contoso MSP-halo-mappings.csv" || e.win.Canvas().Focused() != fyne.Focusable(ex.name) {
+	if ex.name.SelectedText() != "contoso-msp-halo-mappings.csv" || e.win.Canvas().Focused() != fyne.Focusable(ex.name) {
 		t.Fatalf("selected %q in the focused name", ex.name.SelectedText())
 	}
 	test.Type(ex.name, "week 12")

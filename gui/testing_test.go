@@ -52,7 +52,8 @@ func newTestUIOptions(t *testing.T, dir string, wrap func(fyne.Window) fyne.Wind
 		t.Fatal(err)
 	}
 	sec := storage.NewMemorySecrets()
-	env := &Env{DB: db, Secrets: sec, Log: applog.Discard(), closers: []func(){func() { db.Close() }}}
+	// Tracked, as the app's (ui.go) is: the delete rule reads what was stored.
+	env := &Env{DB: db, Secrets: db.TrackSecrets(sec), Log: applog.Discard(), closers: []func(){func() { db.Close() }}}
 	w := a.NewWindow("test")
 	if wrap != nil {
 		w = wrap(w)

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -15,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/halo-assistant/halo-assistant/halo"
 	"github.com/halo-assistant/halo-assistant/halo/mapping"
 	"github.com/halo-assistant/halo-assistant/storage"
 )
@@ -209,51 +209,21 @@ func (d *usersImportDialog) parse(name string, read func() (mapping.Preview, err
 	})
 }
 
-// planImport moves the rows PlanImport refuses from Accepted to Rejected
-// and says what each remaining row does.
+// planImport is mapping.PlanUsersImport (what `users import` prints too)
+// with each row's action in the dialog's words.
 func planImport(p mapping.Preview, existing []mapping.User) importPreview {
-	plan, refused := mapping.PlanImport(p.Accepted, existing)
-	byID := make(map[int64]mapping.User, len(existing))
-	for _, u := range existing {
-		byID[u.ID] = u
-	}
-	byLine := make(map[int]mapping.ImportRow, len(p.Accepted))
-	for _, r := range p.Accepted {
-		byLine[r.Line] = r
-	}
-	ip := importPreview{p: p}
-	ip.p.Accepted = make([]mapping.ImportRow, 0, len(plan))
-	ip.actions = make([]string, 0, len(plan))
-	for _, u := range plan {
-		row, ok := byLine[u.Line]
-		if !ok {
-			continue
-		}
-		ip.p.Accepted = append(ip.p.Accepted, row)
-		stored, ok := byID[u.User.ID]
-		switch {
-		case !ok || u.User.ID == 0:
-			ip.actions = append(ip.actions, "new user")
-		case stored.Extension == u.User.Extension && stored.Name == u.User.Name && stored.Email == u.User.Email:
-			// The row says what is stored already: storage leaves it as
-			// it is (UpsertUsers counts it as unchanged, not updated).
-			ip.unchanged++
-			ip.actions = append(ip.actions, "unchanged")
+	plan := mapping.PlanUsersImport(p, existing)
+	ip := importPreview{p: plan.Preview, updates: plan.Updated, unchanged: plan.Unchanged}
+	ip.actions = make([]string, len(plan.Rows))
+	for i, r := range plan.Rows {
+		switch r.Change {
+		case mapping.RowNew:
+			ip.actions[i] = "new user"
+		case mapping.RowUnchanged:
+			ip.actions[i] = "unchanged"
 		default:
-			ip.updates++
-			ip.actions = append(ip.actions, "updates "+stored.Short())
+			ip.actions[i] = "updates " + r.Stored.Short()
 		}
-	}
-	if len(refused) > 0 {
-		ip.p.Rejected = append([]mapping.Rejected(nil), p.Rejected...)
-		for _, r := range refused {
-			if r.Raw == "" {
-				row := byLine[r.Line].User
-				r.Raw = strings.Join([]string{row.Extension, row.Name, row.Email}, ", ")
-			}
-			ip.p.Rejected = append(ip.p.Rejected, r)
-		}
-		sort.SliceStable(ip.p.Rejected, func(i, j int) bool { return ip.p.Rejected[i].Line < ip.p.Rejected[j].Line })
 	}
 	return ip
 }
@@ -270,7 +240,7 @@ func (d *usersImportDialog) setPreview(p mapping.Preview) {
 	d.preview = p
 	d.refreshTables()
 	n, bad := len(p.Accepted), len(p.Rejected)
-	msg := fmt.Sprintf("From %s: %s will be imported", d.source, plural(n, "user", "users"))
+	msg := fmt.Sprintf("From %s: %s will be imported", d.source, halo.CountOf(n, "user", "users"))
 	if n > 0 {
 		msg += fmt.Sprintf(" (%d new, %d updating stored users", n-d.updates-d.unchanged, d.updates)
 		if d.unchanged > 0 {
@@ -279,7 +249,7 @@ func (d *usersImportDialog) setPreview(p mapping.Preview) {
 		msg += ")"
 	}
 	if bad > 0 {
-		msg += fmt.Sprintf("; %s will not (see “Will not be imported” for the reasons)", plural(bad, "line", "lines"))
+		msg += fmt.Sprintf("; %s will not (see “Will not be imported” for the reasons)", halo.CountOf(bad, "line", "lines"))
 	}
 	d.summary.Importance = widget.MediumImportance
 	if n == 0 {
@@ -295,7 +265,7 @@ func (d *usersImportDialog) setPreview(p mapping.Preview) {
 	}
 	d.ready = n > 0
 	enable(d.importBtn, d.ready)
-	d.importBtn.SetText("Import " + plural(n, "user", "users"))
+	d.importBtn.SetText("Import " + halo.CountOf(n, "user", "users"))
 	if bad > 0 && n == 0 {
 		d.tabs.Select(d.rejectedTab)
 	} else {
@@ -367,22 +337,21 @@ func (d *usersImportDialog) doImport() {
 		msg := fmt.Sprintf("Imported users from %s: %d added, %d updated, %d unchanged.", source,
 			r.added, r.updated, len(users)-r.added-r.updated)
 		if skipped > 0 {
-			msg += fmt.Sprintf(" %s skipped.", plural(skipped, "line", "lines"))
+			msg += fmt.Sprintf(" %s skipped.", halo.CountOf(skipped, "line", "lines"))
 		}
 		s.status.SetText(msg)
 		s.reloadUsers(nil)
 	})
 }
 
-// entryToLine rewrites storage's "entry N: …" (N counts the users it was
-// given) as the file line the user can find.
+// entryToLine names the file line of a failed entry (storage.EntryError
+// counts the users it was given).
 func entryToLine(err error, lines []int) error {
-	var n int
-	msg := err.Error()
-	if _, serr := fmt.Sscanf(msg, "entry %d:", &n); serr != nil || n < 1 || n > len(lines) {
+	var ee *storage.EntryError
+	if !errors.As(err, &ee) || ee.Index < 1 || ee.Index > len(lines) {
 		return err
 	}
-	return fmt.Errorf("line %d:%s", lines[n-1], strings.TrimPrefix(msg, fmt.Sprintf("entry %d:", n)))
+	return fmt.Errorf("line %d: %w", lines[ee.Index-1], ee.Err)
 }
 
 // ---- manual add / edit / delete ----

@@ -39,18 +39,81 @@ const (
 	CheckOrganisations = "organisations"
 )
 
-var checkIDs = []string{CheckURL, CheckReachable, CheckHalo, CheckToken, CheckIdentity, CheckAgents, CheckTeams, CheckDepartments, CheckOrganisations}
+// checkDef defines one check, once: adding a check is one entry in checks
+// plus its result function. Entries run and are reported in table order;
+// the ids and their order are the `check --json` contract.
+type checkDef struct {
+	ID    string
+	Title string
+	// Proves lists the checklist steps (halo.Checklist ids) a pass proves.
+	Proves []string
+	// Pull: the check reads one of the lists the data pull stores, so its
+	// progress is the pull's progress.
+	Pull bool
 
-var checkTitles = map[string]string{
-	CheckURL:           "Halo URL",
-	CheckReachable:     "Server reachable",
-	CheckHalo:          "Halo answers",
-	CheckToken:         "Client ID and Secret",
-	CheckIdentity:      "API agent",
-	CheckAgents:        "Agents visible",
-	CheckTeams:         "Teams",
-	CheckDepartments:   "Departments",
-	CheckOrganisations: "Organisations",
+	// A gate runs before the token is known to work, in order, one after
+	// the other: it finishes its own result and returns why the checks
+	// after it are skipped ("" to go on).
+	gate func(run *checkRun, e *checkEnv) (skipRest string)
+	// sharesRequest names the gate whose request also answers this gate:
+	// both show "running" together.
+	sharesRequest string
+
+	// Checks after the token run in parallel. needs lists the answers the
+	// result reads: requestMe, the pull's lists (pullAgents, …) or the
+	// check's own request (its id, with request set).
+	needs []string
+	// request is the check's own call, run in parallel with the pull; its
+	// answer is in e.answers[ID].
+	request func(ctx context.Context, c *Client) (any, error)
+	// result turns the complete answers into the check's line, and may fill
+	// the report's counts.
+	result func(e *checkEnv) CheckResult
+}
+
+// Names of the answers the parallel checks wait for: the API agent itself,
+// and fetchAll's lists (its "what" names).
+const (
+	requestMe         = "me"
+	pullAgents        = "agents"
+	pullTeams         = "teams"
+	pullDepartments   = "departments"
+	pullOrganisations = "organisations"
+)
+
+// checks is every check, in the order they run and are reported.
+var checks = []checkDef{
+	{ID: CheckURL, Title: "Halo URL", gate: urlGate},
+	{ID: CheckReachable, Title: "Server reachable", gate: reachableGate},
+	{ID: CheckHalo, Title: "Halo answers", gate: haloGate, sharesRequest: CheckReachable},
+	{ID: CheckToken, Title: "Client ID and Secret", gate: tokenGate,
+		// Working credentials prove the application was created and saved correctly.
+		Proves: []string{"halo-9", "halo-10", "halo-11", "halo-12", "halo-13"}},
+	{ID: CheckIdentity, Title: "API agent", Pull: true, needs: []string{requestMe}, result: identityCheck,
+		// A pass means the application logs in as an API-only agent.
+		Proves: []string{"agent-3", "agent-login"}},
+	{ID: CheckAgents, Title: "Agents visible", Pull: true, needs: []string{pullAgents, requestMe}, result: agentsCheck},
+	{ID: CheckTeams, Title: "Teams", Pull: true, needs: []string{pullTeams}, result: teamsCheck},
+	{ID: CheckDepartments, Title: "Departments", Pull: true,
+		needs: []string{pullDepartments, pullAgents, pullTeams}, result: departmentsCheck},
+	{ID: CheckOrganisations, Title: "Organisations", Pull: true, needs: []string{pullOrganisations}, result: organisationsCheck},
+	firstCallEntry(CheckContacts, "Contacts (callers)", (*Client).ProbeContacts),
+	firstCallEntry(CheckCustomers, "Customers", (*Client).ProbeCustomers),
+	firstCallEntry(CheckTickets, "Tickets", (*Client).ProbeTickets),
+}
+
+// checkIDs and checkTitles index checks; built in init because the
+// checks' functions refer to them (a variable initialiser would be a cycle).
+var (
+	checkIDs    []string
+	checkTitles = map[string]string{}
+)
+
+func init() {
+	for _, d := range checks {
+		checkIDs = append(checkIDs, d.ID)
+		checkTitles[d.ID] = d.Title
+	}
 }
 
 // CheckIDs returns the stable, ordered list of check ids.
@@ -58,6 +121,18 @@ func CheckIDs() []string { return append([]string(nil), checkIDs...) }
 
 // CheckTitle returns the display title of a check id.
 func CheckTitle(id string) string { return checkTitles[id] }
+
+// PullCheckIDs returns the checks whose answers make up the data pull, in
+// order: their progress is the pull's progress.
+func PullCheckIDs() []string {
+	var ids []string
+	for _, d := range checks {
+		if d.Pull {
+			ids = append(ids, d.ID)
+		}
+	}
+	return ids
+}
 
 // CheckResult is one line of the systems check.
 type CheckResult struct {
@@ -193,6 +268,13 @@ func (r *checkRun) finishLocked(c CheckResult) {
 	r.emitLocked(c)
 }
 
+func (r *checkRun) isStarted(id string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	_, ok := r.started[id]
+	return ok
+}
+
 func (r *checkRun) isFinished(id string) bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -240,14 +322,46 @@ func withAdvice(c CheckResult, key string) CheckResult {
 	return c
 }
 
-// RunCheck runs the systems check: url, reachable, halo, token, then
-// identity, agents, teams, departments and organisations in parallel.
+// checkEnv is what the checks of one run share: the settings, the client,
+// the report they fill and the answers they read.
+type checkEnv struct {
+	ctx  context.Context
+	cfg  Config
+	rep  *Report
+	inst Instance
+
+	client    *Client
+	clientErr error // a configuration the client could not use (e.g. the CA file)
+	authInfo  AuthInfo
+	authErr   error
+	trace     *connTrace
+
+	// After the token: answers by name (see needs), guarded by checkRun's
+	// caller; done says which have arrived.
+	me      *Agent
+	meErr   error
+	pull    *pullResult
+	answers map[string]answer
+	done    map[string]bool
+}
+
+// answer is what a check's own request returned.
+type answer struct {
+	Value any
+	Err   error
+}
+
+// RunCheck runs the systems check: the gates (url, reachable, halo, token)
+// one after the other, then every later check in parallel, each finishing
+// as soon as the answers it needs are in (see checks).
 // progress (optional, never called concurrently) gets "running" and then
 // the final result of each check. A check whose prerequisite failed is
 // "skip" with the reason; after ctx is cancelled the rest are "skip" with
-// "Cancelled.". Report.Snapshot holds the pulled data only when the check
-// succeeded (rep.OK): a failed check, e.g. an API agent in no team that sees
-// only itself, must never offer its partial view to replace stored data.
+// "Cancelled.". Report.Snapshot holds the pulled data only when the
+// connection and every check of the pull passed: a failed check, e.g. an
+// API agent in no team that sees only itself, must never offer its partial
+// view to replace stored data. (A failed contacts, customers or tickets
+// check leaves the pulled agents whole, so they are still offered.)
 func RunCheck(ctx context.Context, cfg Config, progress func(CheckResult)) (rep Report) {
 	rep.Started = time.Now()
 	run := &checkRun{ctx: ctx, progress: progress, results: map[string]*CheckResult{}, started: map[string]time.Time{}, finished: map[string]bool{}}
@@ -256,166 +370,117 @@ func RunCheck(ctx context.Context, cfg Config, progress func(CheckResult)) (rep 
 		rep.Duration = time.Since(rep.Started)
 		rep.Checks = make([]CheckResult, 0, len(checkIDs))
 		ok := ctx.Err() == nil
-		for _, id := range checkIDs {
-			c := run.results[id]
+		pullOK := ok
+		for _, d := range checks {
+			c := run.results[d.ID]
 			if c == nil {
-				c = &CheckResult{ID: id, Title: checkTitles[id], Status: StatusSkip, Detail: "Not run."}
+				c = &CheckResult{ID: d.ID, Title: d.Title, Status: StatusSkip, Detail: "Not run."}
 			}
 			if c.Status == StatusFail {
 				ok = false
+				// A check with its own request (contacts…) says nothing
+				// about the pulled lists, so it does not void them.
+				pullOK = pullOK && d.request != nil
 			}
 			rep.Checks = append(rep.Checks, *c)
 		}
 		rep.OK = ok
-		if ok {
+		if pullOK {
 			rep.Snapshot = snap
 		}
 	}()
 	rep.OneStream = FormValues{CRMPlatform: CRMPlatform, APIKey: strings.TrimSpace(cfg.ClientID)}
-	if run.cancelled() {
-		return rep
-	}
-
-	// url
-	run.start(CheckURL)
-	inst, err := ParseInstance(cfg.URL)
-	if err != nil {
-		run.finish(fromError(CheckURL, err))
-		run.skipRest("Skipped: the Halo URL is not valid.")
-		return rep
-	}
-	rep.Instance = inst.Base
-	rep.OneStream.Endpoint = inst.APIURL
-	rep.OneStream.CRMDetailsLink = inst.DetailsURL
-	c, err := NewClient(cfg)
-	if err != nil {
-		if KindOf(err) == KindConfig {
-			run.finish(CheckResult{ID: CheckURL, Status: StatusPass, Detail: urlDetail(cfg.URL, inst)})
-			run.start(CheckReachable)
-			run.finish(fromError(CheckReachable, err))
-			run.skipRest("Skipped: the connection settings could not be used.")
+	e := &checkEnv{ctx: ctx, cfg: cfg, rep: &rep, answers: map[string]answer{}, done: map[string]bool{}}
+	var parallel []checkDef
+	for _, d := range checks {
+		if d.gate == nil {
+			parallel = append(parallel, d)
+			continue
+		}
+		if run.cancelled() {
 			return rep
 		}
-		run.finish(fromError(CheckURL, err))
-		run.skipRest("Skipped: the URL settings are not valid.")
-		return rep
-	}
-	run.finish(CheckResult{ID: CheckURL, Status: StatusPass, Detail: urlDetail(cfg.URL, inst)})
-	if run.cancelled() {
-		return rep
-	}
-
-	// reachable + halo: one request to /api/authinfo answers both.
-	run.start(CheckReachable, CheckHalo)
-	ct := &connTrace{}
-	ai, err := c.Discover(httptrace.WithClientTrace(ctx, ct.trace()))
-	if run.cancelled() {
-		return rep
-	}
-	rep.Tenant = ai.Tenant
-	rep.OneStream.CRMCompany = ai.Tenant
-	if err != nil && !ct.connected() {
-		run.finish(fromError(CheckReachable, err))
-		run.skipRest("Skipped: the Halo server could not be reached.")
-		return rep
-	}
-	run.finish(CheckResult{ID: CheckReachable, Status: StatusPass, Detail: ct.detail(inst.Host), Duration: ct.duration()})
-	if err != nil {
-		run.finish(fromError(CheckHalo, err))
-		run.skipRest("Skipped: the server did not answer like Halo.")
-		return rep
-	}
-	run.finish(haloResult(ai))
-	if run.cancelled() {
-		return rep
-	}
-
-	// token
-	run.start(CheckToken)
-	ti, err := c.Token(ctx)
-	if run.cancelled() {
-		return rep
-	}
-	if err != nil {
-		res := fromError(CheckToken, err)
-		if hint := credentialHints(cfg, err); hint != "" {
-			res.Detail += " " + hint
-		}
-		run.finish(res)
-		run.skipRest("Skipped: no access token.")
-		return rep
-	}
-	run.finish(tokenResult(ai, ti, cfg))
-
-	// identity, agents, teams, departments, organisations in parallel.
-	parallel := []string{CheckIdentity, CheckAgents, CheckTeams, CheckDepartments, CheckOrganisations}
-	run.start(parallel...)
-	var (
-		mu     sync.Mutex
-		me     *Agent
-		meErr  error
-		meDone bool
-		pr     *pullResult
-		doneOf = map[string]bool{}
-	)
-	// evaluate finalises every check whose inputs are complete. Called with
-	// mu held after each call finishes.
-	evaluate := func(r *pullResult) {
-		if meDone && !run.isFinished(CheckIdentity) {
-			if meErr != nil {
-				run.finish(fromError(CheckIdentity, meErr))
-			} else {
-				run.finish(identityResult(*me))
-			}
-		}
-		if r == nil {
-			return
-		}
-		if doneOf["agents"] && meDone && !run.isFinished(CheckAgents) {
-			if r.agentsErr != nil {
-				run.finish(fromError(CheckAgents, r.agentsErr))
-			} else {
-				meID := 0
-				if me != nil {
-					meID = me.ID
+		if !run.isStarted(d.ID) {
+			ids := []string{d.ID}
+			for _, o := range checks {
+				if o.sharesRequest == d.ID {
+					ids = append(ids, o.ID)
 				}
-				res, counts := agentsResult(r.agents, meID)
-				rep.Agents = counts
-				run.finish(res)
 			}
+			run.start(ids...)
 		}
-		if doneOf["teams"] && !run.isFinished(CheckTeams) {
-			if r.teamsErr != nil {
-				run.finish(fromError(CheckTeams, r.teamsErr))
-			} else {
-				rep.Teams = len(r.teams)
-				run.finish(teamsResult(r.teams))
-			}
-		}
-		if doneOf["departments"] && doneOf["agents"] && doneOf["teams"] && !run.isFinished(CheckDepartments) {
-			res, n := departmentsResult(r)
-			rep.Departments = n
-			run.finish(res)
-		}
-		if doneOf["organisations"] && !run.isFinished(CheckOrganisations) {
-			res, n := organisationsResult(r.orgs, r.orgsErr)
-			rep.Organisations = n
-			run.finish(res)
+		if skip := d.gate(run, e); skip != "" {
+			run.skipRest(skip)
+			return rep
 		}
 	}
+	if run.cancelled() {
+		return rep
+	}
+	if fetched := runParallel(run, e, parallel); fetched != nil && !run.cancelled() {
+		if s, _, err := fetched.snapshot(); err == nil {
+			snap = &s
+		}
+	}
+	return rep
+}
+
+// runParallel starts the checks after the token together: the API agent
+// (Me), the pull's lists and each check's own request run at once, and each
+// check finishes as soon as the answers it needs are in.
+func runParallel(run *checkRun, e *checkEnv, defs []checkDef) *pullResult {
+	ids := make([]string, len(defs))
+	for i, d := range defs {
+		ids[i] = d.ID
+	}
+	run.start(ids...)
+	var mu sync.Mutex
+	// evaluate finalises every check whose answers are complete; mu held.
+	evaluate := func() {
+		for _, d := range defs {
+			if run.isFinished(d.ID) {
+				continue
+			}
+			ready := true
+			for _, n := range d.needs {
+				ready = ready && e.done[n]
+			}
+			if ready {
+				run.finish(d.result(e))
+			}
+		}
+	}
+	arrived := func(name string, set func()) {
+		mu.Lock()
+		defer mu.Unlock()
+		set()
+		e.done[name] = true
+		evaluate()
+	}
+	c := e.client
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		a, err := c.Me(ctx)
-		mu.Lock()
-		defer mu.Unlock()
-		meDone, meErr = true, err
-		if err == nil {
-			me = &a
-		}
-		evaluate(pr)
+		a, err := c.Me(e.ctx)
+		arrived(requestMe, func() {
+			e.meErr = err
+			if err == nil {
+				e.me = &a
+			}
+		})
 	}()
+	for _, d := range defs {
+		if d.request == nil {
+			continue
+		}
+		wg.Add(1)
+		go func(d checkDef) {
+			defer wg.Done()
+			v, err := d.request(e.ctx, c)
+			arrived(d.ID, func() { e.answers[d.ID] = answer{v, err} })
+		}(d)
+	}
 	var onPull func(PullProgress)
 	if c.cfg.OnPull != nil {
 		var pmu sync.Mutex
@@ -425,24 +490,124 @@ func RunCheck(ctx context.Context, cfg Config, progress func(CheckResult)) (rep 
 			c.cfg.OnPull(p)
 		}
 	}
-	fetched := c.fetchAll(ctx, onPull, func(what string, r *pullResult) {
-		mu.Lock()
-		defer mu.Unlock()
-		doneOf[what] = true
-		pr = r
-		evaluate(r)
+	fetched := c.fetchAll(e.ctx, onPull, func(what string, r *pullResult) {
+		arrived(what, func() { e.pull = r })
 	})
 	wg.Wait()
 	mu.Lock()
-	evaluate(fetched)
+	e.pull = fetched
+	evaluate()
 	mu.Unlock()
+	return fetched
+}
+
+// urlGate checks the URL and builds the client. A configuration the client
+// cannot use (an unreadable CA file) is reported by "reachable".
+func urlGate(run *checkRun, e *checkEnv) string {
+	inst, err := ParseInstance(e.cfg.URL)
+	if err != nil {
+		run.finish(fromError(CheckURL, err))
+		return "Skipped: the Halo URL is not valid."
+	}
+	e.inst = inst
+	e.rep.Instance = inst.Base
+	e.rep.OneStream.Endpoint = inst.APIURL
+	e.rep.OneStream.CRMDetailsLink = inst.DetailsURL
+	c, err := NewClient(e.cfg)
+	if err != nil && KindOf(err) != KindConfig {
+		run.finish(fromError(CheckURL, err))
+		return "Skipped: the URL settings are not valid."
+	}
+	e.client, e.clientErr = c, err
+	run.finish(CheckResult{ID: CheckURL, Status: StatusPass, Detail: urlDetail(e.cfg.URL, inst)})
+	return ""
+}
+
+// reachableGate asks /api/authinfo; that one request answers "halo" too.
+func reachableGate(run *checkRun, e *checkEnv) string {
+	if e.clientErr != nil {
+		run.finish(fromError(CheckReachable, e.clientErr))
+		return "Skipped: the connection settings could not be used."
+	}
+	e.trace = &connTrace{}
+	e.authInfo, e.authErr = e.client.Discover(httptrace.WithClientTrace(e.ctx, e.trace.trace()))
 	if run.cancelled() {
-		return rep
+		return ""
 	}
-	if s, _, err := fetched.snapshot(); err == nil {
-		snap = &s
+	e.rep.Tenant = e.authInfo.Tenant
+	e.rep.OneStream.CRMCompany = e.authInfo.Tenant
+	if e.authErr != nil && !e.trace.connected() {
+		run.finish(fromError(CheckReachable, e.authErr))
+		return "Skipped: the Halo server could not be reached."
 	}
-	return rep
+	run.finish(CheckResult{ID: CheckReachable, Status: StatusPass, Detail: e.trace.detail(e.inst.Host), Duration: e.trace.duration()})
+	return ""
+}
+
+func haloGate(run *checkRun, e *checkEnv) string {
+	if e.authErr != nil {
+		run.finish(fromError(CheckHalo, e.authErr))
+		return "Skipped: the server did not answer like Halo."
+	}
+	run.finish(haloResult(e.authInfo))
+	return ""
+}
+
+func tokenGate(run *checkRun, e *checkEnv) string {
+	ti, err := e.client.Token(e.ctx)
+	if run.cancelled() {
+		return ""
+	}
+	if err != nil {
+		res := fromError(CheckToken, err)
+		if hint := credentialHints(e.cfg, err); hint != "" {
+			res.Detail += " " + hint
+		}
+		run.finish(res)
+		return "Skipped: no access token."
+	}
+	run.finish(tokenResult(e.authInfo, ti, e.cfg))
+	return ""
+}
+
+func identityCheck(e *checkEnv) CheckResult {
+	if e.meErr != nil {
+		return fromError(CheckIdentity, e.meErr)
+	}
+	return identityResult(*e.me)
+}
+
+func agentsCheck(e *checkEnv) CheckResult {
+	if e.pull.agentsErr != nil {
+		return fromError(CheckAgents, e.pull.agentsErr)
+	}
+	meID := 0
+	if e.me != nil {
+		meID = e.me.ID
+	}
+	res, counts := agentsResult(e.pull.agents, meID)
+	e.rep.Agents = counts
+	return res
+}
+
+func teamsCheck(e *checkEnv) CheckResult {
+	if e.pull.teamsErr != nil {
+		return fromError(CheckTeams, e.pull.teamsErr)
+	}
+	e.rep.Teams = len(e.pull.teams)
+	return teamsResult(e.pull.teams)
+}
+
+func departmentsCheck(e *checkEnv) CheckResult {
+	res, n := departmentsResult(e.pull)
+	e.rep.Departments = n
+	return res
+}
+
+func organisationsCheck(e *checkEnv) CheckResult {
+	res, n := organisationsResult(e.pull.orgs, e.pull.orgsErr)
+	e.rep.Organisations = n
+	return res
 }
 
 func urlDetail(raw string, inst Instance) string {
@@ -580,7 +745,8 @@ func identityResult(me Agent) CheckResult {
 	return c
 }
 
-func countAgents(agents []Agent) AgentCounts {
+// CountAgents summarises agents as the check and sync reports do.
+func CountAgents(agents []Agent) AgentCounts {
 	n := AgentCounts{Visible: len(agents)}
 	for _, a := range agents {
 		if a.IsDisabled {
@@ -596,7 +762,7 @@ func countAgents(agents []Agent) AgentCounts {
 }
 
 func agentsResult(agents []Agent, meID int) (CheckResult, AgentCounts) {
-	n := countAgents(agents)
+	n := CountAgents(agents)
 	people := 0
 	for _, a := range agents {
 		if a.ID != meID && !a.IsAPIAgent && !a.IsDisabled {
@@ -604,7 +770,7 @@ func agentsResult(agents []Agent, meID int) (CheckResult, AgentCounts) {
 		}
 	}
 	c := CheckResult{ID: CheckAgents, Status: StatusPass,
-		Detail: fmt.Sprintf("%s visible: %d enabled, %d disabled, %d API-only.", plural(n.Visible, "agent"), n.Enabled, n.Disabled, n.APIOnly)}
+		Detail: fmt.Sprintf("%s visible: %d enabled, %d disabled, %d API-only.", CountOf(n.Visible, "agent"), n.Enabled, n.Disabled, n.APIOnly)}
 	if people == 0 {
 		c.Status = StatusWarn
 		if n.Visible == 0 {
@@ -632,7 +798,7 @@ func teamsResult(teams []Team) CheckResult {
 		c.Detail = AdviceFor(AdviceTeamsNone).Message
 		return withAdvice(c, AdviceTeamsNone)
 	}
-	c.Detail = plural(len(teams), "team")
+	c.Detail = CountOf(len(teams), "team")
 	if inactive > 0 {
 		c.Detail += fmt.Sprintf(" (%d inactive)", inactive)
 	}
@@ -658,7 +824,7 @@ func departmentsResult(r *pullResult) (CheckResult, int) {
 		c.Detail = AdviceFor(AdviceDepartmentsNone).Message
 		return withAdvice(c, AdviceDepartmentsNone), 0
 	}
-	c.Detail = fmt.Sprintf("%s: %s.", plural(len(deps), "department"), joinLimited(names, 10))
+	c.Detail = fmt.Sprintf("%s: %s.", CountOf(len(deps), "department"), joinLimited(names, 10))
 	switch source {
 	case "derived":
 		why := "/TopLevel listed no agent departments"
@@ -694,17 +860,10 @@ func organisationsResult(orgs []Organisation, err error) (CheckResult, int) {
 		c.Detail = "One organisation: " + names[0] + "."
 	default:
 		c.Status = StatusWarn
-		c.Detail = fmt.Sprintf("%s: %s. %s", plural(len(orgs), "organisation"), joinLimited(names, 10), AdviceFor(AdviceOrganisationsMulti).Message)
+		c.Detail = fmt.Sprintf("%s: %s. %s", CountOf(len(orgs), "organisation"), joinLimited(names, 10), AdviceFor(AdviceOrganisationsMulti).Message)
 		c = withAdvice(c, AdviceOrganisationsMulti)
 	}
 	return c, len(orgs)
-}
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
 }
 
 func teamNames(ts []TeamMembership) []string {

@@ -9,6 +9,7 @@ const (
 	ActionConnection            // go to the Connection screen
 	ActionRunCheck              // run the systems check
 	ActionMapping               // go to the Mapping screen
+	ActionContacts              // go to the Contacts screen
 )
 
 // ChecklistStep is one step of 1stream's "Advanced HaloPSA Integration"
@@ -80,6 +81,40 @@ var Checklist = []ChecklistSection{
 		}},
 	},
 	{
+		Title: "The API agent (1stream's HaloPSA Agent Permissions)",
+		Intro: "1stream's article “HaloPSA Agent Permissions” (updated 16 December 2024) sets up the agent the application logs in as, " +
+			"with what 1stream needs on every call: contacts to pop the caller, customers, and tickets to log the call.",
+		Steps: []ChecklistStep{
+			{ID: "agent-1", Num: 1, Title: "Go to Configuration › Teams & Agents › Agents and click New.", Action: ActionOpenHalo},
+			{ID: "agent-2", Num: 2, Title: "Set the Username to 1stream.",
+				Detail: "1stream's article uses this name; it makes the agent easy to recognise."},
+			{ID: "agent-3", Num: 3, Title: "Ensure “Is an API-only Agent” is checked.", Action: ActionRunCheck,
+				Detail: "An API-only agent takes no licence and cannot log into Halo's web or mobile apps."},
+			{ID: "agent-4", Num: 4, Title: "For Default Team, select one of your teams.", Action: ActionRunCheck,
+				Detail: "“If you fail to select a team, the agent will not have access to view other agents and the setup will fail.”"},
+			{ID: "agent-5", Num: 5, Title: "Set the Default Working Hours."},
+			{ID: "agent-perm-tickets", Title: "Permissions tab › Feature Access: Tickets Access Level = Read and Modify.", Action: ActionRunCheck,
+				Detail: "1stream logs calls against tickets; the systems check's Tickets line reads them."},
+			{ID: "agent-perm-customers", Title: "Feature Access: Customers Access Level = Read and Modify.", Action: ActionRunCheck,
+				Detail: "A screen pop shows the caller's customer; the systems check's Customers line reads them."},
+			{ID: "agent-perm-users", Title: "Feature Access: Users Access Level = Read and Modify.", Action: ActionContacts,
+				Detail: "Halo calls contacts Users. Without them 1stream cannot look a caller's number up, so no screen pops. " +
+					"The Contacts screen audits them and tests a caller."},
+			{ID: "agent-perm-ticket-rights", Title: "Tickets Permissions: set these ten to Yes.",
+				Detail: "Can add new Tickets; Can edit closed Tickets; Can view Unassigned Tickets; Can view Tickets that are assigned to " +
+					"other Agents; Can change a Ticket's Ticket Type; Can Re-assign Tickets; Editing of Actions = Can Edit All Actions; " +
+					"Can assign to Agents in Teams the Agent is not a member of; Can Edit Tickets Which Are Not Assigned To Them; " +
+					"Can always update Ticket Statuses and re-assign Tickets outside of actions."},
+			{ID: "agent-ticket-types", Title: "Ticket Type Restrictions: Allow use of all Ticket Types = Yes."},
+			{ID: "agent-teams", Title: "Departments & Teams: add the agent to the departments and teams whose agents 1stream must see.",
+				Action: ActionRunCheck,
+				Detail: "Edit, then under Teams select Add and pick every team whose agents will be mapped; the same for departments."},
+			{ID: "agent-login", Title: "In the Halo application: Login Type Agent, with this agent as the Agent to log in as.", Action: ActionRunCheck,
+				Detail: "Configurations › Integrations › HaloPSA API › View Applications › your 1stream application (step 9 above). " +
+					"The application can only ever see what this agent sees."},
+		},
+	},
+	{
 		Title: "Connecting the Halo Client ID and Client Secret into 1stream",
 		Intro: "The Connection screen prepares every value this form asks for, with a copy button each.",
 		Steps: []ChecklistStep{
@@ -121,4 +156,30 @@ var Checklist = []ChecklistSection{
 				"whose agents should be visible, and ensure multi-tenancy is enabled. The systems check lists what the API agent can see.",
 		}},
 	},
+}
+
+// StepsProven returns the checklist steps a check report proves, in
+// Checklist's words: every passed check proves its table entry's Proves
+// (see checks), and the API User Notice ("halo-notice"), with the agent's
+// Default Team and teams ("agent-4", "agent-teams"), is followed when
+// the API agent works (identity) and actually sees other agents: the agents
+// check passed and more than one enabled agent, not just itself, was
+// visible. Identity alone passes for an API agent without teams, which sees
+// nobody.
+func StepsProven(r Report) []string {
+	var out []string
+	for _, c := range r.Checks {
+		if c.Status != StatusPass {
+			continue
+		}
+		for _, d := range checks {
+			if d.ID == c.ID {
+				out = append(out, d.Proves...)
+			}
+		}
+	}
+	if r.Check(CheckIdentity).Status == StatusPass && r.Check(CheckAgents).Status == StatusPass && r.Agents.Enabled > 1 {
+		out = append(out, "halo-notice", "agent-4", "agent-teams")
+	}
+	return out
 }

@@ -78,7 +78,7 @@ type Config struct {
 	Now   func() time.Time                                 // test hook for the limiter and token expiry
 	// OnWait, if set, is told about every backoff or rate-limit wait, so a
 	// GUI can say "Halo is busy, retrying in 20 s".
-	OnWait func(reason string, d time.Duration)
+	OnWait func(reason ErrorKind, d time.Duration)
 	// OnPull, if set, gets the pull's progress (pages and agents) while
 	// RunCheck pulls the user data; calls never overlap.
 	OnPull func(PullProgress)

@@ -31,7 +31,7 @@ func (r Report) Markdown() string {
 	case r.hasWarnings():
 		verdict = "passed with warnings"
 	}
-	fmt.Fprintf(&b, "# Halo systems check: %s\n\n", verdict)
+	fmt.Fprintf(&b, "# Halo systems check: %s\n\n%s\n\n", verdict, md(r.Headline()))
 	if r.Instance != "" {
 		fmt.Fprintf(&b, "- Instance: %s\n", md(r.Instance))
 	}

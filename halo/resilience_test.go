@@ -225,14 +225,14 @@ func TestCancelMidPull(t *testing.T) {
 
 func TestOnWaitReports(t *testing.T) {
 	_, cfg, _ := rateLimited(t, true)
-	var reasons []string
-	cfg.OnWait = func(reason string, d time.Duration) { reasons = append(reasons, reason) }
+	var reasons []halo.ErrorKind
+	cfg.OnWait = func(reason halo.ErrorKind, d time.Duration) { reasons = append(reasons, reason) }
 	c := newClient(t, cfg)
 	c.Me(context.Background())
 	if _, err := c.Teams(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if len(reasons) != 1 || reasons[0] != "rate_limited" {
+	if len(reasons) != 1 || reasons[0] != halo.KindRateLimited {
 		t.Fatalf("OnWait reasons %v", reasons)
 	}
 }

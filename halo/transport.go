@@ -40,7 +40,7 @@ type transport struct {
 	maxWait  time.Duration // total time spent waiting on 429s
 	sleep    func(context.Context, time.Duration) error
 	now      func() time.Time
-	onWait   func(reason string, d time.Duration)
+	onWait   func(reason ErrorKind, d time.Duration)
 	jitterFn func(time.Duration) time.Duration
 }
 
@@ -76,7 +76,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			cancel()
 			if ctx.Err() == nil && idempotent && nNet < maxNetRetries && retryableNetErr(err, actx) {
 				nNet++
-				if err := t.wait(ctx, "network", t.jitter(backoffNetStart<<(nNet-1))); err != nil {
+				if err := t.wait(ctx, KindNetwork, t.jitter(backoffNetStart<<(nNet-1))); err != nil {
 					return nil, err
 				}
 				continue
@@ -95,7 +95,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			n429++
 			waited += d
 			discard(resp, cancel)
-			if err := t.wait(ctx, "rate_limited", d); err != nil {
+			if err := t.wait(ctx, KindRateLimited, d); err != nil {
 				return nil, err
 			}
 			continue
@@ -106,7 +106,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			}
 			n5xx++
 			discard(resp, cancel)
-			if err := t.wait(ctx, "server", d); err != nil {
+			if err := t.wait(ctx, KindServer, d); err != nil {
 				return nil, err
 			}
 			continue
@@ -116,7 +116,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 }
 
-func (t *transport) wait(ctx context.Context, reason string, d time.Duration) error {
+func (t *transport) wait(ctx context.Context, reason ErrorKind, d time.Duration) error {
 	if t.onWait != nil {
 		t.onWait(reason, d)
 	}

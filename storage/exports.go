@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/halo-assistant/halo-assistant/halo"
 	"github.com/halo-assistant/halo-assistant/halo/mapping"
 )
 
@@ -43,7 +44,7 @@ func (e Export) Summary() string {
 	if e.Kind == ExportChanges {
 		what = "Changes export"
 	}
-	return fmt.Sprintf("%s: %s to %s", what, CountOf(e.Written, "row"), e.File)
+	return fmt.Sprintf("%s: %s to %s", what, halo.CountOf(e.Written, "row"), e.File)
 }
 
 // AddExport records an export as the profile's new baseline and returns

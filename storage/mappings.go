@@ -232,7 +232,10 @@ func (db *DB) ApplyMappings(ctx context.Context, profileID int64, changes []mapp
 		for _, c := range changes {
 			delete(drop, c.UserID)
 		}
-		merged := mergeMappings(existing, changes)
+		// SetMappings takes the complete set: the changes on top of what is
+		// stored, by the domain's rule (a change replaces its user's mapping
+		// and takes its agent from any other user).
+		merged := mapping.Reassign(existing, changes)
 		out := merged[:0]
 		for _, m := range merged {
 			if !drop[m.UserID] {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/halo-assistant/halo-assistant/halo"
@@ -20,9 +19,10 @@ func RecordCheck(ctx context.Context, db *DB, profileID int64, rep halo.Report) 
 	cancelled := ctx.Err() != nil
 	storeCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
-	// Only a successful check replaces the stored agents: a failed or
-	// cancelled one must not leave the Mapping screen with a partial list.
-	if rep.Snapshot != nil && rep.OK && !cancelled {
+	// Only a check whose pull passed carries a snapshot (halo.RunCheck): a
+	// failed or cancelled pull must not leave the Mapping screen with a
+	// partial list.
+	if rep.Snapshot != nil && !cancelled {
 		if err := db.ReplaceSnapshot(storeCtx, profileID, *rep.Snapshot, rep.Started.Add(rep.Duration)); err != nil {
 			return Run{}, fmt.Errorf("saving the pulled agents and teams failed: %w", err)
 		}
@@ -40,40 +40,6 @@ func RecordCheck(ctx context.Context, db *DB, profileID int64, rep halo.Report) 
 		return run, fmt.Errorf("saving the check to the history failed: %w", err)
 	}
 	return run, nil
-}
-
-// CheckSummary is the one-line verdict of a report, as history lists it.
-func CheckSummary(rep halo.Report, cancelled bool) string {
-	var fails, warns []string
-	for _, c := range rep.Checks {
-		switch c.Status {
-		case halo.StatusFail:
-			fails = append(fails, c.Title)
-		case halo.StatusWarn:
-			warns = append(warns, c.Title)
-		}
-	}
-	switch {
-	case cancelled:
-		return "Cancelled"
-	case len(fails) > 0:
-		s := CountOf(len(fails), "check") + " failed"
-		if len(warns) > 0 {
-			s += ", " + CountOf(len(warns), "warning")
-		}
-		return s + ": " + strings.Join(fails, ", ")
-	case len(warns) > 0:
-		return "Passed with " + CountOf(len(warns), "warning") + ": " + strings.Join(warns, ", ")
-	}
-	return "All checks passed"
-}
-
-// CountOf spells a count with its noun: "1 agent", "3 agents".
-func CountOf(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
 }
 
 // syncReport is the history record of a sync.

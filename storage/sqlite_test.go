@@ -656,7 +656,7 @@ func makeSnapshot(n int) halo.Snapshot {
 func TestMergeMappings(t *testing.T) {
 	existing := []mapping.Mapping{{UserID: 1, AgentID: 10}, {UserID: 2, AgentID: 20}, {UserID: 3, AgentID: 30}}
 	changes := []mapping.Mapping{{UserID: 2, AgentID: 21}, {UserID: 4, AgentID: 30}, {UserID: 5, AgentID: 50}}
-	got := mergeMappings(existing, changes)
+	got := mapping.Reassign(existing, changes) // ApplyMappings' merge
 	want := map[int64]int{1: 10, 2: 21, 4: 30, 5: 50}
 	if len(got) != len(want) {
 		t.Fatalf("got %+v", got)

@@ -14,39 +14,36 @@ import (
 	"github.com/halo-assistant/halo-assistant/halo/mapping"
 )
 
-// normalizeUser trims the fields and checks them; what names the user in
-// messages ("entry 3" for imports).
-func normalizeUser(u *mapping.User, what string) error {
+// normalizeUser trims the fields and checks them. An import wraps its
+// errors in EntryError to say which entry.
+func normalizeUser(u *mapping.User) error {
 	u.Extension = strings.TrimSpace(u.Extension)
 	u.Name = strings.TrimSpace(u.Name)
 	u.Email = strings.TrimSpace(u.Email)
-	if what != "" {
-		what += ": "
-	}
 	if u.Extension == "" && u.Email == "" {
-		return errorf(ErrInvalidUser, "%sa user needs an extension or an email address", what)
+		return errorf(ErrInvalidUser, "a user needs an extension or an email address")
 	}
 	for _, f := range []struct {
 		label, value string
 		max          int
 	}{{"extension", u.Extension, mapping.MaxExtensionLen}, {"name", u.Name, mapping.MaxNameLen}, {"email address", u.Email, mapping.MaxEmailLen}} {
 		if !utf8.ValidString(f.value) {
-			return errorf(ErrInvalidUser, "%sthe %s is not valid text (UTF-8)", what, f.label)
+			return errorf(ErrInvalidUser, "the %s is not valid text (UTF-8)", f.label)
 		}
 		if n := utf8.RuneCountInString(f.value); n > f.max {
-			return errorf(ErrInvalidUser, "%sthe %s is too long (%d characters, at most %d)", what, f.label, n, f.max)
+			return errorf(ErrInvalidUser, "the %s is too long (%d characters, at most %d)", f.label, n, f.max)
 		}
 		for _, r := range f.value {
 			if unicode.IsControl(r) {
-				return errorf(ErrInvalidUser, "%sthe %s contains a control character", what, f.label)
+				return errorf(ErrInvalidUser, "the %s contains a control character", f.label)
 			}
 		}
 	}
 	if strings.ContainsFunc(u.Extension, unicode.IsSpace) {
-		return errorf(ErrInvalidUser, "%sthe extension %q contains spaces", what, u.Extension)
+		return errorf(ErrInvalidUser, "the extension %q contains spaces", u.Extension)
 	}
 	if u.Email != "" && (!strings.Contains(u.Email, "@") || strings.ContainsFunc(u.Email, unicode.IsSpace)) {
-		return errorf(ErrInvalidUser, "%s%q is not an email address", what, u.Email)
+		return errorf(ErrInvalidUser, "%q is not an email address", u.Email)
 	}
 	return nil
 }
@@ -188,7 +185,7 @@ func (db *DB) Users(ctx context.Context, profileID int64) ([]mapping.User, error
 
 // AddUser stores a new user of u.ProfileID and returns it as stored.
 func (db *DB) AddUser(ctx context.Context, u mapping.User) (mapping.User, error) {
-	if err := normalizeUser(&u, ""); err != nil {
+	if err := normalizeUser(&u); err != nil {
 		return mapping.User{}, err
 	}
 	err := db.withTx(ctx, func(tx *sql.Tx) error {
@@ -234,7 +231,7 @@ func describeUser(u mapping.User) string {
 // UpdateUser replaces the extension, name and email of user u.ID in
 // u.ProfileID.
 func (db *DB) UpdateUser(ctx context.Context, u mapping.User) error {
-	if err := normalizeUser(&u, ""); err != nil {
+	if err := normalizeUser(&u); err != nil {
 		return err
 	}
 	return db.withTx(ctx, func(tx *sql.Tx) error {
@@ -291,8 +288,8 @@ func (db *DB) UpsertUsers(ctx context.Context, profileID int64, users []mapping.
 	copy(in, users)
 	for i := range in {
 		in[i].ProfileID = profileID
-		if err := normalizeUser(&in[i], fmt.Sprintf("entry %d", i+1)); err != nil {
-			return 0, 0, err
+		if err := normalizeUser(&in[i]); err != nil {
+			return 0, 0, &EntryError{Index: i + 1, Err: err}
 		}
 	}
 	err = db.withTx(ctx, func(tx *sql.Tx) error {
@@ -342,7 +339,7 @@ func (db *DB) UpsertUsers(ctx context.Context, profileID int64, users []mapping.
 			if cur == nil {
 				res, err := ins.ExecContext(ctx, profileID, u.Extension, u.Name, u.Email, mapping.EmailKey(u.Email), stamp, stamp)
 				if err != nil {
-					return fmt.Errorf("entry %d: %w", i+1, err)
+					return &EntryError{Index: i + 1, Err: err}
 				}
 				nu := u
 				if nu.ID, err = res.LastInsertId(); err != nil {
@@ -363,12 +360,12 @@ func (db *DB) UpsertUsers(ctx context.Context, profileID int64, users []mapping.
 			}
 			if k := mapping.EmailKey(merged.Email); k != "" && k != mapping.EmailKey(cur.Email) {
 				if other := byEmail[k]; other != nil && other.ID != cur.ID {
-					return errorf(ErrDuplicateUser, "entry %d: %s would get the email address %s, which already belongs to %s",
-						i+1, cur.Label(), merged.Email, other.Label())
+					return &EntryError{Index: i + 1, Err: errorf(ErrDuplicateUser, "%s would get the email address %s, which already belongs to %s",
+						cur.Label(), merged.Email, other.Label())}
 				}
 			}
 			if _, err := upd.ExecContext(ctx, merged.Extension, merged.Name, merged.Email, mapping.EmailKey(merged.Email), stamp, merged.ID); err != nil {
-				return fmt.Errorf("entry %d: %w", i+1, err)
+				return &EntryError{Index: i + 1, Err: err}
 			}
 			if cur.Extension != "" && cur.Extension != merged.Extension {
 				delete(byExt, cur.Extension)
@@ -393,3 +390,15 @@ func (db *DB) UpsertUsers(ctx context.Context, profileID int64, users []mapping.
 	}
 	return added, updated, nil
 }
+
+// EntryError is an import's failure of one entry. Index counts from 1 the
+// users UpsertUsers was given, so a front-end can name the file line
+// instead; Err is the reason (errors.Is sees ErrInvalidUser and its kin).
+type EntryError struct {
+	Index int
+	Err   error
+}
+
+func (e *EntryError) Error() string { return fmt.Sprintf("entry %d: %v", e.Index, e.Err) }
+
+func (e *EntryError) Unwrap() error { return e.Err }

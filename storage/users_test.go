@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
@@ -166,6 +167,7 @@ func TestUpsertUsers(t *testing.T) {
 	if !strings.Contains(err.Error(), "entry 2") || !strings.Contains(err.Error(), "extension 204") {
 		t.Errorf("conflict message = %q", err)
 	}
+	wantEntry(t, err, 2)
 	if count(t, db, "SELECT count(*) FROM users") != before {
 		t.Error("a failed import added users")
 	}
@@ -175,6 +177,7 @@ func TestUpsertUsers(t *testing.T) {
 	if !strings.Contains(err.Error(), "entry 2") {
 		t.Errorf("invalid entry message = %q", err)
 	}
+	wantEntry(t, err, 2)
 	_, _, err = db.UpsertUsers(ctxBG, 999, []mapping.User{{Extension: "1"}})
 	wantErrIs(t, err, ErrNotFound)
 }
@@ -187,4 +190,13 @@ func userStamps(t *testing.T, db *DB, id int64) (st [2]string) {
 		t.Fatal(err)
 	}
 	return st
+}
+
+// wantEntry: an import's failure names its entry as a fact, not in text.
+func wantEntry(t *testing.T, err error, index int) {
+	t.Helper()
+	var ee *EntryError
+	if !errors.As(err, &ee) || ee.Index != index || ee.Err == nil {
+		t.Fatalf("error %v is not entry %d's EntryError", err, index)
+	}
 }

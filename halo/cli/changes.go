@@ -6,6 +6,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/halo-assistant/halo-assistant/halo"
 	"github.com/halo-assistant/halo-assistant/halo/mapping"
 	"github.com/halo-assistant/halo-assistant/storage"
 )
@@ -77,7 +78,7 @@ func runChanges(ctx context.Context, r *runner, args []string) error {
 		fmt.Fprintf(r.env.Stdout, "No changes since %s: 1stream's CRM User Mappings are up to date.\n", since)
 		return nil
 	}
-	fmt.Fprintf(r.env.Stdout, "%s since %s. In 1stream's CRM User Mappings screen:\n", storage.CountOf(len(cs), "change"), since)
+	fmt.Fprintf(r.env.Stdout, "%s since %s. In 1stream's CRM User Mappings screen:\n", halo.CountOf(len(cs), "change"), since)
 	for _, c := range cs {
 		fmt.Fprintf(r.env.Stdout, "  %-7s  %s  (%s)\n", c.Kind, c.Do, c.Why)
 	}
@@ -123,7 +124,7 @@ func (r *runner) writeExport(ctx context.Context, d *storage.DayTwo, kind, out s
 		return err
 	}
 	if name != "standard output" {
-		fmt.Fprintf(r.env.Stderr, "Wrote %s to %s.\n", storage.CountOf(written, "row"), out)
+		fmt.Fprintf(r.env.Stderr, "Wrote %s to %s.\n", halo.CountOf(written, "row"), out)
 	}
 	return nil
 }

@@ -62,7 +62,7 @@ func runCheck(ctx context.Context, r *runner, args []string) error {
 		if err != nil {
 			return err
 		}
-		cfg = HaloConfig(p, secret, r.log)
+		cfg = p.HaloConfig(secret, r.log)
 		profile = &p
 	case *cf.url != "":
 		if *cf.clientID == "" {
@@ -83,8 +83,8 @@ func runCheck(ctx context.Context, r *runner, args []string) error {
 		if secret == "" {
 			return usagef("no Client Secret: set env HALO_CLIENT_SECRET or pipe it to --secret-stdin")
 		}
-		cfg = HaloConfig(storage.Profile{HaloURL: *cf.url, ClientID: *cf.clientID, Tenant: *cf.tenant,
-			AuthURL: *cf.authURL, Scope: *cf.scope, CAFile: *cf.caFile}, secret, r.log)
+		cfg = storage.Profile{HaloURL: *cf.url, ClientID: *cf.clientID, Tenant: *cf.tenant,
+			AuthURL: *cf.authURL, Scope: *cf.scope, CAFile: *cf.caFile}.HaloConfig(secret, r.log)
 	default:
 		return usagef("give --profile NAME, or --url and --client-id")
 	}
@@ -104,7 +104,7 @@ func runCheck(ctx context.Context, r *runner, args []string) error {
 		}
 	}
 	if !*asJSON {
-		cfg.OnWait = func(reason string, d time.Duration) {
+		cfg.OnWait = func(reason halo.ErrorKind, d time.Duration) {
 			r.redraw(waitNote(reason, d) + "\n")
 		}
 	}
@@ -154,12 +154,11 @@ func printSummary(w io.Writer, rep halo.Report, stored bool) {
 	fmt.Fprintln(w)
 	if rep.OK {
 		fmt.Fprintf(w, "Connection OK in %s. Visible: %s (%d enabled, %d disabled, %d API-only), %s, %s, %s.\n",
-			rep.Duration.Round(time.Millisecond), storage.CountOf(rep.Agents.Visible, "agent"), rep.Agents.Enabled,
-			rep.Agents.Disabled, rep.Agents.APIOnly, storage.CountOf(rep.Teams, "team"),
-			storage.CountOf(rep.Departments, "department"), storage.CountOf(rep.Organisations, "organisation"))
-	} else {
-		fmt.Fprintln(w, "The check found a problem: see FAIL above.")
+			rep.Duration.Round(time.Millisecond), halo.CountOf(rep.Agents.Visible, "agent"), rep.Agents.Enabled,
+			rep.Agents.Disabled, rep.Agents.APIOnly, halo.CountOf(rep.Teams, "team"),
+			halo.CountOf(rep.Departments, "department"), halo.CountOf(rep.Organisations, "organisation"))
 	}
+	fmt.Fprintln(w, rep.Headline())
 	secret := "(the Client Secret you gave; not stored)"
 	if stored {
 		secret = "(the Client Secret kept in the system keyring)"
@@ -170,16 +169,7 @@ func printSummary(w io.Writer, rep halo.Report, stored bool) {
 		v.CRMPlatform, dash(v.CRMCompany), dash(v.APIKey), secret, dash(v.Endpoint), dash(v.CRMDetailsLink))
 }
 
-// waitNote explains a backoff of the Halo client (Config.OnWait reasons).
-func waitNote(reason string, d time.Duration) string {
-	d = d.Round(time.Second)
-	switch reason {
-	case "rate_limited":
-		return fmt.Sprintf("Halo's rate limit was reached: waiting %s, then continuing (Ctrl+C stops).", d)
-	case "server":
-		return fmt.Sprintf("Halo answered with a temporary server error: retrying in %s.", d)
-	case "network":
-		return fmt.Sprintf("The connection to Halo dropped: retrying in %s.", d)
-	}
-	return fmt.Sprintf("Waiting %s before retrying (%s).", d, reason)
+// waitNote is halo's wait message with how to stop on a terminal.
+func waitNote(reason halo.ErrorKind, d time.Duration) string {
+	return halo.WaitMessage(reason, d) + " Ctrl+C stops."
 }

@@ -75,7 +75,9 @@ func TestCheckByURLJSONContract(t *testing.T) {
 	if !*c.OK || *c.Instance != srv.URL() {
 		t.Fatalf("ok=%v instance=%q", *c.OK, *c.Instance)
 	}
-	want := []string{"url", "reachable", "halo", "token", "identity", "agents", "teams", "departments", "organisations"}
+	// The first nine keep their order and meaning; the first-call checks follow.
+	want := []string{"url", "reachable", "halo", "token", "identity", "agents", "teams", "departments", "organisations",
+		"contacts", "customers", "tickets"}
 	if len(c.Checks) != len(want) {
 		t.Fatalf("checks = %d, want %d", len(c.Checks), len(want))
 	}
@@ -263,5 +265,34 @@ func TestCheckAndProfileFlagsForTrialAndPrivateCA(t *testing.T) {
 	}
 	if r := h.run("", "check", "--profile", "Trial"); r.code != 0 {
 		t.Fatalf("check --profile with the stored flags and keyring secret: %+v", r)
+	}
+}
+
+// A passing connection whose API agent cannot read contacts fails the
+// check (exit 1), says screen pops will not work, and names the Feature
+// Access row and its checklist step.
+func TestCheckNamesWhatWillNotWorkOnTheFirstCall(t *testing.T) {
+	sc := halotest.Demo()
+	sc.Contacts.ContactsForbidden = true
+	srv := startHalo(t, sc)
+	h := newHarness(t)
+	h.env["HALO_CLIENT_SECRET"] = srv.ClientSecret()
+	r := h.run("", "check", "--url", srv.URL(), "--client-id", srv.ClientID())
+	if r.code != 1 {
+		t.Fatalf("exit %d, want 1: %+v", r.code, r)
+	}
+	for _, want := range []string{"FAIL  Contacts (callers)", "Users Access Level to Read and Modify",
+		"1 check failed: 1stream may not manage screen pops."} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("output lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	if strings.Contains(r.stdout, "can use this connection") {
+		t.Errorf("a failed first-call check still claims the connection is usable:\n%s", r.stdout)
+	}
+	j := h.run("", "check", "--url", srv.URL(), "--client-id", srv.ClientID(), "--json")
+	c := decodeCheck(t, j.stdout)
+	if *c.OK || *c.Checks[9].ID != "contacts" || *c.Checks[9].Status != "fail" || !strings.Contains(j.stdout, `"step": "agent-perm-users"`) {
+		t.Fatalf("json: %s", j.stdout)
 	}
 }

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	encpem "encoding/pem"
 	"io"
 	"log/slog"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -351,7 +353,10 @@ func TestProfileSetValidatesAndStores(t *testing.T) {
 		}
 	}
 	pem := filepath.Join(dir, "ca.pem")
-	os.WriteFile(pem, []byte("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"), 0o600)
+	// A real certificate: --ca-file parses it, as the Connection screen does.
+	tlsSrv := httptest.NewTLSServer(nil)
+	tlsSrv.Close()
+	os.WriteFile(pem, encpem.EncodeToMemory(&encpem.Block{Type: "CERTIFICATE", Bytes: tlsSrv.Certificate().Raw}), 0o600)
 	t.Chdir(dir)
 	if r := h.run("my-secret-value-123", "profile", "set", "Set", "--url", "helpdesk.example.com", "--ca-file", "ca.pem", "--secret-stdin"); r.code != 0 {
 		t.Fatalf("set: %+v", r)

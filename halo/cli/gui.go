@@ -10,8 +10,8 @@ import (
 	"time"
 )
 
-// GUIOptions is what the GUI needs from the command line. The GUI takes
-// this type itself (gui.Options), so main hands gui.Run over as it is.
+// GUIOptions is what the GUI needs from the command line. gui.Options has
+// the same fields; main converts between them, so the front-ends stay peers.
 type GUIOptions struct {
 	DataDir string
 	Demo    bool

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/halo-assistant/halo-assistant/halo"
 	"github.com/halo-assistant/halo-assistant/storage"
 )
 
@@ -47,7 +48,7 @@ func historyKeep(ctx context.Context, r *runner, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(r.env.Stdout, "%s (%s removed now).\n", describeKeep(n), storage.CountOf(int(pruned), "older run"))
+	fmt.Fprintf(r.env.Stdout, "%s (%s removed now).\n", describeKeep(n), halo.CountOf(int(pruned), "older run"))
 	return nil
 }
 
@@ -55,5 +56,5 @@ func describeKeep(n int) string {
 	if n == 0 {
 		return "The history keeps every run"
 	}
-	return fmt.Sprintf("The history keeps the newest %s of each profile", storage.CountOf(n, "run"))
+	return fmt.Sprintf("The history keeps the newest %s of each profile", halo.CountOf(n, "run"))
 }

@@ -81,6 +81,22 @@ func TestUsersImportMapAutoExportRoundTrip(t *testing.T) {
 	if imp.Added != 0 {
 		t.Fatalf("re-import added %d users", imp.Added)
 	}
+	if imp.Unchanged != 3 || imp.Updated != 0 {
+		t.Fatalf("re-import of the same file: %s", r.stdout)
+	}
+	// --dry-run previews what the GUI previews: new, updated, unchanged, rejected.
+	dry := filepath.Join(t.TempDir(), "dry.csv")
+	os.WriteFile(dry, []byte(strings.Replace(csv.String(), ";Nobody;\r\n", "999;New Person;\r\n", 1)), 0o600)
+	r = h.run("", "users", "import", "--profile", "P", dry, "--dry-run", "--json")
+	imp = importJSON{}
+	json.Unmarshal([]byte(r.stdout), &imp)
+	if !imp.DryRun || imp.Added != 1 || imp.Unchanged != 3 || len(imp.Rejected) != 1 {
+		t.Fatalf("dry run: %s", r.stdout)
+	}
+	r = h.run("", "users", "import", "--profile", "P", dry, "--dry-run")
+	if !strings.Contains(r.stdout, "(1 new, 0 updated, 3 unchanged, 1 rejected)") {
+		t.Fatalf("dry run text: %s", r.stdout)
+	}
 
 	// Dry run changes nothing.
 	r = h.run("", "map", "auto", "--profile", "P", "--dry-run", "--json")

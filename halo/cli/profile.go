@@ -1,18 +1,14 @@
 package cli
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
-	"os"
 	"path/filepath"
 	"strings"
 	"text/tabwriter"
 	"time"
 
-	"github.com/halo-assistant/halo-assistant/assets"
 	"github.com/halo-assistant/halo-assistant/halo"
 	"github.com/halo-assistant/halo-assistant/storage"
 	"github.com/halo-assistant/halo-assistant/storage/applog"
@@ -79,12 +75,9 @@ func (c connFlags) apply(p *storage.Profile) error {
 		if err != nil {
 			return usagef("--ca-file: %v", err)
 		}
-		b, err := os.ReadFile(abs)
-		if err != nil {
+		// The Connection screen's rule: the certificates are parsed.
+		if err := halo.CheckCAFile(abs); err != nil {
 			return usagef("--ca-file: %v", err)
-		}
-		if !bytes.Contains(b, []byte("-----BEGIN CERTIFICATE-----")) {
-			return usagef("--ca-file: %s holds no PEM certificate (-----BEGIN CERTIFICATE-----)", abs)
 		}
 		p.CAFile = abs
 	}
@@ -180,13 +173,7 @@ func profileAdd(ctx context.Context, r *runner, args []string) error {
 }
 
 func storeSecret(ctx context.Context, r *runner, p storage.Profile, secret string) error {
-	if err := r.secrets().Set(ctx, p.ID, secret); err != nil {
-		return err
-	}
-	return r.db.AppendAudit(ctx, storage.AuditEvent{
-		ProfileID: p.ID, ProfileName: p.Name, Actor: storage.CurrentActor(),
-		Action: storage.ActionSecretStored, Detail: "Client Secret stored in the system keyring",
-	})
+	return storage.StoreSecret(ctx, r.db, r.secrets(), p, secret, "")
 }
 
 // profileJSON is the `profile list --json` contract.
@@ -287,14 +274,12 @@ func profileRemove(ctx context.Context, r *runner, args []string) error {
 	if err != nil {
 		return err
 	}
-	// The secret goes first: once the profile row is gone nothing would
-	// remember which keyring entry to remove. A profile that never had
-	// one does not ask the keyring (see storage.TrackSecrets).
-	state, err := r.db.SecretState(ctx, p.ID)
+	// storage's rule: the secret first, then the profile, audited alike
+	// in both front-ends.
+	secretErr, err := storage.DeleteProfileWithSecret(ctx, r.db, r.secrets(), p, *force)
 	if err != nil {
 		return err
 	}
-	secretErr := r.secrets().Delete(ctx, p.ID)
 	if secretErr != nil && !*force {
 		return fmt.Errorf("nothing was removed: the Client Secret of %q could not be removed from the keyring: %w\n"+
 			"Fix the keyring and try again, or use --force to remove the profile and leave the secret in the keyring", p.Name, secretErr)
@@ -302,18 +287,6 @@ func profileRemove(ctx context.Context, r *runner, args []string) error {
 	if secretErr != nil {
 		fmt.Fprintf(r.env.Stderr, "warning: the Client Secret stays in the keyring (service %s, account %d): %v\n",
 			r.keyringService(), p.ID, secretErr)
-	}
-	if err := r.db.DeleteProfile(ctx, p.ID); err != nil {
-		return err
-	}
-	ev := storage.AuditEvent{ProfileName: p.Name, Actor: storage.CurrentActor(),
-		Action: storage.ActionSecretRemoved, Detail: "Client Secret removed with the profile"}
-	if secretErr != nil {
-		ev.Action = storage.ActionSecretLeft
-		ev.Detail = fmt.Sprintf("Client Secret left in the keyring (account %d): %v", p.ID, secretErr)
-	}
-	if state != storage.SecretNone {
-		_ = r.db.AppendAudit(ctx, ev)
 	}
 	fmt.Fprintf(r.env.Stdout, "Removed profile %q.\n", p.Name)
 	return nil
@@ -343,13 +316,4 @@ func (r *runner) profileArgs(ctx context.Context, fs *flagSet, args []string, n 
 	}
 	p, err := r.profile(ctx, pos[0])
 	return p, pos, err
-}
-
-// HaloConfig is the Halo client configuration of a stored profile, for the
-// CLI and the GUI alike: its connection settings, the given secret, the
-// app's user agent and log.
-func HaloConfig(p storage.Profile, secret string, log *slog.Logger) halo.Config {
-	return halo.Config{URL: p.HaloURL, ClientID: p.ClientID, ClientSecret: secret, Tenant: p.Tenant,
-		AuthURL: p.AuthURL, Scope: p.Scope, CAFile: p.CAFile,
-		UserAgent: assets.Binary + "/" + assets.Version, Logger: log}
 }

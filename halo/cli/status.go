@@ -140,11 +140,11 @@ func evaluateStatus(d *storage.DayTwo, syncErr error) statusJSON {
 		}
 	}
 	if len(unmapped) > 0 {
-		add(attnUnmapped, fmt.Sprintf("%s without a Halo agent: %s", storage.CountOf(len(unmapped), "user"), firstFew(unmapped)),
+		add(attnUnmapped, fmt.Sprintf("%s without a Halo agent: %s", halo.CountOf(len(unmapped), "user"), firstFew(unmapped)),
 			"halo-assistant map auto --profile "+q+", then map the rest with 'map set' or on the app's Mapping screen")
 	}
 	if len(stale) > 0 {
-		add(attnStale, fmt.Sprintf("%s to an agent disabled or removed in Halo: %s", storage.CountOf(len(stale), "mapping"), firstFew(stale)),
+		add(attnStale, fmt.Sprintf("%s to an agent disabled or removed in Halo: %s", halo.CountOf(len(stale), "mapping"), firstFew(stale)),
 			"map each user to another agent (halo-assistant map set --profile "+q+" --extension EXT --agent-id ID --move) or remove the mapping")
 	}
 	if len(changes) > 0 {
@@ -156,7 +156,7 @@ func evaluateStatus(d *storage.DayTwo, syncErr error) statusJSON {
 		for _, ch := range changes {
 			dos = append(dos, ch.Do)
 		}
-		add(attnChanges, fmt.Sprintf("%s since %s: %s", storage.CountOf(len(changes), "change"), since, firstFew(dos)),
+		add(attnChanges, fmt.Sprintf("%s since %s: %s", halo.CountOf(len(changes), "change"), since, firstFew(dos)),
 			"halo-assistant export --profile "+q+" --changes --out changes.csv, then apply each row in 1stream's CRM User Mappings screen")
 	}
 	switch {
@@ -206,7 +206,7 @@ func printStatus(r *runner, s statusJSON) {
 		}
 	}
 	fmt.Fprintf(r.env.Stdout, "%s %s: %d users, %d mapped, %d unmapped, %d stale; %s since the last export (%s); last sync %s; last check %s\n",
-		verdict, s.Profile, s.Users, s.Mapped, s.Unmapped, s.Stale, storage.CountOf(s.ChangesSinceExport, "change"),
+		verdict, s.Profile, s.Users, s.Mapped, s.Unmapped, s.Stale, halo.CountOf(s.ChangesSinceExport, "change"),
 		last(s.LastExport), last(s.LastSync), check)
 	printContactsStatus(r, s.Contacts)
 	for _, a := range s.Attention {

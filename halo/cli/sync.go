@@ -60,10 +60,10 @@ func runSync(ctx context.Context, r *runner, args []string) error {
 	if err != nil {
 		return err
 	}
-	var onWait func(string, time.Duration)
+	var onWait func(halo.ErrorKind, time.Duration)
 	var progress func(halo.PullProgress)
 	if !*asJSON {
-		onWait = func(reason string, d time.Duration) {
+		onWait = func(reason halo.ErrorKind, d time.Duration) {
 			r.redraw(waitNote(reason, d) + "\n")
 		}
 		if isTerminal(r.rawErr) {
@@ -95,9 +95,9 @@ func runSync(ctx context.Context, r *runner, args []string) error {
 		return writeJSON(r, out)
 	}
 	fmt.Fprintf(r.env.Stdout, "Synced %q in %s: %s (%d enabled, %d disabled, %d API-only), %s, %s, %s.\n",
-		p.Name, elapsed.Round(time.Millisecond), storage.CountOf(out.Agents.Visible, "agent"), out.Agents.Enabled,
-		out.Agents.Disabled, out.Agents.APIOnly, storage.CountOf(out.Teams, "team"),
-		storage.CountOf(out.Departments, "department"), storage.CountOf(out.Organisations, "organisation"))
+		p.Name, elapsed.Round(time.Millisecond), halo.CountOf(out.Agents.Visible, "agent"), out.Agents.Enabled,
+		out.Agents.Disabled, out.Agents.APIOnly, halo.CountOf(out.Teams, "team"),
+		halo.CountOf(out.Departments, "department"), halo.CountOf(out.Organisations, "organisation"))
 	return nil
 }
 
@@ -116,13 +116,13 @@ func (e storeError) Unwrap() error { return e.error }
 // history row always, the pulled data only when the pull worked (a failed
 // or cancelled pull keeps the previous data). onWait and progress may be
 // nil; a progress line is cleared when the pull ends.
-func (r *runner) pullAndRecord(ctx context.Context, p storage.Profile, onWait func(string, time.Duration),
+func (r *runner) pullAndRecord(ctx context.Context, p storage.Profile, onWait func(halo.ErrorKind, time.Duration),
 	progress func(halo.PullProgress)) (halo.Snapshot, time.Duration, error) {
 	secret, err := r.profileSecret(ctx, p)
 	if err != nil {
 		return halo.Snapshot{}, 0, err
 	}
-	cfg := HaloConfig(p, secret, r.log)
+	cfg := p.HaloConfig(secret, r.log)
 	cfg.OnWait = onWait
 	client, err := halo.NewClient(cfg)
 	if err != nil {

@@ -76,12 +76,16 @@ func toRejectedJSON(rs []mapping.Rejected) []rejectedJSON {
 	return out
 }
 
+// importJSON is the `users import --json` contract. With --dry-run the
+// counts are what the import would do (mapping.PlanUsersImport, the GUI's
+// preview).
 type importJSON struct {
-	Accepted int            `json:"accepted"`
-	Added    int            `json:"added"`
-	Updated  int            `json:"updated"`
-	DryRun   bool           `json:"dry_run"`
-	Rejected []rejectedJSON `json:"rejected"`
+	Accepted  int            `json:"accepted"`
+	Added     int            `json:"added"`
+	Updated   int            `json:"updated"`
+	Unchanged int            `json:"unchanged"`
+	DryRun    bool           `json:"dry_run"`
+	Rejected  []rejectedJSON `json:"rejected"`
 }
 
 // fileCommand is what the commands that read one FILE into a profile share.
@@ -122,11 +126,21 @@ func usersImport(ctx context.Context, r *runner, args []string) error {
 	if err != nil {
 		return err
 	}
-	out := importJSON{Accepted: len(prev.Accepted), DryRun: fc.dry, Rejected: toRejectedJSON(prev.Rejected)}
+	existing, err := r.db.Users(ctx, p.ID)
+	if err != nil {
+		return err
+	}
+	// The GUI's preview: rows storage would refuse are rejected with their
+	// line, the rest counted as new, updated or unchanged.
+	plan := mapping.PlanUsersImport(prev, existing)
+	prev = plan.Preview
+	out := importJSON{Accepted: len(prev.Accepted), Added: plan.New, Updated: plan.Updated, Unchanged: plan.Unchanged,
+		DryRun: fc.dry, Rejected: toRejectedJSON(prev.Rejected)}
 	if !fc.dry && len(prev.Accepted) > 0 {
 		if out.Added, out.Updated, err = r.db.UpsertUsers(ctx, p.ID, prev.Users(p.ID)); err != nil {
 			return err
 		}
+		out.Unchanged = out.Accepted - out.Added - out.Updated
 	}
 	if fc.json {
 		return writeJSON(r, out)
@@ -135,11 +149,12 @@ func usersImport(ctx context.Context, r *runner, args []string) error {
 	if fc.dry {
 		verb = "Would import"
 	}
-	fmt.Fprintf(r.env.Stdout, "%s %d users into %q", verb, out.Accepted, p.Name)
-	if !fc.dry {
-		fmt.Fprintf(r.env.Stdout, " (%d new, %d updated)", out.Added, out.Updated)
+	fmt.Fprintf(r.env.Stdout, "%s %s into %q (%d new, %d updated, %d unchanged", verb, halo.CountOf(out.Accepted, "user"), p.Name,
+		out.Added, out.Updated, out.Unchanged)
+	if len(prev.Rejected) > 0 {
+		fmt.Fprintf(r.env.Stdout, ", %d rejected", len(prev.Rejected))
 	}
-	fmt.Fprintln(r.env.Stdout, ".")
+	fmt.Fprintln(r.env.Stdout, ").")
 	if len(prev.Rejected) > 0 {
 		fmt.Fprintf(r.env.Stdout, "Not imported (%d):\n", len(prev.Rejected))
 		for _, rj := range prev.Rejected {

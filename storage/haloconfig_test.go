@@ -1,4 +1,4 @@
-package cli
+package storage_test
 
 import (
 	"testing"
@@ -8,13 +8,13 @@ import (
 	"github.com/halo-assistant/halo-assistant/storage/applog"
 )
 
-// HaloConfig is what the CLI and the GUI both connect with: every stored
+// Profile.HaloConfig is what the CLI and the GUI both connect with: every stored
 // connection setting, the secret, the app's user agent and log.
 func TestHaloConfigCarriesTheWholeProfile(t *testing.T) {
 	log := applog.Discard()
 	p := storage.Profile{HaloURL: "https://x.halopsa.com", ClientID: "id", Tenant: "t", AuthURL: "https://auth.example",
 		Scope: "all", CAFile: "/ca.pem"}
-	c := HaloConfig(p, "s3cret", log)
+	c := p.HaloConfig("s3cret", log)
 	if c.URL != p.HaloURL || c.ClientID != p.ClientID || c.ClientSecret != "s3cret" || c.Tenant != p.Tenant ||
 		c.AuthURL != p.AuthURL || c.Scope != p.Scope || c.CAFile != p.CAFile ||
 		c.UserAgent != assets.Binary+"/"+assets.Version || c.Logger != log {
