@@ -112,11 +112,6 @@ func (r *runner) contactsRegion(flagValue string, p storage.Profile, fallback st
 	return contacts.DefaultRegion(r.env.Getenv)
 }
 
-// usersAccessFix is what to do when Halo refuses the API agent the
-// contacts, in the words of 1stream's "HaloPSA Agent Permissions" article.
-const usersAccessFix = "In Halo open the API agent (Configuration › Teams & Agents › Agents, the \"Agent to log in as\" of the " +
-	"API application), Permissions tab › Feature Access: set Users Access Level to \"Read and Modify\", save, and run it again."
-
 // withContactsFix gives a refusal to read contacts the fix that names the
 // Feature Access row; other errors keep their own fix.
 func withContactsFix(err error) error {
@@ -126,19 +121,19 @@ func withContactsFix(err error) error {
 	}
 	e := *he
 	e.Message = "Halo refused the API agent access to its contacts (Users): 1stream cannot look callers up."
-	e.Fix = usersAccessFix
+	e.Fix, e.Step = halo.AccessFix(halo.CheckContacts)
 	e.Err = err
 	return &e
 }
 
 // contactsClient is a Halo client for a stored profile, with its secret
 // from the keyring.
-func (r *runner) contactsClient(ctx context.Context, p storage.Profile, onWait func(string, time.Duration)) (*halo.Client, error) {
+func (r *runner) contactsClient(ctx context.Context, p storage.Profile, onWait func(halo.ErrorKind, time.Duration)) (*halo.Client, error) {
 	secret, err := r.profileSecret(ctx, p)
 	if err != nil {
 		return nil, err
 	}
-	cfg := HaloConfig(p, secret, r.log)
+	cfg := p.HaloConfig(secret, r.log)
 	cfg.OnWait = onWait
 	return halo.NewClient(cfg)
 }
@@ -216,9 +211,9 @@ func contactsAudit(ctx context.Context, r *runner, args []string) error {
 	}
 	prevSnap.Contacts = nil
 
-	var onWait func(string, time.Duration)
+	var onWait func(halo.ErrorKind, time.Duration)
 	if !*asJSON {
-		onWait = func(reason string, d time.Duration) { r.redraw(waitNote(reason, d) + "\n") }
+		onWait = func(reason halo.ErrorKind, d time.Duration) { r.redraw(waitNote(reason, d) + "\n") }
 	}
 	client, err := r.contactsClient(ctx, p, onWait)
 	if err != nil {
@@ -277,7 +272,7 @@ func contactsAudit(ctx context.Context, r *runner, args []string) error {
 		if err := writeContactsCSV(*outPath, out.Problems); err != nil {
 			return err
 		}
-		fmt.Fprintf(r.env.Stderr, "Wrote %s to %s.\n", storage.CountOf(len(out.Problems), "row"), *outPath)
+		fmt.Fprintf(r.env.Stderr, "Wrote %s to %s.\n", halo.CountOf(len(out.Problems), "row"), *outPath)
 	}
 
 	if *asJSON {
@@ -337,10 +332,10 @@ func printContactsAudit(r *runner, out contactsAuditJSON, fixed, added []contact
 	problems := out.MissingName + out.NoPhone + out.SharedNumbers + out.Unparseable
 	verdict := "no problems: every active contact can pop"
 	if !out.OK {
-		verdict = storage.CountOf(problems, "problem") + " in the way of screen pops"
+		verdict = halo.CountOf(problems, "problem") + " in the way of screen pops"
 	}
 	fmt.Fprintf(w, "Audited %q (region %s) at %s: %s, %d active; %s.\n", out.Profile, out.Region, fmtStamp(out.At),
-		storage.CountOf(out.Contacts, "contact"), out.Active, verdict)
+		halo.CountOf(out.Contacts, "contact"), out.Active, verdict)
 	shared := 0
 	for _, p := range out.Problems {
 		if p.Problem == string(contacts.SharedNumber) {
@@ -348,7 +343,7 @@ func printContactsAudit(r *runner, out contactsAuditJSON, fixed, added []contact
 		}
 	}
 	fmt.Fprintf(w, "  missing_name    %d\n  no_phone        %d\n  shared_number   %d (%s)\n  unparseable     %d\n",
-		out.MissingName, out.NoPhone, out.SharedNumbers, storage.CountOf(shared, "contact"), out.Unparseable)
+		out.MissingName, out.NoPhone, out.SharedNumbers, halo.CountOf(shared, "contact"), out.Unparseable)
 	if out.Active == 0 {
 		fmt.Fprintln(w, "No active contacts visible: 1stream cannot pop any caller (does Halo hold contacts, and may the API agent read them?).")
 	}
@@ -448,7 +443,7 @@ func (r *runner) addContactsStatus(ctx context.Context, p storage.Profile, out *
 		}
 		out.Attention = append(out.Attention, attentionJSON{attnContactsProblems,
 			fmt.Sprintf("the contacts audit of %s found %s in the way of screen pops: %s", fmtStamp(sum.At),
-				storage.CountOf(n, "problem"), strings.Join(parts, ", ")),
+				halo.CountOf(n, "problem"), strings.Join(parts, ", ")),
 			"run 'halo-assistant contacts audit --profile " + q + " --out contacts.csv', fix the listed contacts in Halo, then audit again"})
 	}
 	if age := now.Sub(sum.At); age > contactsStaleAfter {
@@ -465,5 +460,5 @@ func printContactsStatus(r *runner, c *contactsStatus) {
 		return
 	}
 	fmt.Fprintf(r.env.Stdout, "Contacts: %d active, %s at the last audit (%s).\n", c.Active,
-		storage.CountOf(c.Problems, "problem"), fmtStamp(c.At))
+		halo.CountOf(c.Problems, "problem"), fmtStamp(c.At))
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/halo-assistant/halo-assistant/halo"
 	"github.com/halo-assistant/halo-assistant/halo/contacts"
 	"github.com/halo-assistant/halo-assistant/storage"
 )
@@ -142,7 +143,7 @@ func printLookup(r *runner, p storage.Profile, out lookupJSON) {
 		fmt.Fprintf(w, "  #%d %s — customer %s, site %s, field %s — %s\n", m.ContactID, dash(m.Contact), dash(m.Client),
 			dash(m.Site), dash(m.Field), m.Link)
 	}
-	fmt.Fprintf(w, "Halo's own phone search found %s.\n", storage.CountOf(out.HaloSearchFound, "active contact"))
+	fmt.Fprintf(w, "Halo's own phone search found %s.\n", halo.CountOf(out.HaloSearchFound, "active contact"))
 	if len(out.MissedByHalo) > 0 {
 		missed := make([]string, 0, len(out.MissedByHalo))
 		for _, m := range out.Matches {
