@@ -31,8 +31,9 @@ profile's Client Secret from the keyring and reports what stands in the way of 1
 pops: missing_name (no first name or surname), no_phone (none of the contact's own four numbers),
 shared_number (a number two or more active contacts hold), unparseable (a number that is no possible
 number for the region). Numbers without a country code are read for --region, else the profile's
-region (profile set NAME --region CC), else the OS locale's. The contacts are kept in the
-profile's database until the next audit or 'contacts forget'; a re-audit says what changed.
+region (profile set NAME --region CC), else the last audit's, else the OS locale's. The contacts
+are kept in the profile's database until the next audit or 'contacts forget'; a re-audit says
+what changed.
 --out writes one CSV row per contact and problem. Exit 0 no problems, 1 problems found, 2 usage
 or connection error (with its fix).`
 
@@ -101,8 +102,8 @@ func applyProfileRegion(v string, p *storage.Profile) error {
 }
 
 // contactsRegion is the region a profile's numbers are read in: the flag,
-// else the profile's own, else fallback (the snapshot's, for a lookup),
-// else the OS locale's.
+// else the profile's own, else fallback (the last audit's, so a one-off
+// --region keeps meaning the same numbers), else the OS locale's.
 func (r *runner) contactsRegion(flagValue string, p storage.Profile, fallback string) string {
 	for _, v := range []string{flagValue, p.Region, fallback} {
 		if v != "" {
@@ -177,7 +178,7 @@ func runContactsAudit(ctx context.Context, r *runner, args []string) error {
 func contactsAudit(ctx context.Context, r *runner, args []string) error {
 	fs := r.newFlags("contacts audit", contactsAuditUsage)
 	profileName := fs.profileFlag("profile to audit (secret from the keyring)")
-	regionArg := regionFlag(fs, "region for numbers without a country code, e.g. GB (default: the profile's, else the OS locale's)")
+	regionArg := regionFlag(fs, "region for numbers without a country code, e.g. GB (default: the profile's, else the last audit's, else the OS locale's)")
 	asJSON := fs.jsonFlag("print the result as JSON")
 	outPath := fs.String("out", "", "also write the problems to this CSV file (one row per contact and problem)")
 	if err := fs.parseNoArgs(args); err != nil {
@@ -197,14 +198,13 @@ func contactsAudit(ctx context.Context, r *runner, args []string) error {
 	if err != nil {
 		return err
 	}
-	region = r.contactsRegion(region, p, "")
-
-	// The previous audit is re-run for today's region, so a region change
-	// does not show as problems fixed or new.
 	prevSnap, hadPrev, err := r.db.Contacts(ctx, p.ID)
 	if err != nil {
 		return err
 	}
+	region = r.contactsRegion(region, p, prevSnap.Region)
+	// The previous audit is re-run for today's region, so a region change
+	// does not show as problems fixed or new.
 	var prev contacts.Audit
 	if hadPrev {
 		prev = contacts.Run(prevSnap.Contacts, region, prevSnap.PulledAt)

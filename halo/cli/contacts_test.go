@@ -478,3 +478,34 @@ func TestContactsNeverReachTheLog(t *testing.T) {
 		}
 	}
 }
+
+func TestContactsRegionDefaults(t *testing.T) {
+	srv := startHalo(t, halotest.Demo())
+	h := newHarness(t) // LANG=en_US.UTF-8: the OS locale says US
+	if r := h.run(srv.ClientSecret(), "profile", "add", "N", "--url", srv.URL(), "--client-id", srv.ClientID(), "--secret-stdin"); r.code != 0 {
+		t.Fatalf("add: %+v", r)
+	}
+	if a := decodeAudit(t, h.run("", "contacts", "audit", "--profile", "N", "--json")); a.Region != "US" {
+		t.Fatalf("locale default: %s", a.Region)
+	}
+	if a := decodeAudit(t, h.run("", "contacts", "audit", "--profile", "N", "--json", "--region", "gb")); a.Region != "GB" ||
+		a.Unparseable != halotest.DemoUnparseable {
+		t.Fatalf("--region gb: %s, %d unparseable", a.Region, a.Unparseable)
+	}
+	// Without --region the last audit's region holds, so the diff compares like with like.
+	a := decodeAudit(t, h.run("", "contacts", "audit", "--profile", "N", "--json"))
+	if a.Region != "GB" || a.FixedSinceLast != 0 || a.NewSinceLast != 0 {
+		t.Fatalf("re-audit: %s fixed %d new %d", a.Region, a.FixedSinceLast, a.NewSinceLast)
+	}
+	if r := h.run("", "profile", "set", "N", "--region", "AU"); r.code != 0 {
+		t.Fatalf("set: %+v", r)
+	}
+	if a := decodeAudit(t, h.run("", "contacts", "audit", "--profile", "N", "--json")); a.Region != "AU" {
+		t.Fatalf("profile region: %s", a.Region)
+	}
+	var l lookupJSON
+	if err := json.Unmarshal([]byte(h.run("", "lookup", "--profile", "N", "0113 496 0999", "--json", "--region", "GB").stdout), &l); err != nil ||
+		l.Region != "GB" || l.E164 != "+441134960999" {
+		t.Fatalf("lookup --region: %+v %v", l, err)
+	}
+}
