@@ -50,11 +50,20 @@ func firstCallEntry(id, title string, probe func(*Client, context.Context) (int,
 		result:  func(e *checkEnv) CheckResult { return firstCallResult(firstCalls[id], e.answers[id]) }}
 }
 
+// AccessFix is what to do when Halo refuses the API agent what a
+// first-call check reads (CheckContacts, CheckCustomers, CheckTickets),
+// and the checklist step that explains it; the CLI's contacts audit and
+// lookup give the same fix as the check.
+func AccessFix(id string) (fix, step string) {
+	f := firstCalls[id]
+	return fmt.Sprintf("In Halo, open Configuration > Teams & Agents > Agents > the API agent (e.g. 1stream) > Permissions > "+
+		"Feature Access and set %s to Read and Modify; check that the application's Login Type is Agent with that agent as "+
+		"the Agent to log in as, and that the agent may use all customers (\"Allow use of all Customers\").", f.row), f.step
+}
+
 func firstCallResult(f firstCall, a answer) CheckResult {
 	c := CheckResult{ID: f.id, Status: StatusPass}
-	fix := fmt.Sprintf("In Halo, open Configuration > Teams & Agents > Agents > the API agent (e.g. 1stream) > Permissions > "+
-		"Feature Access and set %s to Read and Modify; check that the application's Login Type is Agent with that agent as "+
-		"the Agent to log in as, and that the agent may use all customers (\"Allow use of all Customers\").", f.row)
+	fix, _ := AccessFix(f.id)
 	switch {
 	case a.Err != nil && IsNoAccess(a.Err):
 		c.Status = StatusFail

@@ -87,6 +87,10 @@ func commands() []command {
 		{"profile", "add|list|remove|rename …", "manage profiles (one per 1stream organisation)", runProfile, true},
 		{"check", "--profile NAME | --url URL --client-id ID …", "run the systems check against Halo", runCheck, false},
 		{"sync", "--profile NAME", "pull agents, teams, departments and organisations", runSync, true},
+		// contacts and lookup open the database themselves: any failure, that
+		// one too, must exit 2, since their exit 1 is a finding.
+		{"contacts", "audit|forget --profile NAME …", "audit Halo's contacts for screen pops; drop the stored snapshot", runContacts, false},
+		{"lookup", "--profile NAME NUMBER [--json]", "test a caller: which Halo contact a call from NUMBER pops", runLookup, false},
 		{"users", "import|list …", "manage the 1stream users of a profile", runUsers, true},
 		{"map", "auto|set|remove …", "map 1stream users to Halo agents", runMap, true},
 		{"export", "--profile NAME [--out FILE] [--changes]", "export the mappings (or only the changes) as CSV for upload", runExport, true},
@@ -179,6 +183,9 @@ func Main(args []string, env Env) int {
 		return ExitUsage
 	case errors.Is(err, errReported):
 		return ExitFailed
+	case errors.As(err, new(exit2Error)):
+		r.fail(err)
+		return ExitUsage
 	default:
 		return r.fail(err)
 	}
@@ -312,7 +319,8 @@ Global options:
 
 Secrets are never taken as arguments: profile add/set store one only from --secret-stdin or
 --secret-from-env (env HALO_CLIENT_SECRET); --profile commands always use the profile's own.
-Exit codes: 0 ok, 1 the operation failed, 2 usage error.
+Exit codes: 0 ok, 1 the operation failed, 2 usage error (contacts audit and lookup: 1 is a
+finding, 2 any failure).
 Run '%s COMMAND --help' for a command's options.
 `, defaultDirForHelp(), assets.Binary)
 }

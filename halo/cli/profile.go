@@ -14,8 +14,8 @@ import (
 	"github.com/halo-assistant/halo-assistant/storage/applog"
 )
 
-const profileUsage = `profile add NAME [--url URL] [--client-id ID] [--tenant T] [--auth-url URL] [--scope S] [--ca-file PEM] [--secret-stdin | --secret-from-env]
-       halo-assistant profile set NAME [--url URL] [--client-id ID] [--tenant T] [--auth-url URL] [--scope S] [--ca-file PEM] [--secret-stdin | --secret-from-env | --keep-secret]
+const profileUsage = `profile add NAME [--url URL] [--client-id ID] [--tenant T] [--auth-url URL] [--scope S] [--ca-file PEM] [--region CC] [--secret-stdin | --secret-from-env]
+       halo-assistant profile set NAME [--url URL] [--client-id ID] [--tenant T] [--auth-url URL] [--scope S] [--ca-file PEM] [--region CC] [--secret-stdin | --secret-from-env | --keep-secret]
        halo-assistant profile list [--json]
        halo-assistant profile rename NAME NEW-NAME
        halo-assistant profile remove NAME [--force]`
@@ -133,6 +133,7 @@ func (r *runner) applyConn(cf connFlags, p *storage.Profile) (secret, source str
 func profileAdd(ctx context.Context, r *runner, args []string) error {
 	fs := r.newFlags("profile add", profileUsage)
 	cf := addConnFlags(fs)
+	region := profileRegionFlag(fs)
 	pos, err := fs.parse(args)
 	if err != nil {
 		return err
@@ -143,6 +144,9 @@ func profileAdd(ctx context.Context, r *runner, args []string) error {
 	p := storage.Profile{Name: pos[0]}
 	secret, source, err := r.applyConn(cf, &p)
 	if err != nil {
+		return err
+	}
+	if err := applyProfileRegion(*region, &p); err != nil {
 		return err
 	}
 	if secret != "" {
@@ -184,6 +188,7 @@ type profileJSON struct {
 	CAFile    string    `json:"ca_file"`
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
+	Region    string    `json:"region"` // "" = the OS locale's
 }
 
 func profileList(ctx context.Context, r *runner, args []string) error {
@@ -199,7 +204,7 @@ func profileList(ctx context.Context, r *runner, args []string) error {
 	if *asJSON {
 		out := make([]profileJSON, 0, len(ps))
 		for _, p := range ps {
-			out = append(out, profileJSON{p.ID, p.Name, p.HaloURL, p.ClientID, p.Tenant, p.AuthURL, p.Scope, p.CAFile, p.CreatedAt.UTC(), p.UpdatedAt.UTC()})
+			out = append(out, profileJSON{p.ID, p.Name, p.HaloURL, p.ClientID, p.Tenant, p.AuthURL, p.Scope, p.CAFile, p.CreatedAt.UTC(), p.UpdatedAt.UTC(), p.Region})
 		}
 		return writeJSON(r, out)
 	}
@@ -232,6 +237,7 @@ func profileSet(ctx context.Context, r *runner, args []string) error {
 	fs := r.newFlags("profile set", profileUsage)
 	cf := addConnFlags(fs)
 	keep := fs.Bool("keep-secret", false, "confirm that the stored Client Secret may be sent to the profile's (new) URL, authorisation server and CA file")
+	region := profileRegionFlag(fs)
 	p, _, err := r.profileArgs(ctx, fs, args, 1, "want exactly one profile NAME")
 	if err != nil {
 		return err
@@ -241,11 +247,14 @@ func profileSet(ctx context.Context, r *runner, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := applyProfileRegion(*region, &p); err != nil {
+		return err
+	}
 	if *keep && secret != "" {
 		return usagef("--keep-secret keeps the stored Client Secret: it cannot be combined with a new one from %s", source)
 	}
 	if p == before && secret == "" && !*keep {
-		return usagef("nothing to change: give connection flags, --secret-stdin, --secret-from-env or --keep-secret")
+		return usagef("nothing to change: give connection flags, --region, --secret-stdin, --secret-from-env or --keep-secret")
 	}
 	if p != before {
 		if err := r.db.UpdateConnection(ctx, p); err != nil {

@@ -31,6 +31,7 @@ type statusJSON struct {
 	LastExport         *time.Time      `json:"last_export"`
 	LastSync           *time.Time      `json:"last_sync"`
 	LastCheck          *lastCheckJSON  `json:"last_check"`
+	Contacts           *contactsStatus `json:"contacts"` // null when never audited
 	Attention          []attentionJSON `json:"attention"`
 }
 
@@ -80,6 +81,9 @@ func runStatus(ctx context.Context, r *runner, args []string) error {
 		return err
 	}
 	out := evaluateStatus(d, syncErr)
+	if err := r.addContactsStatus(ctx, p, &out, time.Now()); err != nil {
+		return err
+	}
 	if *asJSON {
 		if err := writeJSON(r, out); err != nil {
 			return err
@@ -204,6 +208,7 @@ func printStatus(r *runner, s statusJSON) {
 	fmt.Fprintf(r.env.Stdout, "%s %s: %d users, %d mapped, %d unmapped, %d stale; %s since the last export (%s); last sync %s; last check %s\n",
 		verdict, s.Profile, s.Users, s.Mapped, s.Unmapped, s.Stale, halo.CountOf(s.ChangesSinceExport, "change"),
 		last(s.LastExport), last(s.LastSync), check)
+	printContactsStatus(r, s.Contacts)
 	for _, a := range s.Attention {
 		fmt.Fprintf(r.env.Stdout, "- %s: %s. Fix: %s\n", a.Kind, oneLine(a.Detail), a.Fix)
 	}

@@ -1,0 +1,464 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/halo-assistant/halo-assistant/halo"
+	"github.com/halo-assistant/halo-assistant/halo/contacts"
+	"github.com/halo-assistant/halo-assistant/halo/mapping"
+	"github.com/halo-assistant/halo-assistant/storage"
+)
+
+const contactsUsage = `contacts audit --profile NAME [--region CC] [--json] [--out FILE.csv]
+       halo-assistant contacts forget --profile NAME
+
+audit   pulls the profile's contacts from Halo and reports what stands in the way of 1stream's
+        screen pops (missing names, no phone, shared or unparseable numbers); exit 0 none, 1 found
+forget  drops the contacts the last audit stored for the profile
+Run 'halo-assistant contacts audit --help' for the details.`
+
+const contactsAuditUsage = `contacts audit --profile NAME [--region CC] [--json] [--out FILE.csv]
+
+Pulls every active contact (Halo's Users; General Users and service accounts left out) with the
+profile's Client Secret from the keyring and reports what stands in the way of 1stream's screen
+pops: missing_name (no first name or surname), no_phone (none of the contact's own four numbers),
+shared_number (a number two or more active contacts hold), unparseable (a number that is no possible
+number for the region). Numbers without a country code are read for --region, else the profile's
+region (profile set NAME --region CC), else the last audit's, else the OS locale's. The contacts
+are kept in the profile's database until the next audit or 'contacts forget'; a re-audit says
+what changed.
+--out writes one CSV row per contact and problem. Exit 0 no problems, 1 problems found, 2 usage
+or connection error (with its fix).`
+
+const contactsForgetUsage = `contacts forget --profile NAME
+
+Drops the profile's stored contacts snapshot (the contacts and the last audit's counts).`
+
+func runContacts(ctx context.Context, r *runner, args []string) error {
+	return dispatch(ctx, r, args, contactsUsage, []subcommand{
+		{[]string{"audit"}, runContactsAudit},
+		{[]string{"forget"}, runContactsForget},
+	})
+}
+
+// exit2Error is a failure of a command whose exit 1 means a finding
+// (contacts audit: problems found; lookup: no single contact): the failure
+// must exit 2 so a script never reads it as a finding.
+type exit2Error struct{ error }
+
+func (e exit2Error) Unwrap() error { return e.error }
+
+// asExit2 wraps err for exit 2, leaving usage errors, --help and an
+// already reported finding as they are.
+func asExit2(err error) error {
+	if err == nil || errors.Is(err, flag.ErrHelp) || errors.Is(err, errReported) || errors.As(err, new(usageError)) {
+		return err
+	}
+	return exit2Error{err}
+}
+
+// regionFlag adds --region; parseRegion checks it.
+func regionFlag(fs *flagSet, help string) *string { return fs.String("region", "", help) }
+
+// parseRegion validates a --region value ("" = not given) and returns it
+// in capitals.
+func parseRegion(v string) (string, error) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return "", nil
+	}
+	if len(v) != 2 || !contacts.ValidRegion(v) {
+		return "", usagef("--region %q is not a region phone numbers are known for: give a two-letter ISO 3166 country code such as GB, US or AU (UK is GB)", v)
+	}
+	return strings.ToUpper(v), nil
+}
+
+// profileRegionFlag adds profile add/set's --region: the region the
+// profile's contact numbers are read in by default.
+func profileRegionFlag(fs *flagSet) *string {
+	return regionFlag(fs, "region for contact numbers without a country code, e.g. GB (default: the OS locale's; \"-\" clears it)")
+}
+
+// applyProfileRegion sets p.Region from --region: "" leaves it, "-" clears
+// it back to the OS locale's.
+func applyProfileRegion(v string, p *storage.Profile) error {
+	if strings.TrimSpace(v) == "-" {
+		p.Region = ""
+		return nil
+	}
+	cc, err := parseRegion(v)
+	if err != nil || cc == "" {
+		return err
+	}
+	p.Region = cc
+	return nil
+}
+
+// contactsRegion is the region a profile's numbers are read in: the flag,
+// else the profile's own, else fallback (the last audit's, so a one-off
+// --region keeps meaning the same numbers), else the OS locale's.
+func (r *runner) contactsRegion(flagValue string, p storage.Profile, fallback string) string {
+	for _, v := range []string{flagValue, p.Region, fallback} {
+		if v != "" {
+			return v
+		}
+	}
+	return contacts.DefaultRegion(r.env.Getenv)
+}
+
+// withContactsFix gives a refusal to read contacts the fix that names the
+// Feature Access row; other errors keep their own fix.
+func withContactsFix(err error) error {
+	var he *halo.Error
+	if !halo.IsNoAccess(err) || !errors.As(err, &he) {
+		return err
+	}
+	e := *he
+	e.Message = "Halo refused the API agent access to its contacts (Users): 1stream cannot look callers up."
+	e.Fix, e.Step = halo.AccessFix(halo.CheckContacts)
+	e.Err = err
+	return &e
+}
+
+// contactsClient is a Halo client for a stored profile, with its secret
+// from the keyring.
+func (r *runner) contactsClient(ctx context.Context, p storage.Profile, onWait func(halo.ErrorKind, time.Duration)) (*halo.Client, error) {
+	secret, err := r.profileSecret(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	cfg := p.HaloConfig(secret, r.log)
+	cfg.OnWait = onWait
+	return halo.NewClient(cfg)
+}
+
+// contactsAuditJSON is the `contacts audit --json` contract.
+type contactsAuditJSON struct {
+	OK             bool                 `json:"ok"`
+	Profile        string               `json:"profile"`
+	Region         string               `json:"region"`
+	At             time.Time            `json:"at"`
+	Contacts       int                  `json:"contacts"`
+	Active         int                  `json:"active"`
+	MissingName    int                  `json:"missing_name"`
+	NoPhone        int                  `json:"no_phone"`
+	SharedNumbers  int                  `json:"shared_numbers"`
+	Unparseable    int                  `json:"unparseable"`
+	FixedSinceLast int                  `json:"fixed_since_last"`
+	NewSinceLast   int                  `json:"new_since_last"`
+	PreviousAt     *time.Time           `json:"previous_at"`
+	Problems       []contactProblemJSON `json:"problems"`
+}
+
+type contactProblemJSON struct {
+	Problem   string   `json:"problem"`
+	ContactID int      `json:"contact_id"`
+	Contact   string   `json:"contact"`
+	Client    string   `json:"client"`
+	Site      string   `json:"site"`
+	Numbers   []string `json:"numbers"`
+	Number    string   `json:"number,omitempty"` // shared_number: the number in E.164, which groups its holders
+	Link      string   `json:"link"`
+}
+
+// ContactsCSVHeader is the header of `contacts audit --out`.
+var ContactsCSVHeader = []string{"Problem", "Contact ID", "Contact", "Client", "Site", "Numbers", "Halo Link"}
+
+func runContactsAudit(ctx context.Context, r *runner, args []string) error {
+	return asExit2(contactsAudit(ctx, r, args))
+}
+
+func contactsAudit(ctx context.Context, r *runner, args []string) error {
+	fs := r.newFlags("contacts audit", contactsAuditUsage)
+	profileName := fs.profileFlag("profile to audit (secret from the keyring)")
+	regionArg := regionFlag(fs, "region for numbers without a country code, e.g. GB (default: the profile's, else the last audit's, else the OS locale's)")
+	asJSON := fs.jsonFlag("print the result as JSON")
+	outPath := fs.String("out", "", "also write the problems to this CSV file (one row per contact and problem)")
+	if err := fs.parseNoArgs(args); err != nil {
+		return err
+	}
+	region, err := parseRegion(*regionArg)
+	if err != nil {
+		return err
+	}
+	if *outPath == "-" {
+		return usagef("--out needs a file name (the problems are on standard output already)")
+	}
+	if err := r.openDB(ctx); err != nil {
+		return err
+	}
+	p, err := r.profile(ctx, *profileName)
+	if err != nil {
+		return err
+	}
+	prevSnap, hadPrev, err := r.db.Contacts(ctx, p.ID)
+	if err != nil {
+		return err
+	}
+	region = r.contactsRegion(region, p, prevSnap.Region)
+	// The previous audit is re-run for today's region, so a region change
+	// does not show as problems fixed or new.
+	var prev contacts.Audit
+	if hadPrev {
+		prev = contacts.Run(prevSnap.Contacts, region, prevSnap.PulledAt)
+	}
+	prevSnap.Contacts = nil
+
+	var onWait func(halo.ErrorKind, time.Duration)
+	if !*asJSON {
+		onWait = func(reason halo.ErrorKind, d time.Duration) { r.redraw(waitNote(reason, d) + "\n") }
+	}
+	client, err := r.contactsClient(ctx, p, onWait)
+	if err != nil {
+		return err
+	}
+	hctx, cancel, err := r.haloContext(ctx)
+	if err != nil {
+		return err
+	}
+	defer cancel()
+	var progress func(halo.PullProgress)
+	if isTerminal(r.rawErr) {
+		start := time.Now()
+		progress = func(pp halo.PullProgress) { r.redraw(describeContactsPull(pp, time.Since(start))) }
+	}
+	all, err := client.Contacts(hctx, progress)
+	if progress != nil {
+		r.redraw("")
+	}
+	if err != nil {
+		return withContactsFix(err)
+	}
+	at := time.Now().UTC()
+	a := contacts.Run(all, region, at)
+	if err := r.db.ReplaceContacts(ctx, storage.ContactsSnapshot{ProfileID: p.ID, PulledAt: at, Region: region, Contacts: all},
+		storage.ContactsSummary{At: at, Region: region, Contacts: a.Contacts, Active: a.Active, MissingName: a.MissingName,
+			NoPhone: a.NoPhone, SharedNumbers: a.SharedNumbers, Unparseable: a.Unparseable}); err != nil {
+		return fmt.Errorf("the contacts were pulled but storing them failed (the previous audit is kept): %w", err)
+	}
+	// Only counts reach the log: contacts are personal data.
+	r.log.Info("contacts audited", "contacts", a.Contacts, "active", a.Active, "problems", len(a.Findings))
+
+	out := contactsAuditJSON{Profile: p.Name, Region: region, At: at, Contacts: a.Contacts, Active: a.Active,
+		MissingName: a.MissingName, NoPhone: a.NoPhone, SharedNumbers: a.SharedNumbers, Unparseable: a.Unparseable,
+		Problems: make([]contactProblemJSON, 0, len(a.Findings))}
+	out.OK = out.MissingName+out.NoPhone+out.SharedNumbers+out.Unparseable == 0
+	var fixed, added []contacts.Finding
+	if hadPrev {
+		pa := prevSnap.PulledAt.UTC()
+		out.PreviousAt = &pa
+		fixed, added = contacts.Diff(prev, a)
+		out.FixedSinceLast, out.NewSinceLast = len(fixed), len(added)
+	}
+	inst := client.Instance()
+	for _, f := range a.Findings {
+		nums := f.Numbers
+		if nums == nil {
+			nums = []string{}
+		}
+		out.Problems = append(out.Problems, contactProblemJSON{Problem: string(f.Problem), ContactID: f.ContactID,
+			Contact: f.Contact, Client: f.Client, Site: f.Site, Numbers: nums, Number: f.Number,
+			Link: contacts.ContactLink(inst, f.ContactID)})
+	}
+
+	if *outPath != "" {
+		if err := writeContactsCSV(*outPath, out.Problems); err != nil {
+			return err
+		}
+		fmt.Fprintf(r.env.Stderr, "Wrote %s to %s.\n", halo.CountOf(len(out.Problems), "row"), *outPath)
+	}
+
+	if *asJSON {
+		if err := writeJSON(r, out); err != nil {
+			return err
+		}
+	} else {
+		printContactsAudit(r, out, fixed, added)
+	}
+	if !out.OK {
+		return errReported
+	}
+	return nil
+}
+
+// writeContactsCSV writes the problems to path as `contacts audit --out`
+// does: by the mapping export's rules (UTF-8, CRLF, formula-safe cells,
+// written atomically; a new file gets the user's umask like an export).
+func writeContactsCSV(path string, problems []contactProblemJSON) error {
+	rows := make([][]string, len(problems))
+	for i, pr := range problems {
+		rows[i] = []string{pr.Problem, strconv.Itoa(pr.ContactID), pr.Contact, pr.Client, pr.Site,
+			strings.Join(pr.Numbers, "; "), pr.Link}
+	}
+	return mapping.WriteFileAtomic(path, func(w io.Writer) error {
+		return mapping.WriteCSVTable(w, ContactsCSVHeader, rows, false)
+	})
+}
+
+// describeContactsPull is the progress line of a contacts pull, with an
+// estimate of the time left once the total is known.
+func describeContactsPull(pp halo.PullProgress, elapsed time.Duration) string {
+	if pp.ContactsTotal <= 0 {
+		if pp.Contacts > 0 {
+			return fmt.Sprintf("contacts: %d pulled (page %d)", pp.Contacts, pp.Pages)
+		}
+		return "contacts …"
+	}
+	s := fmt.Sprintf("contacts: %d/%d (page %d/%d)", pp.Contacts, pp.ContactsTotal, pp.Pages, pp.PagesTotal)
+	if pp.Contacts > 0 && pp.Contacts < pp.ContactsTotal && elapsed > time.Second {
+		left := time.Duration(float64(elapsed) * float64(pp.ContactsTotal-pp.Contacts) / float64(pp.Contacts))
+		s += ", about " + left.Round(time.Second).String() + " left"
+	}
+	return s
+}
+
+var problemWords = map[string]string{
+	string(contacts.MissingName):  "no first name or no surname",
+	string(contacts.NoPhone):      "no phone number of their own",
+	string(contacts.SharedNumber): "shares a number with another active contact",
+	string(contacts.Unparseable):  "a number that is not a possible number for the region",
+}
+
+func printContactsAudit(r *runner, out contactsAuditJSON, fixed, added []contacts.Finding) {
+	w := r.env.Stdout
+	// Counted as status counts them: a shared number once, however many hold it.
+	problems := out.MissingName + out.NoPhone + out.SharedNumbers + out.Unparseable
+	verdict := "no problems: every active contact can pop"
+	if !out.OK {
+		verdict = halo.CountOf(problems, "problem") + " in the way of screen pops"
+	}
+	fmt.Fprintf(w, "Audited %q (region %s) at %s: %s, %d active; %s.\n", out.Profile, out.Region, fmtStamp(out.At),
+		halo.CountOf(out.Contacts, "contact"), out.Active, verdict)
+	shared := 0
+	for _, p := range out.Problems {
+		if p.Problem == string(contacts.SharedNumber) {
+			shared++
+		}
+	}
+	fmt.Fprintf(w, "  missing_name    %d\n  no_phone        %d\n  shared_number   %d (%s)\n  unparseable     %d\n",
+		out.MissingName, out.NoPhone, out.SharedNumbers, halo.CountOf(shared, "contact"), out.Unparseable)
+	if out.Active == 0 {
+		fmt.Fprintln(w, "No active contacts visible: 1stream cannot pop any caller (does Halo hold contacts, and may the API agent read them?).")
+	}
+	if out.PreviousAt == nil {
+		fmt.Fprintln(w, "First audit of this profile: the next one will say what changed.")
+	} else {
+		fmt.Fprintf(w, "Since the last audit (%s): %d fixed, %d new.\n", fmtStamp(*out.PreviousAt), len(fixed), len(added))
+		for _, f := range fixed {
+			fmt.Fprintf(w, "  fixed  %s  #%d %s\n", f.Problem, f.ContactID, dash(f.Contact))
+		}
+		for _, f := range added {
+			fmt.Fprintf(w, "  new    %s  #%d %s\n", f.Problem, f.ContactID, dash(f.Contact))
+		}
+	}
+	if len(out.Problems) == 0 {
+		return
+	}
+	fmt.Fprintln(w, "Problems (fix them in Halo: Customers › Users, or open the link):")
+	for _, p := range out.Problems {
+		nums := ""
+		if len(p.Numbers) > 0 {
+			nums = " [" + strings.Join(p.Numbers, "; ") + "]"
+		}
+		words := problemWords[p.Problem]
+		if p.Number != "" {
+			words = "shares " + p.Number + " with another active contact"
+		}
+		fmt.Fprintf(w, "  %-13s #%d %s (%s / %s): %s%s %s\n", p.Problem, p.ContactID, dash(p.Contact), dash(p.Client),
+			dash(p.Site), words, nums, p.Link)
+	}
+}
+
+func runContactsForget(ctx context.Context, r *runner, args []string) error {
+	fs := r.newFlags("contacts forget", contactsForgetUsage)
+	profileName := fs.profileFlag("profile whose contacts snapshot to drop")
+	if err := fs.parseNoArgs(args); err != nil {
+		return err
+	}
+	if err := r.openDB(ctx); err != nil {
+		return err
+	}
+	p, err := r.profile(ctx, *profileName)
+	if err != nil {
+		return err
+	}
+	dropped, err := r.db.ForgetContacts(ctx, p.ID)
+	if err != nil {
+		return err
+	}
+	if dropped {
+		fmt.Fprintf(r.env.Stdout, "Dropped the contacts snapshot of %q.\n", p.Name)
+	} else {
+		fmt.Fprintf(r.env.Stdout, "%q has no contacts snapshot: nothing to drop.\n", p.Name)
+	}
+	return nil
+}
+
+// contactsStatus is `status --json`'s "contacts": the last audit's counts,
+// read without loading the contacts.
+type contactsStatus struct {
+	At       time.Time `json:"at"`
+	Active   int       `json:"active"`
+	Problems int       `json:"problems"`
+}
+
+// Attention kinds of `status` from the contacts audit.
+const (
+	attnContactsProblems = "contacts_problems"
+	attnContactsStale    = "contacts_stale"
+)
+
+// contactsStaleAfter is how old an audit may be before status asks for a
+// new one: contacts change as customers hire and leave.
+const contactsStaleAfter = 30 * 24 * time.Hour
+
+// addContactsStatus adds the last contacts audit to out and its attention
+// items: problems found, or an audit older than contactsStaleAfter. A
+// profile never audited gets neither, so status means what it did before
+// the audit existed.
+func (r *runner) addContactsStatus(ctx context.Context, p storage.Profile, out *statusJSON, now time.Time) error {
+	sum, ok, err := r.db.ContactsSummary(ctx, p.ID)
+	if err != nil || !ok {
+		return err
+	}
+	out.Contacts = &contactsStatus{At: sum.At.UTC(), Active: sum.Active, Problems: sum.Problems()}
+	q := quoteArg(p.Name)
+	if n := sum.Problems(); n > 0 {
+		var parts []string
+		for _, c := range []struct {
+			n    int
+			what string
+		}{{sum.MissingName, "missing a name"}, {sum.NoPhone, "without a phone number"},
+			{sum.SharedNumbers, "shared numbers"}, {sum.Unparseable, "with an unparseable number"}} {
+			if c.n > 0 {
+				parts = append(parts, fmt.Sprintf("%d %s", c.n, c.what))
+			}
+		}
+		out.Attention = append(out.Attention, attentionJSON{attnContactsProblems,
+			fmt.Sprintf("the contacts audit of %s found %s in the way of screen pops: %s", fmtStamp(sum.At),
+				halo.CountOf(n, "problem"), strings.Join(parts, ", ")),
+			"run 'halo-assistant contacts audit --profile " + q + " --out contacts.csv', fix the listed contacts in Halo, then audit again"})
+	}
+	if age := now.Sub(sum.At); age > contactsStaleAfter {
+		out.Attention = append(out.Attention, attentionJSON{attnContactsStale,
+			fmt.Sprintf("the last contacts audit is %d days old (%s)", int(age/(24*time.Hour)), fmtStamp(sum.At)),
+			"halo-assistant contacts audit --profile " + q})
+	}
+	out.OK = len(out.Attention) == 0
+	return nil
+}
+
+func printContactsStatus(r *runner, c *contactsStatus) {
+	if c == nil {
+		return
+	}
+	fmt.Fprintf(r.env.Stdout, "Contacts: %d active, %s at the last audit (%s).\n", c.Active,
+		halo.CountOf(c.Problems, "problem"), fmtStamp(c.At))
+}

@@ -1,0 +1,511 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/halo-assistant/halo-assistant/halo"
+	"github.com/halo-assistant/halo-assistant/halo/contacts"
+	"github.com/halo-assistant/halo-assistant/halo/halotest"
+	"github.com/halo-assistant/halo-assistant/storage"
+)
+
+// contactsProfile adds profile name against srv (region GB, the demo's).
+func contactsProfile(t *testing.T, h *harness, srv *halotest.Server, name string) {
+	t.Helper()
+	if r := h.run(srv.ClientSecret(), "profile", "add", name, "--url", srv.URL(), "--client-id", srv.ClientID(),
+		"--region", "gb", "--secret-stdin"); r.code != 0 {
+		t.Fatalf("add: %+v", r)
+	}
+}
+
+func decodeAudit(t *testing.T, r result) contactsAuditJSON {
+	t.Helper()
+	var a contactsAuditJSON
+	if err := json.Unmarshal([]byte(r.stdout), &a); err != nil {
+		t.Fatalf("contacts audit --json %v: %+v", err, r)
+	}
+	return a
+}
+
+func TestContactsAuditDemoCountsJSONAndCSV(t *testing.T) {
+	srv := startHalo(t, halotest.Demo())
+	h := newHarness(t)
+	h.realKeyring()
+	contactsProfile(t, h, srv, "C")
+	t.Cleanup(func() { h.run("", "profile", "remove", "C", "--force") })
+	out := filepath.Join(t.TempDir(), "contacts.csv")
+	r := h.run("", "contacts", "audit", "--profile", "C", "--json", "--out", out)
+	if r.code != 1 {
+		t.Fatalf("problems found must exit 1: %+v", r)
+	}
+	for _, field := range []string{"ok", "profile", "region", "at", "contacts", "active", "missing_name", "no_phone",
+		"shared_numbers", "unparseable", "fixed_since_last", "new_since_last", "problems"} {
+		if !strings.Contains(r.stdout, `"`+field+`":`) {
+			t.Errorf("JSON lacks %q:\n%s", field, r.stdout)
+		}
+	}
+	a := decodeAudit(t, r)
+	if a.OK || a.Profile != "C" || a.Region != "GB" || a.At.IsZero() || a.PreviousAt != nil {
+		t.Fatalf("audit header: %+v", a)
+	}
+	if a.Contacts != halotest.DemoActive || a.Active != halotest.DemoActive || a.MissingName != halotest.DemoMissingName ||
+		a.NoPhone != halotest.DemoNoPhone || a.SharedNumbers != halotest.DemoSharedNumbers || a.Unparseable != halotest.DemoUnparseable {
+		t.Fatalf("counts: %+v", a)
+	}
+	per := map[string]int{}
+	for _, p := range a.Problems {
+		per[p.Problem]++
+		if p.ContactID == 0 || p.Numbers == nil || !strings.HasPrefix(p.Link, srv.URL()+"/") {
+			t.Errorf("problem row %+v", p)
+		}
+		if p.Problem == string(contacts.NoPhone) && len(p.Numbers) != 0 {
+			t.Errorf("no_phone with numbers: %+v", p)
+		}
+	}
+	if per["missing_name"] != halotest.DemoMissingName || per["no_phone"] != halotest.DemoNoPhone ||
+		per["shared_number"] != halotest.DemoSharedContacts || per["unparseable"] != halotest.DemoUnparseable || len(per) != 4 {
+		t.Fatalf("problems per kind: %v", per)
+	}
+
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(string(b), "Problem,Contact ID,Contact,Client,Site,Numbers,Halo Link\r\n") {
+		t.Fatalf("header: %q", string(b[:min(len(b), 80)]))
+	}
+	if n := strings.Count(string(b), "\r\n"); n != len(a.Problems)+1 || strings.Count(string(b), "\n") != n {
+		t.Fatalf("%d CRLF lines for %d problems", n, len(a.Problems))
+	}
+	rows := readCSV(t, out)
+	if rows[1][0] != "missing_name" || rows[1][6] != a.Problems[0].Link {
+		t.Fatalf("first row %q", rows[1])
+	}
+
+	// The stored summary is what the audit printed.
+	db, p := h.profileDB(t, "C")
+	sum, ok, err := db.ContactsSummary(context.Background(), p.ID)
+	if err != nil || !ok || sum.Active != a.Active || sum.SharedNumbers != a.SharedNumbers || !sum.At.Equal(a.At) || sum.Region != "GB" {
+		t.Fatalf("stored summary %+v %v %v", sum, ok, err)
+	}
+
+	// Plain output: the summary, the counts and one line per problem.
+	r = h.run("", "contacts", "audit", "--profile", "C")
+	if r.code != 1 || !strings.Contains(r.stdout, `Audited "C" (region GB)`) ||
+		!strings.Contains(r.stdout, "Since the last audit") || !strings.Contains(r.stdout, "0 fixed, 0 new") ||
+		strings.Count(r.stdout, srv.URL()+"/customers?") != len(a.Problems) {
+		t.Fatalf("plain audit: %+v", r)
+	}
+}
+
+func TestContactsCSVIsFormulaSafe(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "c.csv")
+	err := writeContactsCSV(out, []contactProblemJSON{
+		{Problem: "missing_name", ContactID: 7, Contact: "=HYPERLINK(\"http://x\")", Client: "@SUM(A1)", Site: "Leeds, West",
+			Numbers: []string{"+44 20 7946 0500"}, Link: "https://h/customers?mainview=user&userid=7"},
+		{Problem: "unparseable", ContactID: 8, Contact: "Ann", Numbers: []string{"-2+3", "TBC"}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(out)
+	want := "Problem,Contact ID,Contact,Client,Site,Numbers,Halo Link\r\n" +
+		"missing_name,7,\"'=HYPERLINK(\"\"http://x\"\")\",'@SUM(A1),\"Leeds, West\",+44 20 7946 0500,https://h/customers?mainview=user&userid=7\r\n" +
+		"unparseable,8,Ann,,,'-2+3; TBC,\r\n"
+	if string(b) != want {
+		t.Fatalf("got\n%q\nwant\n%q", b, want)
+	}
+}
+
+func TestContactsReauditDiffAndEmptyScenario(t *testing.T) {
+	demo := startHalo(t, halotest.Demo())
+	empty := startHalo(t, halotest.Scenario{Tenant: halotest.DefaultTenant, Contacts: halotest.ContactScenario{NoContacts: true}})
+	h := newHarness(t)
+	contactsProfile(t, h, demo, "C")
+	if r := h.run("", "contacts", "audit", "--profile", "C"); r.code != 1 || !strings.Contains(r.stdout, "First audit") {
+		t.Fatalf("first audit: %+v", r)
+	}
+	problems := halotest.DemoMissingName + halotest.DemoNoPhone + halotest.DemoSharedContacts + halotest.DemoUnparseable
+
+	// The same Halo this profile can no longer see a contact of: every
+	// problem is gone, nothing new.
+	if r := h.run("", "profile", "set", "C", "--url", empty.URL()); r.code != 0 {
+		t.Fatalf("set url: %+v", r)
+	}
+	r := h.run("", "contacts", "audit", "--profile", "C", "--json")
+	if r.code != 0 {
+		t.Fatalf("an empty Halo has no problems: %+v", r)
+	}
+	a := decodeAudit(t, r)
+	if !a.OK || a.Contacts != 0 || a.FixedSinceLast != problems || a.NewSinceLast != 0 || a.PreviousAt == nil || len(a.Problems) != 0 {
+		t.Fatalf("after emptying: %+v", a)
+	}
+	r = h.run("", "contacts", "audit", "--profile", "C")
+	if r.code != 0 || !strings.Contains(r.stdout, "No active contacts visible") {
+		t.Fatalf("empty plain: %+v", r)
+	}
+
+	// Back to the demo: every problem is new again.
+	if r := h.run("", "profile", "set", "C", "--url", demo.URL()); r.code != 0 {
+		t.Fatalf("set url: %+v", r)
+	}
+	a = decodeAudit(t, h.run("", "contacts", "audit", "--profile", "C", "--json"))
+	if a.FixedSinceLast != 0 || a.NewSinceLast != problems {
+		t.Fatalf("after refilling: fixed %d new %d", a.FixedSinceLast, a.NewSinceLast)
+	}
+}
+
+func TestContactsNoAccessExitsTwoWithUsersFix(t *testing.T) {
+	srv := startHalo(t, halotest.Scenario{Tenant: halotest.DefaultTenant, Contacts: halotest.ContactScenario{ContactsForbidden: true}})
+	h := newHarness(t)
+	contactsProfile(t, h, srv, "C")
+	for _, args := range [][]string{
+		{"contacts", "audit", "--profile", "C", "--json"},
+		{"lookup", "--profile", "C", "020 7946 0500"},
+	} {
+		r := h.run("", args...)
+		if r.code != 2 || r.stdout != "" || !strings.Contains(r.stderr, "fix: ") || !strings.Contains(r.stderr, "Users Access Level") ||
+			!strings.Contains(r.stderr, "Read and Modify") {
+			t.Fatalf("%v: %+v", args, r)
+		}
+	}
+	// A refused pull keeps nothing and claims no audit.
+	db, p := h.profileDB(t, "C")
+	if _, ok, err := db.ContactsSummary(context.Background(), p.ID); ok || err != nil {
+		t.Fatalf("summary after a refused pull: %v %v", ok, err)
+	}
+}
+
+func TestContactsUsageAndConnectionErrorsExitTwo(t *testing.T) {
+	srv := startHalo(t, halotest.Demo())
+	h := newHarness(t)
+	contactsProfile(t, h, srv, "C")
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"contacts", "audit", "--profile", "C", "--region", "UK"}, "UK is GB"},
+		{[]string{"contacts", "audit", "--profile", "C", "--region", "GBR"}, "two-letter"},
+		{[]string{"contacts", "audit"}, "--profile NAME is required"},
+		{[]string{"contacts", "audit", "--profile", "nope"}, "no profile named"},
+		{[]string{"contacts", "audit", "--profile", "C", "extra"}, "takes no arguments"},
+		{[]string{"contacts", "audit", "--profile", "C", "--out", "-"}, "file name"},
+		{[]string{"contacts"}, "missing subcommand"},
+		{[]string{"lookup", "--profile", "C"}, "NUMBER"},
+		{[]string{"lookup", "--profile", "C", "--region", "xx", "0113"}, "two-letter"},
+		{[]string{"lookup", "--profile", "nope", "0113"}, "no profile named"},
+		{[]string{"profile", "set", "C", "--region", "ZZ"}, "two-letter"},
+	} {
+		r := h.run("", c.args...)
+		if r.code != 2 || !strings.Contains(r.stderr, c.want) {
+			t.Errorf("%v: want exit 2 with %q, got %+v", c.args, c.want, r)
+		}
+	}
+	// A Halo that does not answer is a connection error: exit 2, not 1.
+	srv.Close()
+	for _, args := range [][]string{{"contacts", "audit", "--profile", "C"}, {"lookup", "--profile", "C", "0113 496 0999"}} {
+		if r := h.run("", args...); r.code != 2 || !strings.Contains(r.stderr, "fix: ") {
+			t.Errorf("%v with Halo down: %+v", args, r)
+		}
+	}
+}
+
+func TestProfileRegionSetting(t *testing.T) {
+	h := newHarness(t)
+	if r := h.run("", "profile", "add", "R", "--url", "https://x.halopsa.com", "--region", "au"); r.code != 0 {
+		t.Fatalf("add: %+v", r)
+	}
+	region := func() string {
+		t.Helper()
+		var ps []profileJSON
+		r := h.run("", "profile", "list", "--json")
+		if err := json.Unmarshal([]byte(r.stdout), &ps); err != nil || len(ps) != 1 {
+			t.Fatalf("list: %v %+v", err, r)
+		}
+		return ps[0].Region
+	}
+	if got := region(); got != "AU" {
+		t.Fatalf("region after add = %q", got)
+	}
+	if r := h.run("", "profile", "set", "R", "--region", "GB"); r.code != 0 || region() != "GB" {
+		t.Fatalf("set GB: %+v", r)
+	}
+	if r := h.run("", "profile", "set", "R", "--region", "-"); r.code != 0 || region() != "" {
+		t.Fatalf("clear: %+v", r)
+	}
+}
+
+func TestLookupVerdicts(t *testing.T) {
+	srv := startHalo(t, halotest.Demo())
+	h := newHarness(t)
+	contactsProfile(t, h, srv, "C")
+
+	lookup := func(want int, number string, extra ...string) (lookupJSON, result) {
+		t.Helper()
+		r := h.run("", append([]string{"lookup", "--profile", "C", number, "--json"}, extra...)...)
+		if r.code != want {
+			t.Fatalf("lookup %s: want exit %d: %+v", number, want, r)
+		}
+		var l lookupJSON
+		if err := json.Unmarshal([]byte(r.stdout), &l); err != nil {
+			t.Fatalf("lookup JSON %v: %s", err, r.stdout)
+		}
+		for _, f := range []string{"number", "e164", "verdict", "matches", "halo_search_found"} {
+			if !strings.Contains(r.stdout, `"`+f+`":`) {
+				t.Fatalf("lookup JSON lacks %q: %s", f, r.stdout)
+			}
+		}
+		return l, r
+	}
+
+	// Before any audit only Halo's search counts, and the output says so.
+	r := h.run("", "lookup", "--profile", "C", "0113", "496", "0999")
+	if r.code != 0 || !strings.Contains(r.stdout, "run contacts audit first to also match the normalised snapshot") {
+		t.Fatalf("lookup without snapshot: %+v", r)
+	}
+	// Halo's text search finds only the contact stored as typed, so
+	// without the snapshot the call seems to pop one contact.
+	if l, _ := lookup(0, "0113 496 0999"); l.SnapshotAt != nil || l.HaloSearchFound != 1 || l.Verdict != "one" || len(l.MissedByHalo) != 0 {
+		t.Fatalf("without snapshot: %+v", l)
+	}
+
+	if r := h.run("", "contacts", "audit", "--profile", "C"); r.code != 1 {
+		t.Fatalf("audit: %+v", r)
+	}
+	db, p := h.profileDB(t, "C")
+	snap, _, err := db.Contacts(context.Background(), p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	problem := map[int]bool{}
+	for _, f := range contacts.Run(snap.Contacts, "GB", time.Now()).Findings {
+		problem[f.ContactID] = true
+	}
+	var clean halo.Contact
+	for _, c := range snap.Contacts {
+		if !problem[c.ID] && c.PhoneNumber != "" && c.MobileNumber == "" {
+			clean = c
+			break
+		}
+	}
+
+	// One: a clean contact's own number pops it.
+	l, _ := lookup(0, clean.PhoneNumber)
+	if l.Verdict != "one" || len(l.Matches) != 1 || l.Matches[0].ContactID != clean.ID || l.Matches[0].Field != "phonenumber" ||
+		l.HaloSearchFound != 1 || len(l.MissedByHalo) != 0 || l.SnapshotAt == nil || l.Matches[0].Client != clean.ClientName ||
+		!strings.Contains(l.Matches[0].Link, "userid=") {
+		t.Fatalf("one: %+v", l)
+	}
+	r = h.run("", "lookup", "--profile", "C", clean.PhoneNumber)
+	if r.code != 0 || !strings.Contains(r.stdout, "one contact — the call pops") || !strings.Contains(r.stdout, clean.ClientName) {
+		t.Fatalf("one plain: %+v", r)
+	}
+
+	// None: nobody holds it.
+	if l, _ := lookup(1, "+1 202 555 0100"); l.Verdict != "none" || len(l.Matches) != 0 || l.HaloSearchFound != 0 {
+		t.Fatalf("none: %+v", l)
+	}
+	if r := h.run("", "lookup", "--profile", "C", "+1 202 555 0100"); !strings.Contains(r.stdout, "unknown caller") {
+		t.Fatalf("none plain: %+v", r)
+	}
+
+	// Several, with Halo's text search missing the contacts stored in
+	// another format.
+	l, _ = lookup(1, "0113 496 0999")
+	if l.Verdict != "several" || len(l.Matches) != 3 || l.HaloSearchFound != 1 || len(l.MissedByHalo) != 2 || l.E164 != "+441134960999" {
+		t.Fatalf("several: %+v", l)
+	}
+	r = h.run("", "lookup", "--profile", "C", "0113 496 0999")
+	if r.code != 1 || !strings.Contains(r.stdout, "ambiguous: which of") || !strings.Contains(r.stdout, "the stored format may defeat 1stream's lookup") {
+		t.Fatalf("several plain: %+v", r)
+	}
+	// Asked in national form too, Halo finds both holders of the demo's
+	// shared number.
+	l, _ = lookup(1, halotest.DemoSharedNumber)
+	if l.Verdict != "several" || l.HaloSearchFound != 2 || len(l.MissedByHalo) != 0 {
+		t.Fatalf("shared demo number: %+v", l)
+	}
+}
+
+func TestContactsForgetAndProfileRemoveDropTheSnapshot(t *testing.T) {
+	srv := startHalo(t, halotest.Demo())
+	h := newHarness(t)
+	contactsProfile(t, h, srv, "C")
+	if r := h.run("", "contacts", "forget", "--profile", "C"); r.code != 0 || !strings.Contains(r.stdout, "nothing to drop") {
+		t.Fatalf("forget before audit: %+v", r)
+	}
+	h.run("", "contacts", "audit", "--profile", "C")
+	if r := h.run("", "contacts", "forget", "--profile", "C"); r.code != 0 || !strings.Contains(r.stdout, "Dropped the contacts snapshot") {
+		t.Fatalf("forget: %+v", r)
+	}
+	if s := decodeStatus(t, h.run("", "status", "--profile", "C", "--json")); s.Contacts != nil {
+		t.Fatalf("status after forget: %+v", s.Contacts)
+	}
+
+	h.run("", "contacts", "audit", "--profile", "C")
+	if n := countContactRows(t, h.dir); n != halotest.DemoActive+1 {
+		t.Fatalf("stored rows before remove: %d", n)
+	}
+	if r := h.run("", "profile", "remove", "C"); r.code != 0 {
+		t.Fatalf("remove: %+v", r)
+	}
+	if n := countContactRows(t, h.dir); n != 0 {
+		t.Fatalf("profile remove left %d contact rows", n)
+	}
+}
+
+// countContactRows counts the stored contacts and snapshot rows of every
+// profile, straight from the database file.
+func countContactRows(t *testing.T, dir string) int {
+	t.Helper()
+	db, err := sql.Open("sqlite3", "file:"+filepath.Join(dir, storage.FileName)+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var a, b int
+	if err := db.QueryRow("SELECT (SELECT count(*) FROM contacts), (SELECT count(*) FROM contact_snapshots)").Scan(&a, &b); err != nil {
+		t.Fatal(err)
+	}
+	return a + b
+}
+
+func TestStatusReportsContactsAudit(t *testing.T) {
+	srv := startHalo(t, halotest.Demo())
+	h := newHarness(t)
+	contactsProfile(t, h, srv, "C")
+	r := h.run("", "status", "--profile", "C", "--json")
+	if !strings.Contains(r.stdout, `"contacts": null`) || strings.Contains(attentionKinds(decodeStatus(t, r)), "contacts") {
+		t.Fatalf("never audited: %+v", r)
+	}
+	before := decodeStatus(t, r)
+
+	h.run("", "contacts", "audit", "--profile", "C")
+	r = h.run("", "status", "--profile", "C", "--json")
+	s := decodeStatus(t, r)
+	problems := halotest.DemoMissingName + halotest.DemoNoPhone + halotest.DemoSharedNumbers + halotest.DemoUnparseable
+	if r.code != 1 || s.Contacts == nil || s.Contacts.Active != halotest.DemoActive || s.Contacts.Problems != problems || s.Contacts.At.IsZero() ||
+		attentionKinds(s) != attentionKinds(before)+",contacts_problems" {
+		t.Fatalf("after audit: %+v %s", s.Contacts, attentionKinds(s))
+	}
+	for _, k := range []string{`"at":`, `"active":`, `"problems":`} {
+		if !strings.Contains(r.stdout[strings.Index(r.stdout, `"contacts":`):], k) {
+			t.Fatalf("status contacts lacks %s: %s", k, r.stdout)
+		}
+	}
+	if r := h.run("", "status", "--profile", "C"); !strings.Contains(r.stdout, "- contacts_problems:") ||
+		!strings.Contains(r.stdout, fmt.Sprintf("Contacts: %d active", halotest.DemoActive)) {
+		t.Fatalf("plain status: %+v", r)
+	}
+
+	// A clean audit 40 days old is stale.
+	db, p := h.profileDB(t, "C")
+	old := time.Now().Add(-40 * 24 * time.Hour)
+	if err := db.ReplaceContacts(context.Background(), storage.ContactsSnapshot{ProfileID: p.ID, PulledAt: old, Region: "GB",
+		Contacts: []halo.Contact{{ID: 1, FirstName: "A", Surname: "B", PhoneNumber: "0113 496 0001"}}},
+		storage.ContactsSummary{Active: 1}); err != nil {
+		t.Fatal(err)
+	}
+	s = decodeStatus(t, h.run("", "status", "--profile", "C", "--json"))
+	if s.Contacts == nil || s.Contacts.Problems != 0 || attentionKinds(s) != attentionKinds(before)+",contacts_stale" {
+		t.Fatalf("stale: %+v %s", s.Contacts, attentionKinds(s))
+	}
+}
+
+// TestContactsNeverReachTheLog runs the audit and lookups with a debug log
+// and looks for every name and number of the demo's contacts in it.
+func TestContactsNeverReachTheLog(t *testing.T) {
+	srv := startHalo(t, halotest.Demo())
+	h := newHarness(t)
+	contactsProfile(t, h, srv, "C")
+	var logBuf bytes.Buffer
+	logger := slog.New(slog.NewTextHandler(&logBuf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	run := func(args ...string) {
+		var out, errb bytes.Buffer
+		Main(append([]string{"--data-dir", h.dir}, args...), Env{
+			Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, Logger: logger,
+			Getenv:  func(k string) string { return h.env[k] },
+			Secrets: func(string) storage.Secrets { return h.secrets },
+		})
+	}
+	run("contacts", "audit", "--profile", "C", "--json")
+	run("lookup", "--profile", "C", "0113 496 0999")
+	run("lookup", "--profile", "C", halotest.DemoSharedNumber)
+	if !strings.Contains(logBuf.String(), "contacts audited") || !strings.Contains(logBuf.String(), "halo request") {
+		t.Fatalf("the log did not record the commands:\n%s", logBuf.String())
+	}
+	db, p := h.profileDB(t, "C")
+	snap, _, err := db.Contacts(context.Background(), p.ID)
+	if err != nil || len(snap.Contacts) == 0 {
+		t.Fatal(err)
+	}
+	log := logBuf.String()
+	digits := func(s string) string {
+		return strings.Map(func(r rune) rune {
+			if r >= '0' && r <= '9' {
+				return r
+			}
+			return -1
+		}, s)
+	}
+	for _, c := range snap.Contacts {
+		for _, s := range []string{c.FirstName, c.Surname, c.Email} {
+			if len(s) >= 3 && strings.Contains(log, s) {
+				t.Errorf("the log holds %q", s)
+			}
+		}
+		for _, n := range []string{c.PhoneNumber, c.MobileNumber, c.HomeNumber, c.MobileNumber2} {
+			if n == "" {
+				continue
+			}
+			e164, _ := contacts.Normalize(n, "GB")
+			for _, form := range []string{n, digits(n), url.QueryEscape(n), e164, strings.TrimPrefix(e164, "+")} {
+				if len(form) >= 7 && strings.Contains(log, form) {
+					t.Errorf("the log holds number %q as %q", n, form)
+				}
+			}
+		}
+	}
+}
+
+func TestContactsRegionDefaults(t *testing.T) {
+	srv := startHalo(t, halotest.Demo())
+	h := newHarness(t) // LANG=en_US.UTF-8: the OS locale says US
+	if r := h.run(srv.ClientSecret(), "profile", "add", "N", "--url", srv.URL(), "--client-id", srv.ClientID(), "--secret-stdin"); r.code != 0 {
+		t.Fatalf("add: %+v", r)
+	}
+	if a := decodeAudit(t, h.run("", "contacts", "audit", "--profile", "N", "--json")); a.Region != "US" {
+		t.Fatalf("locale default: %s", a.Region)
+	}
+	if a := decodeAudit(t, h.run("", "contacts", "audit", "--profile", "N", "--json", "--region", "gb")); a.Region != "GB" ||
+		a.Unparseable != halotest.DemoUnparseable {
+		t.Fatalf("--region gb: %s, %d unparseable", a.Region, a.Unparseable)
+	}
+	// Without --region the last audit's region holds, so the diff compares like with like.
+	a := decodeAudit(t, h.run("", "contacts", "audit", "--profile", "N", "--json"))
+	if a.Region != "GB" || a.FixedSinceLast != 0 || a.NewSinceLast != 0 {
+		t.Fatalf("re-audit: %s fixed %d new %d", a.Region, a.FixedSinceLast, a.NewSinceLast)
+	}
+	if r := h.run("", "profile", "set", "N", "--region", "AU"); r.code != 0 {
+		t.Fatalf("set: %+v", r)
+	}
+	if a := decodeAudit(t, h.run("", "contacts", "audit", "--profile", "N", "--json")); a.Region != "AU" {
+		t.Fatalf("profile region: %s", a.Region)
+	}
+	var l lookupJSON
+	if err := json.Unmarshal([]byte(h.run("", "lookup", "--profile", "N", "0113 496 0999", "--json", "--region", "GB").stdout), &l); err != nil ||
+		l.Region != "GB" || l.E164 != "+441134960999" {
+		t.Fatalf("lookup --region: %+v %v", l, err)
+	}
+}
