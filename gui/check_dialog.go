@@ -345,11 +345,11 @@ func verdict(rep halo.Report, cancelled bool) (string, widget.Importance) {
 	case storage.VerdictCancelled:
 		return "Cancelled: the check stopped before it finished.", widget.WarningImportance
 	case storage.VerdictFailed:
-		return halo.CountOf(len(t.Failed), "check") + " failed — the fixes below say what to change.", widget.DangerImportance
+		return rep.Headline() + " The fixes below say what to change.", widget.DangerImportance
 	case storage.VerdictWarnings:
-		return "Connected, with " + halo.CountOf(len(t.Warned), "warning") + " — see below.", widget.WarningImportance
+		return rep.Headline() + " See below.", widget.WarningImportance
 	}
-	return "All checks passed: 1stream can use this connection.", widget.SuccessImportance
+	return rep.Headline(), widget.SuccessImportance
 }
 
 func pulledText(rep halo.Report) string {

@@ -32,6 +32,13 @@ func TestChecklistMirrorsTheArticle(t *testing.T) {
 		want = append(want, "halo-"+strconv.Itoa(i))
 	}
 	want = append(want, "halo-notice")
+	// 1stream's "HaloPSA Agent Permissions": creating the agent, then its
+	// permissions, teams and the application's login.
+	for i := 1; i <= 5; i++ {
+		want = append(want, "agent-"+strconv.Itoa(i))
+	}
+	want = append(want, "agent-perm-tickets", "agent-perm-customers", "agent-perm-users", "agent-perm-ticket-rights",
+		"agent-ticket-types", "agent-teams", "agent-login")
 	for i := 1; i <= 14; i++ {
 		want = append(want, "1s-"+strconv.Itoa(i))
 	}

@@ -48,7 +48,7 @@ func TestCheckWithItsOwnRequest(t *testing.T) {
 	if !rep.OK || got.Status != StatusPass || got.Detail != "answered" || got.Title != "Own request" || !running {
 		t.Fatalf("own check %+v (running shown %v), report ok %v: %+v", got, running, rep.OK, rep.Checks)
 	}
-	if ids := strings.Join(checkIDs, " "); !strings.HasSuffix(ids, "organisations "+id) {
+	if ids := strings.Join(checkIDs, " "); !strings.HasSuffix(ids, "tickets "+id) {
 		t.Fatalf("order %q", ids)
 	}
 }

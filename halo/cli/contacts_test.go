@@ -140,7 +140,7 @@ func TestContactsReauditDiffAndEmptyScenario(t *testing.T) {
 
 	// The same Halo this profile can no longer see a contact of: every
 	// problem is gone, nothing new.
-	if r := h.run("", "profile", "set", "C", "--url", empty.URL()); r.code != 0 {
+	if r := h.run("", "profile", "set", "C", "--url", empty.URL(), "--keep-secret"); r.code != 0 {
 		t.Fatalf("set url: %+v", r)
 	}
 	r := h.run("", "contacts", "audit", "--profile", "C", "--json")
@@ -157,7 +157,7 @@ func TestContactsReauditDiffAndEmptyScenario(t *testing.T) {
 	}
 
 	// Back to the demo: every problem is new again.
-	if r := h.run("", "profile", "set", "C", "--url", demo.URL()); r.code != 0 {
+	if r := h.run("", "profile", "set", "C", "--url", demo.URL(), "--keep-secret"); r.code != 0 {
 		t.Fatalf("set url: %+v", r)
 	}
 	a = decodeAudit(t, h.run("", "contacts", "audit", "--profile", "C", "--json"))
