@@ -170,6 +170,12 @@ func (cd *checkDialog) start() {
 	}
 	runAsync(cd.u, func(context.Context) (result, error) {
 		defer cancel()
+		// The command line may have changed the profile while the window
+		// was open: check what is stored now, not what the screen holds.
+		p, err := cd.u.env.DB.Profile(ctx, p.ID)
+		if err != nil {
+			return result{}, fmt.Errorf("reading the profile failed: %w", err)
+		}
 		secret, err := readSecret(ctx, cd.u.env, p.ID)
 		if err != nil {
 			return result{}, fmt.Errorf("reading the Client Secret from the keyring failed: %w", err)

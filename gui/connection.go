@@ -124,6 +124,11 @@ type connectionScreen struct {
 	// unsaved is the unsaved-changes question on screen, if any: asking
 	// again updates it instead of stacking another.
 	unsaved *unsavedDialog
+	// secretDlg asks for the Client Secret when a Save moves the
+	// connection elsewhere; saveUnbound is the admin's answer "save
+	// without it" for the next Save.
+	secretDlg   *secretDialog
+	saveUnbound bool
 	// clip clears a copied secret from the clipboard; clipSecret is the
 	// secret last copied (until cleared), clipSeq tells a stale timer from
 	// the current one, and clipStop cancels the current one.
@@ -467,12 +472,20 @@ func (s *connectionScreen) save(then func()) {
 	p := *s.profile
 	p.HaloURL, p.ClientID, p.Tenant, p.AuthURL, p.Scope, p.CAFile = inst.Stored(), f.ClientID, f.Tenant, f.AuthURL, f.Scope, f.CAFile
 	secret := f.Secret
+	unbound := s.saveUnbound
+	s.saveUnbound = false
+	old := *s.profile
 	s.saving = true
 	s.refresh()
 	s.status.SetText("Saving …")
 	runAsync(s.u, func(ctx context.Context) (storage.Profile, error) {
 		if err := halo.CheckCAFile(p.CAFile); err != nil {
 			return p, err
+		}
+		if secret == "" && !unbound {
+			if err := secretMustFollow(ctx, s.u.env.DB, old, p); err != nil {
+				return p, err
+			}
 		}
 		if secret != "" {
 			applog.AddSecret(secret)
@@ -488,6 +501,14 @@ func (s *connectionScreen) save(then func()) {
 		s.saving = false
 		waiting := s.afterSave
 		s.afterSave = nil
+		var need *needSecretError
+		if errors.As(err, &need) {
+			s.status.SetText("Not saved yet: the Client Secret is needed for the new address.")
+			s.refresh()
+			s.afterSave = waiting
+			s.askSecretFor(need, then)
+			return
+		}
 		if err != nil {
 			s.status.Importance = widget.DangerImportance
 			s.status.SetText("Not saved: " + err.Error())
