@@ -48,8 +48,8 @@ func secretMustFollow(ctx context.Context, db *storage.DB, old, p storage.Profil
 // without it" saves the settings and leaves the secret unsent (the check
 // then says so).
 type secretDialog struct {
-	d               *dialog.CustomDialog
-	entry           *widget.Entry
+	d                       *dialog.CustomDialog
+	entry                   *widget.Entry
 	withIt, without, cancel *widget.Button
 }
 
