@@ -80,6 +80,11 @@ func WriteCSV(w io.Writer, users []User, mappings []Mapping, opt ExportOptions) 
 	return nil
 }
 
+// WriteCSVRow writes one row with WriteCSV's rules (CRLF, quoting,
+// formula-safe and valid UTF-8 cells), so every CSV the app writes follows
+// them; errors surface at the writer's Flush.
+func WriteCSVRow(w *bufio.Writer, cells []string) { writeCSVRow(w, cells) }
+
 // writeCSVRow writes one CRLF-terminated row; errors surface at Flush.
 func writeCSVRow(w *bufio.Writer, cells []string) {
 	for i, c := range cells {
