@@ -125,4 +125,3 @@ func TestAuditContactsUnknownProfile(t *testing.T) {
 		t.Fatalf("%d contact requests for a profile that does not exist", n)
 	}
 }
-
