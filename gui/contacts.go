@@ -416,10 +416,9 @@ func (s *contactsScreen) setAudit(a *contacts.Audit, snap []halo.Contact) {
 			s.haystack[i] = strings.ToLower(strings.Join(append([]string{strconv.Itoa(f.ContactID), f.Contact, f.Client, f.Site,
 				f.Number}, f.Numbers...), "\x00"))
 		}
-		s.counts.SetText(fmt.Sprintf("%s · %s · %s · %s   (%d active of %d contacts)",
-			plural(a.MissingName, "missing a name", "missing a name"), plural(a.NoPhone, "without a phone number", "without a phone number"),
-			plural(a.SharedNumbers, "shared number", "shared numbers"), plural(a.Unparseable, "with an unparseable number", "with an unparseable number"),
-			a.Active, a.Contacts))
+		s.counts.SetText(fmt.Sprintf("%d active contacts of %d · %d missing a name · %d without a phone number · "+
+			"%s · %d with an unparseable number",
+			a.Active, a.Contacts, a.MissingName, a.NoPhone, plural(a.SharedNumbers, "number shared", "numbers shared"), a.Unparseable))
 		s.when.SetText(fmt.Sprintf("Last audit %s, numbers read for region %s.", fmtWhen(a.At), a.Region))
 	}
 	s.applyFilter()
