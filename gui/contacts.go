@@ -752,3 +752,9 @@ func (s *contactsScreen) showExport() {
 			}, func(_ struct{}, err error) { done(err) })
 		})
 }
+
+// goToContacts shows the Contacts screen: the checklist's contacts steps
+// and the check's contacts row lead there.
+func (u *UI) goToContacts() {
+	u.showScreen(func(s screen) bool { _, ok := s.(*contactsScreen); return ok })
+}

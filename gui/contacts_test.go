@@ -27,7 +27,7 @@ func contactsEnv(t *testing.T, sc halotest.Scenario) (*checkEnv, *contactsScreen
 	t.Helper()
 	ce := newCheckEnv(t, sc, "")
 	s := findScreen[*contactsScreen](ce.u)
-	ce.u.showScreen(func(sc screen) bool { return sc == screen(s) })
+	ce.u.goToContacts()
 	ce.wait()
 	if !isShown[*contactsScreen](ce.u) {
 		t.Fatal("the Contacts screen is not shown")
