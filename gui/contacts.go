@@ -80,8 +80,12 @@ type contactsScreen struct {
 
 	root  fyne.CanvasObject
 	state *widget.Label // the empty state or what to do next
-	// body holds the results; hidden until there is an audit.
-	body *fyne.Container
+	// summary (counts, when, changes) and body (the problems table) are
+	// hidden until there is an audit.
+	top     *fyne.Container
+	summary *fyne.Container
+	body    *fyne.Container
+	tabs    *container.AppTabs
 
 	region     *widget.Entry
 	regionNote *widget.Label
@@ -182,21 +186,31 @@ func newContactsScreen(u *UI) *contactsScreen {
 	s.missed.Importance = widget.WarningImportance
 	s.missed.Hide()
 
-	regionRow := container.NewBorder(nil, nil, widget.NewLabel("Region of the numbers"), nil,
-		container.NewHBox(container.NewGridWrap(fyne.NewSize(70, s.region.MinSize().Height), s.region), s.regionNote))
-	auditRow := container.NewBorder(nil, nil, nil, container.NewHBox(s.cancelBtn, s.auditBtn), regionRow)
+	// The note is one truncated line: wrapped, it would take its width
+	// from the entry beside it.
+	s.regionNote.Wrapping = fyne.TextWrapOff
+	s.regionNote.Truncation = fyne.TextTruncateEllipsis
+	regionBox := container.NewHBox(widget.NewLabel("Region of the numbers"),
+		container.NewGridWrap(fyne.NewSize(70, s.region.MinSize().Height), s.region))
+	auditRow := container.NewBorder(nil, nil, regionBox, container.NewHBox(s.cancelBtn, s.auditBtn), s.regionNote)
 	errRow := container.NewBorder(nil, nil, nil, s.fixBtn, s.errMsg)
-	top := container.NewVBox(heading("Contacts"),
+	s.summary = container.NewVBox(s.counts, s.when, s.changes)
+	s.top = container.NewVBox(heading("Contacts"),
 		wrapped("On every call 1stream looks the caller's number up among Halo's contacts (Users) to pop the right contact. "+
 			"The audit finds the contacts that stand in the way; Test a caller shows what a call from a number does."),
-		auditRow, s.bar, s.progress, s.waitNote, errRow, s.state)
+		auditRow, s.bar, s.progress, s.waitNote, errRow, s.state, s.summary)
 
+	// Two tabs, so the problems table gets the window's height.
 	filters := container.NewBorder(nil, nil, s.kind, s.exportBtn, s.filter)
-	lookupBox := container.NewVBox(widget.NewSeparator(), heading("Test a caller"),
+	s.body = container.NewBorder(container.NewVBox(filters, s.shownInfo), nil, nil, nil, s.table)
+	lookupBox := container.NewVBox(
+		wrapped("Type a number in any format: the app asks Halo the way a phone system does (as typed, national and international) "+
+			"and matches the numbers of the last audit."),
 		container.NewBorder(nil, nil, nil, s.lookupBtn, s.lookupEntry), s.verdict, s.matches, s.missed)
-	s.body = container.NewBorder(container.NewVBox(s.counts, s.when, s.changes, filters, s.shownInfo), nil, nil, nil, s.table)
-	s.body.Hide()
-	s.root = container.NewBorder(top, lookupBox, nil, nil, s.body)
+	s.tabs = container.NewAppTabs(
+		container.NewTabItemWithIcon("Problems", theme.WarningIcon(), s.body),
+		container.NewTabItemWithIcon("Test a caller", theme.SearchIcon(), container.NewVScroll(lookupBox)))
+	s.root = container.NewBorder(s.top, nil, nil, nil, s.tabs)
 	s.show()
 	return s
 }
@@ -416,9 +430,12 @@ func (s *contactsScreen) setAudit(a *contacts.Audit, snap []halo.Contact) {
 			s.haystack[i] = strings.ToLower(strings.Join(append([]string{strconv.Itoa(f.ContactID), f.Contact, f.Client, f.Site,
 				f.Number}, f.Numbers...), "\x00"))
 		}
-		s.counts.SetText(fmt.Sprintf("%d active contacts of %d · %d missing a name · %d without a phone number · "+
-			"%s · %d with an unparseable number",
-			a.Active, a.Contacts, a.MissingName, a.NoPhone, plural(a.SharedNumbers, "number shared", "numbers shared"), a.Unparseable))
+		active := plural(a.Active, "active contact", "active contacts")
+		if a.Contacts != a.Active {
+			active += fmt.Sprintf(" of %d", a.Contacts)
+		}
+		s.counts.SetText(fmt.Sprintf("%s · %d missing a name · %d without a phone number · %s · %d with an unparseable number",
+			active, a.MissingName, a.NoPhone, plural(a.SharedNumbers, "number shared", "numbers shared"), a.Unparseable))
 		s.when.SetText(fmt.Sprintf("Last audit %s, numbers read for region %s.", fmtWhen(a.At), a.Region))
 	}
 	s.applyFilter()
@@ -485,9 +502,11 @@ func (s *contactsScreen) show() {
 		s.state.Show()
 	}
 	if s.audit != nil {
+		s.summary.Show()
 		s.body.Show()
 		s.exportBtn.Enable()
 	} else {
+		s.summary.Hide()
 		s.body.Hide()
 		s.exportBtn.Disable()
 	}
@@ -501,6 +520,8 @@ func (s *contactsScreen) show() {
 	} else {
 		s.lookupBtn.Disable()
 	}
+	// Lines above the tabs come and go: lay the screen out again.
+	s.root.Refresh()
 }
 
 func (s *contactsScreen) stop() {

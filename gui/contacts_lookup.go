@@ -96,6 +96,21 @@ func verdictText(l contacts.Lookup, snapshot bool) string {
 	return text
 }
 
+// fieldName is a contact's number field in words, with Halo's name.
+func fieldName(f string) string {
+	switch f {
+	case contacts.FieldPhone:
+		return "phone number (phonenumber)"
+	case contacts.FieldHome:
+		return "home number (homenumber)"
+	case contacts.FieldMobile:
+		return "mobile number (mobilenumber)"
+	case contacts.FieldMobile2:
+		return "second mobile number (mobilenumber2)"
+	}
+	return f
+}
+
 func matchName(m contacts.Match) string {
 	if m.Contact == "" {
 		return fmt.Sprintf("contact #%d", m.ContactID)
@@ -113,7 +128,7 @@ func (s *contactsScreen) showLookup(l contacts.Lookup) {
 				parts = append(parts, p)
 			}
 		}
-		how := "matched " + m.Field
+		how := "matched the " + fieldName(m.Field)
 		if !m.InHaloSearch {
 			how += ", not found by Halo's search"
 		}
