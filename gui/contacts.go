@@ -208,7 +208,8 @@ func newContactsScreen(u *UI) *contactsScreen {
 			"and matches the numbers of the last audit."),
 		container.NewBorder(nil, nil, nil, s.lookupBtn, s.lookupEntry), s.verdict, s.matches, s.missed)
 	s.tabs = container.NewAppTabs(
-		container.NewTabItemWithIcon("Problems", theme.WarningIcon(), s.body),
+		// In a stack: the tabs show their content whenever they lay it out.
+		container.NewTabItemWithIcon("Problems", theme.WarningIcon(), container.NewStack(s.body)),
 		container.NewTabItemWithIcon("Test a caller", theme.SearchIcon(), container.NewVScroll(lookupBox)))
 	s.root = container.NewBorder(s.top, nil, nil, nil, s.tabs)
 	s.show()

@@ -53,7 +53,7 @@ func TestContactsAuditShowsDemoCounts(t *testing.T) {
 	ce, s := contactsEnv(t, halotest.Demo())
 	ctx := context.Background()
 	if !s.state.Visible() || !strings.Contains(s.state.Text, "Not audited yet") || s.body.Visible() {
-		t.Fatalf("before the first audit the screen says %q", s.state.Text)
+		t.Fatalf("before the first audit the screen says %q (shown %v), body shown %v", s.state.Text, s.state.Visible(), s.body.Visible())
 	}
 	s.auditNow(t, ce)
 	if s.errMsg.Visible() {
