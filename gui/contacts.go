@@ -580,6 +580,8 @@ func (s *contactsScreen) runAudit() {
 		if wait != "" {
 			s.waitNote.SetText(wait + " Cancel stops the audit.")
 			s.waitNote.Show()
+		} else {
+			s.waitNote.Hide()
 		}
 		if seen {
 			s.bar.SetValue(pullFraction(pp))
@@ -597,10 +599,21 @@ func (s *contactsScreen) runAudit() {
 			return storage.ContactsAuditResult{}, errNoSecret
 		}
 		cfg := s.u.haloConfig(p, secret)
+		// The client's goroutines record the progress and flag it; this
+		// goroutine hands it to the UI, coalesced, so no page waits for
+		// the screen and no update is lost.
+		dirty := make(chan struct{}, 1)
+		flag := func() {
+			select {
+			case dirty <- struct{}{}:
+			default:
+			}
+		}
 		cfg.OnWait = func(reason string, d time.Duration) {
 			prog.mu.Lock()
 			prog.wait = waitText(reason, d)
 			prog.mu.Unlock()
+			flag()
 		}
 		c, err := halo.NewClient(cfg)
 		if err != nil {
@@ -619,18 +632,20 @@ func (s *contactsScreen) runAudit() {
 				prog.mu.Lock()
 				prog.pp, prog.seen, prog.wait = pp, true, ""
 				prog.mu.Unlock()
+				flag()
 			})
 			out <- outcome{res, err}
 		}()
-		// Widgets change only here, in order: the client's goroutines
-		// only record the progress.
-		tick := time.NewTicker(150 * time.Millisecond)
-		defer tick.Stop()
 		for {
 			select {
-			case <-tick.C:
+			case <-dirty:
 				fyne.Do(render)
 			case o := <-out:
+				select {
+				case <-dirty:
+					fyne.Do(render)
+				default:
+				}
 				return o.res, o.err
 			}
 		}

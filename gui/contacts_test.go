@@ -352,3 +352,29 @@ func BenchmarkContactsFilter50k(b *testing.B) {
 		s.filter.SetText("client " + strconv.Itoa(i%300))
 	}
 }
+
+func TestContactsAuditProgressAndRateLimit(t *testing.T) {
+	clock := &fakeClock{t: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}
+	sc := halotest.Demo()
+	sc.RateLimit, sc.RateWindow, sc.RateLimitRetryAfter, sc.Now = 2, 10*time.Second, true, clock.Now
+	ce, s := contactsEnv(t, sc)
+	ce.u.env.Configure = func(c *halo.Config) {
+		c.Now, c.Sleep = clock.Now, clock.Sleep
+		c.RateLimit = -1 // let Halo's own limit answer 429s
+	}
+	s.auditNow(t, ce)
+	if ce.srv.Rejected() == 0 {
+		t.Fatal("the scenario should have rate-limited some requests")
+	}
+	if s.errMsg.Visible() || s.audit == nil || s.audit.Active != halotest.DemoActive {
+		t.Fatalf("a rate-limited audit should wait and finish: %q", s.errMsg.Text)
+	}
+	if !strings.Contains(s.waitNote.Text, "slow down") || s.waitNote.Visible() {
+		t.Fatalf("the wait was not explained (or not cleared): %q", s.waitNote.Text)
+	}
+	// The last progress shown, kept in the hidden label.
+	want := strconv.Itoa(halotest.DemoActive) + " of " + strconv.Itoa(halotest.DemoActive) + " read (page 2 of 2)"
+	if !strings.Contains(s.progress.Text, want) || s.progress.Visible() {
+		t.Fatalf("progress %q, want %q", s.progress.Text, want)
+	}
+}
