@@ -370,12 +370,14 @@ func (s *contactsScreen) saveRegion(then func()) {
 			s.u.showError("Saving the region failed", err)
 			return
 		}
-		if s.profile != nil && s.profile.ID == p.ID {
+		same := s.profile != nil && s.profile.ID == p.ID
+		if same {
 			s.profile.Region = p.Region
 		}
 		s.u.profileSaved(p)
 		s.checkRegion()
-		if then != nil {
+		// What follows (the audit) was asked for this profile only.
+		if then != nil && same {
 			then()
 		}
 	})
@@ -695,7 +697,9 @@ func (s *contactsScreen) finishAudit(profileID int64, res storage.ContactsAuditR
 	s.waitNote.Hide()
 	defer s.show()
 	if s.profile == nil || s.profile.ID != profileID {
-		return // another profile is shown; what was stored shows when it comes back
+		// Another profile is shown now: its load gave way to this audit.
+		s.load()
+		return
 	}
 	if err != nil {
 		msg, fix := auditErrorText(err)

@@ -378,3 +378,51 @@ func TestContactsAuditProgressAndRateLimit(t *testing.T) {
 		t.Fatalf("progress %q, want %q", s.progress.Text, want)
 	}
 }
+
+func TestContactsKeyringAndSecretMissing(t *testing.T) {
+	ce, s := contactsEnv(t, halotest.Demo())
+	ce.secrets.FailWith(&storage.KeyringUnavailableError{})
+	s.auditNow(t, ce)
+	if !strings.HasPrefix(s.errMsg.Text, "The system keyring is unavailable") || s.fixBtn.Visible() {
+		t.Fatalf("keyring failure: %q", s.errMsg.Text)
+	}
+	ce.secrets.FailWith(nil)
+	if err := ce.secrets.Delete(context.Background(), ce.p.ID); err != nil {
+		t.Fatal(err)
+	}
+	s.auditNow(t, ce)
+	if !strings.HasPrefix(s.errMsg.Text, "No Client Secret is stored") {
+		t.Fatalf("no secret: %q", s.errMsg.Text)
+	}
+	if n := ce.srv.PathCount("/api/users"); n != 0 {
+		t.Fatalf("%d contact requests without a secret", n)
+	}
+}
+
+func TestContactsProfileSwitchDuringAudit(t *testing.T) {
+	ce, s := contactsEnv(t, halotest.Demo())
+	s.auditNow(t, ce)
+	other, err := ce.db.CreateProfile(context.Background(), storage.Profile{Name: "Other", HaloURL: ce.srv.URL(), ClientID: ce.srv.ClientID()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The audit's work and its completion wait until the profile changed.
+	release := holdAsync(t, ce.u, func() { test.Tap(s.auditBtn) })
+	ce.u.profiles.afterChange(other.ID)
+	release()
+	ce.wait()
+	if s.profile == nil || s.profile.ID != other.ID || s.audit != nil || s.running {
+		t.Fatalf("after switching: profile %v, audit %v, running %v", s.profile, s.audit != nil, s.running)
+	}
+	if !strings.Contains(s.state.Text, "Not audited yet") || s.errMsg.Visible() {
+		t.Fatalf("the other profile's screen says %q (error %q)", s.state.Text, s.errMsg.Text)
+	}
+	if p, _ := ce.db.Profile(context.Background(), ce.p.ID); p.Region != "GB" {
+		t.Fatalf("the region typed for the first profile was not saved: %q", p.Region)
+	}
+	ce.u.profiles.afterChange(ce.p.ID)
+	ce.wait()
+	if s.audit == nil || s.audit.Active != halotest.DemoActive {
+		t.Fatal("back on the audited profile its audit shows")
+	}
+}
