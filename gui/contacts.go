@@ -300,7 +300,7 @@ func (s *contactsScreen) profileChanged(p *storage.Profile) {
 		return
 	}
 	s.stop()
-	s.setAudit(nil, nil)
+	s.setAudit(contactsView{})
 	s.changes.SetText("")
 	s.clearLookup()
 	s.errMsg.Hide()
@@ -393,15 +393,17 @@ func (s *contactsScreen) load() {
 		return
 	}
 	id := s.profile.ID
-	type loaded struct {
-		snap storage.ContactsSnapshot
-		ok   bool
-	}
 	s.show()
-	runAsync(s.u, func(ctx context.Context) (loaded, error) {
+	// Auditing the stored contacts again is local but not instant (half a
+	// second for 50,000): it runs with the read, off the UI goroutine.
+	runAsync(s.u, func(ctx context.Context) (contactsView, error) {
 		snap, ok, err := s.u.env.DB.Contacts(ctx, id)
-		return loaded{snap, ok}, err
-	}, func(l loaded, err error) {
+		if err != nil || !ok {
+			return contactsView{}, err
+		}
+		a := contacts.Run(snap.Contacts, snap.Region, snap.PulledAt)
+		return newContactsView(&a, snap.Contacts), nil
+	}, func(v contactsView, err error) {
 		if seq != s.loadSeq || s.running {
 			return
 		}
@@ -409,30 +411,49 @@ func (s *contactsScreen) load() {
 			s.u.showError("Loading the last contacts audit failed", err)
 			return
 		}
-		if !l.ok {
-			s.setAudit(nil, nil)
-			return
+		s.setAudit(v)
+		if v.audit != nil {
+			s.changes.SetText("What changed since the previous audit shows after the next one.")
 		}
-		a := contacts.Run(l.snap.Contacts, l.snap.Region, l.snap.PulledAt)
-		s.setAudit(&a, l.snap.Contacts)
-		s.changes.SetText("What changed since the previous audit shows after the next one.")
 	})
 }
 
-// setAudit shows an audit and its contacts (nil: none).
-func (s *contactsScreen) setAudit(a *contacts.Audit, snap []halo.Contact) {
-	s.audit, s.snapshot = a, snap
-	s.byID = make(map[int]int, len(snap))
+// contactsView is an audit made ready for the screen off the UI
+// goroutine: its contacts by ID (for the site's number) and each
+// finding's text, lower case, for the filter.
+type contactsView struct {
+	audit    *contacts.Audit
+	snapshot []halo.Contact
+	byID     map[int]int
+	haystack []string
+}
+
+// newContactsView prepares a (nil: no audit) and its contacts.
+func newContactsView(a *contacts.Audit, snap []halo.Contact) contactsView {
+	v := contactsView{audit: a, snapshot: snap, byID: make(map[int]int, len(snap))}
 	for i, c := range snap {
-		s.byID[c.ID] = i
+		v.byID[c.ID] = i
 	}
-	s.haystack = nil
 	if a != nil {
-		s.haystack = make([]string, len(a.Findings))
+		v.haystack = make([]string, len(a.Findings))
+		var b strings.Builder
 		for i, f := range a.Findings {
-			s.haystack[i] = strings.ToLower(strings.Join(append([]string{strconv.Itoa(f.ContactID), f.Contact, f.Client, f.Site,
-				f.Number}, f.Numbers...), "\x00"))
+			b.Reset()
+			b.WriteString(strconv.Itoa(f.ContactID))
+			for _, t := range append([]string{f.Contact, f.Client, f.Site, f.Number}, f.Numbers...) {
+				b.WriteByte(0) // no word typed spans two fields
+				b.WriteString(t)
+			}
+			v.haystack[i] = strings.ToLower(b.String())
 		}
+	}
+	return v
+}
+
+// setAudit shows a prepared audit (a zero view: none).
+func (s *contactsScreen) setAudit(v contactsView) {
+	s.audit, s.snapshot, s.byID, s.haystack = v.audit, v.snapshot, v.byID, v.haystack
+	if a := v.audit; a != nil {
 		active := plural(a.Active, "active contact", "active contacts")
 		if a.Contacts != a.Active {
 			active += fmt.Sprintf(" of %d", a.Contacts)
@@ -591,14 +612,14 @@ func (s *contactsScreen) runAudit() {
 		}
 	}
 	s.u.env.Log.Info("contacts audit started", "profile", p.ID)
-	runAsync(s.u, func(context.Context) (storage.ContactsAuditResult, error) {
+	runAsync(s.u, func(context.Context) (auditDone, error) {
 		defer cancel()
 		secret, err := readSecret(ctx, s.u.env, p.ID)
 		if err != nil {
-			return storage.ContactsAuditResult{}, fmt.Errorf("reading the Client Secret from the keyring failed: %w", err)
+			return auditDone{}, fmt.Errorf("reading the Client Secret from the keyring failed: %w", err)
 		}
 		if secret == "" {
-			return storage.ContactsAuditResult{}, errNoSecret
+			return auditDone{}, errNoSecret
 		}
 		cfg := s.u.haloConfig(p, secret)
 		// The client's goroutines record the progress and flag it; this
@@ -619,7 +640,7 @@ func (s *contactsScreen) runAudit() {
 		}
 		c, err := halo.NewClient(cfg)
 		if err != nil {
-			return storage.ContactsAuditResult{}, err
+			return auditDone{}, err
 		}
 		type outcome struct {
 			res storage.ContactsAuditResult
@@ -648,11 +669,15 @@ func (s *contactsScreen) runAudit() {
 					fyne.Do(render)
 				default:
 				}
-				return o.res, o.err
+				if o.err != nil {
+					return auditDone{}, o.err
+				}
+				a := o.res.Audit
+				return auditDone{o.res, newContactsView(&a, o.res.Snapshot.Contacts)}, nil
 			}
 		}
-	}, func(res storage.ContactsAuditResult, err error) {
-		s.finishAudit(p.ID, res, err, time.Since(started))
+	}, func(d auditDone, err error) {
+		s.finishAudit(p.ID, d, err, time.Since(started))
 	})
 }
 
@@ -688,7 +713,14 @@ func pullText(pp halo.PullProgress, took time.Duration) string {
 	return text + " …"
 }
 
-func (s *contactsScreen) finishAudit(profileID int64, res storage.ContactsAuditResult, err error, took time.Duration) {
+// auditDone is a finished audit with its view prepared.
+type auditDone struct {
+	res  storage.ContactsAuditResult
+	view contactsView
+}
+
+func (s *contactsScreen) finishAudit(profileID int64, d auditDone, err error, took time.Duration) {
+	res := d.res
 	s.running = false
 	s.cancel = nil
 	s.cancelBtn.Hide()
@@ -719,7 +751,7 @@ func (s *contactsScreen) finishAudit(profileID int64, res storage.ContactsAuditR
 	s.u.env.Log.Info("contacts audited", "profile", profileID, "contacts", a.Contacts, "active", a.Active,
 		"missing_name", a.MissingName, "no_phone", a.NoPhone, "shared_numbers", a.SharedNumbers,
 		"unparseable", a.Unparseable, "took", took.Round(time.Millisecond))
-	s.setAudit(&a, res.Snapshot.Contacts)
+	s.setAudit(d.view)
 	switch {
 	case !res.HadPrevious:
 		s.changes.SetText("First audit of this profile: the next one says what changed.")

@@ -109,7 +109,7 @@ func TestContactsAuditShowsDemoCounts(t *testing.T) {
 	if s.changes.Text != "Nothing changed since the previous audit." {
 		t.Fatalf("re-audit changes = %q", s.changes.Text)
 	}
-	s.setAudit(nil, nil)
+	s.setAudit(contactsView{})
 	s.load()
 	ce.wait()
 	if s.audit == nil || s.audit.Unparseable != halotest.DemoUnparseable {
@@ -346,7 +346,7 @@ func BenchmarkContactsFilter50k(b *testing.B) {
 			SiteName: "Main", PhoneNumber: "020 7946 " + strconv.Itoa(i%10000)}
 	}
 	a := contacts.Run(all, "GB", time.Now())
-	s.setAudit(&a, all)
+	s.setAudit(newContactsView(&a, all))
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		s.filter.SetText("client " + strconv.Itoa(i%300))
