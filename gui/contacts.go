@@ -329,9 +329,14 @@ func (s *contactsScreen) checkRegion() {
 	case !ok:
 		s.regionNote.Importance = widget.DangerImportance
 		s.regionNote.SetText("Type a two-letter country code such as GB or US: numbers without a country code are read for it.")
-	case s.profile != nil && s.profile.Region == "":
+	case s.profile != nil && r != s.profile.Region:
 		s.regionNote.Importance = widget.MediumImportance
-		s.regionNote.SetText(r + ": from this computer's locale; saved for the profile with its first audit.")
+		from := ""
+		if s.profile.Region == "" && r == contacts.DefaultRegion(os.Getenv) {
+			from = " (this computer's locale)"
+		}
+		s.regionNote.SetText("Numbers without a country code are read as " + r + " numbers" + from +
+			"; saved for the profile when you press Enter or audit.")
 	default:
 		s.regionNote.Importance = widget.MediumImportance
 		s.regionNote.SetText("Numbers without a country code are read as " + r + " numbers.")

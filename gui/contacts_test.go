@@ -426,3 +426,25 @@ func TestContactsProfileSwitchDuringAudit(t *testing.T) {
 		t.Fatal("back on the audited profile its audit shows")
 	}
 }
+
+func TestContactsRegionSavedOnEnter(t *testing.T) {
+	ce, s := contactsEnv(t, halotest.Demo())
+	if !strings.Contains(s.regionNote.Text, "saved for the profile when you press Enter") {
+		t.Fatalf("an unsaved region's note: %q", s.regionNote.Text)
+	}
+	s.region.SetText(" us")
+	s.region.OnSubmitted(s.region.Text)
+	ce.wait()
+	p, err := ce.db.Profile(context.Background(), ce.p.ID)
+	if err != nil || p.Region != "US" {
+		t.Fatalf("region %q (%v)", p.Region, err)
+	}
+	if s.regionNote.Text != "Numbers without a country code are read as US numbers." || s.profile.Region != "US" {
+		t.Fatalf("saved region's note: %q", s.regionNote.Text)
+	}
+	// Another screen's copy of the profile has it too (a later connection
+	// save must not put the old region back).
+	if c := findScreen[*connectionScreen](ce.u); ce.u.current == nil || ce.u.current.Region != "US" || c.profile == nil || c.profile.Region != "US" {
+		t.Fatal("the current profile (and the Connection screen's) does not carry the saved region")
+	}
+}
