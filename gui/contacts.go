@@ -140,7 +140,7 @@ func newContactsScreen(u *UI) *contactsScreen {
 	s.region.OnSubmitted = func(string) { s.saveRegion(nil) }
 	s.regionNote = wrapped("")
 
-	s.auditBtn = widget.NewButtonWithIcon("Audit contacts", theme.ViewRefreshIcon(), s.startAudit)
+	s.auditBtn = widget.NewButtonWithIcon("Audit contacts (F5)", theme.ViewRefreshIcon(), s.startAudit)
 	s.auditBtn.Importance = widget.HighImportance
 	s.cancelBtn = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), s.stop)
 	s.cancelBtn.Hide()
@@ -829,6 +829,11 @@ func (s *contactsScreen) showExport() {
 				return struct{}{}, mapping.WriteFileAtomic(path, func(w io.Writer) error { return contacts.WriteCSV(w, a, inst) })
 			}, func(_ struct{}, err error) { done(err) })
 		})
+}
+
+// bindings: F5 audits again, as it refreshes elsewhere.
+func (s *contactsScreen) bindings() []binding {
+	return []binding{{key: fyne.KeyF5, run: s.startAudit}}
 }
 
 // goToContacts shows the Contacts screen: the checklist's contacts steps

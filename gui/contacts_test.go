@@ -448,3 +448,31 @@ func TestContactsRegionSavedOnEnter(t *testing.T) {
 		t.Fatal("the current profile (and the Connection screen's) does not carry the saved region")
 	}
 }
+
+func TestContactsDemoModeAuditsWithF5(t *testing.T) {
+	env := openDemo(t, t.TempDir())
+	a := test.NewTempApp(t)
+	w := a.NewWindow("demo")
+	u := newUI(a, w, env, testOptions())
+	w.Resize(fyne.NewSize(1180, 760))
+	t.Cleanup(func() { u.Close(); w.Close() })
+	u.Start()
+	u.pending.Wait()
+	p, err := env.DB.ProfileByName(context.Background(), demoProfileName)
+	if err != nil || p.Region != "GB" {
+		t.Fatalf("demo profile region %q (%v)", p.Region, err)
+	}
+	u.profiles.afterChange(p.ID)
+	u.pending.Wait()
+	u.goToContacts()
+	s := findScreen[*contactsScreen](u)
+	if s.region.Text != "GB" {
+		t.Fatalf("region shown %q", s.region.Text)
+	}
+	w.Canvas().Unfocus()
+	w.Canvas().(interface{ OnTypedKey() func(*fyne.KeyEvent) }).OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyF5})
+	u.pending.Wait()
+	if s.audit == nil || s.audit.Unparseable != halotest.DemoUnparseable || s.audit.SharedNumbers != halotest.DemoSharedNumbers {
+		t.Fatalf("F5 in demo mode: audit %+v, error %q", s.audit, s.errMsg.Text)
+	}
+}
