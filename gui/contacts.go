@@ -283,8 +283,10 @@ func (s *contactsScreen) cellText(f contacts.Finding, col int) string {
 	return ""
 }
 
-func (s *contactsScreen) title() string              { return "Contacts" }
-func (s *contactsScreen) icon() fyne.Resource        { return theme.AccountIcon() }
+func (s *contactsScreen) title() string { return "Contacts" }
+
+// icon: the Profiles screen has the person; this screen looks callers up.
+func (s *contactsScreen) icon() fyne.Resource        { return theme.SearchIcon() }
 func (s *contactsScreen) content() fyne.CanvasObject { return s.root }
 func (s *contactsScreen) connected(p *storage.Profile) bool {
 	return p != nil && p.HaloURL != "" && p.ClientID != ""
