@@ -111,7 +111,9 @@ xdotool mousemove 268 238 click 1; sleep 0.8
 xdotool mousemove 440 238 click 1
 wait_for "auto-matching on the Mapping screen" mostly_mapped
 sleep 0.5; shot mapping
-key alt+6; sleep 0.8; shot history
+# Contacts: F5 audits the simulated contacts (about 200, two pages).
+key alt+6; sleep 0.5; key F5; sleep 2; shot contacts
+key alt+7; sleep 0.8; shot history
 key alt+1; sleep 0.5
 quit "$work/demo.log"
 

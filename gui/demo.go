@@ -63,6 +63,9 @@ func prepareDemoProfile(ctx context.Context, db *storage.DB, srv *halotest.Serve
 		return p, err
 	}
 	p.HaloURL, p.ClientID = srv.URL(), srv.ClientID()
+	if p.Region == "" {
+		p.Region = "GB" // the simulated contacts' numbers are British
+	}
 	if err := db.UpdateConnection(ctx, p); err != nil {
 		return p, err
 	}

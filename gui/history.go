@@ -41,6 +41,8 @@ var actionNames = map[string]string{
 	storage.ActionMappingExported:    "Mappings exported",
 	actionMappingUndo:                "Mapping change undone",
 	actionMappingRedo:                "Mapping change redone",
+	storage.ActionContactsAudited:    "Contacts audited",
+	storage.ActionContactsForgotten:  "Contacts snapshot dropped",
 	storage.ActionSecretStored:       "Client Secret stored",
 	storage.ActionSecretRemoved:      "Client Secret removed",
 	storage.ActionSecretLeft:         "Client Secret left in the keyring",

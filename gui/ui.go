@@ -136,9 +136,9 @@ func newUI(a fyne.App, w fyne.Window, env *Env, o uiOptions) *UI {
 	u.quit = a.Quit
 	u.profiles = newProfilesScreen(u)
 	u.screens = []screen{u.profiles}
-	// The journey's screens, in navigation order (Alt+1…6).
+	// The journey's screens, in navigation order (Alt+1…7).
 	u.screens = append(u.screens, newChecklistScreen(u), newConnectionScreen(u, o.clipboard), newCheckScreen(u),
-		newMappingScreen(u), newHistoryScreen(u))
+		newMappingScreen(u), newContactsScreen(u), newHistoryScreen(u))
 	u.build()
 	return u
 }

@@ -99,6 +99,11 @@ func WriteCSVTable(w io.Writer, header []string, rows [][]string, bom bool) erro
 	return nil
 }
 
+// WriteCSVRow writes one row with WriteCSV's rules (CRLF, quoting,
+// formula-safe and valid UTF-8 cells), so every CSV the app writes follows
+// them; errors surface at the writer's Flush.
+func WriteCSVRow(w *bufio.Writer, cells []string) { writeCSVRow(w, cells) }
+
 // writeCSVRow writes one CRLF-terminated row; errors surface at Flush.
 func writeCSVRow(w *bufio.Writer, cells []string) {
 	for i, c := range cells {

@@ -1,0 +1,68 @@
+package storage
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/halo-assistant/halo-assistant/halo"
+	"github.com/halo-assistant/halo-assistant/halo/contacts"
+)
+
+// ContactsAuditResult is one contacts audit: what it found, what changed
+// since the profile's previous audit (Fixed, Added; both empty on a first
+// audit, which HadPrevious tells apart) and the contacts it stored.
+type ContactsAuditResult struct {
+	Audit       contacts.Audit
+	Fixed       []contacts.Finding
+	Added       []contacts.Finding
+	HadPrevious bool
+	Snapshot    ContactsSnapshot
+}
+
+// AuditContacts pulls every active contact of the profile's Halo through c,
+// audits them for region at now and stores them as the profile's snapshot
+// with the audit's counts, replacing the previous one in one transaction.
+// The previous snapshot is audited again with the same region before it is
+// replaced, so a changed region does not show as problems fixed or new.
+// Nothing is stored when the pull fails or ctx is cancelled; progress (may
+// be nil) hears about every page. The CLI and the GUI both audit through
+// here.
+func AuditContacts(ctx context.Context, db *DB, c *halo.Client, profileID int64, region string, now time.Time,
+	progress func(halo.PullProgress)) (ContactsAuditResult, error) {
+	region = strings.ToUpper(strings.TrimSpace(region))
+	if err := validateRegion(region); err != nil {
+		return ContactsAuditResult{}, err
+	}
+	if region == "" {
+		return ContactsAuditResult{}, errorf(ErrInvalid, "a contacts audit needs the region to read numbers for")
+	}
+	// The previous snapshot first: a profile that does not exist fails
+	// before the pull, and a read error costs no requests.
+	prev, hadPrev, err := db.Contacts(ctx, profileID)
+	if err != nil {
+		return ContactsAuditResult{}, err
+	}
+	all, err := c.Contacts(ctx, progress)
+	if err != nil {
+		return ContactsAuditResult{}, err
+	}
+	if err := ctx.Err(); err != nil {
+		return ContactsAuditResult{}, err
+	}
+	// Stored at the database's precision, so the result's times equal what
+	// reads back.
+	now = parseTime(fmtTime(now))
+	res := ContactsAuditResult{Audit: contacts.Run(all, region, now), HadPrevious: hadPrev}
+	if hadPrev {
+		res.Fixed, res.Added = contacts.Diff(contacts.Run(prev.Contacts, region, prev.PulledAt), res.Audit)
+	}
+	res.Snapshot = ContactsSnapshot{ProfileID: profileID, PulledAt: now, Region: region, Contacts: all}
+	a := res.Audit
+	sum := ContactsSummary{At: now, Region: region, Contacts: a.Contacts, Active: a.Active, MissingName: a.MissingName,
+		NoPhone: a.NoPhone, SharedNumbers: a.SharedNumbers, Unparseable: a.Unparseable}
+	if err := db.ReplaceContacts(ctx, res.Snapshot, sum); err != nil {
+		return ContactsAuditResult{}, err
+	}
+	return res, nil
+}

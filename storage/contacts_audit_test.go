@@ -1,0 +1,127 @@
+package storage
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/halo-assistant/halo-assistant/halo"
+	"github.com/halo-assistant/halo-assistant/halo/halotest"
+)
+
+func auditClient(t *testing.T, sc halotest.Scenario) (*halotest.Server, *halo.Client) {
+	t.Helper()
+	s := halotest.New(sc)
+	t.Cleanup(s.Close)
+	c, err := halo.NewClient(halo.Config{URL: s.URL(), ClientID: s.ClientID(), ClientSecret: s.ClientSecret(), HTTPClient: s.Client()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, c
+}
+
+func TestAuditContactsStoresAndDiffs(t *testing.T) {
+	db := openTest(t)
+	p := mustProfile(t, db, "Contoso")
+	ctx := context.Background()
+	_, c := auditClient(t, halotest.Demo())
+	// A previous audit with one contact the demo does not hold, without a
+	// surname: the new audit fixes it and adds every demo finding.
+	t0 := time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)
+	gone := halo.Contact{ID: 999999, FirstName: "Gone", PhoneNumber: "020 7946 0999"}
+	if err := db.ReplaceContacts(ctx, ContactsSnapshot{ProfileID: p.ID, PulledAt: t0, Region: "GB",
+		Contacts: []halo.Contact{gone}}, ContactsSummary{Active: 1, MissingName: 1}); err != nil {
+		t.Fatal(err)
+	}
+	var pages int
+	now := t0.Add(24 * time.Hour)
+	res, err := AuditContacts(ctx, db, c, p.ID, "gb", now, func(pp halo.PullProgress) {
+		if pp.Stage == "contacts" {
+			pages = pp.Pages
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := res.Audit
+	got := [5]int{a.Active, a.MissingName, a.NoPhone, a.SharedNumbers, a.Unparseable}
+	want := [5]int{halotest.DemoActive, halotest.DemoMissingName, halotest.DemoNoPhone, halotest.DemoSharedNumbers, halotest.DemoUnparseable}
+	if got != want {
+		t.Fatalf("active, missing name, no phone, shared, unparseable = %v, want %v", got, want)
+	}
+	if pages == 0 {
+		t.Error("progress never reported a page")
+	}
+	if !res.HadPrevious || len(res.Fixed) != 1 || res.Fixed[0].ContactID != gone.ID || len(res.Added) != len(a.Findings) {
+		t.Fatalf("fixed %v, added %d of %d findings", res.Fixed, len(res.Added), len(a.Findings))
+	}
+	sum, ok, err := db.ContactsSummary(ctx, p.ID)
+	if err != nil || !ok {
+		t.Fatal(ok, err)
+	}
+	if !sum.At.Equal(now) || sum.Region != "GB" || sum.Active != a.Active || sum.Unparseable != a.Unparseable {
+		t.Fatalf("summary = %+v", sum)
+	}
+	snap, _, err := db.Contacts(ctx, p.ID)
+	if err != nil || len(snap.Contacts) != halotest.DemoActive || !snap.PulledAt.Equal(res.Snapshot.PulledAt) {
+		t.Fatalf("snapshot of %d contacts at %v (%v)", len(snap.Contacts), snap.PulledAt, err)
+	}
+	// Audited again: nothing changed.
+	res, err = AuditContacts(ctx, db, c, p.ID, "GB", now.Add(time.Hour), nil)
+	if err != nil || len(res.Fixed)+len(res.Added) != 0 {
+		t.Fatalf("re-audit: fixed %d, added %d (%v)", len(res.Fixed), len(res.Added), err)
+	}
+}
+
+func TestAuditContactsStoresNothingOnFailure(t *testing.T) {
+	ctx := context.Background()
+	t0 := time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name   string
+		sc     halotest.Scenario
+		region string
+		ctx    func() context.Context
+		check  func(error) bool
+	}{
+		{"no access", func() halotest.Scenario { sc := halotest.Demo(); sc.Contacts.ContactsForbidden = true; return sc }(),
+			"GB", context.Background, halo.IsNoAccess},
+		{"cancelled", halotest.Demo(), "GB", func() context.Context {
+			c, cancel := context.WithCancel(ctx)
+			cancel()
+			return c
+		}, func(err error) bool { return errors.Is(err, context.Canceled) }},
+		{"bad region", halotest.Demo(), "GBR", context.Background, func(err error) bool { return errors.Is(err, ErrInvalid) }},
+		{"no region", halotest.Demo(), "", context.Background, func(err error) bool { return errors.Is(err, ErrInvalid) }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			db := openTest(t)
+			p := mustProfile(t, db, "Contoso")
+			_, c := auditClient(t, tc.sc)
+			kept := halo.Contact{ID: 7, FirstName: "Kept", Surname: "Here", PhoneNumber: "020 7946 0111"}
+			if err := db.ReplaceContacts(ctx, ContactsSnapshot{ProfileID: p.ID, PulledAt: t0, Region: "GB",
+				Contacts: []halo.Contact{kept}}, ContactsSummary{Active: 1}); err != nil {
+				t.Fatal(err)
+			}
+			_, err := AuditContacts(tc.ctx(), db, c, p.ID, tc.region, t0.Add(time.Hour), nil)
+			if err == nil || !tc.check(err) {
+				t.Fatalf("err = %v", err)
+			}
+			snap, ok, err := db.Contacts(ctx, p.ID)
+			if err != nil || !ok || !snap.PulledAt.Equal(t0) || len(snap.Contacts) != 1 || snap.Contacts[0] != kept {
+				t.Fatalf("previous snapshot not kept: %+v %v %v", snap, ok, err)
+			}
+		})
+	}
+}
+
+func TestAuditContactsUnknownProfile(t *testing.T) {
+	db := openTest(t)
+	s, c := auditClient(t, halotest.Demo())
+	if _, err := AuditContacts(context.Background(), db, c, 4242, "GB", time.Now(), nil); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("err = %v", err)
+	}
+	if n := s.PathCount("/api/users"); n != 0 {
+		t.Fatalf("%d contact requests for a profile that does not exist", n)
+	}
+}
