@@ -65,6 +65,10 @@ func newCheckDialog(u *UI, p storage.Profile) *checkDialog {
 		cd.close()
 		u.goToStep(step)
 	})
+	cd.list.onContacts = func() {
+		cd.close()
+		u.goToContacts()
+	}
 	cd.summary = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	cd.summary.Wrapping = fyne.TextWrapWord
 	cd.bar = widget.NewProgressBar()

@@ -59,6 +59,7 @@ type checkRow struct {
 	detail *widget.Label
 	fix    *widget.Label
 	goTo   *widget.Button
+	open   *widget.Button // the contacts row: to the Contacts screen
 	step   string
 	root   *fyne.Container
 }
@@ -69,6 +70,10 @@ type checkList struct {
 	box    *fyne.Container
 	scroll *container.Scroll // around box; relaid out when rows change height
 	onGoTo func(step string)
+	// onContacts, when set, opens the Contacts screen from the contacts
+	// row once it has a result: the audit there says which contacts
+	// stand in the way of screen pops.
+	onContacts func()
 }
 
 func newCheckList(onGoTo func(step string)) *checkList {
@@ -90,10 +95,19 @@ func newCheckList(onGoTo func(step string)) *checkList {
 			}
 		})
 		r.goTo.Hide()
+		right := container.NewVBox(r.goTo)
+		if id == halo.CheckContacts {
+			r.open = widget.NewButtonWithIcon("Audit contacts", theme.AccountIcon(), func() {
+				if l.onContacts != nil {
+					l.onContacts()
+				}
+			})
+			r.open.Hide()
+			right.Add(r.open)
+		}
 		// Centre the icon on the title's line.
 		top := (widget.NewLabel("X").MinSize().Height - theme.IconInlineSize()) / 2
 		left := container.New(layout.NewCustomPaddedLayout(top, 0, 0, 0), container.NewVBox(container.NewStack(r.icon, r.spin)))
-		right := container.NewVBox(r.goTo)
 		body := tightVBox(container.NewHBox(r.title, r.state), r.detail, r.fix)
 		r.root = container.NewBorder(nil, nil, left, right, body)
 		if i > 0 {
@@ -160,6 +174,13 @@ func (l *checkList) set(c halo.CheckResult) {
 		r.goTo.Show()
 	} else {
 		r.goTo.Hide()
+	}
+	if r.open != nil {
+		if l.onContacts != nil && (c.Status == halo.StatusPass || c.Status == halo.StatusWarn) {
+			r.open.Show()
+		} else {
+			r.open.Hide()
+		}
 	}
 	if l.scroll != nil {
 		l.scroll.Refresh()

@@ -37,8 +37,10 @@ func newCheckScreen(u *UI) *checkScreen {
 	s.last = wrapped("")
 	s.pulled = wrapped("")
 	s.list = newCheckList(u.goToStep)
+	s.list.onContacts = u.goToContacts
 	intro := wrapped("Tests the saved connection step by step — the URL, the server, Halo itself, the Client ID and Secret, " +
-		"the API agent — and pulls the agents, teams and departments the Mapping screen uses. " +
+		"the API agent, whether it may read the contacts, customers and tickets 1stream uses on every call — and pulls the " +
+		"agents, teams and departments the Mapping screen uses. " +
 		"It is what 1stream's own Systems Check does, with a reason and a fix for every problem.")
 	top := container.NewVBox(heading("Systems check"), intro, container.NewHBox(s.runBtn), s.last, s.pulled, widget.NewSeparator())
 	s.initProfileView(u, "The systems check runs for a profile's saved connection.",

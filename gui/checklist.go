@@ -141,6 +141,8 @@ func (s *checklistScreen) newRow(st halo.ChecklistStep) *stepRow {
 		r.button = widget.NewButtonWithIcon("Mapping", theme.NavigateNextIcon(), func() {
 			s.u.showScreen(func(sc screen) bool { return sc.title() == "Mapping" })
 		})
+	case halo.ActionContacts:
+		r.button = widget.NewButtonWithIcon("Contacts", theme.NavigateNextIcon(), s.u.goToContacts)
 	}
 	var right fyne.CanvasObject
 	if r.button != nil {

@@ -28,14 +28,13 @@ import (
 // unparseable numbers) and tests a caller's number. Contacts are personal
 // data: nothing here logs a name or a number, only counts.
 
-// contactsAccessStep is the checklist step that sets up the API agent's
-// permissions, shown when Halo refuses to list contacts.
-const contactsAccessStep = "halo-notice"
-
-// contactsAccessFix names the Halo setting behind a refused contacts read.
-const contactsAccessFix = "Halo refused to list its contacts (Users): the API agent lacks the permission. " +
-	"In Halo open the API agent (Configuration › Teams & Agents › Agents), Permissions tab, and set the Feature Access row " +
-	"“Users Access Level: Read and Modify” — the checklist step “An API-only agent to log in as” shows where."
+// contactsAccessFix is what to do when Halo refuses to list contacts: the
+// systems check's words (halo.AccessFix), with the checklist step that sets
+// the API agent's "Users Access Level".
+var contactsAccessFix, contactsAccessStep = func() (string, string) {
+	fix, step := halo.AccessFix(halo.CheckContacts)
+	return "Halo refused to list its contacts (Users): the API agent may not read them. " + fix, step
+}()
 
 // problemKinds are the filter's choices, in the audit's order.
 var problemKinds = []struct {

@@ -191,7 +191,7 @@ func TestContactsNoAccessNamesTheFix(t *testing.T) {
 	sc.Contacts.ContactsForbidden = true
 	ce, s := contactsEnv(t, sc)
 	s.auditNow(t, ce)
-	if !s.errMsg.Visible() || !strings.Contains(s.errMsg.Text, "Users Access Level: Read and Modify") {
+	if !s.errMsg.Visible() || !strings.Contains(s.errMsg.Text, "set Users Access Level to Read and Modify") {
 		t.Fatalf("no-access message = %q", s.errMsg.Text)
 	}
 	if !s.fixBtn.Visible() {
@@ -474,5 +474,35 @@ func TestContactsDemoModeAuditsWithF5(t *testing.T) {
 	u.pending.Wait()
 	if s.audit == nil || s.audit.Unparseable != halotest.DemoUnparseable || s.audit.SharedNumbers != halotest.DemoSharedNumbers {
 		t.Fatalf("F5 in demo mode: audit %+v, error %q", s.audit, s.errMsg.Text)
+	}
+}
+
+// The checklist's "Users Access Level" step and the systems check's
+// contacts row both lead to the Contacts screen.
+func TestChecklistAndCheckRowLeadToContacts(t *testing.T) {
+	ce := newCheckEnv(t, halotest.Demo(), "")
+	cl := findScreen[*checklistScreen](ce.u)
+	r := cl.byID["agent-perm-users"]
+	if r == nil || r.button == nil {
+		t.Fatal("the Users Access Level step has no button")
+	}
+	test.Tap(r.button)
+	if !isShown[*contactsScreen](ce.u) {
+		t.Fatal("the checklist step does not open the Contacts screen")
+	}
+	cs := findScreen[*checkScreen](ce.u)
+	ce.u.showScreen(func(s screen) bool { return s == screen(cs) })
+	cs.list.set(halo.CheckResult{ID: halo.CheckContacts, Status: halo.StatusWarn, Detail: "No contacts visible."})
+	row := cs.list.byID[halo.CheckContacts]
+	if row.open == nil || !row.open.Visible() {
+		t.Fatal("the contacts row offers no way to the Contacts screen")
+	}
+	test.Tap(row.open)
+	if !isShown[*contactsScreen](ce.u) {
+		t.Fatal("the contacts row does not open the Contacts screen")
+	}
+	cs.list.set(halo.CheckResult{ID: halo.CheckContacts, Status: halo.StatusSkip})
+	if row.open.Visible() {
+		t.Fatal("a skipped contacts check still offers the audit")
 	}
 }

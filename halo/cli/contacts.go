@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 	"time"
 
@@ -168,9 +167,6 @@ type contactProblemJSON struct {
 	Link      string   `json:"link"`
 }
 
-// ContactsCSVHeader is the header of `contacts audit --out`.
-var ContactsCSVHeader = []string{"Problem", "Contact ID", "Contact", "Client", "Site", "Numbers", "Halo Link"}
-
 func runContactsAudit(ctx context.Context, r *runner, args []string) error {
 	return asExit2(contactsAudit(ctx, r, args))
 }
@@ -198,18 +194,13 @@ func contactsAudit(ctx context.Context, r *runner, args []string) error {
 	if err != nil {
 		return err
 	}
-	prevSnap, hadPrev, err := r.db.Contacts(ctx, p.ID)
+	// Only the previous audit's counts are read here (cheap); storage
+	// re-audits its contacts for the diff.
+	prevSum, hadPrev, err := r.db.ContactsSummary(ctx, p.ID)
 	if err != nil {
 		return err
 	}
-	region = r.contactsRegion(region, p, prevSnap.Region)
-	// The previous audit is re-run for today's region, so a region change
-	// does not show as problems fixed or new.
-	var prev contacts.Audit
-	if hadPrev {
-		prev = contacts.Run(prevSnap.Contacts, region, prevSnap.PulledAt)
-	}
-	prevSnap.Contacts = nil
+	region = r.contactsRegion(region, p, prevSum.Region)
 
 	var onWait func(halo.ErrorKind, time.Duration)
 	if !*asJSON {
@@ -229,20 +220,14 @@ func contactsAudit(ctx context.Context, r *runner, args []string) error {
 		start := time.Now()
 		progress = func(pp halo.PullProgress) { r.redraw(describeContactsPull(pp, time.Since(start))) }
 	}
-	all, err := client.Contacts(hctx, progress)
+	res, err := storage.AuditContacts(hctx, r.db, client, p.ID, region, time.Now().UTC(), progress)
 	if progress != nil {
 		r.redraw("")
 	}
 	if err != nil {
 		return withContactsFix(err)
 	}
-	at := time.Now().UTC()
-	a := contacts.Run(all, region, at)
-	if err := r.db.ReplaceContacts(ctx, storage.ContactsSnapshot{ProfileID: p.ID, PulledAt: at, Region: region, Contacts: all},
-		storage.ContactsSummary{At: at, Region: region, Contacts: a.Contacts, Active: a.Active, MissingName: a.MissingName,
-			NoPhone: a.NoPhone, SharedNumbers: a.SharedNumbers, Unparseable: a.Unparseable}); err != nil {
-		return fmt.Errorf("the contacts were pulled but storing them failed (the previous audit is kept): %w", err)
-	}
+	a, at := res.Audit, res.Snapshot.PulledAt
 	// Only counts reach the log: contacts are personal data.
 	r.log.Info("contacts audited", "contacts", a.Contacts, "active", a.Active, "problems", len(a.Findings))
 
@@ -250,11 +235,10 @@ func contactsAudit(ctx context.Context, r *runner, args []string) error {
 		MissingName: a.MissingName, NoPhone: a.NoPhone, SharedNumbers: a.SharedNumbers, Unparseable: a.Unparseable,
 		Problems: make([]contactProblemJSON, 0, len(a.Findings))}
 	out.OK = out.MissingName+out.NoPhone+out.SharedNumbers+out.Unparseable == 0
-	var fixed, added []contacts.Finding
+	fixed, added := res.Fixed, res.Added
 	if hadPrev {
-		pa := prevSnap.PulledAt.UTC()
+		pa := prevSum.At.UTC()
 		out.PreviousAt = &pa
-		fixed, added = contacts.Diff(prev, a)
 		out.FixedSinceLast, out.NewSinceLast = len(fixed), len(added)
 	}
 	inst := client.Instance()
@@ -269,7 +253,7 @@ func contactsAudit(ctx context.Context, r *runner, args []string) error {
 	}
 
 	if *outPath != "" {
-		if err := writeContactsCSV(*outPath, out.Problems); err != nil {
+		if err := mapping.WriteFileAtomic(*outPath, func(w io.Writer) error { return contacts.WriteCSV(w, a, inst) }); err != nil {
 			return err
 		}
 		fmt.Fprintf(r.env.Stderr, "Wrote %s to %s.\n", halo.CountOf(len(out.Problems), "row"), *outPath)
@@ -286,20 +270,6 @@ func contactsAudit(ctx context.Context, r *runner, args []string) error {
 		return errReported
 	}
 	return nil
-}
-
-// writeContactsCSV writes the problems to path as `contacts audit --out`
-// does: by the mapping export's rules (UTF-8, CRLF, formula-safe cells,
-// written atomically; a new file gets the user's umask like an export).
-func writeContactsCSV(path string, problems []contactProblemJSON) error {
-	rows := make([][]string, len(problems))
-	for i, pr := range problems {
-		rows[i] = []string{pr.Problem, strconv.Itoa(pr.ContactID), pr.Contact, pr.Client, pr.Site,
-			strings.Join(pr.Numbers, "; "), pr.Link}
-	}
-	return mapping.WriteFileAtomic(path, func(w io.Writer) error {
-		return mapping.WriteCSVTable(w, ContactsCSVHeader, rows, false)
-	})
 }
 
 // describeContactsPull is the progress line of a contacts pull, with an

@@ -109,25 +109,6 @@ func TestContactsAuditDemoCountsJSONAndCSV(t *testing.T) {
 	}
 }
 
-func TestContactsCSVIsFormulaSafe(t *testing.T) {
-	out := filepath.Join(t.TempDir(), "c.csv")
-	err := writeContactsCSV(out, []contactProblemJSON{
-		{Problem: "missing_name", ContactID: 7, Contact: "=HYPERLINK(\"http://x\")", Client: "@SUM(A1)", Site: "Leeds, West",
-			Numbers: []string{"+44 20 7946 0500"}, Link: "https://h/customers?mainview=user&userid=7"},
-		{Problem: "unparseable", ContactID: 8, Contact: "Ann", Numbers: []string{"-2+3", "TBC"}},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, _ := os.ReadFile(out)
-	want := "Problem,Contact ID,Contact,Client,Site,Numbers,Halo Link\r\n" +
-		"missing_name,7,\"'=HYPERLINK(\"\"http://x\"\")\",'@SUM(A1),\"Leeds, West\",+44 20 7946 0500,https://h/customers?mainview=user&userid=7\r\n" +
-		"unparseable,8,Ann,,,'-2+3; TBC,\r\n"
-	if string(b) != want {
-		t.Fatalf("got\n%q\nwant\n%q", b, want)
-	}
-}
-
 func TestContactsReauditDiffAndEmptyScenario(t *testing.T) {
 	demo := startHalo(t, halotest.Demo())
 	empty := startHalo(t, halotest.Scenario{Tenant: halotest.DefaultTenant, Contacts: halotest.ContactScenario{NoContacts: true}})

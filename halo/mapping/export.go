@@ -80,25 +80,6 @@ func WriteCSV(w io.Writer, users []User, mappings []Mapping, opt ExportOptions) 
 	return nil
 }
 
-// WriteCSVTable writes header and then rows by WriteCSV's rules (RFC 4180,
-// CRLF, UTF-8, optional BOM, formula-safe cells), for files other than the
-// mappings export (the contacts audit) that must read the same way in a
-// spreadsheet.
-func WriteCSVTable(w io.Writer, header []string, rows [][]string, bom bool) error {
-	bw := bufio.NewWriterSize(w, 64<<10)
-	if bom {
-		bw.WriteString("\uFEFF")
-	}
-	writeCSVRow(bw, header)
-	for _, row := range rows {
-		writeCSVRow(bw, row)
-	}
-	if err := bw.Flush(); err != nil {
-		return fmt.Errorf("writing the CSV file: %w", err)
-	}
-	return nil
-}
-
 // WriteCSVRow writes one row with WriteCSV's rules (CRLF, quoting,
 // formula-safe and valid UTF-8 cells), so every CSV the app writes follows
 // them; errors surface at the writer's Flush.
