@@ -6,7 +6,6 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 )
 
@@ -23,13 +22,7 @@ import (
 // client-side filter then drops), and may be nil. Cancelling ctx stops
 // the pull.
 func (c *Client) Contacts(ctx context.Context, progress func(PullProgress)) ([]Contact, error) {
-	spec := listSpec{path: "Users", key: "users", what: "contacts", one: "contact", query: func(page, size int) url.Values {
-		q := contactsQuery()
-		q.Set("pageinate", "true")
-		q.Set("page_size", strconv.Itoa(size))
-		q.Set("page_no", strconv.Itoa(page))
-		return q
-	}}
+	spec := listSpec{path: "Users", key: "users", what: "contacts", one: "contact", filter: contactsQuery()}
 	var report pageProgress
 	if progress != nil {
 		report = func(pages, pagesTotal, n, total int) {

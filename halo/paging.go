@@ -4,16 +4,29 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"strconv"
 )
 
 // listSpec says how to page one of Halo's list endpoints with pageinate,
 // page_no and page_size.
 type listSpec struct {
-	path  string                          // below /api/, e.g. "Users"
-	key   string                          // the wrapper's array property, e.g. "users"
-	what  string                          // plural noun for messages, e.g. "contacts"
-	one   string                          // singular, e.g. "contact"
-	query func(page, size int) url.Values // the query of one page
+	path   string     // below /api/, e.g. "Users"
+	key    string     // the wrapper's array property, e.g. "users"
+	what   string     // plural noun for messages, e.g. "contacts"
+	one    string     // singular, e.g. "contact"
+	filter url.Values // the list's own filters; pageAll adds the paging
+}
+
+// pageQuery is spec's filters plus Halo's paging parameters for one page.
+func (spec listSpec) pageQuery(page, size int) url.Values {
+	q := url.Values{}
+	for k, v := range spec.filter {
+		q[k] = v
+	}
+	q.Set("pageinate", "true")
+	q.Set("page_size", strconv.Itoa(size))
+	q.Set("page_no", strconv.Itoa(page))
+	return q
 }
 
 // pageProgress is one step of a paged pull: pages taken so far, the pages
@@ -43,7 +56,7 @@ func pageAll[T any](ctx context.Context, c *Client, spec listSpec, id func(T) in
 		}
 	}
 	get := func(ctx context.Context, page, size int) ([]T, listMeta, int, error) {
-		return getList[T](ctx, c, spec.path, spec.query(page, size), spec.key, spec.what)
+		return getList[T](ctx, c, spec.path, spec.pageQuery(page, size), spec.key, spec.what)
 	}
 	first, meta, n, err := get(ctx, 1, c.cfg.PageSize)
 	if err != nil {

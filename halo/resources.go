@@ -98,15 +98,10 @@ func (c *Client) Me(ctx context.Context) (Agent, error) {
 // PageConcurrency) until a short page (see pageAll). progress may be nil;
 // it is called from this goroutine only.
 func (c *Client) Agents(ctx context.Context, opt AgentOptions, progress func(PullProgress)) ([]Agent, error) {
-	spec := listSpec{path: "Agent", key: "agents", what: "agents", one: "agent", query: func(page, size int) url.Values {
-		q := url.Values{}
-		q.Set("includeenabled", "true")
-		q.Set("includedisabled", strconv.FormatBool(opt.IncludeDisabled))
-		q.Set("includeapiagents", strconv.FormatBool(opt.IncludeAPIAgents))
-		q.Set("pageinate", "true")
-		q.Set("page_size", strconv.Itoa(size))
-		q.Set("page_no", strconv.Itoa(page))
-		return q
+	spec := listSpec{path: "Agent", key: "agents", what: "agents", one: "agent", filter: url.Values{
+		"includeenabled":   {"true"},
+		"includedisabled":  {strconv.FormatBool(opt.IncludeDisabled)},
+		"includeapiagents": {strconv.FormatBool(opt.IncludeAPIAgents)},
 	}}
 	var report pageProgress
 	if progress != nil {
