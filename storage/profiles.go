@@ -303,11 +303,24 @@ func (db *DB) DuplicateProfile(ctx context.Context, id int64, newName string) (P
 // snapshot, runs, users, mappings, contacts snapshot). Its audit events are kept. The caller
 // deletes the profile's Client Secret from the keyring.
 func (db *DB) DeleteProfile(ctx context.Context, id int64) error {
-	return db.withTx(ctx, func(tx *sql.Tx) error {
+	_, err := db.deleteProfile(ctx, id)
+	return err
+}
+
+// deleteProfile deletes the profile and says what was recorded about its
+// secret at that moment, in the same transaction: a Save in another process
+// marks the state before it writes the keyring (trackedSecrets.Set).
+func (db *DB) deleteProfile(ctx context.Context, id int64) (last SecretState, err error) {
+	err = db.withTx(ctx, func(tx *sql.Tx) error {
 		p, err := getProfile(ctx, tx, id)
 		if err != nil {
 			return err
 		}
+		var v sql.NullInt64
+		if err := tx.QueryRowContext(ctx, "SELECT secret_stored FROM profiles WHERE id = ?", id).Scan(&v); err != nil {
+			return err
+		}
+		last = secretStateOf(v)
 		if _, err := tx.ExecContext(ctx, "DELETE FROM profiles WHERE id = ?", id); err != nil {
 			return err
 		}
@@ -318,6 +331,7 @@ func (db *DB) DeleteProfile(ctx context.Context, id int64) error {
 		return db.appendAudit(ctx, tx, AuditEvent{ProfileID: id, ProfileName: p.Name,
 			Action: ActionProfileDeleted, Detail: fmt.Sprintf("deleted profile %q", p.Name)})
 	})
+	return last, err
 }
 
 // SelectedProfile returns the profile last selected in the app; ok is false

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"testing"
@@ -91,5 +92,61 @@ func TestSecretBinding(t *testing.T) {
 	}
 	if _, err := KeepSecret(ctx, db, sec, mustProfile(t, db, "NoSecret")); err == nil {
 		t.Fatal("KeepSecret without a stored secret succeeded")
+	}
+}
+
+// raceSecrets runs during, once, between its first Delete and the rest of
+// the removal: another process's Save landing in the middle.
+type raceSecrets struct {
+	*memSecrets
+	during func()
+}
+
+func (r *raceSecrets) Delete(ctx context.Context, id int64) error {
+	err := r.memSecrets.Delete(ctx, id)
+	if f := r.during; f != nil {
+		r.during = nil
+		f()
+	}
+	return err
+}
+
+// A profile removal racing a Save in another process leaves no secret in
+// the keyring, whichever way the two interleave.
+func TestRemoveRacingASaveLeavesNoOrphanedSecret(t *testing.T) {
+	ctx := context.Background()
+	db := openTest(t)
+	sec := &memSecrets{m: map[int64]string{}}
+	tracked := db.TrackSecrets(sec) // as both front-ends use the keyring
+
+	// The Save writes its secret after the removal deleted the old one
+	// but before the row is gone.
+	p := mustProfile(t, db, "Acme")
+	if err := StoreSecret(ctx, db, tracked, p, "old", ""); err != nil {
+		t.Fatal(err)
+	}
+	rs := &raceSecrets{memSecrets: sec}
+	rs.during = func() {
+		if err := StoreSecret(ctx, db, tracked, p, "late", ""); err != nil {
+			t.Errorf("the racing Save: %v", err)
+		}
+	}
+	if secretErr, err := DeleteProfileWithSecret(ctx, db, db.TrackSecrets(rs), p, false); err != nil || secretErr != nil {
+		t.Fatal(err, secretErr)
+	}
+	if v, ok := sec.m[p.ID]; ok {
+		t.Fatalf("the keyring keeps %q for a removed profile", v)
+	}
+
+	// The Save writes its secret after the row is gone.
+	q := mustProfile(t, db, "Beta")
+	if _, err := DeleteProfileWithSecret(ctx, db, tracked, q, false); err != nil {
+		t.Fatal(err)
+	}
+	if err := StoreSecret(ctx, db, tracked, q, "late", ""); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("storing for a removed profile: %v", err)
+	}
+	if v, ok := sec.m[q.ID]; ok {
+		t.Fatalf("the keyring keeps %q for a removed profile", v)
 	}
 }

@@ -28,6 +28,12 @@ func StoreSecret(ctx context.Context, db *DB, secrets Secrets, p Profile, secret
 		return err
 	}
 	if err := db.bindSecret(ctx, p.ID, dest, secret); err != nil {
+		if errors.Is(err, ErrNotFound) {
+			// The profile was removed (another process) while the secret
+			// was being written: take it back out, or nothing would ever
+			// know the keyring entry is there.
+			_ = secrets.Delete(ctx, p.ID)
+		}
 		return err
 	}
 	if detail == "" {
@@ -131,8 +137,20 @@ func DeleteProfileWithSecret(ctx context.Context, db *DB, secrets Secrets, p Pro
 	if secretErr != nil && !force {
 		return secretErr, nil
 	}
-	if err := db.DeleteProfile(ctx, p.ID); err != nil {
+	last, err := db.deleteProfile(ctx, p.ID)
+	if err != nil {
 		return secretErr, err
+	}
+	if secretErr == nil && (state != SecretNone || last != SecretNone) {
+		// Once more now that the row is gone: a Save in another process
+		// may have stored a secret between the first delete and the row's
+		// removal (its own store finds the row gone afterwards and takes
+		// its secret back out). Either way no entry is left behind. Only
+		// when the keyring was (or now had to be) asked: a profile that
+		// never had a secret is removed without it.
+		if err := secrets.Delete(ctx, p.ID); err != nil && !errors.Is(err, ErrSecretNotFound) {
+			secretErr = err
+		}
 	}
 	if state == SecretNone && secretErr == nil {
 		return nil, nil

@@ -28,12 +28,19 @@ func (db *DB) SecretState(ctx context.Context, profileID int64) (SecretState, er
 		return SecretUnknown, errorf(ErrNotFound, "profile %d not found", profileID)
 	case err != nil:
 		return SecretUnknown, err
-	case !v.Valid:
-		return SecretUnknown, nil
-	case v.Int64 == 1:
-		return SecretStored, nil
 	}
-	return SecretNone, nil
+	return secretStateOf(v), nil
+}
+
+// secretStateOf reads the secret_stored column (NULL: unknown).
+func secretStateOf(v sql.NullInt64) SecretState {
+	switch {
+	case !v.Valid:
+		return SecretUnknown
+	case v.Int64 == 1:
+		return SecretStored
+	}
+	return SecretNone
 }
 
 func (db *DB) setSecretState(ctx context.Context, profileID int64, s SecretState) error {
