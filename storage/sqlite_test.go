@@ -595,13 +595,16 @@ func TestTwoProcesses(t *testing.T) {
 		}
 	}
 	for i, c := range children {
+		var other []string // a failing child's test output arrives here
 		for c.out.Scan() {
 			if strings.HasPrefix(c.out.Text(), "committed ") {
 				committed[i]++
+			} else {
+				other = append(other, c.out.Text())
 			}
 		}
 		if err := c.cmd.Wait(); err != nil {
-			t.Fatalf("child %d failed: %v\n%s", i+1, err, c.errs.String())
+			t.Fatalf("child %d failed: %v\n%s%s", i+1, err, strings.Join(other, "\n"), c.errs.String())
 		}
 		if committed[i] != n {
 			t.Errorf("child %d committed %d, want %d", i+1, committed[i], n)
