@@ -472,7 +472,9 @@ func FuzzExportRoundTrip(f *testing.F) {
 		if agentID <= 0 || unix < 0 || unix > 7e9 {
 			return
 		}
-		for _, s := range []string{ext, name, email, agentName, agentEmail} {
+		// The app never stores a NUL or invalid UTF-8 in these (nor in the
+		// method, which it sets itself); the file's cells drop them.
+		for _, s := range []string{ext, name, email, agentName, agentEmail, method} {
 			if !utf8.ValidString(s) || strings.ContainsRune(s, 0) || utf8.RuneCountInString(s) > MaxFieldLen {
 				return
 			}
