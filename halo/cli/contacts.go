@@ -187,9 +187,6 @@ func contactsAudit(ctx context.Context, r *runner, args []string) error {
 	if *outPath == "-" {
 		return usagef("--out needs a file name (the problems are on standard output already)")
 	}
-	if err := r.openDB(ctx); err != nil {
-		return err
-	}
 	p, err := r.profile(ctx, *profileName)
 	if err != nil {
 		return err
@@ -350,9 +347,6 @@ func runContactsForget(ctx context.Context, r *runner, args []string) error {
 	fs := r.newFlags("contacts forget", contactsForgetUsage)
 	profileName := fs.profileFlag("profile whose contacts snapshot to drop")
 	if err := fs.parseNoArgs(args); err != nil {
-		return err
-	}
-	if err := r.openDB(ctx); err != nil {
 		return err
 	}
 	p, err := r.profile(ctx, *profileName)

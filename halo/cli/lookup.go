@@ -65,9 +65,6 @@ func lookup(ctx context.Context, r *runner, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := r.openDB(ctx); err != nil {
-		return err
-	}
 	p, err := r.profile(ctx, *profileName)
 	if err != nil {
 		return err

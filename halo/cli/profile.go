@@ -325,10 +325,14 @@ func profileRemove(ctx context.Context, r *runner, args []string) error {
 	return nil
 }
 
-// profile looks a profile up by name with a helpful error.
+// profile opens the database if needed and looks a profile up by name
+// with a helpful error.
 func (r *runner) profile(ctx context.Context, name string) (storage.Profile, error) {
 	if name == "" {
 		return storage.Profile{}, usagef("--profile NAME is required")
+	}
+	if err := r.openDB(ctx); err != nil { // a no-op once open
+		return storage.Profile{}, err
 	}
 	p, err := r.db.ProfileByName(ctx, name)
 	if errors.Is(err, storage.ErrNotFound) {
