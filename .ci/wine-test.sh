@@ -238,6 +238,9 @@ ok "the .com with no command opens halo-assistant.exe beside it (or says it is m
 # as .ci/smoke.sh does, assert through the CLI, screenshot, quit.
 demo_profile="Demo MSP (simulated Halo)"
 launched=$SECONDS
+# Every process logs to the same file: "app closed" counts from here on.
+closes() { cat "$localappdata/halo-assistant/"*.log 2>/dev/null | grep -c 'app closed' || true; }
+closes_before=$(closes)
 wine "$stage/halo-assistant.exe" --demo >"$work/demo.log" 2>&1 &
 app_pid=$!
 wid=$(timeout 120 xdotool search --sync --onlyvisible --name '^Halo Integration Assistant' | head -n1) ||
@@ -256,9 +259,36 @@ done
 sleep 1
 import -window "$wid" "$out/windows.png"
 ok "demo systems check completed; screenshot $out/windows.png"
+# The CLI runs above were Wine processes of their own: the keys go to the
+# window again, as a user's would after clicking it.
+xdotool windowfocus --sync "$wid" 2>/dev/null || true
 key Escape; sleep 0.5; key ctrl+q
-for _ in $(seq 1 150); do kill -0 "$app_pid" 2>/dev/null || break; sleep 0.2; done
-kill -0 "$app_pid" 2>/dev/null && { cat "$work/demo.log"; fail "the app did not quit on Ctrl+Q"; }
+exited() { for _ in $(seq 1 150); do kill -0 "$app_pid" 2>/dev/null || return 0; sleep 0.2; done; return 1; }
+shown() { xdotool search --onlyvisible --name '^Halo Integration Assistant' >/dev/null 2>&1; }
+applog=$(ls -t "$localappdata/halo-assistant/"*.log 2>/dev/null | head -n1)
+closed() { [ "$(closes)" -gt "$closes_before" ]; }
+why() {
+  echo "--- the app's output"; cat "$work/demo.log"
+  echo "--- the end of its log"; [ -n "$applog" ] && tail -n 20 "$applog" | tr -d '\r'
+  echo "--- the focused window: $(xdotool getwindowfocus getwindowname 2>&1 | tr '\n' ' ')"
+  shown && import -window "$wid" "$work/quit.png" 2>/dev/null && echo "--- screenshot: $work/quit.png (kept as build/wine-quit.png)" &&
+    cp "$work/quit.png" build/wine-quit.png
+}
+if ! exited; then
+  # Xvfb with no window manager under Wine has dropped a synthetic key
+  # (a Ctrl+Q arriving as a bare q) on rare runs. The window still up and
+  # no "app closed" in the log: the key never arrived, so it is pressed
+  # once more and said here; a second miss, or a hang after the window
+  # went, fails.
+  if shown && ! closed; then
+    echo "wine-test: note - no exit 30 s after Ctrl+Q with the window still up; pressing Ctrl+Q again"
+    xdotool windowfocus --sync "$wid" 2>/dev/null || true
+    key ctrl+q
+    exited || { why; fail "the app did not quit on Ctrl+Q, pressed twice"; }
+  else
+    why; fail "the app closed its window on Ctrl+Q but its process did not exit"
+  fi
+fi
 status=0; wait "$app_pid" || status=$?; app_pid=""
 [ "$status" -eq 0 ] || { cat "$work/demo.log"; fail "the app exited with $status"; }
 if grep -E 'panic|fatal error|should have been called in fyne.Do' "$work/demo.log"; then fail "the app log shows a crash"; fi

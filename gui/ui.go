@@ -152,23 +152,39 @@ func (u *UI) Start() {
 	u.app.Lifecycle().SetOnEnteredForeground(u.foreground)
 }
 
+// closeWait bounds each of Close's two waits: for work in flight, then for
+// the environment's closers.
+var closeWait = 2 * time.Second
+
 // Close stops background work and releases the environment. It waits a
 // little for work in flight (cancelled through its context) so that the
-// database is not closed under a write, but never hangs the exit.
+// database is not closed under a write, but never hangs the exit: a closer
+// still busy after closeWait (the demo server waits for its requests) is
+// left to the process's end.
 func (u *UI) Close() {
 	u.app.Lifecycle().SetOnEnteredForeground(nil)
 	u.cancel()
 	if c := findScreen[*connectionScreen](u); c != nil {
 		c.stopClipboardTimer()
 	}
+	waitAtMost(closeWait, u.pending.Wait)
+	closers := u.env.closers
+	waitAtMost(closeWait, func() {
+		for _, c := range closers {
+			c()
+		}
+	})
+}
+
+// waitAtMost runs f and returns when it has, or after d.
+func waitAtMost(d time.Duration, f func()) {
 	done := make(chan struct{})
-	go func() { u.pending.Wait(); close(done) }()
+	go func() { f(); close(done) }()
+	t := time.NewTimer(d)
+	defer t.Stop()
 	select {
 	case <-done:
-	case <-time.After(2 * time.Second):
-	}
-	for _, c := range u.env.closers {
-		c()
+	case <-t.C:
 	}
 }
 

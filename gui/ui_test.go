@@ -5,7 +5,9 @@ import (
 	"errors"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -130,6 +132,28 @@ func TestQuitWithoutUnsavedChangesIsImmediate(t *testing.T) {
 	te.win.Canvas().(fyne.Shortcutable).TypedShortcut(quitShortcut)
 	if *n != 1 || te.win.Canvas().Overlays().Top() != nil {
 		t.Fatal("Ctrl+Q without unsaved changes must quit at once, asking nothing")
+	}
+}
+
+// The exit never waits on a stuck closer (the demo server waits for its
+// requests to finish): Close gives up on it after closeWait.
+func TestCloseDoesNotHangOnAStuckCloser(t *testing.T) {
+	te := newTestUI(t, "")
+	defer func(d time.Duration) { closeWait = d }(closeWait)
+	closeWait = 50 * time.Millisecond
+	stuck := make(chan struct{})
+	defer close(stuck)
+	var ran atomic.Bool
+	te.u.env.closers = append([]func(){func() { ran.Store(true) }}, append(te.u.env.closers, func() { <-stuck })...)
+	done := make(chan struct{})
+	go func() { te.u.Close(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("Close waited for a closer that never returns")
+	}
+	if !ran.Load() {
+		t.Fatal("the closers before the stuck one did not run")
 	}
 }
 
