@@ -58,6 +58,10 @@ func problemName(p contacts.Problem) string {
 	return string(p)
 }
 
+// sitePhoneNote explains the table's last text column, whose header has
+// no room to.
+const sitePhoneNote = "The site's number is shown for reference: 1stream pops a contact by the contact's own numbers."
+
 // Columns of the problems table.
 const (
 	colProblem = iota
@@ -70,8 +74,15 @@ const (
 	contactsCols
 )
 
-var contactsColTitles = [contactsCols]string{"Problem", "Contact", "Customer", "Site", "Numbers", "Site's number (not the contact's)", ""}
-var contactsColWidths = [contactsCols]float32{130, 190, 170, 130, 230, 200, 120}
+var contactsColTitles = [contactsCols]string{"Problem", "Contact", "Customer", "Site", "Numbers", "Site's number", ""}
+
+// contactsColWidths is what each column's typical values need and
+// contactsColMin the least that still reads; the fixed columns have the
+// same in both (fitContactsColumns).
+var (
+	contactsColWidths = [contactsCols]float32{130, 170, 190, 120, 240, 140, 124}
+	contactsColMin    = [contactsCols]float32{130, 120, 140, 90, 160, 120, 124}
+)
 
 type contactsScreen struct {
 	u       *UI
@@ -104,7 +115,7 @@ type contactsScreen struct {
 	kind      *widget.Select
 	filter    *widget.Entry
 	shownInfo *widget.Label
-	table     *widget.Table
+	table     *contactsTable
 	exportBtn *widget.Button
 	exportDlg *saveDialog
 
@@ -215,35 +226,35 @@ func newContactsScreen(u *UI) *contactsScreen {
 	return s
 }
 
-func (s *contactsScreen) newTable() *widget.Table {
-	t := widget.NewTableWithHeaders(
-		func() (int, int) { return len(s.shown), contactsCols },
-		func() fyne.CanvasObject {
-			l := widget.NewLabel("")
-			l.Truncation = fyne.TextTruncateEllipsis
-			b := widget.NewButtonWithIcon("Open in Halo", theme.ComputerIcon(), nil)
-			b.Importance = widget.LowImportance
-			return container.NewStack(l, b)
-		},
-		func(id widget.TableCellID, o fyne.CanvasObject) {
-			cell := o.(*fyne.Container)
-			l, b := cell.Objects[0].(*widget.Label), cell.Objects[1].(*widget.Button)
-			if id.Row >= len(s.shown) {
-				return
-			}
-			f := s.audit.Findings[s.shown[id.Row]]
-			if id.Col == colOpen {
-				l.Hide()
-				b.Show()
-				cid := f.ContactID
-				b.OnTapped = func() { s.openContact(cid) }
-				return
-			}
-			b.Hide()
-			l.Show()
-			l.SetText(s.cellText(f, id.Col))
-		})
-	t.ShowHeaderColumn = false
+func (s *contactsScreen) newTable() *contactsTable {
+	t := newContactsTable()
+	t.Length = func() (int, int) { return len(s.shown), contactsCols }
+	t.CreateCell = func() fyne.CanvasObject {
+		l := widget.NewLabel("")
+		l.Truncation = fyne.TextTruncateEllipsis
+		b := widget.NewButtonWithIcon("Open in Halo", theme.ComputerIcon(), nil)
+		b.Importance = widget.LowImportance
+		return container.NewStack(l, b)
+	}
+	t.UpdateCell = func(id widget.TableCellID, o fyne.CanvasObject) {
+		cell := o.(*fyne.Container)
+		l, b := cell.Objects[0].(*widget.Label), cell.Objects[1].(*widget.Button)
+		if id.Row >= len(s.shown) {
+			return
+		}
+		f := s.audit.Findings[s.shown[id.Row]]
+		if id.Col == colOpen {
+			l.Hide()
+			b.Show()
+			cid := f.ContactID
+			b.OnTapped = func() { s.openContact(cid) }
+			return
+		}
+		b.Hide()
+		l.Show()
+		l.SetText(s.cellText(f, id.Col))
+	}
+	t.ShowHeaderRow = true
 	t.CreateHeader = func() fyne.CanvasObject {
 		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	}
@@ -251,9 +262,6 @@ func (s *contactsScreen) newTable() *widget.Table {
 		if id.Col >= 0 && id.Col < contactsCols {
 			o.(*widget.Label).SetText(contactsColTitles[id.Col])
 		}
-	}
-	for i, w := range contactsColWidths {
-		t.SetColumnWidth(i, w)
 	}
 	return t
 }
@@ -503,9 +511,10 @@ func (s *contactsScreen) applyFilter() {
 		case len(s.audit.Findings) == 0:
 			s.shownInfo.SetText("No problems: every active contact has a name and a number of its own that 1stream can pop.")
 		case len(s.shown) == len(s.audit.Findings):
-			s.shownInfo.SetText(halo.CountOf(len(s.shown), "problem", "problems") + ".")
+			s.shownInfo.SetText(halo.CountOf(len(s.shown), "problem", "problems") + ". " + sitePhoneNote)
 		default:
-			s.shownInfo.SetText(fmt.Sprintf("%d of %s shown.", len(s.shown), halo.CountOf(len(s.audit.Findings), "problem", "problems")))
+			s.shownInfo.SetText(fmt.Sprintf("%d of %s shown. %s", len(s.shown),
+				halo.CountOf(len(s.audit.Findings), "problem", "problems"), sitePhoneNote))
 		}
 	}
 	s.table.Refresh()

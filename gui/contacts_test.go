@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/halo-assistant/halo-assistant/halo"
@@ -504,5 +505,62 @@ func TestChecklistAndCheckRowLeadToContacts(t *testing.T) {
 	cs.list.set(halo.CheckResult{ID: halo.CheckContacts, Status: halo.StatusSkip})
 	if row.open.Visible() {
 		t.Fatal("a skipped contacts check still offers the audit")
+	}
+}
+
+func TestContactsColumnsShareTheWidth(t *testing.T) {
+	const pad = 4
+	var fixed, sumMin, sumWant float32
+	for c := range contactsCols {
+		if contactsColMin[c] == contactsColWidths[c] {
+			fixed += contactsColWidths[c]
+		} else {
+			sumMin += contactsColMin[c]
+			sumWant += contactsColWidths[c]
+		}
+	}
+	floor := fixed + sumMin + contactsCols*pad
+	for _, width := range []float32{0, 500, floor, 900, 1000, fixed + sumWant + contactsCols*pad, 1600, 2600} {
+		w := fitContactsColumns(width, pad)
+		var sum float32 = contactsCols * pad
+		for c, cw := range w {
+			if cw < contactsColMin[c] {
+				t.Errorf("width %v: column %d is %v, under its minimum %v", width, c, cw, contactsColMin[c])
+			}
+			if contactsColMin[c] == contactsColWidths[c] && cw != contactsColWidths[c] {
+				t.Errorf("width %v: fixed column %d is %v", width, c, cw)
+			}
+			sum += cw
+		}
+		switch {
+		case width < floor:
+			if w != fitContactsColumns(floor, pad) && width > 0 {
+				t.Errorf("width %v: below the minimum the columns keep their minimum: %v", width, w)
+			}
+		case sum > width:
+			t.Errorf("width %v: the columns take %v: the table scrolls sideways", width, sum)
+		case width-sum > contactsCols:
+			t.Errorf("width %v: %v left unused", width, width-sum)
+		}
+	}
+}
+
+// At the window's default size the problems table shows every column.
+func TestContactsTableFitsTheDefaultWindow(t *testing.T) {
+	ce, s := contactsEnv(t, halotest.Demo())
+	s.auditNow(t, ce)
+	width := s.table.Size().Width
+	if width < 800 {
+		t.Fatalf("the table is only %v wide", width)
+	}
+	sum := float32(contactsCols) * theme.Padding()
+	for _, cw := range s.table.colW {
+		sum += cw
+	}
+	if sum > width {
+		t.Fatalf("the columns take %v of the table's %v: the last ones need sideways scrolling", sum, width)
+	}
+	if !strings.Contains(s.shownInfo.Text, sitePhoneNote) {
+		t.Errorf("info %q does not say what the site's number is", s.shownInfo.Text)
 	}
 }

@@ -2,6 +2,8 @@ package winclip
 
 import (
 	"fmt"
+	"runtime"
+	"sync"
 	"syscall"
 	"time"
 	"unsafe"
@@ -43,6 +45,8 @@ var (
 	rtlMoveMemory = kernel32.NewProc("RtlMoveMemory")
 )
 
+var copying sync.Mutex
+
 // SetPrivateText replaces the clipboard's content with text, marked as
 // above. The clipboard has no owner window afterwards, so the next copy by
 // any program replaces it as usual.
@@ -51,6 +55,16 @@ func SetPrivateText(text string) error {
 	if err != nil {
 		return err
 	}
+	// The clipboard is open for the thread that opened it: every call up to
+	// CloseClipboard must come from that thread, and a goroutine may move
+	// between threads (open's retry sleeps) unless it is locked to one.
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	// Opened without a window, the clipboard can be opened again by any
+	// thread of this process, which would take it over mid-copy: one copy
+	// at a time.
+	copying.Lock()
+	defer copying.Unlock()
 	if err := open(); err != nil {
 		return err
 	}
@@ -74,8 +88,9 @@ func SetPrivateText(text string) error {
 	return nil
 }
 
-// open opens the clipboard, waiting briefly while another program (a
-// clipboard manager, a remote desktop client) holds it.
+// open opens the clipboard for the calling thread (see SetPrivateText),
+// waiting briefly while another program (a clipboard manager, a remote
+// desktop client) holds it.
 func open() error {
 	var err error
 	for range 20 {
