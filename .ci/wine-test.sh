@@ -68,7 +68,18 @@ com_imports=$(imports "$stage/halo-assistant.com") exe_imports=$(imports "$stage
 gui_dlls='^(opengl32|glu32|gdi32|user32|dwmapi|shcore|dinput8|xinput.*|winmm|imm32|shell32)\.dll$'
 tr ' ' '\n' <<<"$exe_imports" | has -E "$gui_dlls" || fail "the GUI-DLL pattern matches nothing in the .exe's imports ($exe_imports)"
 if tr ' ' '\n' <<<"$com_imports" | grep -E "$gui_dlls"; then fail "halo-assistant.com imports GUI DLLs (above); all: $com_imports"; fi
-ok "halo-assistant.com imports only $com_imports(no OpenGL, GLFW or GDI); the .exe: $exe_imports"
+# What the loader resolves before any code runs is taken from the program's
+# folder first unless it is one of Windows' KnownDLLs (always System32):
+# every load-time import of both programs must be one. The .exe
+# delay-loads opengl32.dll (.ci/windows.sh), so it is not listed.
+known='^(advapi32|combase|comdlg32|gdi32|gdiplus|imagehlp|imm32|kernel32|msctf|msvcrt|normaliz|nsi|ntdll|ole32|oleaut32|psapi|rpcrt4|sechost|setupapi|shcore|shell32|shlwapi|user32|wldap32|ws2_32)\.dll$'
+for f in com exe; do
+  v=${f}_imports
+  for d in ${!v}; do
+    [[ $d =~ $known ]] || fail "halo-assistant.$f imports $d at load time, not a KnownDLL: a copy beside the program would load first"
+  done
+done
+ok "halo-assistant.com imports only $com_imports(no OpenGL, GLFW or GDI); the .exe: $exe_imports(KnownDLLs only: opengl32.dll is delay-loaded)"
 
 listing=$(unzip -Z1 "$zip" | sort | tr '\n' ' ')
 [ "$listing" = "README.txt halo-assistant.com halo-assistant.exe " ] || fail "zip holds: $listing"
@@ -206,9 +217,10 @@ ok "MSI uninstalls silently: program, shortcut, entry and PATH gone; database, l
 kill "$sim_pid" 2>/dev/null || true; sim_pid=""
 
 # 5. The console twin with no command starts the desktop app beside it (or
-# says it is missing). A DLL planted in that folder under a name GLFW loads
-# by bare name (xinput1_4.dll; "n,b" makes Wine prefer it as Windows would)
-# must not load: the program looks in System32 only.
+# says it is missing). DLLs planted in that folder under names the app
+# loads by bare name (GLFW's xinput1_4.dll, the delay-loaded opengl32.dll;
+# "n,b" makes Wine prefer them as Windows would) must not load: the
+# program looks in System32 only, and the window still opens.
 # Output goes to a file, not a pipe: the started app (and a wineserver
 # started meanwhile) would keep a pipe open after the .com has exited.
 twin="$work/twin"
@@ -219,20 +231,21 @@ status=0; timeout 120 wine "$twin/halo-assistant.com" --demo >"$work/twin.out" 2
   fail "the .com alone, no command: exit $status, '$(cat "$work/twin.out")'"
 cp "$stage/halo-assistant.exe" "$twin/"
 x86_64-w64-mingw32-gcc -shared -O2 -o "$twin/xinput1_4.dll" .ci/wine/planted.c
+cp "$twin/xinput1_4.dll" "$twin/opengl32.dll"
 marker="$WINEPREFIX/drive_c/planted-dll-loaded.txt"
 rm -f "$marker"
-WINEDLLOVERRIDES="$WINEDLLOVERRIDES;xinput1_4=n,b" timeout 120 wine "$twin/halo-assistant.com" --demo >"$work/twin.out" 2>&1 ||
+WINEDLLOVERRIDES="$WINEDLLOVERRIDES;xinput1_4,opengl32=n,b" timeout 120 wine "$twin/halo-assistant.com" --demo >"$work/twin.out" 2>&1 ||
   fail "the .com with no command failed: $(cat "$work/twin.out")"
 has 'Opening the window (halo-assistant.exe)' "$work/twin.out" || fail "the .com with no command printed '$(cat "$work/twin.out")'"
 wid=$(timeout 120 xdotool search --sync --onlyvisible --name '^Halo Integration Assistant' | head -n1) ||
   fail "the window started by the .com never appeared"
 sleep 2
-[ ! -e "$marker" ] || fail "the desktop app loaded the xinput1_4.dll planted in its folder"
+[ ! -e "$marker" ] || fail "the desktop app loaded a DLL planted in its folder (xinput1_4.dll or opengl32.dll)"
 xdotool windowfocus --sync "$wid" 2>/dev/null || true
 xdotool key --clearmodifiers ctrl+q
 for _ in $(seq 1 150); do xdotool search --onlyvisible --name '^Halo Integration Assistant' >/dev/null 2>&1 || break; sleep 0.2; done
 xdotool search --onlyvisible --name '^Halo Integration Assistant' >/dev/null 2>&1 && fail "the app started by the .com did not quit on Ctrl+Q"
-ok "the .com with no command opens halo-assistant.exe beside it (or says it is missing); a DLL planted there is not loaded"
+ok "the .com with no command opens halo-assistant.exe beside it (or says it is missing); xinput1_4.dll and opengl32.dll planted there are not loaded"
 
 # 6. The GUI in demo mode: open, run the systems check from the keyboard
 # as .ci/smoke.sh does, assert through the CLI, screenshot, quit.
