@@ -410,14 +410,22 @@ func (s *contactsScreen) load() {
 	s.show()
 	// Auditing the stored contacts again is local but not instant (half a
 	// second for 50,000): it runs with the read, off the UI goroutine.
-	runAsync(s.u, func(ctx context.Context) (contactsView, error) {
+	type loaded struct {
+		view    contactsView
+		changes storage.ContactsChanges
+	}
+	runAsync(s.u, func(ctx context.Context) (loaded, error) {
 		snap, ok, err := s.u.env.DB.Contacts(ctx, id)
 		if err != nil || !ok {
-			return contactsView{}, err
+			return loaded{}, err
+		}
+		sum, _, err := s.u.env.DB.ContactsSummary(ctx, id)
+		if err != nil {
+			return loaded{}, err
 		}
 		a := contacts.Run(snap.Contacts, snap.Region, snap.PulledAt)
-		return newContactsView(&a, snap.Contacts), nil
-	}, func(v contactsView, err error) {
+		return loaded{newContactsView(&a, snap.Contacts), sum.Changes}, nil
+	}, func(l loaded, err error) {
 		if seq != s.loadSeq || s.running {
 			return
 		}
@@ -425,11 +433,26 @@ func (s *contactsScreen) load() {
 			s.u.showError("Loading the last contacts audit failed", err)
 			return
 		}
-		s.setAudit(v)
-		if v.audit != nil {
-			s.changes.SetText("What changed since the previous audit shows after the next one.")
+		s.setAudit(l.view)
+		if l.view.audit != nil {
+			s.changes.SetText(contactsChangesText(l.changes))
 		}
 	})
+}
+
+// contactsChangesText says how the shown audit compared with the one
+// before it, right after it ran or read back after a restart.
+func contactsChangesText(ch storage.ContactsChanges) string {
+	problems := func(n int) string { return halo.CountOf(n, "problem", "problems") }
+	switch {
+	case !ch.Recorded:
+		return "What changed since the previous audit shows after the next one."
+	case ch.First():
+		return "First audit of this profile: the next one says what changed."
+	case ch.Fixed+ch.New == 0:
+		return fmt.Sprintf("Nothing changed since the previous audit (%s).", fmtWhen(ch.PreviousAt))
+	}
+	return fmt.Sprintf("Since the previous audit (%s): %s fixed, %s new.", fmtWhen(ch.PreviousAt), problems(ch.Fixed), problems(ch.New))
 }
 
 // contactsView is an audit made ready for the screen off the UI
@@ -767,15 +790,7 @@ func (s *contactsScreen) finishAudit(profileID int64, d auditDone, err error, to
 		"missing_name", a.MissingName, "no_phone", a.NoPhone, "shared_numbers", a.SharedNumbers,
 		"unparseable", a.Unparseable, "took", took.Round(time.Millisecond))
 	s.setAudit(d.view)
-	switch {
-	case !res.HadPrevious:
-		s.changes.SetText("First audit of this profile: the next one says what changed.")
-	case len(res.Fixed)+len(res.Added) == 0:
-		s.changes.SetText("Nothing changed since the previous audit.")
-	default:
-		s.changes.SetText(fmt.Sprintf("Since the previous audit: %s fixed, %s new.",
-			halo.CountOf(len(res.Fixed), "problem", "problems"), halo.CountOf(len(res.Added), "problem", "problems")))
-	}
+	s.changes.SetText(contactsChangesText(res.Summary.Changes))
 }
 
 // auditErrorText explains a failed audit and whether the checklist step

@@ -107,14 +107,38 @@ func TestContactsAuditShowsDemoCounts(t *testing.T) {
 	// Audited again: nothing changed. Shown again after a restart of the
 	// screen's load: the stored snapshot.
 	s.auditNow(t, ce)
-	if s.changes.Text != "Nothing changed since the previous audit." {
+	if !strings.HasPrefix(s.changes.Text, "Nothing changed since the previous audit (") {
 		t.Fatalf("re-audit changes = %q", s.changes.Text)
 	}
+	after := s.changes.Text
 	s.setAudit(contactsView{})
+	s.changes.SetText("")
 	s.load()
 	ce.wait()
 	if s.audit == nil || s.audit.Unparseable != halotest.DemoUnparseable {
 		t.Fatal("the stored audit did not load")
+	}
+	// What changed is stored with the audit: it shows after a restart too.
+	if s.changes.Text != after {
+		t.Fatalf("changes after loading = %q, want %q", s.changes.Text, after)
+	}
+}
+
+func TestContactsChangesText(t *testing.T) {
+	prev := time.Date(2026, 11, 30, 9, 5, 0, 0, time.Local)
+	for _, tc := range []struct {
+		ch   storage.ContactsChanges
+		want string
+	}{
+		{storage.ContactsChanges{}, "What changed since the previous audit shows after the next one."},
+		{storage.ContactsChanges{Recorded: true}, "First audit of this profile: the next one says what changed."},
+		{storage.ContactsChanges{Recorded: true, PreviousAt: prev}, "Nothing changed since the previous audit (" + fmtWhen(prev) + ")."},
+		{storage.ContactsChanges{Recorded: true, PreviousAt: prev, Fixed: 1, New: 3},
+			"Since the previous audit (" + fmtWhen(prev) + "): 1 problem fixed, 3 problems new."},
+	} {
+		if got := contactsChangesText(tc.ch); got != tc.want {
+			t.Errorf("%+v: %q, want %q", tc.ch, got, tc.want)
+		}
 	}
 }
 

@@ -33,7 +33,21 @@ type ContactsSummary struct {
 	NoPhone       int // active contacts with none of their own four numbers
 	SharedNumbers int // normalised numbers held by two or more active contacts (numbers, not contacts)
 	Unparseable   int
+	Changes       ContactsChanges
 }
+
+// ContactsChanges is how an audit compared with the profile's audit before
+// it, in counts.
+type ContactsChanges struct {
+	// Recorded is false for audits stored by versions that did not keep
+	// this: what changed then is not known.
+	Recorded   bool
+	PreviousAt time.Time // the audit compared with; zero on the profile's first
+	Fixed, New int       // problems gone since then, and problems new
+}
+
+// First reports whether the audit was the profile's first.
+func (c ContactsChanges) First() bool { return c.Recorded && c.PreviousAt.IsZero() }
 
 // Problems is the number of problems the audit found.
 func (s ContactsSummary) Problems() int {
@@ -78,6 +92,15 @@ func checkContactsSummary(snap ContactsSnapshot, sum ContactsSummary) (ContactsS
 	case sum.MissingName > sum.Active || sum.NoPhone > sum.Active:
 		return sum, errorf(ErrInvalid, "the contacts summary counts more problem contacts than the %d active ones", sum.Active)
 	}
+	ch := sum.Changes
+	switch {
+	case !ch.Recorded && ch != (ContactsChanges{}):
+		return sum, errorf(ErrInvalid, "the contacts summary has changes but does not say they were recorded")
+	case ch.Fixed < 0 || ch.New < 0:
+		return sum, errorf(ErrInvalid, "the contacts summary has a negative count of changes")
+	case ch.PreviousAt.IsZero() && ch.Fixed+ch.New > 0:
+		return sum, errorf(ErrInvalid, "a first contacts audit cannot have changes since a previous one")
+	}
 	return sum, nil
 }
 
@@ -97,6 +120,11 @@ func (db *DB) ReplaceContacts(ctx context.Context, snap ContactsSnapshot, sum Co
 	snap.PulledAt = parseTime(fmtTime(snap.PulledAt))
 	if !sum.At.IsZero() {
 		sum.At = parseTime(fmtTime(sum.At))
+	}
+	var previousAt sql.NullString
+	if !sum.Changes.PreviousAt.IsZero() {
+		sum.Changes.PreviousAt = parseTime(fmtTime(sum.Changes.PreviousAt))
+		previousAt = sql.NullString{String: fmtTime(sum.Changes.PreviousAt), Valid: true}
 	}
 	if snap.Region == "" {
 		return errorf(ErrInvalid, "a contacts snapshot needs the region its numbers were read for")
@@ -121,13 +149,17 @@ func (db *DB) ReplaceContacts(ctx context.Context, snap ContactsSnapshot, sum Co
 		// An upsert, not INSERT OR REPLACE: a replace is a delete, which
 		// would cascade to the contacts about to be written.
 		if _, err := tx.ExecContext(ctx, `INSERT INTO contact_snapshots (profile_id, pulled_at, region,
-			contacts, active, missing_name, no_phone, shared_numbers, unparseable)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+			contacts, active, missing_name, no_phone, shared_numbers, unparseable,
+			changes_recorded, previous_at, fixed_since_last, new_since_last)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (profile_id) DO UPDATE SET pulled_at = excluded.pulled_at, region = excluded.region,
 				contacts = excluded.contacts, active = excluded.active, missing_name = excluded.missing_name,
-				no_phone = excluded.no_phone, shared_numbers = excluded.shared_numbers, unparseable = excluded.unparseable`,
+				no_phone = excluded.no_phone, shared_numbers = excluded.shared_numbers, unparseable = excluded.unparseable,
+				changes_recorded = excluded.changes_recorded, previous_at = excluded.previous_at,
+				fixed_since_last = excluded.fixed_since_last, new_since_last = excluded.new_since_last`,
 			snap.ProfileID, fmtTime(snap.PulledAt), snap.Region, sum.Contacts, sum.Active,
-			sum.MissingName, sum.NoPhone, sum.SharedNumbers, sum.Unparseable); err != nil {
+			sum.MissingName, sum.NoPhone, sum.SharedNumbers, sum.Unparseable,
+			sum.Changes.Recorded, previousAt, sum.Changes.Fixed, sum.Changes.New); err != nil {
 			return err
 		}
 		if err := insertContacts(ctx, tx, snap.ProfileID, snap.Contacts); err != nil {
@@ -230,17 +262,25 @@ func (db *DB) Contacts(ctx context.Context, profileID int64) (ContactsSnapshot, 
 // without reading the contacts; ok is false when there is none.
 func (db *DB) ContactsSummary(ctx context.Context, profileID int64) (ContactsSummary, bool, error) {
 	var id int64
-	var at, region sql.NullString
-	var counts [6]sql.NullInt64
+	var at, region, previousAt sql.NullString
+	var counts [9]sql.NullInt64
 	err := db.db.QueryRowContext(ctx, `SELECT p.id, s.pulled_at, s.region, s.contacts, s.active, s.missing_name,
-		s.no_phone, s.shared_numbers, s.unparseable
+		s.no_phone, s.shared_numbers, s.unparseable, s.changes_recorded, s.previous_at, s.fixed_since_last, s.new_since_last
 		FROM profiles p LEFT JOIN contact_snapshots s ON s.profile_id = p.id WHERE p.id = ?`, profileID).Scan(
-		&id, &at, &region, &counts[0], &counts[1], &counts[2], &counts[3], &counts[4], &counts[5])
+		&id, &at, &region, &counts[0], &counts[1], &counts[2], &counts[3], &counts[4], &counts[5],
+		&counts[6], &previousAt, &counts[7], &counts[8])
 	if errors.Is(err, sql.ErrNoRows) {
 		return ContactsSummary{}, false, errorf(ErrNotFound, "profile %d not found", profileID)
 	}
 	if err != nil || !at.Valid {
 		return ContactsSummary{}, false, err
+	}
+	var changes ContactsChanges
+	if counts[6].Int64 == 1 {
+		changes = ContactsChanges{Recorded: true, Fixed: int(counts[7].Int64), New: int(counts[8].Int64)}
+		if previousAt.Valid {
+			changes.PreviousAt = parseTime(previousAt.String)
+		}
 	}
 	return ContactsSummary{
 		At:            parseTime(at.String),
@@ -251,6 +291,7 @@ func (db *DB) ContactsSummary(ctx context.Context, profileID int64) (ContactsSum
 		NoPhone:       int(counts[3].Int64),
 		SharedNumbers: int(counts[4].Int64),
 		Unparseable:   int(counts[5].Int64),
+		Changes:       changes,
 	}, true, nil
 }
 

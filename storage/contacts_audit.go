@@ -18,6 +18,7 @@ type ContactsAuditResult struct {
 	Added       []contacts.Finding
 	HadPrevious bool
 	Snapshot    ContactsSnapshot
+	Summary     ContactsSummary // as stored, with the changes' counts
 }
 
 // AuditContacts pulls every active contact of the profile's Halo through c,
@@ -60,9 +61,14 @@ func AuditContacts(ctx context.Context, db *DB, c *halo.Client, profileID int64,
 	res.Snapshot = ContactsSnapshot{ProfileID: profileID, PulledAt: now, Region: region, Contacts: all}
 	a := res.Audit
 	sum := ContactsSummary{At: now, Region: region, Contacts: a.Contacts, Active: a.Active, MissingName: a.MissingName,
-		NoPhone: a.NoPhone, SharedNumbers: a.SharedNumbers, Unparseable: a.Unparseable}
+		NoPhone: a.NoPhone, SharedNumbers: a.SharedNumbers, Unparseable: a.Unparseable,
+		Changes: ContactsChanges{Recorded: true}}
+	if hadPrev {
+		sum.Changes.PreviousAt, sum.Changes.Fixed, sum.Changes.New = prev.PulledAt, len(res.Fixed), len(res.Added)
+	}
 	if err := db.ReplaceContacts(ctx, res.Snapshot, sum); err != nil {
 		return ContactsAuditResult{}, err
 	}
+	res.Summary = sum
 	return res, nil
 }

@@ -63,6 +63,15 @@ func TestAuditContactsStoresAndDiffs(t *testing.T) {
 	if !sum.At.Equal(now) || sum.Region != "GB" || sum.Active != a.Active || sum.Unparseable != a.Unparseable {
 		t.Fatalf("summary = %+v", sum)
 	}
+	// What changed is stored with it, so it still shows after a restart.
+	wantCh := ContactsChanges{Recorded: true, PreviousAt: t0, Fixed: 1, New: len(a.Findings)}
+	if ch := sum.Changes; ch.Recorded != wantCh.Recorded || !ch.PreviousAt.Equal(t0) || ch.Fixed != wantCh.Fixed ||
+		ch.New != wantCh.New || ch.First() {
+		t.Fatalf("stored changes = %+v, want %+v", ch, wantCh)
+	}
+	if res.Summary.Changes.Fixed != 1 || res.Summary.Changes.New != len(a.Findings) {
+		t.Fatalf("result's changes = %+v", res.Summary.Changes)
+	}
 	snap, _, err := db.Contacts(ctx, p.ID)
 	if err != nil || len(snap.Contacts) != halotest.DemoActive || !snap.PulledAt.Equal(res.Snapshot.PulledAt) {
 		t.Fatalf("snapshot of %d contacts at %v (%v)", len(snap.Contacts), snap.PulledAt, err)
@@ -71,6 +80,18 @@ func TestAuditContactsStoresAndDiffs(t *testing.T) {
 	res, err = AuditContacts(ctx, db, c, p.ID, "GB", now.Add(time.Hour), nil)
 	if err != nil || len(res.Fixed)+len(res.Added) != 0 {
 		t.Fatalf("re-audit: fixed %d, added %d (%v)", len(res.Fixed), len(res.Added), err)
+	}
+	if sum, _, _ = db.ContactsSummary(ctx, p.ID); !sum.Changes.Recorded || !sum.Changes.PreviousAt.Equal(now) ||
+		sum.Changes.Fixed+sum.Changes.New != 0 {
+		t.Fatalf("re-audit's stored changes = %+v", sum.Changes)
+	}
+	// A profile's first audit says so.
+	first := mustProfile(t, db, "Fabrikam")
+	if _, err := AuditContacts(ctx, db, c, first.ID, "GB", now, nil); err != nil {
+		t.Fatal(err)
+	}
+	if sum, _, _ = db.ContactsSummary(ctx, first.ID); !sum.Changes.First() {
+		t.Fatalf("first audit's changes = %+v", sum.Changes)
 	}
 }
 

@@ -106,6 +106,19 @@ func TestContactsRoundTrip(t *testing.T) {
 		t.Errorf("%d contact rows after the re-audit, want 2", n)
 	}
 
+	// What changed since the audit before is stored with the counts; an
+	// audit stored without it reads back as not recorded.
+	if gotSum.Changes != (ContactsChanges{}) {
+		t.Errorf("changes not given, read back as %+v", gotSum.Changes)
+	}
+	ch := ContactsChanges{Recorded: true, PreviousAt: later, Fixed: 3, New: 1}
+	must(t, db.ReplaceContacts(ctxBG, ContactsSnapshot{ProfileID: p.ID, PulledAt: later.Add(time.Hour), Region: "US",
+		Contacts: small.Contacts}, ContactsSummary{Active: 2, Changes: ch}))
+	gotSum, _, _ = db.ContactsSummary(ctxBG, p.ID)
+	if g := gotSum.Changes; !g.PreviousAt.Equal(ch.PreviousAt) || g.Recorded != ch.Recorded || g.Fixed != ch.Fixed || g.New != ch.New {
+		t.Errorf("changes = %+v, want %+v", g, ch)
+	}
+
 	// An audit that found no contacts at all is still an audit.
 	must(t, db.ReplaceContacts(ctxBG, ContactsSnapshot{ProfileID: p.ID, Region: "GB"}, ContactsSummary{}))
 	got, ok, err = db.Contacts(ctxBG, p.ID)
@@ -212,6 +225,9 @@ func TestReplaceContactsRejectsBadInput(t *testing.T) {
 		"negative count":        {"GB", ContactsSummary{Active: 5, Unparseable: -1}},
 		"more missing names":    {"GB", ContactsSummary{Active: 5, MissingName: 6}},
 		"more without a number": {"GB", ContactsSummary{Active: 5, NoPhone: 6}},
+		"changes not recorded":  {"GB", ContactsSummary{Changes: ContactsChanges{Fixed: 1, PreviousAt: at.Add(-time.Hour)}}},
+		"negative changes":      {"GB", ContactsSummary{Changes: ContactsChanges{Recorded: true, PreviousAt: at.Add(-time.Hour), New: -1}}},
+		"first with changes":    {"GB", ContactsSummary{Changes: ContactsChanges{Recorded: true, Fixed: 2}}},
 	} {
 		t.Run(name, func(t *testing.T) {
 			s := snap
