@@ -423,6 +423,11 @@ func (s *contactsScreen) load() {
 		if err != nil {
 			return loaded{}, err
 		}
+		if !sum.At.Equal(snap.PulledAt) {
+			// An audit from the command line landed between the two reads:
+			// these changes are not the shown audit's.
+			sum.Changes = storage.ContactsChanges{}
+		}
 		a := contacts.Run(snap.Contacts, snap.Region, snap.PulledAt)
 		return loaded{newContactsView(&a, snap.Contacts), sum.Changes}, nil
 	}, func(l loaded, err error) {
