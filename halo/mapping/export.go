@@ -117,12 +117,15 @@ func writeCSVRow(w *bufio.Writer, cells []string) {
 
 // sanitizeCell makes a cell valid UTF-8 without NUL bytes: one bad agent
 // name from Halo must not make the whole file unreadable (ReadMappingsCSV
-// refuses binary content and reads invalid UTF-8 as Windows-1252).
+// refuses binary content and reads invalid UTF-8 as Windows-1252). A CRLF
+// in a cell is written as the LF every CSV reader turns it into: a cell
+// starting with CRLF would otherwise get the formula quote and read back
+// as a quote and LF, which no longer shows it was one.
 func sanitizeCell(s string) string {
-	if utf8.ValidString(s) && strings.IndexByte(s, 0) < 0 {
+	if utf8.ValidString(s) && strings.IndexByte(s, 0) < 0 && !strings.Contains(s, "\r\n") {
 		return s
 	}
-	return strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "")
+	return strings.ReplaceAll(strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", ""), "\r\n", "\n")
 }
 
 func isFormulaStart(c byte) bool {
