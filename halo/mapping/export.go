@@ -117,15 +117,41 @@ func writeCSVRow(w *bufio.Writer, cells []string) {
 
 // sanitizeCell makes a cell valid UTF-8 without NUL bytes: one bad agent
 // name from Halo must not make the whole file unreadable (ReadMappingsCSV
-// refuses binary content and reads invalid UTF-8 as Windows-1252). A CRLF
-// in a cell is written as the LF every CSV reader turns it into: a cell
-// starting with CRLF would otherwise get the formula quote and read back
+// refuses binary content and reads invalid UTF-8 as Windows-1252). CRs
+// right before an LF are dropped, as CSV readers drop them: a cell
+// starting with CR LF would otherwise get the formula quote and read back
 // as a quote and LF, which no longer shows it was one.
 func sanitizeCell(s string) string {
 	if utf8.ValidString(s) && strings.IndexByte(s, 0) < 0 && !strings.Contains(s, "\r\n") {
 		return s
 	}
-	return strings.ReplaceAll(strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", ""), "\r\n", "\n")
+	return dropCRBeforeLF(strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", ""))
+}
+
+// dropCRBeforeLF removes every run of CRs that ends in an LF (in one pass:
+// "\r\r\n" becomes "\n", not "\r\n").
+func dropCRBeforeLF(s string) string {
+	if !strings.Contains(s, "\r\n") {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); {
+		if s[i] != '\r' {
+			b.WriteByte(s[i])
+			i++
+			continue
+		}
+		j := i
+		for j < len(s) && s[j] == '\r' {
+			j++
+		}
+		if j == len(s) || s[j] != '\n' {
+			b.WriteString(s[i:j])
+		}
+		i = j
+	}
+	return b.String()
 }
 
 func isFormulaStart(c byte) bool {
