@@ -406,7 +406,6 @@ func stepTitle(id string) string {
 	return ""
 }
 
-
 // tightVBox stacks labels without the gap between their own paddings, so
 // a title and its detail read as one block.
 func tightVBox(objs ...fyne.CanvasObject) *fyne.Container {
