@@ -81,28 +81,12 @@ func startJob[P, T any](u *UI, j *job, s jobSpec[P, T]) bool {
 	ctx, cancel := context.WithCancel(u.ctx)
 	j.running, j.cancel = true, cancel
 	started := time.Now()
-	var (
-		mu    sync.Mutex
-		state P
-	)
-	dirty := make(chan struct{}, 1)
-	report := func(change func(*P)) {
-		mu.Lock()
-		change(&state)
-		mu.Unlock()
-		select {
-		case dirty <- struct{}{}:
-		default: // a showing is on its way; it reads the newest state
-		}
-	}
+	pr := &jobProgress[P]{dirty: make(chan struct{}, 1)}
 	show := func() {
 		if s.show == nil {
 			return
 		}
-		mu.Lock()
-		p := state
-		mu.Unlock()
-		took := time.Since(started)
+		p, took := pr.state(), time.Since(started)
 		fyne.Do(func() {
 			if j.running {
 				s.show(p, took)
@@ -117,31 +101,11 @@ func startJob[P, T any](u *UI, j *job, s jobSpec[P, T]) bool {
 		defer cancel()
 		out := make(chan outcome, 1)
 		go func() {
-			v, err := s.work(ctx, report)
+			v, err := s.work(ctx, pr.report)
 			out <- outcome{v, err}
 		}()
-		var tick <-chan time.Time
-		if s.tick > 0 {
-			t := time.NewTicker(s.tick)
-			defer t.Stop()
-			tick = t.C
-		}
 		// This goroutine alone hands progress to the UI, in order.
-		for {
-			select {
-			case <-dirty:
-				show()
-			case <-tick:
-				show()
-			case o := <-out:
-				select {
-				case <-dirty:
-					show()
-				default:
-				}
-				return o, nil
-			}
-		}
+		return forward(out, pr.dirty, s.tick, show), nil
 	}, func(o outcome, _ error) {
 		j.running = false
 		if s.done != nil {
@@ -149,4 +113,55 @@ func startJob[P, T any](u *UI, j *job, s jobSpec[P, T]) bool {
 		}
 	})
 	return true
+}
+
+// jobProgress is a job's progress state, changed by the work's
+// goroutines and handed to the UI by one goroutine (forward).
+type jobProgress[P any] struct {
+	mu    sync.Mutex
+	p     P
+	dirty chan struct{} // one slot: a showing is due
+}
+
+func (pr *jobProgress[P]) report(change func(*P)) {
+	pr.mu.Lock()
+	change(&pr.p)
+	pr.mu.Unlock()
+	select {
+	case pr.dirty <- struct{}{}:
+	default: // a showing is due already; it reads the newest state
+	}
+}
+
+func (pr *jobProgress[P]) state() P {
+	pr.mu.Lock()
+	defer pr.mu.Unlock()
+	return pr.p
+}
+
+// forward waits for work's outcome on out, calling show after reports
+// (coalesced) and every tick (0: none), and once more for reports that
+// came just before the outcome.
+func forward[D any](out <-chan D, dirty <-chan struct{}, tick time.Duration, show func()) D {
+	var ticks <-chan time.Time
+	if tick > 0 {
+		t := time.NewTicker(tick)
+		defer t.Stop()
+		ticks = t.C
+	}
+	for {
+		select {
+		case <-dirty:
+			show()
+		case <-ticks:
+			show()
+		case o := <-out:
+			select {
+			case <-dirty:
+				show()
+			default:
+			}
+			return o
+		}
+	}
 }
