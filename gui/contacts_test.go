@@ -483,7 +483,9 @@ func TestContactsRegionSavedOnEnter(t *testing.T) {
 	}
 }
 
-func TestContactsDemoModeAuditsWithF5(t *testing.T) {
+// demoUI is the app in demo mode, started, in a test window.
+func demoUI(t *testing.T) (*UI, *Env, fyne.Window) {
+	t.Helper()
 	env := openDemo(t, t.TempDir())
 	a := test.NewTempApp(t)
 	w := a.NewWindow("demo")
@@ -492,6 +494,11 @@ func TestContactsDemoModeAuditsWithF5(t *testing.T) {
 	t.Cleanup(func() { u.Close(); w.Close() })
 	u.Start()
 	u.pending.Wait()
+	return u, env, w
+}
+
+func TestContactsDemoModeAuditsWithF5(t *testing.T) {
+	u, env, w := demoUI(t)
 	p, err := env.DB.ProfileByName(context.Background(), demoProfileName)
 	if err != nil || p.Region != "GB" {
 		t.Fatalf("demo profile region %q (%v)", p.Region, err)

@@ -7,9 +7,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-
-	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/test"
 )
 
 // fyneLog collects what Fyne reports while a test runs: fyne.LogError
@@ -53,14 +50,7 @@ func captureFyneLog(t *testing.T) *fyneLog {
 // set).
 func TestDemoUILogsNoFyneError(t *testing.T) {
 	logged := captureFyneLog(t)
-	env := openDemo(t, t.TempDir())
-	a := test.NewTempApp(t)
-	w := a.NewWindow("demo")
-	u := newUI(a, w, env, testOptions())
-	w.Resize(fyne.NewSize(1180, 760))
-	t.Cleanup(func() { u.Close(); w.Close() })
-	u.Start()
-	u.pending.Wait()
+	u, env, _ := demoUI(t)
 	if got := logged.errors(); got != "" {
 		t.Fatalf("building the UI logged:\n%s", got)
 	}
