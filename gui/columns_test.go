@@ -38,22 +38,43 @@ func TestShareColumns(t *testing.T) {
 	}
 }
 
-func TestShareColumnsNeverOverflows(t *testing.T) {
-	cols := contactsColFits[:]
-	var floor float32 = contactsCols * 4
-	for _, f := range cols {
-		floor += f.min
-	}
-	for width := floor; width < 3000; width += 7.3 {
-		var sum float32 = contactsCols * 4
-		for c, w := range shareColumns(width, 4, cols) {
-			if w < cols[c].min {
-				t.Fatalf("width %v: column %d is %v, under its minimum", width, c, w)
-			}
-			sum += w
+// The problems table's columns: never under their minimum, the fixed ones
+// as they are, the whole table within the width (no sideways scrolling)
+// and no width wasted, once the width allows the minimums.
+func TestContactsColumnsShareTheWidth(t *testing.T) {
+	const pad = 4
+	var fixed, sumMin, sumWant float32
+	for _, f := range contactsColFits {
+		if f.fixed {
+			fixed += f.want
+		} else {
+			sumMin += f.min
+			sumWant += f.want
 		}
-		if sum > width || width-sum > contactsCols {
-			t.Fatalf("width %v: the columns take %v", width, sum)
+	}
+	floor := fixed + sumMin + contactsCols*pad
+	for _, width := range []float32{0, 500, floor, 900, 1000, fixed + sumWant + contactsCols*pad, 1600, 2600} {
+		w := shareColumns(width, pad, contactsColFits[:])
+		var sum float32 = contactsCols * pad
+		for c, cw := range w {
+			f := contactsColFits[c]
+			if cw < f.min {
+				t.Errorf("width %v: column %d is %v, under its minimum %v", width, c, cw, f.min)
+			}
+			if f.fixed && cw != f.want {
+				t.Errorf("width %v: fixed column %d is %v", width, c, cw)
+			}
+			sum += cw
+		}
+		switch {
+		case width < floor:
+			if width > 0 && !slices.Equal(w, shareColumns(floor, pad, contactsColFits[:])) {
+				t.Errorf("width %v: below the minimum the columns keep their minimum: %v", width, w)
+			}
+		case sum > width:
+			t.Errorf("width %v: the columns take %v: the table scrolls sideways", width, sum)
+		case width-sum > contactsCols:
+			t.Errorf("width %v: %v left unused", width, width-sum)
 		}
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -545,44 +544,6 @@ func TestChecklistAndCheckRowLeadToContacts(t *testing.T) {
 	cs.list.set(halo.CheckResult{ID: halo.CheckContacts, Status: halo.StatusSkip})
 	if row.open.Visible() {
 		t.Fatal("a skipped contacts check still offers the audit")
-	}
-}
-
-func TestContactsColumnsShareTheWidth(t *testing.T) {
-	const pad = 4
-	var fixed, sumMin, sumWant float32
-	for _, f := range contactsColFits {
-		if f.fixed {
-			fixed += f.want
-		} else {
-			sumMin += f.min
-			sumWant += f.want
-		}
-	}
-	floor := fixed + sumMin + contactsCols*pad
-	for _, width := range []float32{0, 500, floor, 900, 1000, fixed + sumWant + contactsCols*pad, 1600, 2600} {
-		w := shareColumns(width, pad, contactsColFits[:])
-		var sum float32 = contactsCols * pad
-		for c, cw := range w {
-			f := contactsColFits[c]
-			if cw < f.min {
-				t.Errorf("width %v: column %d is %v, under its minimum %v", width, c, cw, f.min)
-			}
-			if f.fixed && cw != f.want {
-				t.Errorf("width %v: fixed column %d is %v", width, c, cw)
-			}
-			sum += cw
-		}
-		switch {
-		case width < floor:
-			if width > 0 && !slices.Equal(w, shareColumns(floor, pad, contactsColFits[:])) {
-				t.Errorf("width %v: below the minimum the columns keep their minimum: %v", width, w)
-			}
-		case sum > width:
-			t.Errorf("width %v: the columns take %v: the table scrolls sideways", width, sum)
-		case width-sum > contactsCols:
-			t.Errorf("width %v: %v left unused", width, width-sum)
-		}
 	}
 }
 
