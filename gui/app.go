@@ -30,6 +30,8 @@ type Options struct {
 	DataDir string
 	Demo    bool
 	Logger  *slog.Logger
+	// Getenv reads the environment (os.Getenv), e.g. for the OS locale.
+	Getenv func(string) string
 }
 
 // Icon is the application icon as a Fyne resource.

@@ -172,7 +172,7 @@ func TestChecklistShowsVerifiedSteps(t *testing.T) {
 	te.wait()
 	for _, id := range []string{"halo-9", "halo-10", "halo-11", "halo-12", "halo-13"} {
 		st := cl.byID[id].status
-		if !st.Visible() || !strings.Contains(st.Text, "verified by check on 2 Jan 2026 15:04") {
+		if !st.Visible() || !strings.Contains(st.Text, "verified by check on "+fmtWhen(at)) {
 			t.Fatalf("%s status = %q", id, st.Text)
 		}
 	}

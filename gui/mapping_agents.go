@@ -230,7 +230,7 @@ func (l *agentsList) updatePane() {
 			hidden++
 		}
 	}
-	when := l.s.pulledAt.Local().Format("2 Jan 2006 15:04")
+	when := fmtWhen(l.s.pulledAt)
 	info := "No agents pulled yet."
 	switch {
 	case l.s.loading:
@@ -241,7 +241,7 @@ func (l *agentsList) updatePane() {
 		if hidden > 0 {
 			info += fmt.Sprintf(" · %d disabled/API", hidden)
 		}
-		info += " · synced " + shortWhen(l.s.pulledAt)
+		info += " · synced " + when
 	}
 	l.info.SetText(info)
 

@@ -2,7 +2,6 @@ package gui
 
 import (
 	"image/color"
-	"math"
 	"slices"
 	"sort"
 	"strings"
@@ -110,34 +109,17 @@ func (t *usersTable) fitColumns(width float32) {
 	}
 	t.tableW = width
 	bold := fyne.TextStyle{Bold: true}
-	avail := width - float32(numCols)*theme.Padding()
-	var minW, want [numCols]float32
-	var sumMin, sumWant float32
+	cols := make([]colFit, numCols)
 	for c := range numCols {
 		if !flexible[c] {
-			avail -= colWidths[c]
+			cols[c] = colFit{min: colWidths[c], want: colWidths[c], fixed: true}
 			continue
 		}
-		minW[c] = t.s.measure(headerTitles[c][2], theme.TextSize(), bold).Width + 2*theme.InnerPadding()
-		want[c] = max(minW[c], t.need[c])
-		sumMin += minW[c]
-		sumWant += want[c]
+		lo := t.s.measure(headerTitles[c][2], theme.TextSize(), bold).Width + 2*theme.InnerPadding()
+		cols[c] = colFit{min: lo, want: max(lo, t.need[c])}
 	}
-	w := colWidths
-	for c := range numCols {
-		if !flexible[c] {
-			continue
-		}
-		switch {
-		case avail >= sumWant:
-			w[c] = want[c] + (avail-sumWant)*want[c]/sumWant
-		case avail > sumMin:
-			w[c] = minW[c] + (avail-sumMin)*(want[c]-minW[c])/(sumWant-sumMin)
-		default:
-			w[c] = minW[c] // the table scrolls sideways
-		}
-		w[c] = float32(math.Floor(float64(w[c])))
-	}
+	var w [numCols]float32
+	copy(w[:], shareColumns(width, theme.Padding(), cols))
 	if w == t.colW {
 		return
 	}

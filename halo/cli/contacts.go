@@ -66,17 +66,18 @@ func asExit2(err error) error {
 // regionFlag adds --region; parseRegion checks it.
 func regionFlag(fs *flagSet, help string) *string { return fs.String("region", "", help) }
 
-// parseRegion validates a --region value ("" = not given) and returns it
-// in capitals.
+// parseRegion reads a --region value by contacts.ParseRegion ("" = not
+// given) and returns it in capitals; a value that is no region is a usage
+// error.
 func parseRegion(v string) (string, error) {
-	v = strings.TrimSpace(v)
-	if v == "" {
+	cc, err := contacts.ParseRegion(v)
+	switch {
+	case errors.Is(err, contacts.ErrNoRegion):
 		return "", nil
+	case err != nil:
+		return "", usagef("--region %v", err)
 	}
-	if len(v) != 2 || !contacts.ValidRegion(v) {
-		return "", usagef("--region %q is not a region phone numbers are known for: give a two-letter ISO 3166 country code such as GB, US or AU (UK is GB)", v)
-	}
-	return strings.ToUpper(v), nil
+	return string(cc), nil
 }
 
 // profileRegionFlag adds profile add/set's --region: the region the
@@ -100,16 +101,11 @@ func applyProfileRegion(v string, p *storage.Profile) error {
 	return nil
 }
 
-// contactsRegion is the region a profile's numbers are read in: the flag,
-// else the profile's own, else fallback (the last audit's, so a one-off
-// --region keeps meaning the same numbers), else the OS locale's.
-func (r *runner) contactsRegion(flagValue string, p storage.Profile, fallback string) string {
-	for _, v := range []string{flagValue, p.Region, fallback} {
-		if v != "" {
-			return v
-		}
-	}
-	return contacts.DefaultRegion(r.env.Getenv)
+// contactsRegion is the region a profile's numbers are read in, by
+// contacts.ResolveRegion: the flag, else the profile's own, else
+// lastAudit's, else the OS locale's.
+func (r *runner) contactsRegion(flagValue string, p storage.Profile, lastAudit string) string {
+	return string(contacts.ResolveRegion(contacts.Region(flagValue), contacts.Region(p.Region), contacts.Region(lastAudit), r.env.Getenv))
 }
 
 // withContactsFix gives a refusal to read contacts the fix that names the

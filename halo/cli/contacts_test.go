@@ -176,7 +176,7 @@ func TestContactsUsageAndConnectionErrorsExitTwo(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"contacts", "audit", "--profile", "C", "--region", "UK"}, "UK is GB"},
+		{[]string{"contacts", "audit", "--profile", "C", "--region", "EN"}, "UK is GB"},
 		{[]string{"contacts", "audit", "--profile", "C", "--region", "GBR"}, "two-letter"},
 		{[]string{"contacts", "audit"}, "--profile NAME is required"},
 		{[]string{"contacts", "audit", "--profile", "nope"}, "no profile named"},

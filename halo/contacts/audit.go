@@ -104,7 +104,7 @@ type holder struct {
 // contact hold is not shared. Findings come ordered by problem, then
 // (shared numbers) by number, then by contact id.
 func Run(all []halo.Contact, region string, at time.Time) Audit {
-	a := Audit{Region: strings.ToUpper(region), At: at, Contacts: len(all)}
+	a := Audit{Region: string(canonicalRegion(region)), At: at, Contacts: len(all)}
 	byNumber := make(map[string][]holder, len(all))
 	var unparseable []Finding
 	for i, c := range all {

@@ -62,7 +62,7 @@ func ContactLink(inst halo.Instance, id int) string {
 // by normalised number for region. The verdict counts the distinct active
 // contacts found either way.
 func LookupNumber(ctx context.Context, c *halo.Client, snapshot []halo.Contact, number, region string) (Lookup, error) {
-	region = strings.ToUpper(region)
+	region = string(canonicalRegion(region))
 	typed := strings.TrimSpace(number)
 	l := Lookup{Number: typed}
 	if typed == "" {

@@ -1,6 +1,7 @@
-// Package clitest runs the mapping commands of the CLI on given data, for
-// tests that compare the CLI's outcome with the GUI's on the same inputs
-// (both decide through halo/mapping, so they must agree).
+// Package clitest runs commands of the CLI on given data (the mapping
+// commands; contacts audit for its region), for tests that compare the
+// CLI's outcome with the GUI's on the same inputs (both decide through the
+// packages below them, so they must agree).
 package clitest
 
 import (

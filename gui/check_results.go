@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/halo-assistant/halo-assistant/halo"
+	"github.com/halo-assistant/halo-assistant/storage"
 )
 
 // ---- status look ----
@@ -47,9 +48,23 @@ func statusWord(st halo.Status) (string, widget.Importance) {
 	return "Waiting", widget.MediumImportance
 }
 
+// verdictImportance is the colour of a run's verdict, wherever one shows
+// (the check dialog's headline, the last check, the history).
+func verdictImportance(v storage.Verdict) widget.Importance {
+	switch v {
+	case storage.VerdictFailed:
+		return widget.DangerImportance
+	case storage.VerdictCancelled, storage.VerdictWarnings:
+		return widget.WarningImportance
+	}
+	return widget.SuccessImportance
+}
+
 // ---- the result rows (dialog, screen and history share them) ----
 
-type checkRow struct {
+// checkResultRow is one check's row: its state, detail, fix and the way to
+// its checklist step.
+type checkResultRow struct {
 	id     string
 	status halo.Status
 	icon   *widget.Icon
@@ -64,9 +79,11 @@ type checkRow struct {
 	root   *fyne.Container
 }
 
-type checkList struct {
-	rows   []*checkRow
-	byID   map[string]*checkRow
+// checkResults is the systems check's results as rows, one per check, in
+// the check's order.
+type checkResults struct {
+	rows   []*checkResultRow
+	byID   map[string]*checkResultRow
 	box    *fyne.Container
 	scroll *container.Scroll // around box; relaid out when rows change height
 	onGoTo func(step string)
@@ -76,10 +93,10 @@ type checkList struct {
 	onContacts func()
 }
 
-func newCheckList(onGoTo func(step string)) *checkList {
-	l := &checkList{byID: map[string]*checkRow{}, box: container.NewVBox(), onGoTo: onGoTo}
+func newCheckResults(onGoTo func(step string)) *checkResults {
+	l := &checkResults{byID: map[string]*checkResultRow{}, box: container.NewVBox(), onGoTo: onGoTo}
 	for i, id := range halo.CheckIDs() {
-		r := &checkRow{id: id}
+		r := &checkResultRow{id: id}
 		r.icon = widget.NewIcon(statusIcon(""))
 		r.spin = widget.NewActivity()
 		r.spin.Hide()
@@ -123,14 +140,14 @@ func newCheckList(onGoTo func(step string)) *checkList {
 }
 
 // reset shows every check as waiting.
-func (l *checkList) reset() {
+func (l *checkResults) reset() {
 	for _, r := range l.rows {
 		l.set(halo.CheckResult{ID: r.id})
 	}
 }
 
 // set shows one result; unknown IDs are ignored.
-func (l *checkList) set(c halo.CheckResult) {
+func (l *checkResults) set(c halo.CheckResult) {
 	r, ok := l.byID[c.ID]
 	if !ok {
 		return
@@ -188,7 +205,7 @@ func (l *checkList) set(c halo.CheckResult) {
 }
 
 // setReport shows a finished report.
-func (l *checkList) setReport(rep halo.Report) {
+func (l *checkResults) setReport(rep halo.Report) {
 	l.reset()
 	for _, c := range rep.Checks {
 		l.set(c)
