@@ -428,7 +428,7 @@ func (s *contactsScreen) load() {
 			// these changes are not the shown audit's.
 			sum.Changes = storage.ContactsChanges{}
 		}
-		a := contacts.Run(snap.Contacts, snap.Region, snap.PulledAt)
+		a := contacts.RunWith(snap.Contacts, snap.Region, snap.PulledAt, snap.Probe.Answer)
 		return loaded{newContactsView(&a, snap.Contacts), sum.Changes}, nil
 	}, func(l loaded, err error) {
 		if seq != s.loadSeq || s.running {

@@ -341,7 +341,7 @@ func TestContactsAuditCarriesCountsOnly(t *testing.T) {
 	must(t, db.ReplaceContacts(ctxBG, snap, sum))
 	ev := lastAudit(t, db, p.ID)
 	if ev.Action != ActionContactsAudited ||
-		ev.Detail != "stored 40 contacts (36 active, region GB): 0 missing name, 1 no phone, 0 shared numbers, 1 unparseable" {
+		ev.Detail != "stored 40 contacts (36 active, region GB, Halo's search not probed): 0 search misses, 0 missing name, 1 no phone, 0 shared numbers, 1 unparseable" {
 		t.Errorf("audit = %+v", ev)
 	}
 	_, err := db.ForgetContacts(ctxBG, p.ID)

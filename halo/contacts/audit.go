@@ -16,6 +16,12 @@ type Problem string
 // The problems an audit reports. The values are stable: the CLI's JSON
 // and CSV carry them.
 const (
+	// SearchMiss: an own number that parses, whose caller-ID forms
+	// (CallerIDForms) none of the contact's stored numbers contains, so
+	// Halo's phone search, matching the stored text, misses the contact
+	// for a call from it. Raised only when a probe showed that Halo's
+	// search matches the stored text (HaloSearchText).
+	SearchMiss   Problem = "search_miss"
 	MissingName  Problem = "missing_name"  // no first name or no surname (1stream's advice)
 	NoPhone      Problem = "no_phone"      // none of the contact's four numbers filled
 	SharedNumber Problem = "shared_number" // a number two or more active contacts hold
@@ -23,12 +29,13 @@ const (
 )
 
 // problemOrder is the order findings are listed in.
-var problemOrder = map[Problem]int{MissingName: 0, NoPhone: 1, SharedNumber: 2, Unparseable: 3}
+var problemOrder = map[Problem]int{SearchMiss: 0, MissingName: 1, NoPhone: 2, SharedNumber: 3, Unparseable: 4}
 
 // Finding is one problem of one contact. Numbers are the contact's numbers
 // involved, as stored in Halo: for MissingName all its own numbers (what
 // a call from it would pop), for Unparseable the ones that fail, for
-// SharedNumber the forms of the shared number, none for NoPhone. For
+// SearchMiss the ones Halo's search misses, for SharedNumber the forms of
+// the shared number, none for NoPhone. For
 // SharedNumber, Number is the shared number in E.164, which groups the
 // contacts that hold it.
 type Finding struct {
@@ -43,13 +50,17 @@ type Finding struct {
 
 // Audit is the result of one audit of a profile's contacts. Contacts is
 // every record audited, Active those that count (not inactive, not service
-// accounts). MissingName, NoPhone and Unparseable count contacts;
-// SharedNumbers counts numbers, not the contacts holding them.
+// accounts). SearchMiss, MissingName, NoPhone and Unparseable count
+// contacts; SharedNumbers counts numbers, not the contacts holding them.
+// HaloSearch is what the audit knew of Halo's phone search: SearchMiss is
+// judged only when it is HaloSearchText.
 type Audit struct {
 	Region        string
 	At            time.Time
+	HaloSearch    HaloSearch
 	Contacts      int
 	Active        int
+	SearchMiss    int
 	MissingName   int
 	NoPhone       int
 	SharedNumbers int
@@ -98,22 +109,33 @@ type holder struct {
 	stored  []string // the stored forms that normalise to the number
 }
 
-// Run audits contacts for region (e.g. "GB"; check it with ValidRegion:
-// with an unknown region only numbers in international form parse) at
-// time at. Only active contacts are judged; a number two fields of one
-// contact hold is not shared. Findings come ordered by problem, then
-// (shared numbers) by number, then by contact id.
+// Run audits contacts for region at time at without knowing how Halo's
+// phone search compares numbers: RunWith(all, region, at,
+// HaloSearchUnknown), so no SearchMiss is raised.
 func Run(all []halo.Contact, region string, at time.Time) Audit {
-	a := Audit{Region: strings.ToUpper(region), At: at, Contacts: len(all)}
+	return RunWith(all, region, at, HaloSearchUnknown)
+}
+
+// RunWith audits contacts for region (e.g. "GB"; check it with
+// ValidRegion: with an unknown region only numbers in international form
+// parse) at time at, given what a probe (ProbeSearch) learnt of Halo's
+// phone search. Only active contacts are judged; a number two fields of
+// one contact hold is not shared, and not missed when one of them holds
+// it in a form a caller ID is found by. Findings come ordered by problem
+// (SearchMiss first), then (shared numbers) by number, then by contact id.
+func RunWith(all []halo.Contact, region string, at time.Time, search HaloSearch) Audit {
+	a := Audit{Region: strings.ToUpper(region), At: at, HaloSearch: search, Contacts: len(all)}
 	byNumber := make(map[string][]holder, len(all))
 	var unparseable []Finding
+	text := search == HaloSearchText
 	for i, c := range all {
 		if !active(c) {
 			continue
 		}
 		a.Active++
-		var filled, bad []string
-		for _, f := range ownNumbers(c) {
+		own := ownNumbers(c)
+		var filled, bad, missed []string
+		for _, f := range own {
 			raw := strings.TrimSpace(f[1])
 			if raw == "" {
 				continue
@@ -123,6 +145,9 @@ func Run(all []halo.Contact, region string, at time.Time) Audit {
 			if !ok {
 				bad = append(bad, f[1])
 				continue
+			}
+			if text && missedByAll(own, e, a.Region) {
+				missed = append(missed, f[1])
 			}
 			hs := byNumber[e]
 			if n := len(hs); n > 0 && hs[n-1].contact == i {
@@ -144,6 +169,11 @@ func Run(all []halo.Contact, region string, at time.Time) Audit {
 			fd.Numbers = bad
 			unparseable = append(unparseable, fd)
 		}
+		if len(missed) > 0 {
+			fd := finding(SearchMiss, c)
+			fd.Numbers = missed
+			a.Findings = append(a.Findings, fd)
+		}
 	}
 	for e, hs := range byNumber {
 		if len(hs) < 2 {
@@ -159,6 +189,8 @@ func Run(all []halo.Contact, region string, at time.Time) Audit {
 	a.Findings = append(a.Findings, unparseable...)
 	for _, f := range a.Findings {
 		switch f.Problem {
+		case SearchMiss:
+			a.SearchMiss++
 		case MissingName:
 			a.MissingName++
 		case NoPhone:
@@ -169,6 +201,17 @@ func Run(all []halo.Contact, region string, at time.Time) Audit {
 	}
 	slices.SortStableFunc(a.Findings, compareFindings)
 	return a
+}
+
+// missedByAll reports whether Halo's text search for either caller-ID
+// form of e164 misses all of a contact's own numbers.
+func missedByAll(own [4][2]string, e164, region string) bool {
+	for _, f := range own {
+		if f[1] != "" && !missedByForms(f[1], e164, region) {
+			return false
+		}
+	}
+	return true
 }
 
 func compareFindings(x, y Finding) int {
