@@ -28,8 +28,19 @@ const (
 	Unparseable  Problem = "unparseable"   // a filled number that is no possible number for the region
 )
 
-// problemOrder is the order findings are listed in.
-var problemOrder = map[Problem]int{SearchMiss: 0, MissingName: 1, NoPhone: 2, SharedNumber: 3, Unparseable: 4}
+// problemList is the order findings are listed in.
+var problemList = [...]Problem{SearchMiss, MissingName, NoPhone, SharedNumber, Unparseable}
+
+const problems = len(problemList)
+
+// problemOrder is each problem's place in problemList.
+var problemOrder = func() map[Problem]int {
+	m := make(map[Problem]int, problems)
+	for i, p := range problemList {
+		m[p] = i
+	}
+	return m
+}()
 
 // Finding is one problem of one contact. Numbers are the contact's numbers
 // involved, as stored in Halo: for MissingName all its own numbers (what
@@ -126,8 +137,15 @@ func Run(all []halo.Contact, region string, at time.Time) Audit {
 func RunWith(all []halo.Contact, region string, at time.Time, search HaloSearch) Audit {
 	a := Audit{Region: strings.ToUpper(region), At: at, HaloSearch: search, Contacts: len(all)}
 	byNumber := make(map[string][]holder, len(all))
-	var unparseable []Finding
+	// One list per problem, each in the input's order: usually sorted
+	// already, so sorting costs a check; the findings are made once, at
+	// the end, from these small records.
+	var by [problems][]pending
+	add := func(p Problem, contact int, numbers []string, number string) {
+		by[problemOrder[p]] = append(by[problemOrder[p]], pending{int32(contact), numbers, number})
+	}
 	text := search == HaloSearchText
+	check := newSearchCheck(a.Region)
 	for i, c := range all {
 		if !active(c) {
 			continue
@@ -146,7 +164,7 @@ func RunWith(all []halo.Contact, region string, at time.Time, search HaloSearch)
 				bad = append(bad, f[1])
 				continue
 			}
-			if text && missedByAll(own, e, a.Region) {
+			if text && check.missedByAll(own, e) {
 				missed = append(missed, f[1])
 			}
 			hs := byNumber[e]
@@ -157,22 +175,16 @@ func RunWith(all []halo.Contact, region string, at time.Time, search HaloSearch)
 			byNumber[e] = append(hs, holder{contact: i, stored: []string{f[1]}})
 		}
 		if strings.TrimSpace(c.FirstName) == "" || strings.TrimSpace(c.Surname) == "" {
-			fd := finding(MissingName, c)
-			fd.Numbers = filled
-			a.Findings = append(a.Findings, fd)
+			add(MissingName, i, filled, "")
 		}
 		if len(filled) == 0 {
-			a.Findings = append(a.Findings, finding(NoPhone, c))
+			add(NoPhone, i, nil, "")
 		}
 		if len(bad) > 0 {
-			fd := finding(Unparseable, c)
-			fd.Numbers = bad
-			unparseable = append(unparseable, fd)
+			add(Unparseable, i, bad, "")
 		}
 		if len(missed) > 0 {
-			fd := finding(SearchMiss, c)
-			fd.Numbers = missed
-			a.Findings = append(a.Findings, fd)
+			add(SearchMiss, i, missed, "")
 		}
 	}
 	for e, hs := range byNumber {
@@ -181,45 +193,52 @@ func RunWith(all []halo.Contact, region string, at time.Time, search HaloSearch)
 		}
 		a.SharedNumbers++
 		for _, h := range hs {
-			fd := finding(SharedNumber, all[h.contact])
-			fd.Number, fd.Numbers = e, h.stored
+			add(SharedNumber, h.contact, h.stored, e)
+		}
+	}
+	a.SearchMiss, a.MissingName = len(by[problemOrder[SearchMiss]]), len(by[problemOrder[MissingName]])
+	a.NoPhone, a.Unparseable = len(by[problemOrder[NoPhone]]), len(by[problemOrder[Unparseable]])
+	cmpPending := func(x, y pending) int {
+		return cmp.Or(cmp.Compare(x.number, y.number), cmp.Compare(all[x.contact].ID, all[y.contact].ID))
+	}
+	n := 0
+	for _, ps := range by {
+		if !slices.IsSortedFunc(ps, cmpPending) {
+			slices.SortStableFunc(ps, cmpPending)
+		}
+		n += len(ps)
+	}
+	if n > 0 {
+		a.Findings = make([]Finding, 0, n)
+	}
+	for k, ps := range by {
+		p := problemList[k]
+		for _, q := range ps {
+			fd := finding(p, all[q.contact])
+			fd.Numbers, fd.Number = q.numbers, q.number
 			a.Findings = append(a.Findings, fd)
 		}
 	}
-	a.Findings = append(a.Findings, unparseable...)
-	for _, f := range a.Findings {
-		switch f.Problem {
-		case SearchMiss:
-			a.SearchMiss++
-		case MissingName:
-			a.MissingName++
-		case NoPhone:
-			a.NoPhone++
-		case Unparseable:
-			a.Unparseable++
-		}
-	}
-	slices.SortStableFunc(a.Findings, compareFindings)
 	return a
+}
+
+// pending is a finding before it is made: the contact's index in the
+// audited slice, its numbers and (SharedNumber) the number.
+type pending struct {
+	contact int32
+	numbers []string
+	number  string
 }
 
 // missedByAll reports whether Halo's text search for either caller-ID
 // form of e164 misses all of a contact's own numbers.
-func missedByAll(own [4][2]string, e164, region string) bool {
+func (sc searchCheck) missedByAll(own [4][2]string, e164 string) bool {
 	for _, f := range own {
-		if f[1] != "" && !missedByForms(f[1], e164, region) {
+		if f[1] != "" && !sc.missed(f[1], e164) {
 			return false
 		}
 	}
 	return true
-}
-
-func compareFindings(x, y Finding) int {
-	return cmp.Or(
-		cmp.Compare(problemOrder[x.Problem], problemOrder[y.Problem]),
-		cmp.Compare(x.Number, y.Number),
-		cmp.Compare(x.ContactID, y.ContactID),
-	)
 }
 
 // key identifies a finding across audits: the problem, the contact and,

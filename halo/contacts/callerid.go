@@ -80,29 +80,62 @@ func likeFinds(stored, form string) bool {
 }
 
 // missedByForms reports whether neither caller-ID form of e164 is found in
-// the stored text of one number: what Halo's text search misses. The
-// audit asks this of some 65,000 numbers, so it decides without the
-// library's formatting whenever it can: in the fast regions the national
-// digits are the national significant number (NSN), with or without the
-// trunk prefix (TestNationalDigitsShape), so text without the NSN holds
-// neither form and text with prefix and NSN holds the national digits
-// either way.
+// the stored text of one number: what Halo's text search misses.
 func missedByForms(stored, e164, region string) bool {
+	return newSearchCheck(region).missed(stored, e164)
+}
+
+// searchCheck decides missedByForms for one region. The audit asks it of
+// some 65,000 numbers, so it decides without the library's formatting
+// whenever it can: in the fast regions the national digits are the
+// national significant number (NSN), with or without the trunk prefix
+// (TestNationalDigitsShape), so text without the NSN holds neither form,
+// and text with the prefix before the NSN holds the national digits
+// either way.
+type searchCheck struct {
+	region string
+	fast   bool
+	plus   string // "+" and the region's country calling code
+	ndd    string // the region's trunk prefix
+}
+
+func newSearchCheck(region string) searchCheck {
+	p, fast := planOf(region)
+	return searchCheck{region: region, fast: fast, plus: "+" + p.ccs, ndd: p.ndd}
+}
+
+func (sc searchCheck) missed(stored, e164 string) bool {
 	if strings.Contains(stored, e164) {
 		return false
 	}
-	p, fast := planOf(region)
-	if !fast {
-		nat := nationalDigits(e164, region)
+	if !sc.fast {
+		nat := nationalDigits(e164, sc.region)
 		return nat == "" || !strings.Contains(stored, nat)
 	}
-	nsn, same := strings.CutPrefix(e164, "+"+p.ccs)
-	if !same || !strings.Contains(stored, nsn) {
+	nsn, same := strings.CutPrefix(e164, sc.plus)
+	if !same {
 		return true // another country arrives in E.164 only
 	}
-	if strings.Contains(stored, p.ndd+nsn) {
-		return false
+	i := strings.Index(stored, nsn)
+	if i < 0 {
+		return true
 	}
-	nat := nationalDigits(e164, region)
+	for ; i >= 0; i = indexFrom(stored, nsn, i+1) {
+		if strings.HasSuffix(stored[:i], sc.ndd) {
+			return false
+		}
+	}
+	nat := nationalDigits(e164, sc.region)
 	return nat == "" || !strings.Contains(stored, nat)
+}
+
+// indexFrom is strings.Index of sub in s at or after from, or -1.
+func indexFrom(s, sub string, from int) int {
+	if from > len(s) {
+		return -1
+	}
+	if i := strings.Index(s[from:], sub); i >= 0 {
+		return from + i
+	}
+	return -1
 }

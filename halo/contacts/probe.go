@@ -129,7 +129,7 @@ func probeCandidate(all []halo.Contact, region string) (halo.Contact, string, []
 				continue
 			}
 			forms := callerIDForms(e, region)
-			if len(forms) == 2 && missedByAll(own, e, region) {
+			if len(forms) == 2 && newSearchCheck(region).missedByAll(own, e) {
 				return u, raw, forms, true
 			}
 		}
