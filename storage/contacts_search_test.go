@@ -173,28 +173,12 @@ func TestContactsProbeStoredAndChecked(t *testing.T) {
 // An audit stored before probes existed (schema 9) reads back as not
 // probed, with no search misses.
 func TestMigrateFromV9ReadsNotProbed(t *testing.T) {
-	dir := t.TempDir()
-	migs, err := loadMigrations()
-	must(t, err)
-	path := filepath.Join(dir, FileName)
-	must(t, os.WriteFile(path, nil, 0o600))
-	raw, err := sql.Open(driverName, dsn(path, "_foreign_keys=on&_journal_mode=WAL&_txlock=immediate"))
-	must(t, err)
-	raw.SetMaxOpenConns(1)
-	old := &DB{db: raw, dir: dir, path: path, actor: "test"}
-	must(t, old.migrate(ctxBG, migs[:9]))
-	for _, q := range []string{
+	dir := dbAtVersion(t, 9,
 		`INSERT INTO profiles (id, name, name_key, halo_url, client_id, tenant, auth_url, scope, ca_file, created_at, updated_at, secret_stored, region)
 			VALUES (4242, 'Acme', 'acme', 'https://acme.halopsa.com', 'cid', 'acme', '', 'all', '', '2026-01-01T00:00:00.000000000Z', '2026-01-01T00:00:00.000000000Z', 1, 'GB')`,
 		`INSERT INTO contact_snapshots (profile_id, pulled_at, region, contacts, active, missing_name, changes_recorded)
 			VALUES (4242, '2026-01-02T00:00:00.000000000Z', 'GB', 1, 1, 1, 1)`,
-		`INSERT INTO contacts (profile_id, id, pos, firstname, phonenumber) VALUES (4242, 7, 0, 'Seven', '0113 496 0007')`,
-	} {
-		if _, err := raw.Exec(q); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
-	must(t, raw.Close())
+		`INSERT INTO contacts (profile_id, id, pos, firstname, phonenumber) VALUES (4242, 7, 0, 'Seven', '0113 496 0007')`)
 
 	db, err := Open(ctxBG, dir)
 	must(t, err)
@@ -207,4 +191,32 @@ func TestMigrateFromV9ReadsNotProbed(t *testing.T) {
 	if err != nil || !ok || snap.Probe != (contacts.SearchProbe{}) || len(snap.Contacts) != 1 {
 		t.Fatalf("snapshot after migration %+v, %v, %v", snap, ok, err)
 	}
+}
+
+// dbAtVersion is a database file in a new directory built by the first
+// version migrations only and holding what stmts write, as an older
+// version of the app left it; Open migrates it on.
+func dbAtVersion(t *testing.T, version int, stmts ...string) string {
+	t.Helper()
+	dir := t.TempDir()
+	migs, err := loadMigrations()
+	must(t, err)
+	path := filepath.Join(dir, FileName)
+	must(t, os.WriteFile(path, nil, 0o600))
+	raw, err := sql.Open(driverName, dsn(path, "_foreign_keys=on&_journal_mode=WAL&_txlock=immediate"))
+	must(t, err)
+	defer raw.Close()
+	raw.SetMaxOpenConns(1)
+	old := &DB{db: raw, dir: dir, path: path, actor: "test"}
+	must(t, old.migrate(ctxBG, migs[:version]))
+	if v, _ := old.SchemaVersion(ctxBG); v != version {
+		t.Fatalf("built schema %d, want %d", v, version)
+	}
+	for _, q := range stmts {
+		if _, err := raw.Exec(q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	must(t, raw.Close())
+	return dir
 }

@@ -31,11 +31,11 @@ const (
 // problemList is the order findings are listed in.
 var problemList = [...]Problem{SearchMiss, MissingName, NoPhone, SharedNumber, Unparseable}
 
-const problems = len(problemList)
+const problemCount = len(problemList)
 
 // problemOrder is each problem's place in problemList.
 var problemOrder = func() map[Problem]int {
-	m := make(map[Problem]int, problems)
+	m := make(map[Problem]int, problemCount)
 	for i, p := range problemList {
 		m[p] = i
 	}
@@ -140,7 +140,7 @@ func RunWith(all []halo.Contact, region string, at time.Time, search HaloSearch)
 	// One list per problem, each in the input's order: usually sorted
 	// already, so sorting costs a check; the findings are made once, at
 	// the end, from these small records.
-	var by [problems][]pending
+	var by [problemCount][]pending
 	add := func(p Problem, contact int, numbers []string, number string) {
 		by[problemOrder[p]] = append(by[problemOrder[p]], pending{int32(contact), numbers, number})
 	}

@@ -75,8 +75,7 @@ func slowMissed(stored, e164, region string) bool {
 		return true
 	}
 	forms := []string{e164}
-	if phonenumbers.GetRegionCodeForCountryCode(int(n.GetCountryCode())) != "" &&
-		int(n.GetCountryCode()) == phonenumbers.GetCountryCodeForRegion(region) {
+	if int(n.GetCountryCode()) == phonenumbers.GetCountryCodeForRegion(region) {
 		forms = append(forms, digitsOf(phonenumbers.Format(n, phonenumbers.NATIONAL)))
 	}
 	for _, f := range forms {

@@ -15,7 +15,13 @@ import (
 
 func demoClient(t *testing.T) (*halotest.Server, *halo.Client, []halo.Contact) {
 	t.Helper()
-	s := halotest.New(halotest.Demo())
+	return scenarioClient(t, halotest.Demo())
+}
+
+// scenarioClient starts the simulated Halo for sc and pulls its contacts.
+func scenarioClient(t *testing.T, sc halotest.Scenario) (*halotest.Server, *halo.Client, []halo.Contact) {
+	t.Helper()
+	s := halotest.New(sc)
 	t.Cleanup(s.Close)
 	c, err := halo.NewClient(halo.Config{URL: s.URL(), ClientID: s.ClientID(), ClientSecret: s.ClientSecret(), HTTPClient: s.Client()})
 	if err != nil {
@@ -151,9 +157,7 @@ func TestLookupNumber(t *testing.T) {
 		})
 	}
 	t.Run("a Halo that compares numbers finds what the text search misses", func(t *testing.T) {
-		ns := halotest.New(halotest.Scenario{Tenant: halotest.DefaultTenant, Contacts: halotest.ContactScenario{PhoneSearchNumbers: true}})
-		defer ns.Close()
-		nc, _ := halo.NewClient(halo.Config{URL: ns.URL(), ClientID: ns.ClientID(), ClientSecret: ns.ClientSecret(), HTTPClient: ns.Client()})
+		_, nc, _ := scenarioClient(t, halotest.Scenario{Tenant: halotest.DefaultTenant, Contacts: halotest.ContactScenario{PhoneSearchNumbers: true}})
 		l, err := contacts.LookupNumber(context.Background(), nc, snap, extSpaced, "GB")
 		if err != nil || l.Verdict != contacts.VerdictOne || len(l.MissedByHalo) != 0 || len(l.Matches[0].FoundAs) != 2 ||
 			l.Matches[0].Field != contacts.FieldPhone || l.Matches[0].Stored != ext.PhoneNumber {

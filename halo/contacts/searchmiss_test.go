@@ -106,17 +106,7 @@ func TestRunWithDemoSearchMisses(t *testing.T) {
 func TestProbeSearch(t *testing.T) {
 	demo := func(t *testing.T, sc halotest.ContactScenario) (*halotest.Server, *halo.Client, []halo.Contact) {
 		t.Helper()
-		s := halotest.New(halotest.Scenario{Tenant: halotest.DefaultTenant, Contacts: sc})
-		t.Cleanup(s.Close)
-		c, err := halo.NewClient(halo.Config{URL: s.URL(), ClientID: s.ClientID(), ClientSecret: s.ClientSecret(), HTTPClient: s.Client()})
-		if err != nil {
-			t.Fatal(err)
-		}
-		all, err := c.Contacts(context.Background(), nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return s, c, all
+		return scenarioClient(t, halotest.Scenario{Tenant: halotest.DefaultTenant, Contacts: sc})
 	}
 	probe := func(t *testing.T, s *halotest.Server, c *halo.Client, all []halo.Contact, want contacts.SearchProbe, searches int) {
 		t.Helper()
