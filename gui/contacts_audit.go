@@ -111,7 +111,7 @@ func (r auditRunner) last(ctx context.Context, profileID int64) (auditResult, er
 		// these changes are not the shown audit's.
 		sum.Changes = storage.ContactsChanges{}
 	}
-	a := contacts.Run(snap.Contacts, snap.Region, snap.PulledAt)
+	a := contacts.RunWith(snap.Contacts, snap.Region, snap.PulledAt, snap.Probe.Answer)
 	return auditResult{newProblems(&a, snap.Contacts), sum.Changes}, nil
 }
 

@@ -90,7 +90,7 @@ func commands() []command {
 		// contacts and lookup open the database themselves: any failure, that
 		// one too, must exit 2, since their exit 1 is a finding.
 		{"contacts", "audit|forget --profile NAME …", "audit Halo's contacts for screen pops; drop the stored snapshot", runContacts, false},
-		{"lookup", "--profile NAME NUMBER [--json]", "test a caller: which Halo contact a call from NUMBER pops", runLookup, false},
+		{"lookup", "--profile NAME NUMBER [--json]", "test a caller: which contacts Halo's phone search finds for NUMBER as a caller ID", runLookup, false},
 		{"users", "import|list …", "manage the 1stream users of a profile", runUsers, true},
 		{"map", "auto|set|remove …", "map 1stream users to Halo agents", runMap, true},
 		{"export", "--profile NAME [--out FILE] [--changes]", "export the mappings (or only the changes) as CSV for upload", runExport, true},

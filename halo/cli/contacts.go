@@ -18,16 +18,24 @@ import (
 const contactsUsage = `contacts audit --profile NAME [--region CC] [--json] [--out FILE.csv]
        halo-assistant contacts forget --profile NAME
 
-audit   pulls the profile's contacts from Halo and reports what stands in the way of 1stream's
-        screen pops (missing names, no phone, shared or unparseable numbers); exit 0 none, 1 found
+audit   pulls the profile's contacts from Halo and reports what stands in the way of a screen pop
+        (numbers Halo's phone search misses, missing names, no phone, shared or unparseable
+        numbers); exit 0 none, 1 found
 forget  drops the contacts the last audit stored for the profile
 Run 'halo-assistant contacts audit --help' for the details.`
 
 const contactsAuditUsage = `contacts audit --profile NAME [--region CC] [--json] [--out FILE.csv]
 
 Pulls every active contact (Halo's Users; General Users and service accounts left out) with the
-profile's Client Secret from the keyring and reports what stands in the way of 1stream's screen
-pops: missing_name (no first name or surname), no_phone (none of the contact's own four numbers),
+profile's Client Secret from the keyring and reports what stands in the way of a screen pop.
+1stream pulls these contacts at its Systems Check and refreshes its contact cache hourly (how it
+compares numbers is not published); other CTI integrations, Halo's own 3CX template among them, ask
+Halo's phone search on every call. A caller ID arrives as E.164 (+441134960107) or as national
+digits (01134960107). After the pull the audit probes Halo's phone search (at most 3 searches) and
+records whether it matches the stored text (halo_search "text") or compares numbers ("numbers");
+"unknown" when it could not tell (halo_search_probe says why). Problems: search_miss (only when Halo
+matches the stored text: a number neither caller-ID form finds, such as "020 7946 0500"; store it as
+E.164), missing_name (no first name or surname), no_phone (none of the contact's own four numbers),
 shared_number (a number two or more active contacts hold), unparseable (a number that is no possible
 number for the region). Numbers without a country code are read for --region, else the profile's
 region (profile set NAME --region CC), else the last audit's, else the OS locale's. The contacts
@@ -116,7 +124,7 @@ func withContactsFix(err error) error {
 		return err
 	}
 	e := *he
-	e.Message = "Halo refused the API agent access to its contacts (Users): 1stream cannot look callers up."
+	e.Message = "Halo refused the API agent access to its contacts (Users): 1stream cannot pull them to pop callers."
 	e.Fix, e.Step = halo.AccessFix(halo.CheckContacts)
 	e.Err = err
 	return &e
@@ -140,8 +148,11 @@ type contactsAuditJSON struct {
 	Profile        string               `json:"profile"`
 	Region         string               `json:"region"`
 	At             time.Time            `json:"at"`
+	HaloSearch     string               `json:"halo_search"`       // text, numbers or unknown (jsonHaloSearch)
+	SearchProbe    string               `json:"halo_search_probe"` // what the probe observed (contacts.ProbeOutcome)
 	Contacts       int                  `json:"contacts"`
 	Active         int                  `json:"active"`
+	SearchMiss     int                  `json:"search_miss"`
 	MissingName    int                  `json:"missing_name"`
 	NoPhone        int                  `json:"no_phone"`
 	SharedNumbers  int                  `json:"shared_numbers"`
@@ -224,10 +235,12 @@ func contactsAudit(ctx context.Context, r *runner, args []string) error {
 	// Only counts reach the log: contacts are personal data.
 	r.log.Info("contacts audited", "contacts", a.Contacts, "active", a.Active, "problems", len(a.Findings))
 
-	out := contactsAuditJSON{Profile: p.Name, Region: region, At: at, Contacts: a.Contacts, Active: a.Active,
+	probe := res.Snapshot.Probe
+	out := contactsAuditJSON{Profile: p.Name, Region: region, At: at, HaloSearch: jsonHaloSearch(probe.Answer),
+		SearchProbe: string(probe.Outcome), Contacts: a.Contacts, Active: a.Active, SearchMiss: a.SearchMiss,
 		MissingName: a.MissingName, NoPhone: a.NoPhone, SharedNumbers: a.SharedNumbers, Unparseable: a.Unparseable,
 		Problems: make([]contactProblemJSON, 0, len(a.Findings))}
-	out.OK = out.MissingName+out.NoPhone+out.SharedNumbers+out.Unparseable == 0
+	out.OK = out.SearchMiss+out.MissingName+out.NoPhone+out.SharedNumbers+out.Unparseable == 0
 	fixed, added := res.Fixed, res.Added
 	if hadPrev {
 		pa := prevSum.At.UTC()
@@ -282,7 +295,40 @@ func describeContactsPull(pp halo.PullProgress, elapsed time.Duration) string {
 	return s
 }
 
+// jsonHaloSearch is contacts audit --json's halo_search: "text",
+// "numbers", or "unknown" when the audit could not tell.
+func jsonHaloSearch(h contacts.HaloSearch) string {
+	if h == contacts.HaloSearchUnknown {
+		return "unknown"
+	}
+	return string(h)
+}
+
+// haloSearchText says what the audit learnt of Halo's phone search.
+func haloSearchText(out contactsAuditJSON) string {
+	switch contacts.HaloSearch(out.HaloSearch) {
+	case contacts.HaloSearchText:
+		return "Halo's phone search matches the stored text: a number stored with separators was found by its stored text " +
+			"but by neither caller-ID form (E.164, national digits)."
+	case contacts.HaloSearchNumbers:
+		return "Halo's phone search compares numbers: a number stored with separators was found by its caller-ID form, " +
+			"so no search misses are counted."
+	}
+	why := map[string]string{
+		string(contacts.ProbeNoCandidate): "no contact holds a number stored with separators to probe with",
+		string(contacts.ProbeNotFound):    "the probe's contact was found by neither its caller-ID forms nor its stored text",
+		string(contacts.ProbeRefused):     "Halo refused the phone search",
+		string(contacts.ProbeFailed):      "the phone search failed",
+	}[out.SearchProbe]
+	if why == "" {
+		why = "not probed"
+	}
+	return "Not known whether Halo's phone search matches the stored text or compares numbers (" + why +
+		"), so no search misses are counted."
+}
+
 var problemWords = map[string]string{
+	string(contacts.SearchMiss):   "Halo's phone search misses it: no stored number holds its E.164 or national digits (store it as E.164)",
 	string(contacts.MissingName):  "no first name or no surname",
 	string(contacts.NoPhone):      "no phone number of their own",
 	string(contacts.SharedNumber): "shares a number with another active contact",
@@ -292,7 +338,7 @@ var problemWords = map[string]string{
 func printContactsAudit(r *runner, out contactsAuditJSON, fixed, added []contacts.Finding) {
 	w := r.env.Stdout
 	// Counted as status counts them: a shared number once, however many hold it.
-	problems := out.MissingName + out.NoPhone + out.SharedNumbers + out.Unparseable
+	problems := out.SearchMiss + out.MissingName + out.NoPhone + out.SharedNumbers + out.Unparseable
 	verdict := "no problems: every active contact can pop"
 	if !out.OK {
 		verdict = halo.CountOf(problems, "problem") + " in the way of screen pops"
@@ -305,8 +351,9 @@ func printContactsAudit(r *runner, out contactsAuditJSON, fixed, added []contact
 			shared++
 		}
 	}
-	fmt.Fprintf(w, "  missing_name    %d\n  no_phone        %d\n  shared_number   %d (%s)\n  unparseable     %d\n",
-		out.MissingName, out.NoPhone, out.SharedNumbers, halo.CountOf(shared, "contact"), out.Unparseable)
+	fmt.Fprintln(w, haloSearchText(out))
+	fmt.Fprintf(w, "  search_miss     %d\n  missing_name    %d\n  no_phone        %d\n  shared_number   %d (%s)\n  unparseable     %d\n",
+		out.SearchMiss, out.MissingName, out.NoPhone, out.SharedNumbers, halo.CountOf(shared, "contact"), out.Unparseable)
 	if out.Active == 0 {
 		fmt.Fprintln(w, "No active contacts visible: 1stream cannot pop any caller (does Halo hold contacts, and may the API agent read them?).")
 	}
@@ -395,7 +442,7 @@ func (r *runner) addContactsStatus(ctx context.Context, p storage.Profile, out *
 		for _, c := range []struct {
 			n    int
 			what string
-		}{{sum.MissingName, "missing a name"}, {sum.NoPhone, "without a phone number"},
+		}{{sum.SearchMiss, "missed by Halo's phone search"}, {sum.MissingName, "missing a name"}, {sum.NoPhone, "without a phone number"},
 			{sum.SharedNumbers, "shared numbers"}, {sum.Unparseable, "with an unparseable number"}} {
 			if c.n > 0 {
 				parts = append(parts, fmt.Sprintf("%d %s", c.n, c.what))
