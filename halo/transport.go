@@ -57,6 +57,18 @@ type reservation struct{ used atomic.Bool }
 // once it is on the wire (UpdateContacts).
 type waitCtxKey struct{}
 
+// waitHookKey carries a function told about the waits of this context's
+// requests, besides Config.OnWait (see WithWaitHook).
+type waitHookKey struct{}
+
+// WithWaitHook returns ctx whose requests also tell hook about every
+// backoff and pacing wait they make, as Config.OnWait does for all of a
+// client's requests: a long job (a contacts fix) reports the waits of its
+// own requests in its progress.
+func WithWaitHook(ctx context.Context, hook func(reason ErrorKind, d time.Duration)) context.Context {
+	return context.WithValue(ctx, waitHookKey{}, hook)
+}
+
 // transport applies the client-side rate limit, the per-attempt timeout and
 // the retries to every request, API and token alike, so the limiter counts
 // everything that reaches Halo.
@@ -80,11 +92,21 @@ type transport struct {
 // first, then the whole limit. Waits of a second or more are reported.
 func (t *transport) admit(ctx context.Context, bulk bool) error {
 	if bulk {
-		if err := t.share.wait(ctx, t.paceNote(KindRateShare)); err != nil {
+		if err := t.share.wait(ctx, t.paceNote(ctx, KindRateShare)); err != nil {
 			return err
 		}
 	}
-	return t.limiter.wait(ctx, t.paceNote(KindPacing))
+	return t.limiter.wait(ctx, t.paceNote(ctx, KindPacing))
+}
+
+// tell reports a wait to Config.OnWait and to ctx's wait hook.
+func (t *transport) tell(ctx context.Context, reason ErrorKind, d time.Duration) {
+	if t.onWait != nil {
+		t.onWait(reason, d)
+	}
+	if hook, ok := ctx.Value(waitHookKey{}).(func(ErrorKind, time.Duration)); ok && hook != nil {
+		hook(reason, d)
+	}
 }
 
 // minPaceNote is the shortest pacing wait worth telling the user about.
@@ -93,10 +115,7 @@ const minPaceNote = time.Second
 // paceNote reports a limiter's wait through onWait unless it is short or
 // ends within a second of one already reported (requests in parallel wait
 // for neighbouring slots).
-func (t *transport) paceNote(kind ErrorKind) func(time.Duration) {
-	if t.onWait == nil {
-		return nil
-	}
+func (t *transport) paceNote(ctx context.Context, kind ErrorKind) func(time.Duration) {
 	return func(d time.Duration) {
 		if d < minPaceNote {
 			return
@@ -109,7 +128,7 @@ func (t *transport) paceNote(kind ErrorKind) func(time.Duration) {
 		}
 		t.paceMu.Unlock()
 		if report {
-			t.onWait(kind, d)
+			t.tell(ctx, kind, d)
 		}
 	}
 }
@@ -205,9 +224,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 }
 
 func (t *transport) wait(ctx context.Context, reason ErrorKind, d time.Duration) error {
-	if t.onWait != nil {
-		t.onWait(reason, d)
-	}
+	t.tell(ctx, reason, d)
 	return t.sleep(ctx, d)
 }
 

@@ -67,6 +67,8 @@ type contactSet struct {
 
 	mu       sync.Mutex
 	selected map[string][]int // /Users filters → the records they select (no search)
+
+	byID map[int]int // user id → position, built on the first write (users_write.go)
 }
 
 // ukNumber is a UK number as area code and subscriber parts, without the
