@@ -63,9 +63,18 @@ type waitHookKey struct{}
 
 // WithWaitHook returns ctx whose requests also tell hook about every
 // backoff and pacing wait they make, as Config.OnWait does for all of a
-// client's requests: a long job (a contacts fix) reports the waits of its
-// own requests in its progress.
+// client's requests (which hears of pacing waits of a second or more
+// only): a long job (a contacts fix) reports the waits of its own
+// requests in its progress, a time limit leaves them out.
+// Hooks already on ctx are told too.
 func WithWaitHook(ctx context.Context, hook func(reason ErrorKind, d time.Duration)) context.Context {
+	if prev, ok := ctx.Value(waitHookKey{}).(func(ErrorKind, time.Duration)); ok && prev != nil {
+		inner := hook
+		hook = func(reason ErrorKind, d time.Duration) {
+			prev(reason, d)
+			inner(reason, d)
+		}
+	}
 	return context.WithValue(ctx, waitHookKey{}, hook)
 }
 
@@ -104,6 +113,11 @@ func (t *transport) tell(ctx context.Context, reason ErrorKind, d time.Duration)
 	if t.onWait != nil {
 		t.onWait(reason, d)
 	}
+	tellHook(ctx, reason, d)
+}
+
+// tellHook reports a wait to ctx's wait hook only.
+func tellHook(ctx context.Context, reason ErrorKind, d time.Duration) {
 	if hook, ok := ctx.Value(waitHookKey{}).(func(ErrorKind, time.Duration)); ok && hook != nil {
 		hook(reason, d)
 	}
@@ -112,12 +126,13 @@ func (t *transport) tell(ctx context.Context, reason ErrorKind, d time.Duration)
 // minPaceNote is the shortest pacing wait worth telling the user about.
 const minPaceNote = time.Second
 
-// paceNote reports a limiter's wait through onWait unless it is short or
-// ends within a second of one already reported (requests in parallel wait
-// for neighbouring slots).
+// paceNote reports a limiter's wait to ctx's wait hook, and through
+// onWait unless it is short or ends within a second of one already
+// reported (requests in parallel wait for neighbouring slots).
 func (t *transport) paceNote(ctx context.Context, kind ErrorKind) func(time.Duration) {
 	return func(d time.Duration) {
-		if d < minPaceNote {
+		tellHook(ctx, kind, d)
+		if d < minPaceNote || t.onWait == nil {
 			return
 		}
 		until := t.now().Add(d)
@@ -128,7 +143,7 @@ func (t *transport) paceNote(ctx context.Context, kind ErrorKind) func(time.Dura
 		}
 		t.paceMu.Unlock()
 		if report {
-			t.tell(ctx, kind, d)
+			t.onWait(kind, d)
 		}
 	}
 }

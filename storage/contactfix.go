@@ -819,10 +819,13 @@ func (m *fixMonitor) pull(pp halo.PullProgress) {
 func (m *fixMonitor) wait(reason halo.ErrorKind, d time.Duration) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.p.WaitReason, m.p.Waiting = reason, d
 	if m.p.Stage == "write" {
 		m.waited += d
 	}
+	if d < time.Second {
+		return // not worth a word
+	}
+	m.p.WaitReason, m.p.Waiting = reason, d
 	m.send()
 }
 
