@@ -222,18 +222,30 @@ func PlanUndo(ctx context.Context, db *DB, c *halo.Client, profileID, runID int6
 	if err != nil {
 		return UndoPlan{}, err
 	}
-	pulled, err := PullContacts(ctx, c, now, progress)
-	if err != nil {
-		return UndoPlan{}, err
-	}
-	plan := UndoPlan{Run: run, Pulled: pulled}
-	cur := currentValues(pulled.Contacts)
+	var candidates []JournalEntry
 	for _, e := range entries {
 		written := e.Status == ChangeWritten
 		unknown := e.Sent && (e.Status == ChangePlanned || e.Status == ChangeFailed)
-		if !written && !unknown {
-			continue
+		if written || unknown {
+			candidates = append(candidates, e)
 		}
+	}
+	plan := UndoPlan{Run: run}
+	if len(candidates) == 0 {
+		return plan, nil
+	}
+	touched := make([]contacts.Change, len(candidates))
+	for i, e := range candidates {
+		touched[i] = e.Change
+	}
+	pulled, err := freshContacts(ctx, c, touched, func() time.Time { return now }, progress)
+	if err != nil {
+		return UndoPlan{}, err
+	}
+	plan.Pulled = pulled
+	cur := currentValues(pulled.Contacts)
+	for _, e := range candidates {
+		written := e.Status == ChangeWritten
 		back := contacts.Change{ContactID: e.ContactID, Contact: e.Contact, Client: e.Client, Field: e.Field, Old: e.New, New: e.Old}
 		v, ok := cur.value(e.ContactID, e.Field)
 		switch {
@@ -310,6 +322,39 @@ type writeSpec struct {
 	skipped        []contacts.Change
 }
 
+// maxSingleReads is the most contacts a run reads one by one (GET
+// /api/Users/{id}) instead of pulling them all: an edit, a short plan.
+const maxSingleReads = 5
+
+// freshContacts is what Halo holds now of the contacts changes touch: each
+// read by itself when they are few, else one pull of every contact.
+func freshContacts(ctx context.Context, c *halo.Client, changes []contacts.Change, now func() time.Time,
+	progress func(halo.PullProgress)) (PulledContacts, error) {
+	var ids []int
+	seen := map[int]bool{}
+	for _, ch := range changes {
+		if !seen[ch.ContactID] {
+			seen[ch.ContactID] = true
+			ids = append(ids, ch.ContactID)
+		}
+	}
+	if len(ids) > maxSingleReads {
+		return PullContacts(ctx, c, now(), progress)
+	}
+	out := PulledContacts{Contacts: make([]halo.Contact, 0, len(ids))}
+	for _, id := range ids {
+		hc, ok, err := c.Contact(ctx, id)
+		if err != nil {
+			return PulledContacts{}, err
+		}
+		if ok {
+			out.Contacts = append(out.Contacts, hc)
+		}
+	}
+	out.At = now()
+	return out, nil
+}
+
 // values is a pull's writable fields by contact id.
 type values struct{ byID map[int]halo.Contact }
 
@@ -352,12 +397,13 @@ func runWrite(ctx context.Context, db *DB, c *halo.Client, profileID int64, spec
 	mon := newFixMonitor(opts.Progress, start, now)
 	ctx = halo.WithWaitHook(ctx, mon.wait)
 
-	// 1. The fresh pull: what Halo holds right before writing.
+	// 1. The fresh pull: what Halo holds right before writing (a few
+	// contacts, an edit's, are read one by one instead).
 	var pulled PulledContacts
 	if len(spec.changes) > 0 {
 		if cur := opts.Current; cur != nil && now().Sub(cur.At) <= ReusePullFor && now().Sub(cur.At) >= 0 {
 			pulled = *cur
-		} else if pulled, err = PullContacts(ctx, c, now(), mon.pull); err != nil {
+		} else if pulled, err = freshContacts(ctx, c, spec.changes, now, mon.pull); err != nil {
 			return FixResult{}, err
 		}
 	}

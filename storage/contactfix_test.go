@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -418,9 +419,14 @@ func TestContactEditJournaledAndUndone(t *testing.T) {
 	}
 	w, _ := halo.NewContactWrite(contacts.Writes(changes))
 	cw, _ := w.Confirm(2)
-	res, err := RunContactFix(context.Background(), f.db, f.c, f.p.ID, FixKindEdit, "", "GB", cw, FixOptions{Current: &pulled})
+	// Without a recent pull, an edit reads its one contact, not them all.
+	f.s.ResetStats()
+	res, err := RunContactFix(context.Background(), f.db, f.c, f.p.ID, FixKindEdit, "", "GB", cw, FixOptions{})
 	if err != nil || res.Run.Written != 2 || res.Run.Kind != FixKindEdit {
 		t.Fatalf("%+v %v", res.Run, err)
+	}
+	if n := f.s.PathCount("/api/users"); n != 1 || f.s.PathCount("/api/users/"+strconv.Itoa(c.ID)) != 1 {
+		t.Fatalf("%d requests to /api/Users (the POST) and %d reads of the contact", n, f.s.PathCount("/api/users/"+strconv.Itoa(c.ID)))
 	}
 	if v, _ := f.s.ContactField(c.ID, "firstname"); v != "Ada" {
 		t.Fatalf("first name %q", v)
@@ -428,6 +434,14 @@ func TestContactEditJournaledAndUndone(t *testing.T) {
 	up, err := PlanUndo(context.Background(), f.db, f.c, f.p.ID, 0, time.Now(), nil)
 	if err != nil || up.Run.ID != res.Run.ID || len(up.Changes) != 2 {
 		t.Fatalf("undo of the edit: %+v %v", up, err)
+	}
+	// A contact deleted in Halo since: its changes are skipped.
+	gone := halo.ContactChange{ContactID: 987654, Field: halo.ContactSurname, Old: "A", New: "B"}
+	gw, _ := halo.NewContactWrite([]halo.ContactChange{gone})
+	gcw, _ := gw.Confirm(1)
+	res, err = RunContactFix(context.Background(), f.db, f.c, f.p.ID, FixKindEdit, "", "GB", gcw, FixOptions{})
+	if err != nil || res.Run.SkippedChanged != 1 || f.s.WritePOSTs() != 1 {
+		t.Fatalf("edit of a deleted contact: %+v %v", res.Run, err)
 	}
 }
 

@@ -57,7 +57,11 @@ func Rewrite(stored, region string, f Format) (string, bool) {
 		return "", false
 	}
 	head, ext := s, ""
-	if !plainNumber(s) {
+	if h, x, ok := plainExtension(s); ok {
+		// "0113 496 0107 ext. 7": the plain case Normalize's fast path
+		// reads the same way (TestRewriteMatchesLibrary holds them equal).
+		head, ext = h, x
+	} else if !plainNumber(s) {
 		// Letters or marks: only the library knows an extension's forms.
 		n, err := phonenumbers.Parse(s, region)
 		if err != nil {
@@ -103,6 +107,28 @@ func plainNumber(s string) bool {
 		}
 	}
 	return true
+}
+
+// plainExtension splits "<plain number> ext. 7" (or "x7", "#7") into the
+// number and the extension's digits; ok is false for anything else.
+func plainExtension(s string) (head, ext string, ok bool) {
+	l := strings.ToLower(s)
+	i, n := strings.LastIndex(l, "ext"), 3
+	if i < 0 {
+		if i = strings.LastIndexAny(l, "x#"); i < 0 {
+			return "", "", false
+		}
+		n = 1
+	}
+	tail := strings.TrimLeft(l[i+n:], ". ")
+	if tail == "" || len(tail) > 7 || strings.Trim(tail, "0123456789") != "" {
+		return "", "", false
+	}
+	head = strings.TrimRight(s[:i], " ,")
+	if head == "" || !plainNumber(head) {
+		return "", "", false
+	}
+	return head, tail, true
 }
 
 // extMarkers are the marks before an extension that a rewrite may replace

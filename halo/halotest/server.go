@@ -684,6 +684,8 @@ func (s *Server) api(w http.ResponseWriter, r *http.Request, p string) {
 		s.agents(w, q)
 	case write:
 		s.writeUsers(w, r)
+	case strings.HasPrefix(p, "users/"):
+		s.readUser(w, strings.TrimPrefix(p, "users/"))
 	case p == "users" || p == "client" || p == "tickets":
 		s.contactsMu.RLock()
 		s.serveContacts(w, p, q)

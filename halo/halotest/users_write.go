@@ -202,6 +202,25 @@ func (cs *contactSet) create(e map[string]json.RawMessage) int {
 	return len(cs.users) - 1
 }
 
+// readUser answers GET /api/Users/{id}: the Users record, or Halo's 404.
+// Halo's other records of one (General Users, inactive contacts) are
+// served too: only the list filters them.
+func (s *Server) readUser(w http.ResponseWriter, idText string) {
+	if s.sc.Contacts.ContactsForbidden {
+		s.denied(w, "users")
+		return
+	}
+	id, err := strconv.Atoi(idText)
+	s.contactsMu.Lock() // indexByID may build the index
+	defer s.contactsMu.Unlock()
+	k, ok := s.contacts.indexByID()[id]
+	if err != nil || !ok || s.sc.Contacts.NoContacts {
+		writeJSON(w, http.StatusNotFound, map[string]string{"message": "User not found."})
+		return
+	}
+	writeRaw(w, s.contacts.userJSON[k])
+}
+
 // WritePOSTs is the number of POST /api/Users requests received (refused
 // ones included).
 func (s *Server) WritePOSTs() int {
