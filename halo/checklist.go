@@ -150,6 +150,14 @@ var Checklist = []ChecklistSection{
 		}},
 	},
 	{
+		Title: "Not seeing Halo users?",
+		Steps: []ChecklistStep{{
+			ID: "not-seeing", Title: "Make the API agent see the agents", Action: ActionRunCheck,
+			Detail: "If Halo users are missing from 1stream's drop-down, add the 1stream API agent in Halo to the departments and teams " +
+				"whose agents should be visible, and ensure multi-tenancy is enabled. The systems check lists what the API agent can see.",
+		}},
+	},
+	{
 		Title: "Fixing contacts' numbers with this assistant",
 		Intro: "The Contacts screen (or contacts fix) rewrites numbers that Halo's phone search misses into one format, " +
 			"previewed, journaled and undoable. These steps keep that safe for 1stream.",
@@ -167,14 +175,6 @@ var Checklist = []ChecklistSection{
 					"contacts and users. To have the corrected numbers at once, click the Systems Check link in 1stream's " +
 					"Administration section (step 14 above)."},
 		},
-	},
-	{
-		Title: "Not seeing Halo users?",
-		Steps: []ChecklistStep{{
-			ID: "not-seeing", Title: "Make the API agent see the agents", Action: ActionRunCheck,
-			Detail: "If Halo users are missing from 1stream's drop-down, add the 1stream API agent in Halo to the departments and teams " +
-				"whose agents should be visible, and ensure multi-tenancy is enabled. The systems check lists what the API agent can see.",
-		}},
 	},
 }
 
