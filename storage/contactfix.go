@@ -208,6 +208,15 @@ type UndoPlan struct {
 	Pulled  PulledContacts
 }
 
+// Confirm is the user's go-ahead for the undo's Changes (seen: how many
+// the confirmation showed); nil, nil when there are none to write.
+func (p UndoPlan) Confirm(seen int) (*halo.ConfirmedWrite, error) {
+	if len(p.Changes) == 0 && seen == 0 {
+		return nil, nil
+	}
+	return contacts.Confirm(p.Changes, seen)
+}
+
 // ErrNothingToUndo means the profile has no fix or edit run left to undo.
 var ErrNothingToUndo = errors.New("nothing to undo")
 
@@ -614,19 +623,7 @@ func (db *DB) journalRun(ctx context.Context, r FixRun, entries []JournalEntry) 
 
 // markSent records, and commits, that the changes b are about to leave.
 func (db *DB) markSent(ctx context.Context, runID int64, entries []JournalEntry, b batch, at time.Time) error {
-	err := db.withTx(ctx, func(tx *sql.Tx) error {
-		stmt, err := tx.PrepareContext(ctx, "UPDATE contact_changes SET sent_at = ? WHERE run_id = ? AND seq = ?")
-		if err != nil {
-			return err
-		}
-		defer stmt.Close()
-		for _, i := range b {
-			if _, err := stmt.ExecContext(ctx, fmtTime(at), runID, entries[i].Seq); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	err := db.updateChanges(ctx, "sent_at = ?", runID, entries, b, func(JournalEntry) []any { return []any{fmtTime(at)} })
 	if err == nil {
 		for _, i := range b {
 			entries[i].Sent = true
@@ -637,14 +634,20 @@ func (db *DB) markSent(ctx context.Context, runID int64, entries []JournalEntry,
 
 // recordBatch stores what became of the changes b.
 func (db *DB) recordBatch(ctx context.Context, runID int64, entries []JournalEntry, b batch) error {
+	return db.updateChanges(ctx, "status = ?, reason = ?", runID, entries, b, func(e JournalEntry) []any { return []any{e.Status, e.Reason} })
+}
+
+// updateChanges sets columns (set, with the values vals gives) of the
+// changes b of a run, in one transaction.
+func (db *DB) updateChanges(ctx context.Context, set string, runID int64, entries []JournalEntry, b batch, vals func(JournalEntry) []any) error {
 	return db.withTx(ctx, func(tx *sql.Tx) error {
-		stmt, err := tx.PrepareContext(ctx, "UPDATE contact_changes SET status = ?, reason = ? WHERE run_id = ? AND seq = ?")
+		stmt, err := tx.PrepareContext(ctx, "UPDATE contact_changes SET "+set+" WHERE run_id = ? AND seq = ?")
 		if err != nil {
 			return err
 		}
 		defer stmt.Close()
 		for _, i := range b {
-			if _, err := stmt.ExecContext(ctx, entries[i].Status, entries[i].Reason, runID, entries[i].Seq); err != nil {
+			if _, err := stmt.ExecContext(ctx, append(vals(entries[i]), runID, entries[i].Seq)...); err != nil {
 				return err
 			}
 		}

@@ -2,16 +2,14 @@ package storage
 
 import (
 	"context"
-	"os"
 	"runtime"
-	"strconv"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/halo-assistant/halo-assistant/halo"
 	"github.com/halo-assistant/halo-assistant/halo/contacts"
 	"github.com/halo-assistant/halo-assistant/halo/halotest"
+	"github.com/halo-assistant/halo-assistant/internal/benchmem"
 )
 
 // The speed of a fix and its undo against the simulator with Halo's
@@ -62,7 +60,7 @@ func (r fixBench) report(b *testing.B) {
 	b.ReportMetric(r.wall.Seconds(), "wall-s")
 	b.ReportMetric(r.wall.Seconds()/r.allowed.Seconds(), "wall/allowed")
 	b.ReportMetric(r.wall.Seconds()/r.steady.Seconds(), "wall/allowed-steady")
-	if rss := peakRSS(); rss > 0 {
+	if rss := benchmem.PeakRSS(); rss > 0 {
 		b.ReportMetric(float64(rss)/(1<<20), "peak-RSS-MB")
 	}
 }
@@ -92,11 +90,10 @@ func runFixBench(b *testing.B, window time.Duration, undo bool) fixBench {
 			b.Fatal(err)
 		}
 		plan := contacts.PlanFix(pulled.Contacts, "GB", contacts.FormatE164)
-		w, err := halo.NewContactWrite(contacts.Writes(plan.Changes))
+		cw, err := contacts.Confirm(plan.Changes, len(plan.Changes))
 		if err != nil {
 			b.Fatal(err)
 		}
-		cw, _ := w.Confirm(w.Len())
 		res, err := RunContactFix(ctx, db, c, p.ID, FixKindFix, "e164", "GB", cw, FixOptions{Current: &pulled})
 		if err != nil || res.Run.Written != len(plan.Changes) {
 			b.Fatalf("fix %+v: %v", res.Run, err)
@@ -120,8 +117,7 @@ func runFixBench(b *testing.B, window time.Duration, undo bool) fixBench {
 	if err != nil {
 		b.Fatal(err)
 	}
-	w, _ := halo.NewContactWrite(contacts.Writes(up.Changes))
-	cw, _ := w.Confirm(w.Len())
+	cw, _ := up.Confirm(len(up.Changes))
 	ures, err := RunUndo(ctx, db, c, p.ID, up, cw, FixOptions{})
 	if err != nil || ures.Run.Written != res.Run.Written {
 		b.Fatalf("undo %+v: %v", ures.Run, err)
@@ -155,19 +151,4 @@ func benchFix(b *testing.B, window time.Duration, undo bool) {
 	}
 	runtime.GC()
 	r.report(b)
-}
-
-// peakRSS is the process's peak resident set (Linux's VmHWM), 0 elsewhere.
-func peakRSS() int64 {
-	b, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
-			return kb << 10
-		}
-	}
-	return 0
 }

@@ -56,15 +56,26 @@ func (f fixSetup) plan(t *testing.T) (contacts.FixPlan, PulledContacts, *halo.Co
 	if len(plan.Changes) == 0 {
 		t.Fatal("nothing to fix")
 	}
-	w, err := halo.NewContactWrite(contacts.Writes(plan.Changes))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cw, err := w.Confirm(len(plan.Changes))
+	cw, err := contacts.Confirm(plan.Changes, len(plan.Changes))
 	if err != nil {
 		t.Fatal(err)
 	}
 	return plan, pulled, cw
+}
+
+// undo plans and runs the undo of runID, confirmed as shown.
+func (f fixSetup) undo(t *testing.T, runID int64) (UndoPlan, FixResult, error) {
+	t.Helper()
+	up, err := PlanUndo(context.Background(), f.db, f.c, f.p.ID, runID, time.Now(), nil)
+	if err != nil {
+		return up, FixResult{}, err
+	}
+	cw, err := up.Confirm(len(up.Changes))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := RunUndo(context.Background(), f.db, f.c, f.p.ID, up, cw, FixOptions{})
+	return up, res, err
 }
 
 func (f fixSetup) run(t *testing.T, ctx context.Context, cw *halo.ConfirmedWrite, opts FixOptions) (FixResult, error) {
@@ -158,15 +169,12 @@ func TestContactFixAndUndoDemo(t *testing.T) {
 	}
 
 	// Undo restores everything (the last run by default).
-	up, err := PlanUndo(ctx, f.db, f.c, f.p.ID, 0, time.Now(), nil)
+	up, ures, err := f.undo(t, 0)
 	if err != nil || up.Run.ID != r.ID || len(up.Changes) != r.Written || len(up.Skipped) != 0 {
 		t.Fatalf("undo plan %d changes, %d skipped, run %d: %v", len(up.Changes), len(up.Skipped), up.Run.ID, err)
 	}
-	uw, _ := halo.NewContactWrite(contacts.Writes(up.Changes))
-	ucw, _ := uw.Confirm(len(up.Changes))
-	ures, err := RunUndo(ctx, f.db, f.c, f.p.ID, up, ucw, FixOptions{})
-	if err != nil || ures.Run.Written != r.Written || ures.Run.Kind != FixKindUndo || ures.Run.UndoOf != r.ID {
-		t.Fatalf("undo %+v: %v", ures.Run, err)
+	if ures.Run.Written != r.Written || ures.Run.Kind != FixKindUndo || ures.Run.UndoOf != r.ID {
+		t.Fatalf("undo %+v", ures.Run)
 	}
 	consistent(t, f, ures)
 	for _, c := range plan.Changes {
@@ -377,15 +385,9 @@ func TestUndoSkipsAFieldChangedSince(t *testing.T) {
 	}
 	moved := plan.Changes[5]
 	f.s.SetContactField(moved.ContactID, string(moved.Field), "07700 900999")
-	up, err := PlanUndo(context.Background(), f.db, f.c, f.p.ID, res.Run.ID, time.Now(), nil)
+	up, ures, err := f.undo(t, res.Run.ID)
 	if err != nil || len(up.Skipped) != 1 || len(up.Changes) != len(plan.Changes)-1 {
 		t.Fatalf("undo plan: %d changes, %d skipped, %v", len(up.Changes), len(up.Skipped), err)
-	}
-	uw, _ := halo.NewContactWrite(contacts.Writes(up.Changes))
-	ucw, _ := uw.Confirm(uw.Len())
-	ures, err := RunUndo(context.Background(), f.db, f.c, f.p.ID, up, ucw, FixOptions{})
-	if err != nil {
-		t.Fatal(err)
 	}
 	consistent(t, f, ures)
 	if ures.Run.SkippedChanged != 1 || ures.Run.Written != len(plan.Changes)-1 {
@@ -417,8 +419,7 @@ func TestContactEditJournaledAndUndone(t *testing.T) {
 	if len(changes) != 2 || checks[1].Parses || checks[0].E164 == "" {
 		t.Fatalf("edit changes %+v checks %+v", changes, checks)
 	}
-	w, _ := halo.NewContactWrite(contacts.Writes(changes))
-	cw, _ := w.Confirm(2)
+	cw, _ := contacts.Confirm(changes, 2)
 	// Without a recent pull, an edit reads its one contact, not them all.
 	f.s.ResetStats()
 	res, err := RunContactFix(context.Background(), f.db, f.c, f.p.ID, FixKindEdit, "", "GB", cw, FixOptions{})

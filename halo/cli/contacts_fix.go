@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -111,6 +112,45 @@ func (r *runner) confirm(question string) (bool, error) {
 	return a == "yes" || a == "y", nil
 }
 
+// writeSession is what contacts fix and undo talk to Halo with: a client
+// held to the run's rate share, the bulk time limit, and progress drawn on
+// a terminal (progress and pull are nil otherwise; then, without --json,
+// each wait is printed on a line of its own).
+type writeSession struct {
+	r        *runner
+	client   *halo.Client
+	ctx      context.Context
+	cancel   context.CancelFunc
+	progress func(storage.FixProgress)
+	pull     func(halo.PullProgress)
+}
+
+func (r *runner) startWrite(ctx context.Context, p storage.Profile, asJSON bool, share int) (*writeSession, error) {
+	ws := &writeSession{r: r, progress: r.fixProgress(asJSON)}
+	var onWait func(halo.ErrorKind, time.Duration)
+	if !asJSON && ws.progress == nil {
+		onWait = func(reason halo.ErrorKind, d time.Duration) { fmt.Fprintln(r.env.Stderr, waitNote(reason, d)) }
+	}
+	if ws.progress != nil {
+		ws.pull = func(pp halo.PullProgress) { ws.progress(storage.FixProgress{Stage: "pull", Pull: pp}) }
+	}
+	var err error
+	if ws.client, err = r.bulkClient(ctx, p, onWait, share); err != nil {
+		return nil, err
+	}
+	if ws.ctx, ws.cancel, err = r.bulkContext(ctx); err != nil {
+		return nil, err
+	}
+	return ws, nil
+}
+
+// clear removes the progress line, if one was drawn.
+func (ws *writeSession) clear() {
+	if ws.progress != nil {
+		ws.r.redraw("")
+	}
+}
+
 // fixProgress draws a run's progress on the terminal (nil otherwise).
 func (r *runner) fixProgress(asJSON bool) func(storage.FixProgress) {
 	if asJSON || !isTerminal(r.rawErr) {
@@ -173,7 +213,7 @@ func contactsFix(ctx context.Context, r *runner, args []string) error {
 	if err != nil {
 		return err
 	}
-	format, _ := contacts.ParseFormat(firstSet(*formatArg, p.FixFormat))
+	format, _ := contacts.ParseFormat(cmp.Or(strings.TrimSpace(*formatArg), p.FixFormat))
 	prevSum, _, err := r.db.ContactsSummary(ctx, p.ID)
 	if err != nil {
 		return err
@@ -192,31 +232,17 @@ func contactsFix(ctx context.Context, r *runner, args []string) error {
 		}
 	}
 
-	var onWait func(halo.ErrorKind, time.Duration)
-	progress := r.fixProgress(*asJSON)
-	if !*asJSON && progress == nil {
-		onWait = func(reason halo.ErrorKind, d time.Duration) { fmt.Fprintln(r.env.Stderr, waitNote(reason, d)) }
-	}
-	client, err := r.bulkClient(ctx, p, onWait, *share)
+	ws, err := r.startWrite(ctx, p, *asJSON, *share)
 	if err != nil {
 		return err
 	}
-	hctx, cancel, err := r.bulkContext(ctx)
-	if err != nil {
-		return err
-	}
-	defer cancel()
+	defer ws.cancel()
+	client, hctx, progress := ws.client, ws.ctx, ws.progress
 
 	// The fresh pull the plan is made from (and, when confirmed at once,
 	// the one the run checks against).
-	var pullProgress func(halo.PullProgress)
-	if progress != nil {
-		pullProgress = func(pp halo.PullProgress) { progress(storage.FixProgress{Stage: "pull", Pull: pp}) }
-	}
-	pulled, err := storage.PullContacts(hctx, client, time.Now(), pullProgress)
-	if progress != nil {
-		r.redraw("")
-	}
+	pulled, err := storage.PullContacts(hctx, client, time.Now(), ws.pull)
+	ws.clear()
 	if err != nil {
 		return withContactsFix(err)
 	}
@@ -279,12 +305,8 @@ func contactsFix(ctx context.Context, r *runner, args []string) error {
 		return nil
 	}
 
-	w, err := halo.NewContactWrite(contacts.Writes(changes))
-	if err != nil {
-		return err
-	}
 	if !*yes {
-		ok, err := r.confirm(fmt.Sprintf("Write %s (%s of %s) to Halo at %s (profile %q)?", halo.CountOf(w.Len(), "change"),
+		ok, err := r.confirm(fmt.Sprintf("Write %s (%s of %s) to Halo at %s (profile %q)?", halo.CountOf(len(changes), "change"),
 			string(format), halo.CountOf(distinctContacts(changes), "contact"), client.Instance().Base, p.Name))
 		if err != nil {
 			return err
@@ -293,15 +315,13 @@ func contactsFix(ctx context.Context, r *runner, args []string) error {
 			return usagef("not confirmed, so nothing was written")
 		}
 	}
-	cw, err := w.Confirm(w.Len())
+	cw, err := contacts.Confirm(changes, len(changes))
 	if err != nil {
 		return err
 	}
 	res, runErr := storage.RunContactFix(hctx, r.db, client, p.ID, storage.FixKindFix, string(format), region, cw,
 		storage.FixOptions{Current: &pulled, Progress: progress})
-	if progress != nil {
-		r.redraw("")
-	}
+	ws.clear()
 	if res.Run.ID == 0 {
 		return withContactsFix(runErr)
 	}
@@ -339,15 +359,6 @@ func fixOutcome(r *runner, run storage.FixRun, runErr error, ok bool) error {
 		r.fail(runErr)
 	}
 	return errReported
-}
-
-func firstSet(s ...string) string {
-	for _, v := range s {
-		if strings.TrimSpace(v) != "" {
-			return v
-		}
-	}
-	return ""
 }
 
 func distinctContacts(changes []contacts.Change) int {
@@ -440,28 +451,14 @@ func contactsUndo(ctx context.Context, r *runner, args []string) error {
 		fmt.Fprintln(r.env.Stdout, why)
 		return nil
 	}
-	var onWait func(halo.ErrorKind, time.Duration)
-	progress := r.fixProgress(*asJSON)
-	if !*asJSON && progress == nil {
-		onWait = func(reason halo.ErrorKind, d time.Duration) { fmt.Fprintln(r.env.Stderr, waitNote(reason, d)) }
-	}
-	client, err := r.bulkClient(ctx, p, onWait, *share)
+	ws, err := r.startWrite(ctx, p, *asJSON, *share)
 	if err != nil {
 		return err
 	}
-	hctx, cancel, err := r.bulkContext(ctx)
-	if err != nil {
-		return err
-	}
-	defer cancel()
-	var pullProgress func(halo.PullProgress)
-	if progress != nil {
-		pullProgress = func(pp halo.PullProgress) { progress(storage.FixProgress{Stage: "pull", Pull: pp}) }
-	}
-	plan, err := storage.PlanUndo(hctx, r.db, client, p.ID, *runID, time.Now(), pullProgress)
-	if progress != nil {
-		r.redraw("")
-	}
+	defer ws.cancel()
+	client, hctx, progress := ws.client, ws.ctx, ws.progress
+	plan, err := storage.PlanUndo(hctx, r.db, client, p.ID, *runID, time.Now(), ws.pull)
+	ws.clear()
 	switch {
 	case errors.Is(err, storage.ErrNothingToUndo):
 		if *runID != 0 {
@@ -477,30 +474,22 @@ func contactsUndo(ctx context.Context, r *runner, args []string) error {
 	if len(plan.Changes) == 0 && len(plan.Skipped) == 0 {
 		return nothing(fmt.Sprintf("Nothing to undo: Halo holds nothing that run %d wrote.", plan.Run.ID))
 	}
-	var cw *halo.ConfirmedWrite
-	if len(plan.Changes) > 0 {
-		w, err := halo.NewContactWrite(contacts.Writes(plan.Changes))
+	if len(plan.Changes) > 0 && !*yes {
+		ok, err := r.confirm(fmt.Sprintf("Restore %s of run %d (%s) in Halo at %s (profile %q)? %d changed since and stay as they are.",
+			halo.CountOf(len(plan.Changes), "value"), plan.Run.ID, fmtStamp(plan.Run.StartedAt), client.Instance().Base, p.Name, len(plan.Skipped)))
 		if err != nil {
 			return err
 		}
-		if !*yes {
-			ok, err := r.confirm(fmt.Sprintf("Restore %s of run %d (%s) in Halo at %s (profile %q)? %d changed since and stay as they are.",
-				halo.CountOf(w.Len(), "value"), plan.Run.ID, fmtStamp(plan.Run.StartedAt), client.Instance().Base, p.Name, len(plan.Skipped)))
-			if err != nil {
-				return err
-			}
-			if !ok {
-				return usagef("not confirmed, so nothing was written")
-			}
+		if !ok {
+			return usagef("not confirmed, so nothing was written")
 		}
-		if cw, err = w.Confirm(w.Len()); err != nil {
-			return err
-		}
+	}
+	cw, err := plan.Confirm(len(plan.Changes))
+	if err != nil {
+		return err
 	}
 	res, runErr := storage.RunUndo(hctx, r.db, client, p.ID, plan, cw, storage.FixOptions{Progress: progress})
-	if progress != nil {
-		r.redraw("")
-	}
+	ws.clear()
 	if res.Run.ID == 0 {
 		return withContactsFix(runErr)
 	}

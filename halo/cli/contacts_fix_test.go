@@ -57,28 +57,30 @@ var (
 	undoFields = sorted("ok", "profile", "run_id", "restored", "skipped_changed", "failed", "changes")
 )
 
-func decodeFix(t *testing.T, r result) contactsFixJSON {
+// decodeAs reads a command's JSON answer.
+func decodeAs[T any](t *testing.T, r result) T {
 	t.Helper()
-	var out contactsFixJSON
+	var out T
 	if err := json.Unmarshal([]byte(r.stdout), &out); err != nil {
 		t.Fatalf("%v: %+v", err, r)
 	}
 	return out
 }
 
-func decodeUndo(t *testing.T, r result) contactsUndoJSON {
+func decodeFix(t *testing.T, r result) contactsFixJSON   { return decodeAs[contactsFixJSON](t, r) }
+func decodeUndo(t *testing.T, r result) contactsUndoJSON { return decodeAs[contactsUndoJSON](t, r) }
+
+// fixHarness is a harness with profile C against a simulated Halo.
+func fixHarness(t *testing.T, sc halotest.Scenario) (*halotest.Server, *harness) {
 	t.Helper()
-	var out contactsUndoJSON
-	if err := json.Unmarshal([]byte(r.stdout), &out); err != nil {
-		t.Fatalf("%v: %+v", err, r)
-	}
-	return out
+	srv := startHalo(t, sc)
+	h := newHarness(t)
+	contactsProfile(t, h, srv, "C")
+	return srv, h
 }
 
 func TestContactsFixDryRunWritesNothing(t *testing.T) {
-	srv := startHalo(t, halotest.Demo())
-	h := newHarness(t)
-	contactsProfile(t, h, srv, "C")
+	srv, h := fixHarness(t, halotest.Demo())
 	plan := filepath.Join(t.TempDir(), "plan.csv")
 	r := h.run("", "contacts", "fix", "--profile", "C", "--dry-run", "--json", "--out", plan)
 	if r.code != 0 {
@@ -112,9 +114,7 @@ func TestContactsFixDryRunWritesNothing(t *testing.T) {
 // No terminal to confirm on and neither --yes nor --dry-run: nothing is
 // written, nothing even asked of Halo, and the error names both flags.
 func TestContactsFixNoTerminalWritesNothing(t *testing.T) {
-	srv := startHalo(t, halotest.Demo())
-	h := newHarness(t)
-	contactsProfile(t, h, srv, "C")
+	srv, h := fixHarness(t, halotest.Demo())
 	before := srv.Requests()
 	for _, args := range [][]string{{"contacts", "fix", "--profile", "C"}, {"contacts", "fix", "--profile", "C", "--json"}} {
 		r := h.run("", args...)
@@ -131,9 +131,7 @@ func TestContactsFixNoTerminalWritesNothing(t *testing.T) {
 }
 
 func TestContactsFixAndUndoWithYes(t *testing.T) {
-	srv := startHalo(t, halotest.Demo())
-	h := newHarness(t)
-	contactsProfile(t, h, srv, "C")
+	srv, h := fixHarness(t, halotest.Demo())
 	r := h.run("", "contacts", "fix", "--profile", "C", "--yes", "--json")
 	if r.code != 0 {
 		t.Fatalf("fix: %+v", r)
@@ -207,9 +205,7 @@ func TestContactsFixAndUndoWithYes(t *testing.T) {
 // Halo no longer holds (exit 1) and refuses a plan whose New is not the
 // app's own rule (exit 2, nothing written).
 func TestContactsFixPlanFile(t *testing.T) {
-	srv := startHalo(t, halotest.Demo())
-	h := newHarness(t)
-	contactsProfile(t, h, srv, "C")
+	srv, h := fixHarness(t, halotest.Demo())
 	dir := t.TempDir()
 	plan := filepath.Join(dir, "plan.csv")
 	if r := h.run("", "contacts", "fix", "--profile", "C", "--dry-run", "--out", plan); r.code != 0 {
@@ -258,9 +254,7 @@ func TestContactsFixPlanFile(t *testing.T) {
 // 403 on the write: exit 2 (nothing written), the fix names the Feature
 // Access row; status then needs attention.
 func TestContactsFixForbidden(t *testing.T) {
-	srv := startHalo(t, halotest.Scenario{WriteForbidden: true})
-	h := newHarness(t)
-	contactsProfile(t, h, srv, "C")
+	_, h := fixHarness(t, halotest.Scenario{WriteForbidden: true})
 	r := h.run("", "contacts", "fix", "--profile", "C", "--yes", "--json")
 	if r.code != 2 || !strings.Contains(r.stderr, "Users Access Level: Read and Modify") || !strings.Contains(r.stderr, "fix: ") {
 		t.Fatalf("fix: %+v", r)
@@ -280,7 +274,7 @@ func TestContactsFixForbidden(t *testing.T) {
 func TestContactsFixServerErrorOnOneBatch(t *testing.T) {
 	var mu sync.Mutex
 	posts := 0
-	srv := startHalo(t, halotest.Scenario{OnWrite: func([]int) int {
+	_, h := fixHarness(t, halotest.Scenario{OnWrite: func([]int) int {
 		mu.Lock()
 		defer mu.Unlock()
 		if posts++; posts == 2 {
@@ -288,8 +282,6 @@ func TestContactsFixServerErrorOnOneBatch(t *testing.T) {
 		}
 		return 0
 	}})
-	h := newHarness(t)
-	contactsProfile(t, h, srv, "C")
 	r := h.run("", "contacts", "fix", "--profile", "C", "--yes", "--json")
 	out := decodeFix(t, r)
 	if r.code != 1 || out.Failed == 0 || out.Written == 0 || out.Written+out.Failed != out.Planned || out.OK {
@@ -310,9 +302,7 @@ func TestContactsFixServerErrorOnOneBatch(t *testing.T) {
 
 // Undo with one field changed since: exit 1, that field skipped.
 func TestContactsUndoSkipsChangedField(t *testing.T) {
-	srv := startHalo(t, halotest.Demo())
-	h := newHarness(t)
-	contactsProfile(t, h, srv, "C")
+	srv, h := fixHarness(t, halotest.Demo())
 	fix := decodeFix(t, h.run("", "contacts", "fix", "--profile", "C", "--yes", "--json"))
 	c := fix.Changes[2]
 	srv.SetContactField(c.ContactID, c.Field, "07700 900123")
@@ -334,9 +324,7 @@ func itoa64(n int64) string { b, _ := json.Marshal(n); return string(b) }
 // --rate-share is a percentage from 25 to 100 on every command of bulk
 // work; profile add/set store it and the fix format.
 func TestRateShareFlagsAndProfileSettings(t *testing.T) {
-	srv := startHalo(t, halotest.Demo())
-	h := newHarness(t)
-	contactsProfile(t, h, srv, "C")
+	_, h := fixHarness(t, halotest.Demo())
 	for _, args := range [][]string{
 		{"contacts", "audit", "--profile", "C"}, {"contacts", "fix", "--profile", "C", "--dry-run"},
 		{"contacts", "undo", "--profile", "C", "--yes"}, {"sync", "--profile", "C"},
@@ -422,9 +410,7 @@ func TestBulkContextLeavesOutPacing(t *testing.T) {
 // The confirmation on a terminal names the Halo and the number of
 // changes; only "yes" writes.
 func TestContactsFixConfirmsOnTerminal(t *testing.T) {
-	srv := startHalo(t, halotest.Demo())
-	h := newHarness(t)
-	contactsProfile(t, h, srv, "C")
+	srv, h := fixHarness(t, halotest.Demo())
 	planned := decodeFix(t, h.run("", "contacts", "fix", "--profile", "C", "--dry-run", "--json")).Planned
 
 	r := h.runTerminal(t, "no\n", "contacts", "fix", "--profile", "C")

@@ -3,16 +3,14 @@ package contacts_test
 import (
 	"context"
 	"encoding/json"
-	"os"
 	"runtime"
-	"strconv"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/halo-assistant/halo-assistant/halo"
 	"github.com/halo-assistant/halo-assistant/halo/contacts"
 	"github.com/halo-assistant/halo-assistant/halo/halotest"
+	"github.com/halo-assistant/halo-assistant/internal/benchmem"
 )
 
 // BenchmarkAudit50k: normalising and grouping 50,000 contacts (some 66,000
@@ -137,22 +135,7 @@ func benchAuditPull(b *testing.B, window time.Duration) {
 	// against Halo's real 5 minutes it is a fraction of a percent.
 	b.ReportMetric((r.wall - r.allowed).Seconds(), "beyond-limit-s")
 	b.ReportMetric(float64(r.heap)/(1<<20), "heap-MB")
-	if rss := peakRSS(); rss > 0 {
+	if rss := benchmem.PeakRSS(); rss > 0 {
 		b.ReportMetric(float64(rss)/(1<<20), "peak-RSS-MB")
 	}
-}
-
-// peakRSS is the process's peak resident set (Linux's VmHWM), 0 elsewhere.
-func peakRSS() int64 {
-	b, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
-			return kb << 10
-		}
-	}
-	return 0
 }

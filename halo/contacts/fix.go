@@ -247,6 +247,17 @@ func Writes(changes []Change) []halo.ContactChange {
 	return out
 }
 
+// Confirm is the user's go-ahead for changes (a plan without the rows
+// opted out, an edit): seen is the number of changes the confirmation
+// showed, which must be len(changes) (halo.ContactWrite.Confirm).
+func Confirm(changes []Change, seen int) (*halo.ConfirmedWrite, error) {
+	w, err := halo.NewContactWrite(Writes(changes))
+	if err != nil {
+		return nil, err
+	}
+	return w.Confirm(seen)
+}
+
 // FixPlan is what a fix would change. Active counts the active contacts
 // examined and Numbers their filled own numbers; of those, InFormat are
 // stored in the target format already, Unparseable do not parse (Edit
