@@ -116,13 +116,14 @@ type PulledContacts struct {
 }
 
 // PullContacts pulls every active contact through c (bulk work, held to the
-// client's rate share). progress may be nil.
-func PullContacts(ctx context.Context, c *halo.Client, now time.Time, progress func(halo.PullProgress)) (PulledContacts, error) {
+// client's rate share), stamped with when the pull ended. progress may be
+// nil.
+func PullContacts(ctx context.Context, c *halo.Client, progress func(halo.PullProgress)) (PulledContacts, error) {
 	all, err := c.Contacts(ctx, progress)
 	if err != nil {
 		return PulledContacts{}, err
 	}
-	return PulledContacts{Contacts: all, At: now}, nil
+	return PulledContacts{Contacts: all, At: time.Now()}, nil
 }
 
 // FixProgress is how far a run has got, for a progress bar a GUI may
@@ -149,7 +150,8 @@ type FixProgress struct {
 
 // FixOptions tunes a run. Current is a pull to use as the fresh one when it
 // ended within ReusePullFor (else the run pulls); Progress (may be nil) is
-// called from the run's goroutine; Now is the clock (default time.Now).
+// called from the run's goroutine; Now is the clock of the run's times and
+// of the pull's age (default time.Now, the clock pulls are stamped with).
 type FixOptions struct {
 	Current  *PulledContacts
 	Progress func(FixProgress)
@@ -225,7 +227,7 @@ var ErrNothingToUndo = errors.New("nothing to undo")
 // sent without an answer) whose field Halo still holds as written goes
 // back to its old value. A run that was undone already, or none at all,
 // is ErrNothingToUndo; an undo run cannot be undone (make a fix instead).
-func PlanUndo(ctx context.Context, db *DB, c *halo.Client, profileID, runID int64, now time.Time,
+func PlanUndo(ctx context.Context, db *DB, c *halo.Client, profileID, runID int64,
 	progress func(halo.PullProgress)) (UndoPlan, error) {
 	run, entries, err := undoTarget(ctx, db, profileID, runID)
 	if err != nil {
@@ -247,7 +249,7 @@ func PlanUndo(ctx context.Context, db *DB, c *halo.Client, profileID, runID int6
 	for i, e := range candidates {
 		touched[i] = e.Change
 	}
-	pulled, err := freshContacts(ctx, c, touched, func() time.Time { return now }, progress)
+	pulled, err := freshContacts(ctx, c, touched, progress)
 	if err != nil {
 		return UndoPlan{}, err
 	}
@@ -337,7 +339,7 @@ const maxSingleReads = 5
 
 // freshContacts is what Halo holds now of the contacts changes touch: each
 // read by itself when they are few, else one pull of every contact.
-func freshContacts(ctx context.Context, c *halo.Client, changes []contacts.Change, now func() time.Time,
+func freshContacts(ctx context.Context, c *halo.Client, changes []contacts.Change,
 	progress func(halo.PullProgress)) (PulledContacts, error) {
 	var ids []int
 	seen := map[int]bool{}
@@ -348,7 +350,7 @@ func freshContacts(ctx context.Context, c *halo.Client, changes []contacts.Chang
 		}
 	}
 	if len(ids) > maxSingleReads {
-		return PullContacts(ctx, c, now(), progress)
+		return PullContacts(ctx, c, progress)
 	}
 	out := PulledContacts{Contacts: make([]halo.Contact, 0, len(ids))}
 	for _, id := range ids {
@@ -360,7 +362,7 @@ func freshContacts(ctx context.Context, c *halo.Client, changes []contacts.Chang
 			out.Contacts = append(out.Contacts, hc)
 		}
 	}
-	out.At = now()
+	out.At = time.Now()
 	return out, nil
 }
 
@@ -412,7 +414,7 @@ func runWrite(ctx context.Context, db *DB, c *halo.Client, profileID int64, spec
 	if len(spec.changes) > 0 {
 		if cur := opts.Current; cur != nil && now().Sub(cur.At) <= ReusePullFor && now().Sub(cur.At) >= 0 {
 			pulled = *cur
-		} else if pulled, err = freshContacts(ctx, c, spec.changes, now, mon.pull); err != nil {
+		} else if pulled, err = freshContacts(ctx, c, spec.changes, mon.pull); err != nil {
 			return FixResult{}, err
 		}
 	}

@@ -85,7 +85,7 @@ func runFixBench(b *testing.B, window time.Duration, undo bool) fixBench {
 
 	fix := func() FixResult {
 		c := benchFixClient(b, s, window)
-		pulled, err := PullContacts(ctx, c, time.Now(), nil)
+		pulled, err := PullContacts(ctx, c, nil)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -113,7 +113,7 @@ func runFixBench(b *testing.B, window time.Duration, undo bool) fixBench {
 	s.ResetStats()
 	t0 := time.Now()
 	c := benchFixClient(b, s, window)
-	up, err := PlanUndo(ctx, db, c, p.ID, res.Run.ID, time.Now(), nil)
+	up, err := PlanUndo(ctx, db, c, p.ID, res.Run.ID, nil)
 	if err != nil {
 		b.Fatal(err)
 	}

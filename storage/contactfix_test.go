@@ -48,7 +48,7 @@ func newFixSetup(t *testing.T, sc halotest.Scenario, cfg func(*halo.Config)) fix
 // plan pulls and plans a fix in E.164 for GB, confirmed as shown.
 func (f fixSetup) plan(t *testing.T) (contacts.FixPlan, PulledContacts, *halo.ConfirmedWrite) {
 	t.Helper()
-	pulled, err := PullContacts(context.Background(), f.c, time.Now(), nil)
+	pulled, err := PullContacts(context.Background(), f.c, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +66,7 @@ func (f fixSetup) plan(t *testing.T) (contacts.FixPlan, PulledContacts, *halo.Co
 // undo plans and runs the undo of runID, confirmed as shown.
 func (f fixSetup) undo(t *testing.T, runID int64) (UndoPlan, FixResult, error) {
 	t.Helper()
-	up, err := PlanUndo(context.Background(), f.db, f.c, f.p.ID, runID, time.Now(), nil)
+	up, err := PlanUndo(context.Background(), f.db, f.c, f.p.ID, runID, nil)
 	if err != nil {
 		return up, FixResult{}, err
 	}
@@ -149,7 +149,7 @@ func TestContactFixAndUndoDemo(t *testing.T) {
 		t.Fatalf("last progress %+v", last)
 	}
 	// Nothing is left to fix, and what Halo now holds is the plan's New.
-	again, err := PullContacts(ctx, f.c, time.Now(), nil)
+	again, err := PullContacts(ctx, f.c, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -186,10 +186,10 @@ func TestContactFixAndUndoDemo(t *testing.T) {
 		t.Fatal("no undo in the history")
 	}
 	// Undone once: nothing more to undo; an undo is not undone.
-	if _, err := PlanUndo(ctx, f.db, f.c, f.p.ID, 0, time.Now(), nil); !errors.Is(err, ErrNothingToUndo) {
+	if _, err := PlanUndo(ctx, f.db, f.c, f.p.ID, 0, nil); !errors.Is(err, ErrNothingToUndo) {
 		t.Fatalf("second undo: %v", err)
 	}
-	if _, err := PlanUndo(ctx, f.db, f.c, f.p.ID, ures.Run.ID, time.Now(), nil); !errors.Is(err, ErrInvalid) {
+	if _, err := PlanUndo(ctx, f.db, f.c, f.p.ID, ures.Run.ID, nil); !errors.Is(err, ErrInvalid) {
 		t.Fatalf("undo of an undo: %v", err)
 	}
 	runs, err := f.db.FixRuns(ctx, f.p.ID)
@@ -402,7 +402,7 @@ func TestUndoSkipsAFieldChangedSince(t *testing.T) {
 // and is undone the same way.
 func TestContactEditJournaledAndUndone(t *testing.T) {
 	f := newFixSetup(t, halotest.Demo(), nil)
-	pulled, err := PullContacts(context.Background(), f.c, time.Now(), nil)
+	pulled, err := PullContacts(context.Background(), f.c, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -432,7 +432,7 @@ func TestContactEditJournaledAndUndone(t *testing.T) {
 	if v, _ := f.s.ContactField(c.ID, "firstname"); v != "Ada" {
 		t.Fatalf("first name %q", v)
 	}
-	up, err := PlanUndo(context.Background(), f.db, f.c, f.p.ID, 0, time.Now(), nil)
+	up, err := PlanUndo(context.Background(), f.db, f.c, f.p.ID, 0, nil)
 	if err != nil || up.Run.ID != res.Run.ID || len(up.Changes) != 2 {
 		t.Fatalf("undo of the edit: %+v %v", up, err)
 	}
@@ -467,7 +467,7 @@ func TestForgetAndRemoveDeleteTheJournal(t *testing.T) {
 	if n := count(t, f.db, "SELECT count(*) FROM contact_changes"); n != 0 {
 		t.Fatalf("%d journal rows after forget", n)
 	}
-	if _, err := PlanUndo(ctx, f.db, f.c, f.p.ID, 0, time.Now(), nil); !errors.Is(err, ErrNothingToUndo) {
+	if _, err := PlanUndo(ctx, f.db, f.c, f.p.ID, 0, nil); !errors.Is(err, ErrNothingToUndo) {
 		t.Fatalf("undo after forget: %v", err)
 	}
 	if !strings.Contains(lastAudit(t, f.db, f.p.ID).Detail, "journal") {

@@ -241,7 +241,7 @@ func contactsFix(ctx context.Context, r *runner, args []string) error {
 
 	// The fresh pull the plan is made from (and, when confirmed at once,
 	// the one the run checks against).
-	pulled, err := storage.PullContacts(hctx, client, time.Now(), ws.pull)
+	pulled, err := storage.PullContacts(hctx, client, ws.pull)
 	ws.clear()
 	if err != nil {
 		return withContactsFix(err)
@@ -457,7 +457,7 @@ func contactsUndo(ctx context.Context, r *runner, args []string) error {
 	}
 	defer ws.cancel()
 	client, hctx, progress := ws.client, ws.ctx, ws.progress
-	plan, err := storage.PlanUndo(hctx, r.db, client, p.ID, *runID, time.Now(), ws.pull)
+	plan, err := storage.PlanUndo(hctx, r.db, client, p.ID, *runID, ws.pull)
 	ws.clear()
 	switch {
 	case errors.Is(err, storage.ErrNothingToUndo):
