@@ -42,7 +42,7 @@ func TestChecklistMirrorsTheArticle(t *testing.T) {
 	for i := 1; i <= 14; i++ {
 		want = append(want, "1s-"+strconv.Itoa(i))
 	}
-	want = append(want, "map-users", "not-seeing")
+	want = append(want, "map-users", "not-seeing", "fix-second-app", "fix-refresh")
 	if strings.Join(ids, " ") != strings.Join(want, " ") {
 		t.Fatalf("step IDs out of the article's order:\n got %v\nwant %v", ids, want)
 	}

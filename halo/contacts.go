@@ -29,7 +29,8 @@ func (c *Client) Contacts(ctx context.Context, progress func(PullProgress)) ([]C
 			progress(PullProgress{Stage: "contacts", Pages: pages, PagesTotal: pagesTotal, Contacts: n, ContactsTotal: total})
 		}
 	}
-	all, err := pageAll(ctx, c, spec, func(u Contact) int { return u.ID }, report)
+	// Bulk work: the pull takes at most the RateShare of the limit.
+	all, err := pageAll(withBulk(ctx), c, spec, func(u Contact) int { return u.ID }, report)
 	if err != nil {
 		return nil, err
 	}

@@ -35,6 +35,11 @@ const (
 	KindServer      ErrorKind = "server"
 	KindBadResponse ErrorKind = "bad_response"
 	KindCanceled    ErrorKind = "canceled"
+	// Wait reasons of the client's own pacing (Config.OnWait), not
+	// failures: KindPacing keeps every request within RateLimit, and
+	// KindRateShare keeps bulk work within its RateShare of it.
+	KindPacing    ErrorKind = "pacing"
+	KindRateShare ErrorKind = "rate_share"
 )
 
 // Error is the one error type the package returns for anything the user may
@@ -208,6 +213,16 @@ var adviceTable = map[string]Advice{
 	string(KindCanceled): {
 		Message: "Cancelled.",
 		Fix:     "Run it again when you are ready.",
+	},
+	string(KindPacing): {
+		Message: "Waiting to stay within Halo's rate limit (300 requests per rolling 5 minutes, shared by all integrations).",
+		Fix:     "Nothing to do: the work continues by itself.",
+		Step:    "fix-second-app",
+	},
+	string(KindRateShare): {
+		Message: "Bulk work takes at most its share of Halo's rate limit, leaving the rest for 1stream's live lookups.",
+		Fix:     "Nothing to do: the work continues by itself. After hours a larger share (--rate-share, up to 100) finishes sooner; for a large tenant, give this app its own Halo API application.",
+		Step:    "fix-second-app",
 	},
 	AdviceInvalidClient: {
 		Message: "Client ID or Secret is wrong.",

@@ -374,7 +374,9 @@ func (c *Client) Pull(ctx context.Context, progress func(PullProgress)) (Snapsho
 			progress(p)
 		}
 	}
-	r := c.fetchAll(ctx, safe, func(what string, r *pullResult) {
+	// Bulk work (a sync): the pull takes at most the RateShare of the
+	// limit; the systems check's pull (RunCheck) is not held to it.
+	r := c.fetchAll(withBulk(ctx), safe, func(what string, r *pullResult) {
 		if what != "agents" {
 			safe(PullProgress{Stage: what})
 		}

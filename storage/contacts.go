@@ -327,8 +327,9 @@ func (db *DB) ContactsSummary(ctx context.Context, profileID int64) (ContactsSum
 	}, true, nil
 }
 
-// ForgetContacts drops the profile's contacts snapshot and summary and
-// reports whether there was one. Dropping one is audited, with counts only.
+// ForgetContacts drops the profile's contacts snapshot and summary, and the
+// journal of its contact changes (after which no run can be undone), and
+// reports whether there was either. Dropping is audited, with counts only.
 func (db *DB) ForgetContacts(ctx context.Context, profileID int64) (bool, error) {
 	var dropped bool
 	err := db.withTx(ctx, func(tx *sql.Tx) error {
@@ -336,11 +337,20 @@ func (db *DB) ForgetContacts(ctx context.Context, profileID int64) (bool, error)
 		if err != nil {
 			return err
 		}
+		runs, err := deleteJournal(ctx, tx, profileID)
+		if err != nil {
+			return err
+		}
 		var n, active int
 		err = tx.QueryRowContext(ctx, "SELECT contacts, active FROM contact_snapshots WHERE profile_id = ?",
 			profileID).Scan(&n, &active)
 		if errors.Is(err, sql.ErrNoRows) {
-			return nil
+			if runs == 0 {
+				return nil
+			}
+			dropped = true
+			return db.appendAudit(ctx, tx, AuditEvent{ProfileID: p.ID, ProfileName: p.Name, Action: ActionContactsForgotten,
+				Detail: fmt.Sprintf("dropped the journal of %d contact change runs", runs)})
 		}
 		if err != nil {
 			return err
@@ -352,8 +362,12 @@ func (db *DB) ForgetContacts(ctx context.Context, profileID int64) (bool, error)
 			return err
 		}
 		dropped = true
+		detail := fmt.Sprintf("dropped the contacts snapshot (%d contacts, %d active)", n, active)
+		if runs > 0 {
+			detail += fmt.Sprintf(" and the journal of %d contact change runs", runs)
+		}
 		return db.appendAudit(ctx, tx, AuditEvent{ProfileID: p.ID, ProfileName: p.Name, Action: ActionContactsForgotten,
-			Detail: fmt.Sprintf("dropped the contacts snapshot (%d contacts, %d active)", n, active)})
+			Detail: detail})
 	})
 	return dropped, err
 }

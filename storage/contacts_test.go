@@ -424,7 +424,7 @@ func TestMigrateFromV6KeepsData(t *testing.T) {
 	}
 	got, err := db.Profile(ctxBG, 4242)
 	want := Profile{ID: 4242, Name: "Acme", HaloURL: "https://acme.halopsa.com", ClientID: "cid", Tenant: "acme", Scope: "all",
-		CAFile: "/etc/ca.pem", CreatedAt: ts("2026-01-01T00:00:00Z"), UpdatedAt: ts("2026-01-01T00:00:00Z")}
+		CAFile: "/etc/ca.pem", FixFormat: FixFormatE164, CreatedAt: ts("2026-01-01T00:00:00Z"), UpdatedAt: ts("2026-01-01T00:00:00Z")}
 	if err != nil || got != want {
 		t.Errorf("profile after migration = %+v, %v\nwant %+v", got, err, want)
 	}

@@ -26,6 +26,10 @@ type DayTwo struct {
 	CheckRun Run          // the latest check; Checked is false before the first
 	Check    *halo.Report // its report; nil when unreadable or none
 	Checked  bool
+	// FixRun is the latest journaled write to Halo's contacts (fix, edit
+	// or undo); Fixed is false before the first.
+	FixRun FixRun
+	Fixed  bool
 }
 
 // LoadDayTwo loads a profile's DayTwo.
@@ -50,6 +54,9 @@ func LoadDayTwo(ctx context.Context, db *DB, profileID int64) (*DayTwo, error) {
 		return nil, err
 	}
 	if d.CheckRun, d.Checked, err = db.LatestRun(ctx, profileID, RunCheck); err != nil {
+		return nil, err
+	}
+	if d.FixRun, d.Fixed, err = db.LatestFixRun(ctx, profileID); err != nil {
 		return nil, err
 	}
 	if d.Checked && len(d.CheckRun.Report) > 0 {

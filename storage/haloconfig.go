@@ -15,7 +15,10 @@ import (
 func (p Profile) HaloConfig(secret string, log *slog.Logger) halo.Config {
 	cfg := halo.Config{URL: p.HaloURL, ClientID: p.ClientID, ClientSecret: secret, Tenant: p.Tenant,
 		AuthURL: p.AuthURL, Scope: p.Scope, CAFile: p.CAFile,
-		UserAgent: assets.Binary + "/" + assets.Version, Logger: log}
+		UserAgent: assets.Binary + "/" + assets.Version, Logger: log,
+		// Bulk work (contacts audit, fix, undo, sync) takes the profile's
+		// share of Halo's rate limit (0: the app's default).
+		RateShare: p.RateShare}
 	if p.ID != 0 {
 		// A stored profile's secret goes only where it was entered for.
 		dest, _ := halo.ParseDestination(p.SecretDest)

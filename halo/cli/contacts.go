@@ -15,16 +15,20 @@ import (
 	"github.com/halo-assistant/halo-assistant/storage"
 )
 
-const contactsUsage = `contacts audit --profile NAME [--region CC] [--json] [--out FILE.csv]
+const contactsUsage = `contacts audit --profile NAME [--region CC] [--json] [--out FILE.csv] [--rate-share PCT]
+       halo-assistant contacts fix --profile NAME [--format e164|national] [--region CC] [--dry-run] [--out PLAN.csv] [--plan PLAN.csv] [--yes] [--json] [--rate-share PCT]
+       halo-assistant contacts undo --profile NAME [--run ID] [--yes] [--json] [--rate-share PCT]
        halo-assistant contacts forget --profile NAME
 
 audit   pulls the profile's contacts from Halo and reports what stands in the way of a screen pop
         (numbers Halo's phone search misses, missing names, no phone, shared or unparseable
         numbers); exit 0 none, 1 found
-forget  drops the contacts the last audit stored for the profile
-Run 'halo-assistant contacts audit --help' for the details.`
+fix     rewrites the contacts' numbers in Halo into one format (previewed, confirmed, journaled)
+undo    restores what a fix wrote, where Halo still holds it
+forget  drops the contacts the last audit stored for the profile, and the journal of fixes
+Run 'halo-assistant contacts audit --help' (or fix, undo) for the details.`
 
-const contactsAuditUsage = `contacts audit --profile NAME [--region CC] [--json] [--out FILE.csv]
+const contactsAuditUsage = `contacts audit --profile NAME [--region CC] [--json] [--out FILE.csv] [--rate-share PCT]
 
 Pulls every active contact (Halo's Users; General Users and service accounts left out) with the
 profile's Client Secret from the keyring and reports what stands in the way of a screen pop.
@@ -46,11 +50,14 @@ or connection error (with its fix).`
 
 const contactsForgetUsage = `contacts forget --profile NAME
 
-Drops the profile's stored contacts snapshot (the contacts and the last audit's counts).`
+Drops the profile's stored contacts snapshot (the contacts and the last audit's counts) and the
+journal of the contacts fixes written to Halo, after which they can no longer be undone.`
 
 func runContacts(ctx context.Context, r *runner, args []string) error {
 	return dispatch(ctx, r, args, contactsUsage, []subcommand{
 		{[]string{"audit"}, runContactsAudit},
+		{[]string{"fix"}, runContactsFix},
+		{[]string{"undo"}, runContactsUndo},
 		{[]string{"forget"}, runContactsForget},
 	})
 }
@@ -133,13 +140,36 @@ func withContactsFix(err error) error {
 // contactsClient is a Halo client for a stored profile, with its secret
 // from the keyring.
 func (r *runner) contactsClient(ctx context.Context, p storage.Profile, onWait func(halo.ErrorKind, time.Duration)) (*halo.Client, error) {
+	return r.bulkClient(ctx, p, onWait, 0)
+}
+
+// bulkClient is contactsClient whose bulk work takes rateShare percent of
+// Halo's rate limit (0: the profile's share).
+func (r *runner) bulkClient(ctx context.Context, p storage.Profile, onWait func(halo.ErrorKind, time.Duration), rateShare int) (*halo.Client, error) {
 	secret, err := r.profileSecret(ctx, p)
 	if err != nil {
 		return nil, err
 	}
 	cfg := p.HaloConfig(secret, r.log)
 	cfg.OnWait = onWait
+	if rateShare != 0 {
+		cfg.RateShare = rateShare
+	}
 	return halo.NewClient(cfg)
+}
+
+// rateShareFlag adds --rate-share to a command of bulk work.
+func rateShareFlag(fs *flagSet) *int {
+	return fs.Int("rate-share", 0, fmt.Sprintf("percentage of Halo's rate limit this run may take, %d-100 "+
+		"(default: the profile's, else %d; the rest stays free for 1stream's live lookups)", halo.MinRateShare, halo.DefaultRateShare))
+}
+
+// checkRateShare validates a --rate-share value (0: not given).
+func checkRateShare(v int) error {
+	if v != 0 && (v < halo.MinRateShare || v > 100) {
+		return usagef("--rate-share %d is not a share of Halo's rate limit: give a percentage from %d to 100", v, halo.MinRateShare)
+	}
+	return nil
 }
 
 // contactsAuditJSON is the `contacts audit --json` contract.
@@ -184,11 +214,15 @@ func contactsAudit(ctx context.Context, r *runner, args []string) error {
 	regionArg := regionFlag(fs, "region for numbers without a country code, e.g. GB (default: the profile's, else the last audit's, else the OS locale's)")
 	asJSON := fs.jsonFlag("print the result as JSON")
 	outPath := fs.String("out", "", "also write the problems to this CSV file (one row per contact and problem)")
+	share := rateShareFlag(fs)
 	if err := fs.parseNoArgs(args); err != nil {
 		return err
 	}
 	region, err := parseRegion(*regionArg)
 	if err != nil {
+		return err
+	}
+	if err := checkRateShare(*share); err != nil {
 		return err
 	}
 	if *outPath == "-" {
@@ -210,11 +244,11 @@ func contactsAudit(ctx context.Context, r *runner, args []string) error {
 	if !*asJSON {
 		onWait = func(reason halo.ErrorKind, d time.Duration) { r.redraw(waitNote(reason, d) + "\n") }
 	}
-	client, err := r.contactsClient(ctx, p, onWait)
+	client, err := r.bulkClient(ctx, p, onWait, *share)
 	if err != nil {
 		return err
 	}
-	hctx, cancel, err := r.haloContext(ctx)
+	hctx, cancel, err := r.bulkContext(ctx)
 	if err != nil {
 		return err
 	}
@@ -396,14 +430,27 @@ func runContactsForget(ctx context.Context, r *runner, args []string) error {
 	if err != nil {
 		return err
 	}
+	runs, changes, err := r.db.JournalSize(ctx, p.ID)
+	if err != nil {
+		return err
+	}
+	_, hadSnapshot, err := r.db.ContactsSummary(ctx, p.ID)
+	if err != nil {
+		return err
+	}
 	dropped, err := r.db.ForgetContacts(ctx, p.ID)
 	if err != nil {
 		return err
 	}
-	if dropped {
-		fmt.Fprintf(r.env.Stdout, "Dropped the contacts snapshot of %q.\n", p.Name)
-	} else {
+	switch {
+	case !dropped:
 		fmt.Fprintf(r.env.Stdout, "%q has no contacts snapshot: nothing to drop.\n", p.Name)
+	case hadSnapshot:
+		fmt.Fprintf(r.env.Stdout, "Dropped the contacts snapshot of %q.\n", p.Name)
+	}
+	if runs > 0 {
+		fmt.Fprintf(r.env.Stdout, "Dropped the journal of %s (%s) written to Halo for %q: undo is no longer possible for them.\n",
+			halo.CountOf(runs, "run"), halo.CountOf(changes, "change"), p.Name)
 	}
 	return nil
 }

@@ -5,17 +5,19 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/halo-assistant/halo-assistant/halo"
+	"github.com/halo-assistant/halo-assistant/halo/contacts"
 	"github.com/halo-assistant/halo-assistant/storage"
 	"github.com/halo-assistant/halo-assistant/storage/applog"
 )
 
-const profileUsage = `profile add NAME [--url URL] [--client-id ID] [--tenant T] [--auth-url URL] [--scope S] [--ca-file PEM] [--region CC] [--secret-stdin | --secret-from-env]
-       halo-assistant profile set NAME [--url URL] [--client-id ID] [--tenant T] [--auth-url URL] [--scope S] [--ca-file PEM] [--region CC] [--secret-stdin | --secret-from-env | --keep-secret]
+const profileUsage = `profile add NAME [--url URL] [--client-id ID] [--tenant T] [--auth-url URL] [--scope S] [--ca-file PEM] [--region CC] [--fix-format e164|national] [--rate-share PCT] [--secret-stdin | --secret-from-env]
+       halo-assistant profile set NAME [--url URL] [--client-id ID] [--tenant T] [--auth-url URL] [--scope S] [--ca-file PEM] [--region CC] [--fix-format e164|national] [--rate-share PCT] [--secret-stdin | --secret-from-env | --keep-secret]
        halo-assistant profile list [--json]
        halo-assistant profile rename NAME NEW-NAME
        halo-assistant profile remove NAME [--force]`
@@ -134,6 +136,7 @@ func profileAdd(ctx context.Context, r *runner, args []string) error {
 	fs := r.newFlags("profile add", profileUsage)
 	cf := addConnFlags(fs)
 	region := profileRegionFlag(fs)
+	fix := addFixSettingFlags(fs)
 	pos, err := fs.parse(args)
 	if err != nil {
 		return err
@@ -147,6 +150,9 @@ func profileAdd(ctx context.Context, r *runner, args []string) error {
 		return err
 	}
 	if err := applyProfileRegion(*region, &p); err != nil {
+		return err
+	}
+	if err := fix.apply(&p); err != nil {
 		return err
 	}
 	if secret != "" {
@@ -188,7 +194,9 @@ type profileJSON struct {
 	CAFile    string    `json:"ca_file"`
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
-	Region    string    `json:"region"` // "" = the OS locale's
+	Region    string    `json:"region"`     // "" = the OS locale's
+	FixFormat string    `json:"fix_format"` // e164 or national
+	RateShare int       `json:"rate_share"` // percent; 0 = the default
 }
 
 func profileList(ctx context.Context, r *runner, args []string) error {
@@ -204,7 +212,8 @@ func profileList(ctx context.Context, r *runner, args []string) error {
 	if *asJSON {
 		out := make([]profileJSON, 0, len(ps))
 		for _, p := range ps {
-			out = append(out, profileJSON{p.ID, p.Name, p.HaloURL, p.ClientID, p.Tenant, p.AuthURL, p.Scope, p.CAFile, p.CreatedAt.UTC(), p.UpdatedAt.UTC(), p.Region})
+			out = append(out, profileJSON{p.ID, p.Name, p.HaloURL, p.ClientID, p.Tenant, p.AuthURL, p.Scope, p.CAFile, p.CreatedAt.UTC(), p.UpdatedAt.UTC(), p.Region,
+				p.FixFormat, p.RateShare})
 		}
 		return writeJSON(r, out)
 	}
@@ -238,6 +247,7 @@ func profileSet(ctx context.Context, r *runner, args []string) error {
 	cf := addConnFlags(fs)
 	keep := fs.Bool("keep-secret", false, "confirm that the stored Client Secret may be sent to the profile's (new) URL, authorisation server and CA file")
 	region := profileRegionFlag(fs)
+	fix := addFixSettingFlags(fs)
 	p, _, err := r.profileArgs(ctx, fs, args, 1, "want exactly one profile NAME")
 	if err != nil {
 		return err
@@ -250,11 +260,14 @@ func profileSet(ctx context.Context, r *runner, args []string) error {
 	if err := applyProfileRegion(*region, &p); err != nil {
 		return err
 	}
+	if err := fix.apply(&p); err != nil {
+		return err
+	}
 	if *keep && secret != "" {
 		return usagef("--keep-secret keeps the stored Client Secret: it cannot be combined with a new one from %s", source)
 	}
 	if p == before && secret == "" && !*keep {
-		return usagef("nothing to change: give connection flags, --region, --secret-stdin, --secret-from-env or --keep-secret")
+		return usagef("nothing to change: give connection flags, --region, --fix-format, --rate-share, --secret-stdin, --secret-from-env or --keep-secret")
 	}
 	if p != before {
 		if err := r.db.UpdateConnection(ctx, p); err != nil {
@@ -307,6 +320,10 @@ func profileRemove(ctx context.Context, r *runner, args []string) error {
 	if err != nil {
 		return err
 	}
+	runs, _, err := r.db.JournalSize(ctx, p.ID)
+	if err != nil {
+		return err
+	}
 	// storage's rule: the secret first, then the profile, audited alike
 	// in both front-ends.
 	secretErr, err := storage.DeleteProfileWithSecret(ctx, r.db, r.secrets(), p, *force)
@@ -322,6 +339,44 @@ func profileRemove(ctx context.Context, r *runner, args []string) error {
 			r.keyringService(), p.ID, secretErr)
 	}
 	fmt.Fprintf(r.env.Stdout, "Removed profile %q.\n", p.Name)
+	if runs > 0 {
+		fmt.Fprintf(r.env.Stdout, "Its journal of %s written to Halo is gone with it: undo is no longer possible for them.\n",
+			halo.CountOf(runs, "contacts fix", "contacts fixes"))
+	}
+	return nil
+}
+
+// fixSettingFlags are profile add/set's contacts-fix settings.
+type fixSettingFlags struct{ format, share *string }
+
+func addFixSettingFlags(fs *flagSet) fixSettingFlags {
+	return fixSettingFlags{
+		format: fs.String("fix-format", "", "format contacts fix rewrites numbers to: e164 (default) or national"),
+		share: fs.String("rate-share", "", fmt.Sprintf("percentage of Halo's rate limit bulk work takes, %d-100 (default %d; \"-\" resets it)",
+			halo.MinRateShare, halo.DefaultRateShare)),
+	}
+}
+
+// apply sets p's fix settings from the flags given ("" leaves a setting).
+func (f fixSettingFlags) apply(p *storage.Profile) error {
+	if v := strings.TrimSpace(*f.format); v != "" {
+		format, err := contacts.ParseFormat(v)
+		if err != nil {
+			return usagef("--fix-format: %v", err)
+		}
+		p.FixFormat = string(format)
+	}
+	switch v := strings.TrimSpace(*f.share); v {
+	case "":
+	case "-":
+		p.RateShare = 0
+	default:
+		n, err := strconv.Atoi(strings.TrimSuffix(v, "%"))
+		if err != nil || checkRateShare(n) != nil || n == 0 {
+			return usagef("--rate-share %q is not a share of Halo's rate limit: give a percentage from %d to 100, or - for the default", v, halo.MinRateShare)
+		}
+		p.RateShare = n
+	}
 	return nil
 }
 
