@@ -36,7 +36,7 @@ func secretMustFollow(ctx context.Context, db *storage.DB, old, p storage.Profil
 	if ok {
 		return nil
 	}
-	if before, err := halo.DestinationOf(old.HaloConfig("", nil)); err == nil && before == now {
+	if before, err := old.Destination(); err == nil && before == now {
 		return nil // not moved by this Save; the check explains an older unbinding
 	}
 	was, _ := halo.ParseDestination(p.SecretDest)

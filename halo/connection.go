@@ -134,7 +134,7 @@ func ValidateConnectionAsTyped(v ConnectionValues) (ConnectionValues, FieldError
 	case idErr != nil:
 		// A secret saved as the ID would reach the database, history,
 		// reports and the clipboard: refused, not warned about.
-		add(FieldClientID, messageOf(idErr), false)
+		add(FieldClientID, clientIDIsSecretMsg+" "+clientIDIsSecretFix, false)
 	case strings.ContainsAny(v.ClientID, " \t"):
 		add(FieldClientID, msgClientIDSpaces, false)
 	case !LooksLikeGUID(v.ClientID):

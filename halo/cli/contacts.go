@@ -133,7 +133,7 @@ func (r *runner) contactsClient(ctx context.Context, p storage.Profile, onWait f
 	if err != nil {
 		return nil, err
 	}
-	cfg := p.HaloConfig(secret, r.log)
+	cfg := r.db.HaloConfig(p, secret, r.log)
 	cfg.OnWait = onWait
 	return halo.NewClient(cfg)
 }

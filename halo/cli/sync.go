@@ -122,7 +122,7 @@ func (r *runner) pullAndRecord(ctx context.Context, p storage.Profile, onWait fu
 	if err != nil {
 		return halo.Snapshot{}, 0, err
 	}
-	cfg := p.HaloConfig(secret, r.log)
+	cfg := r.db.HaloConfig(p, secret, r.log)
 	cfg.OnWait = onWait
 	client, err := halo.NewClient(cfg)
 	if err != nil {
