@@ -17,6 +17,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/halo-assistant/halo-assistant/gui/connection"
 	"github.com/halo-assistant/halo-assistant/halo"
 	"github.com/halo-assistant/halo-assistant/halo/halotest"
 	"github.com/halo-assistant/halo-assistant/storage"
@@ -37,6 +38,23 @@ func connectionFor(t *testing.T, te *testEnv) *connectionScreen {
 	return c
 }
 
+// savedWithSecret gives the current profile the URL and a Client Secret
+// bound to it, as a Save (or the command line) does.
+func savedWithSecret(t *testing.T, te *testEnv, url string) {
+	t.Helper()
+	ctx := context.Background()
+	p := *te.u.current
+	p.HaloURL, p.ClientID = url, testClientID
+	if err := te.db.UpdateConnection(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	if err := storage.StoreSecret(ctx, te.db, te.u.env.Secrets, p, testSecret, ""); err != nil {
+		t.Fatal(err)
+	}
+	te.u.profiles.afterChange(p.ID)
+	te.wait()
+}
+
 func retype(e *widget.Entry, text string) {
 	e.SetText("")
 	test.Type(e, text)
@@ -52,17 +70,16 @@ func TestConnectionValidationAndDerivation(t *testing.T) {
 	if c.urlHint.Text != "✓ https://contoso.halopsa.com" || c.urlHint.Importance != widget.SuccessImportance {
 		t.Fatalf("url hint = %q", c.urlHint.Text)
 	}
-	if got := c.values[fieldEndpoint].value; got != "https://contoso.halopsa.com/api/" {
-		t.Fatalf("Endpoint = %q", got)
-	}
-	if got := c.values[fieldDetails].value; got != "https://contoso.halopsa.com/" {
-		t.Fatalf("CRM Details link = %q", got)
-	}
-	if got := c.values[fieldPlatform].value; got != "HaloPSA" {
+	if got := c.values[connection.Platform].value; got != "HaloPSA" {
 		t.Fatalf("CRM Platform = %q", got)
 	}
 	if c.saveBtn.Disabled() {
 		t.Fatal("an edited form can be saved")
+	}
+	// 1stream's values are the saved profile's, and say so while the form
+	// differs.
+	if got := c.values[connection.Endpoint].value; got != "" || !c.valuesNote.Visible() {
+		t.Fatalf("Endpoint of an unsaved URL = %q, note %q", got, c.valuesNote.Text)
 	}
 
 	// A Client ID that is not a GUID is only a warning.
@@ -70,8 +87,16 @@ func TestConnectionValidationAndDerivation(t *testing.T) {
 	if c.idHint.Importance != widget.WarningImportance || !strings.Contains(c.idHint.Text, "GUID") && !strings.Contains(c.idHint.Text, "0f8fad5b") {
 		t.Fatalf("id hint = %q (%v)", c.idHint.Text, c.idHint.Importance)
 	}
-	if c.values[fieldAPIKey].value != "my-client" {
-		t.Fatal("API Key follows the Client ID")
+	test.Tap(c.saveBtn)
+	te.wait()
+	if got := c.values[connection.Endpoint].value; got != "https://contoso.halopsa.com/api/" || c.valuesNote.Visible() {
+		t.Fatalf("Endpoint = %q", got)
+	}
+	if got := c.values[connection.Details].value; got != "https://contoso.halopsa.com/" {
+		t.Fatalf("CRM Details link = %q", got)
+	}
+	if c.values[connection.APIKey].value != "my-client" {
+		t.Fatal("API Key follows the saved Client ID")
 	}
 
 	// Plain http to a real host is refused with a reason; Save says why.
@@ -79,8 +104,8 @@ func TestConnectionValidationAndDerivation(t *testing.T) {
 	if c.urlHint.Importance != widget.DangerImportance || !strings.Contains(c.urlHint.Text, "https") {
 		t.Fatalf("url hint = %q", c.urlHint.Text)
 	}
-	if c.values[fieldEndpoint].value != "" || !c.copyBtns[fieldEndpoint].Disabled() {
-		t.Fatal("no Endpoint to copy for an invalid URL")
+	if c.values[connection.Endpoint].value != "https://contoso.halopsa.com/api/" || !c.detectBtn.Disabled() {
+		t.Fatal("an invalid URL typed changes the saved Endpoint, or can be detected")
 	}
 	test.Tap(c.saveBtn)
 	te.wait()
@@ -88,7 +113,7 @@ func TestConnectionValidationAndDerivation(t *testing.T) {
 		t.Fatalf("status = %q", c.status.Text)
 	}
 	p, _ := te.db.Profile(context.Background(), te.u.current.ID)
-	if p.HaloURL != "" {
+	if p.HaloURL != "https://contoso.halopsa.com" {
 		t.Fatal("a refused save wrote the URL")
 	}
 
@@ -108,8 +133,10 @@ func TestConnectionValidationAndDerivation(t *testing.T) {
 		t.Fatal("an Advanced problem must be visible")
 	}
 	retype(c.tenant, "contoso")
-	if c.values[fieldCompany].value != "contoso" {
-		t.Fatalf("CRM Company = %q", c.values[fieldCompany].value)
+	test.Tap(c.saveBtn)
+	te.wait()
+	if c.values[connection.Company].value != "contoso" {
+		t.Fatalf("CRM Company = %q", c.values[connection.Company].value)
 	}
 }
 
@@ -136,8 +163,8 @@ func TestConnectionSaveKeepsSecretOutOfTheDatabase(t *testing.T) {
 	if err != nil || got != testSecret {
 		t.Fatalf("keyring has %q, %v", got, err)
 	}
-	if c.secret.Text != "" || !c.secretStored || !strings.Contains(c.secretHint.Text, "stored") {
-		t.Fatalf("after save: entry %q, stored %v, hint %q", c.secret.Text, c.secretStored, c.secretHint.Text)
+	if c.secret.Text != "" || !c.model.Secret().Stored || !strings.Contains(c.secretHint.Text, "stored") {
+		t.Fatalf("after save: entry %q, stored %v, hint %q", c.secret.Text, c.model.Secret().Stored, c.secretHint.Text)
 	}
 	if !c.saveBtn.Disabled() || c.dirty() {
 		t.Fatal("nothing left to save")
@@ -170,19 +197,19 @@ func TestConnectionCopyValues(t *testing.T) {
 	test.Type(c.urlEntry, "contoso.halopsa.com")
 	test.Type(c.clientID, testClientID)
 	test.Type(c.secret, testSecret)
-	if !c.copyBtns[fieldPrivateKey].Disabled() {
+	if !c.copyBtns[connection.PrivateKey].Disabled() {
 		t.Fatal("the private key copies from the keyring, so only after Save")
 	}
 	test.Tap(c.saveBtn)
 	te.wait()
 	clip := te.u.app.Clipboard()
 
-	test.Tap(c.copyBtns[fieldAPIKey])
+	test.Tap(c.copyBtns[connection.APIKey])
 	if clip.Content() != testClientID {
 		t.Fatalf("API Key copy = %q", clip.Content())
 	}
 	// Ctrl+C on a focused value copies it.
-	v := c.values[fieldEndpoint]
+	v := c.values[connection.Endpoint]
 	test.Tap(v)
 	if te.win.Canvas().Focused() != v {
 		t.Fatal("a value takes focus when clicked")
@@ -198,10 +225,10 @@ func TestConnectionCopyValues(t *testing.T) {
 	}
 	connectionFor(t, te)
 	// The private key goes from the keyring to the clipboard.
-	if strings.Contains(c.values[fieldPrivateKey].label.Text, testSecret) {
+	if strings.Contains(c.values[connection.PrivateKey].label.Text, testSecret) {
 		t.Fatal("the secret is shown")
 	}
-	test.Tap(c.copyBtns[fieldPrivateKey])
+	test.Tap(c.copyBtns[connection.PrivateKey])
 	te.wait()
 	if clip.Content() != testSecret {
 		t.Fatal("API Private Key copy did not put the secret on the clipboard")
@@ -281,8 +308,8 @@ func TestConnectionDetectAndSaveBeforeCheck(t *testing.T) {
 
 	test.Tap(c.detectBtn)
 	te.wait()
-	if c.tenant.Text != halotest.DefaultTenant || c.values[fieldCompany].value != halotest.DefaultTenant {
-		t.Fatalf("Detect: tenant %q, CRM Company %q (%s)", c.tenant.Text, c.values[fieldCompany].value, c.status.Text)
+	if c.tenant.Text != halotest.DefaultTenant {
+		t.Fatalf("Detect: tenant %q (%s)", c.tenant.Text, c.status.Text)
 	}
 
 	// The check uses saved settings: with edits pending it offers to save.
@@ -300,6 +327,9 @@ func TestConnectionDetectAndSaveBeforeCheck(t *testing.T) {
 	if p.Tenant != halotest.DefaultTenant || !te.secrets.Has(p.ID) {
 		t.Fatalf("saved = %+v", p)
 	}
+	if got := c.values[connection.Company].value; got != halotest.DefaultTenant {
+		t.Fatalf("CRM Company %q", got)
+	}
 }
 
 func TestConnectionForgetSecret(t *testing.T) {
@@ -311,13 +341,13 @@ func TestConnectionForgetSecret(t *testing.T) {
 	te.u.profiles.afterChange(id)
 	te.wait()
 	c := connectionFor(t, te)
-	if !c.secretStored || !c.forgetBtn.Visible() {
+	if !c.model.Secret().Stored || !c.forgetBtn.Visible() {
 		t.Fatal("a stored secret must be shown as stored")
 	}
 	test.Tap(c.forgetBtn)
 	c.forgetDlg.Confirm()
 	te.wait()
-	if te.secrets.Has(id) || c.secretStored || !c.copyBtns[fieldPrivateKey].Disabled() {
+	if te.secrets.Has(id) || c.model.Secret().Stored || !c.copyBtns[connection.PrivateKey].Disabled() {
 		t.Fatal("the secret was not removed")
 	}
 }
@@ -380,8 +410,8 @@ func TestConnectionDetectAnswerAfterAProfileSwitchIsDropped(t *testing.T) {
 	if !switched || te.u.current.ID != second.ID {
 		t.Fatal("the profile switch did not happen during Detect")
 	}
-	if c.tenant.Text != "" || c.detected != "" || c.dirty() {
-		t.Fatalf("First's answer was written into Second: tenant %q, CRM Company %q", c.tenant.Text, c.detected)
+	if c.tenant.Text != "" || c.model.Detected() != "" || c.dirty() {
+		t.Fatalf("First's answer was written into Second: tenant %q, CRM Company %q", c.tenant.Text, c.model.Detected())
 	}
 	if c.detectBtn.Disabled() {
 		t.Fatal("Detect must be usable again")
@@ -391,12 +421,14 @@ func TestConnectionDetectAnswerAfterAProfileSwitchIsDropped(t *testing.T) {
 func TestConnectionPrivateKeyValueFitsAndNotesAreReadable(t *testing.T) {
 	te := newTestUI(t, "")
 	te.u.env.Demo = true
+	c := connectionFor(t, te)
+	c.model = connection.New(connection.Store{DB: te.db, Secrets: te.u.env.Secrets}, true) // as built in demo mode
 	createProfileByTyping(t, te, "Demo MSP")
 	_ = te.secrets.Set(context.Background(), te.u.current.ID, testSecret)
 	te.u.profiles.afterChange(te.u.current.ID)
 	te.wait()
-	c := connectionFor(t, te)
-	v := c.values[fieldPrivateKey]
+	connectionFor(t, te)
+	v := c.values[connection.PrivateKey]
 	if v.label.Text != "•••••••• (stored)" {
 		t.Fatalf("API Private Key shows %q", v.label.Text)
 	}
@@ -411,7 +443,7 @@ func TestConnectionPrivateKeyValueFitsAndNotesAreReadable(t *testing.T) {
 	}
 	// Notes in place of a value (no CRM Company yet) are readable: not the
 	// disabled colour.
-	company := c.values[fieldCompany].label
+	company := c.values[connection.Company].label
 	if company.Text != "unknown — click Detect" || company.Importance == widget.LowImportance || !company.TextStyle.Italic {
 		t.Fatalf("CRM Company note %q: importance %v, italic %v", company.Text, company.Importance, company.TextStyle.Italic)
 	}
@@ -435,7 +467,7 @@ func TestSaveInTheQuitQuestionWhileASaveRuns(t *testing.T) {
 
 	// Save is still writing when the admin quits and answers Save.
 	release := holdAsync(t, te.u, func() { test.Tap(c.saveBtn) })
-	if !c.saving {
+	if !c.model.Saving() {
 		t.Fatal("the save did not start")
 	}
 	te.u.requestQuit()
@@ -589,8 +621,12 @@ func TestConnectionAdvancedSection(t *testing.T) {
 	test.Type(c.caFile, missing)
 	test.Tap(c.saveBtn)
 	te.wait()
-	if !strings.HasPrefix(c.status.Text, "Not saved:") || !strings.Contains(c.status.Text, "the CA file "+missing+" does not exist") {
+	if !strings.HasPrefix(c.status.Text, "Not saved.") || !strings.Contains(c.status.Text, "CA file: The CA file "+missing+" does not exist") {
 		t.Fatalf("status = %q", c.status.Text)
+	}
+	// The refusal is shown next to the field, until the field changes.
+	if !strings.Contains(c.advHint.Text, "does not exist") || c.advHint.Importance != widget.DangerImportance {
+		t.Fatalf("advanced hint = %q", c.advHint.Text)
 	}
 	if stored().CAFile != "" || stored().HaloURL != "" {
 		t.Fatal("a refused save wrote the connection")
@@ -604,8 +640,10 @@ func TestConnectionAdvancedSection(t *testing.T) {
 	if !strings.Contains(c.status.Text, "holds no PEM certificate") {
 		t.Fatalf("status = %q", c.status.Text)
 	}
+	// A relative path is read from the working directory, as the CLI
+	// reads --ca-file, and the hint says which file that is.
 	retype(c.caFile, "ca.pem")
-	if !strings.Contains(c.advHint.Text, "full path") {
+	if wd, _ := os.Getwd(); !strings.Contains(c.advHint.Text, "saved as "+filepath.Join(wd, "ca.pem")) {
 		t.Fatalf("advanced hint = %q", c.advHint.Text)
 	}
 
@@ -638,8 +676,8 @@ func TestConnectionRefusesSecretAsClientID(t *testing.T) {
 	if c.idHint.Importance != widget.DangerImportance || !strings.Contains(c.idHint.Text, "swapped") {
 		t.Fatalf("id hint = %q (%v)", c.idHint.Text, c.idHint.Importance)
 	}
-	if c.values[fieldAPIKey].value != "" || !c.copyBtns[fieldAPIKey].Disabled() || strings.Contains(c.values[fieldAPIKey].label.Text, testSecret) {
-		t.Fatalf("the secret is offered as 1stream's API Key: %q", c.values[fieldAPIKey].label.Text)
+	if c.values[connection.APIKey].value != "" || !c.copyBtns[connection.APIKey].Disabled() || strings.Contains(c.values[connection.APIKey].label.Text, testSecret) {
+		t.Fatalf("the secret is offered as 1stream's API Key: %q", c.values[connection.APIKey].label.Text)
 	}
 	test.Tap(c.copyAllBtn)
 	if strings.Contains(te.u.app.Clipboard().Content(), testSecret) {
@@ -695,7 +733,7 @@ func TestConnectionClipboardForgetsTheSecret(t *testing.T) {
 	te.wait()
 	clip := te.u.app.Clipboard()
 
-	test.Tap(c.copyBtns[fieldPrivateKey])
+	test.Tap(c.copyBtns[connection.PrivateKey])
 	te.wait()
 	if clip.Content() != testSecret || len(clock.fire) != 1 || clock.delays[0] != 30*time.Second {
 		t.Fatalf("copy: clipboard holds the secret %v, timers %v", clip.Content() == testSecret, clock.delays)
@@ -709,9 +747,9 @@ func TestConnectionClipboardForgetsTheSecret(t *testing.T) {
 	}
 
 	// Something else copied meanwhile stays.
-	test.Tap(c.copyBtns[fieldPrivateKey])
+	test.Tap(c.copyBtns[connection.PrivateKey])
 	te.wait()
-	test.Tap(c.copyBtns[fieldAPIKey])
+	test.Tap(c.copyBtns[connection.APIKey])
 	clock.fire[1]()
 	if clip.Content() != testClientID {
 		t.Fatalf("the timer replaced what was copied after the secret: %q", clip.Content())
@@ -719,9 +757,9 @@ func TestConnectionClipboardForgetsTheSecret(t *testing.T) {
 
 	// Copying again restarts the wait: the first timer is stopped, and
 	// should it fire anyway (it was already due) it clears nothing.
-	test.Tap(c.copyBtns[fieldPrivateKey])
+	test.Tap(c.copyBtns[connection.PrivateKey])
 	te.wait()
-	v := c.values[fieldPrivateKey]
+	v := c.values[connection.PrivateKey]
 	test.Tap(v)
 	v.TypedShortcut(&fyne.ShortcutCopy{}) // Ctrl+C on the value copies the same way
 	te.wait()
@@ -738,7 +776,7 @@ func TestConnectionClipboardForgetsTheSecret(t *testing.T) {
 	}
 
 	// Quitting does not leave it behind for the rest of the wait.
-	test.Tap(c.copyBtns[fieldPrivateKey])
+	test.Tap(c.copyBtns[connection.PrivateKey])
 	te.wait()
 	quit := false
 	te.u.quit = func() { quit = true }
@@ -758,11 +796,9 @@ func TestConnectionClipboardDefaultsAndClose(t *testing.T) {
 	clock := &manualClock{}
 	te = newTestUIOptions(t, "", nil, uiOptions{clipboard: clipboardClearing{Delay: 5 * time.Second, After: clock.after}})
 	createProfileByTyping(t, te, "Contoso MSP")
-	_ = te.secrets.Set(context.Background(), te.u.current.ID, testSecret)
-	te.u.profiles.afterChange(te.u.current.ID)
-	te.wait()
+	savedWithSecret(t, te, "https://contoso.halopsa.com")
 	c := connectionFor(t, te)
-	test.Tap(c.copyBtns[fieldPrivateKey])
+	test.Tap(c.copyBtns[connection.PrivateKey])
 	te.wait()
 	if len(clock.fire) != 1 || clock.delays[0] != 5*time.Second || !strings.Contains(c.status.Text, "cleared in 5 s") {
 		t.Fatalf("timers %v, status %q", clock.delays, c.status.Text)
