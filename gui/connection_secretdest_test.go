@@ -108,3 +108,41 @@ func TestCheckRereadsTheProfile(t *testing.T) {
 		t.Fatal("the secret went to the new address without being confirmed")
 	}
 }
+
+// The app binds the authorisation server /api/authinfo names as the
+// command line does: recorded at the first check, and when authinfo later
+// names another server the check sends the secret nowhere, until it is
+// typed again and saved.
+func TestCheckWithholdsTheSecretWhenAuthinfoMoves(t *testing.T) {
+	ce := newCheckEnv(t, halotest.Demo(), "")
+	other := halotest.New(halotest.Demo())
+	t.Cleanup(other.Close)
+	cd := ce.runCheck(t)
+	if cd.report == nil || !cd.report.OK {
+		t.Fatalf("first check: %+v", cd.report)
+	}
+	p, _ := ce.db.Profile(context.Background(), ce.p.ID)
+	if d, _ := halo.ParseDestination(p.SecretDest); d.Found == "" {
+		t.Fatalf("the first check recorded no authorisation server: %q", p.SecretDest)
+	}
+
+	ce.srv.SetAuthInfoAuthURL(other.URL() + "/auth")
+	cd = ce.runCheck(t)
+	if c := cd.report.Check(halo.CheckToken); c.Status != halo.StatusFail || !strings.Contains(c.Detail, "now names the authorisation server") {
+		t.Fatalf("token = %+v", c)
+	}
+	if n := other.TokenRequests(); n != 0 {
+		t.Fatalf("%d token requests reached the new authorisation server", n)
+	}
+	cd.close()
+
+	// Typed again on the Connection screen: the next check sends it there.
+	c := connectionFor(t, ce.testEnv)
+	test.Type(c.secret, ce.srv.ClientSecret())
+	test.Tap(c.saveBtn)
+	ce.wait()
+	ce.runCheck(t).close()
+	if other.TokenRequests() == 0 {
+		t.Fatal("the secret entered again was not sent to the new authorisation server")
+	}
+}
