@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2/test"
 
+	"github.com/halo-assistant/halo-assistant/gui/connection"
 	"github.com/halo-assistant/halo-assistant/halo"
 	"github.com/halo-assistant/halo-assistant/halo/halotest"
 	"github.com/halo-assistant/halo-assistant/storage"
@@ -125,6 +126,13 @@ func TestCheckWithholdsTheSecretWhenAuthinfoMoves(t *testing.T) {
 	if d, _ := halo.ParseDestination(p.SecretDest); d.Found == "" {
 		t.Fatalf("the first check recorded no authorisation server: %q", p.SecretDest)
 	}
+	cd.close()
+	c := connectionFor(t, ce.testEnv) // the binding recorded by the check still lets the secret be copied
+	test.Tap(c.copyBtns[connection.PrivateKey])
+	ce.wait()
+	if ce.u.app.Clipboard().Content() != ce.srv.ClientSecret() {
+		t.Fatalf("no copy after the first check: %q", c.status.Text)
+	}
 
 	ce.srv.SetAuthInfoAuthURL(other.URL() + "/auth")
 	cd = ce.runCheck(t)
@@ -137,7 +145,7 @@ func TestCheckWithholdsTheSecretWhenAuthinfoMoves(t *testing.T) {
 	cd.close()
 
 	// Typed again on the Connection screen: the next check sends it there.
-	c := connectionFor(t, ce.testEnv)
+	c = connectionFor(t, ce.testEnv)
 	test.Type(c.secret, ce.srv.ClientSecret())
 	test.Tap(c.saveBtn)
 	ce.wait()

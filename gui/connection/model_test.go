@@ -188,6 +188,13 @@ func TestCopySecret(t *testing.T) {
 	if !ok {
 		t.Fatal("a saved, bound secret is not offered")
 	}
+	// A check records the authorisation server meanwhile: still copied.
+	b := e.db.HaloConfig(e.p, testSecret, nil).SecretFor
+	found := b.Dest
+	found.Found = "https://a.halopsa.com:443"
+	if err := b.Record(ctx, halo.SecretBinding{Dest: found, Seal: found.Seal(testSecret)}); err != nil {
+		t.Fatal(err)
+	}
 	if secret, err := work(ctx); err != nil || secret != testSecret || !e.m.Copied(gen) {
 		t.Fatalf("copy: %q %v", secret, err)
 	}

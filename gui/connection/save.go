@@ -154,9 +154,11 @@ var errChangedElsewhere = errors.New("the connection was changed elsewhere (anot
 // CopySecret is the work of reading the stored secret for the clipboard,
 // when the screen may offer it for the form f (View's CopyStoredSecret);
 // ok is false otherwise. The work checks the profile as stored right now:
-// the same settings as shown, and the secret sealed to them (an edited
-// database or a secret entered for another address is refused, naming
-// both places). Copied then tells whether it still belongs on screen.
+// the same settings as shown, and the secret sealed to them by the
+// binding stored now (a check may have recorded the authorisation server
+// since; an edited database or a secret entered for another address is
+// refused, naming both places). Copied then tells whether it still
+// belongs on screen.
 func (m *Model) CopySecret(f Form) (gen int, work func(ctx context.Context) (string, error), ok bool) {
 	if _, ok := m.values(m.Dirty(f)); !ok {
 		return m.gen, nil, false
@@ -167,7 +169,7 @@ func (m *Model) CopySecret(f Form) (gen int, work func(ctx context.Context) (str
 		if err != nil {
 			return "", err
 		}
-		if FormOf(cur) != FormOf(p) || cur.SecretDest != p.SecretDest || cur.SecretSeal != p.SecretSeal {
+		if FormOf(cur) != FormOf(p) {
 			return "", errChangedElsewhere
 		}
 		secret, err := st.Secrets.Get(ctx, p.ID)
