@@ -145,14 +145,17 @@ func destinationOf(cfg Config, caPEM []byte) (Destination, error) {
 // the recorded destination; only its Found is read (the rest comes from
 // the settings), and it is checked by the seal like the rest.
 //
-// Record stores the binding with Found filled in, at the secret's first
-// use, replacing this one (the caller compares Seal to detect a change
-// made meanwhile). Without Record a first use cannot be recorded, and the
+// Record stores now, the binding with Found filled in at the secret's
+// first use, in place of the binding sealed as was. When the stored
+// binding is no longer that one (another window or command recorded,
+// stored or confirmed one meanwhile: a profile read earlier is stale), it
+// stores nothing and returns the stored binding, and the login decides
+// again with it. Without Record a first use cannot be recorded, and the
 // secret is not sent.
 type SecretBinding struct {
 	Dest   Destination
 	Seal   string
-	Record func(ctx context.Context, now SecretBinding) error
+	Record func(ctx context.Context, was string, now SecretBinding) (stored *SecretBinding, err error)
 }
 
 // Holds reports whether b binds secret to the destination the settings
@@ -205,45 +208,67 @@ func (e *DestinationChangedError) AuthServerMoved() bool {
 }
 
 // secretMayGo decides, before a token request carries the secret, whether
-// it may go where this login sends it (ai, from discovery). The seal must
-// bind it to the settings' destination with the recorded Found. A
-// hand-set authorisation server is part of the settings. Otherwise the
-// discovered server's origin must be the one recorded, or the Halo URL's
-// own origin (bound anyway); at the first use, when none is recorded
-// (a new secret, or one stored before Found existed), it is recorded
-// before the request leaves, and from then on a change is treated like a
-// change of URL. Runs under tokMu.
+// it may go where this login sends it (ai, from discovery). At the first
+// use the discovered server is recorded before the request leaves; when
+// the stored binding changed meanwhile, the decision is made again with
+// the one stored. Runs under tokMu.
 func (c *Client) secretMayGo(ctx context.Context, ai AuthInfo) error {
-	b := c.cfg.SecretFor
-	if b == nil {
-		return nil // a secret given with these very settings (ad-hoc check)
-	}
-	rec, now := c.dest, c.dest
-	rec.Found = b.Dest.Found
+	now := c.dest
 	if c.dest.Auth == "" {
 		if u, err := url.Parse(ai.TokenURL); err == nil {
 			now.Found = origin(u)
 		}
 	}
-	secret := c.cfg.ClientSecret
+	for tries := 0; ; tries++ {
+		b := c.cfg.SecretFor
+		if b == nil {
+			return nil // a secret given with these very settings (ad-hoc check)
+		}
+		first, err := c.mayGo(*b, now)
+		if err != nil || !first {
+			return err
+		}
+		if b.Record == nil {
+			return newError(KindConfig, AdviceDestinationChanged, "Where the Client Secret may be sent cannot be recorded here, so it was not sent.", nil)
+		}
+		rec := SecretBinding{Dest: now, Seal: now.Seal(c.cfg.ClientSecret), Record: b.Record}
+		stored, err := b.Record(ctx, b.Seal, rec)
+		switch {
+		case err != nil:
+			return newError(KindConfig, AdviceDestinationChanged, "The authorisation server the Client Secret is sent to could not be recorded, "+
+				"so the secret was not sent: "+err.Error(), err)
+		case stored == nil:
+			c.log.Info("halo auth server recorded for the secret", "auth_origin", now.Found)
+			c.cfg.SecretFor = &rec
+			return nil
+		case tries > 0:
+			return newError(KindConfig, AdviceDestinationChanged, "Where the Client Secret may be sent keeps changing (another window or "+
+				"command is storing it), so it was not sent: run this again.", nil)
+		}
+		c.cfg.SecretFor = &SecretBinding{Dest: stored.Dest, Seal: stored.Seal, Record: b.Record}
+	}
+}
+
+// mayGo is the rule for one binding b and the destination now the login
+// leads to: the seal must bind the secret to now's settings with the
+// recorded Found. A hand-set authorisation server is part of the settings.
+// Otherwise the discovered server's origin must be the one recorded, or
+// the Halo URL's own origin (bound anyway); first is true when none is
+// recorded yet (a new secret, or one stored before Found existed): then
+// it is recorded, and from then on a change is treated like a change of
+// URL.
+func (c *Client) mayGo(b SecretBinding, now Destination) (first bool, err error) {
+	rec := c.dest
+	rec.Found = b.Dest.Found
 	switch {
-	case !rec.Sealed(secret, b.Seal):
-		return destinationError(b.Dest, now)
+	case !rec.Sealed(c.cfg.ClientSecret, b.Seal):
+		return false, destinationError(b.Dest, now)
 	case c.dest.Auth != "", now.Found == rec.Found, rec.Found != "" && now.Found == c.dest.Halo:
-		return nil
+		return false, nil
 	case rec.Found != "":
-		return destinationError(rec, now)
-	case b.Record == nil:
-		return newError(KindConfig, AdviceDestinationChanged, "Where the Client Secret may be sent cannot be recorded here, so it was not sent.", nil)
+		return false, destinationError(rec, now)
 	}
-	first := SecretBinding{Dest: now, Seal: now.Seal(secret), Record: b.Record}
-	if err := b.Record(ctx, first); err != nil {
-		return newError(KindConfig, AdviceDestinationChanged, "The authorisation server the Client Secret is sent to could not be recorded, "+
-			"so the secret was not sent: "+err.Error(), err)
-	}
-	c.log.Info("halo auth server recorded for the secret", "auth_origin", now.Found)
-	c.cfg.SecretFor = &first
-	return nil
+	return true, nil
 }
 
 func destinationError(was, now Destination) *Error {

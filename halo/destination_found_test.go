@@ -12,7 +12,9 @@ import (
 )
 
 // discard is a SecretBinding.Record that keeps nothing.
-func discard(context.Context, halo.SecretBinding) error { return nil }
+func discard(context.Context, string, halo.SecretBinding) (*halo.SecretBinding, error) {
+	return nil, nil
+}
 
 // originOf is a server's origin as Destination writes it.
 func originOf(t *testing.T, raw string) string {
@@ -25,7 +27,8 @@ func originOf(t *testing.T, raw string) string {
 }
 
 // recorder is a SecretBinding whose Record keeps what it is given, as
-// storage does.
+// storage does, unless the binding it holds is no longer the one sealed
+// as was: then it hands that one back.
 type recorder struct {
 	b     halo.SecretBinding
 	calls int
@@ -38,13 +41,16 @@ func newRecorder(d halo.Destination, secret string) *recorder {
 	return r
 }
 
-func (r *recorder) record(_ context.Context, now halo.SecretBinding) error {
+func (r *recorder) record(_ context.Context, was string, now halo.SecretBinding) (*halo.SecretBinding, error) {
 	r.calls++
-	if r.fail != nil {
-		return r.fail
+	switch {
+	case r.fail != nil:
+		return nil, r.fail
+	case was != r.b.Seal:
+		return &halo.SecretBinding{Dest: r.b.Dest, Seal: r.b.Seal}, nil
 	}
 	r.b.Dest, r.b.Seal = now.Dest, now.Seal
-	return nil
+	return nil, nil
 }
 
 func (r *recorder) binding() *halo.SecretBinding { b := r.b; return &b }
@@ -166,5 +172,31 @@ func TestHandSetAuthServerRecordsNothing(t *testing.T) {
 	cfg.SecretFor = rec.binding()
 	if err := newClient(t, cfg).Authenticate(context.Background()); err != nil || rec.calls != 0 {
 		t.Fatalf("hand-set server: %v, %d records", err, rec.calls)
+	}
+}
+
+// A login that started from a binding read before another one recorded
+// the server decides with the binding stored now: the same server passes,
+// another is refused as a move.
+func TestStaleBindingDecidesWithTheStoredOne(t *testing.T) {
+	ctx := context.Background()
+	home, cfg := start(t, halotest.Demo())
+	other, _ := start(t, halotest.Demo())
+	here, _ := halo.DestinationOf(cfg)
+	rec := newRecorder(here, cfg.ClientSecret)
+	stale := rec.binding() // read before the first use
+	c := cfg
+	c.SecretFor = rec.binding()
+	if err := newClient(t, c).Authenticate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	c.SecretFor = stale
+	if err := newClient(t, c).Authenticate(ctx); err != nil || rec.calls != 2 {
+		t.Fatalf("stale binding, same server: %v (%d records)", err, rec.calls)
+	}
+	home.SetAuthInfoAuthURL(other.URL() + "/auth")
+	var dc *halo.DestinationChangedError
+	if err := newClient(t, c).Authenticate(ctx); !errors.As(err, &dc) || !dc.AuthServerMoved() || other.TokenRequests() != 0 {
+		t.Fatalf("stale binding, moved server: %v", err)
 	}
 }

@@ -23,10 +23,10 @@ func (db *DB) HaloConfig(p Profile, secret string, log *slog.Logger) halo.Config
 	cfg := p.AdHocConfig(secret, log)
 	if p.ID != 0 {
 		dest, _ := halo.ParseDestination(p.SecretDest)
-		was := p.SecretSeal
-		cfg.SecretFor = &halo.SecretBinding{Dest: dest, Seal: p.SecretSeal, Record: func(ctx context.Context, now halo.SecretBinding) error {
-			return db.recordBinding(ctx, p, was, now)
-		}}
+		cfg.SecretFor = &halo.SecretBinding{Dest: dest, Seal: p.SecretSeal,
+			Record: func(ctx context.Context, was string, now halo.SecretBinding) (*halo.SecretBinding, error) {
+				return db.recordBinding(ctx, p, was, now)
+			}}
 	}
 	return cfg
 }

@@ -160,18 +160,24 @@ const ActionSecretAuthRecorded = "secret.auth_recorded"
 
 // recordBinding stores now, the binding with the discovered authorisation
 // server, in place of the one sealed as was (halo.SecretBinding.Record).
-// Another process may have stored a new secret or confirmed one meanwhile:
-// then nothing is replaced, and the login that asked is refused.
-func (db *DB) recordBinding(ctx context.Context, p Profile, was string, now halo.SecretBinding) error {
+// When the stored one is another (a check in another window recorded it,
+// or a new secret was stored or confirmed meanwhile), nothing is replaced
+// and the stored one is returned for the login to decide with.
+func (db *DB) recordBinding(ctx context.Context, p Profile, was string, now halo.SecretBinding) (*halo.SecretBinding, error) {
 	res, err := db.db.ExecContext(ctx, "UPDATE profiles SET secret_dest = ?, secret_seal = ? WHERE id = ? AND secret_seal = ?",
 		now.Dest.String(), now.Seal, p.ID, was)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return errorf(ErrConflict, "the profile's Client Secret was stored, confirmed or removed meanwhile: try again")
+		cur, err := db.Profile(ctx, p.ID)
+		if err != nil {
+			return nil, err
+		}
+		dest, _ := halo.ParseDestination(cur.SecretDest)
+		return &halo.SecretBinding{Dest: dest, Seal: cur.SecretSeal}, nil
 	}
-	return db.AppendAudit(ctx, AuditEvent{ProfileID: p.ID, ProfileName: p.Name, Actor: CurrentActor(),
+	return nil, db.AppendAudit(ctx, AuditEvent{ProfileID: p.ID, ProfileName: p.Name, Actor: CurrentActor(),
 		Action: ActionSecretAuthRecorded, Detail: "Client Secret bound to the authorisation server " + now.Dest.Found + " found by Halo's login discovery at its first use"})
 }
 

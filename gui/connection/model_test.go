@@ -192,7 +192,7 @@ func TestCopySecret(t *testing.T) {
 	b := e.db.HaloConfig(e.p, testSecret, nil).SecretFor
 	found := b.Dest
 	found.Found = "https://a.halopsa.com:443"
-	if err := b.Record(ctx, halo.SecretBinding{Dest: found, Seal: found.Seal(testSecret)}); err != nil {
+	if _, err := b.Record(ctx, b.Seal, halo.SecretBinding{Dest: found, Seal: found.Seal(testSecret)}); err != nil {
 		t.Fatal(err)
 	}
 	if secret, err := work(ctx); err != nil || secret != testSecret || !e.m.Copied(gen) {
