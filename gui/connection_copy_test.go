@@ -27,13 +27,7 @@ func TestConnectionOnlyTheSecretIsCopiedPrivately(t *testing.T) {
 		cb.SetContent(text)
 	}
 	te := newTestUIOptions(t, "", nil, uiOptions{clipboard: clipboardClearing{Copy: rec}})
-	createProfileByTyping(t, te, "Contoso MSP")
-	c := connectionFor(t, te)
-	test.Type(c.urlEntry, "contoso.halopsa.com")
-	test.Type(c.clientID, testClientID)
-	test.Type(c.secret, testSecret)
-	test.Tap(c.saveBtn)
-	te.wait()
+	c := savedContoso(t, te)
 	clip := te.u.app.Clipboard()
 
 	for _, f := range connection.OneStreamFields {
@@ -172,9 +166,7 @@ func TestConnectionSecretCopyAfterAProfileSwitchIsDropped(t *testing.T) {
 }
 
 func TestConnectionCopyValues(t *testing.T) {
-	te := newTestUI(t, "")
-	createProfileByTyping(t, te, "Contoso MSP")
-	c := connectionFor(t, te)
+	te, c := contosoConnection(t)
 	test.Type(c.urlEntry, "contoso.halopsa.com")
 	test.Type(c.clientID, testClientID)
 	test.Type(c.secret, testSecret)
@@ -283,13 +275,7 @@ func (c *manualClock) after(d time.Duration, f func()) func() bool {
 func TestConnectionClipboardForgetsTheSecret(t *testing.T) {
 	clock := &manualClock{}
 	te := newTestUIOptions(t, "", nil, uiOptions{clipboard: clipboardClearing{Delay: 30 * time.Second, After: clock.after}})
-	createProfileByTyping(t, te, "Contoso MSP")
-	c := connectionFor(t, te)
-	test.Type(c.urlEntry, "contoso.halopsa.com")
-	test.Type(c.clientID, testClientID)
-	test.Type(c.secret, testSecret)
-	test.Tap(c.saveBtn)
-	te.wait()
+	c := savedContoso(t, te)
 	clip := te.u.app.Clipboard()
 
 	test.Tap(c.copyBtns[connection.PrivateKey])

@@ -19,9 +19,7 @@ func bound(p storage.Profile) bool { _, ok := p.SecretGoesTo(); return ok }
 // Save: typed there it is stored for the new address; "Save without it"
 // saves the settings and leaves the secret unsent; Cancel saves nothing.
 func TestConnectionSaveAsksForTheSecretWhenTheAddressMoves(t *testing.T) {
-	te := newTestUI(t, "")
-	createProfileByTyping(t, te, "Contoso MSP")
-	c := connectionFor(t, te)
+	te, c := contosoConnection(t)
 	id := te.u.current.ID
 	ctx := context.Background()
 	stored := func() storage.Profile {

@@ -51,15 +51,36 @@ func savedWithSecret(t *testing.T, te *testEnv, url string) {
 	te.wait()
 }
 
+// contosoConnection is a new test UI with the profile "Contoso MSP" shown
+// on the Connection screen.
+func contosoConnection(t *testing.T) (*testEnv, *connectionScreen) {
+	t.Helper()
+	te := newTestUI(t, "")
+	createProfileByTyping(t, te, "Contoso MSP")
+	return te, connectionFor(t, te)
+}
+
+// savedContoso creates "Contoso MSP" in te and saves its URL, Client ID
+// and secret by typing them into the Connection screen.
+func savedContoso(t *testing.T, te *testEnv) *connectionScreen {
+	t.Helper()
+	createProfileByTyping(t, te, "Contoso MSP")
+	c := connectionFor(t, te)
+	test.Type(c.urlEntry, "contoso.halopsa.com")
+	test.Type(c.clientID, testClientID)
+	test.Type(c.secret, testSecret)
+	test.Tap(c.saveBtn)
+	te.wait()
+	return c
+}
+
 func retype(e *widget.Entry, text string) {
 	e.SetText("")
 	test.Type(e, text)
 }
 
 func TestConnectionValidationAndDerivation(t *testing.T) {
-	te := newTestUI(t, "")
-	createProfileByTyping(t, te, "Contoso MSP")
-	c := connectionFor(t, te)
+	te, c := contosoConnection(t)
 
 	// Anything the admin pastes becomes the canonical form, live.
 	test.Type(c.urlEntry, "  Contoso.HaloPSA.com/api/  ")
@@ -137,9 +158,7 @@ func TestConnectionValidationAndDerivation(t *testing.T) {
 }
 
 func TestConnectionSaveKeepsSecretOutOfTheDatabase(t *testing.T) {
-	te := newTestUI(t, "")
-	createProfileByTyping(t, te, "Contoso MSP")
-	c := connectionFor(t, te)
+	te, c := contosoConnection(t)
 	id := te.u.current.ID
 
 	test.Type(c.urlEntry, "https://contoso.halopsa.com/auth/token")
@@ -187,9 +206,7 @@ func TestConnectionSaveKeepsSecretOutOfTheDatabase(t *testing.T) {
 }
 
 func TestConnectionUnsavedChanges(t *testing.T) {
-	te := newTestUI(t, "")
-	createProfileByTyping(t, te, "Contoso MSP")
-	c := connectionFor(t, te)
+	te, c := contosoConnection(t)
 	connIdx := te.u.active
 	test.Type(c.urlEntry, "contoso.halopsa.com")
 
@@ -238,9 +255,7 @@ func TestConnectionUnsavedChanges(t *testing.T) {
 func TestConnectionDetectAndSaveBeforeCheck(t *testing.T) {
 	srv := halotest.New(halotest.Demo())
 	t.Cleanup(srv.Close)
-	te := newTestUI(t, "")
-	createProfileByTyping(t, te, "Contoso MSP")
-	c := connectionFor(t, te)
+	te, c := contosoConnection(t)
 	test.Type(c.urlEntry, srv.URL())
 	test.Type(c.clientID, srv.ClientID())
 	test.Type(c.secret, srv.ClientSecret())

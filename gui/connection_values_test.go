@@ -15,9 +15,7 @@ import (
 )
 
 func TestConnectionAdvancedSection(t *testing.T) {
-	te := newTestUI(t, "")
-	createProfileByTyping(t, te, "Contoso MSP")
-	c := connectionFor(t, te)
+	te, c := contosoConnection(t)
 	id := te.u.current.ID
 	test.Type(c.urlEntry, "contoso.halopsa.com")
 	test.Type(c.clientID, testClientID)
@@ -96,9 +94,7 @@ func TestConnectionAdvancedSection(t *testing.T) {
 // as the ID: from there it would reach the database, every history row,
 // the report and the clipboard.
 func TestConnectionRefusesSecretAsClientID(t *testing.T) {
-	te := newTestUI(t, "")
-	createProfileByTyping(t, te, "Contoso MSP")
-	c := connectionFor(t, te)
+	te, c := contosoConnection(t)
 	id := te.u.current.ID
 
 	test.Type(c.urlEntry, "contoso.halopsa.com")
