@@ -142,3 +142,44 @@ func TestSecretLeftBehind(t *testing.T) {
 		t.Fatalf("unbound earlier: %v %v", got, err)
 	}
 }
+
+// A duplicate gets the secret only while it is bound to the original's
+// settings, and with the original's recorded authorisation server.
+func TestCopySecretKeepsTheBinding(t *testing.T) {
+	ctx := context.Background()
+	db := openTest(t)
+	sec := db.TrackSecrets(&memSecrets{m: map[int64]string{}})
+	from := mustProfile(t, db, "Acme")
+	if err := StoreSecret(ctx, db, sec, from, "s3cret", ""); err != nil {
+		t.Fatal(err)
+	}
+	from, _ = db.Profile(ctx, from.ID)
+	b := db.HaloConfig(from, "s3cret", nil).SecretFor
+	found := b.Dest
+	found.Found = "https://login.example.com:443"
+	if _, err := b.Record(ctx, b.Seal, halo.SecretBinding{Dest: found, Seal: found.Seal("s3cret")}); err != nil {
+		t.Fatal(err)
+	}
+	to, _ := db.CreateProfile(ctx, Profile{Name: "Acme (copy)", HaloURL: from.HaloURL})
+	if err := CopySecret(ctx, db, sec, from, to); err != nil {
+		t.Fatal(err)
+	}
+	to, _ = db.Profile(ctx, to.ID)
+	if d, _ := halo.ParseDestination(to.SecretDest); d != found {
+		t.Fatalf("the copy is bound to %q, want %q", to.SecretDest, found)
+	}
+
+	// Saved without it for another address: not copied.
+	moved := from
+	moved.HaloURL = "https://fabrikam.halopsa.com"
+	if err := db.UpdateConnection(ctx, moved); err != nil {
+		t.Fatal(err)
+	}
+	other, _ := db.CreateProfile(ctx, Profile{Name: "Fabrikam", HaloURL: moved.HaloURL})
+	if err := CopySecret(ctx, db, sec, moved, other); err == nil || !strings.Contains(err.Error(), "not bound") {
+		t.Fatalf("an unbound secret was copied: %v", err)
+	}
+	if _, err := sec.Get(ctx, other.ID); !errors.Is(err, ErrSecretNotFound) {
+		t.Fatal("the unbound secret reached the copy's keyring entry")
+	}
+}

@@ -43,6 +43,44 @@ func StoreSecret(ctx context.Context, db *DB, secrets Secrets, p Profile, secret
 		Action: ActionSecretStored, Detail: detail + ", for " + dest.Describe()})
 }
 
+// CopySecret stores from's Client Secret for to, a copy of from's
+// settings (the Profiles screen's Duplicate); having none is fine. A
+// secret not bound to from's settings is not copied: one left unsent
+// after a change of address ("Save without it"), or under an edited
+// record, would otherwise be bound afresh by the copying. The
+// authorisation server recorded for from goes with it, so the copy trusts
+// no other at its first use.
+func CopySecret(ctx context.Context, db *DB, secrets Secrets, from, to Profile) error {
+	secret, err := secrets.Get(ctx, from.ID)
+	if errors.Is(err, ErrSecretNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	cur, err := db.Profile(ctx, from.ID) // the binding as stored now
+	if err != nil {
+		return err
+	}
+	now, err := destinationToBind(cur)
+	if err != nil {
+		return err
+	}
+	was, _ := halo.ParseDestination(cur.SecretDest)
+	if now.Halo != "" && !(halo.SecretBinding{Dest: was, Seal: cur.SecretSeal}).Holds(now, secret) {
+		return fmt.Errorf("it is not bound to the settings of %q (it was entered for %s): enter it for the copy on its Connection screen",
+			from.Name, was.Describe())
+	}
+	if err := StoreSecret(ctx, db, secrets, to, secret, "Client Secret copied from "+from.Name); err != nil {
+		return err
+	}
+	if dest, err := to.Destination(); err == nil && was.Found != "" && dest == now {
+		dest.Found = was.Found
+		return db.bindSecret(ctx, to.ID, dest, secret)
+	}
+	return nil
+}
+
 // destinationToBind is where a secret stored for p may go: its settings'
 // destination, or none (the zero Destination) while it has no valid URL.
 func destinationToBind(p Profile) (halo.Destination, error) {
