@@ -73,14 +73,21 @@ func cliFinding(r clitest.ConnectionResult, field halo.ConnectionField) (msg str
 	return "", false
 }
 
-func TestConnectionValuesAgreeWithProfileAdd(t *testing.T) {
-	dir := t.TempDir()
+// writeCA writes a real certificate to dir/ca.pem and returns its path.
+func writeCA(t *testing.T, dir string) string {
+	t.Helper()
 	srv := httptest.NewTLSServer(nil)
 	srv.Close()
 	ca := filepath.Join(dir, "ca.pem")
 	if err := os.WriteFile(ca, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	return ca
+}
+
+func TestConnectionValuesAgreeWithProfileAdd(t *testing.T) {
+	dir := t.TempDir()
+	ca := writeCA(t, dir)
 	t.Chdir(dir) // both front-ends read a relative CA file from here
 	ok := halo.ConnectionValues{URL: "  Contoso.HaloPSA.com/api/ ", ClientID: testClientID, Secret: testSecret}
 	with := func(f func(*halo.ConnectionValues)) halo.ConnectionValues { v := ok; f(&v); return v }
@@ -142,12 +149,7 @@ func TestConnectionValuesAgreeWithProfileAdd(t *testing.T) {
 // Both front-ends ask for the secret (the GUI's Save) or warn that it
 // stays behind (profile set) on exactly the same changes.
 func TestSecretDestinationMoveAgreesWithProfileSet(t *testing.T) {
-	srv := httptest.NewTLSServer(nil)
-	srv.Close()
-	ca := filepath.Join(t.TempDir(), "ca.pem")
-	if err := os.WriteFile(ca, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	ca := writeCA(t, t.TempDir())
 	before := halo.ConnectionValues{URL: "https://contoso.halopsa.com", ClientID: testClientID, Secret: testSecret}
 	te := newTestUI(t, "")
 	for i, tc := range []struct {
