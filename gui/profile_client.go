@@ -23,7 +23,7 @@ const noSecretText = "No Client Secret is stored for this profile: enter it on t
 // haloConfig is the client configuration for a saved profile, with the
 // test hook (Env.Configure) applied.
 func (u *UI) haloConfig(p storage.Profile, secret string) halo.Config {
-	cfg := p.HaloConfig(secret, u.env.Log) // storage's, so both front-ends reach Halo alike
+	cfg := u.env.DB.HaloConfig(p, secret, u.env.Log) // storage's, so both front-ends reach Halo alike
 	if u.env.Configure != nil {
 		u.env.Configure(&cfg)
 	}

@@ -103,6 +103,7 @@ const (
 	AdviceTokenRedirect      = "token_redirect"
 	AdviceAPIRedirect        = "api_redirect"
 	AdviceDestinationChanged = "destination_changed"
+	AdviceAuthServerMoved    = "auth_server_moved"
 	AdviceIdentityNotAPI     = "identity_not_api"
 	AdviceIdentityNoTeam     = "identity_no_team"
 	AdviceIdentityNoDefault  = "identity_no_default_team"
@@ -138,6 +139,14 @@ var adviceTable = map[string]Advice{
 		Fix: "If the new address is right, enter the Client Secret again (Connection screen: Save asks for it; command line: " +
 			"profile set NAME --secret-stdin or --secret-from-env), or confirm that the stored secret belongs there with " +
 			"profile set NAME --keep-secret.",
+		Step: "halo-13",
+	},
+	AdviceAuthServerMoved: {
+		Message: "Halo's login discovery names another authorisation server than the one the Client Secret went to before, so the secret was not sent.",
+		Fix: "Check the authorisation server in Halo (Configuration › Integrations › HaloPSA API › API Details). If Halo really moved it, " +
+			"enter the Client Secret again (Connection screen: type it into Client Secret and Save; command line: profile set NAME " +
+			"--secret-stdin or --secret-from-env) or confirm it with profile set NAME --keep-secret. If not, the answer did not come " +
+			"from your Halo: do not confirm it.",
 		Step: "halo-13",
 	},
 	string(KindURL): {

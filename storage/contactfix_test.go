@@ -497,7 +497,7 @@ func TestProfileFixSettings(t *testing.T) {
 		t.Fatalf("%+v %v", p, err)
 	}
 	got, _ := db.Profile(ctx, p.ID)
-	if got.FixFormat != FixFormatNational || got.RateShare != 75 || got.HaloConfig("", nil).RateShare != 75 {
+	if got.FixFormat != FixFormatNational || got.RateShare != 75 || db.HaloConfig(got, "", nil).RateShare != 75 {
 		t.Fatalf("stored %+v", got)
 	}
 	for _, bad := range []Profile{{ID: p.ID, FixFormat: "spaced"}, {ID: p.ID, RateShare: 10}, {ID: p.ID, RateShare: 101}} {

@@ -150,7 +150,7 @@ func (r *runner) bulkClient(ctx context.Context, p storage.Profile, onWait func(
 	if err != nil {
 		return nil, err
 	}
-	cfg := p.HaloConfig(secret, r.log)
+	cfg := r.db.HaloConfig(p, secret, r.log)
 	cfg.OnWait = onWait
 	if rateShare != 0 {
 		cfg.RateShare = rateShare

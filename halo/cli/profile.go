@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -13,7 +12,6 @@ import (
 	"github.com/halo-assistant/halo-assistant/halo"
 	"github.com/halo-assistant/halo-assistant/halo/contacts"
 	"github.com/halo-assistant/halo-assistant/storage"
-	"github.com/halo-assistant/halo-assistant/storage/applog"
 )
 
 const profileUsage = `profile add NAME [--url URL] [--client-id ID] [--tenant T] [--auth-url URL] [--scope S] [--ca-file PEM] [--region CC] [--fix-format e164|national] [--rate-share PCT] [--secret-stdin | --secret-from-env]
@@ -55,62 +53,6 @@ func addConnFlags(fs interface {
 	}
 }
 
-// apply copies the given flags onto p, validated: the URLs must parse and
-// a CA file must be a readable PEM file (stored as an absolute path, since
-// later commands run from anywhere).
-func (c connFlags) apply(p *storage.Profile) error {
-	if *c.url != "" {
-		inst, err := halo.ParseInstance(*c.url)
-		if err != nil {
-			return usagef("--url: %v", err)
-		}
-		p.HaloURL = inst.Stored()
-	}
-	if *c.authURL != "" {
-		if _, err := halo.ParseAuthURL(*c.authURL); err != nil {
-			return usagef("--auth-url: %v", err)
-		}
-		p.AuthURL = strings.TrimSpace(*c.authURL)
-	}
-	if *c.caFile != "" {
-		abs, err := filepath.Abs(*c.caFile)
-		if err != nil {
-			return usagef("--ca-file: %v", err)
-		}
-		// The Connection screen's rule: the certificates are parsed.
-		if err := halo.CheckCAFile(abs); err != nil {
-			return usagef("--ca-file: %v", err)
-		}
-		p.CAFile = abs
-	}
-	set := func(dst *string, v string) {
-		if v = strings.TrimSpace(v); v != "" {
-			*dst = v
-		}
-	}
-	if err := validateClientID(*c.clientID); err != nil {
-		return err
-	}
-	set(&p.ClientID, *c.clientID)
-	set(&p.Tenant, *c.tenant)
-	set(&p.Scope, *c.scope)
-	return nil
-}
-
-// validateClientID refuses a --client-id with the shape of a Client Secret
-// (the shared rule of halo.ValidateClientID), so a swapped pair never
-// reaches the database. The value is registered with the log redactor and
-// never echoed.
-func validateClientID(id string) error {
-	err := halo.ValidateClientID(id)
-	var he *halo.Error
-	if errors.As(err, &he) {
-		applog.AddSecret(strings.TrimSpace(id))
-		return usagef("--client-id: %s %s", he.Message, he.Fix)
-	}
-	return err
-}
-
 // noteUnusedEnvSecret tells profile add/set that an ambient
 // HALO_CLIENT_SECRET was deliberately not stored.
 func (r *runner) noteUnusedEnvSecret(source string) {
@@ -122,10 +64,13 @@ func (r *runner) noteUnusedEnvSecret(source string) {
 // applyConn is what profile add and set do with their flags: copy the
 // connection settings onto p and read the explicit secret, if any.
 func (r *runner) applyConn(cf connFlags, p *storage.Profile) (secret, source string, err error) {
-	if err := cf.apply(p); err != nil {
+	if err := r.apply(cf, p); err != nil {
 		return "", "", err
 	}
 	if secret, source, err = r.explicitSecret(cf); err != nil {
+		return "", "", err
+	}
+	if _, err := r.checkConn(halo.ConnectionValues{Secret: secret}, source); err != nil {
 		return "", "", err
 	}
 	r.noteUnusedEnvSecret(source)
@@ -288,29 +233,23 @@ func profileSet(ctx context.Context, r *runner, args []string) error {
 		}
 		fmt.Fprintf(r.env.Stdout, "The stored Client Secret may now be sent to %s.\n", dest.Describe())
 	default:
-		r.noteSecretDestination(ctx, p)
+		r.noteSecretDestination(ctx, before, p)
 	}
 	return nil
 }
 
-// noteSecretDestination warns when the settings now lead somewhere other
-// than where the stored secret was entered for: it will not be sent until
-// the admin says so (the check would fail at "Client ID and Secret").
-func (r *runner) noteSecretDestination(ctx context.Context, p storage.Profile) {
-	if st, err := r.db.SecretState(ctx, p.ID); err != nil || st == storage.SecretNone {
+// noteSecretDestination warns when this change moved the connection away
+// from where the stored secret was entered for (storage.SecretLeftBehind,
+// the rule the Connection screen's Save asks by): it will not be sent
+// until the admin says so (the check would fail at "Client ID and Secret").
+func (r *runner) noteSecretDestination(ctx context.Context, before, p storage.Profile) {
+	left, err := storage.SecretLeftBehind(ctx, r.db, before, p)
+	if err != nil || left == nil {
 		return
-	}
-	now, ok := p.SecretGoesTo()
-	if ok {
-		return
-	}
-	was := "an unrecorded destination"
-	if d, ok := halo.ParseDestination(p.SecretDest); ok {
-		was = d.Describe()
 	}
 	fmt.Fprintf(r.env.Stderr, "note: the stored Client Secret was entered for %s and will not be sent to %s until you "+
 		"enter it again (--secret-stdin or --secret-from-env) or confirm it with 'halo-assistant profile set %q --keep-secret'.\n",
-		was, now.Describe(), p.Name)
+		left.Was.Describe(), left.Now.Describe(), p.Name)
 }
 
 func profileRemove(ctx context.Context, r *runner, args []string) error {

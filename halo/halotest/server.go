@@ -160,6 +160,7 @@ type Server struct {
 	// lock.
 	contactsMu sync.RWMutex
 	writes     writeStats
+	authMove   atomic.Pointer[string] // SetAuthInfoAuthURL's answer (authinfo_move.go)
 
 	mu        sync.Mutex
 	tokens    map[string]time.Time // token → expiry (server clock)
@@ -504,6 +505,9 @@ func (s *Server) authInfo(w http.ResponseWriter, r *http.Request) {
 	}
 	if s.sc.AuthOnLocalhost {
 		info["auth_url"] = strings.Replace(s.AuthURL(), "127.0.0.1", "localhost", 1)
+	}
+	if moved := s.authMove.Load(); moved != nil {
+		info["auth_url"] = *moved
 	}
 	if s.sc.Tenant != "" {
 		info["tenant_id"] = s.sc.Tenant
