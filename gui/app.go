@@ -52,20 +52,29 @@ func Run(o Options) (code int) {
 			code = 1
 		}
 	}()
-	if p, err := fynePrefsFile(assets.AppID); err == nil && dropDamagedPrefs(p) {
-		o.Logger.Warn("removed the toolkit's damaged preferences file (an earlier exit was cut short)", "file", p)
+	prefs, prefsErr := fynePrefsFile(assets.AppID)
+	if prefsErr == nil && dropDamagedPrefs(prefs) {
+		o.Logger.Warn("removed the toolkit's damaged preferences file (an earlier exit was cut short)", "file", prefs)
 	}
 	a := app.NewWithID(assets.AppID)
+	if prefsErr == nil {
+		// Before any window: nothing has read or written a value yet.
+		usePrefsFile(a, prefs, o.Logger)
+	}
 	a.SetIcon(Icon)
 	w := a.NewWindow(assets.AppName)
 	w.SetMaster()
 
 	// Quit cleanly on SIGTERM/SIGINT so a session logout or a test harness
-	// gets a normal exit rather than a killed process.
+	// gets a normal exit rather than a killed process. A second signal
+	// stops the process at once, for a quit that hangs; nothing the app
+	// writes is left half-written by that (SQLite transactions, files
+	// replaced by rename).
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, syscall.SIGTERM, os.Interrupt)
 	go func() {
 		<-sig
+		signal.Stop(sig)
 		fyne.Do(a.Quit)
 	}()
 
