@@ -92,9 +92,9 @@ func (prefsProvider) ProviderName() string { return "local file" }
 func (prefsProvider) ProviderDescription() string {
 	return "Preferences kept in a file on this computer, replaced in one step when they change."
 }
-func (prefsProvider) ProviderIcon() fyne.Resource                   { return theme.StorageIcon() }
-func (prefsProvider) Setup(fyne.App) error                          { return nil }
-func (prefsProvider) Cleanup(fyne.App)                              {}
+func (prefsProvider) ProviderIcon() fyne.Resource                  { return theme.StorageIcon() }
+func (prefsProvider) Setup(fyne.App) error                         { return nil }
+func (prefsProvider) Cleanup(fyne.App)                             {}
 func (p prefsProvider) CloudPreferences(fyne.App) fyne.Preferences { return p.store }
 
 // prefsStore implements fyne.Preferences over a JSON file of the format
