@@ -189,20 +189,7 @@ func ResolveMappings(recs []MappingRecord, users []User, agents []halo.Agent) (o
 			agentByID[agents[i].ID] = &agents[i]
 		}
 	}
-	userByExt := make(map[string]int, len(users))
-	userByEmail := make(map[string]int, len(users))
-	for i := range users {
-		if k := ExtensionKey(users[i].Extension); k != "" {
-			if _, dup := userByExt[k]; !dup {
-				userByExt[k] = i
-			}
-		}
-		if k := EmailKey(users[i].Email); k != "" {
-			if _, dup := userByEmail[k]; !dup {
-				userByEmail[k] = i
-			}
-		}
-	}
+	index := NewUserIndex(users)
 	agentLine := make(map[int]int, len(recs))
 	userLine := make(map[int64]int, len(recs))
 	for _, r := range recs {
@@ -218,13 +205,8 @@ func ResolveMappings(recs []MappingRecord, users []User, agents []halo.Agent) (o
 			problem(fmt.Sprintf("Halo agent %d%s no longer exists", r.AgentID, name))
 			continue
 		}
-		ui := -1
-		if i, found := userByExt[ExtensionKey(r.Extension)]; found && r.Extension != "" {
-			ui = i
-		} else if i, found := userByEmail[EmailKey(r.UserEmail)]; found && r.UserEmail != "" {
-			ui = i
-		}
-		if ui < 0 {
+		ui, found := index.Find(r.Extension, r.UserEmail)
+		if !found {
 			problem("no 1stream user has " + describeUserKeys(r.Extension, r.UserEmail))
 			continue
 		}

@@ -19,34 +19,15 @@ type Upsert struct {
 // an earlier row already updates. Storage applies the plan in one
 // transaction; the GUI can show "new" and "updated" counts from it.
 func PlanImport(rows []ImportRow, existing []User) (plan []Upsert, rejected []Rejected) {
-	byExt := make(map[string]int, len(existing))
-	byEmail := make(map[string]int, len(existing))
-	for i := range existing {
-		if k := ExtensionKey(existing[i].Extension); k != "" {
-			if _, dup := byExt[k]; !dup {
-				byExt[k] = i
-			}
-		}
-		if k := EmailKey(existing[i].Email); k != "" {
-			if _, dup := byEmail[k]; !dup {
-				byEmail[k] = i
-			}
-		}
-	}
+	index := NewUserIndex(existing)
 	updatedOn := make(map[int]int) // index in existing -> line
 	if len(rows) > 0 {
 		plan = make([]Upsert, 0, len(rows)) // one each, but for the rejected few
 	}
 	for _, row := range rows {
 		u := row.User
-		ei, byExtOK := byExt[ExtensionKey(u.Extension)]
-		if u.Extension == "" {
-			byExtOK = false
-		}
-		mi, byEmailOK := byEmail[EmailKey(u.Email)]
-		if u.Email == "" {
-			byEmailOK = false
-		}
+		ei, byExtOK := index.ByExtension(u.Extension)
+		mi, byEmailOK := index.ByEmail(u.Email)
 		target := -1
 		switch {
 		case byExtOK && byEmailOK && ei != mi:
