@@ -7,8 +7,8 @@ func TestUserIndex(t *testing.T) {
 		{ID: 1, Extension: "101", Email: "alice@example.com"},
 		{ID: 2, Extension: "102", Email: "bob@example.com"},
 		{ID: 3, Extension: "101", Email: "ALICE@example.com"}, // same keys as 1: the first wins
-		{ID: 4, Email: "carol@example.com"},                    // no extension
-		{ID: 5, Extension: "0101"},                             // leading zero: another extension
+		{ID: 4, Email: "carol@example.com"},                   // no extension
+		{ID: 5, Extension: "0101"},                            // leading zero: another extension
 	}
 	x := NewUserIndex(users)
 	for _, tc := range []struct {
