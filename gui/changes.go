@@ -177,7 +177,7 @@ func (c *changesPanel) exportTo(path string, bom bool, done func(error)) {
 		if err := mapping.WriteFileAtomic(path, func(w io.Writer) error { return mapping.WriteChangesCSV(w, changes, bom) }); err != nil {
 			return struct{}{}, err
 		}
-		return struct{}{}, storage.RecordExport(ctx, s.u.env.DB, d, storage.ExportChanges, path, rows, len(changes))
+		return struct{}{}, storage.SaveExport(ctx, s.u.env.DB, d, storage.ExportChanges, path, rows, len(changes))
 	}, func(_ struct{}, err error) {
 		done(err)
 		if err == nil {
@@ -196,7 +196,7 @@ func (c *changesPanel) recordExport(ctx context.Context, path string, users []ma
 		written = len(users)
 	}
 	d := &storage.DayTwo{Profile: *s.profile, PulledAt: s.pulledAt}
-	return storage.RecordExport(ctx, s.u.env.DB, d, storage.ExportFull, path, rows, written)
+	return storage.SaveExport(ctx, s.u.env.DB, d, storage.ExportFull, path, rows, written)
 }
 
 // showRecord saves the integration record, as HTML or Markdown by the

@@ -144,7 +144,7 @@ func (s *mappingScreen) confirmMappingImport(name string, ok []mapping.Mapping, 
 		rows[i] = m
 	}
 	plan := mapping.PlanMappingImport(s.currentMappings(), rows, time.Now())
-	for _, st := range plan.Steps {
+	for _, st := range plan.Edits {
 		md.step.changes = append(md.step.changes, mappingChange{userID: st.UserID, before: st.Before, after: st.After})
 	}
 	md.step.label = "import mappings from " + name
