@@ -168,7 +168,7 @@ func checkServerText(t *testing.T, secret string, he *halo.Error, wantCode bool)
 // requests: paging stops at the first short page.
 func TestPagingStopsAtAShortPageWhateverRecordCountSays(t *testing.T) {
 	s, cfg := start(t, halotest.Scenario{Paged: true, MaxPageSize: 10, RecordCount: 5000})
-	cfg.RateLimit = -1 // without the fix: 499 requests, not a wait on the limiter
+	cfg.RateLimit = -1 // so paging on by record_count would show as 499 requests, not as waits on the limiter
 	agents, err := newClient(t, cfg).Agents(context.Background(), halo.AgentOptions{}, nil)
 	if err != nil {
 		t.Fatal(err)
