@@ -189,7 +189,7 @@ func (e *mappingEnv) mappings(t *testing.T) map[int64]mapping.Mapping {
 
 func (e *mappingEnv) userID(t *testing.T, ext string) int64 {
 	t.Helper()
-	for _, u := range e.s.users {
+	for _, u := range e.s.model.users {
 		if u.Extension == ext {
 			return u.ID
 		}
@@ -200,7 +200,7 @@ func (e *mappingEnv) userID(t *testing.T, ext string) int64 {
 
 func (e *mappingEnv) row(t *testing.T, ext string) *userRow {
 	t.Helper()
-	return &e.s.rows[e.s.byUser[e.userID(t, ext)]]
+	return &e.s.model.rows[e.s.model.byUser[e.userID(t, ext)]]
 }
 
 func (e *mappingEnv) shortcut(sc fyne.Shortcut) {
@@ -230,8 +230,8 @@ func TestMappingDragToMap(t *testing.T) {
 	if got := s.counters.Text; got != "Mapped 0 / 3" {
 		t.Fatalf("counters = %q", got)
 	}
-	if len(s.agentList.view) != 5 {
-		t.Fatalf("agent list shows %d agents; the API agent and the disabled one are hidden by default", len(s.agentList.view))
+	if len(s.model.agentView.order) != 5 {
+		t.Fatalf("agent list shows %d agents; the API agent and the disabled one are hidden by default", len(s.model.agentView.order))
 	}
 
 	// Mid-drag: the row under the pointer is highlighted and the ghost
@@ -240,7 +240,7 @@ func TestMappingDragToMap(t *testing.T) {
 	dst := e.userCell(t, "User 002")
 	to := abs(dst).AddXY(8, dst.Size().Height/2)
 	dragTo(src, to, 6)
-	wantRow := s.table.viewRowOf(e.userID(t, "102"))
+	wantRow := s.model.viewRowOf(e.userID(t, "102"))
 	if s.table.hoverRow != wantRow {
 		t.Fatalf("hovered row = %d, want %d", s.table.hoverRow, wantRow)
 	}
@@ -271,13 +271,13 @@ func TestMappingDragToMap(t *testing.T) {
 		t.Fatal("the drop was not audited")
 	}
 	r := e.row(t, "102")
-	if r.status != statusMapped || r.cells[colAgent] != "Agent 002" || r.cells[colHow] != "manual" {
+	if r.status != mapping.StatusMapped || r.cells[colAgent] != "Agent 002" || r.cells[colHow] != "manual" {
 		t.Fatalf("row = %+v", r)
 	}
 	if s.counters.Text != "Mapped 1 / 3" {
 		t.Fatalf("counters = %q", s.counters.Text)
 	}
-	if b := s.badges[s.agentPos[2]]; b != "→ 102" {
+	if b := s.model.badges[s.model.agentPos[2]]; b != "→ 102" {
 		t.Fatalf("badge of the mapped agent = %q", b)
 	}
 
@@ -324,8 +324,8 @@ func TestMappingDragToMap(t *testing.T) {
 	// Filtered down to one row, the empty space below it takes no drop,
 	// although the recycled cells of the hidden rows are still known.
 	s.statusFilter.SetSelected(filterMapped)
-	if len(s.table.view) != 1 {
-		t.Fatalf("mapped filter shows %d rows", len(s.table.view))
+	if len(s.model.userView.order) != 1 {
+		t.Fatalf("mapped filter shows %d rows", len(s.model.userView.order))
 	}
 	below := abs(s.table).AddXY(20, s.table.target.inset+2*cellPitch(s)+5)
 	if row, ok := s.table.target.rowAt(below); ok {
@@ -343,7 +343,7 @@ func TestMappingDragInScrolledLists(t *testing.T) {
 	// Scroll both lists far down: the rows on the canvas are recycled
 	// objects that showed other rows before.
 	s.table.ScrollTo(widget.TableCellID{Row: 350, Col: colName})
-	s.agentList.ScrollTo(s.agentList.viewIndex(250))
+	s.agentList.ScrollTo(s.model.agentRowOf(250))
 	e.wait()
 
 	e.dropOn(t, "Agent 250", "User 351")
@@ -388,8 +388,8 @@ func TestMappingKeyboard(t *testing.T) {
 	c.Focus(s.table)
 	s.table.TypedKey(&fyne.KeyEvent{Name: fyne.KeyDown})
 	s.table.TypedKey(&fyne.KeyEvent{Name: fyne.KeySpace})
-	if s.selUser != e.userID(t, "102") {
-		t.Fatalf("selected user = %d", s.selUser)
+	if s.model.sel.user != e.userID(t, "102") {
+		t.Fatalf("selected user = %d", s.model.sel.user)
 	}
 	if !s.mapBtn.Disabled() {
 		t.Fatal("Map needs an agent too")
@@ -400,8 +400,8 @@ func TestMappingKeyboard(t *testing.T) {
 		s.agentList.TypedKey(&fyne.KeyEvent{Name: fyne.KeyDown})
 	}
 	s.agentList.TypedKey(&fyne.KeyEvent{Name: fyne.KeySpace})
-	if s.selAgent != 3 || s.mapBtn.Disabled() {
-		t.Fatalf("selected agent = %d, map disabled = %v", s.selAgent, s.mapBtn.Disabled())
+	if s.model.sel.agent != 3 || s.mapBtn.Disabled() {
+		t.Fatalf("selected agent = %d, map disabled = %v", s.model.sel.agent, s.mapBtn.Disabled())
 	}
 	e.shortcut(mapShortcut)
 	if m := e.mappings(t)[e.userID(t, "102")]; m.AgentID != 3 || m.MatchedBy != "manual" {
@@ -444,8 +444,8 @@ func TestMappingKeyboard(t *testing.T) {
 	// Ctrl+M works while typing in the agent search box, which would
 	// otherwise swallow it.
 	test.Type(s.agentList.query, "Agent 005")
-	if len(s.agentList.view) != 1 {
-		t.Fatalf("search shows %d agents", len(s.agentList.view))
+	if len(s.model.agentView.order) != 1 {
+		t.Fatalf("search shows %d agents", len(s.model.agentView.order))
 	}
 	s.agentList.Select(0)
 	s.table.Select(widget.TableCellID{Row: 2, Col: colName})
@@ -459,7 +459,7 @@ func TestMappingKeyboard(t *testing.T) {
 	// On another screen the shortcuts do nothing.
 	before := len(e.mappings(t))
 	e.u.show(0)
-	s.selUser = e.userID(t, "103")
+	s.model.sel.user = e.userID(t, "103")
 	e.win.Canvas().(fyne.Shortcutable).TypedShortcut(&fyne.ShortcutUndo{})
 	e.wait()
 	if len(e.mappings(t)) != before {
@@ -482,11 +482,11 @@ func TestMappingCountersFilterSort(t *testing.T) {
 	}
 
 	s.statusFilter.SetSelected(filterUnmapped)
-	if len(s.table.view) != 2 {
-		t.Fatalf("unmapped filter shows %d rows", len(s.table.view))
+	if len(s.model.userView.order) != 2 {
+		t.Fatalf("unmapped filter shows %d rows", len(s.model.userView.order))
 	}
-	for _, v := range s.table.view {
-		if s.rows[v].status == statusMapped {
+	for _, v := range s.model.userView.order {
+		if s.model.rows[v].status == mapping.StatusMapped {
 			t.Fatal("unmapped filter shows a mapped user")
 		}
 	}
@@ -499,30 +499,30 @@ func TestMappingCountersFilterSort(t *testing.T) {
 		t.Fatal("no header button for the Name column")
 	}
 	test.Tap(h)
-	if got := s.rows[s.table.view[0]].user.Name; got != "Aaron Zed" {
+	if got := s.model.rows[s.model.userView.order[0]].user.Name; got != "Aaron Zed" {
 		t.Fatalf("sorted by name, first = %q", got)
 	}
 	if h.Text != "Name ▲" {
 		t.Fatalf("header = %q", h.Text)
 	}
 	test.Tap(h)
-	if got := s.rows[s.table.view[len(s.table.view)-1]].user.Name; got != "Aaron Zed" {
+	if got := s.model.rows[s.model.userView.order[len(s.model.userView.order)-1]].user.Name; got != "Aaron Zed" {
 		t.Fatalf("sorted by name descending, last = %q", got)
 	}
 	s.table.sortBy(colStatus)
-	if s.rows[s.table.view[len(s.table.view)-1]].status != statusMapped {
+	if s.model.rows[s.model.userView.order[len(s.model.userView.order)-1]].status != mapping.StatusMapped {
 		t.Fatal("sorted by status, mapped users come last")
 	}
 	s.table.sortBy(colExt)
 	s.table.sortBy(colExt)
-	if got := s.rows[s.table.view[0]].user.Extension; got != "104" {
+	if got := s.model.rows[s.model.userView.order[0]].user.Extension; got != "104" {
 		t.Fatalf("extension descending starts with %q", got)
 	}
 
 	// The user search narrows the table, also by the mapped agent's name.
 	test.Type(s.userSearch, "agent 002")
-	if len(s.table.view) != 1 || s.rows[s.table.view[0]].user.Extension != "102" {
-		t.Fatalf("search by agent shows %d rows", len(s.table.view))
+	if len(s.model.userView.order) != 1 || s.model.rows[s.model.userView.order[0]].user.Extension != "102" {
+		t.Fatalf("search by agent shows %d rows", len(s.model.userView.order))
 	}
 }
 
@@ -540,8 +540,8 @@ func TestMappingRefusesAPIAndDisabledAgents(t *testing.T) {
 		t.Fatalf("status = %q", s.status.Text)
 	}
 	s.agentList.showDisabled.SetChecked(true)
-	if len(s.agentList.view) != 4 {
-		t.Fatalf("show disabled lists %d agents", len(s.agentList.view))
+	if len(s.model.agentView.order) != 4 {
+		t.Fatalf("show disabled lists %d agents", len(s.model.agentView.order))
 	}
 }
 
@@ -588,9 +588,9 @@ func TestMappingStaleAfterResync(t *testing.T) {
 	ce.u.showScreen(func(sc screen) bool { return sc == screen(s) })
 	ce.wait()
 	e := &mappingEnv{testEnv: ce.testEnv, s: s, p: ce.p}
-	ps := people(halo.Snapshot{Agents: s.agents})
-	if len(ps) < 5 || len(s.users) != 4 {
-		t.Fatalf("after the sync: %d people, %d users", len(ps), len(s.users))
+	ps := people(halo.Snapshot{Agents: s.model.agents})
+	if len(ps) < 5 || len(s.model.users) != 4 {
+		t.Fatalf("after the sync: %d people, %d users", len(ps), len(s.model.users))
 	}
 	gone, disabled, kept := ps[0], ps[1], ps[2]
 	s.assign(e.userID(t, "101"), gone.ID)
@@ -599,7 +599,7 @@ func TestMappingStaleAfterResync(t *testing.T) {
 	e.wait()
 	s.assign(e.userID(t, "103"), kept.ID)
 	e.wait()
-	if s.staleBox.Visible() {
+	if s.stale.box.Visible() {
 		t.Fatal("no mapping is stale yet")
 	}
 
@@ -612,30 +612,30 @@ func TestMappingStaleAfterResync(t *testing.T) {
 		t.Fatalf("re-sync: %s", cd.summary.Text)
 	}
 	ce.u.escape()
-	if _, present := s.agentPos[gone.ID]; present {
+	if _, present := s.model.agentPos[gone.ID]; present {
 		t.Fatal("the re-sync did not reach the mapping screen")
 	}
 
 	for ext, want := range map[string]string{"101": "no longer in Halo", "102": "disabled in Halo"} {
 		r := e.row(t, ext)
-		if r.status != statusStale || !strings.Contains(r.cells[colAgent], want) || r.cells[colStatus] != "stale" {
+		if r.status != mapping.StatusStale || !strings.Contains(r.cells[colAgent], want) || r.cells[colStatus] != "stale" {
 			t.Errorf("ext %s: status %v, agent %q", ext, r.status, r.cells[colAgent])
 		}
 	}
-	if e.row(t, "103").status != statusMapped {
+	if e.row(t, "103").status != mapping.StatusMapped {
 		t.Error("a mapping whose agent is still there must stay mapped")
 	}
-	if !s.staleBox.Visible() || !strings.Contains(s.staleText.Text, "2 mappings to review") ||
-		!strings.Contains(s.staleText.Text, gone.Name) {
-		t.Fatalf("stale banner visible=%v %q", s.staleBox.Visible(), s.staleText.Text)
+	if !s.stale.box.Visible() || !strings.Contains(s.stale.text.Text, "2 mappings to review") ||
+		!strings.Contains(s.stale.text.Text, gone.Name) {
+		t.Fatalf("stale banner visible=%v %q", s.stale.box.Visible(), s.stale.text.Text)
 	}
 	if s.counters.Text != "Mapped 1 / 4 · 2 stale" {
 		t.Fatalf("counters = %q", s.counters.Text)
 	}
 	// Review lists them.
 	s.statusFilter.SetSelected(filterStale)
-	if len(s.table.view) != 2 {
-		t.Fatalf("stale filter shows %d users", len(s.table.view))
+	if len(s.model.userView.order) != 2 {
+		t.Fatalf("stale filter shows %d users", len(s.model.userView.order))
 	}
 	// The mappings themselves are kept for the admin to decide.
 	if len(e.mappings(t)) != 3 {
@@ -644,7 +644,7 @@ func TestMappingStaleAfterResync(t *testing.T) {
 	// Re-mapping a stale user to a live agent clears it.
 	s.assign(e.userID(t, "101"), ps[3].ID)
 	e.wait()
-	if e.row(t, "101").status != statusMapped || len(s.stale) != 1 {
+	if e.row(t, "101").status != mapping.StatusMapped || len(s.model.stale) != 1 {
 		t.Fatal("re-mapping did not clear the stale mark")
 	}
 }
@@ -660,7 +660,7 @@ func TestMappingNotSeeingHaloUsers(t *testing.T) {
 		t.Fatalf("detail = %q", s.agentList.emptyDetail.Text)
 	}
 	runs := 0
-	s.onRunCheck = func() { runs++ }
+	s.agentList.s.runCheck = func() { runs++ }
 	test.Tap(s.agentList.rerunBtn)
 	if runs != 1 {
 		t.Fatal("the button must re-run the systems check")
@@ -687,13 +687,13 @@ func TestMappingNotSeeingHaloUsers(t *testing.T) {
 	}
 	e.u.checkFinished(e.p.ID)
 	e.wait()
-	if s.agentList.pane.Objects[0] == s.agentList.empty || len(s.agentList.view) != 3 {
-		t.Fatalf("agents not shown after a good sync: %d", len(s.agentList.view))
+	if s.agentList.pane.Objects[0] == s.agentList.empty || len(s.model.agentView.order) != 3 {
+		t.Fatalf("agents not shown after a good sync: %d", len(s.model.agentView.order))
 	}
 	// A check of another profile does not reload this one.
-	s.agentList.view = s.agentList.view[:0]
+	s.model.agentView.order = s.model.agentView.order[:0]
 	e.u.checkFinished(e.p.ID + 100)
-	if len(s.agentList.view) != 0 {
+	if len(s.model.agentView.order) != 0 {
 		t.Fatal("reloaded for another profile's check")
 	}
 }
@@ -710,7 +710,7 @@ func TestMappingSwitchAwayFromAnAPIOnlySyncWithShowDisabled(t *testing.T) {
 	if err := e.db.ReplaceSnapshot(ctx, e.p.ID, apiOnly, time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	s.reload()
+	s.model.reload()
 	e.wait()
 	if s.agentList.pane.Objects[0] != s.agentList.empty {
 		t.Fatal("a sync with only the API agent shows “Not seeing Halo users?”")
@@ -730,8 +730,8 @@ func TestMappingSwitchAwayFromAnAPIOnlySyncWithShowDisabled(t *testing.T) {
 	for i := 0; i < s.agentList.Length(); i++ {
 		s.agentList.UpdateItem(i, s.agentList.CreateItem())
 	}
-	if len(s.agentList.view) > len(s.agents) {
-		t.Fatalf("the agent view shows %d agents of %d", len(s.agentList.view), len(s.agents))
+	if len(s.model.agentView.order) > len(s.model.agents) {
+		t.Fatalf("the agent view shows %d agents of %d", len(s.model.agentView.order), len(s.model.agents))
 	}
 }
 
