@@ -230,7 +230,9 @@ func (s *mappingScreen) updateButtons() {
 
 // assign maps the agent to the user, asking first when that moves the
 // agent from another user.
-func (s *mappingScreen) assign(userID int64, agentID int) { s.confirmMove(s.model.assign(userID, agentID)) }
+func (s *mappingScreen) assign(userID int64, agentID int) {
+	s.confirmMove(s.model.assign(userID, agentID))
+}
 
 // mapSelected maps the selected agent to the selected user.
 func (s *mappingScreen) mapSelected() { s.confirmMove(s.model.mapSelected()) }
