@@ -15,7 +15,7 @@ import (
 // accept. Each saves off the UI goroutine, becomes one undo step and
 // reloads the mappings.
 
-// Audit actions the screen records besides storage's own; history.go
+// Audit actions the screen writes besides storage's own; history.go
 // names them.
 const (
 	actionMappingUndo = "mapping.undo"
@@ -170,7 +170,7 @@ func (m *mappingModel) unmapSelected() {
 	})
 }
 
-// save runs a mapping change off the UI goroutine, records it for undo and
+// save runs a mapping change off the UI goroutine, keeps it for undo and
 // reloads the mappings.
 func (m *mappingModel) save(step undoStep, done string, work func(ctx context.Context) error) {
 	session := m.seq.session
