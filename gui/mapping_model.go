@@ -167,6 +167,16 @@ func loadMappings(ctx context.Context, db *storage.DB, id int64, agents bool) (m
 	return d, err
 }
 
+// load reads a profile's data off the UI goroutine (loadMappings).
+func (m *mappingModel) load(id int64, agents bool, done func(mappingLoad, error)) {
+	var d mappingLoad
+	m.run(func(ctx context.Context) error {
+		var err error
+		d, err = loadMappings(ctx, m.db, id, agents)
+		return err
+	}, func(err error) { done(d, err) })
+}
+
 // reload reads the agents of the last sync, the users and the mappings of
 // the current profile, and the last export. The check and sync dialogs
 // call it (through checkFinished) after storing a new snapshot.
@@ -179,12 +189,7 @@ func (m *mappingModel) reload() {
 	m.seq.load++
 	m.seq.full++
 	seq, full := m.seq.load, m.seq.full
-	var d mappingLoad
-	m.run(func(ctx context.Context) error {
-		var err error
-		d, err = loadMappings(ctx, m.db, id, true)
-		return err
-	}, func(err error) {
+	m.load(id, true, func(d mappingLoad, err error) {
 		if !m.showing(id) || full != m.seq.full {
 			return
 		}
@@ -211,12 +216,7 @@ func (m *mappingModel) reloadUsers(done func()) {
 	id := m.profile.ID
 	m.seq.load++
 	seq := m.seq.load
-	var d mappingLoad
-	m.run(func(ctx context.Context) error {
-		var err error
-		d, err = loadMappings(ctx, m.db, id, false)
-		return err
-	}, func(err error) {
+	m.load(id, false, func(d mappingLoad, err error) {
 		if done != nil {
 			defer done()
 		}

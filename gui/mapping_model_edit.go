@@ -377,20 +377,30 @@ func (m *mappingModel) acceptConfident() {
 	}
 	n := halo.CountOf(len(step.edits), "confident suggestion", "confident suggestions")
 	step.label = "accept " + n
-	set, _ := step.result(false)
 	// Computed from the mappings on screen: every user it maps must still
 	// be unmapped, and every agent free.
-	m.apply(set, nil, step.agents(true), "", "", func(err error) {
+	m.applyStep(step, "Accepting the suggestions failed", func() {
+		left := len(m.sugg) - len(step.edits)
+		m.on.status(fmt.Sprintf("Accepted %s; %d left to review.", n, left))
+	})
+}
+
+// applyStep saves a new step computed from the mappings on screen (accept,
+// an import), expecting every user it touches as it found them, and keeps
+// it for undo; done says how it went. A conflict or a failure (fail: what
+// failed) is told instead.
+func (m *mappingModel) applyStep(step undoStep, fail string, done func()) {
+	set, unmap := step.result(false)
+	m.apply(set, unmap, step.agents(true), "", "", func(err error) {
 		switch {
 		case errors.Is(err, storage.ErrConflict):
 			m.on.conflict(conflictApplyText)
 			return
 		case err != nil:
-			m.on.fail("Accepting the suggestions failed", err)
+			m.on.fail(fail, err)
 			return
 		}
 		m.history.push(step)
-		left := len(m.sugg) - len(step.edits)
-		m.on.status(fmt.Sprintf("Accepted %s; %d left to review.", n, left))
+		done()
 	})
 }

@@ -259,16 +259,7 @@ func (m *mappingModel) applyMappingImport(mi *mappingImport) {
 	// The plan was made from the mappings on screen: every user it
 	// touches must still have the agent it had then.
 	p := mi.plan
-	m.apply(p.Set, p.Unmap, mi.step.agents(true), "", "", func(err error) {
-		switch {
-		case errors.Is(err, storage.ErrConflict):
-			m.on.conflict(conflictApplyText)
-			return
-		case err != nil:
-			m.on.fail("Importing the mappings failed", err)
-			return
-		}
-		m.history.push(mi.step)
+	m.applyStep(mi.step, "Importing the mappings failed", func() {
 		msg := fmt.Sprintf("Imported mappings from %s: %d new, %d changed", mi.name, p.Added, p.Changed)
 		if p.Unmapped > 0 {
 			msg += fmt.Sprintf(", %d unmapped", p.Unmapped)

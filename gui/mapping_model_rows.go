@@ -2,6 +2,7 @@ package gui
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -328,15 +329,13 @@ func (m *mappingModel) filterUsers() {
 }
 
 // viewRowOf returns the users view's row showing the user, or -1.
-func (m *mappingModel) viewRowOf(userID int64) int {
-	ri, ok := m.byUser[userID]
-	if !ok {
-		return -1
-	}
-	for i, v := range m.userView.order {
-		if v == ri {
-			return i
-		}
+func (m *mappingModel) viewRowOf(userID int64) int { return viewRow(m.byUser, m.userView.order, userID) }
+
+// viewRow returns the row of a view (order: indexes of items) showing the
+// item of key, or -1; pos maps keys to items.
+func viewRow[K comparable](pos map[K]int, order []int, key K) int {
+	if i, ok := pos[key]; ok {
+		return slices.Index(order, i)
 	}
 	return -1
 }
@@ -361,18 +360,7 @@ func (m *mappingModel) filterAgents() {
 }
 
 // agentRowOf returns the agent view's row showing the agent, or -1.
-func (m *mappingModel) agentRowOf(agentID int) int {
-	pos, ok := m.agentPos[agentID]
-	if !ok {
-		return -1
-	}
-	for i, v := range m.agentView.order {
-		if v == pos {
-			return i
-		}
-	}
-	return -1
-}
+func (m *mappingModel) agentRowOf(agentID int) int { return viewRow(m.agentPos, m.agentView.order, agentID) }
 
 // selectUser makes the user the selected one. A suggested user with a
 // single proposed agent also selects that agent when none is selected and
