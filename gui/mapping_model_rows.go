@@ -329,7 +329,9 @@ func (m *mappingModel) filterUsers() {
 }
 
 // viewRowOf returns the users view's row showing the user, or -1.
-func (m *mappingModel) viewRowOf(userID int64) int { return viewRow(m.byUser, m.userView.order, userID) }
+func (m *mappingModel) viewRowOf(userID int64) int {
+	return viewRow(m.byUser, m.userView.order, userID)
+}
 
 // viewRow returns the row of a view (order: indexes of items) showing the
 // item of key, or -1; pos maps keys to items.
@@ -360,7 +362,9 @@ func (m *mappingModel) filterAgents() {
 }
 
 // agentRowOf returns the agent view's row showing the agent, or -1.
-func (m *mappingModel) agentRowOf(agentID int) int { return viewRow(m.agentPos, m.agentView.order, agentID) }
+func (m *mappingModel) agentRowOf(agentID int) int {
+	return viewRow(m.agentPos, m.agentView.order, agentID)
+}
 
 // selectUser makes the user the selected one. A suggested user with a
 // single proposed agent also selects that agent when none is selected and
