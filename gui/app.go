@@ -92,6 +92,13 @@ func Run(o Options) (code int) {
 	return 0
 }
 
+// startOptions are the options openDB builds the UI with: the app's (the
+// zero value). A test that starts the app through openDB runs the UI's
+// background work inline (testOptions): Fyne's test driver runs fyne.Do
+// on the calling goroutine, so the first loads would otherwise finish on
+// several goroutines at once.
+var startOptions uiOptions
+
 // openDB opens the database off the UI goroutine, then builds the main UI,
 // or shows what is wrong with the file and offers to move it aside.
 func openDB(w fyne.Window, o Options, ready func(*UI)) {
@@ -108,7 +115,7 @@ func openDB(w fyne.Window, o Options, ready func(*UI)) {
 				w.SetContent(startupError(w, o, err, ready))
 				return
 			}
-			u := NewUI(fyne.CurrentApp(), w, env)
+			u := newUI(fyne.CurrentApp(), w, env, startOptions)
 			// Started before it is handed over: whoever gets it may close
 			// it at once, which must not race with Start's first loads.
 			u.Start()
