@@ -25,7 +25,7 @@ import (
 func runAndStoreCheck(ctx context.Context, db *storage.DB, p storage.Profile, cfg halo.Config,
 	progress func(halo.CheckResult)) (halo.Report, storage.Run, error) {
 	rep := halo.RunCheck(ctx, cfg, progress)
-	run, err := storage.RecordCheck(ctx, db, p.ID, rep)
+	run, err := storage.SaveCheckRun(ctx, db, p.ID, rep)
 	return rep, run, err
 }
 

@@ -160,7 +160,7 @@ func (v *checkProgressView) finish(rep halo.Report, cancelled bool, err error, t
 
 // pullOutcome says what became of the user data the check read: only a
 // check that passed brings a snapshot, and storage keeps it only then
-// (storage.RecordCheck); err is the storing's error.
+// (storage.SaveCheckRun); err is the storing's error.
 func pullOutcome(rep halo.Report, cancelled bool, err error) string {
 	switch {
 	case cancelled:

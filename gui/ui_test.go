@@ -187,7 +187,7 @@ func TestShortcutsDoNothingBehindADialog(t *testing.T) {
 	u1 := e.userID(t, "101")
 	s.assign(u1, 1)
 	e.wait()
-	s.selUser = u1
+	s.model.sel.user = u1
 	s.updateButtons()
 
 	test.Tap(s.delUserBtn) // "Delete user?" is now the top overlay

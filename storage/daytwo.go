@@ -105,9 +105,9 @@ func (d *DayTwo) Record(ctx context.Context, db *DB, now time.Time) (mapping.Rec
 	return r, nil
 }
 
-// RecordExport stores an export as the new baseline: rows are what 1stream
+// SaveExport stores an export as the new baseline: rows are what 1stream
 // holds once the file is uploaded, written the data rows in the file.
-func RecordExport(ctx context.Context, db *DB, d *DayTwo, kind, file string, rows []mapping.Row, written int) error {
+func SaveExport(ctx context.Context, db *DB, d *DayTwo, kind, file string, rows []mapping.Row, written int) error {
 	e := Export{ProfileID: d.Profile.ID, At: time.Now(), Kind: kind, File: file, Written: written, SyncedAt: d.PulledAt, Rows: rows}
 	if _, err := db.AddExport(ctx, e); err != nil {
 		return fmt.Errorf("the file was written but the export could not be remembered (changes will still count from the previous export): %w", err)

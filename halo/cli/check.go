@@ -127,7 +127,7 @@ func runCheck(ctx context.Context, r *runner, args []string) error {
 		r.redraw("")
 	}
 	if profile != nil {
-		if _, err := storage.RecordCheck(ctx, r.db, profile.ID, rep); err != nil {
+		if _, err := storage.SaveCheckRun(ctx, r.db, profile.ID, rep); err != nil {
 			fmt.Fprintf(r.env.Stderr, "warning: the result could not be saved to history: %v\n", err)
 		}
 	}

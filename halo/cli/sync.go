@@ -141,12 +141,12 @@ func (r *runner) pullAndRecord(ctx context.Context, p storage.Profile, onWait fu
 	}
 	elapsed := time.Since(start)
 	if err != nil {
-		if rerr := storage.RecordSync(ctx, r.db, p.ID, nil, start, elapsed, err); rerr != nil {
+		if rerr := storage.SaveSyncRun(ctx, r.db, p.ID, nil, start, elapsed, err); rerr != nil {
 			fmt.Fprintf(r.env.Stderr, "warning: the failed sync could not be saved to history: %v\n", rerr)
 		}
 		return snap, elapsed, pullError{err}
 	}
-	if err := storage.RecordSync(ctx, r.db, p.ID, &snap, start, elapsed, nil); err != nil {
+	if err := storage.SaveSyncRun(ctx, r.db, p.ID, &snap, start, elapsed, nil); err != nil {
 		return snap, elapsed, storeError{fmt.Errorf("the pull worked but storing it failed (the previous data is kept): %w", err)}
 	}
 	return snap, elapsed, nil

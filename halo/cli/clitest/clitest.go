@@ -78,7 +78,7 @@ func run(t testing.TB, s Setup, args ...string) Outcome {
 		t.Fatal(err)
 	}
 	snap := halo.Snapshot{Agents: s.Agents}
-	if err := storage.RecordSync(ctx, db, p.ID, &snap, time.Now(), time.Second, nil); err != nil {
+	if err := storage.SaveSyncRun(ctx, db, p.ID, &snap, time.Now(), time.Second, nil); err != nil {
 		t.Fatal(err)
 	}
 	users, err := db.Users(ctx, p.ID)

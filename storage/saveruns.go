@@ -9,13 +9,13 @@ import (
 	"github.com/halo-assistant/halo-assistant/halo"
 )
 
-// RecordCheck stores a systems-check report for a profile: the pulled
+// SaveCheckRun stores a systems-check report for a profile: the pulled
 // snapshot when the check brought one (replacing the previous one in a
 // single transaction), then the run and its full report as history. The
-// GUI and the CLI both call it so a check is recorded the same way. ctx is
-// the check's own context: a cancelled check is still recorded (as
+// GUI and the CLI both call it so a check is stored the same way. ctx is
+// the check's own context: a cancelled check is still stored (as
 // cancelled), so storing runs on a detached context with its own timeout.
-func RecordCheck(ctx context.Context, db *DB, profileID int64, rep halo.Report) (Run, error) {
+func SaveCheckRun(ctx context.Context, db *DB, profileID int64, rep halo.Report) (Run, error) {
 	cancelled := ctx.Err() != nil
 	storeCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
@@ -42,7 +42,7 @@ func RecordCheck(ctx context.Context, db *DB, profileID int64, rep halo.Report) 
 	return run, nil
 }
 
-// syncReport is the history record of a sync.
+// syncReport is the report of a sync's history run.
 type syncReport struct {
 	OK            bool             `json:"ok"`
 	Agents        halo.AgentCounts `json:"agents"`
@@ -52,11 +52,11 @@ type syncReport struct {
 	Error         string           `json:"error,omitempty"`
 }
 
-// RecordSync stores the result of a pull: on success the snapshot (one
+// SaveSyncRun stores the result of a pull: on success the snapshot (one
 // transaction) and a history row; on failure only the history row, so the
-// previous snapshot stays. Like RecordCheck it stores even when ctx (the
+// previous snapshot stays. Like SaveCheckRun it stores even when ctx (the
 // pull's own context) was cancelled.
-func RecordSync(ctx context.Context, db *DB, profileID int64, snap *halo.Snapshot, started time.Time, took time.Duration, pullErr error) error {
+func SaveSyncRun(ctx context.Context, db *DB, profileID int64, snap *halo.Snapshot, started time.Time, took time.Duration, pullErr error) error {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
 	rep := syncReport{OK: pullErr == nil && snap != nil}

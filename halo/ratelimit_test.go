@@ -2,8 +2,6 @@ package halo_test
 
 import (
 	"context"
-	"errors"
-	"sync"
 	"testing"
 	"time"
 
@@ -85,6 +83,30 @@ func TestRateLimitGivesUp(t *testing.T) {
 	}
 }
 
+// Retry-After: 0 or a date in the past waits at least a second instead of
+// retrying at once.
+func TestRetryAfterZeroOrPastWaitsAtLeastOneSecond(t *testing.T) {
+	for _, ra := range []string{"0", "Fri, 27 Nov 2026 08:00:00 GMT"} {
+		clock := newFakeClock()
+		s, cfg := start(t, halotest.Scenario{RateLimit: 2, RateWindow: 5 * time.Second, RetryAfter: ra, Now: clock.Now})
+		cfg.RateLimit = -1
+		cfg.Now, cfg.Sleep = clock.Now, clock.Sleep
+		// authinfo + token fill the window: Me is refused until it passes.
+		if _, err := newClient(t, cfg).Me(context.Background()); err != nil {
+			t.Fatalf("Retry-After %q: %v", ra, err)
+		}
+		sleeps := clock.Sleeps()
+		if s.Rejected() == 0 || len(sleeps) != s.Rejected() {
+			t.Fatalf("Retry-After %q: %d rejected, sleeps %v", ra, s.Rejected(), sleeps)
+		}
+		for _, d := range sleeps {
+			if d < time.Second {
+				t.Fatalf("Retry-After %q: waited %v, want at least 1s (%v)", ra, d, sleeps)
+			}
+		}
+	}
+}
+
 func TestClientLimiterKeepsUnderServerLimit(t *testing.T) {
 	clock := newFakeClock()
 	s, cfg := start(t, halotest.Scenario{RateLimit: 5, RateWindow: time.Minute, Now: clock.Now})
@@ -115,111 +137,6 @@ func TestSmallWorkloadNotSlowedByLimiter(t *testing.T) {
 	rep := halo.RunCheck(context.Background(), cfg, nil)
 	if !rep.OK || len(clock.Sleeps()) != 0 {
 		t.Fatalf("ok=%v sleeps=%v", rep.OK, clock.Sleeps())
-	}
-}
-
-func TestFlaky5xx(t *testing.T) {
-	clock := newFakeClock()
-	s, cfg := start(t, halotest.Scenario{Flaky5xx: 3})
-	cfg.Sleep = clock.Sleep
-	c := newClient(t, cfg)
-	me, err := c.Me(context.Background())
-	if err != nil || me.Name == "" {
-		t.Fatalf("Me after 503/502/504: %+v %v", me, err)
-	}
-	if n := s.PathCount("/api/agent/me"); n != 4 {
-		t.Fatalf("%d attempts, want 4", n)
-	}
-	sl := clock.Sleeps()
-	if len(sl) != 3 || sl[0] < time.Second || sl[1] < 2*time.Second || sl[2] < 4*time.Second || sl[2] > 5*time.Second {
-		t.Fatalf("5xx backoff %v", sl)
-	}
-
-	// More failures than retries: a server error with its fix.
-	s2, cfg2 := start(t, halotest.Scenario{Flaky5xx: 10})
-	cfg2.Sleep = clock.Sleep
-	_, err = newClient(t, cfg2).Me(context.Background())
-	he := wantError(t, err, halo.KindServer, "1s-14")
-	if he.Status < 500 || s2.PathCount("/api/agent/me") != 4 {
-		t.Fatalf("%+v after %d attempts", he, s2.PathCount("/api/agent/me"))
-	}
-}
-
-func TestTokenExpiryAndRevocation(t *testing.T) {
-	clock := newFakeClock()
-	s, cfg := start(t, halotest.Scenario{TokenTTL: 2 * time.Minute, Now: clock.Now})
-	cfg.Now, cfg.Sleep = clock.Now, clock.Sleep
-	c := newClient(t, cfg)
-	ctx := context.Background()
-	if _, err := c.Me(ctx); err != nil {
-		t.Fatal(err)
-	}
-	clock.Advance(time.Minute)
-	if _, err := c.Me(ctx); err != nil || s.TokenRequests() != 1 {
-		t.Fatalf("within lifetime: %v, %d token requests", err, s.TokenRequests())
-	}
-	// Near expiry (a quarter of the lifetime before): renewed proactively,
-	// without a 401 round trip.
-	clock.Advance(35 * time.Second)
-	if _, err := c.Me(ctx); err != nil || s.TokenRequests() != 2 {
-		t.Fatalf("near expiry: %v, %d token requests", err, s.TokenRequests())
-	}
-	before := s.PathCount("/api/agent/me")
-	// Halo drops the token (application changed): one 401, one renewal, success.
-	s.RevokeTokens()
-	if _, err := c.Me(ctx); err != nil {
-		t.Fatalf("after revocation: %v", err)
-	}
-	if s.TokenRequests() != 3 || s.PathCount("/api/agent/me")-before != 2 {
-		t.Fatalf("after revocation: %d token requests, %d calls", s.TokenRequests(), s.PathCount("/api/agent/me")-before)
-	}
-}
-
-func TestTokenRejectedTwice(t *testing.T) {
-	// Halo says a token lasts 1 s but really drops it at once: every API call
-	// is refused, and the client gives up after one renewal instead of looping.
-	s, cfg := start(t, halotest.Scenario{TokenTTL: time.Nanosecond})
-	c := newClient(t, cfg)
-	_, err := c.Me(context.Background())
-	wantError(t, err, halo.KindAuth, "halo-9")
-	if s.TokenRequests() != 2 || s.PathCount("/api/agent/me") != 2 {
-		t.Fatalf("%d token requests, %d calls", s.TokenRequests(), s.PathCount("/api/agent/me"))
-	}
-}
-
-func TestCancelMidPull(t *testing.T) {
-	s, cfg := start(t, halotest.Scenario{Paged: true, AgentsCount: 3000, Latency: 20 * time.Millisecond})
-	cfg.PageSize = 50
-	cfg.PageConcurrency = 2
-	c := newClient(t, cfg)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	var once sync.Once
-	done := make(chan struct{})
-	var snap halo.Snapshot
-	var err error
-	go func() {
-		defer close(done)
-		snap, err = c.Pull(ctx, func(p halo.PullProgress) {
-			if p.Stage == "agents" && p.Pages >= 3 {
-				once.Do(cancel)
-			}
-		})
-	}()
-	select {
-	case <-done:
-	case <-time.After(10 * time.Second):
-		t.Fatal("Pull did not stop after cancel")
-	}
-	wantError(t, err, halo.KindCanceled, "")
-	if !errors.Is(err, context.Canceled) {
-		t.Fatalf("%v does not wrap context.Canceled", err)
-	}
-	if len(snap.Agents) != 0 {
-		t.Fatal("partial snapshot returned")
-	}
-	if n := s.PathCount("/api/agent"); n >= 60 {
-		t.Fatalf("%d of 61 pages requested: cancel did not stop paging", n)
 	}
 }
 

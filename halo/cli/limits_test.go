@@ -59,30 +59,6 @@ func TestHugeNamesKeepReportsDatabaseAndJSONSmall(t *testing.T) {
 	}
 }
 
-// check through the CLI: an API redirect to another port is refused and
-// named, and an auth server on another host is a warning naming it.
-func TestCheckRefusesAPIRedirectAndNamesAnotherAuthHost(t *testing.T) {
-	other := startHalo(t, halotest.Demo())
-	srv := startHalo(t, halotest.Scenario{APIRedirect: other.URL()})
-	h := newHarness(t)
-	h.env["HALO_CLIENT_SECRET"] = srv.ClientSecret()
-	r := h.run("", "check", "--url", srv.URL(), "--client-id", srv.ClientID())
-	if r.code != ExitFailed || !strings.Contains(r.stdout, other.URL()+"/api/Agent/me") {
-		t.Fatalf("check: exit %d\n%s%s", r.code, r.stdout, r.stderr)
-	}
-	if n := other.Requests(); n != 0 {
-		t.Fatalf("the other port received %d requests", n)
-	}
-
-	loc := startHalo(t, halotest.Scenario{AuthOnLocalhost: true})
-	h.env["HALO_CLIENT_SECRET"] = loc.ClientSecret()
-	r = h.run("", "check", "--url", loc.URL(), "--client-id", loc.ClientID(), "--json")
-	c := decodeCheck(t, r.stdout)
-	if r.code != 0 || *c.Checks[2].ID != "halo" || *c.Checks[2].Status != "warn" || !strings.Contains(*c.Checks[2].Detail, "localhost") {
-		t.Fatalf("check: exit %d\n%s%s", r.code, r.stdout, r.stderr)
-	}
-}
-
 // status --sync against a Halo that serves one agent per page slowly stops
 // at the command's time limit, naming the page that was still coming and
 // how to allow longer; a time limit that is no duration is a usage error.
@@ -112,48 +88,5 @@ func TestStatusSyncStopsAtTheCommandTimeLimit(t *testing.T) {
 		if r := h.run("", args...); r.code != ExitUsage || !strings.Contains(r.stderr, "HALO_ASSISTANT_TIMEOUT") {
 			t.Fatalf("%v with a bad time limit: exit %d %s", args, r.code, r.stderr)
 		}
-	}
-}
-
-// check --profile takes no --ca-file: the profile's CA is the only one its
-// secret is sent with.
-func TestCheckRefusesCAFileWithProfile(t *testing.T) {
-	srv := startHalo(t, halotest.Scenario{TLS: true})
-	ca, err := srv.CAFile()
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := newHarness(t)
-	if r := h.run(srv.ClientSecret(), "profile", "add", "P", "--url", srv.URL(), "--client-id", srv.ClientID(), "--secret-stdin"); r.code != 0 {
-		t.Fatalf("add: %+v", r)
-	}
-	r := h.run("", "check", "--profile", "P", "--ca-file", ca)
-	if r.code != ExitUsage || !strings.Contains(r.stderr, "--ca-file cannot be used with --profile") || r.stdout != "" {
-		t.Fatalf("check --profile --ca-file: exit %d\n%s%s", r.code, r.stdout, r.stderr)
-	}
-	if n := srv.Requests(); n != 0 {
-		t.Fatalf("%d requests reached Halo", n)
-	}
-}
-
-// A Client ID pasted with a secret inside it (quotes, a label, zero-width
-// characters) is refused by profile add and check, and the secret is not
-// echoed.
-func TestClientIDHoldingASecretIsRefused(t *testing.T) {
-	const secret = "9b1de6f0-5c1a-4f7e-9a55-2f4c1d7e8a10-3f2a9c1e-8d7b-4e6f-a1b2-c3d4e5f60718"
-	h := newHarness(t)
-	for _, id := range []string{`"` + secret + `"`, "Secret: " + secret, secret[:30] + "\u200b" + secret[30:]} {
-		r := h.run("", "profile", "add", "P", "--url", "https://x.halopsa.com", "--client-id", id)
-		if r.code != ExitUsage || !strings.Contains(r.stderr, "looks like the Client Secret") || strings.Contains(r.stdout+r.stderr, secret) {
-			t.Fatalf("profile add --client-id %q: exit %d\n%s%s", id, r.code, r.stdout, r.stderr)
-		}
-		h.env["HALO_CLIENT_SECRET"] = "0f8fad5b-d9cb-469f-a165-70867728950e"
-		r = h.run("", "check", "--url", "https://x.halopsa.com", "--client-id", id)
-		if r.code != ExitUsage || strings.Contains(r.stdout+r.stderr, secret) {
-			t.Fatalf("check --client-id %q: exit %d\n%s%s", id, r.code, r.stdout, r.stderr)
-		}
-	}
-	if r := h.run("", "profile", "list"); strings.Contains(r.stdout, "P") && strings.Contains(r.stdout, "x.halopsa.com") {
-		t.Fatalf("a profile was stored: %s", r.stdout)
 	}
 }
