@@ -12,6 +12,7 @@ import (
 type problemsView struct {
 	model     *problems // nil: no audit shown
 	counts    *widget.Label
+	search    *widget.Label // what the probe learnt of Halo's phone search
 	when      *widget.Label
 	changes   *widget.Label
 	summary   *fyne.Container
@@ -23,9 +24,10 @@ type problemsView struct {
 	body      *fyne.Container
 }
 
-// newProblemsView opens a row's contact with open and exports with export.
-func newProblemsView(open func(contactID int), export func()) *problemsView {
-	v := &problemsView{counts: wrapped(""), when: wrapped(""), changes: wrapped(""), shownInfo: widget.NewLabel("")}
+// newProblemsView edits a row's contact with edit, opens it with open and
+// exports with export.
+func newProblemsView(edit, open func(contactID int), export func()) *problemsView {
+	v := &problemsView{counts: wrapped(""), search: wrapped(""), when: wrapped(""), changes: wrapped(""), shownInfo: widget.NewLabel("")}
 	v.counts.TextStyle.Bold = true
 	names := []string{allProblems}
 	for _, k := range problemKinds {
@@ -36,9 +38,9 @@ func newProblemsView(open func(contactID int), export func()) *problemsView {
 	v.filter = widget.NewEntry()
 	v.filter.SetPlaceHolder("Filter: contact, customer, site, number or contact ID")
 	v.filter.OnChanged = func(string) { v.applyFilter() }
-	v.table = newContactsTable(func() *problems { return v.model }, open)
+	v.table = newContactsTable(func() *problems { return v.model }, edit, open)
 	v.exportBtn = widget.NewButtonWithIcon("Export CSV…", theme.DocumentSaveIcon(), export)
-	v.summary = container.NewVBox(v.counts, v.when, v.changes)
+	v.summary = container.NewVBox(v.counts, v.search, v.when, v.changes)
 	filters := container.NewBorder(nil, nil, v.kind, v.exportBtn, v.filter)
 	v.body = container.NewBorder(container.NewVBox(filters, v.shownInfo), nil, nil, nil, v.table)
 	v.show()
@@ -51,6 +53,7 @@ func (v *problemsView) set(m *problems, changes string) {
 	v.model = m
 	if m != nil {
 		v.counts.SetText(m.countsText())
+		v.search.SetText(m.searchText())
 		v.when.SetText(m.whenText())
 		v.changes.SetText(changes)
 	} else {

@@ -270,13 +270,7 @@ func TestContactsLookupVerdicts(t *testing.T) {
 	if !strings.HasPrefix(s.caller.verdict.Text, "One contact") || len(s.caller.matches.Objects) != 1 {
 		t.Fatalf("one: %q, %d matches", s.caller.verdict.Text, len(s.caller.matches.Objects))
 	}
-	row := s.caller.matches.Objects[0].(*fyne.Container)
-	var open *widget.Button
-	for _, o := range row.Objects {
-		if b, ok := o.(*widget.Button); ok {
-			open = b
-		}
-	}
+	open := findButton(s.caller.matches.Objects[0], "Open in Halo")
 	if open == nil {
 		t.Fatal("the match has no Open in Halo")
 	}
@@ -370,7 +364,7 @@ func TestContactsPullText(t *testing.T) {
 // 50,000 contacts' problems.
 func BenchmarkContactsFilter50k(b *testing.B) {
 	test.NewTempApp(b)
-	v := newProblemsView(func(int) {}, func() {})
+	v := newProblemsView(func(int) {}, func(int) {}, func() {})
 	w := test.NewWindow(container.NewStack(v.body))
 	defer w.Close()
 	w.Resize(fyne.NewSize(1180, 760))

@@ -1,0 +1,252 @@
+package gui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/halo-assistant/halo-assistant/halo/contacts"
+	"github.com/halo-assistant/halo-assistant/storage"
+)
+
+// contactWrites is the Contacts screen's writes to Halo: Fix numbers in
+// Halo… and Undo last fix…, what the last write did (and, once the screen
+// audited again, the counts before and after), and the dialogs of a fix,
+// an undo and an edit.
+type contactWrites struct {
+	writer  contactWriter
+	fixBtn  *widget.Button
+	undoBtn *widget.Button
+	stepBtn *widget.Button // 1stream's refresh after a fix (checklist)
+	note    *widget.Label
+	row     *fyne.Container
+	undoRun *storage.FixRun // what Undo last fix… restores; nil: nothing
+	// before is the audit shown when the last write started, kept until
+	// the audit after it is in.
+	before  *contacts.Audit
+	loadSeq int
+	fix     *fixDialog
+	undo    *undoDialog
+	edit    *editDialog
+}
+
+// fixShortcut opens Fix numbers in Halo… (Ctrl+Shift+F).
+var fixShortcut = &desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift}
+
+// refreshStep is the checklist step on 1stream's refresh after a fix.
+const refreshStep = "fix-refresh"
+
+func newContactWrites(writer contactWriter, fix, undo, step func()) *contactWrites {
+	w := &contactWrites{writer: writer, note: wrapped("")}
+	w.fixBtn = widget.NewButtonWithIcon("Fix numbers in Halo…", theme.DocumentCreateIcon(), fix)
+	w.undoBtn = widget.NewButtonWithIcon("Undo last fix…", theme.ContentUndoIcon(), undo)
+	w.stepBtn = widget.NewButtonWithIcon("1stream's refresh (checklist)", theme.NavigateNextIcon(), step)
+	w.note.Hide()
+	w.stepBtn.Hide()
+	w.row = container.NewBorder(nil, nil, container.NewHBox(w.fixBtn, w.undoBtn), container.NewVBox(w.stepBtn), w.note)
+	return w
+}
+
+// clear forgets the profile's write state (another profile is shown).
+func (w *contactWrites) clear() {
+	w.loadSeq++
+	w.undoRun, w.before = nil, nil
+	w.note.Hide()
+	w.stepBtn.Hide()
+}
+
+// say shows what the last write did.
+func (w *contactWrites) say(text string, refresh bool) {
+	setOptional(w.note, text)
+	show(w.stepBtn, refresh)
+}
+
+// setUndoable shows what Undo last fix… would restore (nil: nothing).
+func (w *contactWrites) setUndoable(r *storage.FixRun) {
+	w.undoRun = r
+	w.undoBtn.SetText("Undo last fix…")
+	if r != nil {
+		w.undoBtn.SetText(fmt.Sprintf("Undo last fix (run %d)…", r.ID))
+	}
+}
+
+// auditDelta is the counts of two audits of the same contacts, before →
+// after a write.
+func auditDelta(before, after *contacts.Audit) string {
+	type count struct {
+		name string
+		b, a int
+	}
+	var counts []count
+	if before.HaloSearch == contacts.HaloSearchText || after.HaloSearch == contacts.HaloSearchText {
+		counts = append(counts, count{"missed by Halo's search", before.SearchMiss, after.SearchMiss})
+	}
+	counts = append(counts, count{"unparseable", before.Unparseable, after.Unparseable},
+		count{"numbers shared", before.SharedNumbers, after.SharedNumbers},
+		count{"missing a name", before.MissingName, after.MissingName},
+		count{"without a phone number", before.NoPhone, after.NoPhone})
+	parts := make([]string, len(counts))
+	for i, c := range counts {
+		parts[i] = fmt.Sprintf("%s %d → %d", c.name, c.b, c.a)
+	}
+	return "Before → after: " + strings.Join(parts, " · ") + "."
+}
+
+// canWrite reports whether the screen may start a write.
+func (s *contactsScreen) canWrite() bool {
+	return s.connected() && !s.audit.running()
+}
+
+// openFix opens Fix numbers in Halo… for the shown audit (button,
+// Ctrl+Shift+F).
+func (s *contactsScreen) openFix() {
+	if !s.canWrite() || s.problems.model == nil || s.u.dialogShown() {
+		return
+	}
+	s.writes.fix = newFixDialog(s)
+	s.writes.fix.show()
+}
+
+// openUndo opens Undo last fix… for the profile's newest fix or edit.
+func (s *contactsScreen) openUndo() {
+	if !s.canWrite() || s.writes.undoRun == nil || s.u.dialogShown() {
+		return
+	}
+	s.writes.undo = newUndoDialog(s, *s.writes.undoRun)
+	s.writes.undo.show()
+}
+
+// openEdit opens Edit… for one contact, its numbers read for the shown
+// audit's region (else the typed one).
+func (s *contactsScreen) openEdit(contactID int) {
+	region, ok := s.region.value()
+	if m := s.problems.model; m != nil {
+		region, ok = contacts.Region(m.audit.Region), true
+	}
+	if !s.canWrite() || !ok || s.u.dialogShown() {
+		return
+	}
+	s.writes.edit = newEditDialog(s, contactID)
+	s.writes.edit.show(contactID, string(region))
+}
+
+// written hears of a finished write: Undo follows the newest run and,
+// when before (the audit shown when it started) is set and it wrote
+// something, the screen audits again to show the counts before and after.
+func (s *contactsScreen) written(r storage.FixRun, before *problems) {
+	s.loadUndoable()
+	if r.ID == 0 {
+		return
+	}
+	w := s.writes
+	w.say(r.Summary()+".", r.Written > 0)
+	if before == nil || r.Written == 0 || !s.connected() {
+		return
+	}
+	w.before = before.audit
+	s.showAfter("Auditing again to show the counts after the write …")
+	s.runAudit()
+}
+
+// audited hears of the audit after a write (err: it failed) and shows
+// the counts before and after.
+func (s *contactsScreen) audited(r auditResult, err error) {
+	w := s.writes
+	if w.before == nil {
+		return
+	}
+	before := w.before
+	w.before = nil
+	var text string
+	switch {
+	case err != nil:
+		text, _ = auditFailure(err)
+		text = "The audit after the write did not finish: " + text
+	case r.problems != nil:
+		text = auditDelta(before, r.problems.audit) + " " + contacts.RefreshNote
+	}
+	w.say(strings.TrimSpace(w.note.Text+" "+text), true)
+	s.showAfter(text)
+}
+
+// showAfter shows text in the open fix or undo dialog.
+func (s *contactsScreen) showAfter(text string) {
+	if d := s.writes.fix; d != nil {
+		d.showAfter(text)
+	}
+	if d := s.writes.undo; d != nil {
+		d.showAfter(text)
+	}
+}
+
+// loadUndoable reads which run Undo last fix… restores.
+func (s *contactsScreen) loadUndoable() {
+	w := s.writes
+	w.loadSeq++
+	seq := w.loadSeq
+	if s.profile == nil {
+		w.setUndoable(nil)
+		return
+	}
+	id := s.profile.ID
+	runAsync(s.u, func(ctx context.Context) (*storage.FixRun, error) {
+		r, ok, err := w.writer.undoable(ctx, id)
+		if !ok {
+			return nil, err
+		}
+		return &r, err
+	}, func(r *storage.FixRun, err error) {
+		if seq != w.loadSeq {
+			return
+		}
+		if err != nil {
+			s.u.showError("Reading the journal of fixes failed", err)
+		}
+		w.setUndoable(r)
+		s.show()
+	})
+}
+
+// testNumber shows Test a caller with number and looks it up.
+func (s *contactsScreen) testNumber(number string) {
+	s.tabs.SelectIndex(1)
+	s.caller.entry.SetText(number)
+	s.lookup()
+}
+
+// updateProfile stores change made to the stored profile (so only what it
+// sets changes), tells the screens, then runs then (when set) on the UI
+// goroutine if this profile is still shown.
+func (s *contactsScreen) updateProfile(change func(*storage.Profile), then func()) {
+	if s.profile == nil {
+		return
+	}
+	id := s.profile.ID
+	runAsync(s.u, func(ctx context.Context) (storage.Profile, error) {
+		p, err := s.u.env.DB.Profile(ctx, id)
+		if err != nil {
+			return p, err
+		}
+		change(&p)
+		return p, s.u.env.DB.UpdateConnection(ctx, p)
+	}, func(p storage.Profile, err error) {
+		if err != nil {
+			s.u.showError("Saving the profile failed", err)
+			return
+		}
+		same := s.profile != nil && s.profile.ID == p.ID
+		if same {
+			*s.profile = p
+		}
+		s.u.profileSaved(p)
+		if then != nil && same {
+			then()
+		}
+	})
+}
