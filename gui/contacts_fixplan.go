@@ -103,11 +103,11 @@ func rateShareText(share, n int) string {
 		share = halo.DefaultRateShare
 	}
 	perWindow := max(1, halo.DefaultRateLimit*share/100)
-	window := halo.FormatDuration(halo.DefaultRateWindow)
+	window := int(halo.DefaultRateWindow / time.Minute)
 	text := fmt.Sprintf("Bulk work takes at most %d %% of Halo's rate limit (%d of its %d requests per %s), leaving the rest "+
-		"for 1stream's lookups", share, perWindow, halo.DefaultRateLimit, window)
+		"for 1stream's lookups", share, perWindow, halo.DefaultRateLimit, halo.CountOf(window, "minute"))
 	if waits := ceilDiv(n, perWindow) - 1; waits > 0 {
-		return text + fmt.Sprintf(": this run paces, about %s.", halo.FormatDuration(time.Duration(waits)*halo.DefaultRateWindow))
+		return text + fmt.Sprintf(": this run paces, about %s.", halo.CountOf(waits*window, "minute"))
 	}
 	return text + "."
 }

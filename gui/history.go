@@ -43,6 +43,8 @@ var actionNames = map[string]string{
 	actionMappingRedo:                "Mapping change redone",
 	storage.ActionContactsAudited:    "Contacts audited",
 	storage.ActionContactsForgotten:  "Contacts snapshot dropped",
+	storage.ActionContactsFixed:      "Contacts fixed in Halo",
+	storage.ActionContactsUndone:     "Contacts fix undone in Halo",
 	storage.ActionSecretStored:       "Client Secret stored",
 	storage.ActionSecretRemoved:      "Client Secret removed",
 	storage.ActionSecretLeft:         "Client Secret left in the keyring",
@@ -55,7 +57,8 @@ func actionName(a string) string {
 	return a
 }
 
-// historyScreen lists a profile's checks and syncs, and the audit log.
+// historyScreen lists a profile's checks, syncs, exports and writes to
+// Halo's contacts (fixes and undos, in counts), and the audit log.
 type historyScreen struct {
 	u *UI
 
@@ -109,7 +112,7 @@ func newHistoryScreen(u *UI) *historyScreen {
 	)
 	s.runList.OnSelected = func(i widget.ListItemID) {
 		s.runList.UnselectAll()
-		if i < len(s.runs) && s.runs[i].Kind != runExport {
+		if i < len(s.runs) && hasCheckReport(s.runs[i]) {
 			s.openRun(s.runs[i])
 		}
 	}
@@ -149,7 +152,8 @@ func newHistoryScreen(u *UI) *historyScreen {
 	s.auditList.OnSelected = func(widget.ListItemID) { s.auditList.UnselectAll() }
 
 	runsTab := container.NewBorder(
-		wrapped("Every systems check, sync and export of this profile, newest first. Open a check or sync for its full report."),
+		wrapped("Every systems check, sync and export of this profile, and every fix or undo of its contacts in Halo (in counts), "+
+			"newest first. Open a check or sync for its full report."),
 		nil, nil, nil, s.runStack)
 	auditTab := container.NewBorder(
 		container.NewVBox(
@@ -157,7 +161,7 @@ func newHistoryScreen(u *UI) *historyScreen {
 			container.NewBorder(nil, nil, nil, s.allProfiles, s.filter), s.auditInfo),
 		nil, nil, nil, s.auditList)
 	s.tabs = container.NewAppTabs(
-		container.NewTabItemWithIcon("Checks, syncs and exports", theme.MediaPlayIcon(), runsTab),
+		container.NewTabItemWithIcon("Checks, syncs, exports, fixes", theme.MediaPlayIcon(), runsTab),
 		container.NewTabItemWithIcon("Audit log", theme.DocumentIcon(), auditTab),
 	)
 	s.tabs.OnSelected = func(*container.TabItem) { s.reload() }
@@ -263,6 +267,10 @@ func (s *historyScreen) loadAudit() {
 		s.auditList.Refresh()
 	})
 }
+
+// hasCheckReport reports a run whose stored report is a check's (checks
+// and syncs); an export or a contacts fix or undo says all in its summary.
+func hasCheckReport(r storage.Run) bool { return r.Kind == storage.RunCheck || r.Kind == storage.RunSync }
 
 func runIcon(r storage.Run) fyne.Resource {
 	switch runImportance(r) {
