@@ -270,7 +270,9 @@ func (s *historyScreen) loadAudit() {
 
 // hasCheckReport reports a run whose stored report is a check's (checks
 // and syncs); an export or a contacts fix or undo says all in its summary.
-func hasCheckReport(r storage.Run) bool { return r.Kind == storage.RunCheck || r.Kind == storage.RunSync }
+func hasCheckReport(r storage.Run) bool {
+	return r.Kind == storage.RunCheck || r.Kind == storage.RunSync
+}
 
 func runIcon(r storage.Run) fyne.Resource {
 	switch runImportance(r) {
