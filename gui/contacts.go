@@ -49,16 +49,15 @@ func newContactsScreen(u *UI) *contactsScreen {
 	s.region = newRegionField(u.env.getenv, s.checkRegion, func() { s.saveRegion(nil) })
 	s.audit = newAuditView(auditRunner{db: u.env.DB, client: u.profileClient, log: u.env.Log}, s.startAudit,
 		func() { u.goToStep(contactsAccessStep) })
-	s.problems = newProblemsView(s.openEdit, s.openContact, s.showExport)
 	s.writes = newContactWrites(contactWriter{db: u.env.DB, client: u.profileClient, log: u.env.Log}, s.openFix, s.openUndo,
 		func() { u.goToStep(refreshStep) })
+	s.problems = newProblemsView(s.openEdit, s.openContact, s.showExport, s.writes.fixBtn, s.writes.undoBtn)
 	s.caller = newCallerView(callerTest{client: u.profileClient}, s.lookup, s.openURL, s.openEdit)
 
 	auditRow := container.NewBorder(nil, nil, s.region.row, s.audit.buttons(), s.region.note)
 	top := container.NewVBox(heading("Contacts"),
-		wrapped("1stream pops a contact from the contacts (Users) it pulls from Halo at its Systems Check and refreshes hourly; "+
-			"other CTI integrations ask Halo's phone search on every call. The audit finds the contacts that stand in the way, "+
-			"Fix numbers in Halo… rewrites the numbers Halo's search misses, and Test a caller shows what Halo's search finds."),
+		wrapped("The audit finds the contacts (Halo's Users) that stand in the way of a screen pop, Fix numbers in Halo… rewrites "+
+			"the numbers Halo's phone search misses, and Test a caller shows what Halo's search finds for a number."),
 		auditRow, s.audit.status, s.state, s.problems.summary, s.writes.row)
 	// Two tabs, so the problems table gets the window's height.
 	s.tabs = container.NewAppTabs(
@@ -187,7 +186,6 @@ func (s *contactsScreen) show() {
 	s.problems.show()
 	enable(s.audit.auditBtn, s.connected() && !running && regionOK)
 	enable(s.caller.testBtn, s.connected() && regionOK)
-	show(s.writes.row, s.connected())
 	enable(s.writes.fixBtn, s.canWrite() && s.problems.model != nil)
 	enable(s.writes.undoBtn, s.canWrite() && s.writes.undoRun != nil)
 	// Lines above the tabs come and go: lay the screen out again.

@@ -112,6 +112,6 @@ func (v *callerView) showResult(r callerResult) {
 		rows = append(rows, container.NewBorder(nil, nil, nil, container.NewVBox(buttons), label))
 	}
 	v.matches.Objects = rows
-	v.matches.Refresh()
 	setOptional(v.missed, r.missed)
+	v.content.Refresh() // lines came and went: lay the tab out again
 }

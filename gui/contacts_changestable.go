@@ -20,6 +20,7 @@ var changesColFits = [changeCols]colFit{
 // now).
 type changesTable struct {
 	widget.Table
+	fits    [changeCols]colFit
 	colW    [changeCols]float32
 	changed func() // a row's check changed
 }
@@ -27,9 +28,13 @@ type changesTable struct {
 var _ fyne.Widget = (*changesTable)(nil)
 
 // newChangesTable shows the list list gives (nil: none); changed runs
-// after a row's check changes.
-func newChangesTable(list func() *changeList, titles [changeCols]string, changed func()) *changesTable {
-	t := &changesTable{changed: changed}
+// after a row's check changes. Without checks (optional false) the check
+// column takes no room.
+func newChangesTable(list func() *changeList, titles [changeCols]string, optional bool, changed func()) *changesTable {
+	t := &changesTable{changed: changed, fits: changesColFits}
+	if !optional {
+		t.fits[chColInclude] = colFit{fixed: true}
+	}
 	t.Length = func() (int, int) {
 		if l := list(); l != nil {
 			return l.rows(), changeCols
@@ -86,7 +91,7 @@ func (t *changesTable) Resize(size fyne.Size) {
 
 func (t *changesTable) setWidths(width float32) {
 	var w [changeCols]float32
-	copy(w[:], shareColumns(width, theme.Padding(), changesColFits[:]))
+	copy(w[:], shareColumns(width, theme.Padding(), t.fits[:]))
 	if w == t.colW {
 		return
 	}

@@ -46,8 +46,7 @@ func numberNote(c contacts.NumberCheck, region string) (text string, warn bool) 
 	case c.Parses:
 		return "E.164: " + c.E164, false
 	}
-	return "Not a number for region " + strings.ToUpper(region) + ": no caller ID finds it. Type it with its area code, " +
-		"or with + and the country code.", true
+	return "Not a number for " + strings.ToUpper(region) + ": add its area code, or + and the country code.", true
 }
 
 // nameNote warns about a missing first name or surname.
@@ -90,6 +89,7 @@ type editDialog struct {
 	confirm  *dialog.ConfirmDialog
 	saveBtn  *widget.Button
 	closeBtn *widget.Button
+	body     *fyne.Container
 }
 
 // numberLabels name the four numbers, in halo.NumberFields' order.
@@ -111,14 +111,14 @@ func newEditDialog(s *contactsScreen, id int) *editDialog {
 		ed.notes[i].Truncation = fyne.TextTruncateEllipsis
 		form.Append(numberLabels[i], container.NewVBox(ed.numbers[i], ed.notes[i]))
 	}
-	ed.write = newWriteView(func(step string) { ed.close(); s.u.goToStep(step) })
+	ed.write = newWriteView(func(step string) { ed.close(); s.u.goToStep(step) }, func() { ed.body.Refresh() })
 	ed.saveBtn = widget.NewButtonWithIcon("Save to Halo…", theme.DocumentSaveIcon(), ed.askConfirm)
 	ed.saveBtn.Importance = widget.HighImportance
 	ed.closeBtn = widget.NewButtonWithIcon("Close", theme.CancelIcon(), ed.close)
-	content := container.NewVBox(ed.status, form, ed.nameNote, ed.write.box)
-	ed.d = dialog.NewCustomWithoutButtons(fmt.Sprintf("Edit contact #%d", id), container.NewVScroll(content), s.u.win)
+	ed.body = container.NewVBox(ed.status, ed.nameNote, form, ed.write.box)
+	ed.d = dialog.NewCustomWithoutButtons(fmt.Sprintf("Edit contact #%d", id), container.NewVScroll(ed.body), s.u.win)
 	ed.d.SetButtons([]fyne.CanvasObject{ed.closeBtn, ed.saveBtn})
-	ed.d.Resize(fyne.NewSize(640, 600))
+	ed.d.Resize(fyne.NewSize(660, 640))
 	ed.setEditable(false)
 	return ed
 }
@@ -149,6 +149,7 @@ func (ed *editDialog) show(id int, region string) {
 		if err != nil {
 			text, _ := contactsFailure(err, "read of the contact")
 			ed.status.SetText(text)
+			ed.body.Refresh()
 			return
 		}
 		ed.fill(contactEdit{current: c, region: region})
@@ -167,6 +168,7 @@ func (ed *editDialog) fill(m contactEdit) {
 	ed.status.SetText(m.title() + " as Halo holds it now. Each number's E.164 (the form a caller ID carries) shows as you type.")
 	ed.setEditable(true)
 	ed.check()
+	ed.body.Refresh()
 }
 
 // edit is what the form holds.
@@ -190,11 +192,20 @@ func (ed *editDialog) check() {
 		if warn {
 			ed.notes[i].Importance = widget.WarningImportance
 		}
-		ed.notes[i].SetText(text)
+		if text != ed.notes[i].Text || ed.notes[i].Visible() != (text != "") {
+			setOptional(ed.notes[i], text)
+			ed.body.Refresh()
+		}
 	}
-	setOptional(ed.nameNote, nameNote(e))
+	if text := nameNote(e); text != ed.nameNote.Text || ed.nameNote.Visible() != (text != "") {
+		setOptional(ed.nameNote, text)
+		ed.body.Refresh()
+	}
 	n := len(ed.model.changes(e))
-	ed.saveBtn.SetText("Save " + halo.CountOf(n, "change", "changes") + " to Halo…")
+	ed.saveBtn.SetText("Save to Halo…")
+	if n > 0 {
+		ed.saveBtn.SetText("Save " + halo.CountOf(n, "change", "changes") + " to Halo…")
+	}
 	enable(ed.saveBtn, n > 0 && !ed.write.running())
 }
 

@@ -138,7 +138,7 @@ func TestWriteOutcomes(t *testing.T) {
 	}
 	run := storage.FixRun{ID: 7, Kind: storage.FixKindFix, State: storage.FixDone, Planned: 3, Written: 1, SkippedChanged: 1, Failed: 1}
 	o := newWriteOutcome(storage.FixResult{Run: run, Changes: entries}, nil, "written")
-	if o.level != outcomePartial || !strings.HasPrefix(o.text, "1 written, 1 skipped (changed in Halo since), 1 failed of 3.") ||
+	if o.level != outcomePartial || o.step != refreshStep || !strings.HasPrefix(o.text, "1 written, 1 skipped (changed in Halo since), 1 failed of 3.") ||
 		!strings.HasSuffix(o.text, contacts.RefreshNote) {
 		t.Fatalf("partial: %q", o.text)
 	}
@@ -208,7 +208,7 @@ func TestContactEditModel(t *testing.T) {
 	m := contactEdit{current: halo.Contact{ID: 5, FirstName: "Di", ClientName: "Acme", PhoneNumber: "12", MobileNumber: "07700 900123"}, region: "GB"}
 	e := contacts.EditOf(m.current)
 	checks := contacts.CheckNumbers(e, m.region)
-	if text, warn := numberNote(checks[0], m.region); !warn || !strings.HasPrefix(text, "Not a number for region GB") {
+	if text, warn := numberNote(checks[0], m.region); !warn || !strings.HasPrefix(text, "Not a number for GB") {
 		t.Fatalf("unparseable: %q", text)
 	}
 	if text, warn := numberNote(checks[2], m.region); warn || text != "E.164: +447700900123" {
@@ -234,15 +234,27 @@ func TestContactEditModel(t *testing.T) {
 	}
 }
 
+func TestRunLine(t *testing.T) {
+	r := storage.FixRun{ID: 3, Kind: storage.FixKindFix, State: storage.FixCancelled, Planned: 10, Written: 4, SkippedChanged: 1, Failed: 2}
+	if got := runLine(r); got != "Fix (run 3): 4 of 10 written, 1 skipped (changed in Halo), 2 failed, cancelled." {
+		t.Fatalf("%q", got)
+	}
+}
+
 func TestAuditDelta(t *testing.T) {
 	before := &contacts.Audit{HaloSearch: contacts.HaloSearchText, SearchMiss: 45, Unparseable: 3, SharedNumbers: 3, MissingName: 4, NoPhone: 4}
 	after := &contacts.Audit{HaloSearch: contacts.HaloSearchText, SearchMiss: 0, Unparseable: 2, SharedNumbers: 3, MissingName: 4, NoPhone: 4}
-	if got := auditDelta(before, after); got != "Before → after: missed by Halo's search 45 → 0 · unparseable 3 → 2 · numbers shared 3 → 3 · "+
-		"missing a name 4 → 4 · without a phone number 4 → 4." {
+	if got := auditDelta(before, after, false); got != "Before → after: missed by Halo's search 45 → 0 · unparseable 3 → 2 (other counts unchanged)." {
 		t.Fatalf("delta %q", got)
 	}
+	if got := auditDelta(before, after, true); !strings.HasSuffix(got, "; search misses counted with the earlier probe's answer, as no number with separators is left to probe with.") {
+		t.Fatalf("judged %q", got)
+	}
+	if got := auditDelta(before, before, false); got != "Before → after: no count changed." {
+		t.Fatalf("unchanged %q", got)
+	}
 	before.HaloSearch, after.HaloSearch = contacts.HaloSearchNumbers, contacts.HaloSearchUnknown
-	if strings.Contains(auditDelta(before, after), "search") {
+	if strings.Contains(auditDelta(before, after, false), "search") {
 		t.Fatal("search misses shown though none were counted")
 	}
 }

@@ -47,9 +47,10 @@ func newContactWrites(writer contactWriter, fix, undo, step func()) *contactWrit
 	w.fixBtn = widget.NewButtonWithIcon("Fix numbers in Halo…", theme.DocumentCreateIcon(), fix)
 	w.undoBtn = widget.NewButtonWithIcon("Undo last fix…", theme.ContentUndoIcon(), undo)
 	w.stepBtn = widget.NewButtonWithIcon("1stream's refresh (checklist)", theme.NavigateNextIcon(), step)
-	w.note.Hide()
-	w.stepBtn.Hide()
-	w.row = container.NewBorder(nil, nil, container.NewHBox(w.fixBtn, w.undoBtn), container.NewVBox(w.stepBtn), w.note)
+	// The buttons sit beside the problems' Export (problemsView); the
+	// note's row shows once a write said something.
+	w.row = container.NewBorder(nil, nil, nil, container.NewVBox(w.stepBtn), w.note)
+	w.say("", false)
 	return w
 }
 
@@ -57,14 +58,14 @@ func newContactWrites(writer contactWriter, fix, undo, step func()) *contactWrit
 func (w *contactWrites) clear() {
 	w.loadSeq++
 	w.undoRun, w.before = nil, nil
-	w.note.Hide()
-	w.stepBtn.Hide()
+	w.say("", false)
 }
 
 // say shows what the last write did.
 func (w *contactWrites) say(text string, refresh bool) {
-	setOptional(w.note, text)
+	w.note.SetText(text)
 	show(w.stepBtn, refresh)
+	show(w.row, text != "")
 }
 
 // setUndoable shows what Undo last fix… would restore (nil: nothing).
@@ -77,8 +78,10 @@ func (w *contactWrites) setUndoable(r *storage.FixRun) {
 }
 
 // auditDelta is the counts of two audits of the same contacts, before →
-// after a write.
-func auditDelta(before, after *contacts.Audit) string {
+// after a write: those that changed, and whether the rest did not. judged
+// says that after's search misses were counted with before's answer of
+// the probe (after's probe found no number left to ask Halo with).
+func auditDelta(before, after *contacts.Audit, judged bool) string {
 	type count struct {
 		name string
 		b, a int
@@ -91,11 +94,39 @@ func auditDelta(before, after *contacts.Audit) string {
 		count{"numbers shared", before.SharedNumbers, after.SharedNumbers},
 		count{"missing a name", before.MissingName, after.MissingName},
 		count{"without a phone number", before.NoPhone, after.NoPhone})
-	parts := make([]string, len(counts))
-	for i, c := range counts {
-		parts[i] = fmt.Sprintf("%s %d → %d", c.name, c.b, c.a)
+	var parts []string
+	for _, c := range counts {
+		if c.b != c.a {
+			parts = append(parts, fmt.Sprintf("%s %d → %d", c.name, c.b, c.a))
+		}
 	}
-	return "Before → after: " + strings.Join(parts, " · ") + "."
+	if len(parts) == 0 {
+		return "Before → after: no count changed."
+	}
+	text := "Before → after: " + strings.Join(parts, " · ")
+	if len(parts) < len(counts) {
+		text += " (other counts unchanged)"
+	}
+	if judged {
+		text += "; search misses counted with the earlier probe's answer, as no number with separators is left to probe with"
+	}
+	return text + "."
+}
+
+// runLine is a finished write in a few words.
+func runLine(r storage.FixRun) string {
+	what := map[string]string{storage.FixKindFix: "Fix", storage.FixKindEdit: "Edit", storage.FixKindUndo: "Undo"}[r.Kind]
+	text := fmt.Sprintf("%s (run %d): %d of %d written", what, r.ID, r.Written, r.Planned)
+	if r.SkippedChanged > 0 {
+		text += fmt.Sprintf(", %d skipped (changed in Halo)", r.SkippedChanged)
+	}
+	if r.Failed > 0 {
+		text += fmt.Sprintf(", %d failed", r.Failed)
+	}
+	if r.State == storage.FixCancelled {
+		text += ", cancelled"
+	}
+	return text + "."
 }
 
 // canWrite reports whether the screen may start a write.
@@ -145,7 +176,7 @@ func (s *contactsScreen) written(r storage.FixRun, before *problems) {
 		return
 	}
 	w := s.writes
-	w.say(r.Summary()+".", r.Written > 0)
+	w.say(runLine(r), r.Written > 0)
 	if before == nil || r.Written == 0 || !s.connected() {
 		return
 	}
@@ -155,23 +186,34 @@ func (s *contactsScreen) written(r storage.FixRun, before *problems) {
 }
 
 // audited hears of the audit after a write (err: it failed) and shows
-// the counts before and after.
+// the counts before and after. When that audit's probe found no number
+// left to ask Halo with, its search misses are counted with the earlier
+// probe's answer (how Halo's search compares does not change with the
+// numbers), off the UI goroutine.
 func (s *contactsScreen) audited(r auditResult, err error) {
-	w := s.writes
-	if w.before == nil {
-		return
-	}
-	before := w.before
-	w.before = nil
-	var text string
+	before := s.writes.before
+	s.writes.before = nil
 	switch {
+	case before == nil:
 	case err != nil:
-		text, _ = auditFailure(err)
-		text = "The audit after the write did not finish: " + text
+		text, _ := auditFailure(err)
+		s.showDelta("The audit after the write did not finish: " + text)
+	case r.problems != nil && before.HaloSearch != contacts.HaloSearchUnknown &&
+		r.problems.audit.HaloSearch == contacts.HaloSearchUnknown && r.problems.probe.Outcome == contacts.ProbeNoCandidate:
+		m := r.problems
+		runAsync(s.u, func(context.Context) (contacts.Audit, error) {
+			return contacts.RunWith(m.snapshot, m.audit.Region, m.audit.At, before.HaloSearch), nil
+		}, func(a contacts.Audit, _ error) { s.showDelta(auditDelta(before, &a, true)) })
 	case r.problems != nil:
-		text = auditDelta(before, r.problems.audit) + " " + contacts.RefreshNote
+		s.showDelta(auditDelta(before, r.problems.audit, false))
 	}
-	w.say(strings.TrimSpace(w.note.Text+" "+text), true)
+}
+
+// showDelta shows what the audit after a write found, on the screen (with
+// 1stream's refresh) and in the open dialog.
+func (s *contactsScreen) showDelta(text string) {
+	w := s.writes
+	w.say(strings.TrimSpace(w.note.Text+" "+text+" "+contacts.RefreshNote), true)
 	s.showAfter(text)
 }
 

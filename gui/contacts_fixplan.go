@@ -88,12 +88,12 @@ func (m *fixPlan) requestsText(share int, now time.Time) string {
 	if batches == 0 {
 		return ""
 	}
-	pull := "then "
+	parts := fmt.Sprintf("%s of up to %d contacts", halo.CountOf(batches, "batch", "batches"), halo.UpdateBatchSize)
 	if pages > 0 {
-		pull = fmt.Sprintf("a fresh pull of about %s, then ", halo.CountOf(pages, "page", "pages"))
+		parts = fmt.Sprintf("a fresh pull of about %s, then %s", halo.CountOf(pages, "page", "pages"), parts)
 	}
-	return fmt.Sprintf("Writing sends about %s (%s%s of up to %d contacts). ", halo.CountOf(pages+batches, "request", "requests"),
-		pull, halo.CountOf(batches, "batch", "batches"), halo.UpdateBatchSize) + rateShareText(share, pages+batches)
+	return fmt.Sprintf("Writing sends about %s (%s). ", halo.CountOf(pages+batches, "request", "requests"), parts) +
+		rateShareText(share, pages+batches)
 }
 
 // rateShareText says what share percent of Halo's rate limit means for n

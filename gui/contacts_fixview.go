@@ -81,8 +81,11 @@ func newFixPreview(plan func() *fixPlan, formatChanged func(contacts.Format), sh
 	}
 	v.allBtn = widget.NewButton("All shown", func() { setAll(true) })
 	v.noneBtn = widget.NewButton("None shown", func() { setAll(false) })
-	v.table = newChangesTable(list, fixColTitles, selChanged)
-	settings := container.NewHBox(widget.NewLabel("Rewrite to"), v.format, widget.NewLabel("Rate share"), v.share)
+	v.table = newChangesTable(list, fixColTitles, true, selChanged)
+	// Sized for their longest choice: a Select is as wide as its text.
+	h := v.format.MinSize().Height
+	settings := container.NewHBox(widget.NewLabel("Rewrite to"), container.NewGridWrap(fyne.NewSize(270, h), v.format),
+		widget.NewLabel("Rate share"), container.NewGridWrap(fyne.NewSize(100, h), v.share))
 	top := container.NewVBox(v.counts, v.source, settings, v.requests,
 		container.NewBorder(nil, nil, nil, container.NewHBox(v.allBtn, v.noneBtn), v.filter), v.selection)
 	v.box = container.NewBorder(top, nil, nil, nil, v.table)
@@ -122,13 +125,14 @@ type fixDialog struct {
 	saveBtn  *widget.Button
 	closeBtn *widget.Button
 	testBtn  *widget.Button
+	body     *fyne.Container
 	planSeq  int
 }
 
 func newFixDialog(s *contactsScreen) *fixDialog {
 	fd := &fixDialog{s: s, after: wrapped("")}
 	fd.preview = newFixPreview(func() *fixPlan { return fd.plan }, fd.formatChanged, fd.shareChanged, fd.showSelection)
-	fd.run = newWriteView(func(step string) { fd.close(); s.u.goToStep(step) })
+	fd.run = newWriteView(func(step string) { fd.close(); s.u.goToStep(step) }, fd.relayout)
 	fd.fixBtn = widget.NewButtonWithIcon("Fix numbers in Halo…", theme.ConfirmIcon(), fd.askConfirm)
 	fd.fixBtn.Importance = widget.HighImportance
 	fd.saveBtn = widget.NewButtonWithIcon("Save plan as CSV…", theme.DocumentSaveIcon(), fd.savePlan)
@@ -137,11 +141,15 @@ func newFixDialog(s *contactsScreen) *fixDialog {
 	fd.after.Hide()
 	fd.testBtn.Hide()
 	done := container.NewVBox(fd.run.box, fd.after, container.NewHBox(fd.testBtn))
-	fd.d = dialog.NewCustomWithoutButtons("Fix numbers in Halo — "+s.profile.Name, container.NewStack(fd.preview.box, done), s.u.win)
+	fd.body = container.NewStack(fd.preview.box, done)
+	fd.d = dialog.NewCustomWithoutButtons("Fix numbers in Halo — "+s.profile.Name, fd.body, s.u.win)
 	fd.d.SetButtons([]fyne.CanvasObject{fd.saveBtn, fd.closeBtn, fd.fixBtn})
 	fd.d.Resize(fyne.NewSize(1000, 660))
 	return fd
 }
+
+// relayout lays the dialog out again once lines came, went or grew.
+func (fd *fixDialog) relayout() { fd.body.Refresh() }
 
 // show opens the dialog and plans the shown audit's contacts.
 func (fd *fixDialog) show() {
@@ -184,6 +192,7 @@ func (fd *fixDialog) replan(f contacts.Format) {
 		fd.preview.counts.SetText(p.countsText())
 		fd.preview.source.SetText(p.sourceText())
 		fd.showSelection()
+		fd.relayout()
 	})
 }
 
@@ -263,7 +272,10 @@ func (fd *fixDialog) write(seen int) {
 }
 
 // showAfter shows the counts before and after the write.
-func (fd *fixDialog) showAfter(text string) { setOptional(fd.after, text) }
+func (fd *fixDialog) showAfter(text string) {
+	setOptional(fd.after, text)
+	fd.relayout()
+}
 
 // showTest offers Test a caller with a number the fix wrote.
 func (fd *fixDialog) showTest(entries []storage.JournalEntry) {
@@ -277,6 +289,7 @@ func (fd *fixDialog) showTest(entries []storage.JournalEntry) {
 		fd.s.testNumber(number)
 	}
 	fd.testBtn.Show()
+	fd.relayout()
 }
 
 // fixedSample is a number a run wrote, preferably one without an

@@ -191,7 +191,7 @@ func (m *problems) searchText() string { return m.probe.Text() }
 
 // whenText says when the audit ran and for which region.
 func (m *problems) whenText() string {
-	return fmt.Sprintf("Last audit %s, numbers read for region %s.", fmtWhen(m.audit.At), m.audit.Region)
+	return fmt.Sprintf("Last audit %s, region %s.", fmtWhen(m.audit.At), m.audit.Region)
 }
 
 // shownText says how many problems the filter shows.

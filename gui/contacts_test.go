@@ -84,11 +84,11 @@ func TestContactsAuditShowsDemoCounts(t *testing.T) {
 			t.Errorf("counts %q lack %q", s.problems.counts.Text, w)
 		}
 	}
-	if !s.problems.body.Visible() || s.state.Visible() || !strings.Contains(s.problems.when.Text, "region GB") {
-		t.Fatalf("after the audit: body %v, state %q, when %q", s.problems.body.Visible(), s.state.Text, s.problems.when.Text)
+	if !s.problems.body.Visible() || s.state.Visible() || !strings.Contains(s.problems.about.Text, "region GB") {
+		t.Fatalf("after the audit: body %v, state %q, about %q", s.problems.body.Visible(), s.state.Text, s.problems.about.Text)
 	}
-	if !strings.HasPrefix(s.problems.changes.Text, "First audit") {
-		t.Errorf("changes = %q", s.problems.changes.Text)
+	if !strings.HasSuffix(s.problems.about.Text, " First audit of this profile: the next one says what changed.") {
+		t.Errorf("about = %q", s.problems.about.Text)
 	}
 	if rows, cols := s.problems.table.Length(); rows != len(a.Findings) || cols != contactsCols {
 		t.Fatalf("table %d×%d, want %d rows", rows, cols, len(a.Findings))
@@ -115,20 +115,20 @@ func TestContactsAuditShowsDemoCounts(t *testing.T) {
 	// Audited again: nothing changed. Shown again after a restart of the
 	// screen's load: the stored snapshot.
 	s.auditNow(t, ce)
-	if !strings.HasPrefix(s.problems.changes.Text, "Nothing changed since the previous audit (") {
-		t.Fatalf("re-audit changes = %q", s.problems.changes.Text)
+	if !strings.Contains(s.problems.about.Text, " Nothing changed since the previous audit (") {
+		t.Fatalf("re-audit changes = %q", s.problems.about.Text)
 	}
-	after := s.problems.changes.Text
+	after := s.problems.about.Text
 	s.setAudit(auditResult{})
-	s.problems.changes.SetText("")
+	s.problems.about.SetText("")
 	s.load()
 	ce.wait()
 	if s.shownAudit() == nil || s.shownAudit().Unparseable != halotest.DemoUnparseable {
 		t.Fatal("the stored audit did not load")
 	}
 	// What changed is stored with the audit: it shows after a restart too.
-	if s.problems.changes.Text != after {
-		t.Fatalf("changes after loading = %q, want %q", s.problems.changes.Text, after)
+	if s.problems.about.Text != after {
+		t.Fatalf("changes after loading = %q, want %q", s.problems.about.Text, after)
 	}
 }
 

@@ -87,6 +87,7 @@ type undoDialog struct {
 	confirm    *dialog.ConfirmDialog
 	restoreBtn *widget.Button
 	closeBtn   *widget.Button
+	body       *fyne.Container
 }
 
 func newUndoDialog(s *contactsScreen, run storage.FixRun) *undoDialog {
@@ -99,16 +100,17 @@ func newUndoDialog(s *contactsScreen, run storage.FixRun) *undoDialog {
 			return ud.model.list
 		}
 		return nil
-	}, undoColTitles, func() {})
+	}, undoColTitles, false, func() {})
 	ud.table.Hide()
-	ud.write = newWriteView(func(step string) { ud.close(); s.u.goToStep(step) })
+	ud.write = newWriteView(func(step string) { ud.close(); s.u.goToStep(step) }, func() { ud.body.Refresh() })
 	ud.restoreBtn = widget.NewButtonWithIcon("Restore in Halo…", theme.ContentUndoIcon(), ud.askConfirm)
 	ud.restoreBtn.Importance = widget.HighImportance
 	ud.restoreBtn.Disable()
 	ud.closeBtn = widget.NewButtonWithIcon("Close", theme.CancelIcon(), ud.close)
 	top := container.NewVBox(ud.summary, ud.skipped)
 	bottom := container.NewVBox(ud.write.box, ud.after)
-	ud.d = dialog.NewCustomWithoutButtons("Undo "+runName(run), container.NewBorder(top, bottom, nil, nil, ud.table), s.u.win)
+	ud.body = container.NewBorder(top, bottom, nil, nil, ud.table)
+	ud.d = dialog.NewCustomWithoutButtons("Undo "+runName(run), ud.body, s.u.win)
 	ud.d.SetButtons([]fyne.CanvasObject{ud.closeBtn, ud.restoreBtn})
 	ud.d.Resize(fyne.NewSize(1000, 620))
 	return ud
@@ -138,6 +140,7 @@ func (ud *undoDialog) planned(plan storage.UndoPlan, err error) {
 	switch {
 	case errors.Is(err, storage.ErrNothingToUndo):
 		ud.summary.SetText("Nothing to undo: " + err.Error() + ".")
+		ud.body.Refresh()
 		return
 	case err != nil:
 		ud.summary.SetText("")
@@ -151,6 +154,7 @@ func (ud *undoDialog) planned(plan storage.UndoPlan, err error) {
 	ud.table.Refresh()
 	ud.restoreBtn.SetText("Restore " + halo.CountOf(len(plan.Changes), "value", "values") + " in Halo…")
 	enable(ud.restoreBtn, len(plan.Changes) > 0)
+	ud.body.Refresh()
 }
 
 func (ud *undoDialog) askConfirm() {
@@ -189,4 +193,7 @@ func (ud *undoDialog) restore(seen int) {
 }
 
 // showAfter shows the counts before and after the undo.
-func (ud *undoDialog) showAfter(text string) { setOptional(ud.after, text) }
+func (ud *undoDialog) showAfter(text string) {
+	setOptional(ud.after, text)
+	ud.body.Refresh()
+}

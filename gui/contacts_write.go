@@ -201,6 +201,9 @@ func newWriteOutcome(res storage.FixResult, err error, done string) writeOutcome
 	}
 	if r.Written > 0 {
 		o.text += " " + contacts.RefreshNote
+		if o.step == "" {
+			o.step = refreshStep
+		}
 	}
 	return o
 }

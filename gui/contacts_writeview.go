@@ -28,11 +28,16 @@ type writeView struct {
 	stepBtn   *widget.Button
 	step      string
 	box       *fyne.Container
+	// relayout lays out the dialog around box again once lines came, went
+	// or grew (containers lay out on Refresh only).
+	relayout func()
 }
 
-// newWriteView shows a failure's checklist step with goToStep.
-func newWriteView(goToStep func(step string)) *writeView {
-	v := &writeView{bar: widget.NewProgressBar(), progress: wrapped(""), waitNote: wrapped(""), outcome: wrapped(""), details: wrapped("")}
+// newWriteView shows a failure's checklist step with goToStep; relayout
+// lays out the dialog around it again.
+func newWriteView(goToStep func(step string), relayout func()) *writeView {
+	v := &writeView{bar: widget.NewProgressBar(), progress: wrapped(""), waitNote: wrapped(""), outcome: wrapped(""), details: wrapped(""),
+		relayout: relayout}
 	v.waitNote.Importance = widget.WarningImportance
 	v.cancelBtn = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), v.job.Cancel)
 	v.stepBtn = widget.NewButtonWithIcon("Show the checklist step", theme.NavigateNextIcon(), func() { goToStep(v.step) })
@@ -67,6 +72,7 @@ func runWrite[T any](u *UI, v *writeView, work func(ctx context.Context, report 
 	v.bar.Show()
 	v.progress.Show()
 	v.cancelBtn.Show()
+	v.relayout()
 	startJob(u, &v.job, jobSpec[storage.FixProgress, T]{
 		work: work,
 		show: v.showProgress,
@@ -86,6 +92,7 @@ func (v *writeView) showProgress(p storage.FixProgress, _ time.Duration) {
 	v.bar.SetValue(frac)
 	v.progress.SetText(text)
 	setOptional(v.waitNote, wait)
+	v.relayout()
 }
 
 // finish shows how a write ended.
@@ -97,4 +104,5 @@ func (v *writeView) finish(o writeOutcome) {
 	show(v.detailBox, o.details != "")
 	v.step = o.step
 	show(v.stepBtn, o.step != "")
+	v.relayout()
 }
