@@ -179,6 +179,10 @@ func TestContactsFixPreviewOptOutConfirmAndWrite(t *testing.T) {
 	if err != nil || len(runs) == 0 || runs[0].Kind != storage.RunContactsFix || runKindName(runs[0]) != "Contacts fix" {
 		t.Fatalf("history: %+v (%v)", runs, err)
 	}
+	events, err := ce.db.AuditLog(context.Background(), storage.AuditFilter{ProfileID: ce.p.ID, Limit: 5})
+	if err != nil || len(events) < 2 || actionName(events[1].Action) != "Contacts fixed in Halo" {
+		t.Fatalf("audit log (the fix, then the audit after it): %+v (%v)", events, err)
+	}
 
 	// Test a fixed number: Halo's own search finds the contact.
 	if !fd.testBtn.Visible() {
