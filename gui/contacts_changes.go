@@ -103,10 +103,7 @@ func (l *changeList) cellText(row, col int) string {
 	c := l.change(row)
 	switch col {
 	case chColContact:
-		if c.Contact == "" {
-			return "(no name) #" + strconv.Itoa(c.ContactID)
-		}
-		return c.Contact
+		return nameOrID(c.Contact, c.ContactID)
 	case chColClient:
 		return c.Client
 	case chColField:
@@ -134,6 +131,15 @@ func (l *changeList) selectionText() string {
 		text += fmt.Sprintf("; %d shown", shown)
 	}
 	return text + "."
+}
+
+// nameOrID is a contact's name as a table shows it, "(no name) #ID"
+// without one.
+func nameOrID(name string, id int) string {
+	if name == "" {
+		return "(no name) #" + strconv.Itoa(id)
+	}
+	return name
 }
 
 // fieldLabel is a writable contact field as a table shows it.

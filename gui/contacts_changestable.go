@@ -3,7 +3,6 @@ package gui
 import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -19,10 +18,7 @@ var changesColFits = [changeCols]colFit{
 // Old and New. titles names the columns (an undo's Old is what Halo holds
 // now).
 type changesTable struct {
-	widget.Table
-	fits    [changeCols]colFit
-	colW    [changeCols]float32
-	changed func() // a row's check changed
+	fitTable
 }
 
 var _ fyne.Widget = (*changesTable)(nil)
@@ -31,9 +27,10 @@ var _ fyne.Widget = (*changesTable)(nil)
 // after a row's check changes. Without checks (optional false) the check
 // column takes no room.
 func newChangesTable(list func() *changeList, titles [changeCols]string, optional bool, changed func()) *changesTable {
-	t := &changesTable{changed: changed, fits: changesColFits}
+	t := &changesTable{}
+	fits := changesColFits
 	if !optional {
-		t.fits[chColInclude] = colFit{fixed: true}
+		fits[chColInclude] = colFit{fixed: true}
 	}
 	t.Length = func() (int, int) {
 		if l := list(); l != nil {
@@ -65,40 +62,11 @@ func newChangesTable(list func() *changeList, titles [changeCols]string, optiona
 		check.SetChecked(cl.included(row))
 		check.OnChanged = func(on bool) {
 			cl.setIncluded(row, on)
-			t.changed()
+			changed()
 		}
 	}
-	t.ShowHeaderRow = true
-	t.CreateHeader = func() fyne.CanvasObject {
-		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	}
-	t.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
-		if id.Col >= 0 && id.Col < changeCols {
-			o.(*widget.Label).SetText(titles[id.Col])
-		}
-	}
-	// With every callback set (see newContactsTable).
-	t.ExtendBaseWidget(t)
-	t.setWidths(0)
+	t.extend(t, titles[:], fits[:])
 	return t
-}
-
-// Resize fits the columns to the new width before the cells are laid out.
-func (t *changesTable) Resize(size fyne.Size) {
-	t.setWidths(size.Width)
-	t.Table.Resize(size)
-}
-
-func (t *changesTable) setWidths(width float32) {
-	var w [changeCols]float32
-	copy(w[:], shareColumns(width, theme.Padding(), t.fits[:]))
-	if w == t.colW {
-		return
-	}
-	t.colW = w
-	for c, cw := range w {
-		t.SetColumnWidth(c, cw)
-	}
 }
 
 // fixColTitles and undoColTitles name the columns of a fix's preview and

@@ -224,19 +224,8 @@ func (ed *editDialog) askConfirm() {
 	if len(changes) == 0 {
 		return
 	}
-	inst, err := halo.ParseInstance(ed.s.profile.HaloURL)
-	if err != nil {
-		ed.s.u.showError("The profile's Halo URL is not valid", err)
-		return
-	}
-	ed.confirm = dialog.NewConfirm("Save to Halo?", ed.model.confirmText(changes, inst.Host), func(ok bool) {
-		if ok {
-			ed.save(changes)
-		}
-	}, ed.s.u.win)
-	ed.confirm.SetConfirmText("Save")
-	ed.confirm.Show()
-	ed.s.u.escapable(ed.confirm.Dismiss)
+	ed.confirm = ed.s.askWrite("Save to Halo?", "Save", func(host string) string { return ed.model.confirmText(changes, host) },
+		func() { ed.save(changes) })
 }
 
 // save writes the confirmed changes as an edit run: Halo is read once

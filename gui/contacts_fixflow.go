@@ -7,10 +7,12 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/halo-assistant/halo-assistant/halo"
 	"github.com/halo-assistant/halo-assistant/halo/contacts"
 	"github.com/halo-assistant/halo-assistant/storage"
 )
@@ -127,6 +129,27 @@ func runLine(r storage.FixRun) string {
 		text += ", cancelled"
 	}
 	return text + "."
+}
+
+// askWrite asks before a write to the profile's Halo: question gets the
+// Halo's host, yes is the confirming button's text, ok runs once the admin
+// agreed. It returns the question's dialog (nil when the profile's URL is
+// no Halo URL, which it says).
+func (s *contactsScreen) askWrite(title, yes string, question func(host string) string, ok func()) *dialog.ConfirmDialog {
+	inst, err := halo.ParseInstance(s.profile.HaloURL)
+	if err != nil {
+		s.u.showError("The profile's Halo URL is not valid", err)
+		return nil
+	}
+	d := dialog.NewConfirm(title, question(inst.Host), func(agreed bool) {
+		if agreed {
+			ok()
+		}
+	}, s.u.win)
+	d.SetConfirmText(yes)
+	d.Show()
+	s.u.escapable(d.Dismiss)
+	return d
 }
 
 // canWrite reports whether the screen may start a write.

@@ -233,20 +233,9 @@ func (fd *fixDialog) askConfirm() {
 	if p == nil || p.list.selectedCount() == 0 || fd.run.running() {
 		return
 	}
-	inst, err := halo.ParseInstance(fd.s.profile.HaloURL)
-	if err != nil {
-		fd.s.u.showError("The profile's Halo URL is not valid", err)
-		return
-	}
 	seen := p.list.selectedCount()
-	fd.confirm = dialog.NewConfirm("Write to Halo?", p.confirmText(inst.Host), func(ok bool) {
-		if ok {
-			fd.write(seen)
-		}
-	}, fd.s.u.win)
-	fd.confirm.SetConfirmText("Write " + halo.CountOf(seen, "change", "changes"))
-	fd.confirm.Show()
-	fd.s.u.escapable(fd.confirm.Dismiss)
+	fd.confirm = fd.s.askWrite("Write to Halo?", "Write "+halo.CountOf(seen, "change", "changes"), p.confirmText,
+		func() { fd.write(seen) })
 }
 
 // write writes the selection (seen: the count the confirmation named).

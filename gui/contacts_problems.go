@@ -153,10 +153,7 @@ func (m *problems) cellText(f contacts.Finding, col int) string {
 	case colProblem:
 		return problemName(f.Problem)
 	case colContact:
-		if f.Contact == "" {
-			return "(no name) #" + strconv.Itoa(f.ContactID)
-		}
-		return f.Contact
+		return nameOrID(f.Contact, f.ContactID)
 	case colClient:
 		return f.Client
 	case colSite:

@@ -162,20 +162,9 @@ func (ud *undoDialog) askConfirm() {
 	if m == nil || len(m.plan.Changes) == 0 || ud.write.running() {
 		return
 	}
-	inst, err := halo.ParseInstance(ud.s.profile.HaloURL)
-	if err != nil {
-		ud.s.u.showError("The profile's Halo URL is not valid", err)
-		return
-	}
 	seen := len(m.plan.Changes)
-	ud.confirm = dialog.NewConfirm("Restore in Halo?", m.confirmText(inst.Host), func(ok bool) {
-		if ok {
-			ud.restore(seen)
-		}
-	}, ud.s.u.win)
-	ud.confirm.SetConfirmText("Restore " + halo.CountOf(seen, "value", "values"))
-	ud.confirm.Show()
-	ud.s.u.escapable(ud.confirm.Dismiss)
+	ud.confirm = ud.s.askWrite("Restore in Halo?", "Restore "+halo.CountOf(seen, "value", "values"), m.confirmText,
+		func() { ud.restore(seen) })
 }
 
 // restore writes the undo (seen: the count the confirmation named).

@@ -22,8 +22,7 @@ var contactsColFits = [contactsCols]colFit{
 // share the width the window gives it, so at the default window size every
 // column shows without scrolling sideways.
 type contactsTable struct {
-	widget.Table
-	colW [contactsCols]float32
+	fitTable
 }
 
 var _ fyne.Widget = (*contactsTable)(nil)
@@ -64,38 +63,6 @@ func newContactsTable(model func() *problems, edit, open func(contactID int)) *c
 		}
 		l.SetText(m.cellText(f, id.Col))
 	}
-	t.ShowHeaderRow = true
-	t.CreateHeader = func() fyne.CanvasObject {
-		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	}
-	t.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
-		if id.Col >= 0 && id.Col < contactsCols {
-			o.(*widget.Label).SetText(contactsColTitles[id.Col])
-		}
-	}
-	// Only now, with every callback set: extending and sizing the table
-	// builds its renderer, which asks CreateCell for a template cell
-	// (without one Fyne logs an error for each column set).
-	t.ExtendBaseWidget(t)
-	t.setWidths(0)
+	t.extend(t, contactsColTitles[:], contactsColFits[:])
 	return t
-}
-
-// Resize fits the columns to the new width before the cells are laid out.
-func (t *contactsTable) Resize(size fyne.Size) {
-	t.setWidths(size.Width)
-	t.Table.Resize(size)
-}
-
-// setWidths shares width among the columns (0: not laid out yet).
-func (t *contactsTable) setWidths(width float32) {
-	var w [contactsCols]float32
-	copy(w[:], shareColumns(width, theme.Padding(), contactsColFits[:]))
-	if w == t.colW {
-		return
-	}
-	t.colW = w
-	for c, cw := range w {
-		t.SetColumnWidth(c, cw)
-	}
 }
