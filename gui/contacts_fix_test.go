@@ -415,3 +415,22 @@ func TestContactsAuditSaysWhenItPaces(t *testing.T) {
 		t.Fatalf("the pacing was not explained: %q", s.audit.waitNote.Text)
 	}
 }
+
+// The writes' dialogs log no Fyne error (their tables get their callbacks
+// before they are sized).
+func TestContactsWriteDialogsLogNoFyneError(t *testing.T) {
+	logged := captureFyneLog(t)
+	ce, s := contactsEnv(t, halotest.Demo())
+	fd := openFixNow(t, ce, s)
+	confirmFix(t, ce, fd)
+	test.Tap(fd.closeBtn)
+	test.Tap(s.writes.undoBtn)
+	ce.wait()
+	s.writes.undo.close()
+	s.openEdit(s.shownAudit().Findings[0].ContactID)
+	ce.wait()
+	s.writes.edit.close()
+	if got := logged.errors(); got != "" {
+		t.Fatalf("the writes' dialogs logged:\n%s", got)
+	}
+}
