@@ -143,6 +143,8 @@ done
 sleep 0.5; shot mapping
 # Contacts: F5 audits the simulated contacts (about 200, two pages).
 key alt+6; sleep 0.5; key F5; sleep 2; shot contacts
+# The fix's preview (Ctrl+Shift+F), closed with Esc: nothing is written.
+key ctrl+shift+f; sleep 1.5; shot contacts-fix; key Escape; sleep 0.3
 key alt+7; sleep 0.8; shot history
 key alt+1; sleep 0.5
 quit "$work/demo.log"

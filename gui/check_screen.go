@@ -39,7 +39,7 @@ func newCheckScreen(u *UI) *checkScreen {
 	s.list = newCheckResults(u.goToStep)
 	s.list.onContacts = u.goToContacts
 	intro := wrapped("Tests the saved connection step by step — the URL, the server, Halo itself, the Client ID and Secret, " +
-		"the API agent, whether it may read the contacts, customers and tickets 1stream uses on every call — and pulls the " +
+		"the API agent, whether it may read the contacts, customers and tickets 1stream reads for screen pops and call logging — and pulls the " +
 		"agents, teams and departments the Mapping screen uses. " +
 		"It is what 1stream's own Systems Check does, with a reason and a fix for every problem.")
 	top := container.NewVBox(heading("Systems check"), intro, container.NewHBox(s.runBtn), s.last, s.pulled, widget.NewSeparator())

@@ -17,13 +17,14 @@ import (
 	"github.com/halo-assistant/halo-assistant/storage"
 )
 
-// The Contacts screen audits the profile's Halo contacts the way 1stream
-// uses them for screen pops (missing names, no phone, shared and
-// unparseable numbers) and tests a caller's number. It is put together
-// from a region field, the audit's controls (auditView over auditRunner),
-// the problems (problemsView over the problems model) and Test a caller
-// (callerView over callerTest). Contacts are personal data: nothing here
-// logs a name or a number, only counts.
+// The Contacts screen audits the profile's Halo contacts for what stands
+// in the way of a screen pop (numbers Halo's search misses, missing names,
+// no phone, shared and unparseable numbers), fixes them in Halo and tests
+// a caller's number. It is put together from a region field, the audit's
+// controls (auditView over auditRunner), the problems (problemsView over
+// the problems model), the writes (contactWrites: fix, undo, edit over
+// contactWriter) and Test a caller (callerView over callerTest). Contacts
+// are personal data: nothing here logs a name or a number, only counts.
 type contactsScreen struct {
 	u       *UI
 	profile *storage.Profile
@@ -35,6 +36,7 @@ type contactsScreen struct {
 	region    *regionField
 	audit     *auditView
 	problems  *problemsView
+	writes    *contactWrites
 	caller    *callerView
 	exportDlg *saveDialog
 
@@ -47,14 +49,16 @@ func newContactsScreen(u *UI) *contactsScreen {
 	s.region = newRegionField(u.env.getenv, s.checkRegion, func() { s.saveRegion(nil) })
 	s.audit = newAuditView(auditRunner{db: u.env.DB, client: u.profileClient, log: u.env.Log}, s.startAudit,
 		func() { u.goToStep(contactsAccessStep) })
-	s.problems = newProblemsView(s.openContact, s.showExport)
-	s.caller = newCallerView(callerTest{client: u.profileClient}, s.lookup, s.openURL)
+	s.writes = newContactWrites(contactWriter{db: u.env.DB, client: u.profileClient, log: u.env.Log}, s.openFix, s.openUndo,
+		func() { u.goToStep(refreshStep) })
+	s.problems = newProblemsView(s.openEdit, s.openContact, s.showExport, s.writes.fixBtn, s.writes.undoBtn)
+	s.caller = newCallerView(callerTest{client: u.profileClient}, s.lookup, s.openURL, s.openEdit)
 
 	auditRow := container.NewBorder(nil, nil, s.region.row, s.audit.buttons(), s.region.note)
 	top := container.NewVBox(heading("Contacts"),
-		wrapped("On every call 1stream looks the caller's number up among Halo's contacts (Users) to pop the right contact. "+
-			"The audit finds the contacts that stand in the way; Test a caller shows what a call from a number does."),
-		auditRow, s.audit.status, s.state, s.problems.summary)
+		wrapped("The audit finds the contacts (Halo's Users) that stand in the way of a screen pop, Fix numbers in Halo… rewrites "+
+			"the numbers Halo's phone search misses, and Test a caller shows what Halo's search finds for a number."),
+		auditRow, s.audit.status, s.state, s.problems.summary, s.writes.row)
 	// Two tabs, so the problems table gets the window's height.
 	s.tabs = container.NewAppTabs(
 		// In a stack: the tabs show their content whenever they lay it out.
@@ -86,9 +90,11 @@ func (s *contactsScreen) profileChanged(p *storage.Profile) {
 	s.audit.job.Cancel()
 	s.problems.set(nil, "")
 	s.caller.clear()
+	s.writes.clear()
 	s.audit.clearError()
 	s.region.fill(s.savedRegion(), "")
 	s.load()
+	s.loadUndoable()
 }
 
 // savedRegion is the profile's own region ("" none).
@@ -117,28 +123,10 @@ func (s *contactsScreen) saveRegion(then func()) {
 		}
 		return
 	}
-	id := s.profile.ID
-	runAsync(s.u, func(ctx context.Context) (storage.Profile, error) {
-		// The stored profile, not this screen's copy: only the region changes.
-		p, err := s.u.env.DB.Profile(ctx, id)
-		if err != nil {
-			return p, err
-		}
-		p.Region = string(r)
-		return p, s.u.env.DB.UpdateConnection(ctx, p)
-	}, func(p storage.Profile, err error) {
-		if err != nil {
-			s.u.showError("Saving the region failed", err)
-			return
-		}
-		same := s.profile != nil && s.profile.ID == p.ID
-		if same {
-			s.profile.Region = p.Region
-		}
-		s.u.profileSaved(p)
+	// What follows (the audit) was asked for this profile only.
+	s.updateProfile(func(p *storage.Profile) { p.Region = string(r) }, func() {
 		s.checkRegion()
-		// What follows (the audit) was asked for this profile only.
-		if then != nil && same {
+		if then != nil {
 			then()
 		}
 	})
@@ -198,6 +186,8 @@ func (s *contactsScreen) show() {
 	s.problems.show()
 	enable(s.audit.auditBtn, s.connected() && !running && regionOK)
 	enable(s.caller.testBtn, s.connected() && regionOK)
+	enable(s.writes.fixBtn, s.canWrite() && s.problems.model != nil)
+	enable(s.writes.undoBtn, s.canWrite() && s.writes.undoRun != nil)
 	// Lines above the tabs come and go: lay the screen out again.
 	s.root.Refresh()
 }
@@ -229,11 +219,13 @@ func (s *contactsScreen) auditDone(profileID int64, r auditResult, err error) {
 	case s.profile == nil || s.profile.ID != profileID:
 		// Another profile is shown now: its load gave way to this audit.
 		s.load()
+		return
 	case err != nil:
 		s.audit.fail(err)
 	default:
 		s.setAudit(r)
 	}
+	s.audited(r, err)
 }
 
 // lookup tests the typed caller's number (callerView).
@@ -294,9 +286,10 @@ func (s *contactsScreen) showExport() {
 		})
 }
 
-// bindings: F5 audits again, as it refreshes elsewhere.
+// bindings: F5 audits again, as it refreshes elsewhere; Ctrl+Shift+F opens
+// Fix numbers in Halo….
 func (s *contactsScreen) bindings() []binding {
-	return []binding{{key: fyne.KeyF5, run: s.startAudit}}
+	return []binding{{key: fyne.KeyF5, run: s.startAudit}, {shortcut: fixShortcut, run: s.openFix}}
 }
 
 // goToContacts shows the Contacts screen: the checklist's contacts steps

@@ -72,9 +72,11 @@ func (r auditRunner) run(ctx context.Context, p storage.Profile, region contacts
 	}
 	a := res.Audit
 	r.log.Info("contacts audited", "profile", p.ID, "contacts", a.Contacts, "active", a.Active,
-		"missing_name", a.MissingName, "no_phone", a.NoPhone, "shared_numbers", a.SharedNumbers,
-		"unparseable", a.Unparseable, "took", time.Since(started).Round(time.Millisecond))
-	return auditResult{newProblems(&a, res.Snapshot.Contacts), res.Summary.Changes}, nil
+		"halo_search", string(a.HaloSearch), "search_miss", a.SearchMiss, "missing_name", a.MissingName, "no_phone", a.NoPhone,
+		"shared_numbers", a.SharedNumbers, "unparseable", a.Unparseable, "took", time.Since(started).Round(time.Millisecond))
+	m := newProblems(&a, res.Snapshot.Contacts)
+	m.probe = res.Snapshot.Probe
+	return auditResult{m, res.Summary.Changes}, nil
 }
 
 func (r auditRunner) pull(ctx context.Context, p storage.Profile, region contacts.Region,
@@ -112,7 +114,9 @@ func (r auditRunner) last(ctx context.Context, profileID int64) (auditResult, er
 		sum.Changes = storage.ContactsChanges{}
 	}
 	a := contacts.RunWith(snap.Contacts, snap.Region, snap.PulledAt, snap.Probe.Answer)
-	return auditResult{newProblems(&a, snap.Contacts), sum.Changes}, nil
+	m := newProblems(&a, snap.Contacts)
+	m.probe = snap.Probe
+	return auditResult{m, sum.Changes}, nil
 }
 
 // pullFraction is how far the pull is, 0…1.

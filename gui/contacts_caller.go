@@ -10,30 +10,37 @@ import (
 	"github.com/halo-assistant/halo-assistant/storage"
 )
 
-// The Contacts screen's "Test a caller" without widgets: a number as a
-// phone system would send it, looked up in Halo and in the last audit's
-// snapshot, and the texts that say what a call from it does.
+// The Contacts screen's "Test a caller" without widgets: a number in the
+// forms a caller ID arrives in, looked up with Halo's phone search and in
+// the last audit's snapshot, and the texts that say what Halo's search
+// finds. How 1stream itself compares numbers is not published: nothing
+// here claims it.
 
 // callerTest looks callers' numbers up for a profile.
 type callerTest struct {
 	client clientFunc
 }
 
-// callerMatch is one contact a call would reach: what to say about it and
-// its link in Halo.
+// callerMatch is one contact that holds the number: what to say about it,
+// its link in Halo, and whether Halo's search missed it (then Edit… fixes
+// its stored number).
 type callerMatch struct {
 	text, link string
+	contactID  int
+	missed     bool
 }
 
 // callerResult is what Test a caller shows for one number.
 type callerResult struct {
 	verdict string
+	asked   string // the searches Halo was asked
 	matches []callerMatch
-	missed  string // the contacts Halo's own search missed; "" none
+	missed  string // what to do about the contacts Halo's search missed; "" none
 }
 
 // lookup asks Halo for number (off the UI goroutine) and matches snapshot
-// (the shown audit's contacts; nil: none) for region.
+// (the shown audit's contacts; nil: none) for region. A missed contact's
+// fix is its number in the profile's fix format.
 func (c callerTest) lookup(ctx context.Context, p storage.Profile, snapshot []halo.Contact, number string,
 	region contacts.Region) (callerResult, error) {
 	cl, err := c.client(ctx, p, nil)
@@ -44,13 +51,15 @@ func (c callerTest) lookup(ctx context.Context, p storage.Profile, snapshot []ha
 	if err != nil {
 		return callerResult{}, err
 	}
-	return newCallerResult(l, snapshot != nil), nil
+	format, _ := contacts.ParseFormat(p.FixFormat)
+	return newCallerResult(l, snapshot != nil, string(region), format), nil
 }
 
 // newCallerResult describes l; snapshot says whether an audit's contacts
-// were matched too.
-func newCallerResult(l contacts.Lookup, snapshot bool) callerResult {
-	r := callerResult{verdict: verdictText(l, snapshot)}
+// were matched too. A contact Halo's search missed comes with its fix:
+// its stored number rewritten to format for region.
+func newCallerResult(l contacts.Lookup, snapshot bool, region string, format contacts.Format) callerResult {
+	r := callerResult{verdict: verdictText(l, snapshot), asked: askedText(l, region)}
 	for _, m := range l.Matches {
 		parts := []string{matchName(m)}
 		for _, p := range []string{m.Client, m.Site} {
@@ -58,22 +67,42 @@ func newCallerResult(l contacts.Lookup, snapshot bool) callerResult {
 				parts = append(parts, p)
 			}
 		}
-		how := "matched the " + fieldName(m.Field)
-		if !m.InHaloSearch {
-			how += ", not found by Halo's search"
+		stored := fmt.Sprintf("%s %q", fieldName(m.Field), m.Stored)
+		if m.InHaloSearch {
+			parts = append(parts, stored, "found as "+strings.Join(m.FoundAs, " and "))
+		} else {
+			parts = append([]string{"Halo's search misses this contact"}, append(parts, "stored as "+stored,
+				"fix: store it as "+fixedNumber(m.Stored, l.E164, region, format))...)
 		}
-		r.matches = append(r.matches, callerMatch{text: strings.Join(append(parts, how), " · "), link: m.Link})
+		r.matches = append(r.matches, callerMatch{text: strings.Join(parts, " · "), link: m.Link, contactID: m.ContactID, missed: !m.InHaloSearch})
 	}
-	if len(l.MissedByHalo) > 0 {
-		names := make([]string, len(l.MissedByHalo))
-		for i, m := range l.MissedByHalo {
-			names[i] = matchName(m)
-		}
-		r.missed = fmt.Sprintf("Halo's own phone search did not find %s, though the stored number is the same: "+
-			"the stored format may defeat 1stream's lookup. Store the number in international form (such as %s) in Halo.",
-			strings.Join(names, ", "), l.E164)
+	if n := len(l.MissedByHalo); n > 0 {
+		r.missed = fmt.Sprintf("Halo's phone search misses %s that the last audit holds with this number: their stored text "+
+			"holds neither caller-ID form. Fix numbers in Halo… rewrites every such number; Edit… fixes one contact.",
+			halo.CountOf(n, "contact", "contacts"))
 	}
 	return r
+}
+
+// fixedNumber is what a stored number becomes in format (contacts.Rewrite),
+// else its E.164 form.
+func fixedNumber(stored, e164, region string, format contacts.Format) string {
+	if s, ok := contacts.Rewrite(stored, region, format); ok {
+		return s
+	}
+	return e164
+}
+
+// askedText names the searches Halo was asked.
+func askedText(l contacts.Lookup, region string) string {
+	if len(l.Asked) == 0 {
+		return ""
+	}
+	asked := "Asked Halo's phone search for " + strings.Join(l.Asked, " and ")
+	if l.E164 == "" {
+		return asked + " (the number as typed: it is no number for region " + strings.ToUpper(region) + ")."
+	}
+	return asked + ": the forms a caller ID arrives in (E.164 and national digits)."
 }
 
 // callerFailure says why a lookup failed.
@@ -82,24 +111,26 @@ func callerFailure(err error) string {
 	return text
 }
 
-// verdictText says what a call from the number does in 1stream.
+// verdictText counts the contacts Halo's phone search finds for the
+// number: what a lookup by Halo's search pops.
 func verdictText(l contacts.Lookup, snapshot bool) string {
 	var text string
+	found := l.Matches[:l.HaloSearchFound]
 	switch l.Verdict {
 	case contacts.VerdictOne:
-		text = "One contact: a call from " + l.Number + " pops " + matchName(l.Matches[0]) + "."
+		text = "One contact: Halo's phone search finds " + matchName(found[0]) + " for a call from " + l.Number + "."
 	case contacts.VerdictSeveral:
-		names := make([]string, len(l.Matches))
-		for i, m := range l.Matches {
+		names := make([]string, len(found))
+		for i, m := range found {
 			names[i] = matchName(m)
 		}
-		text = fmt.Sprintf("Several contacts: a call from %s is ambiguous — %s hold it, so 1stream cannot tell which.",
-			l.Number, strings.Join(names, ", "))
+		text = fmt.Sprintf("Several contacts: Halo's phone search finds %s for a call from %s, so which one calls is ambiguous.",
+			strings.Join(names, ", "), l.Number)
 	default:
-		text = "No contact: a call from " + l.Number + " shows as an unknown caller."
+		text = "No contact: Halo's phone search finds none for a call from " + l.Number + ", so it shows as an unknown caller."
 	}
 	if !snapshot {
-		text += " (Only Halo's search was asked: audit the contacts to match stored numbers in any format too.)"
+		text += " (Only Halo's search was asked: audit the contacts to find those it misses too.)"
 	}
 	return text
 }

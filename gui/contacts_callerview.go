@@ -14,43 +14,53 @@ import (
 	"github.com/halo-assistant/halo-assistant/storage"
 )
 
-// callerView is the Test a caller tab: a number, the verdict, the
-// contacts a call reaches (each with Open in Halo) and those Halo's own
-// search missed.
+// callerView is the Test a caller tab: a number, the searches asked, the
+// verdict, the contacts Halo's search finds (each with Open in Halo) and
+// those it misses (with Edit… to fix the stored number).
 type callerView struct {
 	test    callerTest
 	entry   *widget.Entry
 	testBtn *widget.Button
+	asked   *widget.Label
 	verdict *widget.Label
 	matches *fyne.Container
 	missed  *widget.Label
 	content fyne.CanvasObject
+	// openURL opens a match's link, edit a missed contact's Edit….
 	openURL func(link string)
+	edit    func(contactID int)
 	// seq tells the answer to the newest question from older ones.
 	seq int
 }
 
-// newCallerView runs run on Test (and Enter) and opens a match's link
-// with openURL.
-func newCallerView(test callerTest, run func(), openURL func(string)) *callerView {
-	v := &callerView{test: test, entry: widget.NewEntry(), verdict: wrapped(""), matches: container.NewVBox(),
-		missed: wrapped(""), openURL: openURL}
+// callerIntro says what the tab does and what is known of how a call
+// finds a contact.
+const callerIntro = "Type a number in any format: the app asks Halo's phone search for the forms a caller ID arrives in " +
+	"(E.164 and national digits) and matches the numbers of the last audit. 1stream pulls Halo's contacts at its Systems Check " +
+	"and refreshes its contact cache hourly (its articles do not say how it compares numbers); other CTI integrations ask " +
+	"Halo's phone search on every call. A number Halo's search finds is stored in a form a caller ID matches."
+
+// newCallerView runs run on Test (and Enter), opens a match's link with
+// openURL and a missed contact's Edit… with edit.
+func newCallerView(test callerTest, run func(), openURL func(string), edit func(contactID int)) *callerView {
+	v := &callerView{test: test, entry: widget.NewEntry(), asked: wrapped(""), verdict: wrapped(""), matches: container.NewVBox(),
+		missed: wrapped(""), openURL: openURL, edit: edit}
 	v.entry.SetPlaceHolder("A caller's number in any format, e.g. 020 7946 0500 or +44 20 7946 0500")
 	v.entry.OnSubmitted = func(string) { run() }
 	v.testBtn = widget.NewButtonWithIcon("Test", theme.SearchIcon(), run)
 	v.verdict.TextStyle.Bold = true
 	v.missed.Importance = widget.WarningImportance
 	v.missed.Hide()
-	v.content = container.NewVScroll(container.NewVBox(
-		wrapped("Type a number in any format: the app asks Halo the way a phone system does (as typed, national and international) "+
-			"and matches the numbers of the last audit."),
-		container.NewBorder(nil, nil, nil, v.testBtn, v.entry), v.verdict, v.matches, v.missed))
+	v.asked.Hide()
+	v.content = container.NewVScroll(container.NewVBox(wrapped(callerIntro),
+		container.NewBorder(nil, nil, nil, v.testBtn, v.entry), v.asked, v.verdict, v.matches, v.missed))
 	return v
 }
 
 // clear forgets the shown answer and any still on its way.
 func (v *callerView) clear() {
 	v.seq++
+	v.asked.Hide()
 	v.verdict.SetText("")
 	v.matches.Objects = nil
 	v.matches.Refresh()
@@ -85,17 +95,23 @@ func (v *callerView) start(u *UI, p storage.Profile, snapshot []halo.Contact, re
 }
 
 func (v *callerView) showResult(r callerResult) {
+	setOptional(v.asked, r.asked)
 	v.verdict.SetText(r.verdict)
 	rows := make([]fyne.CanvasObject, 0, len(r.matches))
 	for _, m := range r.matches {
-		link := m.link
+		link, id := m.link, m.contactID
 		open := widget.NewButtonWithIcon("Open in Halo", theme.ComputerIcon(), func() { v.openURL(link) })
 		open.Importance = widget.LowImportance
-		label := widget.NewLabel(m.text)
-		label.Truncation = fyne.TextTruncateEllipsis
-		rows = append(rows, container.NewBorder(nil, nil, nil, open, label))
+		buttons := container.NewHBox(open)
+		label := wrapped(m.text)
+		if m.missed {
+			label.Importance = widget.WarningImportance
+			edit := widget.NewButtonWithIcon("Edit…", theme.DocumentCreateIcon(), func() { v.edit(id) })
+			buttons = container.NewHBox(edit, open)
+		}
+		rows = append(rows, container.NewBorder(nil, nil, nil, container.NewVBox(buttons), label))
 	}
 	v.matches.Objects = rows
-	v.matches.Refresh()
 	setOptional(v.missed, r.missed)
+	v.content.Refresh() // lines came and went: lay the tab out again
 }

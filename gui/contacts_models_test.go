@@ -259,12 +259,36 @@ func TestCallerTestResults(t *testing.T) {
 	if err != nil || !strings.HasPrefix(r.verdict, "One contact") || len(r.matches) != 3 {
 		t.Fatalf("one found, two missed: %+v, %v", r, err)
 	}
-	for _, m := range r.matches {
-		if !strings.Contains(m.text, "matched the ") || !strings.Contains(m.link, "userid=") {
+	// The searches asked: the caller-ID forms, never a spaced format.
+	if r.asked != "Asked Halo's phone search for +441134960999 and 01134960999: the forms a caller ID arrives in (E.164 and national digits)." {
+		t.Errorf("asked %q", r.asked)
+	}
+	if !strings.HasPrefix(r.verdict, "One contact: Halo's phone search finds ") {
+		t.Errorf("verdict %q", r.verdict)
+	}
+	missed := 0
+	for i, m := range r.matches {
+		if !strings.Contains(m.link, "userid=") || m.contactID == 0 {
 			t.Errorf("match %+v", m)
 		}
+		switch {
+		case i == 0 && (m.missed || !strings.Contains(m.text, "found as 01134960999")):
+			t.Errorf("the match Halo's search finds: %+v", m)
+		case i > 0 && (!m.missed || !strings.HasPrefix(m.text, "Halo's search misses this contact") ||
+			!strings.Contains(m.text, "stored as ") || !strings.HasSuffix(m.text, "fix: store it as +441134960999")):
+			t.Errorf("a contact only the snapshot holds: %+v", m)
+		}
+		if m.missed {
+			missed++
+		}
 	}
-	if !strings.Contains(r.missed, "the stored format may defeat 1stream's lookup") || !strings.Contains(r.missed, "+441134960999") {
-		t.Fatalf("missed by Halo: %q", r.missed)
+	if missed != 2 || !strings.HasPrefix(r.missed, "Halo's phone search misses 2 contacts that the last audit holds") {
+		t.Fatalf("missed by Halo (%d): %q", missed, r.missed)
+	}
+	// Nothing claims how 1stream compares numbers.
+	for _, text := range append([]string{r.verdict, r.asked, r.missed, callerIntro}, r.matches[0].text) {
+		if strings.Contains(text, "1stream's lookup") || strings.Contains(text, "pops") {
+			t.Errorf("a claim about 1stream: %q", text)
+		}
 	}
 }

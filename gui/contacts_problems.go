@@ -21,6 +21,7 @@ type problemKind struct {
 
 // problemKinds are the filter's choices, in the audit's order.
 var problemKinds = []problemKind{
+	{contacts.SearchMiss, "Halo's search misses it"},
 	{contacts.MissingName, "Missing name"},
 	{contacts.NoPhone, "No phone"},
 	{contacts.SharedNumber, "Shared number"},
@@ -52,7 +53,7 @@ func problemNamed(name string) contacts.Problem {
 
 // sitePhoneNote explains the table's last text column, whose header has
 // no room to.
-const sitePhoneNote = "The site's number is shown for reference: 1stream pops a contact by the contact's own numbers."
+const sitePhoneNote = "The site's number is shown for reference only: the audit checks each contact's own four numbers."
 
 // Columns of the problems table.
 const (
@@ -113,9 +114,11 @@ next:
 	}
 }
 
-// problems is one audit as the Problems tab lists it.
+// problems is one audit as the Problems tab lists it, with what its probe
+// learnt of Halo's phone search.
 type problems struct {
 	audit    *contacts.Audit
+	probe    contacts.SearchProbe
 	snapshot []halo.Contact // the audited contacts
 	byID     map[int]int    // snapshot index by contact ID
 	filter   rowFilter
@@ -150,10 +153,7 @@ func (m *problems) cellText(f contacts.Finding, col int) string {
 	case colProblem:
 		return problemName(f.Problem)
 	case colContact:
-		if f.Contact == "" {
-			return "(no name) #" + strconv.Itoa(f.ContactID)
-		}
-		return f.Contact
+		return nameOrID(f.Contact, f.ContactID)
 	case colClient:
 		return f.Client
 	case colSite:
@@ -168,20 +168,27 @@ func (m *problems) cellText(f contacts.Finding, col int) string {
 	return ""
 }
 
-// countsText is the audit's counts in one line.
+// countsText is the audit's counts in one line, search misses first
+// (counted only when the probe showed that Halo matches the stored text).
 func (m *problems) countsText() string {
 	a := m.audit
 	active := halo.CountOf(a.Active, "active contact", "active contacts")
 	if a.Contacts != a.Active {
 		active += fmt.Sprintf(" of %d", a.Contacts)
 	}
+	if a.HaloSearch == contacts.HaloSearchText {
+		active += fmt.Sprintf(" · %d missed by Halo's search", a.SearchMiss)
+	}
 	return fmt.Sprintf("%s · %d missing a name · %d without a phone number · %s · %d with an unparseable number",
 		active, a.MissingName, a.NoPhone, halo.CountOf(a.SharedNumbers, "number shared", "numbers shared"), a.Unparseable)
 }
 
+// searchText says what the audit's probe learnt of Halo's phone search.
+func (m *problems) searchText() string { return m.probe.Text() }
+
 // whenText says when the audit ran and for which region.
 func (m *problems) whenText() string {
-	return fmt.Sprintf("Last audit %s, numbers read for region %s.", fmtWhen(m.audit.At), m.audit.Region)
+	return fmt.Sprintf("Last audit %s, region %s.", fmtWhen(m.audit.At), m.audit.Region)
 }
 
 // shownText says how many problems the filter shows.
@@ -189,7 +196,7 @@ func (m *problems) shownText() string {
 	total, shown := len(m.audit.Findings), m.rows()
 	switch {
 	case total == 0:
-		return "No problems: every active contact has a name and a number of its own that 1stream can pop."
+		return "No problems: every active contact has a name and a number of its own that no other contact holds."
 	case shown == total:
 		return halo.CountOf(shown, "problem", "problems") + ". " + sitePhoneNote
 	}

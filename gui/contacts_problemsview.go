@@ -1,6 +1,8 @@
 package gui
 
 import (
+	"strings"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
@@ -10,10 +12,11 @@ import (
 // problemsView shows an audit: its summary (counts, when, what changed)
 // above the tabs, and the Problems tab's filters, table and export.
 type problemsView struct {
-	model     *problems // nil: no audit shown
+	model *problems // nil: no audit shown
+	// counts, and in one label when the audit ran, what its probe learnt of
+	// Halo's phone search and what changed since the one before.
 	counts    *widget.Label
-	when      *widget.Label
-	changes   *widget.Label
+	about     *widget.Label
 	summary   *fyne.Container
 	kind      *widget.Select
 	filter    *widget.Entry
@@ -23,9 +26,10 @@ type problemsView struct {
 	body      *fyne.Container
 }
 
-// newProblemsView opens a row's contact with open and exports with export.
-func newProblemsView(open func(contactID int), export func()) *problemsView {
-	v := &problemsView{counts: wrapped(""), when: wrapped(""), changes: wrapped(""), shownInfo: widget.NewLabel("")}
+// newProblemsView edits a row's contact with edit, opens it with open and
+// exports with export; actions (the writes' buttons) sit beside Export.
+func newProblemsView(edit, open func(contactID int), export func(), actions ...fyne.CanvasObject) *problemsView {
+	v := &problemsView{counts: wrapped(""), about: wrapped(""), shownInfo: widget.NewLabel("")}
 	v.counts.TextStyle.Bold = true
 	names := []string{allProblems}
 	for _, k := range problemKinds {
@@ -34,12 +38,12 @@ func newProblemsView(open func(contactID int), export func()) *problemsView {
 	v.kind = widget.NewSelect(names, func(string) { v.applyFilter() })
 	v.kind.SetSelected(allProblems)
 	v.filter = widget.NewEntry()
-	v.filter.SetPlaceHolder("Filter: contact, customer, site, number or contact ID")
+	v.filter.SetPlaceHolder("Filter: contact, customer, site, number or ID")
 	v.filter.OnChanged = func(string) { v.applyFilter() }
-	v.table = newContactsTable(func() *problems { return v.model }, open)
+	v.table = newContactsTable(func() *problems { return v.model }, edit, open)
 	v.exportBtn = widget.NewButtonWithIcon("Export CSV…", theme.DocumentSaveIcon(), export)
-	v.summary = container.NewVBox(v.counts, v.when, v.changes)
-	filters := container.NewBorder(nil, nil, v.kind, v.exportBtn, v.filter)
+	v.summary = container.NewVBox(v.counts, v.about)
+	filters := container.NewBorder(nil, nil, v.kind, container.NewHBox(append([]fyne.CanvasObject{v.exportBtn}, actions...)...), v.filter)
 	v.body = container.NewBorder(container.NewVBox(filters, v.shownInfo), nil, nil, nil, v.table)
 	v.show()
 	return v
@@ -51,10 +55,9 @@ func (v *problemsView) set(m *problems, changes string) {
 	v.model = m
 	if m != nil {
 		v.counts.SetText(m.countsText())
-		v.when.SetText(m.whenText())
-		v.changes.SetText(changes)
+		v.about.SetText(strings.Join([]string{m.whenText(), m.searchText(), changes}, " "))
 	} else {
-		v.changes.SetText("")
+		v.about.SetText("")
 	}
 	v.applyFilter()
 	v.show()

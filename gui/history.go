@@ -43,6 +43,8 @@ var actionNames = map[string]string{
 	actionMappingRedo:                "Mapping change redone",
 	storage.ActionContactsAudited:    "Contacts audited",
 	storage.ActionContactsForgotten:  "Contacts snapshot dropped",
+	storage.ActionContactsFixed:      "Contacts fixed in Halo",
+	storage.ActionContactsUndone:     "Contacts fix undone in Halo",
 	storage.ActionSecretStored:       "Client Secret stored",
 	storage.ActionSecretRemoved:      "Client Secret removed",
 	storage.ActionSecretLeft:         "Client Secret left in the keyring",
@@ -55,7 +57,8 @@ func actionName(a string) string {
 	return a
 }
 
-// historyScreen lists a profile's checks and syncs, and the audit log.
+// historyScreen lists a profile's checks, syncs, exports and writes to
+// Halo's contacts (fixes and undos, in counts), and the audit log.
 type historyScreen struct {
 	u *UI
 
@@ -81,7 +84,39 @@ type historyScreen struct {
 
 func newHistoryScreen(u *UI) *historyScreen {
 	s := &historyScreen{u: u}
-	s.runList = widget.NewList(
+	s.runList = s.newRunList()
+	s.runEmpty = wrapped("")
+	s.runStack = container.NewStack(s.runList)
+
+	s.filter = widget.NewEntry()
+	s.filter.SetPlaceHolder("Filter: action, detail or profile, e.g. secret, checklist, mapping")
+	s.filter.OnChanged = func(string) { s.loadAudit() }
+	s.allProfiles = widget.NewCheck("All profiles", func(bool) { s.loadAudit() })
+	s.auditInfo = widget.NewLabel("")
+	s.auditList = s.newAuditList()
+
+	runsTab := container.NewBorder(
+		wrapped("Every systems check, sync and export of this profile, and every fix or undo of its contacts in Halo (in counts), "+
+			"newest first. Open a check or sync for its full report."),
+		nil, nil, nil, s.runStack)
+	auditTab := container.NewBorder(
+		container.NewVBox(
+			wrapped("Who changed what: profiles, the Client Secret (never its value), the checklist, users, mappings and contacts fixed in Halo (counts only)."),
+			container.NewBorder(nil, nil, nil, s.allProfiles, s.filter), s.auditInfo),
+		nil, nil, nil, s.auditList)
+	s.tabs = container.NewAppTabs(
+		container.NewTabItemWithIcon("Checks, syncs, exports, fixes", theme.MediaPlayIcon(), runsTab),
+		container.NewTabItemWithIcon("Audit log", theme.DocumentIcon(), auditTab),
+	)
+	s.tabs.OnSelected = func(*container.TabItem) { s.reload() }
+	s.root = container.NewBorder(heading("History"), nil, nil, nil, s.tabs)
+	return s
+}
+
+// newRunList lists the profile's runs: when and what, the summary, the
+// counts; a check or sync opens its report.
+func (s *historyScreen) newRunList() *widget.List {
+	l := widget.NewList(
 		func() int { return len(s.runs) },
 		func() fyne.CanvasObject {
 			icon := widget.NewIcon(statusIcon(halo.StatusPass))
@@ -107,21 +142,18 @@ func newHistoryScreen(u *UI) *historyScreen {
 			box.Objects[2].(*widget.Label).SetText(runCounts(r))
 		},
 	)
-	s.runList.OnSelected = func(i widget.ListItemID) {
-		s.runList.UnselectAll()
-		if i < len(s.runs) && s.runs[i].Kind != runExport {
+	l.OnSelected = func(i widget.ListItemID) {
+		l.UnselectAll()
+		if i < len(s.runs) && hasCheckReport(s.runs[i]) {
 			s.openRun(s.runs[i])
 		}
 	}
-	s.runEmpty = wrapped("")
-	s.runStack = container.NewStack(s.runList)
+	return l
+}
 
-	s.filter = widget.NewEntry()
-	s.filter.SetPlaceHolder("Filter: action, detail or profile, e.g. secret, checklist, mapping")
-	s.filter.OnChanged = func(string) { s.loadAudit() }
-	s.allProfiles = widget.NewCheck("All profiles", func(bool) { s.loadAudit() })
-	s.auditInfo = widget.NewLabel("")
-	s.auditList = widget.NewList(
+// newAuditList lists the audit log's events.
+func (s *historyScreen) newAuditList() *widget.List {
+	l := widget.NewList(
 		func() int { return len(s.events) },
 		func() fyne.CanvasObject {
 			head := widget.NewLabelWithStyle("27 Nov 2026 14:31 · Checklist step ticked", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
@@ -146,23 +178,8 @@ func newHistoryScreen(u *UI) *historyScreen {
 			box.Objects[1].(*widget.Label).SetText(strings.Join(parts, " · "))
 		},
 	)
-	s.auditList.OnSelected = func(widget.ListItemID) { s.auditList.UnselectAll() }
-
-	runsTab := container.NewBorder(
-		wrapped("Every systems check, sync and export of this profile, newest first. Open a check or sync for its full report."),
-		nil, nil, nil, s.runStack)
-	auditTab := container.NewBorder(
-		container.NewVBox(
-			wrapped("Who changed what: profiles, the Client Secret (never its value), the checklist, users and mappings."),
-			container.NewBorder(nil, nil, nil, s.allProfiles, s.filter), s.auditInfo),
-		nil, nil, nil, s.auditList)
-	s.tabs = container.NewAppTabs(
-		container.NewTabItemWithIcon("Checks, syncs and exports", theme.MediaPlayIcon(), runsTab),
-		container.NewTabItemWithIcon("Audit log", theme.DocumentIcon(), auditTab),
-	)
-	s.tabs.OnSelected = func(*container.TabItem) { s.reload() }
-	s.root = container.NewBorder(heading("History"), nil, nil, nil, s.tabs)
-	return s
+	l.OnSelected = func(widget.ListItemID) { l.UnselectAll() }
+	return l
 }
 
 func (s *historyScreen) title() string       { return "History" }
@@ -262,6 +279,12 @@ func (s *historyScreen) loadAudit() {
 		}
 		s.auditList.Refresh()
 	})
+}
+
+// hasCheckReport reports a run whose stored report is a check's (checks
+// and syncs); an export or a contacts fix or undo says all in its summary.
+func hasCheckReport(r storage.Run) bool {
+	return r.Kind == storage.RunCheck || r.Kind == storage.RunSync
 }
 
 func runIcon(r storage.Run) fyne.Resource {

@@ -38,6 +38,10 @@ func runKindName(r storage.Run) string {
 		return "Sync"
 	case runExport:
 		return "Export"
+	case storage.RunContactsFix:
+		return "Contacts fix"
+	case storage.RunContactsUndo:
+		return "Undo of a contacts fix"
 	}
 	return "Systems check"
 }

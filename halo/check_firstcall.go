@@ -6,10 +6,10 @@ import (
 	"strings"
 )
 
-// The first-call checks: what 1stream reads on every call besides agents.
-// A screen pop looks the caller's number up among Halo's contacts (Users)
-// and shows their customer (Client); call logging reads and writes
-// tickets. Each check is one small read-only request (a page of one
+// The first-call checks: what 1stream reads besides agents. A screen pop
+// shows a contact from Halo's contacts (Users), which 1stream pulls at its
+// Systems Check and refreshes hourly, with their customer (Client); call
+// logging reads and writes tickets. Each check is one small read-only request (a page of one
 // record) whose record_count says how many the API agent can see.
 const (
 	CheckContacts  = "contacts"

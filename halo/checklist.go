@@ -83,7 +83,7 @@ var Checklist = []ChecklistSection{
 	{
 		Title: "The API agent (1stream's HaloPSA Agent Permissions)",
 		Intro: "1stream's article “HaloPSA Agent Permissions” (updated 16 December 2024) sets up the agent the application logs in as, " +
-			"with what 1stream needs on every call: contacts to pop the caller, customers, and tickets to log the call.",
+			"with what 1stream reads: contacts to pop the caller, customers, and tickets to log the call.",
 		Steps: []ChecklistStep{
 			{ID: "agent-1", Num: 1, Title: "Go to Configuration › Teams & Agents › Agents and click New.", Action: ActionOpenHalo},
 			{ID: "agent-2", Num: 2, Title: "Set the Username to 1stream.",
@@ -98,7 +98,7 @@ var Checklist = []ChecklistSection{
 			{ID: "agent-perm-customers", Title: "Feature Access: Customers Access Level = Read and Modify.", Action: ActionRunCheck,
 				Detail: "A screen pop shows the caller's customer; the systems check's Customers line reads them."},
 			{ID: "agent-perm-users", Title: "Feature Access: Users Access Level = Read and Modify.", Action: ActionContacts,
-				Detail: "Halo calls contacts Users. Without them 1stream cannot look a caller's number up, so no screen pops. " +
+				Detail: "Halo calls contacts Users. Without them 1stream cannot pull the contacts it pops, so no screen pops. " +
 					"The Contacts screen audits them and tests a caller; its fix writes corrected numbers back to Halo, " +
 					"which needs Modify as well as Read (Halo refuses the write otherwise)."},
 			{ID: "agent-perm-ticket-rights", Title: "Tickets Permissions: set these ten to Yes.",

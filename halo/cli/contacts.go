@@ -340,25 +340,7 @@ func jsonHaloSearch(h contacts.HaloSearch) string {
 
 // haloSearchText says what the audit learnt of Halo's phone search.
 func haloSearchText(out contactsAuditJSON) string {
-	switch contacts.HaloSearch(out.HaloSearch) {
-	case contacts.HaloSearchText:
-		return "Halo's phone search matches the stored text: a number stored with separators was found by its stored text " +
-			"but by neither caller-ID form (E.164, national digits)."
-	case contacts.HaloSearchNumbers:
-		return "Halo's phone search compares numbers: a number stored with separators was found by its caller-ID form, " +
-			"so no search misses are counted."
-	}
-	why := map[string]string{
-		string(contacts.ProbeNoCandidate): "no contact holds a number stored with separators to probe with",
-		string(contacts.ProbeNotFound):    "the probe's contact was found by neither its caller-ID forms nor its stored text",
-		string(contacts.ProbeRefused):     "Halo refused the phone search",
-		string(contacts.ProbeFailed):      "the phone search failed",
-	}[out.SearchProbe]
-	if why == "" {
-		why = "not probed"
-	}
-	return "Not known whether Halo's phone search matches the stored text or compares numbers (" + why +
-		"), so no search misses are counted."
+	return contacts.SearchProbe{Answer: contacts.HaloSearch(out.HaloSearch), Outcome: contacts.ProbeOutcome(out.SearchProbe)}.Text()
 }
 
 var problemWords = map[string]string{

@@ -82,9 +82,8 @@ type contactsUndoJSON struct {
 	Changes        []fixChangeJSON `json:"changes"`
 }
 
-// refreshNote is what happens after a write, in 1stream's own words as
-// far as they go.
-const refreshNote = "1stream picks up corrected numbers at its next hourly refresh, or at once with its Systems Check."
+// refreshNote is what happens after a write (contacts.RefreshNote).
+const refreshNote = contacts.RefreshNote
 
 func runContactsFix(ctx context.Context, r *runner, args []string) error {
 	return asExit2(contactsFix(ctx, r, args))

@@ -17,6 +17,11 @@ import (
 // forms a caller ID arrives in find it by Halo's text search. Nothing here
 // talks to Halo; storage runs a plan through halo.UpdateContacts.
 
+// RefreshNote is when 1stream has the numbers a write corrected, in its
+// articles' words as far as they go ("Syncing CRM Contacts": the contact
+// cache updates hourly; its Systems Check pulls the contacts).
+const RefreshNote = "1stream picks up corrected numbers at its next hourly refresh, or at once with its Systems Check."
+
 // Format is the form numbers are rewritten to.
 type Format string
 

@@ -155,3 +155,27 @@ func plainSeparated(s string) bool {
 	}
 	return sep
 }
+
+// Text says what the probe learnt of Halo's phone search, for both
+// front-ends: which way Halo compares, or that it could not tell and why.
+func (p SearchProbe) Text() string {
+	switch p.Answer {
+	case HaloSearchText:
+		return "Halo's phone search matches the stored text: a number stored with separators was found by its stored text " +
+			"but by neither caller-ID form (E.164, national digits)."
+	case HaloSearchNumbers:
+		return "Halo's phone search compares numbers: a number stored with separators was found by its caller-ID form, " +
+			"so no search misses are counted."
+	}
+	why := map[ProbeOutcome]string{
+		ProbeNoCandidate: "no contact holds a number stored with separators to probe with",
+		ProbeNotFound:    "the probe's contact was found by neither its caller-ID forms nor its stored text",
+		ProbeRefused:     "Halo refused the phone search",
+		ProbeFailed:      "the phone search failed",
+	}[p.Outcome]
+	if why == "" {
+		why = "not probed"
+	}
+	return "Not known whether Halo's phone search matches the stored text or compares numbers (" + why +
+		"), so no search misses are counted."
+}

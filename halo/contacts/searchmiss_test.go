@@ -3,6 +3,7 @@ package contacts_test
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -176,6 +177,23 @@ func TestSearchProbeValid(t *testing.T) {
 	} {
 		if p.Valid() {
 			t.Errorf("%+v is valid", p)
+		}
+	}
+}
+
+func TestSearchProbeText(t *testing.T) {
+	for _, tc := range []struct {
+		p    contacts.SearchProbe
+		want string
+	}{
+		{contacts.SearchProbe{Answer: contacts.HaloSearchText, Outcome: contacts.ProbeMissed}, "Halo's phone search matches the stored text: "},
+		{contacts.SearchProbe{Answer: contacts.HaloSearchNumbers, Outcome: contacts.ProbeFound}, "Halo's phone search compares numbers: "},
+		{contacts.SearchProbe{Outcome: contacts.ProbeRefused}, "Not known whether Halo's phone search matches the stored text or compares numbers (Halo refused the phone search)"},
+		{contacts.SearchProbe{Outcome: contacts.ProbeNoCandidate}, "Not known whether Halo's phone search matches the stored text or compares numbers (no contact holds"},
+		{contacts.SearchProbe{}, "Not known whether Halo's phone search matches the stored text or compares numbers (not probed)"},
+	} {
+		if got := tc.p.Text(); !strings.HasPrefix(got, tc.want) {
+			t.Errorf("%+v: %q", tc.p, got)
 		}
 	}
 }
