@@ -3,6 +3,7 @@ package halotest
 // What the simulated Halo saw and serves, for tests to assert on.
 
 import (
+	"bytes"
 	"net/http"
 	"sort"
 	"strings"
@@ -18,7 +19,11 @@ func (s *Server) MaxInFlight(path string) int {
 	return s.peak[strings.ToLower(path)]
 }
 
-// tracked counts requests in flight per path around h.
+// tracked counts requests in flight per path around h. The answer is
+// held until the request no longer counts: a client that has read a whole
+// answer may start its next request at once, and must not find the
+// previous one still counted (MaxInFlight would then exceed the client's
+// real concurrency by one).
 func (s *Server) tracked(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p := strings.ToLower(r.URL.Path)
@@ -29,13 +34,44 @@ func (s *Server) tracked(h http.Handler) http.Handler {
 		s.inFlight[p]++
 		s.peak[p] = max(s.peak[p], s.inFlight[p])
 		s.mu.Unlock()
-		defer func() {
-			s.mu.Lock()
-			s.inFlight[p]--
-			s.mu.Unlock()
-		}()
-		h.ServeHTTP(w, r)
+		held := &heldAnswer{header: http.Header{}}
+		h.ServeHTTP(held, r)
+		s.mu.Lock()
+		s.inFlight[p]--
+		s.mu.Unlock()
+		held.sendTo(w)
 	})
+}
+
+// heldAnswer is an http.ResponseWriter that keeps the answer until sendTo.
+type heldAnswer struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func (a *heldAnswer) Header() http.Header { return a.header }
+
+func (a *heldAnswer) WriteHeader(status int) {
+	if a.status == 0 {
+		a.status = status
+	}
+}
+
+func (a *heldAnswer) Write(b []byte) (int, error) {
+	a.WriteHeader(http.StatusOK)
+	return a.body.Write(b)
+}
+
+func (a *heldAnswer) sendTo(w http.ResponseWriter) {
+	for k, v := range a.header {
+		w.Header()[k] = v
+	}
+	if a.status == 0 {
+		a.status = http.StatusOK
+	}
+	w.WriteHeader(a.status)
+	_, _ = w.Write(a.body.Bytes())
 }
 
 // TokenRequests is the number of token requests received.
