@@ -203,13 +203,15 @@ func WriteFileAtomic(path string, write func(io.Writer) error) (err error) {
 	if base == "" {
 		return fmt.Errorf("%q is not a file name", path)
 	}
-	// An existing file keeps its mode; a new one gets the user's umask.
-	var mode fs.FileMode
+	// What the app writes holds names, e-mail addresses and numbers: a new
+	// file is the owner's only (0600); a file it replaces keeps its
+	// owner's permissions and loses any group or other access.
+	mode := fs.FileMode(0o600)
 	if fi, statErr := os.Stat(path); statErr == nil {
 		if !fi.Mode().IsRegular() {
 			return fmt.Errorf("%s is not a regular file", path)
 		}
-		mode = fi.Mode().Perm()
+		mode = fi.Mode().Perm() & 0o700
 	}
 	f, err := createTemp(dir, base)
 	if err != nil {
@@ -232,7 +234,7 @@ func WriteFileAtomic(path string, write func(io.Writer) error) (err error) {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	// Chmod is best effort: some file systems (and Windows) ignore modes.
-	if mode != 0 {
+	if mode != 0o600 {
 		_ = f.Chmod(mode)
 	}
 	closed = true
@@ -250,12 +252,12 @@ func WriteFileAtomic(path string, write func(io.Writer) error) (err error) {
 	return nil
 }
 
-// createTemp is os.CreateTemp with mode 0666 instead of 0600, so the
-// kernel applies the umask as for any new file.
+// createTemp is os.CreateTemp next to the target: a new file, 0600 (the
+// owner's only, whatever the umask).
 func createTemp(dir, base string) (*os.File, error) {
 	for i := 0; ; i++ {
 		name := filepath.Join(dir, "."+base+"."+strconv.Itoa(os.Getpid())+"-"+strconv.FormatInt(time.Now().UnixNano()+int64(i), 36)+".tmp")
-		f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o666)
+		f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
 		if !errors.Is(err, fs.ErrExist) || i == 100 {
 			return f, err
 		}
