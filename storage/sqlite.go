@@ -68,6 +68,8 @@ type DB struct {
 
 	mu    sync.RWMutex
 	actor string
+
+	accessWarning string
 }
 
 // DefaultDataDir is os.UserConfigDir()/halo-assistant.
@@ -141,7 +143,7 @@ func Open(ctx context.Context, dir string) (*DB, error) {
 	sqlDB.SetMaxOpenConns(1)
 	sqlDB.SetConnMaxLifetime(0)
 
-	db := &DB{db: sqlDB, dir: dir, path: p, actor: CurrentActor()}
+	db := &DB{db: sqlDB, dir: dir, path: p, actor: CurrentActor(), accessWarning: accessWarning(dir)}
 	if err := sqlDB.PingContext(ctx); err != nil {
 		sqlDB.Close()
 		return nil, classify(p, err)
@@ -155,6 +157,21 @@ func Open(ctx context.Context, dir string) (*DB, error) {
 		return nil, classify(p, err)
 	}
 	return db, nil
+}
+
+// AccessWarning says, when other accounts may read the data directory
+// (Windows: its ACL lets them; a directory the app creates is the user's
+// alone, see owneronly), who they are and what to do; "" otherwise.
+func (db *DB) AccessWarning() string { return db.accessWarning }
+
+func accessWarning(dir string) string {
+	others, err := owneronly.OpenToOthers(dir)
+	if err != nil || len(others) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("the data directory %s can be read by %s, who can thus read its database "+
+		"(profiles, 1stream users, contacts); keep the data in a folder of your own (the default, or --data-dir) "+
+		"or remove their access to this one", dir, strings.Join(others, ", "))
 }
 
 // Close closes the database.

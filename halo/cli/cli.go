@@ -205,6 +205,10 @@ func (r *runner) openDB(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if w := db.AccessWarning(); w != "" {
+		fmt.Fprintf(r.env.Stderr, "warning: %s\n", w)
+		r.log.Warn("the data directory is open to other accounts", "dir", dir)
+	}
 	r.dataDir, r.db = dir, db
 	return nil
 }
