@@ -110,7 +110,8 @@ func checkContactsSummary(snap ContactsSnapshot, sum ContactsSummary) (ContactsS
 // left as it was. snap.PulledAt defaults to now; snap.Region must be the
 // region the numbers were read for. sum.At, sum.Region and sum.Contacts
 // default to the snapshot's and must match it when set. The audit log gets
-// the counts only.
+// the counts only; no copy of the previous contacts stays in the files
+// (see scrub).
 func (db *DB) ReplaceContacts(ctx context.Context, snap ContactsSnapshot, sum ContactsSummary) error {
 	if snap.PulledAt.IsZero() {
 		snap.PulledAt = time.Now()
@@ -136,7 +137,7 @@ func (db *DB) ReplaceContacts(ctx context.Context, snap ContactsSnapshot, sum Co
 	if err != nil {
 		return err
 	}
-	return db.withTx(ctx, func(tx *sql.Tx) error {
+	err = db.withTx(ctx, func(tx *sql.Tx) error {
 		p, err := getProfile(ctx, tx, snap.ProfileID)
 		if err != nil {
 			return err
@@ -169,6 +170,11 @@ func (db *DB) ReplaceContacts(ctx context.Context, snap ContactsSnapshot, sum Co
 			Detail: fmt.Sprintf("stored %d contacts (%d active, region %s): %d missing name, %d no phone, %d shared numbers, %d unparseable",
 				sum.Contacts, sum.Active, sum.Region, sum.MissingName, sum.NoPhone, sum.SharedNumbers, sum.Unparseable)})
 	})
+	if err != nil {
+		return err
+	}
+	// The previous snapshot's contacts are personal data: no copy stays.
+	return db.scrub(ctx)
 }
 
 const contactCols = `id, name, firstname, surname, emailaddress, phonenumber, homenumber, mobilenumber,
@@ -296,7 +302,8 @@ func (db *DB) ContactsSummary(ctx context.Context, profileID int64) (ContactsSum
 }
 
 // ForgetContacts drops the profile's contacts snapshot and summary and
-// reports whether there was one. Dropping one is audited, with counts only.
+// reports whether there was one. Dropping one is audited, with counts only,
+// and leaves no copy of the contacts in the files (see scrub).
 func (db *DB) ForgetContacts(ctx context.Context, profileID int64) (bool, error) {
 	var dropped bool
 	err := db.withTx(ctx, func(tx *sql.Tx) error {
@@ -323,5 +330,8 @@ func (db *DB) ForgetContacts(ctx context.Context, profileID int64) (bool, error)
 		return db.appendAudit(ctx, tx, AuditEvent{ProfileID: p.ID, ProfileName: p.Name, Action: ActionContactsForgotten,
 			Detail: fmt.Sprintf("dropped the contacts snapshot (%d contacts, %d active)", n, active)})
 	})
-	return dropped, err
+	if err != nil || !dropped {
+		return dropped, err
+	}
+	return true, db.scrub(ctx)
 }

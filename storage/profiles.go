@@ -300,8 +300,10 @@ func (db *DB) DuplicateProfile(ctx context.Context, id int64, newName string) (P
 }
 
 // DeleteProfile deletes a profile and everything it owns (checklist,
-// snapshot, runs, users, mappings, contacts snapshot). Its audit events are kept. The caller
-// deletes the profile's Client Secret from the keyring.
+// snapshot, runs, users, mappings, contacts snapshot), leaving no copy in
+// the files (see scrub). Its audit events are kept until pruned (see
+// PruneAudit). The caller deletes the profile's Client Secret from the
+// keyring.
 func (db *DB) DeleteProfile(ctx context.Context, id int64) error {
 	_, err := db.deleteProfile(ctx, id)
 	return err
@@ -331,7 +333,11 @@ func (db *DB) deleteProfile(ctx context.Context, id int64) (last SecretState, er
 		return db.appendAudit(ctx, tx, AuditEvent{ProfileID: id, ProfileName: p.Name,
 			Action: ActionProfileDeleted, Detail: fmt.Sprintf("deleted profile %q", p.Name)})
 	})
-	return last, err
+	if err != nil {
+		return last, err
+	}
+	// Its users and contacts are personal data: no copy stays.
+	return last, db.scrub(ctx)
 }
 
 // SelectedProfile returns the profile last selected in the app; ok is false

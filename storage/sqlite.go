@@ -24,6 +24,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/halo-assistant/halo-assistant/storage/owneronly"
@@ -43,10 +44,20 @@ const driverName = "sqlite3_halo_assistant"
 func init() {
 	sql.Register(driverName, &sqlite3.SQLiteDriver{
 		ConnectHook: func(c *sqlite3.SQLiteConn) error {
+			if _, err := c.Exec(scrubPragmas, nil); err != nil {
+				return err
+			}
 			return c.RegisterFunc("halo_lower", strings.ToLower, true)
 		},
 	})
 }
+
+// scrubPragmas are set on every connection, so deleted personal data
+// leaves no copy behind (see scrub): deleted content is overwritten with
+// zeros where it was; the write-ahead log is cut back to 4 MiB whenever it
+// restarts; temporary tables and indices (sorting, VACUUM's copy of the
+// database) stay in memory instead of files in the temp folder.
+const scrubPragmas = "PRAGMA secure_delete = ON; PRAGMA journal_size_limit = 4194304; PRAGMA temp_store = MEMORY;"
 
 //go:embed migrations/*.sql
 var migrationFS embed.FS
@@ -70,6 +81,7 @@ type DB struct {
 	actor string
 
 	accessWarning string
+	scrubPending  atomic.Bool // a scrub's checkpoint was held up (see scrub)
 }
 
 // DefaultDataDir is os.UserConfigDir()/halo-assistant.
@@ -152,6 +164,10 @@ func Open(ctx context.Context, dir string) (*DB, error) {
 		sqlDB.Close()
 		return nil, classify(p, err)
 	}
+	if err := db.incrementalVacuum(ctx); err != nil {
+		sqlDB.Close()
+		return nil, classify(p, err)
+	}
 	if _, err := db.PruneRuns(ctx); err != nil {
 		sqlDB.Close()
 		return nil, classify(p, err)
@@ -174,8 +190,14 @@ func accessWarning(dir string) string {
 		"or remove their access to this one", dir, strings.Join(others, ", "))
 }
 
-// Close closes the database.
-func (db *DB) Close() error { return db.db.Close() }
+// Close closes the database, first finishing a scrub that another
+// connection held up (see scrub).
+func (db *DB) Close() error {
+	if db.scrubPending.Load() {
+		_ = db.checkpoint(context.Background())
+	}
+	return db.db.Close()
+}
 
 // Path is the database file.
 func (db *DB) Path() string { return db.path }
@@ -366,6 +388,14 @@ func (db *DB) migrate(ctx context.Context, migs []migration) error {
 	}
 	if have > known {
 		return &NewerSchemaError{Path: db.path, Have: have, Known: known}
+	}
+	if have == 0 {
+		// Before the first table: a new database reclaims free pages on
+		// request (see scrub); an existing one is converted once by
+		// incrementalVacuum.
+		if _, err := db.db.ExecContext(ctx, "PRAGMA auto_vacuum = INCREMENTAL"); err != nil {
+			return err
+		}
 	}
 	for _, m := range migs {
 		if m.version <= have {
