@@ -301,9 +301,9 @@ func (db *DB) DuplicateProfile(ctx context.Context, id int64, newName string) (P
 
 // DeleteProfile deletes a profile and everything it owns (checklist,
 // snapshot, runs, users, mappings, contacts snapshot), leaving no copy in
-// the files (see scrub). Its audit events are kept until pruned (see
-// PruneAudit). The caller deletes the profile's Client Secret from the
-// keyring.
+// the files (see scrub). Its audit events stay but those naming people
+// (its users' and mappings', see PruneAudit; all stay with KeepRuns 0).
+// The caller deletes the profile's Client Secret from the keyring.
 func (db *DB) DeleteProfile(ctx context.Context, id int64) error {
 	_, err := db.deleteProfile(ctx, id)
 	return err
@@ -336,7 +336,12 @@ func (db *DB) deleteProfile(ctx context.Context, id int64) (last SecretState, er
 	if err != nil {
 		return last, err
 	}
-	// Its users and contacts are personal data: no copy stays.
+	// Its users and contacts are personal data, and so are its audit
+	// events (who was mapped to whom): they go with its history, and no
+	// copy stays in the files.
+	if _, err := db.PruneAudit(ctx); err != nil {
+		return last, err
+	}
 	return last, db.scrub(ctx)
 }
 

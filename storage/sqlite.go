@@ -172,6 +172,10 @@ func Open(ctx context.Context, dir string) (*DB, error) {
 		sqlDB.Close()
 		return nil, classify(p, err)
 	}
+	if _, err := db.PruneAudit(ctx); err != nil {
+		sqlDB.Close()
+		return nil, classify(p, err)
+	}
 	return db, nil
 }
 
