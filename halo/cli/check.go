@@ -14,8 +14,8 @@ const checkUsage = `check (--profile NAME | --url URL --client-id ID [--tenant T
 
 Runs the systems check. With --profile the Client Secret is always the profile's own from the
 system keyring (HALO_CLIENT_SECRET is ignored) and a successful check stores the pulled agents,
-teams, departments and organisations; with --url the secret comes from --secret-stdin or env
-HALO_CLIENT_SECRET and nothing is stored.
+teams, departments and organisations; with --url the secret comes from --secret-stdin or
+--secret-from-env (env HALO_CLIENT_SECRET) and nothing is stored.
 Exit code 0 when no check failed, 1 when one failed, 2 on usage errors.`
 
 func runCheck(ctx context.Context, r *runner, args []string) error {
@@ -71,17 +71,17 @@ func runCheck(ctx context.Context, r *runner, args []string) error {
 		if err := validateClientID(*cf.clientID); err != nil {
 			return err
 		}
-		// The ad-hoc check may also take HALO_CLIENT_SECRET implicitly:
-		// there is no profile whose secret it could replace.
+		// Only from a source named on the command line: a variable left in
+		// the environment (another customer's) is never sent unasked.
 		secret, _, err := r.explicitSecret(cf)
 		if err != nil {
 			return err
 		}
-		if secret == "" {
-			secret = r.envSecret()
+		if secret == "" && r.env.Getenv(secretEnv) != "" {
+			return usagef("no Client Secret: %s is set but is used only with --secret-from-env (or pipe the secret to --secret-stdin)", secretEnv)
 		}
 		if secret == "" {
-			return usagef("no Client Secret: set env HALO_CLIENT_SECRET or pipe it to --secret-stdin")
+			return usagef("no Client Secret: pipe it to --secret-stdin, or set env %s and give --secret-from-env", secretEnv)
 		}
 		cfg = storage.Profile{HaloURL: *cf.url, ClientID: *cf.clientID, Tenant: *cf.tenant,
 			AuthURL: *cf.authURL, Scope: *cf.scope, CAFile: *cf.caFile}.HaloConfig(secret, r.log)
