@@ -92,7 +92,7 @@ func TestGzipBombIsBoundedOnEveryList(t *testing.T) {
 }
 
 // The byte budget grows with the records: a Halo that ignores paging and
-// sends 20,000 agents (about 18 MiB, three times a page's budget) in one
+// sends 20,000 agents (about 20 MiB, three times a page's budget) in one
 // answer still works.
 func TestOneAnswerWithEveryRecordStillWorks(t *testing.T) {
 	_, cfg := start(t, halotest.Scenario{AgentsCount: 20000, Seed: 5})
