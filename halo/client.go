@@ -631,7 +631,13 @@ func firstNonEmpty(s ...string) string {
 }
 
 func (c *Client) decodeError(path string, body []byte, err error) *Error {
-	if isHTMLResponse("", body) {
+	return unreadableAnswer(path, isHTMLResponse("", body), err)
+}
+
+// unreadableAnswer is the error for a successful answer that is not Halo's
+// JSON: a web page, or JSON that does not read.
+func unreadableAnswer(path string, page bool, err error) *Error {
+	if page {
 		return newError(KindNotHalo, "", fmt.Sprintf("%s answered with a web page instead of Halo's JSON: this URL is not a Halo API.", path), err)
 	}
 	return newError(KindBadResponse, "", fmt.Sprintf("Halo's answer for %s could not be read as JSON.", path), err)

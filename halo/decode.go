@@ -231,6 +231,7 @@ func readWrapper[T any](st *listState, key string, meta *listMeta) ([]T, string,
 		msg      haloErrorWire
 	)
 	for dec.More() {
+		st.tape.forget(dec.InputOffset()) // only records are ever read again
 		kt, err := dec.Token()
 		if err != nil {
 			return nil, "", err

@@ -9,7 +9,6 @@ import (
 	"net/url"
 	"sort"
 	"strconv"
-	"strings"
 	"sync"
 )
 
@@ -72,15 +71,15 @@ func getList[T any](ctx context.Context, c *Client, path string, q url.Values, k
 		return derr
 	}})
 	if err != nil {
-		return nil, meta, int(read), c.listError("/api/"+path, what, message, err)
+		return nil, meta, int(read), c.listError(path, what, message, err)
 	}
 	return items, meta, int(read), nil
 }
 
-// listError words why a list answer could not be taken: too many records
-// or bytes, a web page, Halo's access message (some versions refuse with a
-// 200 and a message), or JSON that does not read. Errors of the request
-// itself (*Error) pass through.
+// listError words why the list answer for /api/path could not be taken:
+// too many records or bytes, Halo's access message (some versions refuse
+// with a 200 and a message), a web page, or JSON that does not read.
+// Errors of the request itself (*Error) pass through.
 func (c *Client) listError(path, what, message string, err error) error {
 	var he *Error
 	var big *answerTooLargeError
@@ -90,15 +89,13 @@ func (c *Client) listError(path, what, message string, err error) error {
 	case errors.Is(err, errTooManyRecords):
 		return c.checkListSize(what, c.cfg.MaxListItems+1)
 	case errors.As(err, &big):
-		return newError(KindBadResponse, "", fmt.Sprintf("Halo's answer for %s is larger than %s for %s; this app stops there.",
+		return newError(KindBadResponse, "", fmt.Sprintf("Halo's answer for /api/%s is larger than %s for %s; this app stops there.",
 			path, byteSize(big.limit), CountOf(big.records, "record")), nil)
-	case errors.Is(err, errHTMLBody):
-		return newError(KindNotHalo, "", fmt.Sprintf("%s answered with a web page instead of Halo's JSON: this URL is not a Halo API.", path), err)
 	}
-	if e := c.accessDenied(strings.TrimPrefix(path, "/api/"), message); e != nil {
+	if e := c.accessDenied(path, message); e != nil {
 		return e
 	}
-	return newError(KindBadResponse, "", fmt.Sprintf("Halo's answer for %s could not be read as JSON.", path), err)
+	return unreadableAnswer("/api/"+path, errors.Is(err, errHTMLBody), err)
 }
 
 // checkListSize is the one cap on how many records a list may hold (agents
