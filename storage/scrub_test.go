@@ -53,6 +53,10 @@ func TestForgottenContactsAreGoneFromDisk(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
+	var mode int
+	if err := db.db.QueryRow("PRAGMA auto_vacuum").Scan(&mode); err != nil || mode != 2 {
+		t.Fatalf("a new database has auto_vacuum %d (%v), want 2 (incremental)", mode, err)
+	}
 	other, err := Open(ctx, dir) // the app, open beside a command
 	if err != nil {
 		t.Fatal(err)
