@@ -17,8 +17,12 @@ import (
 // everything, while the log file records only the kind of failure and the
 // audit log nothing of them.
 func TestFailuresNamingPeopleStayOutOfTheLogs(t *testing.T) {
+	// The real log file, in a place of its own (os.UserCacheDir: Linux,
+	// Windows, macOS).
 	cache := t.TempDir()
-	t.Setenv("XDG_CACHE_HOME", cache) // the real log file, in a place of its own
+	t.Setenv("XDG_CACHE_HOME", cache)
+	t.Setenv("LocalAppData", cache)
+	t.Setenv("HOME", cache)
 	h := newHarness(t)
 	_, ids := dayTwoProfile(t, h) // users 401, 402 and 403, mapped to the first three agents
 	run := func(stdin string, args ...string) result {
