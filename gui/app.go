@@ -31,6 +31,8 @@ type Options struct {
 	DataDir string
 	Demo    bool
 	Logger  *slog.Logger
+	// Getenv reads the environment (os.Getenv), e.g. for the OS locale.
+	Getenv func(string) string
 }
 
 // Icon is the application icon as a Fyne resource.
@@ -53,20 +55,29 @@ func Run(o Options) (code int) {
 			code = 1
 		}
 	}()
-	if p, err := fynePrefsFile(assets.AppID); err == nil && dropDamagedPrefs(p) {
-		o.Logger.Warn("removed the toolkit's damaged preferences file (an earlier exit was cut short)", "file", p)
+	prefs, prefsErr := fynePrefsFile(assets.AppID)
+	if prefsErr == nil && dropDamagedPrefs(prefs) {
+		o.Logger.Warn("removed the toolkit's damaged preferences file (an earlier exit was cut short)", "file", prefs)
 	}
 	a := app.NewWithID(assets.AppID)
+	if prefsErr == nil {
+		// Before any window: nothing has read or written a value yet.
+		usePrefsFile(a, prefs, o.Logger)
+	}
 	a.SetIcon(Icon)
 	w := a.NewWindow(assets.AppName)
 	w.SetMaster()
 
 	// Quit cleanly on SIGTERM/SIGINT so a session logout or a test harness
-	// gets a normal exit rather than a killed process.
+	// gets a normal exit rather than a killed process. A second signal
+	// stops the process at once, for a quit that hangs; nothing the app
+	// writes is left half-written by that (SQLite transactions, files
+	// replaced by rename).
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, syscall.SIGTERM, os.Interrupt)
 	go func() {
 		<-sig
+		signal.Stop(sig)
 		fyne.Do(a.Quit)
 	}()
 
@@ -84,6 +95,13 @@ func Run(o Options) (code int) {
 	return 0
 }
 
+// startOptions are the options openDB builds the UI with: the app's (the
+// zero value). A test that starts the app through openDB runs the UI's
+// background work inline (testOptions): Fyne's test driver runs fyne.Do
+// on the calling goroutine, so the first loads would otherwise finish on
+// several goroutines at once.
+var startOptions uiOptions
+
 // openDB opens the database off the UI goroutine, then builds the main UI,
 // or shows what is wrong with the file and offers to move it aside.
 func openDB(w fyne.Window, o Options, ready func(*UI)) {
@@ -100,7 +118,7 @@ func openDB(w fyne.Window, o Options, ready func(*UI)) {
 				w.SetContent(startupError(w, o, err, ready))
 				return
 			}
-			u := NewUI(fyne.CurrentApp(), w, env)
+			u := newUI(fyne.CurrentApp(), w, env, startOptions)
 			// Started before it is handed over: whoever gets it may close
 			// it at once, which must not race with Start's first loads.
 			u.Start()

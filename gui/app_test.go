@@ -48,6 +48,8 @@ func labelContains(o fyne.CanvasObject, text string) bool {
 
 func TestStartupErrorMovesABrokenFileAsideAndStartsFresh(t *testing.T) {
 	a := test.NewTempApp(t)
+	startOptions = testOptions()
+	t.Cleanup(func() { startOptions = uiOptions{} })
 	dir := t.TempDir()
 	path := filepath.Join(dir, storage.FileName)
 	junk := []byte("this is somebody's notes, not a database\n")

@@ -1,9 +1,7 @@
 package gui
 
 import (
-	"context"
 	"fmt"
-	"io"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -14,26 +12,21 @@ import (
 
 	"github.com/halo-assistant/halo-assistant/halo"
 	"github.com/halo-assistant/halo-assistant/halo/mapping"
-	"github.com/halo-assistant/halo-assistant/storage"
 )
 
 // changesPanel is the Mapping screen's "changes since the last export":
 // what to update, row by row, in 1stream's CRM User Mappings screen, which
-// has no import. It compares the rows of the last export (loaded from
-// storage) with the screen's own users, mappings and agents, so it follows
-// every edit at once.
+// has no import. The model compares the rows of the last export with its
+// own users, mappings and agents (mappingModel.changes), so the panel
+// follows every edit at once. Its Record… button saves the integration
+// record.
 type changesPanel struct {
-	s *mappingScreen
-
-	profileID int64 // whose baseline is loaded; 0: none yet
-	baseline  []mapping.Row
-	exported  bool
-	exportAt  time.Time
-	seq       int
-	changes   []mapping.Change
-	// shown: the panel opened itself for this profile once; it does so
-	// when something changed since an export, not before the first.
-	shown bool
+	u *UI
+	m *mappingModel
+	// openedFor is the baseline (exportBaseline.resets) the panel opened
+	// itself for: it does so once per profile shown, when something
+	// changed since an export, not before the first.
+	openedFor int
 
 	toggle, exportBtn, recordBtn *widget.Button
 	summary                      *widget.Label
@@ -45,11 +38,11 @@ type changesPanel struct {
 	bom                  *widget.Check
 }
 
-func newChangesPanel(s *mappingScreen) *changesPanel {
-	c := &changesPanel{s: s}
+func newChangesPanel(u *UI, m *mappingModel) *changesPanel {
+	c := &changesPanel{u: u, m: m, openedFor: -1}
 	c.summary = wrapped("")
 	c.list = widget.NewList(
-		func() int { return len(c.changes) },
+		func() int { return len(c.m.changes) },
 		func() fyne.CanvasObject {
 			kind := widget.NewLabelWithStyle("changed", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 			do := widget.NewLabel("set Ext. 307 José O'Brien → José O'Brien (Halo)")
@@ -57,10 +50,10 @@ func newChangesPanel(s *mappingScreen) *changesPanel {
 			return container.NewBorder(nil, nil, kind, nil, do)
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
-			if i >= len(c.changes) {
+			if i >= len(c.m.changes) {
 				return
 			}
-			ch := c.changes[i]
+			ch := c.m.changes[i]
 			row := o.(*fyne.Container)
 			row.Objects[0].(*widget.Label).SetText(ch.Do + "  (" + ch.Why + ")")
 			row.Objects[1].(*widget.Label).SetText(string(ch.Kind))
@@ -86,50 +79,20 @@ func newChangesPanel(s *mappingScreen) *changesPanel {
 	return c
 }
 
-// loadBaseline reads the last export of the current profile.
-func (c *changesPanel) loadBaseline() {
-	s := c.s
-	if s.profile == nil {
-		return
-	}
-	id := s.profile.ID
-	if id != c.profileID {
-		c.profileID, c.baseline, c.exported, c.shown = 0, nil, false, false
-	}
-	c.seq++
-	seq := c.seq
-	runAsync(s.u, func(ctx context.Context) (storage.Export, error) {
-		e, _, err := s.u.env.DB.LatestExport(ctx, id)
-		return e, err
-	}, func(e storage.Export, err error) {
-		if seq != c.seq || s.profile == nil || s.profile.ID != id {
-			return
-		}
-		if err != nil {
-			s.u.showError("Loading the last export failed", err)
-			return
-		}
-		c.profileID, c.baseline, c.exported, c.exportAt = id, e.Rows, e.ID != 0, e.At
-		c.update()
-	})
-}
-
-// update recomputes the changes from the screen's data (rebuild calls it).
+// update shows the model's changes (the screen's refresh calls it).
 func (c *changesPanel) update() {
-	s := c.s
-	c.changes = nil
+	m := c.m
 	switch {
-	case s.profile == nil || s.loading || c.profileID != s.profile.ID:
+	case !m.baselineReady():
 		c.summary.SetText("Loading the last export …")
 		c.toggle.SetText("Changes")
 		c.exportBtn.Disable()
 	default:
-		c.changes = mapping.Changes(c.baseline, s.users, s.currentMappings(), s.agents)
 		c.summary.SetText(c.describe())
-		c.toggle.SetText(fmt.Sprintf("Changes (%d)", len(c.changes)))
-		if len(c.changes) > 0 {
-			if c.exported && !c.shown {
-				c.shown = true
+		c.toggle.SetText(fmt.Sprintf("Changes (%d)", len(m.changes)))
+		if len(m.changes) > 0 {
+			if m.baseline.exported && c.openedFor != m.baseline.resets {
+				c.openedFor = m.baseline.resets
 				c.box.Show()
 			}
 			c.exportBtn.Enable()
@@ -142,133 +105,49 @@ func (c *changesPanel) update() {
 
 func (c *changesPanel) describe() string {
 	since := "Nothing has been exported yet, so 1stream holds no mappings: every mapped user is a change."
-	if c.exported {
-		since = "Since the last export (" + fmtWhen(c.exportAt) + ")."
+	if b := c.m.baseline; b.exported {
+		since = "Since the last export (" + fmtWhen(b.at) + ")."
 	}
-	if len(c.changes) == 0 {
+	if len(c.m.changes) == 0 {
 		return since + " No changes: 1stream's CRM User Mappings are up to date."
 	}
 	return fmt.Sprintf("%s %s to make in 1stream: Administration › Manage Organization › CRM User Mappings, "+
-		"one drop-down per user. Export them as a checklist, or work through the list below.", since, halo.CountOf(len(c.changes), "change", "changes"))
+		"one drop-down per user. Export them as a checklist, or work through the list below.", since, halo.CountOf(len(c.m.changes), "change", "changes"))
 }
 
-// showExport writes only the changed rows; what 1stream then holds becomes
-// the new baseline.
+// showExport asks where to write only the changed rows
+// (mappingModel.exportChanges).
 func (c *changesPanel) showExport() {
-	s := c.s
-	if s.profile == nil || len(c.changes) == 0 {
+	m := c.m
+	if m.profile == nil || len(m.changes) == 0 {
 		return
 	}
 	c.bom = widget.NewCheck("Excel-friendly (adds a byte order mark so Excel reads accents correctly)", nil)
 	c.bom.SetChecked(true)
 	intro := fmt.Sprintf("Writes the %s with a Change column (added, changed, removed; a removed row keeps the agent it had). "+
-		"Once written, this is what 1stream holds as far as the app knows.", halo.CountOf(len(c.changes), "changed row", "changed rows"))
-	name := fileSlug(s.profile.Name) + "-changes-" + time.Now().Format("2006-01-02") + ".csv"
-	c.exportDlg = s.u.showSaveDialog("Export changes for 1stream", intro, "Export", name, ".csv", []fyne.CanvasObject{c.bom},
-		func(path string, done func(error)) { c.exportTo(path, c.bom.Checked, done) })
-}
-
-func (c *changesPanel) exportTo(path string, bom bool, done func(error)) {
-	s := c.s
-	d := &storage.DayTwo{Profile: *s.profile, PulledAt: s.pulledAt}
-	changes := c.changes
-	rows := mapping.CurrentRows(s.users, s.currentMappings(), s.agents)
-	runAsync(s.u, func(ctx context.Context) (struct{}, error) {
-		if err := mapping.WriteFileAtomic(path, func(w io.Writer) error { return mapping.WriteChangesCSV(w, changes, bom) }); err != nil {
-			return struct{}{}, err
-		}
-		return struct{}{}, storage.RecordExport(ctx, s.u.env.DB, d, storage.ExportChanges, path, rows, len(changes))
-	}, func(_ struct{}, err error) {
-		done(err)
-		if err == nil {
-			s.status.SetText(fmt.Sprintf("Exported %s to %s.", halo.CountOf(len(changes), "change", "changes"), path))
-		}
-		c.loadBaseline()
-	})
-}
-
-// recordExport remembers a full export from the Export CSV… button.
-func (c *changesPanel) recordExport(ctx context.Context, path string, users []mapping.User, maps []mapping.Mapping, opt mapping.ExportOptions) error {
-	s := c.s
-	rows := mapping.ExportRows(users, maps)
-	written := len(rows)
-	if opt.IncludeUnmapped {
-		written = len(users)
-	}
-	d := &storage.DayTwo{Profile: *s.profile, PulledAt: s.pulledAt}
-	return storage.RecordExport(ctx, s.u.env.DB, d, storage.ExportFull, path, rows, written)
+		"Once written, this is what 1stream holds as far as the app knows.", halo.CountOf(len(m.changes), "changed row", "changed rows"))
+	name := fileSlug(m.profile.Name) + "-changes-" + time.Now().Format("2006-01-02") + ".csv"
+	c.exportDlg = c.u.showSaveDialog("Export changes for 1stream", intro, "Export", name, ".csv", []fyne.CanvasObject{c.bom},
+		func(path string, done func(error)) { m.exportChanges(path, c.bom.Checked, done) })
 }
 
 // showRecord saves the integration record, as HTML or Markdown by the
-// file name's extension.
+// file name's extension (mappingModel.saveRecord).
 func (c *changesPanel) showRecord() {
-	s := c.s
-	if s.profile == nil {
+	m := c.m
+	if m.profile == nil {
 		return
 	}
-	id := s.profile.ID
 	intro := "The integration record for your documentation (IT Glue, Hudu): the six 1stream values (never the Client Secret), " +
 		"Halo as the last check saw it, the checklist, the mappings and the changes since the last export. " +
 		"Name the file .html for a page that prints well, or .md for Markdown."
-	c.recordDlg = s.u.showSaveDialog("Save the integration record", intro, "Save", fileSlug(s.profile.Name)+"-integration-record.html",
+	c.recordDlg = c.u.showSaveDialog("Save the integration record", intro, "Save", fileSlug(m.profile.Name)+"-integration-record.html",
 		".html", nil, func(path string, done func(error)) {
 			html, err := mapping.RecordIsHTML(path)
 			if err != nil {
 				done(err)
 				return
 			}
-			runAsync(s.u, func(ctx context.Context) (struct{}, error) {
-				d, err := storage.LoadDayTwo(ctx, s.u.env.DB, id)
-				if err != nil {
-					return struct{}{}, err
-				}
-				rec, err := d.Record(ctx, s.u.env.DB, time.Now())
-				if err != nil {
-					return struct{}{}, err
-				}
-				return struct{}{}, mapping.WriteRecordFile(path, &rec, html)
-			}, func(_ struct{}, err error) {
-				done(err)
-				if err == nil {
-					s.status.SetText("Saved the integration record to " + path + ".")
-				}
-			})
+			m.saveRecord(path, html, done)
 		})
-}
-
-// runExport is the kind the History screen gives exports, listed with the
-// checks and syncs.
-const runExport = "export"
-
-// exportsAsRuns turns exports into history rows.
-func exportsAsRuns(es []storage.Export) []storage.Run {
-	out := make([]storage.Run, len(es))
-	for i, e := range es {
-		out[i] = storage.Run{ID: e.ID, ProfileID: e.ProfileID, Kind: runExport, StartedAt: e.At, OK: true, Summary: e.Summary()}
-	}
-	return out
-}
-
-// mergeRuns merges two newest-first lists, keeping the newest limit.
-func mergeRuns(a, b []storage.Run, limit int) []storage.Run {
-	out := make([]storage.Run, 0, min(len(a)+len(b), limit))
-	for len(out) < limit && (len(a) > 0 || len(b) > 0) {
-		if len(b) == 0 || len(a) > 0 && !a[0].StartedAt.Before(b[0].StartedAt) {
-			out, a = append(out, a[0]), a[1:]
-		} else {
-			out, b = append(out, b[0]), b[1:]
-		}
-	}
-	return out
-}
-
-// runKindName names a history row's kind.
-func runKindName(r storage.Run) string {
-	switch r.Kind {
-	case storage.RunSync:
-		return "Sync"
-	case runExport:
-		return "Export"
-	}
-	return "Systems check"
 }

@@ -16,7 +16,7 @@ import (
 
 func changeLines(c *changesPanel) []string {
 	var out []string
-	for _, ch := range c.changes {
+	for _, ch := range c.m.changes {
 		out = append(out, string(ch.Kind)+" "+ch.Do)
 	}
 	return out
@@ -37,7 +37,7 @@ func TestChangesViewFollowsExportsEditsAndResyncs(t *testing.T) {
 	ce.wait()
 	e := &mappingEnv{testEnv: ce.testEnv, s: s, p: ce.p}
 	c := s.changes
-	ps := people(halo.Snapshot{Agents: s.agents})
+	ps := people(halo.Snapshot{Agents: s.model.agents})
 	s.assign(e.userID(t, "101"), ps[0].ID)
 	e.wait()
 	s.assign(e.userID(t, "102"), ps[1].ID)
@@ -60,9 +60,9 @@ func TestChangesViewFollowsExportsEditsAndResyncs(t *testing.T) {
 
 	// A full export is the baseline: nothing left to change.
 	dir := t.TempDir()
-	s.exportTo(filepath.Join(dir, "full.csv"), mapping.ExportOptions{}, nil)
+	s.model.exportTo(filepath.Join(dir, "full.csv"), mapping.ExportOptions{}, nil)
 	e.wait()
-	if len(c.changes) != 0 || !c.exportBtn.Disabled() || !strings.Contains(c.summary.Text, "No changes") {
+	if len(c.m.changes) != 0 || !c.exportBtn.Disabled() || !strings.Contains(c.summary.Text, "No changes") {
 		t.Fatalf("after the full export: %q %q", changeLines(c), c.summary.Text)
 	}
 
@@ -82,7 +82,7 @@ func TestChangesViewFollowsExportsEditsAndResyncs(t *testing.T) {
 	}
 	ce.u.escape()
 	want := []string{"added set Ext. 103 User 003 → " + ps[2].Name + " (Halo)", "removed clear Ext. 101 User 001"}
-	if got := changeLines(c); strings.Join(got, "|") != strings.Join(want, "|") || c.changes[1].Why != "agent disabled in Halo" {
+	if got := changeLines(c); strings.Join(got, "|") != strings.Join(want, "|") || c.m.changes[1].Why != "agent disabled in Halo" {
 		t.Fatalf("changes = %q, want %q", got, want)
 	}
 
@@ -104,7 +104,7 @@ func TestChangesViewFollowsExportsEditsAndResyncs(t *testing.T) {
 		!strings.HasPrefix(lines[2], "removed,101,User 001,") {
 		t.Fatalf("changes file: %q", lines)
 	}
-	if len(c.changes) != 0 || !strings.Contains(c.summary.Text, "No changes") {
+	if len(c.m.changes) != 0 || !strings.Contains(c.summary.Text, "No changes") {
 		t.Fatalf("after export changes: %q", changeLines(c))
 	}
 

@@ -20,34 +20,32 @@ import (
 
 // ---- the dialog ----
 
+// runAndStoreCheck runs the systems check for p with cfg (which carries the
+// secret) and records it, as the CLI does.
+func runAndStoreCheck(ctx context.Context, db *storage.DB, p storage.Profile, cfg halo.Config,
+	progress func(halo.CheckResult)) (halo.Report, storage.Run, error) {
+	rep := halo.RunCheck(ctx, cfg, progress)
+	run, err := storage.SaveCheckRun(ctx, db, p.ID, rep)
+	return rep, run, err
+}
+
 // checkDialog runs the systems check for one profile and shows it live.
 type checkDialog struct {
 	u       *UI
 	profile storage.Profile
 
 	d        *dialog.CustomDialog
-	list     *checkList
+	list     *checkResults
 	summary  *widget.Label
-	bar      *widget.ProgressBar
-	elapsed  *widget.Label
-	waitNote *widget.Label
+	progress *checkProgressView
 	// note says what Copy report and Save report did, apart from the
 	// verdict.
-	note      *widget.Label
-	pullLabel *widget.Label
-	// listsRead and agentsRead describe the pull while it runs.
-	listsRead  int
-	agentsRead string
-	pullBar    *widget.ProgressBar
+	note *widget.Label
 
 	cancelBtn, rerunBtn, copyBtn, saveBtn, closeBtn *widget.Button
 
-	running bool
-	cancel  context.CancelFunc
+	job     job
 	report  *halo.Report
-	run     storage.Run
-	err     error
-	done    map[string]bool
 	visible bool
 	// overlay is the dialog's pop-up on the canvas: Ctrl+R re-runs only
 	// while it is the top one.
@@ -55,13 +53,9 @@ type checkDialog struct {
 	saveDlg *saveDialog
 }
 
-// pullChecks are the checks that read the user data; their progress is the
-// pull's progress.
-var pullChecks = halo.PullCheckIDs()
-
 func newCheckDialog(u *UI, p storage.Profile) *checkDialog {
 	cd := &checkDialog{u: u, profile: p}
-	cd.list = newCheckList(func(step string) {
+	cd.list = newCheckResults(func(step string) {
 		cd.close()
 		u.goToStep(step)
 	})
@@ -71,23 +65,9 @@ func newCheckDialog(u *UI, p storage.Profile) *checkDialog {
 	}
 	cd.summary = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	cd.summary.Wrapping = fyne.TextWrapWord
-	cd.bar = widget.NewProgressBar()
-	cd.bar.Max = float64(len(cd.list.rows))
-	cd.bar.TextFormatter = func() string {
-		return fmt.Sprintf("%d of %d checks", int(cd.bar.Value), int(cd.bar.Max))
-	}
-	cd.elapsed = widget.NewLabel("")
-	cd.waitNote = wrapped("")
-	cd.waitNote.Importance = widget.WarningImportance
-	cd.waitNote.Hide()
+	cd.progress = newCheckProgressView(len(cd.list.rows))
 	cd.note = wrapped("")
 	cd.note.Hide()
-	cd.pullLabel = wrapped("")
-	cd.pullBar = widget.NewProgressBar()
-	cd.pullBar.Max = float64(len(pullChecks))
-	cd.pullBar.TextFormatter = func() string {
-		return fmt.Sprintf("%d of %d lists", int(cd.pullBar.Value), int(cd.pullBar.Max))
-	}
 
 	cd.cancelBtn = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), cd.stop)
 	cd.rerunBtn = widget.NewButtonWithIcon("Re-run", theme.ViewRefreshIcon(), cd.start)
@@ -96,8 +76,9 @@ func newCheckDialog(u *UI, p storage.Profile) *checkDialog {
 	cd.closeBtn = widget.NewButtonWithIcon("Close", theme.ConfirmIcon(), cd.close)
 	cd.closeBtn.Importance = widget.HighImportance
 
-	top := container.NewVBox(cd.summary, container.NewBorder(nil, nil, nil, cd.elapsed, cd.bar), cd.waitNote)
-	bottom := container.NewVBox(widget.NewSeparator(), cd.pullLabel, cd.pullBar, cd.note)
+	pv := cd.progress
+	top := container.NewVBox(cd.summary, container.NewBorder(nil, nil, nil, pv.elapsed, pv.bar), pv.waitNote)
+	bottom := container.NewVBox(widget.NewSeparator(), pv.pullLabel, pv.pullBar, cd.note)
 	content := container.NewBorder(top, bottom, nil, nil, cd.list.scroll)
 	cd.d = dialog.NewCustomWithoutButtons("Systems check — "+p.Name, content, u.win)
 	cd.d.SetButtons([]fyne.CanvasObject{cd.copyBtn, cd.saveBtn, cd.rerunBtn, cd.cancelBtn, cd.closeBtn})
@@ -122,184 +103,80 @@ func (cd *checkDialog) close() {
 }
 
 // stop cancels a running check; the run is still recorded as cancelled.
-func (cd *checkDialog) stop() {
-	if cd.cancel != nil {
-		cd.cancel()
-	}
-}
+func (cd *checkDialog) stop() { cd.job.Cancel() }
 
 func (cd *checkDialog) setRunning(on bool) {
-	cd.running = on
 	for _, b := range []*widget.Button{cd.rerunBtn, cd.copyBtn, cd.saveBtn} {
-		if on {
-			b.Disable()
-		} else {
-			b.Enable()
-		}
+		enable(b, !on)
 	}
-	if on {
-		cd.cancelBtn.Show()
-		cd.closeBtn.Hide()
-	} else {
-		cd.cancelBtn.Hide()
-		cd.closeBtn.Show()
-	}
+	show(cd.cancelBtn, on)
+	show(cd.closeBtn, !on)
 }
 
-// start runs the check (again). Network and keyring work run off the UI
-// goroutine; results come back through fyne.Do.
+// checkRun is a finished check: its report and how it was recorded.
+type checkRun struct {
+	rep halo.Report
+	run storage.Run
+}
+
+// start runs the check (again) as a job: network and keyring work off the
+// UI goroutine, the results shown as they come.
 func (cd *checkDialog) start() {
-	if cd.running {
+	if cd.job.running {
 		return
 	}
-	ctx, cancel := context.WithCancel(cd.u.ctx)
-	cd.cancel = cancel
-	cd.report, cd.err, cd.done = nil, nil, map[string]bool{}
-	cd.listsRead, cd.agentsRead = 0, ""
+	cd.report = nil
 	cd.list.reset()
-	cd.bar.SetValue(0)
-	cd.pullBar.SetValue(0)
-	cd.pullLabel.SetText("The agents, teams and departments are pulled once the Client ID and Secret work.")
+	cd.progress.reset()
 	cd.summary.SetText("Checking " + cd.profile.Name + " …")
-	cd.elapsed.SetText("0.0 s")
-	cd.waitNote.Hide()
 	setOptional(cd.note, "")
 	cd.setRunning(true)
-	p := cd.profile
-	started := time.Now()
-
-	type result struct {
-		rep halo.Report
-		run storage.Run
-	}
-	runAsync(cd.u, func(context.Context) (result, error) {
-		defer cancel()
-		// The command line may have changed the profile while the window
-		// was open: check what is stored now, not what the screen holds.
-		p, err := cd.u.env.DB.Profile(ctx, p.ID)
-		if err != nil {
-			return result{}, fmt.Errorf("reading the profile failed: %w", err)
-		}
-		secret, err := readSecret(ctx, cd.u.env, p.ID)
-		if err != nil {
-			return result{}, fmt.Errorf("reading the Client Secret from the keyring failed: %w", err)
-		}
-		// Every widget update goes through this goroutine, in order: the
-		// check's own goroutines only hand events over.
-		events := make(chan func())
-		finished := make(chan struct{})
-		send := func(f func()) {
-			select {
-			case events <- f:
-			case <-finished:
-			}
-		}
-		cfg := cd.u.haloConfig(p, secret)
-		cfg.OnWait = func(reason halo.ErrorKind, d time.Duration) { send(func() { cd.showWait(reason, d) }) }
-		cfg.OnPull = func(pp halo.PullProgress) { send(func() { cd.pullProgress(pp) }) }
-		type outcome struct {
-			rep halo.Report
-			run storage.Run
-			err error
-		}
-		out := make(chan outcome, 1)
-		go func() {
-			rep, run, err := runAndStoreCheck(ctx, cd.u.env.DB, p, cfg, func(c halo.CheckResult) {
-				send(func() { cd.progress(c) })
-			})
-			out <- outcome{rep, run, err}
-		}()
-		tick := time.NewTicker(200 * time.Millisecond)
-		defer tick.Stop()
-		for {
-			select {
-			case f := <-events:
-				fyne.Do(f)
-			case <-tick.C:
-				d := time.Since(started)
-				fyne.Do(func() { cd.elapsed.SetText(fmt.Sprintf("%.1f s", d.Seconds())) })
-			case o := <-out:
-				close(finished)
-				return result{rep: o.rep, run: o.run}, o.err
-			}
-		}
-	}, func(r result, err error) {
-		cd.finish(r.rep, r.run, err, time.Since(started))
+	id := cd.profile.ID
+	startJob(cd.u, &cd.job, jobSpec[checkProgress, checkRun]{
+		work: func(ctx context.Context, report func(func(*checkProgress))) (checkRun, error) {
+			return cd.check(ctx, id, report)
+		},
+		show: func(p checkProgress, took time.Duration) { cd.progress.show(p, cd.list, took) },
+		tick: 200 * time.Millisecond,
+		done: func(r checkRun, err error, took time.Duration) { cd.finish(r.rep, r.run, err, took) },
 	})
 }
 
-func (cd *checkDialog) showWait(reason halo.ErrorKind, d time.Duration) {
-	if !cd.running {
-		return
+// check runs and records the check for the stored profile id, reporting
+// each result, wait and pulled page (off the UI goroutine).
+func (cd *checkDialog) check(ctx context.Context, id int64, report func(func(*checkProgress))) (checkRun, error) {
+	// The command line may have changed the profile while the window was
+	// open: check what is stored now, not what the screen holds.
+	p, err := cd.u.env.DB.Profile(ctx, id)
+	if err != nil {
+		return checkRun{}, fmt.Errorf("reading the profile failed: %w", err)
 	}
-	cd.waitNote.SetText(halo.WaitMessage(reason, d) + " Cancel stops the check.")
-	cd.waitNote.Show()
-}
-
-func (cd *checkDialog) progress(c halo.CheckResult) {
-	if !cd.running {
-		return
+	cfg, err := cd.u.profileConfig(ctx, p)
+	if err != nil {
+		return checkRun{}, err
 	}
-	cd.list.set(c)
-	if c.Status == halo.StatusRunning {
-		return
+	cfg.OnWait = func(reason halo.ErrorKind, d time.Duration) {
+		report(func(p *checkProgress) { p.addWait(reason, d) })
 	}
-	cd.done[c.ID] = true
-	cd.bar.SetValue(float64(len(cd.done)))
-	n := 0
-	for _, id := range pullChecks {
-		if cd.done[id] {
-			n++
-		}
-	}
-	if n > 0 && c.Status != halo.StatusSkip {
-		cd.listsRead = n
-		cd.pullBar.SetValue(float64(n))
-		cd.showPull()
-	}
-	if c.Status == halo.StatusFail || c.Status == halo.StatusWarn {
-		cd.waitNote.Hide()
-	}
-}
-
-// pullProgress shows how far the agent list has come (pages and agents).
-func (cd *checkDialog) pullProgress(pp halo.PullProgress) {
-	if !cd.running || pp.Stage != "agents" {
-		return
-	}
-	switch {
-	case pp.AgentsTotal > 0 && pp.PagesTotal > 1:
-		cd.agentsRead = fmt.Sprintf("agents %d of %d (page %d of %d)", pp.Agents, pp.AgentsTotal, pp.Pages, pp.PagesTotal)
-	case pp.Agents > 0:
-		cd.agentsRead = fmt.Sprintf("%d agents", pp.Agents)
-	default:
-		return
-	}
-	cd.showPull()
-}
-
-func (cd *checkDialog) showPull() {
-	text := fmt.Sprintf("Pulling user data from Halo: %d of %d lists read", cd.listsRead, len(pullChecks))
-	if cd.agentsRead != "" {
-		text += "; " + cd.agentsRead
-	}
-	cd.pullLabel.SetText(text + " …")
+	cfg.OnPull = func(pp halo.PullProgress) { report(func(p *checkProgress) { p.addPull(pp) }) }
+	rep, run, err := runAndStoreCheck(ctx, cd.u.env.DB, p, cfg, func(c halo.CheckResult) {
+		report(func(p *checkProgress) { p.addResult(c) })
+	})
+	return checkRun{rep, run}, err
 }
 
 func (cd *checkDialog) finish(rep halo.Report, run storage.Run, err error, took time.Duration) {
 	cd.setRunning(false)
-	cd.cancel = nil
-	cd.waitNote.Hide()
 	// One duration: the check's own, as the summary, history and the
 	// report give it (the elapsed time also counted reading the keyring
 	// and storing).
 	if rep.Duration > 0 {
 		took = rep.Duration
 	}
-	cd.elapsed.SetText(halo.FormatDuration(took))
+	cancelled := run.Verdict() == storage.VerdictCancelled || errors.Is(cd.u.ctx.Err(), context.Canceled)
+	cd.progress.finish(rep, cancelled, err, took)
 	if rep.Checks == nil {
 		// The check never started (keyring failure).
-		cd.err = err
 		cd.summary.SetText("The check could not run: " + err.Error())
 		cd.summary.Importance = widget.DangerImportance
 		cd.summary.Refresh()
@@ -307,10 +184,8 @@ func (cd *checkDialog) finish(rep halo.Report, run storage.Run, err error, took 
 		cd.saveBtn.Disable()
 		return
 	}
-	cd.report, cd.run, cd.err = &rep, run, err
+	cd.report = &rep
 	cd.list.setReport(rep)
-	cd.bar.SetValue(cd.bar.Max)
-	cancelled := run.Verdict() == storage.VerdictCancelled || errors.Is(cd.u.ctx.Err(), context.Canceled)
 	text, imp := verdict(rep, cancelled)
 	if err != nil {
 		text += " " + err.Error() + "."
@@ -319,56 +194,24 @@ func (cd *checkDialog) finish(rep halo.Report, run storage.Run, err error, took 
 	cd.summary.SetText(text)
 	cd.summary.Importance = imp
 	cd.summary.Refresh()
-	read := rep.Agents.Visible+rep.Teams+rep.Departments > 0
-	switch {
-	case rep.Snapshot != nil || read:
-		cd.pullBar.SetValue(cd.pullBar.Max)
-		cd.pullLabel.SetText(pulledText(rep) + " " + pullOutcome(rep, cancelled, err))
-	default:
-		cd.pullBar.SetValue(0)
-		cd.pullLabel.SetText("No user data was pulled: the stored agents and teams were kept.")
-	}
 	// Reloading is harmless when nothing was stored, and needed when the
 	// snapshot was stored but the history row was not.
 	cd.u.checkFinished(cd.profile.ID)
 }
 
-// pullOutcome says what became of the user data the check read: only a
-// check that passed brings a snapshot, and storage keeps it only then
-// (storage.RecordCheck); err is the storing's error.
-func pullOutcome(rep halo.Report, cancelled bool, err error) string {
-	switch {
-	case cancelled:
-		return "The stored agents were kept: the check was cancelled."
-	case !rep.OK || rep.Snapshot == nil:
-		return "The stored agents were kept: the check did not pass."
-	case err != nil:
-		return "Storing them failed (see above)."
-	}
-	return "Saved for the Mapping screen."
-}
-
 // verdict is the dialog's headline for a finished report.
 func verdict(rep halo.Report, cancelled bool) (string, widget.Importance) {
 	t := storage.ReportTally(rep, cancelled)
+	text := rep.Headline()
 	switch t.Verdict {
 	case storage.VerdictCancelled:
-		return "Cancelled: the check stopped before it finished.", widget.WarningImportance
+		text = "Cancelled: the check stopped before it finished."
 	case storage.VerdictFailed:
-		return rep.Headline() + " The fixes below say what to change.", widget.DangerImportance
+		text += " The fixes below say what to change."
 	case storage.VerdictWarnings:
-		return rep.Headline() + " See below.", widget.WarningImportance
+		text += " See below."
 	}
-	return rep.Headline(), widget.SuccessImportance
-}
-
-func pulledText(rep halo.Report) string {
-	s := fmt.Sprintf("Pulled %s, %s and %s", halo.CountOf(rep.Agents.Visible, "agent"), halo.CountOf(rep.Teams, "team"),
-		halo.CountOf(rep.Departments, "department"))
-	if rep.Organisations > 0 {
-		s += fmt.Sprintf(" (%s)", halo.CountOf(rep.Organisations, "organisation"))
-	}
-	return s + "."
+	return text, verdictImportance(t.Verdict)
 }
 
 // reportMarkdown is the secret-free report with the run's timing.

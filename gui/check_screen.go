@@ -25,7 +25,7 @@ type checkScreen struct {
 	runBtn *widget.Button
 	last   *widget.Label
 	pulled *widget.Label
-	list   *checkList
+	list   *checkResults
 	dlg    *checkDialog
 	profileView
 }
@@ -36,7 +36,7 @@ func newCheckScreen(u *UI) *checkScreen {
 	s.runBtn.Importance = widget.HighImportance
 	s.last = wrapped("")
 	s.pulled = wrapped("")
-	s.list = newCheckList(u.goToStep)
+	s.list = newCheckResults(u.goToStep)
 	s.list.onContacts = u.goToContacts
 	intro := wrapped("Tests the saved connection step by step — the URL, the server, Halo itself, the Client ID and Secret, " +
 		"the API agent, whether it may read the contacts, customers and tickets 1stream uses on every call — and pulls the " +
@@ -113,15 +113,8 @@ func (s *checkScreen) load() {
 	})
 }
 
-func runImportance(r storage.Run) widget.Importance {
-	switch r.Verdict() {
-	case storage.VerdictFailed:
-		return widget.DangerImportance
-	case storage.VerdictCancelled, storage.VerdictWarnings:
-		return widget.WarningImportance
-	}
-	return widget.SuccessImportance
-}
+// runImportance is the colour of a stored run's verdict.
+func runImportance(r storage.Run) widget.Importance { return verdictImportance(r.Verdict()) }
 
 // ---- running the check from anywhere (toolbar, Ctrl+R, other screens) ----
 

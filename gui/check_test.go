@@ -69,7 +69,7 @@ func (ce *checkEnv) runCheck(t *testing.T) *checkDialog {
 		t.Fatal("no check dialog")
 	}
 	ce.wait()
-	if cd.running {
+	if cd.job.running {
 		t.Fatal("the check is still running after its work finished")
 	}
 	return cd
@@ -96,10 +96,10 @@ func TestCheckDialogSuccessStoresRunAndSnapshot(t *testing.T) {
 		t.Fatalf("summary = %q", cd.summary.Text)
 	}
 	want := ce.srv.VisibleAgents(true, true)
-	if !strings.Contains(cd.pullLabel.Text, "Pulled "+halo.CountOf(want, "agent")) || !strings.Contains(cd.pullLabel.Text, "2 departments") {
-		t.Fatalf("pull label = %q (want %d agents)", cd.pullLabel.Text, want)
+	if !strings.Contains(cd.progress.pullLabel.Text, "Pulled "+halo.CountOf(want, "agent")) || !strings.Contains(cd.progress.pullLabel.Text, "2 departments") {
+		t.Fatalf("pull label = %q (want %d agents)", cd.progress.pullLabel.Text, want)
 	}
-	if cd.pullBar.Value != cd.pullBar.Max || cd.bar.Value != cd.bar.Max {
+	if cd.progress.pullBar.Value != cd.progress.pullBar.Max || cd.progress.bar.Value != cd.progress.bar.Max {
 		t.Fatal("progress bars are not full after success")
 	}
 	if !cd.closeBtn.Visible() || cd.cancelBtn.Visible() || cd.rerunBtn.Disabled() || cd.copyBtn.Disabled() {
@@ -175,8 +175,8 @@ func TestCheckDialogBadSecret(t *testing.T) {
 	if !strings.Contains(cd.summary.Text, "1 check failed") {
 		t.Fatalf("summary = %q", cd.summary.Text)
 	}
-	if !strings.Contains(cd.pullLabel.Text, "No user data") {
-		t.Fatalf("pull label = %q", cd.pullLabel.Text)
+	if !strings.Contains(cd.progress.pullLabel.Text, "No user data") {
+		t.Fatalf("pull label = %q", cd.progress.pullLabel.Text)
 	}
 	run, ok, _ := ce.db.LatestRun(context.Background(), ce.p.ID, storage.RunCheck)
 	if !ok || run.OK || !strings.Contains(run.Summary, "Client ID and Secret") {
@@ -249,8 +249,8 @@ func TestCheckDialogAPIAgentInNoTeam(t *testing.T) {
 	}
 	// The check read the one agent it sees, but a failed check stores no
 	// snapshot: the pull line must not claim otherwise.
-	if strings.Contains(cd.pullLabel.Text, "Saved") || !strings.Contains(cd.pullLabel.Text, "The stored agents were kept: the check did not pass") {
-		t.Fatalf("pull line = %q", cd.pullLabel.Text)
+	if strings.Contains(cd.progress.pullLabel.Text, "Saved") || !strings.Contains(cd.progress.pullLabel.Text, "The stored agents were kept: the check did not pass") {
+		t.Fatalf("pull line = %q", cd.progress.pullLabel.Text)
 	}
 	normalisedGolden(t, cd, "check/no_team.xml")
 }
@@ -286,8 +286,8 @@ func TestCheckDialogRateLimited(t *testing.T) {
 	if !cd.report.OK {
 		t.Fatalf("a rate-limited check should wait and pass: %s", cd.report.Markdown())
 	}
-	if !strings.Contains(cd.waitNote.Text, "slow down") || cd.waitNote.Visible() {
-		t.Fatalf("the wait was not explained (or not cleared): %q", cd.waitNote.Text)
+	if !strings.Contains(cd.progress.waitNote.Text, "slow down") || cd.progress.waitNote.Visible() {
+		t.Fatalf("the wait was not explained (or not cleared): %q", cd.progress.waitNote.Text)
 	}
 	normalisedGolden(t, cd, "check/rate_limited.xml")
 }
@@ -316,7 +316,7 @@ func TestCheckDialogCancelled(t *testing.T) {
 	var seenRunning bool
 	ce.u.env.Configure = func(c *halo.Config) {
 		cd := findScreen[*checkScreen](ce.u).dlg
-		seenRunning = cd.running && cd.cancelBtn.Visible() && !cd.closeBtn.Visible() && cd.rerunBtn.Disabled()
+		seenRunning = cd.job.running && cd.cancelBtn.Visible() && !cd.closeBtn.Visible() && cd.rerunBtn.Disabled()
 		c.HTTPClient = &http.Client{Transport: &cancelAfter{next: http.DefaultTransport, ui: ce.u}}
 	}
 	cd := ce.runCheck(t)
@@ -342,8 +342,8 @@ func TestCheckDialogCancelled(t *testing.T) {
 	// pull line says so whether or not the cancel came before any agent was
 	// read (the cancel races the first agent page).
 	earlierSyncKept(t, ce, earlier, t0)
-	if !strings.Contains(cd.pullLabel.Text, "kept") {
-		t.Fatalf("pull line = %q", cd.pullLabel.Text)
+	if !strings.Contains(cd.progress.pullLabel.Text, "kept") {
+		t.Fatalf("pull line = %q", cd.progress.pullLabel.Text)
 	}
 	// Re-run in the same dialog, now to the end.
 	ce.u.env.Configure = nil
@@ -433,7 +433,7 @@ func normalisedGolden(t *testing.T, cd *checkDialog, name string) {
 		c.Duration = 0
 		c.Detail = normalise(c.Detail)
 	}
-	l := newCheckList(func(string) {})
+	l := newCheckResults(func(string) {})
 	l.setReport(rep)
 	summary := widget.NewLabelWithStyle(normalise(cd.summary.Text), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	summary.Wrapping = fyne.TextWrapWord
@@ -487,7 +487,7 @@ func TestCheckDialogNotesAndOneDuration(t *testing.T) {
 	cd := ce.runCheck(t)
 	summary := cd.summary.Text
 	// One duration, the check's own, shown once.
-	if got, want := cd.elapsed.Text, halo.FormatDuration(cd.report.Duration); got != want {
+	if got, want := cd.progress.elapsed.Text, halo.FormatDuration(cd.report.Duration); got != want {
 		t.Fatalf("elapsed shows %q, the report took %q", got, want)
 	}
 	if strings.Contains(summary, " ms") || strings.Contains(summary, " s:") || strings.Contains(summary, " in ") {

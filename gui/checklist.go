@@ -406,9 +406,6 @@ func stepTitle(id string) string {
 	return ""
 }
 
-// fmtWhen formats a time for labels: local time, minutes.
-func fmtWhen(t time.Time) string { return t.Local().Format("2 Jan 2006 15:04") }
-
 // tightVBox stacks labels without the gap between their own paddings, so
 // a title and its detail read as one block.
 func tightVBox(objs ...fyne.CanvasObject) *fyne.Container {

@@ -42,7 +42,7 @@ func TestChecklistMirrorsTheArticle(t *testing.T) {
 	for i := 1; i <= 14; i++ {
 		want = append(want, "1s-"+strconv.Itoa(i))
 	}
-	want = append(want, "map-users", "not-seeing")
+	want = append(want, "map-users", "not-seeing", "fix-second-app", "fix-refresh")
 	if strings.Join(ids, " ") != strings.Join(want, " ") {
 		t.Fatalf("step IDs out of the article's order:\n got %v\nwant %v", ids, want)
 	}
@@ -172,7 +172,7 @@ func TestChecklistShowsVerifiedSteps(t *testing.T) {
 	te.wait()
 	for _, id := range []string{"halo-9", "halo-10", "halo-11", "halo-12", "halo-13"} {
 		st := cl.byID[id].status
-		if !st.Visible() || !strings.Contains(st.Text, "verified by check on 2 Jan 2026 15:04") {
+		if !st.Visible() || !strings.Contains(st.Text, "verified by check on "+fmtWhen(at)) {
 			t.Fatalf("%s status = %q", id, st.Text)
 		}
 	}

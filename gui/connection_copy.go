@@ -1,12 +1,16 @@
 package gui
 
 import (
-	"context"
+	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/halo-assistant/halo-assistant/gui/connection"
+	"github.com/halo-assistant/halo-assistant/halo"
+	"github.com/halo-assistant/halo-assistant/storage"
 )
 
 // secretClipboardTTL is how long a copied Client Secret may stay on the
@@ -37,8 +41,36 @@ func (c clipboardClearing) withDefaults() clipboardClearing {
 	return c
 }
 
+// secretClipboard is the state of the Client Secret last copied: clip says
+// how it is copied and cleared, clipSecret is the secret (until cleared),
+// clipSeq tells a stale timer from the current one, and clipStop cancels
+// the current one.
+type secretClipboard struct {
+	clip       clipboardClearing
+	clipSecret string
+	clipSeq    int
+	clipStop   func() bool
+}
+
+func (c *secretClipboard) stopClipboardTimer() {
+	if c.clipStop != nil {
+		c.clipStop()
+		c.clipStop = nil
+	}
+}
+
+// arm starts the wait after which clear(seq) runs (on the timer's
+// goroutine) for the secret just copied; a copy before restarts it.
+func (c *secretClipboard) arm(secret string, clear func(seq int)) {
+	c.stopClipboardTimer()
+	c.clipSeq++
+	seq := c.clipSeq
+	c.clipSecret = secret
+	c.clipStop = c.clip.After(c.clip.Delay, func() { clear(seq) })
+}
+
 func (s *connectionScreen) copyField(field string) {
-	if field == fieldPrivateKey {
+	if field == connection.PrivateKey {
 		s.copySecret()
 		return
 	}
@@ -49,25 +81,39 @@ func (s *connectionScreen) copyField(field string) {
 }
 
 // copySecret copies the stored Client Secret from the keyring straight to
-// the clipboard; it never passes through a widget.
+// the clipboard; it never passes through a widget. Only while the form is
+// saved and the secret still goes where the values shown lead (the model
+// checks the seal once more off the UI goroutine); a copy that finishes
+// after another profile was shown (or the connection saved) is dropped.
 func (s *connectionScreen) copySecret() {
-	if s.profile == nil || !s.secretStored {
+	gen, work, ok := s.model.CopySecret(s.typed())
+	if !ok {
 		return
 	}
-	id := s.profile.ID
-	runAsync(s.u, func(ctx context.Context) (string, error) {
-		return readSecret(ctx, s.u.env, id)
-	}, func(secret string, err error) {
-		if err != nil {
+	runAsync(s.u, work, func(secret string, err error) {
+		if !s.model.Copied(gen) {
+			return // the values it belonged beside are no longer shown
+		}
+		var moved *halo.DestinationChangedError
+		switch {
+		case errors.As(err, &moved):
+			s.setStatus(widget.DangerImportance, "Not copied: "+moved.Error()+" Type the Client Secret again and Save.")
+			return
+		case errors.Is(err, storage.ErrSecretNotFound):
+			s.status.SetText("No Client Secret is stored for this profile.")
+			return
+		case err != nil:
 			s.u.showError("Reading the Client Secret from the keyring failed", err)
 			return
 		}
-		if secret == "" {
-			s.status.SetText("No Client Secret is stored for this profile.")
-			return
-		}
 		s.clip.Copy(s.u.app.Clipboard(), secret)
-		s.clearClipboardLater(secret)
+		ctx := s.u.ctx
+		s.arm(secret, func(seq int) {
+			if ctx.Err() != nil {
+				return // window closed
+			}
+			fyne.Do(func() { s.clearClipboard(seq) })
+		})
 		s.status.SetText(s.secretCopiedMsg())
 	})
 }
@@ -76,28 +122,6 @@ func (s *connectionScreen) secretCopiedMsg() string {
 	secs := max(1, int(s.clip.Delay.Round(time.Second)/time.Second))
 	return fmt.Sprintf("Copied the API Private Key (your Client Secret) from the keyring — the clipboard is cleared in %d s. "+
 		"Paste it into 1stream now.", secs)
-}
-
-// clearClipboardLater clears the clipboard after the delay if it still
-// holds secret. The timer's goroutine only hands over to the UI goroutine.
-func (s *connectionScreen) clearClipboardLater(secret string) {
-	s.stopClipboardTimer()
-	s.clipSeq++
-	seq, ctx := s.clipSeq, s.u.ctx
-	s.clipSecret = secret
-	s.clipStop = s.clip.After(s.clip.Delay, func() {
-		if ctx.Err() != nil {
-			return // window closed
-		}
-		fyne.Do(func() { s.clearClipboard(seq) })
-	})
-}
-
-func (s *connectionScreen) stopClipboardTimer() {
-	if s.clipStop != nil {
-		s.clipStop()
-		s.clipStop = nil
-	}
 }
 
 // clearClipboard empties the clipboard if it still holds the secret copied
@@ -115,23 +139,6 @@ func (s *connectionScreen) clearClipboard(seq int) {
 			s.status.SetText("The API Private Key was cleared from the clipboard. Copy it again if 1stream still needs it.")
 		}
 	}
-}
-
-// copyAllText is every value as a text block. The secret stays out: it is
-// copied on its own, from the keyring.
-func (s *connectionScreen) copyAllText() string {
-	var b strings.Builder
-	for _, f := range oneStreamFields {
-		v := s.values[f].value
-		switch {
-		case f == fieldPrivateKey:
-			v = "(copy it with its own button: it comes from the system keyring)"
-		case v == "":
-			v = "(" + s.values[f].label.Text + ")"
-		}
-		fmt.Fprintf(&b, "%s: %s\n", f, v)
-	}
-	return b.String()
 }
 
 func (s *connectionScreen) copyAll() {

@@ -1,7 +1,6 @@
 package gui
 
 import (
-	"context"
 	"fmt"
 
 	"fyne.io/fyne/v2"
@@ -10,38 +9,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/halo-assistant/halo-assistant/halo"
-	"github.com/halo-assistant/halo-assistant/storage"
 )
-
-// needSecretError stops a Save that would leave the stored Client Secret
-// behind: the settings lead somewhere other than where it was entered for,
-// so it would not be sent there (storage binds it). Save asks for it.
-type needSecretError struct {
-	was, now halo.Destination
-}
-
-func (e *needSecretError) Error() string {
-	return "the Client Secret was entered for " + e.was.Describe() + ", not for " + e.now.Describe()
-}
-
-// secretMustFollow reports a needSecretError when this Save moves the
-// connection (from what is saved, old, to p) while a secret is stored (or
-// may be) that would then not be sent. Off the UI goroutine: it reads the
-// CA file.
-func secretMustFollow(ctx context.Context, db *storage.DB, old, p storage.Profile) error {
-	if st, err := db.SecretState(ctx, p.ID); err != nil || st == storage.SecretNone {
-		return err
-	}
-	now, ok := p.SecretGoesTo()
-	if ok {
-		return nil
-	}
-	if before, err := halo.DestinationOf(old.HaloConfig("", nil)); err == nil && before == now {
-		return nil // not moved by this Save; the check explains an older unbinding
-	}
-	was, _ := halo.ParseDestination(p.SecretDest)
-	return &needSecretError{was: was, now: now}
-}
 
 // secretDialog asks for the Client Secret in the same Save that moves the
 // connection: typed here, it is stored for the new destination; "Save
@@ -53,23 +21,22 @@ type secretDialog struct {
 	withIt, without, cancel *widget.Button
 }
 
-func (s *connectionScreen) askSecretFor(need *needSecretError, then func()) *secretDialog {
+func (s *connectionScreen) askSecretFor(moved *halo.DestinationChangedError, then func()) *secretDialog {
 	sd := &secretDialog{entry: widget.NewPasswordEntry()}
 	sd.entry.SetPlaceHolder("Client Secret from Halo's application")
-	was := need.was.Describe()
+	was := moved.Was.Describe()
 	msg := fmt.Sprintf("The Client Secret was entered for %s. The connection now points to %s.\n\n"+
 		"The secret is only ever sent where it was entered for. Enter it again (Halo: Configuration › Integrations › "+
 		"HaloPSA API › your application) to use it there, or save without it: the systems check will then say "+
-		"that the secret was not sent.", was, need.now.Describe())
+		"that the secret was not sent.", was, moved.Now.Describe())
 	sd.cancel = widget.NewButton("Cancel", func() {
 		sd.d.Hide()
 		s.afterSave = nil // leaving or quitting waited for a save that did not happen
-		s.status.Importance = widget.WarningImportance
-		s.status.SetText("Not saved: the Client Secret is needed for the new address.")
+		s.setStatus(widget.WarningImportance, "Not saved: the Client Secret is needed for the new address.")
 	})
 	sd.without = widget.NewButton("Save without it", func() {
 		sd.d.Hide()
-		s.saveUnbound = true
+		s.model.SaveUnbound()
 		s.save(then)
 	})
 	sd.withIt = widget.NewButton("Save with this secret", func() {

@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2/test"
 
+	"github.com/halo-assistant/halo-assistant/gui/connection"
 	"github.com/halo-assistant/halo-assistant/halo"
 	"github.com/halo-assistant/halo-assistant/halo/halotest"
 	"github.com/halo-assistant/halo-assistant/storage"
@@ -18,9 +19,7 @@ func bound(p storage.Profile) bool { _, ok := p.SecretGoesTo(); return ok }
 // Save: typed there it is stored for the new address; "Save without it"
 // saves the settings and leaves the secret unsent; Cancel saves nothing.
 func TestConnectionSaveAsksForTheSecretWhenTheAddressMoves(t *testing.T) {
-	te := newTestUI(t, "")
-	createProfileByTyping(t, te, "Contoso MSP")
-	c := connectionFor(t, te)
+	te, c := contosoConnection(t)
 	id := te.u.current.ID
 	ctx := context.Background()
 	stored := func() storage.Profile {
@@ -106,5 +105,50 @@ func TestCheckRereadsTheProfile(t *testing.T) {
 	}
 	if moved.TokenRequests() != 0 {
 		t.Fatal("the secret went to the new address without being confirmed")
+	}
+}
+
+// The app binds the authorisation server /api/authinfo names as the
+// command line does: recorded at the first check, and when authinfo later
+// names another server the check sends the secret nowhere, until it is
+// typed again and saved.
+func TestCheckWithholdsTheSecretWhenAuthinfoMoves(t *testing.T) {
+	ce := newCheckEnv(t, halotest.Demo(), "")
+	other := halotest.New(halotest.Demo())
+	t.Cleanup(other.Close)
+	cd := ce.runCheck(t)
+	if cd.report == nil || !cd.report.OK {
+		t.Fatalf("first check: %+v", cd.report)
+	}
+	p, _ := ce.db.Profile(context.Background(), ce.p.ID)
+	if d, _ := halo.ParseDestination(p.SecretDest); d.Found == "" {
+		t.Fatalf("the first check recorded no authorisation server: %q", p.SecretDest)
+	}
+	cd.close()
+	c := connectionFor(t, ce.testEnv) // the binding recorded by the check still lets the secret be copied
+	test.Tap(c.copyBtns[connection.PrivateKey])
+	ce.wait()
+	if ce.u.app.Clipboard().Content() != ce.srv.ClientSecret() {
+		t.Fatalf("no copy after the first check: %q", c.status.Text)
+	}
+
+	ce.srv.SetAuthInfoAuthURL(other.URL() + "/auth")
+	cd = ce.runCheck(t)
+	if c := cd.report.Check(halo.CheckToken); c.Status != halo.StatusFail || !strings.Contains(c.Detail, "now names the authorisation server") {
+		t.Fatalf("token = %+v", c)
+	}
+	if n := other.TokenRequests(); n != 0 {
+		t.Fatalf("%d token requests reached the new authorisation server", n)
+	}
+	cd.close()
+
+	// Typed again on the Connection screen: the next check sends it there.
+	c = connectionFor(t, ce.testEnv)
+	test.Type(c.secret, ce.srv.ClientSecret())
+	test.Tap(c.saveBtn)
+	ce.wait()
+	ce.runCheck(t).close()
+	if other.TokenRequests() == 0 {
+		t.Fatal("the secret entered again was not sent to the new authorisation server")
 	}
 }

@@ -9,14 +9,11 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
-	"time"
 
-	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/halo-assistant/halo-assistant/gui/connection"
 	"github.com/halo-assistant/halo-assistant/halo"
 	"github.com/halo-assistant/halo-assistant/halo/halotest"
 	"github.com/halo-assistant/halo-assistant/storage"
@@ -37,32 +34,69 @@ func connectionFor(t *testing.T, te *testEnv) *connectionScreen {
 	return c
 }
 
+// savedWithSecret gives the current profile the URL and a Client Secret
+// bound to it, as a Save (or the command line) does.
+func savedWithSecret(t *testing.T, te *testEnv, url string) {
+	t.Helper()
+	ctx := context.Background()
+	p := *te.u.current
+	p.HaloURL, p.ClientID = url, testClientID
+	if err := te.db.UpdateConnection(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	if err := storage.StoreSecret(ctx, te.db, te.u.env.Secrets, p, testSecret, ""); err != nil {
+		t.Fatal(err)
+	}
+	te.u.profiles.afterChange(p.ID)
+	te.wait()
+}
+
+// contosoConnection is a new test UI with the profile "Contoso MSP" shown
+// on the Connection screen.
+func contosoConnection(t *testing.T) (*testEnv, *connectionScreen) {
+	t.Helper()
+	te := newTestUI(t, "")
+	createProfileByTyping(t, te, "Contoso MSP")
+	return te, connectionFor(t, te)
+}
+
+// savedContoso creates "Contoso MSP" in te and saves its URL, Client ID
+// and secret by typing them into the Connection screen.
+func savedContoso(t *testing.T, te *testEnv) *connectionScreen {
+	t.Helper()
+	createProfileByTyping(t, te, "Contoso MSP")
+	c := connectionFor(t, te)
+	test.Type(c.urlEntry, "contoso.halopsa.com")
+	test.Type(c.clientID, testClientID)
+	test.Type(c.secret, testSecret)
+	test.Tap(c.saveBtn)
+	te.wait()
+	return c
+}
+
 func retype(e *widget.Entry, text string) {
 	e.SetText("")
 	test.Type(e, text)
 }
 
 func TestConnectionValidationAndDerivation(t *testing.T) {
-	te := newTestUI(t, "")
-	createProfileByTyping(t, te, "Contoso MSP")
-	c := connectionFor(t, te)
+	te, c := contosoConnection(t)
 
 	// Anything the admin pastes becomes the canonical form, live.
 	test.Type(c.urlEntry, "  Contoso.HaloPSA.com/api/  ")
 	if c.urlHint.Text != "✓ https://contoso.halopsa.com" || c.urlHint.Importance != widget.SuccessImportance {
 		t.Fatalf("url hint = %q", c.urlHint.Text)
 	}
-	if got := c.values[fieldEndpoint].value; got != "https://contoso.halopsa.com/api/" {
-		t.Fatalf("Endpoint = %q", got)
-	}
-	if got := c.values[fieldDetails].value; got != "https://contoso.halopsa.com/" {
-		t.Fatalf("CRM Details link = %q", got)
-	}
-	if got := c.values[fieldPlatform].value; got != "HaloPSA" {
+	if got := c.values[connection.Platform].value; got != "HaloPSA" {
 		t.Fatalf("CRM Platform = %q", got)
 	}
 	if c.saveBtn.Disabled() {
 		t.Fatal("an edited form can be saved")
+	}
+	// 1stream's values are the saved profile's, and say so while the form
+	// differs.
+	if got := c.values[connection.Endpoint].value; got != "" || !c.valuesNote.Visible() {
+		t.Fatalf("Endpoint of an unsaved URL = %q, note %q", got, c.valuesNote.Text)
 	}
 
 	// A Client ID that is not a GUID is only a warning.
@@ -70,8 +104,16 @@ func TestConnectionValidationAndDerivation(t *testing.T) {
 	if c.idHint.Importance != widget.WarningImportance || !strings.Contains(c.idHint.Text, "GUID") && !strings.Contains(c.idHint.Text, "0f8fad5b") {
 		t.Fatalf("id hint = %q (%v)", c.idHint.Text, c.idHint.Importance)
 	}
-	if c.values[fieldAPIKey].value != "my-client" {
-		t.Fatal("API Key follows the Client ID")
+	test.Tap(c.saveBtn)
+	te.wait()
+	if got := c.values[connection.Endpoint].value; got != "https://contoso.halopsa.com/api/" || c.valuesNote.Visible() {
+		t.Fatalf("Endpoint = %q", got)
+	}
+	if got := c.values[connection.Details].value; got != "https://contoso.halopsa.com/" {
+		t.Fatalf("CRM Details link = %q", got)
+	}
+	if c.values[connection.APIKey].value != "my-client" {
+		t.Fatal("API Key follows the saved Client ID")
 	}
 
 	// Plain http to a real host is refused with a reason; Save says why.
@@ -79,8 +121,8 @@ func TestConnectionValidationAndDerivation(t *testing.T) {
 	if c.urlHint.Importance != widget.DangerImportance || !strings.Contains(c.urlHint.Text, "https") {
 		t.Fatalf("url hint = %q", c.urlHint.Text)
 	}
-	if c.values[fieldEndpoint].value != "" || !c.copyBtns[fieldEndpoint].Disabled() {
-		t.Fatal("no Endpoint to copy for an invalid URL")
+	if c.values[connection.Endpoint].value != "https://contoso.halopsa.com/api/" || !c.detectBtn.Disabled() {
+		t.Fatal("an invalid URL typed changes the saved Endpoint, or can be detected")
 	}
 	test.Tap(c.saveBtn)
 	te.wait()
@@ -88,7 +130,7 @@ func TestConnectionValidationAndDerivation(t *testing.T) {
 		t.Fatalf("status = %q", c.status.Text)
 	}
 	p, _ := te.db.Profile(context.Background(), te.u.current.ID)
-	if p.HaloURL != "" {
+	if p.HaloURL != "https://contoso.halopsa.com" {
 		t.Fatal("a refused save wrote the URL")
 	}
 
@@ -108,15 +150,15 @@ func TestConnectionValidationAndDerivation(t *testing.T) {
 		t.Fatal("an Advanced problem must be visible")
 	}
 	retype(c.tenant, "contoso")
-	if c.values[fieldCompany].value != "contoso" {
-		t.Fatalf("CRM Company = %q", c.values[fieldCompany].value)
+	test.Tap(c.saveBtn)
+	te.wait()
+	if c.values[connection.Company].value != "contoso" {
+		t.Fatalf("CRM Company = %q", c.values[connection.Company].value)
 	}
 }
 
 func TestConnectionSaveKeepsSecretOutOfTheDatabase(t *testing.T) {
-	te := newTestUI(t, "")
-	createProfileByTyping(t, te, "Contoso MSP")
-	c := connectionFor(t, te)
+	te, c := contosoConnection(t)
 	id := te.u.current.ID
 
 	test.Type(c.urlEntry, "https://contoso.halopsa.com/auth/token")
@@ -136,8 +178,8 @@ func TestConnectionSaveKeepsSecretOutOfTheDatabase(t *testing.T) {
 	if err != nil || got != testSecret {
 		t.Fatalf("keyring has %q, %v", got, err)
 	}
-	if c.secret.Text != "" || !c.secretStored || !strings.Contains(c.secretHint.Text, "stored") {
-		t.Fatalf("after save: entry %q, stored %v, hint %q", c.secret.Text, c.secretStored, c.secretHint.Text)
+	if c.secret.Text != "" || !c.model.Secret().Stored || !strings.Contains(c.secretHint.Text, "stored") {
+		t.Fatalf("after save: entry %q, stored %v, hint %q", c.secret.Text, c.model.Secret().Stored, c.secretHint.Text)
 	}
 	if !c.saveBtn.Disabled() || c.dirty() {
 		t.Fatal("nothing left to save")
@@ -163,67 +205,8 @@ func TestConnectionSaveKeepsSecretOutOfTheDatabase(t *testing.T) {
 	}
 }
 
-func TestConnectionCopyValues(t *testing.T) {
-	te := newTestUI(t, "")
-	createProfileByTyping(t, te, "Contoso MSP")
-	c := connectionFor(t, te)
-	test.Type(c.urlEntry, "contoso.halopsa.com")
-	test.Type(c.clientID, testClientID)
-	test.Type(c.secret, testSecret)
-	if !c.copyBtns[fieldPrivateKey].Disabled() {
-		t.Fatal("the private key copies from the keyring, so only after Save")
-	}
-	test.Tap(c.saveBtn)
-	te.wait()
-	clip := te.u.app.Clipboard()
-
-	test.Tap(c.copyBtns[fieldAPIKey])
-	if clip.Content() != testClientID {
-		t.Fatalf("API Key copy = %q", clip.Content())
-	}
-	// Ctrl+C on a focused value copies it.
-	v := c.values[fieldEndpoint]
-	test.Tap(v)
-	if te.win.Canvas().Focused() != v {
-		t.Fatal("a value takes focus when clicked")
-	}
-	v.TypedShortcut(&fyne.ShortcutCopy{})
-	if clip.Content() != "https://contoso.halopsa.com/api/" {
-		t.Fatalf("Ctrl+C copied %q", clip.Content())
-	}
-	// Window shortcuts still work while a value has the focus.
-	v.TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.Key1, Modifier: fyne.KeyModifierAlt})
-	if te.u.active != 0 {
-		t.Fatal("Alt+1 on a focused value did not reach the window")
-	}
-	connectionFor(t, te)
-	// The private key goes from the keyring to the clipboard.
-	if strings.Contains(c.values[fieldPrivateKey].label.Text, testSecret) {
-		t.Fatal("the secret is shown")
-	}
-	test.Tap(c.copyBtns[fieldPrivateKey])
-	te.wait()
-	if clip.Content() != testSecret {
-		t.Fatal("API Private Key copy did not put the secret on the clipboard")
-	}
-	// Copy all: every value, never the secret.
-	test.Tap(c.copyAllBtn)
-	all := clip.Content()
-	for _, want := range []string{"CRM Platform: HaloPSA", "API Key: " + testClientID, "Endpoint: https://contoso.halopsa.com/api/",
-		"CRM Details link: https://contoso.halopsa.com/", "API Private Key: (copy it with its own button"} {
-		if !strings.Contains(all, want) {
-			t.Errorf("Copy all misses %q:\n%s", want, all)
-		}
-	}
-	if strings.Contains(all, testSecret) {
-		t.Fatal("Copy all contains the secret")
-	}
-}
-
 func TestConnectionUnsavedChanges(t *testing.T) {
-	te := newTestUI(t, "")
-	createProfileByTyping(t, te, "Contoso MSP")
-	c := connectionFor(t, te)
+	te, c := contosoConnection(t)
 	connIdx := te.u.active
 	test.Type(c.urlEntry, "contoso.halopsa.com")
 
@@ -272,17 +255,15 @@ func TestConnectionUnsavedChanges(t *testing.T) {
 func TestConnectionDetectAndSaveBeforeCheck(t *testing.T) {
 	srv := halotest.New(halotest.Demo())
 	t.Cleanup(srv.Close)
-	te := newTestUI(t, "")
-	createProfileByTyping(t, te, "Contoso MSP")
-	c := connectionFor(t, te)
+	te, c := contosoConnection(t)
 	test.Type(c.urlEntry, srv.URL())
 	test.Type(c.clientID, srv.ClientID())
 	test.Type(c.secret, srv.ClientSecret())
 
 	test.Tap(c.detectBtn)
 	te.wait()
-	if c.tenant.Text != halotest.DefaultTenant || c.values[fieldCompany].value != halotest.DefaultTenant {
-		t.Fatalf("Detect: tenant %q, CRM Company %q (%s)", c.tenant.Text, c.values[fieldCompany].value, c.status.Text)
+	if c.tenant.Text != halotest.DefaultTenant {
+		t.Fatalf("Detect: tenant %q (%s)", c.tenant.Text, c.status.Text)
 	}
 
 	// The check uses saved settings: with edits pending it offers to save.
@@ -300,6 +281,9 @@ func TestConnectionDetectAndSaveBeforeCheck(t *testing.T) {
 	if p.Tenant != halotest.DefaultTenant || !te.secrets.Has(p.ID) {
 		t.Fatalf("saved = %+v", p)
 	}
+	if got := c.values[connection.Company].value; got != halotest.DefaultTenant {
+		t.Fatalf("CRM Company %q", got)
+	}
 }
 
 func TestConnectionForgetSecret(t *testing.T) {
@@ -311,13 +295,13 @@ func TestConnectionForgetSecret(t *testing.T) {
 	te.u.profiles.afterChange(id)
 	te.wait()
 	c := connectionFor(t, te)
-	if !c.secretStored || !c.forgetBtn.Visible() {
+	if !c.model.Secret().Stored || !c.forgetBtn.Visible() {
 		t.Fatal("a stored secret must be shown as stored")
 	}
 	test.Tap(c.forgetBtn)
 	c.forgetDlg.Confirm()
 	te.wait()
-	if te.secrets.Has(id) || c.secretStored || !c.copyBtns[fieldPrivateKey].Disabled() {
+	if te.secrets.Has(id) || c.model.Secret().Stored || !c.copyBtns[connection.PrivateKey].Disabled() {
 		t.Fatal("the secret was not removed")
 	}
 }
@@ -380,46 +364,11 @@ func TestConnectionDetectAnswerAfterAProfileSwitchIsDropped(t *testing.T) {
 	if !switched || te.u.current.ID != second.ID {
 		t.Fatal("the profile switch did not happen during Detect")
 	}
-	if c.tenant.Text != "" || c.detected != "" || c.dirty() {
-		t.Fatalf("First's answer was written into Second: tenant %q, CRM Company %q", c.tenant.Text, c.detected)
+	if c.tenant.Text != "" || c.model.Detected() != "" || c.dirty() {
+		t.Fatalf("First's answer was written into Second: tenant %q, CRM Company %q", c.tenant.Text, c.model.Detected())
 	}
 	if c.detectBtn.Disabled() {
 		t.Fatal("Detect must be usable again")
-	}
-}
-
-func TestConnectionPrivateKeyValueFitsAndNotesAreReadable(t *testing.T) {
-	te := newTestUI(t, "")
-	te.u.env.Demo = true
-	createProfileByTyping(t, te, "Demo MSP")
-	_ = te.secrets.Set(context.Background(), te.u.current.ID, testSecret)
-	te.u.profiles.afterChange(te.u.current.ID)
-	te.wait()
-	c := connectionFor(t, te)
-	v := c.values[fieldPrivateKey]
-	if v.label.Text != "•••••••• (stored)" {
-		t.Fatalf("API Private Key shows %q", v.label.Text)
-	}
-	if need := fyne.MeasureText(v.label.Text, theme.TextSize(), v.label.TextStyle).Width + 2*theme.InnerPadding(); need > v.label.Size().Width {
-		t.Fatalf("the API Private Key value is cut: needs %.0f px, has %.0f", need, v.label.Size().Width)
-	}
-	// The hint below the secret explains demo mode's store, in one pair of
-	// brackets at most.
-	hint := c.secretHint.Text
-	if !strings.Contains(hint, "Demo mode") || strings.Contains(hint, ") (") || strings.Count(hint, "(") > 1 {
-		t.Fatalf("secret hint = %q", hint)
-	}
-	// Notes in place of a value (no CRM Company yet) are readable: not the
-	// disabled colour.
-	company := c.values[fieldCompany].label
-	if company.Text != "unknown — click Detect" || company.Importance == widget.LowImportance || !company.TextStyle.Italic {
-		t.Fatalf("CRM Company note %q: importance %v, italic %v", company.Text, company.Importance, company.TextStyle.Italic)
-	}
-	for _, h := range []*widget.Label{c.urlHint, c.idHint} {
-		retype(c.urlEntry, "")
-		if h.Importance == widget.LowImportance {
-			t.Fatalf("hint %q is in the disabled colour", h.Text)
-		}
 	}
 }
 
@@ -435,7 +384,7 @@ func TestSaveInTheQuitQuestionWhileASaveRuns(t *testing.T) {
 
 	// Save is still writing when the admin quits and answers Save.
 	release := holdAsync(t, te.u, func() { test.Tap(c.saveBtn) })
-	if !c.saving {
+	if !c.model.Saving() {
 		t.Fatal("the save did not start")
 	}
 	te.u.requestQuit()
@@ -549,226 +498,5 @@ func TestTypingInTheConnectionFormDoesNoIO(t *testing.T) {
 	te.wait()
 	if configs.Load() == 0 || tr.n.Load() == 0 {
 		t.Fatal("the counting transport never saw Detect")
-	}
-}
-
-func TestConnectionAdvancedSection(t *testing.T) {
-	te := newTestUI(t, "")
-	createProfileByTyping(t, te, "Contoso MSP")
-	c := connectionFor(t, te)
-	id := te.u.current.ID
-	test.Type(c.urlEntry, "contoso.halopsa.com")
-	test.Type(c.clientID, testClientID)
-	stored := func() storage.Profile {
-		t.Helper()
-		p, err := te.db.Profile(context.Background(), id)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
-
-	// An authorisation server over plain http (not this computer) is
-	// refused, with the reason, live and on Save.
-	test.Type(c.authURL, "http://auth.contoso.example/auth")
-	if !c.advHint.Visible() || !strings.Contains(c.advHint.Text, "https://") || !c.advanced.Items[0].Open {
-		t.Fatalf("advanced hint = %q", c.advHint.Text)
-	}
-	test.Tap(c.saveBtn)
-	te.wait()
-	if !strings.HasPrefix(c.status.Text, "Not saved.") || !strings.Contains(c.status.Text, "Authorisation server: Use https://") {
-		t.Fatalf("status = %q", c.status.Text)
-	}
-	if stored().AuthURL != "" || stored().HaloURL != "" {
-		t.Fatal("a refused save wrote the connection")
-	}
-
-	// A CA file that does not exist is refused on Save.
-	retype(c.authURL, "")
-	missing := filepath.Join(t.TempDir(), "private-ca.pem")
-	test.Type(c.caFile, missing)
-	test.Tap(c.saveBtn)
-	te.wait()
-	if !strings.HasPrefix(c.status.Text, "Not saved:") || !strings.Contains(c.status.Text, "the CA file "+missing+" does not exist") {
-		t.Fatalf("status = %q", c.status.Text)
-	}
-	if stored().CAFile != "" || stored().HaloURL != "" {
-		t.Fatal("a refused save wrote the connection")
-	}
-	// A file that is not a certificate, and a relative path, are refused too.
-	if err := os.WriteFile(missing, []byte("not a certificate"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	test.Tap(c.saveBtn)
-	te.wait()
-	if !strings.Contains(c.status.Text, "holds no PEM certificate") {
-		t.Fatalf("status = %q", c.status.Text)
-	}
-	retype(c.caFile, "ca.pem")
-	if !strings.Contains(c.advHint.Text, "full path") {
-		t.Fatalf("advanced hint = %q", c.advHint.Text)
-	}
-
-	// A scope is saved, and comes back in the form.
-	retype(c.caFile, "")
-	test.Type(c.scope, "read:agents")
-	test.Tap(c.saveBtn)
-	te.wait()
-	if p := stored(); p.Scope != "read:agents" || p.HaloURL != "https://contoso.halopsa.com" {
-		t.Fatalf("saved %+v (%s)", p, c.status.Text)
-	}
-	te.u.profiles.afterChange(id)
-	te.wait()
-	if c.scope.Text != "read:agents" || !c.advanced.Items[0].Open {
-		t.Fatal("the saved scope is not shown in the open Advanced section")
-	}
-}
-
-// A Client Secret pasted into the Client ID field is refused, never saved
-// as the ID: from there it would reach the database, every history row,
-// the report and the clipboard.
-func TestConnectionRefusesSecretAsClientID(t *testing.T) {
-	te := newTestUI(t, "")
-	createProfileByTyping(t, te, "Contoso MSP")
-	c := connectionFor(t, te)
-	id := te.u.current.ID
-
-	test.Type(c.urlEntry, "contoso.halopsa.com")
-	test.Type(c.clientID, testSecret)
-	if c.idHint.Importance != widget.DangerImportance || !strings.Contains(c.idHint.Text, "swapped") {
-		t.Fatalf("id hint = %q (%v)", c.idHint.Text, c.idHint.Importance)
-	}
-	if c.values[fieldAPIKey].value != "" || !c.copyBtns[fieldAPIKey].Disabled() || strings.Contains(c.values[fieldAPIKey].label.Text, testSecret) {
-		t.Fatalf("the secret is offered as 1stream's API Key: %q", c.values[fieldAPIKey].label.Text)
-	}
-	test.Tap(c.copyAllBtn)
-	if strings.Contains(te.u.app.Clipboard().Content(), testSecret) {
-		t.Fatal("Copy all contains the secret typed as the Client ID")
-	}
-	test.Tap(c.saveBtn)
-	te.wait()
-	if !strings.HasPrefix(c.status.Text, "Not saved.") || !strings.Contains(c.status.Text, "Client ID: This looks like the Client Secret") {
-		t.Fatalf("status = %q", c.status.Text)
-	}
-	p, err := te.db.Profile(context.Background(), id)
-	if err != nil || p.ClientID != "" || p.HaloURL != "" {
-		t.Fatalf("a refused save wrote %+v, %v", p, err)
-	}
-
-	// Swapping the two fields back is saved.
-	retype(c.clientID, testClientID)
-	test.Type(c.secret, testSecret)
-	if c.idHint.Importance != widget.SuccessImportance {
-		t.Fatalf("id hint = %q", c.idHint.Text)
-	}
-	test.Tap(c.saveBtn)
-	te.wait()
-	if p, _ := te.db.Profile(context.Background(), id); p.ClientID != testClientID || !te.secrets.Has(id) {
-		t.Fatalf("status = %q, saved %+v", c.status.Text, p)
-	}
-}
-
-// manualClock is a clipboardClearing clock that fires only when told.
-type manualClock struct {
-	delays  []time.Duration
-	fire    []func()
-	stopped []bool
-}
-
-func (c *manualClock) after(d time.Duration, f func()) func() bool {
-	i := len(c.fire)
-	c.delays, c.fire, c.stopped = append(c.delays, d), append(c.fire, f), append(c.stopped, false)
-	return func() bool { was := c.stopped[i]; c.stopped[i] = true; return !was }
-}
-
-// A copied Client Secret leaves the clipboard after the delay, but only if
-// the clipboard still holds it; the screen says so when it copies.
-func TestConnectionClipboardForgetsTheSecret(t *testing.T) {
-	clock := &manualClock{}
-	te := newTestUIOptions(t, "", nil, uiOptions{clipboard: clipboardClearing{Delay: 30 * time.Second, After: clock.after}})
-	createProfileByTyping(t, te, "Contoso MSP")
-	c := connectionFor(t, te)
-	test.Type(c.urlEntry, "contoso.halopsa.com")
-	test.Type(c.clientID, testClientID)
-	test.Type(c.secret, testSecret)
-	test.Tap(c.saveBtn)
-	te.wait()
-	clip := te.u.app.Clipboard()
-
-	test.Tap(c.copyBtns[fieldPrivateKey])
-	te.wait()
-	if clip.Content() != testSecret || len(clock.fire) != 1 || clock.delays[0] != 30*time.Second {
-		t.Fatalf("copy: clipboard holds the secret %v, timers %v", clip.Content() == testSecret, clock.delays)
-	}
-	if !strings.Contains(c.status.Text, "the clipboard is cleared in 30 s") {
-		t.Fatalf("status = %q", c.status.Text)
-	}
-	clock.fire[0]()
-	if clip.Content() != "" || !strings.Contains(c.status.Text, "cleared from the clipboard") {
-		t.Fatalf("after 30 s: secret still there %v, status %q", clip.Content() == testSecret, c.status.Text)
-	}
-
-	// Something else copied meanwhile stays.
-	test.Tap(c.copyBtns[fieldPrivateKey])
-	te.wait()
-	test.Tap(c.copyBtns[fieldAPIKey])
-	clock.fire[1]()
-	if clip.Content() != testClientID {
-		t.Fatalf("the timer replaced what was copied after the secret: %q", clip.Content())
-	}
-
-	// Copying again restarts the wait: the first timer is stopped, and
-	// should it fire anyway (it was already due) it clears nothing.
-	test.Tap(c.copyBtns[fieldPrivateKey])
-	te.wait()
-	v := c.values[fieldPrivateKey]
-	test.Tap(v)
-	v.TypedShortcut(&fyne.ShortcutCopy{}) // Ctrl+C on the value copies the same way
-	te.wait()
-	if len(clock.fire) != 4 || !clock.stopped[2] || clock.stopped[3] {
-		t.Fatalf("timers %d, stopped %v", len(clock.fire), clock.stopped)
-	}
-	clock.fire[2]()
-	if clip.Content() != testSecret {
-		t.Fatal("a restarted wait cleared the clipboard early")
-	}
-	clock.fire[3]()
-	if clip.Content() != "" {
-		t.Fatal("Ctrl+C's copy of the secret was not cleared")
-	}
-
-	// Quitting does not leave it behind for the rest of the wait.
-	test.Tap(c.copyBtns[fieldPrivateKey])
-	te.wait()
-	quit := false
-	te.u.quit = func() { quit = true }
-	te.u.requestQuit()
-	if !quit || clip.Content() != "" || !clock.stopped[4] {
-		t.Fatalf("quit %v, secret still on the clipboard %v", quit, clip.Content() == testSecret)
-	}
-}
-
-// The delay defaults to 30 s, and closing the window stops the wait, so no
-// timer reaches a closed app.
-func TestConnectionClipboardDefaultsAndClose(t *testing.T) {
-	te := newTestUI(t, "")
-	if d := findScreen[*connectionScreen](te.u).clip.Delay; d != 30*time.Second {
-		t.Fatalf("default delay %s", d)
-	}
-	clock := &manualClock{}
-	te = newTestUIOptions(t, "", nil, uiOptions{clipboard: clipboardClearing{Delay: 5 * time.Second, After: clock.after}})
-	createProfileByTyping(t, te, "Contoso MSP")
-	_ = te.secrets.Set(context.Background(), te.u.current.ID, testSecret)
-	te.u.profiles.afterChange(te.u.current.ID)
-	te.wait()
-	c := connectionFor(t, te)
-	test.Tap(c.copyBtns[fieldPrivateKey])
-	te.wait()
-	if len(clock.fire) != 1 || clock.delays[0] != 5*time.Second || !strings.Contains(c.status.Text, "cleared in 5 s") {
-		t.Fatalf("timers %v, status %q", clock.delays, c.status.Text)
-	}
-	te.u.Close()
-	if !clock.stopped[0] {
-		t.Fatal("closing the window left the clipboard timer running")
 	}
 }

@@ -25,7 +25,7 @@ func (e *mappingEnv) outcome(t *testing.T) clitest.Outcome {
 	t.Helper()
 	out := clitest.Outcome{}
 	ms := e.mappings(t)
-	for _, u := range e.s.users {
+	for _, u := range e.s.model.users {
 		if m, ok := ms[u.ID]; ok {
 			out[u.Extension] = m
 		}

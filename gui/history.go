@@ -301,14 +301,14 @@ type runDialog struct {
 	run     storage.Run
 	d       *dialog.CustomDialog
 	summary *widget.Label
-	list    *checkList
+	list    *checkResults
 	copyBtn *widget.Button
 	report  *halo.Report
 }
 
 func newRunDialog(u *UI, r storage.Run) *runDialog {
 	rd := &runDialog{u: u, run: r}
-	rd.list = newCheckList(func(step string) {
+	rd.list = newCheckResults(func(step string) {
 		rd.d.Hide()
 		u.goToStep(step)
 	})

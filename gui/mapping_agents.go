@@ -2,8 +2,6 @@ package gui
 
 import (
 	"fmt"
-	"sort"
-	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -11,7 +9,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/halo-assistant/halo-assistant/halo"
-	"github.com/halo-assistant/halo-assistant/halo/mapping"
 )
 
 // agentCells are the labels of one recycled agent row: the name, the
@@ -21,15 +18,26 @@ type agentCells struct {
 	name, ext, badge, sub *widget.Label
 }
 
+// agentsListDeps is what the agent list shows and does: the model's
+// agents, view and selection, the drags its rows start, and its screen's
+// answers to Enter, the screen's shortcuts and "Re-run the systems check".
+type agentsListDeps struct {
+	*mappingModel
+	dnd         *dragManager
+	bindings    func() []binding
+	mapSelected func()
+	runCheck    func()
+}
+
 // agentsList is the agent list with Enter bound to Map and Delete to
 // Unmap, and the pane around it: search, "Show disabled", and the "Not
 // seeing Halo users?" help that replaces it when a sync brought no agents.
 type agentsList struct {
 	widget.List
-	s *mappingScreen // the agents, the selected agent, Map and Unmap
+	s *agentsListDeps
 
-	view []int // agents shown: indexes into s.agents
-	rows map[*dragSource]*agentCells
+	rows    map[*dragSource]*agentCells
+	syncing bool // the selection is being set by code, not by the user
 
 	pane              *fyne.Container // listPane or empty
 	head              *fyne.Container
@@ -110,28 +118,28 @@ func truncLabel(text string, bold bool) *widget.Label {
 }
 
 // newAgentsList builds the list and its pane; agents are dragged with
-// s.dnd.
-func newAgentsList(s *mappingScreen) *agentsList {
-	l := &agentsList{s: s, rows: map[*dragSource]*agentCells{}}
-	l.Length = func() int { return len(l.view) }
+// deps.dnd.
+func newAgentsList(deps *agentsListDeps) *agentsList {
+	l := &agentsList{s: deps, rows: map[*dragSource]*agentCells{}}
+	l.Length = func() int { return len(l.s.agentView.order) }
 	l.CreateItem = func() fyne.CanvasObject {
 		c := &agentCells{name: truncLabel("Agent name", true), ext: truncLabel("101", false),
 			badge: truncLabel("", false), sub: truncLabel("Team · agent@example.com", false)}
-		src := newDragSource(s.dnd, container.New(agentColumns{}, c.name, c.ext, c.badge, c.sub))
+		src := newDragSource(l.s.dnd, container.New(agentColumns{}, c.name, c.ext, c.badge, c.sub))
 		l.rows[src] = c
 		return src
 	}
 	l.UpdateItem = l.updateItem
 	l.OnSelected = func(i widget.ListItemID) {
-		if s.syncing || i < 0 || i >= len(l.view) || l.view[i] >= len(s.agents) {
+		view := l.s.agentView.order
+		if l.syncing || i < 0 || i >= len(view) || view[i] >= len(l.s.agents) {
 			return
 		}
-		s.selAgent = s.agents[l.view[i]].ID
-		s.updateButtons()
+		l.s.selectAgent(l.s.agents[view[i]].ID)
 	}
 	l.ExtendBaseWidget(l)
 
-	l.query = newShortcutEntry(s)
+	l.query = newShortcutEntry(l.s.bindings)
 	// Short enough for the pane at the default window size; the search
 	// covers name, email, team and extension.
 	l.query.SetPlaceHolder("Search agents")
@@ -146,15 +154,21 @@ func newAgentsList(s *mappingScreen) *agentsList {
 		truncLabel("Mapped to", true))
 	l.listPane = container.NewBorder(container.NewVBox(
 		container.NewBorder(nil, nil, nil, l.showDisabled, l.query), l.info, l.head), nil, nil, nil, l)
+	l.empty = l.buildEmpty()
+	l.pane = container.NewStack(l.listPane)
+	return l
+}
 
+// buildEmpty is the "Not seeing Halo users?" help.
+func (l *agentsList) buildEmpty() fyne.CanvasObject {
 	l.emptyDetail = wrapped("")
 	l.rerunBtn = widget.NewButtonWithIcon("Re-run the systems check", theme.ViewRefreshIcon(), func() {
-		if s.onRunCheck != nil {
-			s.onRunCheck()
+		if l.s.runCheck != nil {
+			l.s.runCheck()
 		}
 	})
 	l.rerunBtn.Importance = widget.HighImportance
-	l.empty = container.NewVScroll(container.NewVBox(
+	return container.NewVScroll(container.NewVBox(
 		heading("Not seeing Halo users?"),
 		l.emptyDetail,
 		wrapped("The API agent (the Halo agent the application logs in as) only sees the agents of the "+
@@ -167,19 +181,18 @@ func newAgentsList(s *mappingScreen) *agentsList {
 		wrapped("Then re-run the systems check to pull the agents again."),
 		container.NewHBox(l.rerunBtn),
 	))
-	l.pane = container.NewStack(l.listPane)
-	return l
 }
 
 func (l *agentsList) updateItem(i widget.ListItemID, o fyne.CanvasObject) {
 	src := o.(*dragSource)
 	c := l.rows[src]
+	view := l.s.agentView.order
 	// The view can briefly hold indexes of data being replaced; a row
 	// drawn then stays as it is until the list refreshes.
-	if c == nil || i < 0 || i >= len(l.view) {
+	if c == nil || i < 0 || i >= len(view) {
 		return
 	}
-	ai := l.view[i]
+	ai := view[i]
 	if ai < 0 || ai >= len(l.s.agents) || ai >= len(l.s.badges) || ai >= len(l.s.agentSubs) {
 		return
 	}
@@ -195,34 +208,6 @@ func (l *agentsList) updateItem(i widget.ListItemID, o fyne.CanvasObject) {
 	fitLabel(c.badge, l.s.badges[ai], badge, c.badge.Size().Width)
 }
 
-func sortAgents(agents []halo.Agent) {
-	keys := make([]string, len(agents))
-	for i := range agents {
-		keys[i] = strings.ToLower(mapping.AgentDisplayName(agents[i]))
-	}
-	idx := make([]int, len(agents))
-	for i := range idx {
-		idx[i] = i
-	}
-	sort.SliceStable(idx, func(a, b int) bool { return keys[idx[a]] < keys[idx[b]] })
-	sorted := make([]halo.Agent, len(agents))
-	for i, j := range idx {
-		sorted[i] = agents[j]
-	}
-	copy(agents, sorted)
-}
-
-// realAgents counts the agents that are people: not the API agent.
-func (s *mappingScreen) realAgents() int {
-	n := 0
-	for i := range s.agents {
-		if !s.agents[i].IsAPIAgent {
-			n++
-		}
-	}
-	return n
-}
-
 func (l *agentsList) updatePane() {
 	var hidden int
 	for i := range l.s.agents {
@@ -230,7 +215,7 @@ func (l *agentsList) updatePane() {
 			hidden++
 		}
 	}
-	when := l.s.pulledAt.Local().Format("2 Jan 2006 15:04")
+	when := fmtWhen(l.s.pulledAt)
 	info := "No agents pulled yet."
 	switch {
 	case l.s.loading:
@@ -241,7 +226,7 @@ func (l *agentsList) updatePane() {
 		if hidden > 0 {
 			info += fmt.Sprintf(" · %d disabled/API", hidden)
 		}
-		info += " · synced " + shortWhen(l.s.pulledAt)
+		info += " · synced " + when
 	}
 	l.info.SetText(info)
 
@@ -269,41 +254,32 @@ func (l *agentsList) updatePane() {
 	}
 }
 
-// filterAgents applies the search box and "Show disabled" to the agents.
+// filter takes the search and "Show disabled" from their widgets.
 func (l *agentsList) filter() {
-	l.view = l.s.index.Filter(l.query.Text, l.showDisabled.Checked, l.view)
+	l.s.setAgentFilter(l.query.Text, l.showDisabled.Checked)
+	l.Refresh()
+}
+
+// showView redraws the pane and the rows of the model's view.
+func (l *agentsList) showView() {
+	l.updatePane()
 	l.Refresh()
 	l.syncSelection()
 }
 
-func (l *agentsList) viewIndex(agentID int) int {
-	pos, ok := l.s.agentPos[agentID]
-	if !ok {
-		return -1
-	}
-	for i, v := range l.view {
-		if v == pos {
-			return i
-		}
-	}
-	return -1
-}
-
+// syncSelection keeps the list's selection on the model's selected agent.
 func (l *agentsList) syncSelection() {
-	l.s.syncing = true
-	defer func() { l.s.syncing = false }()
+	l.syncing = true
+	defer func() { l.syncing = false }()
 	i := -1
-	if l.s.selAgent != 0 {
-		i = l.viewIndex(l.s.selAgent)
+	if l.s.sel.agent != 0 {
+		i = l.s.agentRowOf(l.s.sel.agent)
 	}
 	if i < 0 {
-		l.s.selAgent = 0
 		l.UnselectAll()
-		l.s.updateButtons()
 		return
 	}
 	l.Select(i)
-	l.s.updateButtons()
 }
 
 // Compile-time check: agentsList is a Fyne widget.

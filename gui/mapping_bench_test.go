@@ -46,8 +46,8 @@ func benchScreen(b *testing.B, users, agents int) *mappingScreen {
 	u.showScreen(func(sc screen) bool { return sc == screen(findScreen[*mappingScreen](u)) })
 	u.pending.Wait()
 	s := findScreen[*mappingScreen](u)
-	if len(s.table.view) != users || len(s.agentList.view) != agents {
-		b.Fatalf("shows %d users and %d agents", len(s.table.view), len(s.agentList.view))
+	if len(s.model.userView.order) != users || len(s.model.agentView.order) != agents {
+		b.Fatalf("shows %d users and %d agents", len(s.model.userView.order), len(s.model.agentView.order))
 	}
 	return s
 }
@@ -58,7 +58,7 @@ func BenchmarkUsersTableUpdateCell(b *testing.B) {
 	s := benchScreen(b, 10_000, 100)
 	cell := s.table.CreateCell()
 	cell.Resize(fyne.NewSize(colWidths[colEmail], 36))
-	rows := len(s.table.view)
+	rows := len(s.model.userView.order)
 	b.ReportAllocs()
 	i := 0
 	for b.Loop() {
@@ -127,6 +127,6 @@ func BenchmarkRebuild10k(b *testing.B) {
 	s := benchScreen(b, 10_000, 10_000)
 	b.ReportAllocs()
 	for b.Loop() {
-		s.rebuild()
+		s.model.rebuild()
 	}
 }

@@ -30,7 +30,7 @@ func TestMappingExportAndImport(t *testing.T) {
 
 	dir := t.TempDir()
 	path := filepath.Join(dir, "out.csv")
-	s.exportTo(path, mapping.ExportOptions{BOM: true, IncludeUnmapped: true}, nil)
+	s.model.exportTo(path, mapping.ExportOptions{BOM: true, IncludeUnmapped: true}, nil)
 	e.wait()
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -48,7 +48,7 @@ func TestMappingExportAndImport(t *testing.T) {
 		t.Fatal("export was not audited")
 	}
 	plain := filepath.Join(dir, "plain.csv")
-	s.exportTo(plain, mapping.ExportOptions{}, nil)
+	s.model.exportTo(plain, mapping.ExportOptions{}, nil)
 	e.wait()
 	data, _ = os.ReadFile(plain)
 	if bytes.HasPrefix(data, []byte("\uFEFF")) || strings.Count(string(data), "\r\n") != 3 {
@@ -59,8 +59,8 @@ func TestMappingExportAndImport(t *testing.T) {
 	// row whose agent no longer exists is reported.
 	s.assign(e.userID(t, "103"), 3)
 	e.wait()
-	s.selectUser(e.userID(t, "101"))
-	s.unmapSelected()
+	s.model.selectUser(e.userID(t, "101"))
+	s.model.unmapSelected()
 	e.wait()
 	withGone := strings.TrimSpace(string(data)) + "\r\n103,User 003,user003@contoso.example,4242,Gone Agent,,manual,\r\n"
 	s.importMappingsFrom("back.csv", io.NopCloser(strings.NewReader(withGone)))
@@ -69,9 +69,9 @@ func TestMappingExportAndImport(t *testing.T) {
 	if md == nil {
 		t.Fatal("import must show what it will do first")
 	}
-	if len(md.problems) != 1 || !strings.Contains(md.problems[0].Reason, "4242") ||
-		!strings.Contains(md.problems[0].Reason, "no longer exists") || md.problems[0].Line != 4 {
-		t.Fatalf("problems = %+v", md.problems)
+	if len(md.plan.problems) != 1 || !strings.Contains(md.plan.problems[0].Reason, "4242") ||
+		!strings.Contains(md.plan.problems[0].Reason, "no longer exists") || md.plan.problems[0].Line != 4 {
+		t.Fatalf("problems = %+v", md.plan.problems)
 	}
 	if !strings.Contains(md.summary.Text, "1 new, 0 changed, 1 already") || !strings.Contains(md.summary.Text, "1 row cannot be used") {
 		t.Fatalf("summary = %q", md.summary.Text)

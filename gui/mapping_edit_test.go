@@ -72,7 +72,7 @@ func TestMappingUndoRedo(t *testing.T) {
 		t.Fatal("a new change must clear redo")
 	}
 	// Unmap is undoable too.
-	s.selectUser(e.userID(t, "103"))
+	s.model.selectUser(e.userID(t, "103"))
 	test.Tap(s.unmapBtn)
 	e.wait()
 	test.Tap(s.undoBtn)
@@ -145,8 +145,8 @@ func TestMappingStepsKeepChangesMadeElsewhere(t *testing.T) {
 	}
 
 	// So does "Accept all confident".
-	s.sugg = map[int64]mapping.Suggestion{u2: {UserID: u2, AgentID: 2, Method: mapping.MethodEmail, Confident: true}}
-	s.rebuild()
+	s.model.sugg = map[int64]mapping.Suggestion{u2: {UserID: u2, AgentID: 2, Method: mapping.MethodEmail, Confident: true}}
+	s.model.rebuild()
 	e.mapElsewhere(t, u3, 5)
 	test.Tap(s.acceptBtn)
 	e.wait()
@@ -191,7 +191,7 @@ func TestMappingChangesFinishingAfterAProfileSwitch(t *testing.T) {
 		switchTo(other.ID)
 		release()
 		e.wait()
-		if s.history.canUndo() || s.history.canRedo() || !s.undoBtn.Disabled() {
+		if s.model.history.canUndo() || s.model.history.canRedo() || !s.undoBtn.Disabled() {
 			t.Fatalf("%s of Contoso MSP landed in Other's undo history", what)
 		}
 		switchTo(e.p.ID)
@@ -199,14 +199,14 @@ func TestMappingChangesFinishingAfterAProfileSwitch(t *testing.T) {
 
 	s.assign(u1, 1)
 	e.wait()
-	finishOnOther("undo", s.undo)
+	finishOnOther("undo", s.model.undo)
 	if _, ok := e.mappings(t)[u1]; ok {
 		t.Fatal("the undo itself was not saved")
 	}
 	finishOnOther("a mapping", func() { s.assign(u2, 2) })
-	s.sugg = map[int64]mapping.Suggestion{u3: {UserID: u3, AgentID: 3, Method: mapping.MethodEmail, Confident: true}}
-	s.rebuild()
-	finishOnOther("Accept all confident", s.acceptConfident)
+	s.model.sugg = map[int64]mapping.Suggestion{u3: {UserID: u3, AgentID: 3, Method: mapping.MethodEmail, Confident: true}}
+	s.model.rebuild()
+	finishOnOther("Accept all confident", s.model.acceptConfident)
 	file := strings.Join(mapping.ExportHeader, ",") + "\r\n104,,,4,,,manual,\r\n"
 	s.importMappingsFrom("one.csv", io.NopCloser(strings.NewReader(file)))
 	e.wait()
@@ -217,7 +217,7 @@ func TestMappingChangesFinishingAfterAProfileSwitch(t *testing.T) {
 	// Back on Contoso MSP the screen works as before.
 	s.assign(u1, 5)
 	e.wait()
-	if !s.history.canUndo() || e.mappings(t)[u1].AgentID != 5 {
+	if !s.model.history.canUndo() || e.mappings(t)[u1].AgentID != 5 {
 		t.Fatal("mapping after the switches")
 	}
 }
@@ -249,7 +249,7 @@ func TestMappingStepsRefuseToOverwriteChangesMadeElsewhere(t *testing.T) {
 		t.Fatalf("undo overwrote the mapping made elsewhere: %+v", ms)
 	}
 	refused("undo", conflictUndoText)
-	if s.history.canUndo() || !s.undoBtn.Disabled() || !s.redoBtn.Disabled() {
+	if s.model.history.canUndo() || !s.undoBtn.Disabled() || !s.redoBtn.Disabled() {
 		t.Fatal("the undo history must be cleared")
 	}
 	if r := e.row(t, "101"); r.cells[colAgent] != "Agent 005" {
@@ -273,8 +273,8 @@ func TestMappingStepsRefuseToOverwriteChangesMadeElsewhere(t *testing.T) {
 	refused("redo", conflictUndoText)
 
 	// "Accept all confident", computed while a user looked unmapped.
-	s.sugg = map[int64]mapping.Suggestion{u4: {UserID: u4, AgentID: 3, Method: mapping.MethodEmail, Confident: true}}
-	s.rebuild()
+	s.model.sugg = map[int64]mapping.Suggestion{u4: {UserID: u4, AgentID: 3, Method: mapping.MethodEmail, Confident: true}}
+	s.model.rebuild()
 	e.mapElsewhere(t, u4, 4)
 	test.Tap(s.acceptBtn)
 	e.wait()
@@ -350,7 +350,7 @@ func TestUndoingAcceptAllConfidentOffersTheSuggestionsAgain(t *testing.T) {
 	}
 	test.Tap(s.redoBtn)
 	e.wait()
-	if n := len(e.mappings(t)); n != 2 || e.row(t, "501").status != statusMapped {
+	if n := len(e.mappings(t)); n != 2 || e.row(t, "501").status != mapping.StatusMapped {
 		t.Fatal("redo did not map them again")
 	}
 }
@@ -414,8 +414,8 @@ func TestMappingSuggestAndAcceptConfident(t *testing.T) {
 	}
 
 	// Choosing a candidate for the ambiguous user records the method.
-	s.selAgent = 0
-	s.selectUser(e.userID(t, "503"))
+	s.model.sel.agent = 0
+	s.model.selectUser(e.userID(t, "503"))
 	if !strings.Contains(s.status.Text, "Suggested by name") {
 		t.Fatalf("status = %q", s.status.Text)
 	}

@@ -41,7 +41,7 @@ func TestAgentRowsRefitWhenThePaneResizes(t *testing.T) {
 	if err := e.db.ReplaceSnapshot(context.Background(), e.p.ID, snap, time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	e.s.reload()
+	e.s.model.reload()
 	e.wait()
 	// Wide first, so every label fits without an ellipsis, then narrower,
 	// as when the admin drags the split or shrinks the window.
@@ -103,14 +103,14 @@ func TestMappingDefaultLayoutFits(t *testing.T) {
 	if err := e.db.ReplaceSnapshot(context.Background(), e.p.ID, snap, time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	e.s.reload()
+	e.s.model.reload()
 	e.wait()
 	s := e.s
 	test.Tap(s.suggestBtn)
 	e.wait()
 	test.Tap(s.acceptBtn)
 	e.wait()
-	mapped, _, _, _ := s.counts()
+	mapped := s.model.counts.Mapped
 	if mapped < 20 {
 		t.Fatalf("only %d demo users mapped", mapped)
 	}
@@ -130,17 +130,17 @@ func TestMappingDefaultLayoutFits(t *testing.T) {
 	if need > s.table.Size().Width {
 		t.Errorf("the users table needs %.0f px, has %.0f: its last columns are cut", need, s.table.Size().Width)
 	}
-	for _, st := range statusText {
-		if !fits(st, fyne.TextStyle{}, s.table.colW[colStatus]) {
+	for _, st := range rowStatuses {
+		if !fits(string(st), fyne.TextStyle{}, s.table.colW[colStatus]) {
 			t.Errorf("status %q is cut", st)
 		}
 	}
 	// Typical values — every demo user's name, email and agent — show
 	// whole, on at most two lines.
-	for i := range s.rows {
-		r := &s.rows[i]
+	for i := range s.model.rows {
+		r := &s.model.rows[i]
 		for c := range numCols {
-			if got := s.fitter().fitCell(r.cells[c], s.table.colW[c], flexible[c]); strings.Contains(got, "…") {
+			if got := s.table.fitter().fitCell(r.cells[c], s.table.colW[c], flexible[c]); strings.Contains(got, "…") {
 				t.Errorf("%s %q is cut at %.0f px: %q", colTitles[c], r.cells[c], s.table.colW[c], got)
 			}
 		}
@@ -161,7 +161,7 @@ func TestMappingDefaultLayoutFits(t *testing.T) {
 			t.Errorf("agent list header %q is cut at %.0f px", l.Text, l.Size().Width)
 		}
 	}
-	row := s.agentList.rows[e.agentSource(t, s.agents[s.agentList.view[0]].Name)] // a row on the canvas
+	row := s.agentList.rows[e.agentSource(t, s.model.agents[s.model.agentView.order[0]].Name)] // a row on the canvas
 	for _, a := range snap.Agents {
 		if !fits(a.Name, bold, row.name.Size().Width) {
 			t.Errorf("agent name %q is cut at %.0f px", a.Name, row.name.Size().Width)
@@ -226,7 +226,7 @@ func TestUsersTableScrollOnlyCopiesFittedText(t *testing.T) {
 	e := newMappingEnv(t, demoUsers(t), nil)
 	s := e.s
 	calls := 0
-	s.measure = func(text string, size float32, style fyne.TextStyle) fyne.Size {
+	s.table.s.measure = func(text string, size float32, style fyne.TextStyle) fyne.Size {
 		calls++
 		return fyne.MeasureText(text, size, style)
 	}
@@ -251,7 +251,7 @@ func TestUsersTableScrollOnlyCopiesFittedText(t *testing.T) {
 	// text objects. Measured on a bare label with the same texts, the
 	// update path adds nothing of its own.
 	l := cell.(*fyne.Container).Objects[1].(*widget.Label)
-	texts := [2]string{s.rows[s.table.view[a.Row]].shown[colEmail], s.rows[s.table.view[b.Row]].shown[colEmail]}
+	texts := [2]string{s.model.rows[s.model.userView.order[a.Row]].shown[colEmail], s.model.rows[s.model.userView.order[b.Row]].shown[colEmail]}
 	if !strings.Contains(texts[0]+texts[1], "\n") {
 		t.Fatalf("the emails should take two lines at %.0f px: %q", s.table.colW[colEmail], texts)
 	}
@@ -320,7 +320,7 @@ func TestMappingDataReplacedMidDragCancelsTheDrag(t *testing.T) {
 	if err := e.db.ReplaceSnapshot(context.Background(), e.p.ID, snap, time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	s.reload()
+	s.model.reload()
 	e.wait()
 	dragTo(src, to, 2)
 	src.DragEnd()

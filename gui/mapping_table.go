@@ -2,10 +2,7 @@ package gui
 
 import (
 	"image/color"
-	"math"
 	"slices"
-	"sort"
-	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -14,18 +11,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/halo-assistant/halo-assistant/halo/mapping"
-)
-
-// Columns of the users table; Status comes before Match so it stays
-// in view in a narrow window.
-const (
-	colExt = iota
-	colName
-	colEmail
-	colAgent
-	colStatus
-	colHow
-	numCols
 )
 
 var (
@@ -40,45 +25,42 @@ var (
 	flexible = [numCols]bool{colName: true, colEmail: true, colAgent: true}
 )
 
-// needSample bounds how many rows rebuild measures to size the text
+// needSample bounds how many rows measureNeeds measures to size the text
 // columns: enough for typical values, constant with 10,000 users.
 const needSample = 64
 
-// Filters of the users table.
-const (
-	filterAll       = "All users"
-	filterUnmapped  = "Unmapped"
-	filterSuggested = "Suggested"
-	filterStale     = "Stale"
-	filterMapped    = "Mapped"
-)
+// statusImportance colours the Status column: success = mapped, warning =
+// suggested or stale, plain = unmapped.
+func statusImportance(st mapping.Status) widget.Importance {
+	switch st {
+	case mapping.StatusMapped:
+		return widget.SuccessImportance
+	case statusSuggested, mapping.StatusStale:
+		return widget.WarningImportance
+	}
+	return widget.MediumImportance
+}
 
-// userRow is what the users table shows for one user, computed when the
-// data changes so that UpdateCell only copies strings into recycled cells.
-type userRow struct {
-	user   mapping.User
-	cells  [numCols]string
-	keys   [numCols]string // lower-case sort keys
-	search string          // lower-case text the user filter searches
-	status userStatus
-	// shown is cells fitted to the column (fitCell) at width fitW: it is
-	// measured the first time the row is drawn at that width, so
-	// scrolling back over a row only copies strings into the cell.
-	shown [numCols]string
-	fitW  [numCols]float32
+// usersTableDeps is what the users table shows and does: the model's rows,
+// view and selection, how it measures text, and its screen's answers to
+// Delete and a header tap.
+type usersTableDeps struct {
+	*mappingModel
+	// measure is fyne.MeasureText; a test replaces it to count the calls.
+	measure func(text string, size float32, style fyne.TextStyle) fyne.Size
+	unmap   func()
+	sortBy  func(col int)
 }
 
 // usersTable is the users table with Delete bound to Unmap (a table does
 // not pass keys it ignores on to the window).
 type usersTable struct {
 	widget.Table
-	s *mappingScreen // the rows, the selected user, Unmap
+	s *usersTableDeps
 
-	view     []int // rows shown, filtered and sorted
-	sortCol  int
-	sortDesc bool
-	selCol   int // column of the selected cell
-	hoverRow int // view row under a drag, -1: none
+	selCol   int  // column of the selected cell
+	hoverRow int  // view row under a drag, -1: none
+	syncing  bool // the selection is being set by code, not by the user
 	// colW are the column widths now (fitColumns), for a table tableW
 	// wide; need is what the typical values of each text column need to
 	// show on two lines (measureNeeds).
@@ -110,34 +92,17 @@ func (t *usersTable) fitColumns(width float32) {
 	}
 	t.tableW = width
 	bold := fyne.TextStyle{Bold: true}
-	avail := width - float32(numCols)*theme.Padding()
-	var minW, want [numCols]float32
-	var sumMin, sumWant float32
+	cols := make([]colFit, numCols)
 	for c := range numCols {
 		if !flexible[c] {
-			avail -= colWidths[c]
+			cols[c] = colFit{min: colWidths[c], want: colWidths[c], fixed: true}
 			continue
 		}
-		minW[c] = t.s.measure(headerTitles[c][2], theme.TextSize(), bold).Width + 2*theme.InnerPadding()
-		want[c] = max(minW[c], t.need[c])
-		sumMin += minW[c]
-		sumWant += want[c]
+		lo := t.s.measure(headerTitles[c][2], theme.TextSize(), bold).Width + 2*theme.InnerPadding()
+		cols[c] = colFit{min: lo, want: max(lo, t.need[c])}
 	}
-	w := colWidths
-	for c := range numCols {
-		if !flexible[c] {
-			continue
-		}
-		switch {
-		case avail >= sumWant:
-			w[c] = want[c] + (avail-sumWant)*want[c]/sumWant
-		case avail > sumMin:
-			w[c] = minW[c] + (avail-sumMin)*(want[c]-minW[c])/(sumWant-sumMin)
-		default:
-			w[c] = minW[c] // the table scrolls sideways
-		}
-		w[c] = float32(math.Floor(float64(w[c])))
-	}
+	var w [numCols]float32
+	copy(w[:], shareColumns(width, theme.Padding(), cols))
 	if w == t.colW {
 		return
 	}
@@ -150,7 +115,7 @@ func (t *usersTable) fitColumns(width float32) {
 func (t *usersTable) TypedKey(ev *fyne.KeyEvent) {
 	switch ev.Name {
 	case fyne.KeyDelete, fyne.KeyBackspace:
-		t.s.unmapSelected()
+		t.s.unmap()
 	default:
 		t.Table.TypedKey(ev)
 	}
@@ -166,6 +131,10 @@ func (t *usersTable) newHeader() fyne.CanvasObject {
 	return b
 }
 
+// sortBy sorts by col (a header tap); the same column again reverses the
+// order.
+func (t *usersTable) sortBy(col int) { t.s.sortBy(col) }
+
 // headerTitles[col][0] is the plain title, [1] ascending, [2] descending;
 // precomputed so header updates do not build strings.
 var headerTitles = func() (t [numCols][3]string) {
@@ -175,9 +144,9 @@ var headerTitles = func() (t [numCols][3]string) {
 	return t
 }()
 
-// newUsersTable builds the table over s's rows; the view starts empty.
-func newUsersTable(s *mappingScreen) *usersTable {
-	t := &usersTable{s: s, hoverRow: -1, headers: map[int]*headerButton{}}
+// newUsersTable builds the table over the model's rows.
+func newUsersTable(deps *usersTableDeps) *usersTable {
+	t := &usersTable{s: deps, hoverRow: -1, headers: map[int]*headerButton{}}
 	t.Length = t.length
 	t.CreateCell = t.createCell
 	t.UpdateCell = t.updateCell
@@ -185,11 +154,11 @@ func newUsersTable(s *mappingScreen) *usersTable {
 	t.CreateHeader = t.newHeader
 	t.UpdateHeader = t.updateHeader
 	t.OnSelected = func(id widget.TableCellID) {
-		if s.syncing || id.Row < 0 || id.Row >= len(t.view) {
+		if t.syncing || id.Row < 0 || id.Row >= len(t.s.userView.order) {
 			return
 		}
 		t.selCol = id.Col
-		s.selectUser(s.rows[t.view[id.Row]].user.ID)
+		t.s.selectUser(t.s.rows[t.s.userView.order[id.Row]].user.ID)
 	}
 	t.ExtendBaseWidget(t)
 	t.colW = colWidths
@@ -201,9 +170,9 @@ func newUsersTable(s *mappingScreen) *usersTable {
 	return t
 }
 
-func (t *usersTable) rowCount() int { return len(t.view) }
+func (t *usersTable) rowCount() int { return len(t.s.userView.order) }
 
-func (t *usersTable) length() (int, int) { return len(t.view), numCols }
+func (t *usersTable) length() (int, int) { return len(t.s.userView.order), numCols }
 
 func (t *usersTable) createCell() fyne.CanvasObject {
 	// Two lines high: long names, emails and agents take a second line
@@ -220,9 +189,9 @@ func (t *usersTable) updateHeader(id widget.TableCellID, o fyne.CanvasObject) {
 	b.col = id.Col
 	t.headers[id.Col] = b
 	title := headerTitles[id.Col][0]
-	if id.Col == t.sortCol {
+	if v := &t.s.userView; id.Col == v.sortCol {
 		title = headerTitles[id.Col][1]
-		if t.sortDesc {
+		if v.sortDesc {
 			title = headerTitles[id.Col][2]
 		}
 	}
@@ -232,7 +201,7 @@ func (t *usersTable) updateHeader(id widget.TableCellID, o fyne.CanvasObject) {
 }
 
 // themeColors picks the row backgrounds from the current theme; it runs
-// whenever the view is rebuilt, so a theme change shows on the next one.
+// whenever the view is redrawn, so a theme change shows on the next one.
 func (t *usersTable) themeColors() {
 	t.colNone = color.Transparent
 	t.colHover = highlightColor()
@@ -246,16 +215,17 @@ func (t *usersTable) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 	bg := c.Objects[0].(*canvas.Rectangle)
 	l := c.Objects[1].(*widget.Label)
 	t.target.bind(o, id.Row)
-	if id.Row < 0 || id.Row >= len(t.view) || id.Col < 0 || id.Col >= numCols || t.view[id.Row] >= len(t.s.rows) {
+	view := t.s.userView.order
+	if id.Row < 0 || id.Row >= len(view) || id.Col < 0 || id.Col >= numCols || view[id.Row] >= len(t.s.rows) {
 		return
 	}
-	r := &t.s.rows[t.view[id.Row]]
+	r := &t.s.rows[view[id.Row]]
 	imp := widget.MediumImportance
 	if id.Col == colStatus {
-		imp = statusImportance[r.status]
+		imp = statusImportance(r.status)
 	}
 	if w := o.Size().Width; r.fitW[id.Col] != w {
-		r.shown[id.Col] = t.s.fitter().fitCell(r.cells[id.Col], w, flexible[id.Col])
+		r.shown[id.Col] = t.fitter().fitCell(r.cells[id.Col], w, flexible[id.Col])
 		r.fitW[id.Col] = w
 	}
 	if l.Text != r.shown[id.Col] || l.Importance != imp {
@@ -266,7 +236,7 @@ func (t *usersTable) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 	switch {
 	case id.Row == t.hoverRow:
 		fill = t.colHover
-	case r.user.ID == t.s.selUser:
+	case r.user.ID == t.s.sel.user:
 		fill = t.colSel
 	}
 	if bg.FillColor != fill {
@@ -281,16 +251,17 @@ func (t *usersTable) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 // users. The columns are fitted again when it changed.
 func (t *usersTable) measureNeeds() {
 	var need [numCols]float32
-	step := max(1, len(t.s.rows)/needSample)
+	rows := t.s.rows
+	step := max(1, len(rows)/needSample)
 	widths := make([]float32, 0, needSample+1)
-	fit := t.s.fitter()
+	fit := t.fitter()
 	for c := range numCols {
 		if !flexible[c] {
 			continue
 		}
 		widths = widths[:0]
-		for i := 0; i < len(t.s.rows); i += step {
-			widths = append(widths, fit.twoLineWidth(t.s.rows[i].cells[c]))
+		for i := 0; i < len(rows); i += step {
+			widths = append(widths, fit.twoLineWidth(rows[i].cells[c]))
 		}
 		if len(widths) == 0 {
 			continue
@@ -305,109 +276,38 @@ func (t *usersTable) measureNeeds() {
 	t.fitColumns(t.tableW)
 }
 
-func filterMatches(filter string, st userStatus) bool {
-	switch filter {
-	case filterUnmapped:
-		return st == statusUnmapped || st == statusSuggested
-	case filterSuggested:
-		return st == statusSuggested
-	case filterStale:
-		return st == statusStale
-	case filterMapped:
-		return st == statusMapped
-	}
-	return true
+// fitter measures with the table's measure in the cells' text style.
+func (t *usersTable) fitter() textFitter {
+	return textFitter{pad: 2 * theme.InnerPadding(), width: t.cellTextWidth}
 }
 
-// fitter measures with the screen's measure in the cells' text style.
-func (s *mappingScreen) fitter() textFitter {
-	return textFitter{pad: 2 * theme.InnerPadding(), width: s.cellTextWidth}
+func (t *usersTable) cellTextWidth(text string) float32 {
+	return t.s.measure(text, theme.TextSize(), fyne.TextStyle{}).Width
 }
 
-func (s *mappingScreen) cellTextWidth(text string) float32 {
-	return s.measure(text, theme.TextSize(), fyne.TextStyle{}).Width
-}
-
-// applyView filters and sorts the users table.
-func (s *mappingScreen) applyView() {
-	s.table.setView(s.statusFilter.Selected, strings.ToLower(strings.TrimSpace(s.userSearch.Text)))
-	s.dnd.viewChanged()
-	s.table.syncUserSelection()
-	s.updateButtons()
-}
-
-// setView shows the rows the status filter and the lower-case query q
-// match, in the sort order.
-func (t *usersTable) setView(filter, q string) {
-	rows := t.s.rows
-	t.view = t.view[:0]
-	for i := range rows {
-		r := &rows[i]
-		if !filterMatches(filter, r.status) || (q != "" && !strings.Contains(r.search, q)) {
-			continue
-		}
-		t.view = append(t.view, i)
-	}
-	col, desc := t.sortCol, t.sortDesc
-	if col == colExt {
-		// Users are loaded in extension order (numeric where possible).
-		if desc {
-			for i, j := 0, len(t.view)-1; i < j; i, j = i+1, j-1 {
-				t.view[i], t.view[j] = t.view[j], t.view[i]
-			}
-		}
-	} else {
-		sort.SliceStable(t.view, func(a, b int) bool {
-			ka, kb := rows[t.view[a]].keys[col], rows[t.view[b]].keys[col]
-			if desc {
-				return ka > kb
-			}
-			return ka < kb
-		})
-	}
+// showView redraws the rows of the model's view (filtered and sorted).
+func (t *usersTable) showView() {
 	t.hoverRow = -1
 	t.themeColors()
 	t.Refresh()
 }
 
-// sortBy sorts by col; the same column again reverses the order.
-func (t *usersTable) sortBy(col int) {
-	if col < 0 || col >= numCols {
-		return
-	}
-	if t.sortCol == col {
-		t.sortDesc = !t.sortDesc
-	} else {
-		t.sortCol, t.sortDesc = col, false
-	}
-	t.s.applyView()
+// setHover highlights the view row under a drag (-1: none).
+func (t *usersTable) setHover(row int) {
+	t.hoverRow = row
+	t.Refresh()
 }
 
-// viewRowOf returns the table row showing the user, or -1.
-func (t *usersTable) viewRowOf(userID int64) int {
-	ri, ok := t.s.byUser[userID]
-	if !ok {
-		return -1
-	}
-	for i, v := range t.view {
-		if v == ri {
-			return i
-		}
-	}
-	return -1
-}
-
-// syncUserSelection keeps the table's selection on the selected user as
-// rows move, or clears it when the user is no longer shown.
-func (t *usersTable) syncUserSelection() {
-	t.s.syncing = true
-	defer func() { t.s.syncing = false }()
+// syncSelection keeps the table's selection on the model's selected user
+// as rows move, or clears it when none is selected.
+func (t *usersTable) syncSelection() {
+	t.syncing = true
+	defer func() { t.syncing = false }()
 	row := -1
-	if t.s.selUser != 0 {
-		row = t.viewRowOf(t.s.selUser)
+	if t.s.sel.user != 0 {
+		row = t.s.viewRowOf(t.s.sel.user)
 	}
 	if row < 0 {
-		t.s.selUser = 0
 		t.UnselectAll()
 		return
 	}

@@ -3,21 +3,18 @@ package gui
 import (
 	"context"
 	"fmt"
-	"math"
 	"strings"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/halo-assistant/halo-assistant/halo"
 	"github.com/halo-assistant/halo-assistant/halo/halotest"
-	"github.com/halo-assistant/halo-assistant/storage"
-
 	"github.com/halo-assistant/halo-assistant/halo/mapping"
+	"github.com/halo-assistant/halo-assistant/storage"
 )
 
 // mappingEnv is a UI with one profile, its users and a stored snapshot,
@@ -107,73 +104,6 @@ func walkCanvas(o fyne.CanvasObject, fn func(fyne.CanvasObject) bool) bool {
 	return false
 }
 
-// userCell finds the on-canvas table cell that shows text.
-func (e *mappingEnv) userCell(t *testing.T, text string) fyne.CanvasObject {
-	t.Helper()
-	var found fyne.CanvasObject
-	walkCanvas(e.s.table, func(o fyne.CanvasObject) bool {
-		if c, ok := o.(*fyne.Container); ok && len(c.Objects) == 2 {
-			if l, ok := c.Objects[1].(*widget.Label); ok && l.Text == text {
-				found = c
-				return true
-			}
-		}
-		return false
-	})
-	if found == nil {
-		t.Fatalf("no table cell on the canvas shows %q", text)
-	}
-	return found
-}
-
-// agentSource finds the on-canvas agent row showing the agent's name.
-func (e *mappingEnv) agentSource(t *testing.T, name string) *dragSource {
-	t.Helper()
-	var found *dragSource
-	walkCanvas(e.s.agentList, func(o fyne.CanvasObject) bool {
-		if src, ok := o.(*dragSource); ok && e.s.agentList.rows[src].name.Text == name {
-			found = src
-			return true
-		}
-		return false
-	})
-	if found == nil {
-		t.Fatalf("no agent row on the canvas shows %q", name)
-	}
-	return found
-}
-
-func abs(o fyne.CanvasObject) fyne.Position {
-	return fyne.CurrentApp().Driver().AbsolutePositionForObject(o)
-}
-
-// dragTo sends the row the events the GLFW driver sends while the pointer
-// moves from the row to the window position to in steps (without DragEnd).
-func dragTo(src *dragSource, to fyne.Position, steps int) {
-	origin := abs(src)
-	from := origin.AddXY(20, 10)
-	last := from
-	for i := 1; i <= steps; i++ {
-		f := float32(i) / float32(steps)
-		p := fyne.NewPos(from.X+(to.X-from.X)*f, from.Y+(to.Y-from.Y)*f)
-		src.Dragged(&fyne.DragEvent{
-			PointEvent: fyne.PointEvent{Position: p.Subtract(origin), AbsolutePosition: p},
-			Dragged:    fyne.NewDelta(p.X-last.X, p.Y-last.Y),
-		})
-		last = p
-	}
-}
-
-// dropOn drags the agent's row onto the table cell showing cellText.
-func (e *mappingEnv) dropOn(t *testing.T, agent, cellText string) {
-	t.Helper()
-	src := e.agentSource(t, agent)
-	dst := e.userCell(t, cellText)
-	dragTo(src, abs(dst).AddXY(8, dst.Size().Height/2), 5)
-	src.DragEnd()
-	e.wait()
-}
-
 func (e *mappingEnv) mappings(t *testing.T) map[int64]mapping.Mapping {
 	t.Helper()
 	ms, err := e.db.Mappings(context.Background(), e.p.ID)
@@ -189,7 +119,7 @@ func (e *mappingEnv) mappings(t *testing.T) map[int64]mapping.Mapping {
 
 func (e *mappingEnv) userID(t *testing.T, ext string) int64 {
 	t.Helper()
-	for _, u := range e.s.users {
+	for _, u := range e.s.model.users {
 		if u.Extension == ext {
 			return u.ID
 		}
@@ -200,7 +130,7 @@ func (e *mappingEnv) userID(t *testing.T, ext string) int64 {
 
 func (e *mappingEnv) row(t *testing.T, ext string) *userRow {
 	t.Helper()
-	return &e.s.rows[e.s.byUser[e.userID(t, ext)]]
+	return &e.s.model.rows[e.s.model.byUser[e.userID(t, ext)]]
 }
 
 func (e *mappingEnv) shortcut(sc fyne.Shortcut) {
@@ -223,161 +153,6 @@ func (e *mappingEnv) audit(t *testing.T, action string) []storage.AuditEvent {
 	return out
 }
 
-func TestMappingDragToMap(t *testing.T) {
-	snap := agentsSnapshot(5)
-	e := newMappingEnv(t, usersList(3), &snap)
-	s := e.s
-	if got := s.counters.Text; got != "Mapped 0 / 3" {
-		t.Fatalf("counters = %q", got)
-	}
-	if len(s.agentList.view) != 5 {
-		t.Fatalf("agent list shows %d agents; the API agent and the disabled one are hidden by default", len(s.agentList.view))
-	}
-
-	// Mid-drag: the row under the pointer is highlighted and the ghost
-	// follows the pointer.
-	src := e.agentSource(t, "Agent 002")
-	dst := e.userCell(t, "User 002")
-	to := abs(dst).AddXY(8, dst.Size().Height/2)
-	dragTo(src, to, 6)
-	wantRow := s.table.viewRowOf(e.userID(t, "102"))
-	if s.table.hoverRow != wantRow {
-		t.Fatalf("hovered row = %d, want %d", s.table.hoverRow, wantRow)
-	}
-	if !s.dnd.ghost.Visible() || !strings.Contains(s.dnd.text.Text, "Agent 002") {
-		t.Fatalf("ghost visible=%v text=%q", s.dnd.ghost.Visible(), s.dnd.text.Text)
-	}
-	if got := abs(s.dnd.ghost).Subtract(to); math.Abs(float64(got.X-ghostOffset.X)) > 0.01 || math.Abs(float64(got.Y-ghostOffset.Y)) > 0.01 {
-		t.Fatalf("ghost is at %v from the pointer, want %v", got, ghostOffset)
-	}
-	if fill := dst.(*fyne.Container).Objects[0].(*canvas.Rectangle).FillColor; fill != s.table.colHover {
-		t.Fatalf("hovered cell fill = %v, want the highlight", fill)
-	}
-	src.DragEnd()
-	e.wait()
-	if s.dnd.ghost.Visible() || s.table.hoverRow != -1 {
-		t.Fatal("the ghost and highlight must go away after the drop")
-	}
-
-	ms := e.mappings(t)
-	m, ok := ms[e.userID(t, "102")]
-	if !ok || m.AgentID != 2 || m.MatchedBy != "manual" || m.AgentName != "Agent 002" {
-		t.Fatalf("after the drop: %+v", ms)
-	}
-	if len(ms) != 1 {
-		t.Fatalf("one drop made %d mappings", len(ms))
-	}
-	if len(e.audit(t, storage.ActionMappingSet)) != 1 {
-		t.Fatal("the drop was not audited")
-	}
-	r := e.row(t, "102")
-	if r.status != statusMapped || r.cells[colAgent] != "Agent 002" || r.cells[colHow] != "manual" {
-		t.Fatalf("row = %+v", r)
-	}
-	if s.counters.Text != "Mapped 1 / 3" {
-		t.Fatalf("counters = %q", s.counters.Text)
-	}
-	if b := s.badges[s.agentPos[2]]; b != "→ 102" {
-		t.Fatalf("badge of the mapped agent = %q", b)
-	}
-
-	// Dropping another agent on the mapped row replaces its mapping.
-	e.dropOn(t, "Agent 003", "User 002")
-	if m := e.mappings(t)[e.userID(t, "102")]; m.AgentID != 3 {
-		t.Fatalf("replace: %+v", m)
-	}
-
-	// Dropping an agent mapped to another user asks before moving it.
-	e.dropOn(t, "Agent 003", "User 003")
-	if s.confirm == nil {
-		t.Fatal("moving an agent must ask first")
-	}
-	s.confirm.Dismiss()
-	e.wait()
-	if ms := e.mappings(t); ms[e.userID(t, "102")].AgentID != 3 || len(ms) != 1 {
-		t.Fatalf("a declined move changed the mappings: %+v", ms)
-	}
-	s.confirm = nil
-	e.dropOn(t, "Agent 003", "User 003")
-	s.confirm.Confirm()
-	e.wait()
-	ms = e.mappings(t)
-	if _, still := ms[e.userID(t, "102")]; still || ms[e.userID(t, "103")].AgentID != 3 {
-		t.Fatalf("after the move: %+v", ms)
-	}
-	if len(e.audit(t, storage.ActionMappingMoved)) != 1 {
-		t.Fatal("the move was not audited")
-	}
-
-	// Dropping outside the table (back on the agent list) does nothing.
-	src = e.agentSource(t, "Agent 004")
-	dragTo(src, abs(src).AddXY(30, 5), 3)
-	if s.table.hoverRow != -1 {
-		t.Fatalf("hovered row %d outside the table", s.table.hoverRow)
-	}
-	src.DragEnd()
-	e.wait()
-	if len(e.mappings(t)) != 1 {
-		t.Fatal("a drop outside the table mapped something")
-	}
-
-	// Filtered down to one row, the empty space below it takes no drop,
-	// although the recycled cells of the hidden rows are still known.
-	s.statusFilter.SetSelected(filterMapped)
-	if len(s.table.view) != 1 {
-		t.Fatalf("mapped filter shows %d rows", len(s.table.view))
-	}
-	below := abs(s.table).AddXY(20, s.table.target.inset+2*cellPitch(s)+5)
-	if row, ok := s.table.target.rowAt(below); ok {
-		t.Fatalf("rowAt below the last row = %d", row)
-	}
-	if row, ok := s.table.target.rowAt(abs(s.table).AddXY(20, s.table.target.inset+5)); !ok || row != 0 {
-		t.Fatalf("rowAt on the only row = %d, %v", row, ok)
-	}
-}
-
-func TestMappingDragInScrolledLists(t *testing.T) {
-	snap := agentsSnapshot(300)
-	e := newMappingEnv(t, usersList(400), &snap)
-	s := e.s
-	// Scroll both lists far down: the rows on the canvas are recycled
-	// objects that showed other rows before.
-	s.table.ScrollTo(widget.TableCellID{Row: 350, Col: colName})
-	s.agentList.ScrollTo(s.agentList.viewIndex(250))
-	e.wait()
-
-	e.dropOn(t, "Agent 250", "User 351")
-	m, ok := e.mappings(t)[e.userID(t, "451")]
-	if !ok || m.AgentID != 250 {
-		t.Fatalf("drop in scrolled lists mapped %+v", e.mappings(t))
-	}
-
-	// A row only partly scrolled into view still takes the drop on its
-	// visible part, and the header above it does not.
-	s.table.ScrollToOffset(fyne.NewPos(0, 37*cellPitch(s)+cellPitch(s)/2))
-	e.wait()
-	top := abs(s.table).AddXY(20, s.table.target.inset)
-	if row, ok := s.table.target.rowAt(top.AddXY(0, 2)); !ok || row != 37 {
-		t.Fatalf("rowAt just below the header = %d, %v; want the partly visible row 37", row, ok)
-	}
-	if row, ok := s.table.target.rowAt(top.AddXY(0, -2)); ok {
-		t.Fatalf("rowAt on the header = %d, want no row", row)
-	}
-	src := e.agentSource(t, "Agent 251")
-	dragTo(src, top.AddXY(0, 3), 4)
-	src.DragEnd()
-	e.wait()
-	if m := e.mappings(t)[e.userID(t, "138")]; m.AgentID != 251 {
-		t.Fatalf("drop on a partly visible row: %+v", e.mappings(t))
-	}
-}
-
-// cellPitch is the distance between two rows of the users table, as laid
-// out on the canvas.
-func cellPitch(s *mappingScreen) float32 {
-	return s.table.target.last.Size().Height + s.table.target.gap
-}
-
 func TestMappingKeyboard(t *testing.T) {
 	snap := agentsSnapshot(5)
 	e := newMappingEnv(t, usersList(3), &snap)
@@ -388,8 +163,8 @@ func TestMappingKeyboard(t *testing.T) {
 	c.Focus(s.table)
 	s.table.TypedKey(&fyne.KeyEvent{Name: fyne.KeyDown})
 	s.table.TypedKey(&fyne.KeyEvent{Name: fyne.KeySpace})
-	if s.selUser != e.userID(t, "102") {
-		t.Fatalf("selected user = %d", s.selUser)
+	if s.model.sel.user != e.userID(t, "102") {
+		t.Fatalf("selected user = %d", s.model.sel.user)
 	}
 	if !s.mapBtn.Disabled() {
 		t.Fatal("Map needs an agent too")
@@ -400,8 +175,8 @@ func TestMappingKeyboard(t *testing.T) {
 		s.agentList.TypedKey(&fyne.KeyEvent{Name: fyne.KeyDown})
 	}
 	s.agentList.TypedKey(&fyne.KeyEvent{Name: fyne.KeySpace})
-	if s.selAgent != 3 || s.mapBtn.Disabled() {
-		t.Fatalf("selected agent = %d, map disabled = %v", s.selAgent, s.mapBtn.Disabled())
+	if s.model.sel.agent != 3 || s.mapBtn.Disabled() {
+		t.Fatalf("selected agent = %d, map disabled = %v", s.model.sel.agent, s.mapBtn.Disabled())
 	}
 	e.shortcut(mapShortcut)
 	if m := e.mappings(t)[e.userID(t, "102")]; m.AgentID != 3 || m.MatchedBy != "manual" {
@@ -444,8 +219,8 @@ func TestMappingKeyboard(t *testing.T) {
 	// Ctrl+M works while typing in the agent search box, which would
 	// otherwise swallow it.
 	test.Type(s.agentList.query, "Agent 005")
-	if len(s.agentList.view) != 1 {
-		t.Fatalf("search shows %d agents", len(s.agentList.view))
+	if len(s.model.agentView.order) != 1 {
+		t.Fatalf("search shows %d agents", len(s.model.agentView.order))
 	}
 	s.agentList.Select(0)
 	s.table.Select(widget.TableCellID{Row: 2, Col: colName})
@@ -459,7 +234,7 @@ func TestMappingKeyboard(t *testing.T) {
 	// On another screen the shortcuts do nothing.
 	before := len(e.mappings(t))
 	e.u.show(0)
-	s.selUser = e.userID(t, "103")
+	s.model.sel.user = e.userID(t, "103")
 	e.win.Canvas().(fyne.Shortcutable).TypedShortcut(&fyne.ShortcutUndo{})
 	e.wait()
 	if len(e.mappings(t)) != before {
@@ -482,11 +257,11 @@ func TestMappingCountersFilterSort(t *testing.T) {
 	}
 
 	s.statusFilter.SetSelected(filterUnmapped)
-	if len(s.table.view) != 2 {
-		t.Fatalf("unmapped filter shows %d rows", len(s.table.view))
+	if len(s.model.userView.order) != 2 {
+		t.Fatalf("unmapped filter shows %d rows", len(s.model.userView.order))
 	}
-	for _, v := range s.table.view {
-		if s.rows[v].status == statusMapped {
+	for _, v := range s.model.userView.order {
+		if s.model.rows[v].status == mapping.StatusMapped {
 			t.Fatal("unmapped filter shows a mapped user")
 		}
 	}
@@ -499,30 +274,30 @@ func TestMappingCountersFilterSort(t *testing.T) {
 		t.Fatal("no header button for the Name column")
 	}
 	test.Tap(h)
-	if got := s.rows[s.table.view[0]].user.Name; got != "Aaron Zed" {
+	if got := s.model.rows[s.model.userView.order[0]].user.Name; got != "Aaron Zed" {
 		t.Fatalf("sorted by name, first = %q", got)
 	}
 	if h.Text != "Name ▲" {
 		t.Fatalf("header = %q", h.Text)
 	}
 	test.Tap(h)
-	if got := s.rows[s.table.view[len(s.table.view)-1]].user.Name; got != "Aaron Zed" {
+	if got := s.model.rows[s.model.userView.order[len(s.model.userView.order)-1]].user.Name; got != "Aaron Zed" {
 		t.Fatalf("sorted by name descending, last = %q", got)
 	}
 	s.table.sortBy(colStatus)
-	if s.rows[s.table.view[len(s.table.view)-1]].status != statusMapped {
+	if s.model.rows[s.model.userView.order[len(s.model.userView.order)-1]].status != mapping.StatusMapped {
 		t.Fatal("sorted by status, mapped users come last")
 	}
 	s.table.sortBy(colExt)
 	s.table.sortBy(colExt)
-	if got := s.rows[s.table.view[0]].user.Extension; got != "104" {
+	if got := s.model.rows[s.model.userView.order[0]].user.Extension; got != "104" {
 		t.Fatalf("extension descending starts with %q", got)
 	}
 
 	// The user search narrows the table, also by the mapped agent's name.
 	test.Type(s.userSearch, "agent 002")
-	if len(s.table.view) != 1 || s.rows[s.table.view[0]].user.Extension != "102" {
-		t.Fatalf("search by agent shows %d rows", len(s.table.view))
+	if len(s.model.userView.order) != 1 || s.model.rows[s.model.userView.order[0]].user.Extension != "102" {
+		t.Fatalf("search by agent shows %d rows", len(s.model.userView.order))
 	}
 }
 
@@ -540,8 +315,8 @@ func TestMappingRefusesAPIAndDisabledAgents(t *testing.T) {
 		t.Fatalf("status = %q", s.status.Text)
 	}
 	s.agentList.showDisabled.SetChecked(true)
-	if len(s.agentList.view) != 4 {
-		t.Fatalf("show disabled lists %d agents", len(s.agentList.view))
+	if len(s.model.agentView.order) != 4 {
+		t.Fatalf("show disabled lists %d agents", len(s.model.agentView.order))
 	}
 }
 
@@ -588,9 +363,9 @@ func TestMappingStaleAfterResync(t *testing.T) {
 	ce.u.showScreen(func(sc screen) bool { return sc == screen(s) })
 	ce.wait()
 	e := &mappingEnv{testEnv: ce.testEnv, s: s, p: ce.p}
-	ps := people(halo.Snapshot{Agents: s.agents})
-	if len(ps) < 5 || len(s.users) != 4 {
-		t.Fatalf("after the sync: %d people, %d users", len(ps), len(s.users))
+	ps := people(halo.Snapshot{Agents: s.model.agents})
+	if len(ps) < 5 || len(s.model.users) != 4 {
+		t.Fatalf("after the sync: %d people, %d users", len(ps), len(s.model.users))
 	}
 	gone, disabled, kept := ps[0], ps[1], ps[2]
 	s.assign(e.userID(t, "101"), gone.ID)
@@ -599,7 +374,7 @@ func TestMappingStaleAfterResync(t *testing.T) {
 	e.wait()
 	s.assign(e.userID(t, "103"), kept.ID)
 	e.wait()
-	if s.staleBox.Visible() {
+	if s.stale.box.Visible() {
 		t.Fatal("no mapping is stale yet")
 	}
 
@@ -612,30 +387,30 @@ func TestMappingStaleAfterResync(t *testing.T) {
 		t.Fatalf("re-sync: %s", cd.summary.Text)
 	}
 	ce.u.escape()
-	if _, present := s.agentPos[gone.ID]; present {
+	if _, present := s.model.agentPos[gone.ID]; present {
 		t.Fatal("the re-sync did not reach the mapping screen")
 	}
 
 	for ext, want := range map[string]string{"101": "no longer in Halo", "102": "disabled in Halo"} {
 		r := e.row(t, ext)
-		if r.status != statusStale || !strings.Contains(r.cells[colAgent], want) || r.cells[colStatus] != "stale" {
+		if r.status != mapping.StatusStale || !strings.Contains(r.cells[colAgent], want) || r.cells[colStatus] != "stale" {
 			t.Errorf("ext %s: status %v, agent %q", ext, r.status, r.cells[colAgent])
 		}
 	}
-	if e.row(t, "103").status != statusMapped {
+	if e.row(t, "103").status != mapping.StatusMapped {
 		t.Error("a mapping whose agent is still there must stay mapped")
 	}
-	if !s.staleBox.Visible() || !strings.Contains(s.staleText.Text, "2 mappings to review") ||
-		!strings.Contains(s.staleText.Text, gone.Name) {
-		t.Fatalf("stale banner visible=%v %q", s.staleBox.Visible(), s.staleText.Text)
+	if !s.stale.box.Visible() || !strings.Contains(s.stale.text.Text, "2 mappings to review") ||
+		!strings.Contains(s.stale.text.Text, gone.Name) {
+		t.Fatalf("stale banner visible=%v %q", s.stale.box.Visible(), s.stale.text.Text)
 	}
 	if s.counters.Text != "Mapped 1 / 4 · 2 stale" {
 		t.Fatalf("counters = %q", s.counters.Text)
 	}
 	// Review lists them.
 	s.statusFilter.SetSelected(filterStale)
-	if len(s.table.view) != 2 {
-		t.Fatalf("stale filter shows %d users", len(s.table.view))
+	if len(s.model.userView.order) != 2 {
+		t.Fatalf("stale filter shows %d users", len(s.model.userView.order))
 	}
 	// The mappings themselves are kept for the admin to decide.
 	if len(e.mappings(t)) != 3 {
@@ -644,7 +419,7 @@ func TestMappingStaleAfterResync(t *testing.T) {
 	// Re-mapping a stale user to a live agent clears it.
 	s.assign(e.userID(t, "101"), ps[3].ID)
 	e.wait()
-	if e.row(t, "101").status != statusMapped || len(s.stale) != 1 {
+	if e.row(t, "101").status != mapping.StatusMapped || len(s.model.stale) != 1 {
 		t.Fatal("re-mapping did not clear the stale mark")
 	}
 }
@@ -660,7 +435,7 @@ func TestMappingNotSeeingHaloUsers(t *testing.T) {
 		t.Fatalf("detail = %q", s.agentList.emptyDetail.Text)
 	}
 	runs := 0
-	s.onRunCheck = func() { runs++ }
+	s.agentList.s.runCheck = func() { runs++ }
 	test.Tap(s.agentList.rerunBtn)
 	if runs != 1 {
 		t.Fatal("the button must re-run the systems check")
@@ -687,13 +462,13 @@ func TestMappingNotSeeingHaloUsers(t *testing.T) {
 	}
 	e.u.checkFinished(e.p.ID)
 	e.wait()
-	if s.agentList.pane.Objects[0] == s.agentList.empty || len(s.agentList.view) != 3 {
-		t.Fatalf("agents not shown after a good sync: %d", len(s.agentList.view))
+	if s.agentList.pane.Objects[0] == s.agentList.empty || len(s.model.agentView.order) != 3 {
+		t.Fatalf("agents not shown after a good sync: %d", len(s.model.agentView.order))
 	}
 	// A check of another profile does not reload this one.
-	s.agentList.view = s.agentList.view[:0]
+	s.model.agentView.order = s.model.agentView.order[:0]
 	e.u.checkFinished(e.p.ID + 100)
-	if len(s.agentList.view) != 0 {
+	if len(s.model.agentView.order) != 0 {
 		t.Fatal("reloaded for another profile's check")
 	}
 }
@@ -710,7 +485,7 @@ func TestMappingSwitchAwayFromAnAPIOnlySyncWithShowDisabled(t *testing.T) {
 	if err := e.db.ReplaceSnapshot(ctx, e.p.ID, apiOnly, time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	s.reload()
+	s.model.reload()
 	e.wait()
 	if s.agentList.pane.Objects[0] != s.agentList.empty {
 		t.Fatal("a sync with only the API agent shows “Not seeing Halo users?”")
@@ -730,8 +505,8 @@ func TestMappingSwitchAwayFromAnAPIOnlySyncWithShowDisabled(t *testing.T) {
 	for i := 0; i < s.agentList.Length(); i++ {
 		s.agentList.UpdateItem(i, s.agentList.CreateItem())
 	}
-	if len(s.agentList.view) > len(s.agents) {
-		t.Fatalf("the agent view shows %d agents of %d", len(s.agentList.view), len(s.agents))
+	if len(s.model.agentView.order) > len(s.model.agents) {
+		t.Fatalf("the agent view shows %d agents of %d", len(s.model.agentView.order), len(s.model.agents))
 	}
 }
 

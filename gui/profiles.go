@@ -2,7 +2,6 @@ package gui
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"fyne.io/fyne/v2"
@@ -253,17 +252,10 @@ func (s *profilesScreen) duplicateProfile() {
 		})
 }
 
-// copySecret copies a profile's Client Secret to another profile; having
-// none is fine.
+// copySecret copies a profile's Client Secret to another profile
+// (storage's rule: only a bound one, with its authorisation server).
 func copySecret(ctx context.Context, env *Env, from, to storage.Profile) error {
-	secret, err := env.Secrets.Get(ctx, from.ID)
-	if errors.Is(err, storage.ErrSecretNotFound) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	return storage.StoreSecret(ctx, env.DB, env.Secrets, to, secret, "Client Secret copied from "+from.Name)
+	return storage.CopySecret(ctx, env.DB, env.Secrets, from, to)
 }
 
 func (s *profilesScreen) deleteProfile() {

@@ -163,7 +163,7 @@ func TestExportAsksBeforeReplacingAndNeverEmptiesTheOldFile(t *testing.T) {
 
 	// A folder that disappears before the write: an error, and no file.
 	gone := filepath.Join(dir, "gone")
-	s.exportTo(filepath.Join(gone, "x.csv"), mapping.ExportOptions{}, nil)
+	s.model.exportTo(filepath.Join(gone, "x.csv"), mapping.ExportOptions{}, nil)
 	e.wait()
 	if c.Overlays().Top() == nil || strings.Contains(s.status.Text, "x.csv") {
 		t.Fatalf("a failed export must say so (status %q)", s.status.Text)

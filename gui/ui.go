@@ -30,6 +30,9 @@ type Env struct {
 	// Configure, when set, adjusts every Halo client configuration (demo
 	// mode's simulated server, tests' fast sleeps).
 	Configure func(*halo.Config)
+	// Getenv reads the process environment (the OS locale's region);
+	// nil is an empty environment.
+	Getenv func(string) string
 	// closers run when the window closes (demo server, …).
 	closers []func()
 }
@@ -40,7 +43,7 @@ func newEnvironment(o Options, db *storage.DB) (*Env, error) {
 		service += ".demo"
 	}
 	env := &Env{DB: db, Secrets: db.TrackSecrets(storage.Keyring{Service: service}), Log: o.Logger, Demo: o.Demo,
-		closers: []func(){func() { db.Close() }}}
+		Getenv: o.Getenv, closers: []func(){func() { db.Close() }}}
 	if o.Demo {
 		// The simulated Halo, the demo profile and in-memory secrets.
 		if _, err := setupDemo(context.Background(), env); err != nil {
@@ -49,6 +52,14 @@ func newEnvironment(o Options, db *storage.DB) (*Env, error) {
 		}
 	}
 	return env, nil
+}
+
+// getenv is Getenv, or an empty environment without one.
+func (e *Env) getenv(k string) string {
+	if e.Getenv == nil {
+		return ""
+	}
+	return e.Getenv(k)
 }
 
 // screen is one page of the main window. Screens that are not built are
@@ -321,29 +332,6 @@ func keyringBannerText(err error) string {
 	}
 	return "System keyring unavailable — " + reason + " — so Client Secrets cannot be stored or used until it answers; " +
 		"everything else works." + fix
-}
-
-// runAsync runs work off the UI goroutine and delivers its result to done
-// on the UI goroutine. The UI's WaitGroup lets tests wait for it.
-func runAsync[T any](u *UI, work func(ctx context.Context) (T, error), done func(T, error)) {
-	u.pending.Add(1)
-	run := func() {
-		defer u.pending.Done()
-		v, err := work(u.ctx)
-		if errors.Is(u.ctx.Err(), context.Canceled) {
-			return // window closed
-		}
-		fyne.Do(func() { done(v, err) })
-	}
-	if u.held != nil {
-		*u.held = append(*u.held, run)
-		return
-	}
-	if u.inline {
-		run()
-		return
-	}
-	go run()
 }
 
 // showError shows err in a dialog.

@@ -187,7 +187,7 @@ func TestShortcutsDoNothingBehindADialog(t *testing.T) {
 	u1 := e.userID(t, "101")
 	s.assign(u1, 1)
 	e.wait()
-	s.selUser = u1
+	s.model.sel.user = u1
 	s.updateButtons()
 
 	test.Tap(s.delUserBtn) // "Delete user?" is now the top overlay
@@ -429,7 +429,7 @@ func TestKeyringBannerRetry(t *testing.T) {
 	if u.keyError != nil || len(u.banner.Objects) != 0 || u.keyRetry != nil {
 		t.Fatal("the banner must go once the keyring answers")
 	}
-	if !c.secretStored || c.secretErr != nil || c.secretHint.Importance != widget.SuccessImportance {
+	if s := c.model.Secret(); !s.Stored || s.Err != nil || c.secretHint.Importance != widget.SuccessImportance {
 		t.Fatalf("the Connection screen still says %q", c.secretHint.Text)
 	}
 }

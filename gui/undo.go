@@ -4,18 +4,12 @@ import (
 	"github.com/halo-assistant/halo-assistant/halo/mapping"
 )
 
-// mappingChange is what one user's mapping was before and after a step;
-// nil means unmapped.
-type mappingChange struct {
-	userID        int64
-	before, after *mapping.Mapping
-}
-
 // undoStep is one user action on the mapping screen: a drop, a Map or
-// Unmap, "Accept all confident", an import.
+// Unmap, "Accept all confident", an import. edits are what it did to each
+// user's mapping, in order.
 type undoStep struct {
-	label   string
-	changes []mappingChange
+	label string
+	edits []mapping.MappingEdit
 	// sugg are the suggestions the step applied ("Accept all confident"):
 	// undoing it offers them again.
 	sugg []mapping.Suggestion
@@ -31,7 +25,7 @@ type undoStack struct {
 const undoLimit = 100
 
 func (h *undoStack) push(s undoStep) {
-	if len(s.changes) == 0 {
+	if len(s.edits) == 0 {
 		return
 	}
 	h.done = append(h.done, s)
@@ -87,30 +81,30 @@ func (h *undoStack) clear() {
 // the final mapping of every user the step touched, as set (mapped) and
 // unmap (unmapped), in the order the step first touched them. A step can
 // touch a user twice — an import that takes a user's agent for another
-// user, then gives the user a new agent — so undo walks the changes
+// user, then gives the user a new agent — so undo walks the edits
 // backwards and each user ends as it was before the step's first change
 // to it; redo walks forwards and each user ends as after the last one.
 func (s undoStep) result(undo bool) (set []mapping.Mapping, unmap []int64) {
-	final := make(map[int64]*mapping.Mapping, len(s.changes))
+	final := make(map[int64]*mapping.Mapping, len(s.edits))
 	if undo {
-		for i := len(s.changes) - 1; i >= 0; i-- {
-			final[s.changes[i].userID] = s.changes[i].before
+		for i := len(s.edits) - 1; i >= 0; i-- {
+			final[s.edits[i].UserID] = s.edits[i].Before
 		}
 	} else {
-		for _, c := range s.changes {
-			final[c.userID] = c.after
+		for _, e := range s.edits {
+			final[e.UserID] = e.After
 		}
 	}
-	for _, c := range s.changes {
-		m, pending := final[c.userID]
+	for _, e := range s.edits {
+		m, pending := final[e.UserID]
 		if !pending {
 			continue // listed already
 		}
-		delete(final, c.userID)
+		delete(final, e.UserID)
 		if m != nil {
 			set = append(set, *m)
 		} else {
-			unmap = append(unmap, c.userID)
+			unmap = append(unmap, e.UserID)
 		}
 	}
 	return set, unmap

@@ -13,10 +13,10 @@ func TestUndoStepResultWalksChangesBackwards(t *testing.T) {
 	}
 	// An import: A (user 1) held agent 1; the file gives agent 1 to B
 	// (user 2), which takes it from A, then gives A agent 2.
-	step := undoStep{changes: []mappingChange{
-		{userID: 1, before: m(1, 1)},
-		{userID: 2, after: m(2, 1)},
-		{userID: 1, after: m(1, 2)},
+	step := undoStep{edits: []mapping.MappingEdit{
+		{UserID: 1, Before: m(1, 1)},
+		{UserID: 2, After: m(2, 1)},
+		{UserID: 1, After: m(1, 2)},
 	}}
 	set, unmap := step.result(true)
 	if want := []mapping.Mapping{*m(1, 1)}; !reflect.DeepEqual(set, want) || !reflect.DeepEqual(unmap, []int64{2}) {
@@ -27,7 +27,7 @@ func TestUndoStepResultWalksChangesBackwards(t *testing.T) {
 		t.Fatalf("redo sets %+v and unmaps %v", set, unmap)
 	}
 	// Steps touching each user once are unchanged by the direction.
-	simple := undoStep{changes: []mappingChange{{userID: 3, before: m(3, 7), after: m(3, 8)}, {userID: 4, after: m(4, 7)}}}
+	simple := undoStep{edits: []mapping.MappingEdit{{UserID: 3, Before: m(3, 7), After: m(3, 8)}, {UserID: 4, After: m(4, 7)}}}
 	set, unmap = simple.result(true)
 	if want := []mapping.Mapping{*m(3, 7)}; !reflect.DeepEqual(set, want) || !reflect.DeepEqual(unmap, []int64{4}) {
 		t.Fatalf("simple undo sets %+v and unmaps %v", set, unmap)
@@ -43,7 +43,7 @@ func TestUndidAndRedidOnAnEmptyHistory(t *testing.T) {
 	if h.canUndo() || h.canRedo() {
 		t.Fatal("moving nothing made a step")
 	}
-	h.push(undoStep{label: "a", changes: []mappingChange{{userID: 1}}})
+	h.push(undoStep{label: "a", edits: []mapping.MappingEdit{{UserID: 1}}})
 	h.undid()
 	h.clear()
 	h.redid()
@@ -55,11 +55,11 @@ func TestUndidAndRedidOnAnEmptyHistory(t *testing.T) {
 func TestStepAgentsAreTheStatesBeforeAndAfter(t *testing.T) {
 	m := func(uid int64, agent int) *mapping.Mapping { return &mapping.Mapping{UserID: uid, AgentID: agent} }
 	// User 1 gives agent 7 to user 2 and gets agent 8; user 3 is unmapped.
-	s := undoStep{changes: []mappingChange{
-		{userID: 1, before: m(1, 7)},
-		{userID: 2, before: nil, after: m(2, 7)},
-		{userID: 1, before: nil, after: m(1, 8)},
-		{userID: 3, before: m(3, 9)},
+	s := undoStep{edits: []mapping.MappingEdit{
+		{UserID: 1, Before: m(1, 7)},
+		{UserID: 2, Before: nil, After: m(2, 7)},
+		{UserID: 1, Before: nil, After: m(1, 8)},
+		{UserID: 3, Before: m(3, 9)},
 	}}
 	before, after := s.agents(true), s.agents(false)
 	if len(before) != 3 || before[1] != 7 || before[2] != 0 || before[3] != 9 {

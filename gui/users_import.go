@@ -1,8 +1,6 @@
 package gui
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -11,36 +9,127 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/halo-assistant/halo-assistant/halo"
 	"github.com/halo-assistant/halo-assistant/halo/mapping"
-	"github.com/halo-assistant/halo-assistant/storage"
 )
 
 // usersImportDialog imports 1stream users from a file or pasted cells. It
 // shows what will and will not be imported, with line numbers and reasons,
-// before anything is stored.
+// before anything is stored; the model plans and stores
+// (mappingModel.planUsersImport, importUsers).
 type usersImportDialog struct {
-	s *mappingScreen
+	u *UI
+	m *mappingModel
 	d *dialog.CustomDialog
 
 	paste                            *escEntry
 	chooseBtn, previewBtn, importBtn *widget.Button
 	summary, columns                 *widget.Label
-	tabs                             *container.AppTabs
-	acceptedTab, rejectedTab         *container.TabItem
-	accepted, rejected               *widget.Table
-	// preview holds the rows to store (Accepted) and every line that will
-	// not be stored, the parser's and PlanImport's refusals (Rejected);
-	// actions says per accepted row whether it adds, updates or leaves
-	// unchanged a stored user.
-	preview   mapping.Preview
-	actions   []string
-	updates   int
-	unchanged int
-	source    string
-	ready     bool
+	importTabs
+	// plan holds the rows to store (Preview.Accepted), what each does to
+	// the stored users (Rows), and every line that will not be stored
+	// (Preview.Rejected).
+	plan   mapping.UsersImportPlan
+	source string
+	ready  bool
+}
+
+// importTabs are the preview's two tables: what will and will not be
+// imported.
+type importTabs struct {
+	tabs                     *container.AppTabs
+	acceptedTab, rejectedTab *container.TabItem
+	accepted, rejected       *widget.Table
+}
+
+func (s *mappingScreen) showImportUsers() {
+	if s.model.profile == nil {
+		return
+	}
+	s.importDlg = newUsersImportDialog(s.u, s.model)
+}
+
+func newUsersImportDialog(u *UI, m *mappingModel) *usersImportDialog {
+	d := &usersImportDialog{u: u, m: m}
+	// Esc reaches a focused entry, not the window: the paste box closes
+	// the dialog itself.
+	d.paste = newEscEntry()
+	d.paste.MultiLine = true
+	d.paste.Wrapping = fyne.TextWrap(fyne.TextTruncateClip)
+	d.paste.SetPlaceHolder("…or paste cells copied from a spreadsheet here, header row included\n" +
+		"Extension\tName\tEmail\n101\tAlice Example\talice@example.com")
+	d.paste.SetMinRowsVisible(4)
+	d.chooseBtn = widget.NewButtonWithIcon("Choose a CSV or TSV file…", theme.FolderOpenIcon(), d.chooseFile)
+	d.previewBtn = widget.NewButtonWithIcon("Preview pasted cells", theme.VisibilityIcon(), d.previewPaste)
+	d.summary = wrapped("Choose a file or paste cells to see what will be imported.")
+	d.columns = wrapped("")
+	d.columns.Hide()
+	d.buildTabs()
+	d.importBtn = widget.NewButtonWithIcon("Import", theme.ConfirmIcon(), d.doImport)
+	d.importBtn.Importance = widget.HighImportance
+	d.importBtn.Disable()
+	cancel := widget.NewButton("Cancel", nil)
+
+	top := container.NewVBox(
+		wrapped("Import the 1stream users from a CSV or tab-separated file, or paste them from a spreadsheet. "+
+			"Columns are found by their header (Extension, Name or First/Last name, Email). Users whose "+
+			"extension or email already exists are updated, not duplicated."),
+		container.NewHBox(d.chooseBtn),
+		d.paste,
+		container.NewHBox(d.previewBtn),
+		d.summary, d.columns)
+	body := container.NewBorder(top, nil, nil, nil, d.tabs)
+	d.d = dialog.NewCustomWithoutButtons("Import 1stream users", body, u.win)
+	cancel.OnTapped = d.d.Hide
+	d.paste.onEsc = d.d.Hide
+	d.d.SetButtons([]fyne.CanvasObject{cancel, d.importBtn})
+	d.d.Resize(fyne.NewSize(860, 640))
+	d.d.Show()
+	u.escapable(d.d.Hide)
+	return d
+}
+
+func (d *usersImportDialog) buildTabs() {
+	d.accepted = previewTable([]string{"Line", "Extension", "Name", "Email", "Stored as"}, []float32{60, 84, 170, 230, 230},
+		func() int { return len(d.plan.Preview.Accepted) },
+		func(row, col int) string {
+			r := d.plan.Preview.Accepted[row]
+			switch col {
+			case 0:
+				return strconv.Itoa(r.Line)
+			case 1:
+				return r.User.Extension
+			case 2:
+				return r.User.Name
+			case 3:
+				return r.User.Email
+			}
+			if row < len(d.plan.Rows) {
+				return plannedAction(d.plan.Rows[row])
+			}
+			return ""
+		})
+	d.rejected = previewTable([]string{"Line", "Reason", "Row"}, []float32{60, 300, 320},
+		func() int { return len(d.plan.Preview.Rejected) },
+		func(row, col int) string { return rejectedCell(d.plan.Preview.Rejected[row], col) })
+	d.acceptedTab = container.NewTabItem("Will be imported", d.accepted)
+	d.rejectedTab = container.NewTabItem("Will not be imported", d.rejected)
+	d.tabs = container.NewAppTabs(d.acceptedTab, d.rejectedTab)
+}
+
+// plannedAction is what an accepted row does, in the dialog's words (what
+// `users import` counts too).
+func plannedAction(r mapping.PlannedRow) string {
+	switch r.Change {
+	case mapping.RowNew:
+		return "new user"
+	case mapping.RowUnchanged:
+		return "unchanged"
+	}
+	return "updates " + r.Stored.Short()
 }
 
 // rejectedCell is a cell of a table of refused lines: line, reason, row.
@@ -84,7 +173,7 @@ func previewTable(titles []string, widths []float32, rows func() int, cell func(
 	return t
 }
 
-func (d *usersImportDialog) chooseFile() { d.s.u.showOpenTable(d.showFailure, d.parseReader) }
+func (d *usersImportDialog) chooseFile() { d.u.showOpenTable(d.showFailure, d.parseReader) }
 
 // parseReader previews an opened file and closes it.
 func (d *usersImportDialog) parseReader(name string, rc io.ReadCloser) {
@@ -103,61 +192,22 @@ func (d *usersImportDialog) previewPaste() {
 	d.parse("the pasted cells", func() (mapping.Preview, error) { return mapping.ParseUsersText(text) })
 }
 
-// importPreview is a parsed file checked against the stored users.
-type importPreview struct {
-	p                  mapping.Preview
-	actions            []string
-	updates, unchanged int
-}
-
-// parse reads off the UI goroutine: a 10 MB file takes a moment, and the
-// parser stops at the size and row limits instead of hanging. The rows are
-// then matched with the stored users (mapping.PlanImport) so that rows
-// storage would refuse — an extension of one stored user with the email of
-// another, two rows updating the same user — are listed with their line
-// instead of failing the whole import.
+// parse reads and plans in the background (mappingModel.planUsersImport).
 func (d *usersImportDialog) parse(name string, read func() (mapping.Preview, error)) {
 	d.ready = false
 	d.importBtn.Disable()
 	d.summary.Importance = widget.MediumImportance
 	d.summary.SetText("Reading " + name + " …")
-	existing := d.s.users
-	runAsync(d.s.u, func(context.Context) (importPreview, error) {
-		p, err := read()
-		if err != nil {
-			return importPreview{}, err
-		}
-		return planImport(p, existing), nil
-	}, func(ip importPreview, err error) {
+	d.m.planUsersImport(read, func(plan mapping.UsersImportPlan, err error) {
 		d.source = name
 		if err != nil {
-			d.preview, d.actions, d.updates, d.unchanged = mapping.Preview{}, nil, 0, 0
+			d.plan = mapping.UsersImportPlan{}
 			d.refreshTables()
 			d.showFailure("Cannot import "+name, err)
 			return
 		}
-		d.actions, d.updates, d.unchanged = ip.actions, ip.updates, ip.unchanged
-		d.setPreview(ip.p)
+		d.setPlan(plan)
 	})
-}
-
-// planImport is mapping.PlanUsersImport (what `users import` prints too)
-// with each row's action in the dialog's words.
-func planImport(p mapping.Preview, existing []mapping.User) importPreview {
-	plan := mapping.PlanUsersImport(p, existing)
-	ip := importPreview{p: plan.Preview, updates: plan.Updated, unchanged: plan.Unchanged}
-	ip.actions = make([]string, len(plan.Rows))
-	for i, r := range plan.Rows {
-		switch r.Change {
-		case mapping.RowNew:
-			ip.actions[i] = "new user"
-		case mapping.RowUnchanged:
-			ip.actions[i] = "unchanged"
-		default:
-			ip.actions[i] = "updates " + r.Stored.Short()
-		}
-	}
-	return ip
 }
 
 func (d *usersImportDialog) showFailure(prefix string, err error) {
@@ -168,15 +218,16 @@ func (d *usersImportDialog) showFailure(prefix string, err error) {
 	d.summary.SetText(prefix + ": " + err.Error() + ".")
 }
 
-func (d *usersImportDialog) setPreview(p mapping.Preview) {
-	d.preview = p
+func (d *usersImportDialog) setPlan(plan mapping.UsersImportPlan) {
+	d.plan = plan
 	d.refreshTables()
+	p := plan.Preview
 	n, bad := len(p.Accepted), len(p.Rejected)
 	msg := fmt.Sprintf("From %s: %s will be imported", d.source, halo.CountOf(n, "user", "users"))
 	if n > 0 {
-		msg += fmt.Sprintf(" (%d new, %d updating stored users", n-d.updates-d.unchanged, d.updates)
-		if d.unchanged > 0 {
-			msg += fmt.Sprintf(", %d unchanged", d.unchanged)
+		msg += fmt.Sprintf(" (%d new, %d updating stored users", plan.New, plan.Updated)
+		if plan.Unchanged > 0 {
+			msg += fmt.Sprintf(", %d unchanged", plan.Unchanged)
 		}
 		msg += ")"
 	}
@@ -206,8 +257,8 @@ func (d *usersImportDialog) setPreview(p mapping.Preview) {
 }
 
 func (d *usersImportDialog) refreshTables() {
-	d.acceptedTab.Text = fmt.Sprintf("Will be imported (%d)", len(d.preview.Accepted))
-	d.rejectedTab.Text = fmt.Sprintf("Will not be imported (%d)", len(d.preview.Rejected))
+	d.acceptedTab.Text = fmt.Sprintf("Will be imported (%d)", len(d.plan.Preview.Accepted))
+	d.rejectedTab.Text = fmt.Sprintf("Will not be imported (%d)", len(d.plan.Preview.Rejected))
 	d.tabs.Refresh()
 	d.accepted.Refresh()
 	d.rejected.Refresh()
@@ -239,49 +290,20 @@ func describeColumns(p mapping.Preview) string {
 	return "Columns: " + strings.Join(parts, ", ") + "."
 }
 
+// doImport stores the accepted rows; the dialog closes once they are.
 func (d *usersImportDialog) doImport() {
-	s := d.s
-	if !d.ready || s.profile == nil {
+	if !d.ready || d.m.profile == nil {
 		return
 	}
-	pid := s.profile.ID
-	users := d.preview.Users(pid)
-	lines := make([]int, len(d.preview.Accepted))
-	for i, r := range d.preview.Accepted {
-		lines[i] = r.Line
-	}
-	skipped := len(d.preview.Rejected)
-	source := d.source
 	d.importBtn.Disable()
 	d.summary.SetText("Importing …")
-	type result struct{ added, updated int }
-	runAsync(s.u, func(ctx context.Context) (result, error) {
-		a, u, err := s.u.env.DB.UpsertUsers(ctx, pid, users)
-		return result{a, u}, err
-	}, func(r result, err error) {
+	d.m.importUsers(d.plan.Preview, d.source, func(err error) {
 		if err != nil {
-			d.showFailure("Nothing was imported", entryToLine(err, lines))
+			d.showFailure("Nothing was imported", err)
 			enable(d.importBtn, true)
 			d.ready = true
 			return
 		}
 		d.d.Hide()
-		msg := fmt.Sprintf("Imported users from %s: %d added, %d updated, %d unchanged.", source,
-			r.added, r.updated, len(users)-r.added-r.updated)
-		if skipped > 0 {
-			msg += fmt.Sprintf(" %s skipped.", halo.CountOf(skipped, "line", "lines"))
-		}
-		s.status.SetText(msg)
-		s.reloadUsers(nil)
 	})
-}
-
-// entryToLine names the file line of a failed entry (storage.EntryError
-// counts the users it was given).
-func entryToLine(err error, lines []int) error {
-	var ee *storage.EntryError
-	if !errors.As(err, &ee) || ee.Index < 1 || ee.Index > len(lines) {
-		return err
-	}
-	return fmt.Errorf("line %d: %w", lines[ee.Index-1], ee.Err)
 }

@@ -40,12 +40,12 @@ func TestUsersImportPreviewAndReimport(t *testing.T) {
 	test.Tap(d.previewBtn)
 	e.wait()
 
-	if len(d.preview.Accepted) != 2 {
-		t.Fatalf("accepted %d rows: %+v", len(d.preview.Accepted), d.preview.Accepted)
+	if len(d.plan.Preview.Accepted) != 2 {
+		t.Fatalf("accepted %d rows: %+v", len(d.plan.Preview.Accepted), d.plan.Preview.Accepted)
 	}
 	wantLines := []int{4, 5, 6, 7}
-	if len(d.preview.Rejected) != len(wantLines) {
-		t.Fatalf("rejected %+v", d.preview.Rejected)
+	if len(d.plan.Preview.Rejected) != len(wantLines) {
+		t.Fatalf("rejected %+v", d.plan.Preview.Rejected)
 	}
 	for i, line := range wantLines {
 		if got := cellText(d.rejected, i, 0); got != strconv.Itoa(line) {
@@ -76,8 +76,8 @@ func TestUsersImportPreviewAndReimport(t *testing.T) {
 	}
 	test.Tap(d.importBtn)
 	e.wait()
-	if len(s.users) != 2 || !strings.Contains(s.status.Text, "2 added") {
-		t.Fatalf("users %d, status %q", len(s.users), s.status.Text)
+	if len(s.model.users) != 2 || !strings.Contains(s.status.Text, "2 added") {
+		t.Fatalf("users %d, status %q", len(s.model.users), s.status.Text)
 	}
 	if s.counters.Text != "Mapped 0 / 2" {
 		t.Fatalf("counters = %q", s.counters.Text)
@@ -94,8 +94,8 @@ func TestUsersImportPreviewAndReimport(t *testing.T) {
 	}
 	test.Tap(d.importBtn)
 	e.wait()
-	if len(s.users) != 3 || !strings.Contains(s.status.Text, "1 added, 2 updated") {
-		t.Fatalf("re-import: %d users, status %q", len(s.users), s.status.Text)
+	if len(s.model.users) != 3 || !strings.Contains(s.status.Text, "1 added, 2 updated") {
+		t.Fatalf("re-import: %d users, status %q", len(s.model.users), s.status.Text)
 	}
 	if r := e.row(t, "101"); r.user.Name != "Alice Renamed" || r.user.Email != "alice@example.com" {
 		t.Fatalf("re-import must update, keeping fields it does not give: %+v", r.user)
@@ -180,8 +180,8 @@ func TestUserAddEditDelete(t *testing.T) {
 	test.Type(ud.ext, "199")
 	test.Tap(ud.ok)
 	e.wait()
-	if len(s.users) != 2 || s.selUser != e.userID(t, "199") {
-		t.Fatalf("added: %d users, selected %d", len(s.users), s.selUser)
+	if len(s.model.users) != 2 || s.model.sel.user != e.userID(t, "199") {
+		t.Fatalf("added: %d users, selected %d", len(s.model.users), s.model.sel.user)
 	}
 	if len(e.audit(t, "user.added")) != 1 {
 		t.Fatal("adding was not audited")
@@ -203,15 +203,15 @@ func TestUserAddEditDelete(t *testing.T) {
 	// Delete a mapped user: it asks, and its mapping goes with it.
 	s.assign(e.userID(t, "199"), 1)
 	e.wait()
-	s.selectUser(e.userID(t, "199"))
+	s.model.selectUser(e.userID(t, "199"))
 	test.Tap(s.delUserBtn)
 	if s.confirm == nil || !strings.Contains(confirmText(s), "Agent 001") {
 		t.Fatal("delete must ask and mention the mapping")
 	}
 	s.confirm.Confirm()
 	e.wait()
-	if len(s.users) != 1 || len(e.mappings(t)) != 0 || s.selUser != 0 {
-		t.Fatalf("after delete: %d users, %d mappings, selected %d", len(s.users), len(e.mappings(t)), s.selUser)
+	if len(s.model.users) != 1 || len(e.mappings(t)) != 0 || s.model.sel.user != 0 {
+		t.Fatalf("after delete: %d users, %d mappings, selected %d", len(s.model.users), len(e.mappings(t)), s.model.sel.user)
 	}
 	if s.counters.Text != "Mapped 0 / 1" {
 		t.Fatalf("counters = %q", s.counters.Text)
@@ -241,15 +241,15 @@ func TestUsersImportStorageRefusalNamesTheLine(t *testing.T) {
 	// already reject it, otherwise the failed import must name the line.
 	d.parseReader("spaced.csv", io.NopCloser(strings.NewReader("Extension,Name\r\n101,Ann\r\n1 02,Bob\r\n")))
 	e.wait()
-	for _, r := range d.preview.Rejected {
+	for _, r := range d.plan.Preview.Rejected {
 		if r.Line == 3 {
 			return
 		}
 	}
 	test.Tap(d.importBtn)
 	e.wait()
-	if !strings.Contains(d.summary.Text, "Nothing was imported: line 3:") || len(s.users) != 0 {
-		t.Fatalf("summary = %q, users = %d", d.summary.Text, len(s.users))
+	if !strings.Contains(d.summary.Text, "Nothing was imported: line 3:") || len(s.model.users) != 0 {
+		t.Fatalf("summary = %q, users = %d", d.summary.Text, len(s.model.users))
 	}
 	if d.importBtn.Disabled() {
 		t.Fatal("after a refused import the user can fix the file and try again")
@@ -271,11 +271,11 @@ func TestUsersImportRefusesRowsThatConflictWithStoredUsers(t *testing.T) {
 		",Robert,bob@example.com\r\n"+ // line 4: Bob again, by email
 		"104,Dan,dan@example.com\r\n"))) // line 5: new
 	e.wait()
-	if got := []int{d.preview.Accepted[0].Line, d.preview.Accepted[1].Line}; len(d.preview.Accepted) != 2 || got[0] != 3 || got[1] != 5 {
-		t.Fatalf("accepted %+v", d.preview.Accepted)
+	if got := []int{d.plan.Preview.Accepted[0].Line, d.plan.Preview.Accepted[1].Line}; len(d.plan.Preview.Accepted) != 2 || got[0] != 3 || got[1] != 5 {
+		t.Fatalf("accepted %+v", d.plan.Preview.Accepted)
 	}
-	if len(d.preview.Rejected) != 2 || cellText(d.rejected, 0, 0) != "2" || cellText(d.rejected, 1, 0) != "4" {
-		t.Fatalf("rejected %+v", d.preview.Rejected)
+	if len(d.plan.Preview.Rejected) != 2 || cellText(d.rejected, 0, 0) != "2" || cellText(d.rejected, 1, 0) != "4" {
+		t.Fatalf("rejected %+v", d.plan.Preview.Rejected)
 	}
 	if r := cellText(d.rejected, 0, 1); !strings.Contains(r, "belongs to") {
 		t.Errorf("line 2 reason = %q", r)
@@ -298,8 +298,8 @@ func TestUsersImportRefusesRowsThatConflictWithStoredUsers(t *testing.T) {
 	// The rest imports instead of storage refusing the whole file.
 	test.Tap(d.importBtn)
 	e.wait()
-	if !strings.Contains(s.status.Text, "1 added, 1 updated") || len(s.users) != 4 {
-		t.Fatalf("status %q, %d users", s.status.Text, len(s.users))
+	if !strings.Contains(s.status.Text, "1 added, 1 updated") || len(s.model.users) != 4 {
+		t.Fatalf("status %q, %d users", s.status.Text, len(s.model.users))
 	}
 	if r := e.row(t, "102"); r.user.Name != "Bobby" {
 		t.Fatalf("Bob = %+v", r.user)
@@ -323,7 +323,7 @@ func TestEscClosesTheUserDialogsWhileTyping(t *testing.T) {
 	if c.Overlays().Top() != nil {
 		t.Fatal("Esc in the Add user dialog must close it")
 	}
-	s.selectUser(e.userID(t, "101"))
+	s.model.selectUser(e.userID(t, "101"))
 	test.Tap(s.editUserBtn)
 	c.Focus(s.userDlg.email)
 	c.Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
@@ -338,7 +338,7 @@ func TestEscClosesTheUserDialogsWhileTyping(t *testing.T) {
 	if c.Overlays().Top() != nil {
 		t.Fatal("Esc in the paste box must close the Import users dialog")
 	}
-	if len(s.users) != 1 {
+	if len(s.model.users) != 1 {
 		t.Fatal("Esc imported or added something")
 	}
 }

@@ -1,12 +1,21 @@
 package gui
 
 import (
-	"math"
-
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
+
+var contactsColTitles = [contactsCols]string{"Problem", "Contact", "Customer", "Site", "Numbers", "Site's number", ""}
+
+// contactsColFits are the problems table's columns (shareColumns): what
+// each needs to read and what typical values want; Problem and Open in
+// Halo are fixed.
+var contactsColFits = [contactsCols]colFit{
+	{min: 130, want: 130, fixed: true}, {min: 120, want: 170}, {min: 140, want: 190}, {min: 90, want: 120},
+	{min: 160, want: 240}, {min: 120, want: 140}, {min: 124, want: 124, fixed: true},
+}
 
 // contactsTable is the Contacts screen's problems table. Its text columns
 // share the width the window gives it, so at the default window size every
@@ -18,61 +27,71 @@ type contactsTable struct {
 
 var _ fyne.Widget = (*contactsTable)(nil)
 
-func newContactsTable() *contactsTable {
-	t := &contactsTable{colW: contactsColWidths}
-	t.ExtendBaseWidget(t)
-	for i, w := range t.colW {
-		t.SetColumnWidth(i, w)
+// newContactsTable shows the rows of the problems model (nil: none); a
+// row's Open in Halo runs open with its contact's ID.
+func newContactsTable(model func() *problems, open func(contactID int)) *contactsTable {
+	t := &contactsTable{}
+	t.Length = func() (int, int) {
+		if m := model(); m != nil {
+			return m.rows(), contactsCols
+		}
+		return 0, contactsCols
 	}
+	t.CreateCell = func() fyne.CanvasObject {
+		l := widget.NewLabel("")
+		l.Truncation = fyne.TextTruncateEllipsis
+		b := widget.NewButtonWithIcon("Open in Halo", theme.ComputerIcon(), nil)
+		b.Importance = widget.LowImportance
+		return container.NewStack(l, b)
+	}
+	t.UpdateCell = func(id widget.TableCellID, o fyne.CanvasObject) {
+		cell := o.(*fyne.Container)
+		l, b := cell.Objects[0].(*widget.Label), cell.Objects[1].(*widget.Button)
+		m := model()
+		if m == nil || id.Row >= m.rows() {
+			return
+		}
+		f := m.finding(id.Row)
+		show(l, id.Col != colOpen)
+		show(b, id.Col == colOpen)
+		if id.Col == colOpen {
+			b.OnTapped = func() { open(f.ContactID) }
+			return
+		}
+		l.SetText(m.cellText(f, id.Col))
+	}
+	t.ShowHeaderRow = true
+	t.CreateHeader = func() fyne.CanvasObject {
+		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	}
+	t.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
+		if id.Col >= 0 && id.Col < contactsCols {
+			o.(*widget.Label).SetText(contactsColTitles[id.Col])
+		}
+	}
+	// Only now, with every callback set: extending and sizing the table
+	// builds its renderer, which asks CreateCell for a template cell
+	// (without one Fyne logs an error for each column set).
+	t.ExtendBaseWidget(t)
+	t.setWidths(0)
 	return t
 }
 
 // Resize fits the columns to the new width before the cells are laid out.
 func (t *contactsTable) Resize(size fyne.Size) {
-	if w := fitContactsColumns(size.Width, theme.Padding()); w != t.colW {
-		t.colW = w
-		for i, cw := range w {
-			t.SetColumnWidth(i, cw)
-		}
-	}
+	t.setWidths(size.Width)
 	t.Table.Resize(size)
 }
 
-// fitContactsColumns gives the text columns what the fixed ones (Problem,
-// Open in Halo) and the separators (pad each) leave of width: from their
-// smallest readable width up to what typical values need
-// (contactsColWidths), in proportion; beyond that the spare width is
-// shared in the same proportions. Below the minimum the table scrolls
-// sideways.
-func fitContactsColumns(width, pad float32) [contactsCols]float32 {
-	w := contactsColWidths
-	if width <= 0 {
-		return w
+// setWidths shares width among the columns (0: not laid out yet).
+func (t *contactsTable) setWidths(width float32) {
+	var w [contactsCols]float32
+	copy(w[:], shareColumns(width, theme.Padding(), contactsColFits[:]))
+	if w == t.colW {
+		return
 	}
-	avail := width - contactsCols*pad
-	var sumMin, sumWant float32
-	for c := range contactsCols {
-		if contactsColMin[c] == contactsColWidths[c] {
-			avail -= contactsColWidths[c]
-			continue
-		}
-		sumMin += contactsColMin[c]
-		sumWant += contactsColWidths[c]
+	t.colW = w
+	for c, cw := range w {
+		t.SetColumnWidth(c, cw)
 	}
-	for c := range contactsCols {
-		lo, want := contactsColMin[c], contactsColWidths[c]
-		if lo == want {
-			continue
-		}
-		switch {
-		case avail >= sumWant:
-			w[c] = want + (avail-sumWant)*want/sumWant
-		case avail > sumMin:
-			w[c] = lo + (avail-sumMin)*(want-lo)/(sumWant-sumMin)
-		default:
-			w[c] = lo
-		}
-		w[c] = float32(math.Floor(float64(w[c])))
-	}
-	return w
 }

@@ -10,18 +10,18 @@ import (
 // shortcut and would swallow them.
 type shortcutEntry struct {
 	widget.Entry
-	s *mappingScreen
+	bindings func() []binding // the screen's
 }
 
-func newShortcutEntry(s *mappingScreen) *shortcutEntry {
-	e := &shortcutEntry{s: s}
+func newShortcutEntry(bindings func() []binding) *shortcutEntry {
+	e := &shortcutEntry{bindings: bindings}
 	e.ExtendBaseWidget(e)
 	return e
 }
 
 func (e *shortcutEntry) TypedShortcut(sc fyne.Shortcut) {
 	match := shortcutMatch(sc)
-	for _, b := range e.s.bindings() {
+	for _, b := range e.bindings() {
 		if match(b) {
 			b.run()
 			return

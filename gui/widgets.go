@@ -12,6 +12,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 )
 
+var transparent color.Color = color.Transparent
+
 func layoutSpacer() fyne.CanvasObject { return layout.NewSpacer() }
 
 // demoBadge labels demo mode on every screen so it is never mistaken for a
@@ -79,9 +81,10 @@ func fitLabel(l *widget.Label, text string, imp widget.Importance, width float32
 	}
 }
 
-// shortWhen is a time for a narrow label: the year only when it is not
-// this year's.
-func shortWhen(t time.Time) string {
+// fmtWhen is how every label shows a time: local, to the minute, the
+// year only when it is not this year's ("2 Jan 15:04", "2 Jan 2025
+// 15:04"), short enough for a narrow pane.
+func fmtWhen(t time.Time) string {
 	t = t.Local()
 	if t.Year() == time.Now().Year() {
 		return t.Format("2 Jan 15:04")

@@ -290,10 +290,8 @@ func (c *Client) token(ctx context.Context, stale *oauth2.Token) (*oauth2.Token,
 	if c.cfg.ClientSecret == "" {
 		return nil, newError(KindConfig, AdviceMissingSecret, "", nil)
 	}
-	if b := c.cfg.SecretFor; b != nil && !c.dest.Sealed(c.cfg.ClientSecret, b.Seal) {
-		e := newError(KindConfig, AdviceDestinationChanged, "", &DestinationChangedError{Was: b.Dest, Now: c.dest})
-		e.Message = e.Err.Error()
-		return nil, e
+	if err := c.secretMayGo(ctx, ai); err != nil {
+		return nil, err
 	}
 	cc := clientcredentials.Config{
 		ClientID:     c.cfg.ClientID,

@@ -9,8 +9,8 @@ import (
 )
 
 // CheckCAFile says whether path holds a PEM certificate the client can
-// trust, before a profile stores it: the one rule of the Connection screen
-// and `profile add/set --ca-file`. It parses the certificates as NewClient
+// trust, before a profile stores it (ValidateConnection's CA file rule).
+// It parses the certificates as NewClient
 // will, so a file that merely contains the BEGIN line is refused too. An
 // empty path is fine (no extra CA).
 func CheckCAFile(path string) error {

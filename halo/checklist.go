@@ -99,7 +99,8 @@ var Checklist = []ChecklistSection{
 				Detail: "A screen pop shows the caller's customer; the systems check's Customers line reads them."},
 			{ID: "agent-perm-users", Title: "Feature Access: Users Access Level = Read and Modify.", Action: ActionContacts,
 				Detail: "Halo calls contacts Users. Without them 1stream cannot look a caller's number up, so no screen pops. " +
-					"The Contacts screen audits them and tests a caller."},
+					"The Contacts screen audits them and tests a caller; its fix writes corrected numbers back to Halo, " +
+					"which needs Modify as well as Read (Halo refuses the write otherwise)."},
 			{ID: "agent-perm-ticket-rights", Title: "Tickets Permissions: set these ten to Yes.",
 				Detail: "Can add new Tickets; Can edit closed Tickets; Can view Unassigned Tickets; Can view Tickets that are assigned to " +
 					"other Agents; Can change a Ticket's Ticket Type; Can Re-assign Tickets; Editing of Actions = Can Edit All Actions; " +
@@ -155,6 +156,25 @@ var Checklist = []ChecklistSection{
 			Detail: "If Halo users are missing from 1stream's drop-down, add the 1stream API agent in Halo to the departments and teams " +
 				"whose agents should be visible, and ensure multi-tenancy is enabled. The systems check lists what the API agent can see.",
 		}},
+	},
+	{
+		Title: "Fixing contacts' numbers with this assistant",
+		Intro: "The Contacts screen (or contacts fix) rewrites numbers that Halo's phone search misses into one format, " +
+			"previewed, journaled and undoable. These steps keep that safe for 1stream.",
+		Steps: []ChecklistStep{
+			{ID: "fix-second-app", Title: "Large tenant? Give this assistant its own Halo API application.", Action: ActionOpenHalo,
+				Detail: "This assistant uses the Client ID and Secret that 1stream uses, so its requests count against the same Halo " +
+					"rate limit (300 requests per rolling 5 minutes; whether Halo counts them per application or per tenant is not " +
+					"documented). Bulk work (contacts audit, fix and undo, sync) takes at most its rate share, 50 % by default, and " +
+					"leaves the rest to 1stream's live lookups. Where a tenant holds tens of thousands of contacts, create a second " +
+					"application the same way (steps 7 to 13: Client ID and Secret (Services), Login Type Agent, the same API agent) " +
+					"and give its Client ID and Secret to this assistant's profile: if Halo counts per application, bulk work then " +
+					"never competes with 1stream."},
+			{ID: "fix-refresh", Title: "After a fix, 1stream picks up corrected numbers at its next hourly refresh, or at once with its Systems Check.",
+				Detail: "1stream's articles say that its contact cache only updates every hour and that its Systems Check pulls the " +
+					"contacts and users. To have the corrected numbers at once, click the Systems Check link in 1stream's " +
+					"Administration section (step 14 above)."},
+		},
 	},
 }
 

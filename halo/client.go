@@ -36,6 +36,8 @@ const (
 	DefaultMaxPullBytes     = 256 << 20
 	DefaultMaxListItems     = 100_000
 	defaultMaxRetries       = 10
+	DefaultRateShare        = 50
+	MinRateShare            = 25
 )
 
 // Config is everything needed to talk to one Halo instance.
@@ -64,6 +66,13 @@ type Config struct {
 	// process, since Halo counts per instance; otherwise it is the Client's.
 	RateLimit  int
 	RateWindow time.Duration // 0 = 5 minutes
+	// RateShare is the percentage of RateLimit that bulk work may take in
+	// any window: the contacts pull (Contacts), contact updates
+	// (UpdateContacts) and the agent pull (Pull), which leaves the rest to
+	// 1stream's live lookups with the same application. Single reads (the
+	// systems check, a caller lookup) use the whole limit. 0 =
+	// DefaultRateShare; otherwise MinRateShare to 100.
+	RateShare int
 
 	PageSize        int // agents per page when Halo pages; default 100
 	PageConcurrency int // pages fetched at once; default 4
@@ -111,6 +120,7 @@ type Client struct {
 	sleep func(context.Context, time.Duration) error
 	max   int64
 	dest  Destination
+	tr    *transport
 
 	authMu sync.Mutex
 	auth   *AuthInfo
@@ -151,6 +161,12 @@ func NewClient(cfg Config) (*Client, error) {
 	}
 	if cfg.RateWindow <= 0 {
 		cfg.RateWindow = DefaultRateWindow
+	}
+	if cfg.RateShare == 0 {
+		cfg.RateShare = DefaultRateShare
+	}
+	if cfg.RateShare < MinRateShare || cfg.RateShare > 100 {
+		return nil, newError(KindConfig, "", fmt.Sprintf("The rate share must be between %d and 100 %%, not %d.", MinRateShare, cfg.RateShare), nil)
 	}
 	if cfg.PageSize <= 0 {
 		cfg.PageSize = DefaultPageSize
@@ -202,19 +218,28 @@ func NewClient(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	var lim *limiter
+	var lim, share *limiter
 	if cfg.RateLimit > 0 {
 		// A 1% longer window absorbs the difference between when we send
 		// and when Halo counts a request.
 		window := cfg.RateWindow + cfg.RateWindow/100
+		// The share is a limiter of its own (bulk requests wait for it and
+		// then for the whole limit); none when it is the whole limit.
+		shareN := max(1, cfg.RateLimit*cfg.RateShare/100)
 		if realClock {
-			lim = sharedLimiter(inst.Host, cfg.RateLimit, window)
+			lim = sharedLimiter(inst.Host, false, cfg.RateLimit, window)
+			if shareN < cfg.RateLimit {
+				share = sharedLimiter(inst.Host, true, shareN, window)
+			}
 		} else {
 			lim = newLimiter(cfg.RateLimit, window, cfg.Now, cfg.Sleep)
+			if shareN < cfg.RateLimit {
+				share = newLimiter(shareN, window, cfg.Now, cfg.Sleep)
+			}
 		}
 	}
 	tr := &transport{
-		base: base, limiter: lim, timeout: cfg.RequestTimeout,
+		base: base, limiter: lim, share: share, timeout: cfg.RequestTimeout,
 		retries: cfg.MaxRetries, maxWait: cfg.MaxRetryWait,
 		sleep: cfg.Sleep, now: cfg.Now, onWait: cfg.OnWait,
 	}
@@ -224,7 +249,7 @@ func NewClient(cfg Config) (*Client, error) {
 	}
 	c := &Client{
 		cfg: cfg, inst: inst, scope: strings.Fields(cfg.Scope), hc: hc, log: log,
-		now: cfg.Now, sleep: cfg.Sleep, max: cfg.MaxResponseBytes, dest: dest,
+		now: cfg.Now, sleep: cfg.Sleep, max: cfg.MaxResponseBytes, dest: dest, tr: tr,
 	}
 	hc.CheckRedirect = c.apiRedirect
 	return c, nil
@@ -322,6 +347,16 @@ func origin(u *url.URL) string {
 
 // Instance returns the canonical instance the client talks to.
 func (c *Client) Instance() Instance { return c.inst }
+
+// RateShare is the percentage of the rate limit bulk work may take.
+func (c *Client) RateShare() int { return c.cfg.RateShare }
+
+// BulkETA is the least time from now until n more bulk requests could all
+// have started under the rate limit and the bulk share, if nothing else
+// used them: what pacing alone adds to the time left of bulk work.
+func (c *Client) BulkETA(n int) time.Duration {
+	return max(c.tr.share.eta(n), c.tr.limiter.eta(n))
+}
 
 // maxServerText bounds any text a server supplied (error codes,
 // descriptions, messages, authinfo values) before it reaches an error, the

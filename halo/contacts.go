@@ -2,6 +2,7 @@ package halo
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"net/url"
@@ -28,7 +29,8 @@ func (c *Client) Contacts(ctx context.Context, progress func(PullProgress)) ([]C
 			progress(PullProgress{Stage: "contacts", Pages: pages, PagesTotal: pagesTotal, Contacts: n, ContactsTotal: total})
 		}
 	}
-	all, err := pageAll(ctx, c, spec, func(u Contact) int { return u.ID }, report)
+	// Bulk work: the pull takes at most the RateShare of the limit.
+	all, err := pageAll(withBulk(ctx), c, spec, func(u Contact) int { return u.ID }, report)
 	if err != nil {
 		return nil, err
 	}
@@ -106,10 +108,19 @@ func probe[T any](ctx context.Context, c *Client, path, key string, q url.Values
 	return len(items), nil
 }
 
-// accessDenied recognises Halo's message that the agent lacks the
-// permission in the description of an answer that is no list (some
-// versions answer 200 with it).
-func (c *Client) accessDenied(path, desc string) *Error {
+// accessDenied recognises an answer that is no list but Halo's message
+// that the agent lacks the permission (some versions answer 200 with it).
+func (c *Client) accessDenied(path string, body []byte) *Error {
+	var w haloErrorWire
+	if json.Unmarshal(body, &w) != nil {
+		return nil
+	}
+	return c.accessDeniedText(path, firstNonEmpty(w.ErrorDescription, w.Message, w.Title, w.ClassName))
+}
+
+// accessDeniedText is accessDenied for the description already taken from
+// the answer (see readList).
+func (c *Client) accessDeniedText(path, desc string) *Error {
 	if !accessText(desc) {
 		return nil
 	}

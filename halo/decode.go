@@ -379,6 +379,20 @@ func lookupKey(obj map[string]json.RawMessage, key string) (json.RawMessage, boo
 	return nil, false
 }
 
+func firstArray(obj map[string]json.RawMessage) (json.RawMessage, bool) {
+	// Map order is random: pick deterministically by key so a response with
+	// two arrays decodes the same way every time.
+	best := ""
+	var found json.RawMessage
+	for k, v := range obj {
+		t := bytes.TrimSpace(v)
+		if len(t) > 0 && t[0] == '[' && (found == nil || k < best) {
+			best, found = k, v
+		}
+	}
+	return found, found != nil
+}
+
 func jsonInt(raw json.RawMessage) (int, bool) {
 	var v any
 	if err := json.Unmarshal(raw, &v); err != nil {

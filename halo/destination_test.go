@@ -22,6 +22,9 @@ func TestDestinationRoundTripAndParse(t *testing.T) {
 		{"", false},
 		{"halo= auth= ca=", false},
 		{"halo=https://x auth=", false},
+		{"halo=https://x.halopsa.com:443 auth= ca= found=https://login.example:443", true},
+		{"halo=https://x.halopsa.com:443 auth= ca= found=", false},
+		{"halo=https://x.halopsa.com:443 auth= ca= other=x", false},
 		{"auth=https://x halo= ca=", false},
 	} {
 		d, ok := halo.ParseDestination(tc.in)
@@ -86,7 +89,7 @@ func TestSecretIsWithheldWhenTheDestinationChanged(t *testing.T) {
 		t.Fatal(err)
 	}
 	bound := cfg
-	bound.SecretFor = &halo.SecretBinding{Dest: here, Seal: here.Seal(cfg.ClientSecret)}
+	bound.SecretFor = &halo.SecretBinding{Dest: here, Seal: here.Seal(cfg.ClientSecret), Record: discard}
 	if err := newClient(t, bound).Authenticate(context.Background()); err != nil {
 		t.Fatalf("the secret's own destination: %v", err)
 	}
@@ -98,7 +101,7 @@ func TestSecretIsWithheldWhenTheDestinationChanged(t *testing.T) {
 	err = newClient(t, moved).Authenticate(context.Background())
 	he := wantError(t, err, halo.KindConfig, "halo-13")
 	var dc *halo.DestinationChangedError
-	if !errors.As(err, &dc) || dc.Was != elsewhere || dc.Now != here {
+	if !errors.As(err, &dc) || dc.Was != elsewhere || dc.Now.Settings() != here {
 		t.Fatalf("error %v does not carry both destinations", err)
 	}
 	if !strings.Contains(he.Message, "old.halopsa.com") || !strings.Contains(he.Fix, "--keep-secret") {

@@ -35,6 +35,11 @@ const (
 	KindServer      ErrorKind = "server"
 	KindBadResponse ErrorKind = "bad_response"
 	KindCanceled    ErrorKind = "canceled"
+	// Wait reasons of the client's own pacing (Config.OnWait), not
+	// failures: KindPacing keeps every request within RateLimit, and
+	// KindRateShare keeps bulk work within its RateShare of it.
+	KindPacing    ErrorKind = "pacing"
+	KindRateShare ErrorKind = "rate_share"
 )
 
 // Error is the one error type the package returns for anything the user may
@@ -98,6 +103,7 @@ const (
 	AdviceTokenRedirect      = "token_redirect"
 	AdviceAPIRedirect        = "api_redirect"
 	AdviceDestinationChanged = "destination_changed"
+	AdviceAuthServerMoved    = "auth_server_moved"
 	AdviceIdentityNotAPI     = "identity_not_api"
 	AdviceIdentityNoTeam     = "identity_no_team"
 	AdviceIdentityNoDefault  = "identity_no_default_team"
@@ -133,6 +139,14 @@ var adviceTable = map[string]Advice{
 		Fix: "If the new address is right, enter the Client Secret again (Connection screen: Save asks for it; command line: " +
 			"profile set NAME --secret-stdin or --secret-from-env), or confirm that the stored secret belongs there with " +
 			"profile set NAME --keep-secret.",
+		Step: "halo-13",
+	},
+	AdviceAuthServerMoved: {
+		Message: "Halo's login discovery names another authorisation server than the one the Client Secret went to before, so the secret was not sent.",
+		Fix: "Check the authorisation server in Halo (Configuration › Integrations › HaloPSA API › API Details). If Halo really moved it, " +
+			"enter the Client Secret again (Connection screen: type it into Client Secret and Save; command line: profile set NAME " +
+			"--secret-stdin or --secret-from-env) or confirm it with profile set NAME --keep-secret. If not, the answer did not come " +
+			"from your Halo: do not confirm it.",
 		Step: "halo-13",
 	},
 	string(KindURL): {
@@ -208,6 +222,16 @@ var adviceTable = map[string]Advice{
 	string(KindCanceled): {
 		Message: "Cancelled.",
 		Fix:     "Run it again when you are ready.",
+	},
+	string(KindPacing): {
+		Message: "Waiting to stay within Halo's rate limit (300 requests per rolling 5 minutes, shared by all integrations).",
+		Fix:     "Nothing to do: the work continues by itself.",
+		Step:    "fix-second-app",
+	},
+	string(KindRateShare): {
+		Message: "Bulk work takes at most its share of Halo's rate limit, leaving the rest for 1stream's live lookups.",
+		Fix:     "Nothing to do: the work continues by itself. After hours a larger share (--rate-share, up to 100) finishes sooner; for a large tenant, give this app its own Halo API application.",
+		Step:    "fix-second-app",
 	},
 	AdviceInvalidClient: {
 		Message: "Client ID or Secret is wrong.",

@@ -40,6 +40,10 @@ func WaitMessage(reason ErrorKind, d time.Duration) string {
 		return fmt.Sprintf("Halo answered with a temporary server error: retrying in %s.", FormatDuration(d))
 	case KindNetwork:
 		return fmt.Sprintf("The connection to Halo dropped: retrying in %s.", FormatDuration(d))
+	case KindPacing:
+		return fmt.Sprintf("Pacing to stay within Halo's rate limit: continuing in %s.", FormatDuration(d))
+	case KindRateShare:
+		return fmt.Sprintf("Pacing: bulk work takes at most its share of Halo's rate limit, leaving the rest for 1stream's live lookups: continuing in %s.", FormatDuration(d))
 	}
 	return fmt.Sprintf("Waiting %s before retrying (%s).", FormatDuration(d), reason)
 }

@@ -18,7 +18,7 @@ import (
 
 func validStep(s string) bool {
 	switch s {
-	case "", "before-core", "halo-notice", "map-users", "not-seeing":
+	case "", "before-core", "halo-notice", "map-users", "not-seeing", "fix-second-app", "fix-refresh":
 		return true
 	}
 	for i := 1; i <= 13; i++ {
@@ -150,7 +150,7 @@ func TestLimiter(t *testing.T) {
 	ctx := context.Background()
 	var starts []time.Time
 	for range 7 {
-		if err := l.wait(ctx); err != nil {
+		if err := l.wait(ctx, nil); err != nil {
 			t.Fatal(err)
 		}
 		starts = append(starts, now)
@@ -166,12 +166,12 @@ func TestLimiter(t *testing.T) {
 		t.Fatalf("slept %v", slept)
 	}
 	var nilLimiter *limiter
-	if err := nilLimiter.wait(ctx); err != nil {
+	if err := nilLimiter.wait(ctx, nil); err != nil {
 		t.Fatal(err)
 	}
 	cctx, cancel := context.WithCancel(ctx)
 	cancel()
-	if err := l.wait(cctx); !errors.Is(err, context.Canceled) {
+	if err := l.wait(cctx, nil); !errors.Is(err, context.Canceled) {
 		t.Fatalf("cancelled wait: %v", err)
 	}
 }

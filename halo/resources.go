@@ -92,7 +92,7 @@ func (c *Client) listError(path, what, message string, err error) error {
 		return newError(KindBadResponse, "", fmt.Sprintf("Halo's answer for /api/%s is larger than %s for %s; this app stops there.",
 			path, byteSize(big.limit), CountOf(big.records, "record")), nil)
 	}
-	if e := c.accessDenied(path, message); e != nil {
+	if e := c.accessDeniedText(path, message); e != nil {
 		return e
 	}
 	return unreadableAnswer("/api/"+path, errors.Is(err, errHTMLBody), err)
@@ -406,7 +406,9 @@ func (c *Client) Pull(ctx context.Context, progress func(PullProgress)) (Snapsho
 			progress(p)
 		}
 	}
-	r := c.fetchAll(ctx, safe, func(what string, r *pullResult) {
+	// Bulk work (a sync): the pull takes at most the RateShare of the
+	// limit; the systems check's pull (RunCheck) is not held to it.
+	r := c.fetchAll(withBulk(ctx), safe, func(what string, r *pullResult) {
 		if what != "agents" {
 			safe(PullProgress{Stage: what})
 		}

@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 )
@@ -25,9 +27,56 @@ const (
 	defaultRetryWait = 3 * time.Minute
 )
 
-// idempotentKey marks a non-GET request (the token POST) as safe to repeat:
-// a client-credentials token request has no side effects.
+// Retries of requests that change something. GET and HEAD are repeated on
+// a dropped connection, a per-attempt timeout and 502/503/504; any other
+// method only when its context carries idempotentKey, and every method on
+// a 429 (Halo refused it before doing anything). Marked idempotent are the
+// token request (client credentials have no side effects) and the contact
+// updates of UpdateContacts: each entry carries an existing id and sets
+// fields to given values, so applying it twice leaves what applying it
+// once does. A POST that could create something (an entry without an id)
+// is never sent at all (see write.go), so none is ever replayed.
 type idempotentKey struct{}
+
+// bulkKey marks a request of bulk work (the contacts pull, contact
+// updates, the agent pull of Pull): it waits for the bulk share of the
+// rate limit as well as for the limit itself.
+type bulkKey struct{}
+
+// withBulk marks ctx's requests as bulk work.
+func withBulk(ctx context.Context) context.Context { return context.WithValue(ctx, bulkKey{}, true) }
+
+// reservedKey carries a *reservation: a slot of the limiters taken before
+// the request was built, so its first attempt does not wait again.
+type reservedKey struct{}
+
+type reservation struct{ used atomic.Bool }
+
+// waitCtxKey carries the context the transport's waits (limiters,
+// backoffs) obey when the request's own context must not be cancelled
+// once it is on the wire (UpdateContacts).
+type waitCtxKey struct{}
+
+// waitHookKey carries a function told about the waits of this context's
+// requests, besides Config.OnWait (see WithWaitHook).
+type waitHookKey struct{}
+
+// WithWaitHook returns ctx whose requests also tell hook about every
+// backoff and pacing wait they make, as Config.OnWait does for all of a
+// client's requests (which hears of pacing waits of a second or more
+// only): a long job (a contacts fix) reports the waits of its own
+// requests in its progress, a time limit leaves them out.
+// Hooks already on ctx are told too.
+func WithWaitHook(ctx context.Context, hook func(reason ErrorKind, d time.Duration)) context.Context {
+	if prev, ok := ctx.Value(waitHookKey{}).(func(ErrorKind, time.Duration)); ok && prev != nil {
+		inner := hook
+		hook = func(reason ErrorKind, d time.Duration) {
+			prev(reason, d)
+			inner(reason, d)
+		}
+	}
+	return context.WithValue(ctx, waitHookKey{}, hook)
+}
 
 // transport applies the client-side rate limit, the per-attempt timeout and
 // the retries to every request, API and token alike, so the limiter counts
@@ -35,6 +84,7 @@ type idempotentKey struct{}
 type transport struct {
 	base     http.RoundTripper
 	limiter  *limiter
+	share    *limiter // bulk work's share of the limit; nil when it is the whole
 	timeout  time.Duration
 	retries  int           // max 429 retries
 	maxWait  time.Duration // total time spent waiting on 429s
@@ -42,16 +92,88 @@ type transport struct {
 	now      func() time.Time
 	onWait   func(reason ErrorKind, d time.Duration)
 	jitterFn func(time.Duration) time.Duration
+
+	paceMu    sync.Mutex
+	paceUntil time.Time // end of the last pacing wait reported, so waiters in parallel report once
+}
+
+// admit waits until one more request fits the limits: bulk work's share
+// first, then the whole limit. Waits of a second or more are reported.
+func (t *transport) admit(ctx context.Context, bulk bool) error {
+	if bulk {
+		if err := t.share.wait(ctx, t.paceNote(ctx, KindRateShare)); err != nil {
+			return err
+		}
+	}
+	return t.limiter.wait(ctx, t.paceNote(ctx, KindPacing))
+}
+
+// tell reports a wait to Config.OnWait and to ctx's wait hook.
+func (t *transport) tell(ctx context.Context, reason ErrorKind, d time.Duration) {
+	if t.onWait != nil {
+		t.onWait(reason, d)
+	}
+	tellHook(ctx, reason, d)
+}
+
+// tellHook reports a wait to ctx's wait hook only.
+func tellHook(ctx context.Context, reason ErrorKind, d time.Duration) {
+	if hook, ok := ctx.Value(waitHookKey{}).(func(ErrorKind, time.Duration)); ok && hook != nil {
+		hook(reason, d)
+	}
+}
+
+// minPaceNote is the shortest pacing wait worth telling the user about.
+const minPaceNote = time.Second
+
+// paceNote reports a limiter's wait to ctx's wait hook, and through
+// onWait unless it is short or ends within a second of one already
+// reported (requests in parallel wait for neighbouring slots).
+func (t *transport) paceNote(ctx context.Context, kind ErrorKind) func(time.Duration) {
+	return func(d time.Duration) {
+		tellHook(ctx, kind, d)
+		if d < minPaceNote || t.onWait == nil {
+			return
+		}
+		until := t.now().Add(d)
+		t.paceMu.Lock()
+		report := until.After(t.paceUntil.Add(time.Second))
+		if report {
+			t.paceUntil = until
+		}
+		t.paceMu.Unlock()
+		if report {
+			t.onWait(kind, d)
+		}
+	}
+}
+
+// reserve takes a slot of the limits for a request about to be built, so a
+// caller can commit what it must before the request leaves without the
+// request waiting after that (see UpdateContacts).
+func (t *transport) reserve(ctx context.Context, bulk bool) (context.Context, error) {
+	if err := t.admit(ctx, bulk); err != nil {
+		return nil, err
+	}
+	return context.WithValue(ctx, reservedKey{}, &reservation{}), nil
 }
 
 func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
 	idempotent := req.Method == http.MethodGet || req.Method == http.MethodHead || ctx.Value(idempotentKey{}) != nil
+	bulk := ctx.Value(bulkKey{}) != nil
+	wctx := ctx // what waits obey
+	if w, ok := ctx.Value(waitCtxKey{}).(context.Context); ok {
+		wctx = w
+	}
+	res, _ := ctx.Value(reservedKey{}).(*reservation)
 	var n429, n5xx, nNet int
 	var waited time.Duration
 	for attempt := 0; ; attempt++ {
-		if err := t.limiter.wait(ctx); err != nil {
-			return nil, err
+		if res == nil || !res.used.CompareAndSwap(false, true) {
+			if err := t.admit(wctx, bulk); err != nil {
+				return nil, err
+			}
 		}
 		r := req
 		if attempt > 0 {
@@ -74,9 +196,9 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		resp, err := t.base.RoundTrip(r.WithContext(actx))
 		if err != nil {
 			cancel()
-			if ctx.Err() == nil && idempotent && nNet < maxNetRetries && retryableNetErr(err, actx) {
+			if wctx.Err() == nil && ctx.Err() == nil && idempotent && nNet < maxNetRetries && retryableNetErr(err, actx) {
 				nNet++
-				if err := t.wait(ctx, KindNetwork, t.jitter(backoffNetStart<<(nNet-1))); err != nil {
+				if err := t.wait(wctx, KindNetwork, t.jitter(backoffNetStart<<(nNet-1))); err != nil {
 					return nil, err
 				}
 				continue
@@ -95,7 +217,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			n429++
 			waited += d
 			discard(resp, cancel)
-			if err := t.wait(ctx, KindRateLimited, d); err != nil {
+			if err := t.wait(wctx, KindRateLimited, d); err != nil {
 				return nil, err
 			}
 			continue
@@ -106,7 +228,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			}
 			n5xx++
 			discard(resp, cancel)
-			if err := t.wait(ctx, KindServer, d); err != nil {
+			if err := t.wait(wctx, KindServer, d); err != nil {
 				return nil, err
 			}
 			continue
@@ -117,9 +239,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 }
 
 func (t *transport) wait(ctx context.Context, reason ErrorKind, d time.Duration) error {
-	if t.onWait != nil {
-		t.onWait(reason, d)
-	}
+	t.tell(ctx, reason, d)
 	return t.sleep(ctx, d)
 }
 

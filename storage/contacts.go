@@ -8,17 +8,20 @@ import (
 	"time"
 
 	"github.com/halo-assistant/halo-assistant/halo"
+	"github.com/halo-assistant/halo-assistant/halo/contacts"
 	"github.com/mattn/go-sqlite3"
 )
 
 // ContactsSnapshot is what a profile's last contacts audit pulled from Halo:
-// the contacts in Halo's order, when, and the region their numbers were read
-// for. Contacts are personal data: they are kept only here, never in the
-// audit log or in error messages.
+// the contacts in Halo's order, when, the region their numbers were read
+// for, and what the audit's probe learnt of Halo's phone search (zero for
+// audits stored before probes existed). Contacts are personal data: they
+// are kept only here, never in the audit log or in error messages.
 type ContactsSnapshot struct {
 	ProfileID int64
 	PulledAt  time.Time
 	Region    string
+	Probe     contacts.SearchProbe
 	Contacts  []halo.Contact
 }
 
@@ -27,11 +30,13 @@ type ContactsSnapshot struct {
 type ContactsSummary struct {
 	At            time.Time // when the contacts were pulled
 	Region        string
-	Contacts      int // contacts in the snapshot
-	Active        int // of them, the active ones the problems are counted on
-	MissingName   int // active contacts without a first name or a surname
-	NoPhone       int // active contacts with none of their own four numbers
-	SharedNumbers int // normalised numbers held by two or more active contacts (numbers, not contacts)
+	Probe         contacts.SearchProbe // the snapshot's: what the audit learnt of Halo's phone search
+	Contacts      int                  // contacts in the snapshot
+	Active        int                  // of them, the active ones the problems are counted on
+	SearchMiss    int                  // active contacts with a number Halo's search misses (only when Probe.Answer is text)
+	MissingName   int                  // active contacts without a first name or a surname
+	NoPhone       int                  // active contacts with none of their own four numbers
+	SharedNumbers int                  // normalised numbers held by two or more active contacts (numbers, not contacts)
 	Unparseable   int
 	Changes       ContactsChanges
 }
@@ -51,7 +56,7 @@ func (c ContactsChanges) First() bool { return c.Recorded && c.PreviousAt.IsZero
 
 // Problems is the number of problems the audit found.
 func (s ContactsSummary) Problems() int {
-	return s.MissingName + s.NoPhone + s.SharedNumbers + s.Unparseable
+	return s.SearchMiss + s.MissingName + s.NoPhone + s.SharedNumbers + s.Unparseable
 }
 
 // validateRegion accepts "" or two upper-case ASCII letters. Whether the
@@ -64,9 +69,9 @@ func validateRegion(r string) error {
 	return errorf(ErrInvalid, "the region must be a two-letter ISO 3166 country code in capitals such as GB or US, not %q", r)
 }
 
-// checkContactsSummary fills the summary's At, Region and Contacts from the
-// snapshot when they are zero and rejects counts that cannot describe it, so
-// the stored counts always belong to the stored contacts.
+// checkContactsSummary fills the summary's At, Region, Probe and Contacts
+// from the snapshot when they are zero and rejects counts that cannot
+// describe it, so the stored counts always belong to the stored contacts.
 func checkContactsSummary(snap ContactsSnapshot, sum ContactsSummary) (ContactsSummary, error) {
 	if sum.At.IsZero() {
 		sum.At = snap.PulledAt
@@ -77,7 +82,17 @@ func checkContactsSummary(snap ContactsSnapshot, sum ContactsSummary) (ContactsS
 	if sum.Contacts == 0 {
 		sum.Contacts = len(snap.Contacts)
 	}
+	if sum.Probe == (contacts.SearchProbe{}) {
+		sum.Probe = snap.Probe
+	}
 	switch {
+	case !snap.Probe.Valid():
+		return sum, errorf(ErrInvalid, "the contacts snapshot's search probe (%q, %q) is not one a probe gives",
+			snap.Probe.Answer, snap.Probe.Outcome)
+	case sum.Probe != snap.Probe:
+		return sum, errorf(ErrInvalid, "the contacts summary's search probe differs from the snapshot's")
+	case sum.SearchMiss > 0 && snap.Probe.Answer != contacts.HaloSearchText:
+		return sum, errorf(ErrInvalid, "the contacts summary counts search misses, but the probe did not find that Halo's search matches the stored text")
 	case !sum.At.Equal(snap.PulledAt):
 		return sum, errorf(ErrInvalid, "the contacts summary is dated %s but the snapshot was pulled at %s",
 			fmtTime(sum.At), fmtTime(snap.PulledAt))
@@ -85,11 +100,11 @@ func checkContactsSummary(snap ContactsSnapshot, sum ContactsSummary) (ContactsS
 		return sum, errorf(ErrInvalid, "the contacts summary is for region %q but the snapshot for %q", sum.Region, snap.Region)
 	case sum.Contacts != len(snap.Contacts):
 		return sum, errorf(ErrInvalid, "the contacts summary counts %d contacts but the snapshot holds %d", sum.Contacts, len(snap.Contacts))
-	case sum.Active < 0 || sum.MissingName < 0 || sum.NoPhone < 0 || sum.SharedNumbers < 0 || sum.Unparseable < 0:
+	case sum.Active < 0 || sum.SearchMiss < 0 || sum.MissingName < 0 || sum.NoPhone < 0 || sum.SharedNumbers < 0 || sum.Unparseable < 0:
 		return sum, errorf(ErrInvalid, "the contacts summary has a negative count")
 	case sum.Active > sum.Contacts:
 		return sum, errorf(ErrInvalid, "the contacts summary counts %d active contacts of %d", sum.Active, sum.Contacts)
-	case sum.MissingName > sum.Active || sum.NoPhone > sum.Active:
+	case sum.SearchMiss > sum.Active || sum.MissingName > sum.Active || sum.NoPhone > sum.Active:
 		return sum, errorf(ErrInvalid, "the contacts summary counts more problem contacts than the %d active ones", sum.Active)
 	}
 	ch := sum.Changes
@@ -151,30 +166,43 @@ func (db *DB) ReplaceContacts(ctx context.Context, snap ContactsSnapshot, sum Co
 		// would cascade to the contacts about to be written.
 		if _, err := tx.ExecContext(ctx, `INSERT INTO contact_snapshots (profile_id, pulled_at, region,
 			contacts, active, missing_name, no_phone, shared_numbers, unparseable,
-			changes_recorded, previous_at, fixed_since_last, new_since_last)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			changes_recorded, previous_at, fixed_since_last, new_since_last, halo_search, search_probe, search_miss)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (profile_id) DO UPDATE SET pulled_at = excluded.pulled_at, region = excluded.region,
 				contacts = excluded.contacts, active = excluded.active, missing_name = excluded.missing_name,
 				no_phone = excluded.no_phone, shared_numbers = excluded.shared_numbers, unparseable = excluded.unparseable,
 				changes_recorded = excluded.changes_recorded, previous_at = excluded.previous_at,
-				fixed_since_last = excluded.fixed_since_last, new_since_last = excluded.new_since_last`,
+				fixed_since_last = excluded.fixed_since_last, new_since_last = excluded.new_since_last,
+				halo_search = excluded.halo_search, search_probe = excluded.search_probe, search_miss = excluded.search_miss`,
 			snap.ProfileID, fmtTime(snap.PulledAt), snap.Region, sum.Contacts, sum.Active,
 			sum.MissingName, sum.NoPhone, sum.SharedNumbers, sum.Unparseable,
-			sum.Changes.Recorded, previousAt, sum.Changes.Fixed, sum.Changes.New); err != nil {
+			sum.Changes.Recorded, previousAt, sum.Changes.Fixed, sum.Changes.New,
+			string(snap.Probe.Answer), string(snap.Probe.Outcome), sum.SearchMiss); err != nil {
 			return err
 		}
 		if err := insertContacts(ctx, tx, snap.ProfileID, snap.Contacts); err != nil {
 			return err
 		}
 		return db.appendAudit(ctx, tx, AuditEvent{ProfileID: p.ID, ProfileName: p.Name, Action: ActionContactsAudited,
-			Detail: fmt.Sprintf("stored %d contacts (%d active, region %s): %d missing name, %d no phone, %d shared numbers, %d unparseable",
-				sum.Contacts, sum.Active, sum.Region, sum.MissingName, sum.NoPhone, sum.SharedNumbers, sum.Unparseable)})
+			Detail: fmt.Sprintf("stored %d contacts (%d active, region %s, %s): %d search misses, %d missing name, %d no phone, %d shared numbers, %d unparseable",
+				sum.Contacts, sum.Active, sum.Region, probeDetail(snap.Probe), sum.SearchMiss, sum.MissingName, sum.NoPhone, sum.SharedNumbers, sum.Unparseable)})
 	})
 	if err != nil {
 		return err
 	}
 	// The previous snapshot's contacts are personal data: no copy stays.
 	return db.scrub(ctx)
+}
+
+// probeDetail is the audit log's words for a search probe.
+func probeDetail(p contacts.SearchProbe) string {
+	switch {
+	case p.Answer != contacts.HaloSearchUnknown:
+		return "Halo's search: " + string(p.Answer)
+	case p.Outcome == contacts.ProbeNotRun:
+		return "Halo's search not probed"
+	}
+	return "Halo's search not known: " + string(p.Outcome)
 }
 
 const contactCols = `id, name, firstname, surname, emailaddress, phonenumber, homenumber, mobilenumber,
@@ -230,10 +258,10 @@ func (db *DB) Contacts(ctx context.Context, profileID int64) (ContactsSnapshot, 
 		if _, err := getProfile(ctx, q, profileID); err != nil {
 			return err
 		}
-		var at string
+		var at, answer, outcome string
 		var n int
-		err := q.QueryRowContext(ctx, "SELECT pulled_at, region, contacts FROM contact_snapshots WHERE profile_id = ?",
-			profileID).Scan(&at, &snap.Region, &n)
+		err := q.QueryRowContext(ctx, "SELECT pulled_at, region, contacts, halo_search, search_probe FROM contact_snapshots WHERE profile_id = ?",
+			profileID).Scan(&at, &snap.Region, &n, &answer, &outcome)
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil
 		}
@@ -241,6 +269,7 @@ func (db *DB) Contacts(ctx context.Context, profileID int64) (ContactsSnapshot, 
 			return err
 		}
 		found, snap.PulledAt = true, parseTime(at)
+		snap.Probe = contacts.SearchProbe{Answer: contacts.HaloSearch(answer), Outcome: contacts.ProbeOutcome(outcome)}
 		rows, err := q.QueryContext(ctx, "SELECT "+contactCols+" FROM contacts WHERE profile_id = ? ORDER BY pos", profileID)
 		if err != nil {
 			return err
@@ -268,13 +297,14 @@ func (db *DB) Contacts(ctx context.Context, profileID int64) (ContactsSnapshot, 
 // without reading the contacts; ok is false when there is none.
 func (db *DB) ContactsSummary(ctx context.Context, profileID int64) (ContactsSummary, bool, error) {
 	var id int64
-	var at, region, previousAt sql.NullString
-	var counts [9]sql.NullInt64
+	var at, region, previousAt, answer, outcome sql.NullString
+	var counts [10]sql.NullInt64
 	err := db.db.QueryRowContext(ctx, `SELECT p.id, s.pulled_at, s.region, s.contacts, s.active, s.missing_name,
-		s.no_phone, s.shared_numbers, s.unparseable, s.changes_recorded, s.previous_at, s.fixed_since_last, s.new_since_last
+		s.no_phone, s.shared_numbers, s.unparseable, s.changes_recorded, s.previous_at, s.fixed_since_last, s.new_since_last,
+		s.halo_search, s.search_probe, s.search_miss
 		FROM profiles p LEFT JOIN contact_snapshots s ON s.profile_id = p.id WHERE p.id = ?`, profileID).Scan(
 		&id, &at, &region, &counts[0], &counts[1], &counts[2], &counts[3], &counts[4], &counts[5],
-		&counts[6], &previousAt, &counts[7], &counts[8])
+		&counts[6], &previousAt, &counts[7], &counts[8], &answer, &outcome, &counts[9])
 	if errors.Is(err, sql.ErrNoRows) {
 		return ContactsSummary{}, false, errorf(ErrNotFound, "profile %d not found", profileID)
 	}
@@ -291,8 +321,10 @@ func (db *DB) ContactsSummary(ctx context.Context, profileID int64) (ContactsSum
 	return ContactsSummary{
 		At:            parseTime(at.String),
 		Region:        region.String,
+		Probe:         contacts.SearchProbe{Answer: contacts.HaloSearch(answer.String), Outcome: contacts.ProbeOutcome(outcome.String)},
 		Contacts:      int(counts[0].Int64),
 		Active:        int(counts[1].Int64),
+		SearchMiss:    int(counts[9].Int64),
 		MissingName:   int(counts[2].Int64),
 		NoPhone:       int(counts[3].Int64),
 		SharedNumbers: int(counts[4].Int64),
@@ -301,8 +333,9 @@ func (db *DB) ContactsSummary(ctx context.Context, profileID int64) (ContactsSum
 	}, true, nil
 }
 
-// ForgetContacts drops the profile's contacts snapshot and summary and
-// reports whether there was one. Dropping one is audited, with counts only,
+// ForgetContacts drops the profile's contacts snapshot and summary, and the
+// journal of its contact changes (after which no run can be undone), and
+// reports whether there was either. Dropping is audited, with counts only,
 // and leaves no copy of the contacts in the files (see scrub).
 func (db *DB) ForgetContacts(ctx context.Context, profileID int64) (bool, error) {
 	var dropped bool
@@ -311,11 +344,20 @@ func (db *DB) ForgetContacts(ctx context.Context, profileID int64) (bool, error)
 		if err != nil {
 			return err
 		}
+		runs, err := deleteJournal(ctx, tx, profileID)
+		if err != nil {
+			return err
+		}
 		var n, active int
 		err = tx.QueryRowContext(ctx, "SELECT contacts, active FROM contact_snapshots WHERE profile_id = ?",
 			profileID).Scan(&n, &active)
 		if errors.Is(err, sql.ErrNoRows) {
-			return nil
+			if runs == 0 {
+				return nil
+			}
+			dropped = true
+			return db.appendAudit(ctx, tx, AuditEvent{ProfileID: p.ID, ProfileName: p.Name, Action: ActionContactsForgotten,
+				Detail: fmt.Sprintf("dropped the journal of %d contact change runs", runs)})
 		}
 		if err != nil {
 			return err
@@ -327,8 +369,12 @@ func (db *DB) ForgetContacts(ctx context.Context, profileID int64) (bool, error)
 			return err
 		}
 		dropped = true
+		detail := fmt.Sprintf("dropped the contacts snapshot (%d contacts, %d active)", n, active)
+		if runs > 0 {
+			detail += fmt.Sprintf(" and the journal of %d contact change runs", runs)
+		}
 		return db.appendAudit(ctx, tx, AuditEvent{ProfileID: p.ID, ProfileName: p.Name, Action: ActionContactsForgotten,
-			Detail: fmt.Sprintf("dropped the contacts snapshot (%d contacts, %d active)", n, active)})
+			Detail: detail})
 	})
 	if err != nil || !dropped {
 		return dropped, err

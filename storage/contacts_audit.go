@@ -22,13 +22,17 @@ type ContactsAuditResult struct {
 }
 
 // AuditContacts pulls every active contact of the profile's Halo through c,
-// audits them for region at now and stores them as the profile's snapshot
-// with the audit's counts, replacing the previous one in one transaction.
-// The previous snapshot is audited again with the same region before it is
-// replaced, so a changed region does not show as problems fixed or new.
-// Nothing is stored when the pull fails or ctx is cancelled; progress (may
-// be nil) hears about every page. The CLI and the GUI both audit through
-// here.
+// probes Halo's phone search through c (contacts.ProbeSearch: at most three
+// searches), audits the contacts for region at now with the probe's answer
+// (contacts.RunWith) and stores them as the profile's snapshot with the
+// probe and the audit's counts, replacing the previous one in one
+// transaction. A probe that cannot tell (no number to probe with, a
+// refused or failed search) leaves the answer unknown and the audit goes
+// on without search misses. The previous snapshot is audited again with
+// the same region and the same answer before it is replaced, so a changed
+// region or a first probe does not show as problems fixed or new. Nothing
+// is stored when the pull fails or ctx is cancelled; progress (may be nil)
+// hears about every page. The CLI and the GUI both audit through here.
 func AuditContacts(ctx context.Context, db *DB, c *halo.Client, profileID int64, region string, now time.Time,
 	progress func(halo.PullProgress)) (ContactsAuditResult, error) {
 	region = strings.ToUpper(strings.TrimSpace(region))
@@ -51,16 +55,21 @@ func AuditContacts(ctx context.Context, db *DB, c *halo.Client, profileID int64,
 	if err := ctx.Err(); err != nil {
 		return ContactsAuditResult{}, err
 	}
+	probe, err := contacts.ProbeSearch(ctx, c, all, region)
+	if err != nil {
+		return ContactsAuditResult{}, err
+	}
 	// Stored at the database's precision, so the result's times equal what
 	// reads back.
 	now = parseTime(fmtTime(now))
-	res := ContactsAuditResult{Audit: contacts.Run(all, region, now), HadPrevious: hadPrev}
+	res := ContactsAuditResult{Audit: contacts.RunWith(all, region, now, probe.Answer), HadPrevious: hadPrev}
 	if hadPrev {
-		res.Fixed, res.Added = contacts.Diff(contacts.Run(prev.Contacts, region, prev.PulledAt), res.Audit)
+		res.Fixed, res.Added = contacts.Diff(contacts.RunWith(prev.Contacts, region, prev.PulledAt, probe.Answer), res.Audit)
 	}
-	res.Snapshot = ContactsSnapshot{ProfileID: profileID, PulledAt: now, Region: region, Contacts: all}
+	res.Snapshot = ContactsSnapshot{ProfileID: profileID, PulledAt: now, Region: region, Probe: probe, Contacts: all}
 	a := res.Audit
-	sum := ContactsSummary{At: now, Region: region, Contacts: a.Contacts, Active: a.Active, MissingName: a.MissingName,
+	sum := ContactsSummary{At: now, Region: region, Probe: probe, Contacts: a.Contacts, Active: a.Active,
+		SearchMiss: a.SearchMiss, MissingName: a.MissingName,
 		NoPhone: a.NoPhone, SharedNumbers: a.SharedNumbers, Unparseable: a.Unparseable,
 		Changes: ContactsChanges{Recorded: true}}
 	if hadPrev {

@@ -2,10 +2,7 @@ package storage
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
-	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -341,7 +338,7 @@ func TestContactsAuditCarriesCountsOnly(t *testing.T) {
 	must(t, db.ReplaceContacts(ctxBG, snap, sum))
 	ev := lastAudit(t, db, p.ID)
 	if ev.Action != ActionContactsAudited ||
-		ev.Detail != "stored 40 contacts (36 active, region GB): 0 missing name, 1 no phone, 0 shared numbers, 1 unparseable" {
+		ev.Detail != "stored 40 contacts (36 active, region GB, Halo's search not probed): 0 search misses, 0 missing name, 1 no phone, 0 shared numbers, 1 unparseable" {
 		t.Errorf("audit = %+v", ev)
 	}
 	_, err := db.ForgetContacts(ctxBG, p.ID)
@@ -411,32 +408,13 @@ func TestProfileRegion(t *testing.T) {
 // A database written by the previous schema (v6) keeps its data when it
 // is migrated: profiles gain an empty region, nothing else changes.
 func TestMigrateFromV6KeepsData(t *testing.T) {
-	dir := t.TempDir()
-	migs, err := loadMigrations()
-	must(t, err)
-	p := filepath.Join(dir, FileName)
-	must(t, os.WriteFile(p, nil, 0o600))
-	raw, err := sql.Open(driverName, dsn(p, "_foreign_keys=on&_journal_mode=WAL&_txlock=immediate"))
-	must(t, err)
-	raw.SetMaxOpenConns(1)
-	old := &DB{db: raw, dir: dir, path: p, actor: "test"}
-	must(t, old.migrate(ctxBG, migs[:6]))
-	if v, _ := old.SchemaVersion(ctxBG); v != 6 {
-		t.Fatalf("built schema %d, want 6", v)
-	}
-	for _, q := range []string{
+	dir := dbAtVersion(t, 6,
 		`INSERT INTO profiles (id, name, name_key, halo_url, client_id, tenant, auth_url, scope, ca_file, created_at, updated_at, secret_stored)
 			VALUES (4242, 'Acme', 'acme', 'https://acme.halopsa.com', 'cid', 'acme', '', 'all', '/etc/ca.pem', '2026-01-01T00:00:00.000000000Z', '2026-01-01T00:00:00.000000000Z', 1)`,
 		`INSERT INTO checklist (profile_id, step_id, done, done_by, at) VALUES (4242, 'api-app', 1, 'sam', '2026-01-01T00:00:00.000000000Z')`,
 		`INSERT INTO snapshots (profile_id, pulled_at) VALUES (4242, '2026-01-02T00:00:00.000000000Z')`,
 		`INSERT INTO agents (profile_id, id, pos, name, email) VALUES (4242, 7, 0, 'Agent Seven', 'seven@acme.example')`,
-		`INSERT INTO audit_log (at, profile_id, profile_name, actor, action, detail) VALUES ('2026-01-01T00:00:00.000000000Z', 4242, 'Acme', 'sam', 'profile.created', 'old event')`,
-	} {
-		if _, err := raw.Exec(q); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
-	must(t, raw.Close())
+		`INSERT INTO audit_log (at, profile_id, profile_name, actor, action, detail) VALUES ('2026-01-01T00:00:00.000000000Z', 4242, 'Acme', 'sam', 'profile.created', 'old event')`)
 
 	db, err := Open(ctxBG, dir)
 	must(t, err)
@@ -446,7 +424,7 @@ func TestMigrateFromV6KeepsData(t *testing.T) {
 	}
 	got, err := db.Profile(ctxBG, 4242)
 	want := Profile{ID: 4242, Name: "Acme", HaloURL: "https://acme.halopsa.com", ClientID: "cid", Tenant: "acme", Scope: "all",
-		CAFile: "/etc/ca.pem", CreatedAt: ts("2026-01-01T00:00:00Z"), UpdatedAt: ts("2026-01-01T00:00:00Z")}
+		CAFile: "/etc/ca.pem", FixFormat: FixFormatE164, CreatedAt: ts("2026-01-01T00:00:00Z"), UpdatedAt: ts("2026-01-01T00:00:00Z")}
 	if err != nil || got != want {
 		t.Errorf("profile after migration = %+v, %v\nwant %+v", got, err, want)
 	}

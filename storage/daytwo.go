@@ -26,6 +26,10 @@ type DayTwo struct {
 	CheckRun Run          // the latest check; Checked is false before the first
 	Check    *halo.Report // its report; nil when unreadable or none
 	Checked  bool
+	// FixRun is the latest journaled write to Halo's contacts (fix, edit
+	// or undo); Fixed is false before the first.
+	FixRun FixRun
+	Fixed  bool
 }
 
 // LoadDayTwo loads a profile's DayTwo.
@@ -50,6 +54,9 @@ func LoadDayTwo(ctx context.Context, db *DB, profileID int64) (*DayTwo, error) {
 		return nil, err
 	}
 	if d.CheckRun, d.Checked, err = db.LatestRun(ctx, profileID, RunCheck); err != nil {
+		return nil, err
+	}
+	if d.FixRun, d.Fixed, err = db.LatestFixRun(ctx, profileID); err != nil {
 		return nil, err
 	}
 	if d.Checked && len(d.CheckRun.Report) > 0 {
@@ -98,9 +105,9 @@ func (d *DayTwo) Record(ctx context.Context, db *DB, now time.Time) (mapping.Rec
 	return r, nil
 }
 
-// RecordExport stores an export as the new baseline: rows are what 1stream
+// SaveExport stores an export as the new baseline: rows are what 1stream
 // holds once the file is uploaded, written the data rows in the file.
-func RecordExport(ctx context.Context, db *DB, d *DayTwo, kind, file string, rows []mapping.Row, written int) error {
+func SaveExport(ctx context.Context, db *DB, d *DayTwo, kind, file string, rows []mapping.Row, written int) error {
 	e := Export{ProfileID: d.Profile.ID, At: time.Now(), Kind: kind, File: file, Written: written, SyncedAt: d.PulledAt, Rows: rows}
 	if _, err := db.AddExport(ctx, e); err != nil {
 		return fmt.Errorf("the file was written but the export could not be remembered (changes will still count from the previous export): %w", err)

@@ -39,14 +39,11 @@ func BenchmarkImportUsers10k(b *testing.B) {
 		if err != nil || len(prev.Accepted) != 10000 {
 			b.Fatalf("parsed %d, %v", len(prev.Accepted), err)
 		}
-		plan, rejected := mapping.PlanImport(prev.Accepted, nil)
-		if len(rejected) != 0 {
-			b.Fatalf("rejected %d", len(rejected))
+		plan := mapping.PlanUsersImport(prev, nil)
+		if len(plan.Preview.Rejected) != 0 {
+			b.Fatalf("rejected %d", len(plan.Preview.Rejected))
 		}
-		users := make([]mapping.User, len(plan))
-		for j, u := range plan {
-			users[j] = mapping.User{ProfileID: p.ID, Extension: u.User.Extension, Name: u.User.Name, Email: u.User.Email}
-		}
+		users := plan.Preview.Users(p.ID)
 		if added, _, err := db.UpsertUsers(ctx, p.ID, users); err != nil || added != 10000 {
 			b.Fatalf("added %d, %v", added, err)
 		}

@@ -10,6 +10,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/halo-assistant/halo-assistant/halo"
 )
 
 // MaxNameLen is the longest profile name, in characters.
@@ -27,6 +29,12 @@ type Profile struct {
 	Scope    string
 	CAFile   string
 	Region   string // ISO 3166 alpha-2 (e.g. "GB") for numbers without a country code; "" = the OS locale's
+	// FixFormat is the format contacts fix rewrites numbers to ("e164" or
+	// "national"; "" = "e164"); RateShare the percentage of Halo's rate
+	// limit bulk work takes (0 = the app's default, halo.DefaultRateShare;
+	// else halo.MinRateShare to 100).
+	FixFormat string
+	RateShare int
 	// SecretDest and SecretSeal bind the stored Client Secret to where it
 	// was entered for (see BindSecret); read-only here, written by
 	// BindSecret alone.
@@ -77,6 +85,27 @@ func trimConnection(p *Profile) {
 	p.Scope = strings.TrimSpace(p.Scope)
 	p.CAFile = strings.TrimSpace(p.CAFile)
 	p.Region = strings.TrimSpace(p.Region)
+	p.FixFormat = strings.ToLower(strings.TrimSpace(p.FixFormat))
+	if p.FixFormat == "" {
+		p.FixFormat = FixFormatE164
+	}
+}
+
+// The formats contacts fix rewrites numbers to (contacts.Format's values).
+const (
+	FixFormatE164     = "e164"
+	FixFormatNational = "national"
+)
+
+// validateFixSettings checks a profile's fix format and rate share.
+func validateFixSettings(p Profile) error {
+	if p.FixFormat != FixFormatE164 && p.FixFormat != FixFormatNational {
+		return errorf(ErrInvalid, "the number format must be %q or %q, not %q", FixFormatE164, FixFormatNational, p.FixFormat)
+	}
+	if p.RateShare != 0 && (p.RateShare < halo.MinRateShare || p.RateShare > 100) {
+		return errorf(ErrInvalid, "the rate share must be between %d and 100 %%, not %d", halo.MinRateShare, p.RateShare)
+	}
+	return nil
 }
 
 // checkNameFree fails with ErrDuplicateName if another profile (not exceptID)
@@ -93,12 +122,13 @@ func checkNameFree(ctx context.Context, tx execer, name string, exceptID int64) 
 	return errorf(ErrDuplicateName, "a profile named %q already exists", existing)
 }
 
-const profileCols = `id, name, halo_url, client_id, tenant, auth_url, scope, ca_file, region, secret_dest, secret_seal, created_at, updated_at`
+const profileCols = `id, name, halo_url, client_id, tenant, auth_url, scope, ca_file, region, secret_dest, secret_seal, created_at, updated_at, fix_format, rate_share`
 
 func scanProfile(sc interface{ Scan(...any) error }) (Profile, error) {
 	var p Profile
 	var created, updated string
-	err := sc.Scan(&p.ID, &p.Name, &p.HaloURL, &p.ClientID, &p.Tenant, &p.AuthURL, &p.Scope, &p.CAFile, &p.Region, &p.SecretDest, &p.SecretSeal, &created, &updated)
+	err := sc.Scan(&p.ID, &p.Name, &p.HaloURL, &p.ClientID, &p.Tenant, &p.AuthURL, &p.Scope, &p.CAFile, &p.Region, &p.SecretDest, &p.SecretSeal, &created, &updated,
+		&p.FixFormat, &p.RateShare)
 	p.CreatedAt, p.UpdatedAt = parseTime(created), parseTime(updated)
 	return p, err
 }
@@ -113,11 +143,14 @@ func getProfile(ctx context.Context, q querier, id int64) (Profile, error) {
 
 func insertProfile(ctx context.Context, tx execer, p Profile, now time.Time) (Profile, error) {
 	p.CreatedAt, p.UpdatedAt = now.UTC(), now.UTC()
+	if p.FixFormat == "" {
+		p.FixFormat = FixFormatE164
+	}
 	res, err := tx.ExecContext(ctx, `INSERT INTO profiles
-		(name, name_key, halo_url, client_id, tenant, auth_url, scope, ca_file, region, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		(name, name_key, halo_url, client_id, tenant, auth_url, scope, ca_file, region, created_at, updated_at, fix_format, rate_share)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		p.Name, nameKey(p.Name), p.HaloURL, p.ClientID, p.Tenant, p.AuthURL, p.Scope, p.CAFile, p.Region,
-		fmtTime(now), fmtTime(now))
+		fmtTime(now), fmtTime(now), p.FixFormat, p.RateShare)
 	if err != nil {
 		return Profile{}, err
 	}
@@ -135,6 +168,9 @@ func (db *DB) CreateProfile(ctx context.Context, p Profile) (Profile, error) {
 	p.Name = name
 	trimConnection(&p)
 	if err := validateRegion(p.Region); err != nil {
+		return Profile{}, err
+	}
+	if err := validateFixSettings(p); err != nil {
 		return Profile{}, err
 	}
 	var out Profile
@@ -220,12 +256,15 @@ func (db *DB) RenameProfile(ctx context.Context, id int64, name string) error {
 }
 
 // UpdateConnection stores the connection fields (HaloURL, ClientID, Tenant,
-// AuthURL, Scope, CAFile) and the Region of profile p.ID; the name is not
-// changed. Fields are trimmed. Nothing is written, and nothing audited, when
-// nothing changed.
+// AuthURL, Scope, CAFile), the Region and the fix settings (FixFormat,
+// RateShare) of profile p.ID; the name is not changed. Fields are trimmed.
+// Nothing is written, and nothing audited, when nothing changed.
 func (db *DB) UpdateConnection(ctx context.Context, p Profile) error {
 	trimConnection(&p)
 	if err := validateRegion(p.Region); err != nil {
+		return err
+	}
+	if err := validateFixSettings(p); err != nil {
 		return err
 	}
 	return db.withTx(ctx, func(tx *sql.Tx) error {
@@ -245,6 +284,8 @@ func (db *DB) UpdateConnection(ctx context.Context, p Profile) error {
 			{"scope", old.Scope, p.Scope},
 			{"CA file", old.CAFile, p.CAFile},
 			{"region", old.Region, p.Region},
+			{"number format", old.FixFormat, p.FixFormat},
+			{"rate share", strconv.Itoa(old.RateShare), strconv.Itoa(p.RateShare)},
 		} {
 			if f.old != f.new {
 				changed = append(changed, f.label)
@@ -254,8 +295,9 @@ func (db *DB) UpdateConnection(ctx context.Context, p Profile) error {
 			return nil
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE profiles SET halo_url = ?, client_id = ?, tenant = ?,
-			auth_url = ?, scope = ?, ca_file = ?, region = ?, updated_at = ? WHERE id = ?`,
-			p.HaloURL, p.ClientID, p.Tenant, p.AuthURL, p.Scope, p.CAFile, p.Region, fmtTime(time.Now()), p.ID); err != nil {
+			auth_url = ?, scope = ?, ca_file = ?, region = ?, fix_format = ?, rate_share = ?, updated_at = ? WHERE id = ?`,
+			p.HaloURL, p.ClientID, p.Tenant, p.AuthURL, p.Scope, p.CAFile, p.Region, p.FixFormat, p.RateShare,
+			fmtTime(time.Now()), p.ID); err != nil {
 			return err
 		}
 		// Field names only: values such as the Client ID stay out of the log.

@@ -28,7 +28,17 @@ const scrubRetries = 1
 // also checkpoints when the last connection closes); the delete itself
 // has committed either way, so only an error of the database is returned.
 func (db *DB) scrub(ctx context.Context) error {
-	if _, err := db.db.ExecContext(ctx, "PRAGMA incremental_vacuum"); err != nil {
+	// The pragma frees a page per step: the rows must be read to the end.
+	rows, err := db.db.QueryContext(ctx, "PRAGMA incremental_vacuum")
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+	}
+	if err := rows.Close(); err != nil {
+		return err
+	}
+	if err := rows.Err(); err != nil {
 		return err
 	}
 	return db.checkpoint(ctx)

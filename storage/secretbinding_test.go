@@ -20,10 +20,10 @@ func TestSecretBinding(t *testing.T) {
 	if _, ok := p.SecretGoesTo(); ok {
 		t.Fatal("a profile without a stored secret counts as bound")
 	}
-	if b := p.HaloConfig("x", nil).SecretFor; b == nil || b.Seal != "" {
+	if b := db.HaloConfig(p, "x", nil).SecretFor; b == nil || b.Seal != "" {
 		t.Fatalf("an unbound profile's config = %+v", b)
 	}
-	if cfg := (Profile{HaloURL: p.HaloURL}).HaloConfig("x", nil); cfg.SecretFor != nil {
+	if cfg := db.HaloConfig(Profile{HaloURL: p.HaloURL}, "x", nil); cfg.SecretFor != nil {
 		t.Fatal("an unsaved profile (ad-hoc check) is bound to nothing")
 	}
 	if err := StoreSecret(ctx, db, sec, p, "s3cret", ""); err != nil {
@@ -34,9 +34,20 @@ func TestSecretBinding(t *testing.T) {
 	if !ok || now.Halo != "https://acme.halopsa.com:443" {
 		t.Fatalf("after StoreSecret: %+v bound=%v", now, ok)
 	}
-	b := p.HaloConfig("s3cret", nil).SecretFor
+	b := db.HaloConfig(p, "s3cret", nil).SecretFor
 	if b == nil || !now.Sealed("s3cret", b.Seal) || now.Sealed("other", b.Seal) {
 		t.Fatalf("the config's binding does not seal this secret to this destination: %+v", b)
+	}
+	if _, ok := p.SecretSealedTo("s3cret"); !ok {
+		t.Fatal("the stored secret is not sealed to its own settings")
+	}
+	if _, ok := p.SecretSealedTo("other"); ok {
+		t.Fatal("another secret counts as sealed")
+	}
+	edited := p
+	edited.SecretSeal = now.Seal("other")
+	if _, ok := edited.SecretSealedTo("s3cret"); ok {
+		t.Fatal("an edited seal counts as sealed")
 	}
 
 	dir := t.TempDir()

@@ -43,10 +43,48 @@ func StoreSecret(ctx context.Context, db *DB, secrets Secrets, p Profile, secret
 		Action: ActionSecretStored, Detail: detail + ", for " + dest.Describe()})
 }
 
+// CopySecret stores from's Client Secret for to, a copy of from's
+// settings (the Profiles screen's Duplicate); having none is fine. A
+// secret not bound to from's settings is not copied: one left unsent
+// after a change of address ("Save without it"), or under an edited
+// record, would otherwise be bound afresh by the copying. The
+// authorisation server recorded for from goes with it, so the copy trusts
+// no other at its first use.
+func CopySecret(ctx context.Context, db *DB, secrets Secrets, from, to Profile) error {
+	secret, err := secrets.Get(ctx, from.ID)
+	if errors.Is(err, ErrSecretNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	cur, err := db.Profile(ctx, from.ID) // the binding as stored now
+	if err != nil {
+		return err
+	}
+	now, err := destinationToBind(cur)
+	if err != nil {
+		return err
+	}
+	was, _ := halo.ParseDestination(cur.SecretDest)
+	if now.Halo != "" && !(halo.SecretBinding{Dest: was, Seal: cur.SecretSeal}).Holds(now, secret) {
+		return fmt.Errorf("it is not bound to the settings of %q (it was entered for %s): enter it for the copy on its Connection screen",
+			from.Name, was.Describe())
+	}
+	if err := StoreSecret(ctx, db, secrets, to, secret, "Client Secret copied from "+from.Name); err != nil {
+		return err
+	}
+	if dest, err := to.Destination(); err == nil && was.Found != "" && dest == now {
+		dest.Found = was.Found
+		return db.bindSecret(ctx, to.ID, dest, secret)
+	}
+	return nil
+}
+
 // destinationToBind is where a secret stored for p may go: its settings'
 // destination, or none (the zero Destination) while it has no valid URL.
 func destinationToBind(p Profile) (halo.Destination, error) {
-	dest, err := halo.DestinationOf(p.HaloConfig("", nil))
+	dest, err := p.Destination()
 	if err != nil && halo.KindOf(err) == halo.KindURL {
 		return halo.Destination{}, nil
 	}
@@ -59,7 +97,7 @@ func destinationToBind(p Profile) (halo.Destination, error) {
 // server or CA file changed. It reads the secret from the keyring, since
 // the binding is sealed with it.
 func KeepSecret(ctx context.Context, db *DB, secrets Secrets, p Profile) (halo.Destination, error) {
-	dest, err := halo.DestinationOf(p.HaloConfig("", nil))
+	dest, err := p.Destination()
 	if err != nil {
 		return dest, err
 	}
@@ -107,14 +145,78 @@ func (db *DB) bindSecret(ctx context.Context, id int64, dest halo.Destination, s
 // its settings, judged without the secret (the seal needs it): false when
 // the URL, authorisation server or CA file changed since the secret was
 // entered, or nothing was recorded. Front-ends use it to ask for the
-// secret again before the check would refuse to send it.
+// secret again before the check would refuse to send it. What discovery
+// finds later is not known here (the login checks it).
 func (p Profile) SecretGoesTo() (halo.Destination, bool) {
-	now, err := halo.DestinationOf(p.HaloConfig("", nil))
+	now, err := p.Destination()
 	if err != nil {
 		return now, false
 	}
 	was, ok := halo.ParseDestination(p.SecretDest)
-	return now, ok && was == now
+	return now, ok && was.Settings() == now
+}
+
+// SecretSealedTo reports whether secret is the one bound to the profile's
+// current settings: SecretGoesTo checked with the seal, so an edited
+// record does not pass. The Connection screen asks it before the stored
+// secret goes onto the clipboard beside the profile's Endpoint.
+func (p Profile) SecretSealedTo(secret string) (halo.Destination, bool) {
+	now, err := p.Destination()
+	if err != nil {
+		return now, false
+	}
+	was, ok := halo.ParseDestination(p.SecretDest)
+	return now, ok && was.Settings() == now && halo.SecretBinding{Dest: was, Seal: p.SecretSeal}.Holds(now, secret)
+}
+
+// SecretLeftBehind is the one answer of both front-ends to "does this
+// change move the connection away from its stored secret?": changing the
+// stored profile before to after (its new settings, same binding) leaves
+// the secret behind when one is stored (or may be), after's settings no
+// longer lead where it was entered for, and before's did lead elsewhere
+// than after's (a change that does not move it is not asked about: an
+// older change already unbound it, and the check says so). The result
+// names both places; nil otherwise. It reads the CA files.
+func SecretLeftBehind(ctx context.Context, db *DB, before, after Profile) (*halo.DestinationChangedError, error) {
+	if st, err := db.SecretState(ctx, after.ID); err != nil || st == SecretNone {
+		return nil, err
+	}
+	now, ok := after.SecretGoesTo()
+	if ok {
+		return nil, nil
+	}
+	if was, err := before.Destination(); err == nil && was == now {
+		return nil, nil
+	}
+	was, _ := halo.ParseDestination(after.SecretDest)
+	return &halo.DestinationChangedError{Was: was, Now: now}, nil
+}
+
+// ActionSecretAuthRecorded: the authorisation server discovery named at a
+// secret's first use was recorded in its binding.
+const ActionSecretAuthRecorded = "secret.auth_recorded"
+
+// recordBinding stores now, the binding with the discovered authorisation
+// server, in place of the one sealed as was (halo.SecretBinding.Record).
+// When the stored one is another (a check in another window recorded it,
+// or a new secret was stored or confirmed meanwhile), nothing is replaced
+// and the stored one is returned for the login to decide with.
+func (db *DB) recordBinding(ctx context.Context, p Profile, was string, now halo.SecretBinding) (*halo.SecretBinding, error) {
+	res, err := db.db.ExecContext(ctx, "UPDATE profiles SET secret_dest = ?, secret_seal = ? WHERE id = ? AND secret_seal = ?",
+		now.Dest.String(), now.Seal, p.ID, was)
+	if err != nil {
+		return nil, err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		cur, err := db.Profile(ctx, p.ID)
+		if err != nil {
+			return nil, err
+		}
+		dest, _ := halo.ParseDestination(cur.SecretDest)
+		return &halo.SecretBinding{Dest: dest, Seal: cur.SecretSeal}, nil
+	}
+	return nil, db.AppendAudit(ctx, AuditEvent{ProfileID: p.ID, ProfileName: p.Name, Actor: CurrentActor(),
+		Action: ActionSecretAuthRecorded, Detail: "Client Secret bound to the authorisation server " + now.Dest.Found + " found by Halo's login discovery at its first use"})
 }
 
 // DeleteProfileWithSecret removes a profile's Client Secret from the

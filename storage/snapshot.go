@@ -22,7 +22,7 @@ const (
 type Run struct {
 	ID            int64
 	ProfileID     int64
-	Kind          string // RunCheck or RunSync
+	Kind          string // RunCheck, RunSync, RunContactsFix or RunContactsUndo
 	StartedAt     time.Time
 	Duration      time.Duration
 	OK            bool
@@ -259,8 +259,8 @@ func readIDNames(ctx context.Context, q querier, table string, profileID int64, 
 
 // AddRun stores a run and returns its ID.
 func (db *DB) AddRun(ctx context.Context, r Run) (int64, error) {
-	if r.Kind != RunCheck && r.Kind != RunSync {
-		return 0, errorf(ErrInvalid, "unknown run kind %q (want %q or %q)", r.Kind, RunCheck, RunSync)
+	if r.Kind != RunCheck && r.Kind != RunSync && r.Kind != RunContactsFix && r.Kind != RunContactsUndo {
+		return 0, errorf(ErrInvalid, "unknown run kind %q (want %q, %q, %q or %q)", r.Kind, RunCheck, RunSync, RunContactsFix, RunContactsUndo)
 	}
 	if r.StartedAt.IsZero() {
 		r.StartedAt = time.Now()

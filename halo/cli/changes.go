@@ -120,7 +120,7 @@ func (r *runner) writeExport(ctx context.Context, d *storage.DayTwo, kind, out s
 	} else if err := mapping.WriteFileAtomic(out, write); err != nil {
 		return err
 	}
-	if err := storage.RecordExport(ctx, r.db, d, kind, name, rows, written); err != nil {
+	if err := storage.SaveExport(ctx, r.db, d, kind, name, rows, written); err != nil {
 		return err
 	}
 	if name != "standard output" {

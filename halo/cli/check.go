@@ -55,25 +55,31 @@ func runCheck(ctx context.Context, r *runner, args []string) error {
 			return usagef("--ca-file cannot be used with --profile: the profile's own CA file is the only one its secret is sent with; "+
 				"to change it run 'halo-assistant profile set %q --ca-file PEM'", *profileName)
 		}
-		if err := cf.apply(&p); err != nil { // flags may override a stored setting for this run
+		if err := r.apply(cf, &p); err != nil { // flags may override a stored setting for this run
 			return err
 		}
 		secret, err := r.profileSecret(ctx, p)
 		if err != nil {
 			return err
 		}
-		cfg = p.HaloConfig(secret, r.log)
+		cfg = r.db.HaloConfig(p, secret, r.log)
 		profile = &p
 	case *cf.url != "":
 		if *cf.clientID == "" {
 			return usagef("--client-id is required with --url")
 		}
-		if err := validateClientID(*cf.clientID); err != nil {
+		// The Connection screen's rules (halo.ValidateConnection): a Client
+		// ID that is refused (a secret pasted there) is a usage error, as
+		// always; any other refused value is the check's to report (its
+		// "url" check fails, exit 1), so scripts reading --json keep the
+		// report they always got.
+		if _, err := r.checkConn(halo.ConnectionValues{ClientID: *cf.clientID}, ""); err != nil {
 			return err
 		}
+		v := cf.given()
 		// Only from a source named on the command line: a variable left in
 		// the environment (another customer's) is never sent unasked.
-		secret, _, err := r.explicitSecret(cf)
+		secret, source, err := r.explicitSecret(cf)
 		if err != nil {
 			return err
 		}
@@ -83,8 +89,11 @@ func runCheck(ctx context.Context, r *runner, args []string) error {
 		if secret == "" {
 			return usagef("no Client Secret: pipe it to --secret-stdin, or set env %s and give --secret-from-env", secretEnv)
 		}
-		cfg = storage.Profile{HaloURL: *cf.url, ClientID: *cf.clientID, Tenant: *cf.tenant,
-			AuthURL: *cf.authURL, Scope: *cf.scope, CAFile: *cf.caFile}.HaloConfig(secret, r.log)
+		if _, err := r.checkConn(halo.ConnectionValues{Secret: secret}, source); err != nil {
+			return err
+		}
+		cfg = storage.Profile{HaloURL: v.URL, ClientID: v.ClientID, Tenant: v.Tenant,
+			AuthURL: v.AuthURL, Scope: v.Scope, CAFile: v.CAFile}.AdHocConfig(secret, r.log)
 	default:
 		return usagef("give --profile NAME, or --url and --client-id")
 	}
@@ -118,7 +127,7 @@ func runCheck(ctx context.Context, r *runner, args []string) error {
 		r.redraw("")
 	}
 	if profile != nil {
-		if _, err := storage.RecordCheck(ctx, r.db, profile.ID, rep); err != nil {
+		if _, err := storage.SaveCheckRun(ctx, r.db, profile.ID, rep); err != nil {
 			fmt.Fprintf(r.env.Stderr, "warning: the result could not be saved to history: %v\n", err)
 		}
 	}

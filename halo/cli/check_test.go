@@ -296,3 +296,20 @@ func TestCheckNamesWhatWillNotWorkOnTheFirstCall(t *testing.T) {
 		t.Fatalf("json: %s", j.stdout)
 	}
 }
+
+// The ad-hoc check reports a URL the Connection screen refuses as its own
+// failed "url" check (exit 1 with the report), as it always did, so a
+// script reading --json keeps getting a report; only a refused Client ID
+// is a usage error.
+func TestCheckAdHocBadURLIsAFailedCheck(t *testing.T) {
+	h := newHarness(t)
+	h.env["HALO_CLIENT_SECRET"] = "a-secret-value"
+	r := h.run("", "check", "--url", "http://halo.example.com", "--client-id", "abc", "--secret-from-env", "--json")
+	if r.code != 1 {
+		t.Fatalf("exit %d, want 1: %+v", r.code, r)
+	}
+	c := decodeCheck(t, r.stdout)
+	if len(c.Checks) == 0 || *c.Checks[0].ID != "url" || *c.Checks[0].Status != "fail" {
+		t.Fatalf("want the url check failed first: %s", r.stdout)
+	}
+}

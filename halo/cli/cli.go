@@ -90,8 +90,8 @@ func commands() []command {
 		{"sync", "--profile NAME", "pull agents, teams, departments and organisations", runSync, true},
 		// contacts and lookup open the database themselves: any failure, that
 		// one too, must exit 2, since their exit 1 is a finding.
-		{"contacts", "audit|forget --profile NAME …", "audit Halo's contacts for screen pops; drop the stored snapshot", runContacts, false},
-		{"lookup", "--profile NAME NUMBER [--json]", "test a caller: which Halo contact a call from NUMBER pops", runLookup, false},
+		{"contacts", "audit|fix|undo|forget --profile NAME …", "audit Halo's contacts for screen pops; fix their numbers in Halo, undo; drop the stored snapshot", runContacts, false},
+		{"lookup", "--profile NAME NUMBER [--json]", "test a caller: which contacts Halo's phone search finds for NUMBER as a caller ID", runLookup, false},
 		{"users", "import|list …", "manage the 1stream users of a profile", runUsers, true},
 		{"map", "auto|set|remove …", "map 1stream users to Halo agents", runMap, true},
 		{"export", "--profile NAME [--out FILE] [--changes]", "export the mappings (or only the changes) as CSV for upload", runExport, true},
@@ -326,7 +326,7 @@ Secrets are never taken as arguments: profile add/set and the ad-hoc check take 
 --secret-stdin or --secret-from-env (env HALO_CLIENT_SECRET, which no process this program starts
 inherits); --profile commands always use the profile's own.
 Exit codes: 0 ok, 1 the operation failed, 2 usage error (contacts audit and lookup: 1 is a
-finding, 2 any failure).
+finding, 2 any failure; contacts fix and undo: 1 some skipped or failed, 2 nothing written).
 Run '%s COMMAND --help' for a command's options.
 `, defaultDirForHelp(), assets.Binary)
 }

@@ -15,19 +15,31 @@ import (
 	"github.com/halo-assistant/halo-assistant/storage"
 )
 
-const contactsUsage = `contacts audit --profile NAME [--region CC] [--json] [--out FILE.csv]
+const contactsUsage = `contacts audit --profile NAME [--region CC] [--json] [--out FILE.csv] [--rate-share PCT]
+       halo-assistant contacts fix --profile NAME [--format e164|national] [--region CC] [--dry-run] [--out PLAN.csv] [--plan PLAN.csv] [--yes] [--json] [--rate-share PCT]
+       halo-assistant contacts undo --profile NAME [--run ID] [--yes] [--json] [--rate-share PCT]
        halo-assistant contacts forget --profile NAME
 
-audit   pulls the profile's contacts from Halo and reports what stands in the way of 1stream's
-        screen pops (missing names, no phone, shared or unparseable numbers); exit 0 none, 1 found
-forget  drops the contacts the last audit stored for the profile
-Run 'halo-assistant contacts audit --help' for the details.`
+audit   pulls the profile's contacts from Halo and reports what stands in the way of a screen pop
+        (numbers Halo's phone search misses, missing names, no phone, shared or unparseable
+        numbers); exit 0 none, 1 found
+fix     rewrites the contacts' numbers in Halo into one format (previewed, confirmed, journaled)
+undo    restores what a fix wrote, where Halo still holds it
+forget  drops the contacts the last audit stored for the profile, and the journal of fixes
+Run 'halo-assistant contacts audit --help' (or fix, undo) for the details.`
 
-const contactsAuditUsage = `contacts audit --profile NAME [--region CC] [--json] [--out FILE.csv]
+const contactsAuditUsage = `contacts audit --profile NAME [--region CC] [--json] [--out FILE.csv] [--rate-share PCT]
 
 Pulls every active contact (Halo's Users; General Users and service accounts left out) with the
-profile's Client Secret from the keyring and reports what stands in the way of 1stream's screen
-pops: missing_name (no first name or surname), no_phone (none of the contact's own four numbers),
+profile's Client Secret from the keyring and reports what stands in the way of a screen pop.
+1stream pulls these contacts at its Systems Check and refreshes its contact cache hourly (how it
+compares numbers is not published); other CTI integrations, Halo's own 3CX template among them, ask
+Halo's phone search on every call. A caller ID arrives as E.164 (+441134960107) or as national
+digits (01134960107). After the pull the audit probes Halo's phone search (at most 3 searches) and
+records whether it matches the stored text (halo_search "text") or compares numbers ("numbers");
+"unknown" when it could not tell (halo_search_probe says why). Problems: search_miss (only when Halo
+matches the stored text: a number neither caller-ID form finds, such as "020 7946 0500"; store it as
+E.164), missing_name (no first name or surname), no_phone (none of the contact's own four numbers),
 shared_number (a number two or more active contacts hold), unparseable (a number that is no possible
 number for the region). Numbers without a country code are read for --region, else the profile's
 region (profile set NAME --region CC), else the last audit's, else the OS locale's. The contacts
@@ -38,11 +50,14 @@ or connection error (with its fix).`
 
 const contactsForgetUsage = `contacts forget --profile NAME
 
-Drops the profile's stored contacts snapshot (the contacts and the last audit's counts).`
+Drops the profile's stored contacts snapshot (the contacts and the last audit's counts) and the
+journal of the contacts fixes written to Halo, after which they can no longer be undone.`
 
 func runContacts(ctx context.Context, r *runner, args []string) error {
 	return dispatch(ctx, r, args, contactsUsage, []subcommand{
 		{[]string{"audit"}, runContactsAudit},
+		{[]string{"fix"}, runContactsFix},
+		{[]string{"undo"}, runContactsUndo},
 		{[]string{"forget"}, runContactsForget},
 	})
 }
@@ -66,17 +81,18 @@ func asExit2(err error) error {
 // regionFlag adds --region; parseRegion checks it.
 func regionFlag(fs *flagSet, help string) *string { return fs.String("region", "", help) }
 
-// parseRegion validates a --region value ("" = not given) and returns it
-// in capitals.
+// parseRegion reads a --region value by contacts.ParseRegion ("" = not
+// given) and returns it in capitals; a value that is no region is a usage
+// error.
 func parseRegion(v string) (string, error) {
-	v = strings.TrimSpace(v)
-	if v == "" {
+	cc, err := contacts.ParseRegion(v)
+	switch {
+	case errors.Is(err, contacts.ErrNoRegion):
 		return "", nil
+	case err != nil:
+		return "", usagef("--region %v", err)
 	}
-	if len(v) != 2 || !contacts.ValidRegion(v) {
-		return "", usagef("--region %q is not a region phone numbers are known for: give a two-letter ISO 3166 country code such as GB, US or AU (UK is GB)", v)
-	}
-	return strings.ToUpper(v), nil
+	return string(cc), nil
 }
 
 // profileRegionFlag adds profile add/set's --region: the region the
@@ -100,16 +116,11 @@ func applyProfileRegion(v string, p *storage.Profile) error {
 	return nil
 }
 
-// contactsRegion is the region a profile's numbers are read in: the flag,
-// else the profile's own, else fallback (the last audit's, so a one-off
-// --region keeps meaning the same numbers), else the OS locale's.
-func (r *runner) contactsRegion(flagValue string, p storage.Profile, fallback string) string {
-	for _, v := range []string{flagValue, p.Region, fallback} {
-		if v != "" {
-			return v
-		}
-	}
-	return contacts.DefaultRegion(r.env.Getenv)
+// contactsRegion is the region a profile's numbers are read in, by
+// contacts.ResolveRegion: the flag, else the profile's own, else
+// lastAudit's, else the OS locale's.
+func (r *runner) contactsRegion(flagValue string, p storage.Profile, lastAudit string) string {
+	return string(contacts.ResolveRegion(contacts.Region(flagValue), contacts.Region(p.Region), contacts.Region(lastAudit), r.env.Getenv))
 }
 
 // withContactsFix gives a refusal to read contacts the fix that names the
@@ -120,7 +131,7 @@ func withContactsFix(err error) error {
 		return err
 	}
 	e := *he
-	e.Message = "Halo refused the API agent access to its contacts (Users): 1stream cannot look callers up."
+	e.Message = "Halo refused the API agent access to its contacts (Users): 1stream cannot pull them to pop callers."
 	e.Fix, e.Step = halo.AccessFix(halo.CheckContacts)
 	e.Err = err
 	return &e
@@ -129,13 +140,36 @@ func withContactsFix(err error) error {
 // contactsClient is a Halo client for a stored profile, with its secret
 // from the keyring.
 func (r *runner) contactsClient(ctx context.Context, p storage.Profile, onWait func(halo.ErrorKind, time.Duration)) (*halo.Client, error) {
+	return r.bulkClient(ctx, p, onWait, 0)
+}
+
+// bulkClient is contactsClient whose bulk work takes rateShare percent of
+// Halo's rate limit (0: the profile's share).
+func (r *runner) bulkClient(ctx context.Context, p storage.Profile, onWait func(halo.ErrorKind, time.Duration), rateShare int) (*halo.Client, error) {
 	secret, err := r.profileSecret(ctx, p)
 	if err != nil {
 		return nil, err
 	}
-	cfg := p.HaloConfig(secret, r.log)
+	cfg := r.db.HaloConfig(p, secret, r.log)
 	cfg.OnWait = onWait
+	if rateShare != 0 {
+		cfg.RateShare = rateShare
+	}
 	return halo.NewClient(cfg)
+}
+
+// rateShareFlag adds --rate-share to a command of bulk work.
+func rateShareFlag(fs *flagSet) *int {
+	return fs.Int("rate-share", 0, fmt.Sprintf("percentage of Halo's rate limit this run may take, %d-100 "+
+		"(default: the profile's, else %d; the rest stays free for 1stream's live lookups)", halo.MinRateShare, halo.DefaultRateShare))
+}
+
+// checkRateShare validates a --rate-share value (0: not given).
+func checkRateShare(v int) error {
+	if v != 0 && (v < halo.MinRateShare || v > 100) {
+		return usagef("--rate-share %d is not a share of Halo's rate limit: give a percentage from %d to 100", v, halo.MinRateShare)
+	}
+	return nil
 }
 
 // contactsAuditJSON is the `contacts audit --json` contract.
@@ -144,8 +178,11 @@ type contactsAuditJSON struct {
 	Profile        string               `json:"profile"`
 	Region         string               `json:"region"`
 	At             time.Time            `json:"at"`
+	HaloSearch     string               `json:"halo_search"`       // text, numbers or unknown (jsonHaloSearch)
+	SearchProbe    string               `json:"halo_search_probe"` // what the probe observed (contacts.ProbeOutcome)
 	Contacts       int                  `json:"contacts"`
 	Active         int                  `json:"active"`
+	SearchMiss     int                  `json:"search_miss"`
 	MissingName    int                  `json:"missing_name"`
 	NoPhone        int                  `json:"no_phone"`
 	SharedNumbers  int                  `json:"shared_numbers"`
@@ -177,11 +214,15 @@ func contactsAudit(ctx context.Context, r *runner, args []string) error {
 	regionArg := regionFlag(fs, "region for numbers without a country code, e.g. GB (default: the profile's, else the last audit's, else the OS locale's)")
 	asJSON := fs.jsonFlag("print the result as JSON")
 	outPath := fs.String("out", "", "also write the problems to this CSV file (one row per contact and problem)")
+	share := rateShareFlag(fs)
 	if err := fs.parseNoArgs(args); err != nil {
 		return err
 	}
 	region, err := parseRegion(*regionArg)
 	if err != nil {
+		return err
+	}
+	if err := checkRateShare(*share); err != nil {
 		return err
 	}
 	if *outPath == "-" {
@@ -203,11 +244,11 @@ func contactsAudit(ctx context.Context, r *runner, args []string) error {
 	if !*asJSON {
 		onWait = func(reason halo.ErrorKind, d time.Duration) { r.redraw(waitNote(reason, d) + "\n") }
 	}
-	client, err := r.contactsClient(ctx, p, onWait)
+	client, err := r.bulkClient(ctx, p, onWait, *share)
 	if err != nil {
 		return err
 	}
-	hctx, cancel, err := r.haloContext(ctx)
+	hctx, cancel, err := r.bulkContext(ctx)
 	if err != nil {
 		return err
 	}
@@ -228,10 +269,12 @@ func contactsAudit(ctx context.Context, r *runner, args []string) error {
 	// Only counts reach the log: contacts are personal data.
 	r.log.Info("contacts audited", "contacts", a.Contacts, "active", a.Active, "problems", len(a.Findings))
 
-	out := contactsAuditJSON{Profile: p.Name, Region: region, At: at, Contacts: a.Contacts, Active: a.Active,
+	probe := res.Snapshot.Probe
+	out := contactsAuditJSON{Profile: p.Name, Region: region, At: at, HaloSearch: jsonHaloSearch(probe.Answer),
+		SearchProbe: string(probe.Outcome), Contacts: a.Contacts, Active: a.Active, SearchMiss: a.SearchMiss,
 		MissingName: a.MissingName, NoPhone: a.NoPhone, SharedNumbers: a.SharedNumbers, Unparseable: a.Unparseable,
 		Problems: make([]contactProblemJSON, 0, len(a.Findings))}
-	out.OK = out.MissingName+out.NoPhone+out.SharedNumbers+out.Unparseable == 0
+	out.OK = out.SearchMiss+out.MissingName+out.NoPhone+out.SharedNumbers+out.Unparseable == 0
 	fixed, added := res.Fixed, res.Added
 	if hadPrev {
 		pa := prevSum.At.UTC()
@@ -286,7 +329,40 @@ func describeContactsPull(pp halo.PullProgress, elapsed time.Duration) string {
 	return s
 }
 
+// jsonHaloSearch is contacts audit --json's halo_search: "text",
+// "numbers", or "unknown" when the audit could not tell.
+func jsonHaloSearch(h contacts.HaloSearch) string {
+	if h == contacts.HaloSearchUnknown {
+		return "unknown"
+	}
+	return string(h)
+}
+
+// haloSearchText says what the audit learnt of Halo's phone search.
+func haloSearchText(out contactsAuditJSON) string {
+	switch contacts.HaloSearch(out.HaloSearch) {
+	case contacts.HaloSearchText:
+		return "Halo's phone search matches the stored text: a number stored with separators was found by its stored text " +
+			"but by neither caller-ID form (E.164, national digits)."
+	case contacts.HaloSearchNumbers:
+		return "Halo's phone search compares numbers: a number stored with separators was found by its caller-ID form, " +
+			"so no search misses are counted."
+	}
+	why := map[string]string{
+		string(contacts.ProbeNoCandidate): "no contact holds a number stored with separators to probe with",
+		string(contacts.ProbeNotFound):    "the probe's contact was found by neither its caller-ID forms nor its stored text",
+		string(contacts.ProbeRefused):     "Halo refused the phone search",
+		string(contacts.ProbeFailed):      "the phone search failed",
+	}[out.SearchProbe]
+	if why == "" {
+		why = "not probed"
+	}
+	return "Not known whether Halo's phone search matches the stored text or compares numbers (" + why +
+		"), so no search misses are counted."
+}
+
 var problemWords = map[string]string{
+	string(contacts.SearchMiss):   "Halo's phone search misses it: no stored number holds its E.164 or national digits (store it as E.164)",
 	string(contacts.MissingName):  "no first name or no surname",
 	string(contacts.NoPhone):      "no phone number of their own",
 	string(contacts.SharedNumber): "shares a number with another active contact",
@@ -296,7 +372,7 @@ var problemWords = map[string]string{
 func printContactsAudit(r *runner, out contactsAuditJSON, fixed, added []contacts.Finding) {
 	w := r.env.Stdout
 	// Counted as status counts them: a shared number once, however many hold it.
-	problems := out.MissingName + out.NoPhone + out.SharedNumbers + out.Unparseable
+	problems := out.SearchMiss + out.MissingName + out.NoPhone + out.SharedNumbers + out.Unparseable
 	verdict := "no problems: every active contact can pop"
 	if !out.OK {
 		verdict = halo.CountOf(problems, "problem") + " in the way of screen pops"
@@ -309,8 +385,9 @@ func printContactsAudit(r *runner, out contactsAuditJSON, fixed, added []contact
 			shared++
 		}
 	}
-	fmt.Fprintf(w, "  missing_name    %d\n  no_phone        %d\n  shared_number   %d (%s)\n  unparseable     %d\n",
-		out.MissingName, out.NoPhone, out.SharedNumbers, halo.CountOf(shared, "contact"), out.Unparseable)
+	fmt.Fprintln(w, haloSearchText(out))
+	fmt.Fprintf(w, "  search_miss     %d\n  missing_name    %d\n  no_phone        %d\n  shared_number   %d (%s)\n  unparseable     %d\n",
+		out.SearchMiss, out.MissingName, out.NoPhone, out.SharedNumbers, halo.CountOf(shared, "contact"), out.Unparseable)
 	if out.Active == 0 {
 		fmt.Fprintln(w, "No active contacts visible: 1stream cannot pop any caller (does Halo hold contacts, and may the API agent read them?).")
 	}
@@ -353,14 +430,27 @@ func runContactsForget(ctx context.Context, r *runner, args []string) error {
 	if err != nil {
 		return err
 	}
+	runs, changes, err := r.db.JournalSize(ctx, p.ID)
+	if err != nil {
+		return err
+	}
+	_, hadSnapshot, err := r.db.ContactsSummary(ctx, p.ID)
+	if err != nil {
+		return err
+	}
 	dropped, err := r.db.ForgetContacts(ctx, p.ID)
 	if err != nil {
 		return err
 	}
-	if dropped {
-		fmt.Fprintf(r.env.Stdout, "Dropped the contacts snapshot of %q.\n", p.Name)
-	} else {
+	switch {
+	case !dropped:
 		fmt.Fprintf(r.env.Stdout, "%q has no contacts snapshot: nothing to drop.\n", p.Name)
+	case hadSnapshot:
+		fmt.Fprintf(r.env.Stdout, "Dropped the contacts snapshot of %q.\n", p.Name)
+	}
+	if runs > 0 {
+		fmt.Fprintf(r.env.Stdout, "Dropped the journal of %s (%s) written to Halo for %q: undo is no longer possible for them.\n",
+			halo.CountOf(runs, "run"), halo.CountOf(changes, "change"), p.Name)
 	}
 	return nil
 }
@@ -399,7 +489,7 @@ func (r *runner) addContactsStatus(ctx context.Context, p storage.Profile, out *
 		for _, c := range []struct {
 			n    int
 			what string
-		}{{sum.MissingName, "missing a name"}, {sum.NoPhone, "without a phone number"},
+		}{{sum.SearchMiss, "missed by Halo's phone search"}, {sum.MissingName, "missing a name"}, {sum.NoPhone, "without a phone number"},
 			{sum.SharedNumbers, "shared numbers"}, {sum.Unparseable, "with an unparseable number"}} {
 			if c.n > 0 {
 				parts = append(parts, fmt.Sprintf("%d %s", c.n, c.what))

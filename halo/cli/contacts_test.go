@@ -10,6 +10,8 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -49,8 +51,8 @@ func TestContactsAuditDemoCountsJSONAndCSV(t *testing.T) {
 	if r.code != 1 {
 		t.Fatalf("problems found must exit 1: %+v", r)
 	}
-	for _, field := range []string{"ok", "profile", "region", "at", "contacts", "active", "missing_name", "no_phone",
-		"shared_numbers", "unparseable", "fixed_since_last", "new_since_last", "problems"} {
+	for _, field := range []string{"ok", "profile", "region", "at", "halo_search", "halo_search_probe", "contacts", "active",
+		"search_miss", "missing_name", "no_phone", "shared_numbers", "unparseable", "fixed_since_last", "new_since_last", "problems"} {
 		if !strings.Contains(r.stdout, `"`+field+`":`) {
 			t.Errorf("JSON lacks %q:\n%s", field, r.stdout)
 		}
@@ -60,8 +62,13 @@ func TestContactsAuditDemoCountsJSONAndCSV(t *testing.T) {
 		t.Fatalf("audit header: %+v", a)
 	}
 	if a.Contacts != halotest.DemoActive || a.Active != halotest.DemoActive || a.MissingName != halotest.DemoMissingName ||
-		a.NoPhone != halotest.DemoNoPhone || a.SharedNumbers != halotest.DemoSharedNumbers || a.Unparseable != halotest.DemoUnparseable {
+		a.NoPhone != halotest.DemoNoPhone || a.SharedNumbers != halotest.DemoSharedNumbers || a.Unparseable != halotest.DemoUnparseable ||
+		a.SearchMiss == 0 || a.SearchMiss != srv.TextSearchMisses() {
 		t.Fatalf("counts: %+v", a)
+	}
+	// The demo's Halo matches the stored text, and the probe says so.
+	if a.HaloSearch != "text" || a.SearchProbe != "missed_by_caller_id" || a.Problems[0].Problem != "search_miss" {
+		t.Fatalf("halo_search %q (%q), first problem %+v", a.HaloSearch, a.SearchProbe, a.Problems[0])
 	}
 	per := map[string]int{}
 	for _, p := range a.Problems {
@@ -74,7 +81,8 @@ func TestContactsAuditDemoCountsJSONAndCSV(t *testing.T) {
 		}
 	}
 	if per["missing_name"] != halotest.DemoMissingName || per["no_phone"] != halotest.DemoNoPhone ||
-		per["shared_number"] != halotest.DemoSharedContacts || per["unparseable"] != halotest.DemoUnparseable || len(per) != 4 {
+		per["shared_number"] != halotest.DemoSharedContacts || per["unparseable"] != halotest.DemoUnparseable ||
+		per["search_miss"] != a.SearchMiss || len(per) != 5 {
 		t.Fatalf("problems per kind: %v", per)
 	}
 
@@ -89,20 +97,23 @@ func TestContactsAuditDemoCountsJSONAndCSV(t *testing.T) {
 		t.Fatalf("%d CRLF lines for %d problems", n, len(a.Problems))
 	}
 	rows := readCSV(t, out)
-	if rows[1][0] != "missing_name" || rows[1][6] != a.Problems[0].Link {
+	if rows[1][0] != "search_miss" || rows[1][5] != strings.Join(a.Problems[0].Numbers, "; ") || rows[1][6] != a.Problems[0].Link {
 		t.Fatalf("first row %q", rows[1])
 	}
 
 	// The stored summary is what the audit printed.
 	db, p := h.profileDB(t, "C")
 	sum, ok, err := db.ContactsSummary(context.Background(), p.ID)
-	if err != nil || !ok || sum.Active != a.Active || sum.SharedNumbers != a.SharedNumbers || !sum.At.Equal(a.At) || sum.Region != "GB" {
+	if err != nil || !ok || sum.Active != a.Active || sum.SharedNumbers != a.SharedNumbers || !sum.At.Equal(a.At) || sum.Region != "GB" ||
+		sum.SearchMiss != a.SearchMiss || sum.Probe.Answer != contacts.HaloSearchText {
 		t.Fatalf("stored summary %+v %v %v", sum, ok, err)
 	}
 
 	// Plain output: the summary, the counts and one line per problem.
 	r = h.run("", "contacts", "audit", "--profile", "C")
 	if r.code != 1 || !strings.Contains(r.stdout, `Audited "C" (region GB)`) ||
+		!strings.Contains(r.stdout, "Halo's phone search matches the stored text") ||
+		!strings.Contains(r.stdout, fmt.Sprintf("\n  search_miss     %d\n  missing_name ", a.SearchMiss)) ||
 		!strings.Contains(r.stdout, "Since the last audit") || !strings.Contains(r.stdout, "0 fixed, 0 new") ||
 		strings.Count(r.stdout, srv.URL()+"/customers?") != len(a.Problems) {
 		t.Fatalf("plain audit: %+v", r)
@@ -117,10 +128,13 @@ func TestContactsReauditDiffAndEmptyScenario(t *testing.T) {
 	if r := h.run("", "contacts", "audit", "--profile", "C"); r.code != 1 || !strings.Contains(r.stdout, "First audit") {
 		t.Fatalf("first audit: %+v", r)
 	}
-	problems := halotest.DemoMissingName + halotest.DemoNoPhone + halotest.DemoSharedContacts + halotest.DemoUnparseable
+	problems := demo.TextSearchMisses() + halotest.DemoMissingName + halotest.DemoNoPhone + halotest.DemoSharedContacts +
+		halotest.DemoUnparseable
 
 	// The same Halo this profile can no longer see a contact of: every
-	// problem is gone, nothing new.
+	// problem is gone, nothing new. With no number to probe with, the
+	// audit cannot tell how Halo's search compares numbers, so search
+	// misses are judged in neither audit.
 	if r := h.run("", "profile", "set", "C", "--url", empty.URL(), "--keep-secret"); r.code != 0 {
 		t.Fatalf("set url: %+v", r)
 	}
@@ -129,11 +143,13 @@ func TestContactsReauditDiffAndEmptyScenario(t *testing.T) {
 		t.Fatalf("an empty Halo has no problems: %+v", r)
 	}
 	a := decodeAudit(t, r)
-	if !a.OK || a.Contacts != 0 || a.FixedSinceLast != problems || a.NewSinceLast != 0 || a.PreviousAt == nil || len(a.Problems) != 0 {
+	if !a.OK || a.Contacts != 0 || a.FixedSinceLast != problems-demo.TextSearchMisses() || a.NewSinceLast != 0 || a.PreviousAt == nil || len(a.Problems) != 0 ||
+		a.HaloSearch != "unknown" || a.SearchProbe != "no_number_to_probe" || a.SearchMiss != 0 {
 		t.Fatalf("after emptying: %+v", a)
 	}
 	r = h.run("", "contacts", "audit", "--profile", "C")
-	if r.code != 0 || !strings.Contains(r.stdout, "No active contacts visible") {
+	if r.code != 0 || !strings.Contains(r.stdout, "No active contacts visible") ||
+		!strings.Contains(r.stdout, "Not known whether Halo's phone search matches the stored text or compares numbers (no contact holds") {
 		t.Fatalf("empty plain: %+v", r)
 	}
 
@@ -176,7 +192,7 @@ func TestContactsUsageAndConnectionErrorsExitTwo(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"contacts", "audit", "--profile", "C", "--region", "UK"}, "UK is GB"},
+		{[]string{"contacts", "audit", "--profile", "C", "--region", "EN"}, "UK is GB"},
 		{[]string{"contacts", "audit", "--profile", "C", "--region", "GBR"}, "two-letter"},
 		{[]string{"contacts", "audit"}, "--profile NAME is required"},
 		{[]string{"contacts", "audit", "--profile", "nope"}, "no profile named"},
@@ -242,22 +258,32 @@ func TestLookupVerdicts(t *testing.T) {
 		if err := json.Unmarshal([]byte(r.stdout), &l); err != nil {
 			t.Fatalf("lookup JSON %v: %s", err, r.stdout)
 		}
-		for _, f := range []string{"number", "e164", "verdict", "matches", "halo_search_found"} {
+		for _, f := range []string{"number", "e164", "asked", "region", "verdict", "matches", "halo_search_found", "missed_by_halo", "snapshot_at"} {
 			if !strings.Contains(r.stdout, `"`+f+`":`) {
 				t.Fatalf("lookup JSON lacks %q: %s", f, r.stdout)
 			}
+		}
+		for _, m := range l.Matches {
+			if m.FoundAs == nil || m.InHaloSearch != (len(m.FoundAs) > 0) {
+				t.Fatalf("match %+v: found_as must be a list, empty exactly when Halo's search missed it", m)
+			}
+		}
+		if n := strings.Count(r.stdout, `"found_as":`); n != len(l.Matches) {
+			t.Fatalf("%d found_as for %d matches: %s", n, len(l.Matches), r.stdout)
 		}
 		return l, r
 	}
 
 	// Before any audit only Halo's search counts, and the output says so.
+	// Halo's text search finds only the contact stored as national digits.
 	r := h.run("", "lookup", "--profile", "C", "0113", "496", "0999")
-	if r.code != 0 || !strings.Contains(r.stdout, "run contacts audit first to also match the normalised snapshot") {
+	if r.code != 0 || !strings.Contains(r.stdout, "run contacts audit first to also match the normalised snapshot") ||
+		!strings.Contains(r.stdout, "asked Halo's phone search for +441134960999 and 01134960999") {
 		t.Fatalf("lookup without snapshot: %+v", r)
 	}
-	// Halo's text search finds only the contact stored as typed, so
-	// without the snapshot the call seems to pop one contact.
-	if l, _ := lookup(0, "0113 496 0999"); l.SnapshotAt != nil || l.HaloSearchFound != 1 || l.Verdict != "one" || len(l.MissedByHalo) != 0 {
+	if l, _ := lookup(0, "0113 496 0999"); l.SnapshotAt != nil || l.HaloSearchFound != 1 || l.Verdict != "one" ||
+		len(l.MissedByHalo) != 0 || !slices.Equal(l.Asked, []string{"+441134960999", "01134960999"}) ||
+		!slices.Equal(l.Matches[0].FoundAs, []string{"01134960999"}) || l.Matches[0].Stored != "01134960999" {
 		t.Fatalf("without snapshot: %+v", l)
 	}
 
@@ -273,49 +299,122 @@ func TestLookupVerdicts(t *testing.T) {
 	for _, f := range contacts.Run(snap.Contacts, "GB", time.Now()).Findings {
 		problem[f.ContactID] = true
 	}
-	var clean halo.Contact
-	for _, c := range snap.Contacts {
-		if !problem[c.ID] && c.PhoneNumber != "" && c.MobileNumber == "" {
-			clean = c
-			break
+	pick := func(ok func(string) bool) halo.Contact {
+		t.Helper()
+		for _, c := range snap.Contacts {
+			if !problem[c.ID] && c.MobileNumber == "" && ok(c.PhoneNumber) {
+				return c
+			}
 		}
+		t.Fatal("no such demo contact")
+		return halo.Contact{}
 	}
 
-	// One: a clean contact's own number pops it.
+	// One: a contact stored in E.164 is found by that form.
+	clean := pick(func(n string) bool { return strings.HasPrefix(n, "+44") && !strings.Contains(n, " ") })
 	l, _ := lookup(0, clean.PhoneNumber)
 	if l.Verdict != "one" || len(l.Matches) != 1 || l.Matches[0].ContactID != clean.ID || l.Matches[0].Field != "phonenumber" ||
 		l.HaloSearchFound != 1 || len(l.MissedByHalo) != 0 || l.SnapshotAt == nil || l.Matches[0].Client != clean.ClientName ||
-		!strings.Contains(l.Matches[0].Link, "userid=") {
+		!strings.Contains(l.Matches[0].Link, "userid=") || !slices.Equal(l.Matches[0].FoundAs, []string{clean.PhoneNumber}) ||
+		l.Matches[0].Stored != clean.PhoneNumber {
 		t.Fatalf("one: %+v", l)
 	}
 	r = h.run("", "lookup", "--profile", "C", clean.PhoneNumber)
-	if r.code != 0 || !strings.Contains(r.stdout, "one contact — the call pops") || !strings.Contains(r.stdout, clean.ClientName) {
+	if r.code != 0 || !strings.Contains(r.stdout, "one contact — Halo's search finds") || !strings.Contains(r.stdout, clean.ClientName) ||
+		!strings.Contains(r.stdout, "found as "+clean.PhoneNumber) {
 		t.Fatalf("one plain: %+v", r)
 	}
 
-	// None: nobody holds it.
-	if l, _ := lookup(1, "+1 202 555 0100"); l.Verdict != "none" || len(l.Matches) != 0 || l.HaloSearchFound != 0 {
+	// None: nobody holds it; from abroad only E.164 is asked.
+	if l, _ := lookup(1, "+1 202 555 0100"); l.Verdict != "none" || len(l.Matches) != 0 || l.HaloSearchFound != 0 ||
+		!slices.Equal(l.Asked, []string{"+12025550100"}) {
 		t.Fatalf("none: %+v", l)
 	}
-	if r := h.run("", "lookup", "--profile", "C", "+1 202 555 0100"); !strings.Contains(r.stdout, "unknown caller") {
+	if r := h.run("", "lookup", "--profile", "C", "+1 202 555 0100"); r.code != 1 || !strings.Contains(r.stdout, "unknown caller") {
 		t.Fatalf("none plain: %+v", r)
 	}
 
-	// Several, with Halo's text search missing the contacts stored in
-	// another format.
+	// The issue's case: a number stored with an extension is found by
+	// neither caller-ID form: no contact pops, and the snapshot names it
+	// with its stored number and the fix.
+	ext := pick(func(n string) bool { return strings.Contains(n, " ext. ") })
+	e164, _ := contacts.Normalize(ext.PhoneNumber, "GB")
+	spaced := "+44 " + e164[3:6] + " " + e164[6:9] + " " + e164[9:]
+	l, _ = lookup(1, spaced)
+	if l.Verdict != "none" || l.HaloSearchFound != 0 || len(l.Matches) != 1 || !slices.Equal(l.MissedByHalo, []int{ext.ID}) ||
+		l.Matches[0].InHaloSearch || len(l.Matches[0].FoundAs) != 0 || l.Matches[0].Stored != ext.PhoneNumber {
+		t.Fatalf("stored with an extension: %+v", l)
+	}
+	r = h.run("", "lookup", "--profile", "C", spaced)
+	if r.code != 1 || !strings.Contains(r.stdout, "no contact — Halo's search finds none") ||
+		!strings.Contains(r.stdout, "Halo's search misses this contact: its phonenumber is stored as "+strconv.Quote(ext.PhoneNumber)) ||
+		!strings.Contains(r.stdout, "store it as "+e164+" (E.164)") {
+		t.Fatalf("stored with an extension, plain: %+v", r)
+	}
+
+	// A shared number: Halo's text search finds the holder stored as
+	// digits; the two stored in other formats are missed.
+	l, _ = lookup(0, "0113 496 0999")
+	if l.Verdict != "one" || len(l.Matches) != 3 || l.HaloSearchFound != 1 || len(l.MissedByHalo) != 2 || l.E164 != "+441134960999" ||
+		!l.Matches[0].InHaloSearch || l.Matches[1].InHaloSearch || l.Matches[2].InHaloSearch {
+		t.Fatalf("shared: %+v", l)
+	}
+	// Stored twice with spaces: Halo's search finds neither holder.
+	l, _ = lookup(1, halotest.DemoSharedNumber)
+	if l.Verdict != "none" || l.HaloSearchFound != 0 || len(l.MissedByHalo) != 2 {
+		t.Fatalf("shared demo number: %+v", l)
+	}
+
+	// Several: against a Halo whose search compares numbers, all three
+	// holders of the shared number are found.
+	numbers := startHalo(t, halotest.Scenario{Tenant: halotest.DefaultTenant, Contacts: halotest.ContactScenario{PhoneSearchNumbers: true}})
+	if r := h.run("", "profile", "set", "C", "--url", numbers.URL(), "--keep-secret"); r.code != 0 {
+		t.Fatalf("set url: %+v", r)
+	}
 	l, _ = lookup(1, "0113 496 0999")
-	if l.Verdict != "several" || len(l.Matches) != 3 || l.HaloSearchFound != 1 || len(l.MissedByHalo) != 2 || l.E164 != "+441134960999" {
+	if l.Verdict != "several" || l.HaloSearchFound != 3 || len(l.MissedByHalo) != 0 || len(l.Matches[1].FoundAs) != 2 {
 		t.Fatalf("several: %+v", l)
 	}
 	r = h.run("", "lookup", "--profile", "C", "0113 496 0999")
-	if r.code != 1 || !strings.Contains(r.stdout, "ambiguous: which of") || !strings.Contains(r.stdout, "the stored format may defeat 1stream's lookup") {
+	if r.code != 1 || !strings.Contains(r.stdout, "3 contacts — ambiguous: which of") {
 		t.Fatalf("several plain: %+v", r)
 	}
-	// Asked in national form too, Halo finds both holders of the demo's
-	// shared number.
-	l, _ = lookup(1, halotest.DemoSharedNumber)
-	if l.Verdict != "several" || l.HaloSearchFound != 2 || len(l.MissedByHalo) != 0 {
-		t.Fatalf("shared demo number: %+v", l)
+}
+
+// The audit records what its probe learnt of Halo's phone search; search
+// misses are counted only when Halo matches the stored text.
+func TestContactsAuditHaloSearch(t *testing.T) {
+	for _, tc := range []struct {
+		name, search, probe, plain string
+		sc                         halotest.ContactScenario
+	}{
+		{"numbers", "numbers", "found_by_caller_id", "Halo's phone search compares numbers",
+			halotest.ContactScenario{PhoneSearchNumbers: true}},
+		{"search refused", "unknown", "search_refused", "(Halo refused the phone search), so no search misses are counted",
+			halotest.ContactScenario{PhoneSearchError: 403}},
+		{"search failed", "unknown", "search_failed", "(the phone search failed), so no search misses are counted",
+			halotest.ContactScenario{PhoneSearchError: 500}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := startHalo(t, halotest.Scenario{Tenant: halotest.DefaultTenant, Contacts: tc.sc})
+			h := newHarness(t)
+			contactsProfile(t, h, srv, "C")
+			r := h.run("", "contacts", "audit", "--profile", "C", "--json")
+			a := decodeAudit(t, r)
+			if r.code != 1 || a.HaloSearch != tc.search || a.SearchProbe != tc.probe || a.SearchMiss != 0 ||
+				a.MissingName != halotest.DemoMissingName || a.OK {
+				t.Fatalf("audit: %+v", a)
+			}
+			for _, p := range a.Problems {
+				if p.Problem == "search_miss" {
+					t.Fatalf("a search miss without the probe's word for it: %+v", p)
+				}
+			}
+			if r := h.run("", "contacts", "audit", "--profile", "C"); r.code != 1 || !strings.Contains(r.stdout, tc.plain) ||
+				!strings.Contains(r.stdout, "\n  search_miss     0\n") {
+				t.Fatalf("plain: %+v", r)
+			}
+		})
 	}
 }
 
@@ -375,7 +474,8 @@ func TestStatusReportsContactsAudit(t *testing.T) {
 	h.run("", "contacts", "audit", "--profile", "C")
 	r = h.run("", "status", "--profile", "C", "--json")
 	s := decodeStatus(t, r)
-	problems := halotest.DemoMissingName + halotest.DemoNoPhone + halotest.DemoSharedNumbers + halotest.DemoUnparseable
+	problems := srv.TextSearchMisses() + halotest.DemoMissingName + halotest.DemoNoPhone + halotest.DemoSharedNumbers +
+		halotest.DemoUnparseable
 	if r.code != 1 || s.Contacts == nil || s.Contacts.Active != halotest.DemoActive || s.Contacts.Problems != problems || s.Contacts.At.IsZero() ||
 		attentionKinds(s) != attentionKinds(before)+",contacts_problems" {
 		t.Fatalf("after audit: %+v %s", s.Contacts, attentionKinds(s))
@@ -386,6 +486,7 @@ func TestStatusReportsContactsAudit(t *testing.T) {
 		}
 	}
 	if r := h.run("", "status", "--profile", "C"); !strings.Contains(r.stdout, "- contacts_problems:") ||
+		!strings.Contains(r.stdout, fmt.Sprintf("%d missed by Halo's phone search, ", srv.TextSearchMisses())) ||
 		!strings.Contains(r.stdout, fmt.Sprintf("Contacts: %d active", halotest.DemoActive)) {
 		t.Fatalf("plain status: %+v", r)
 	}

@@ -319,7 +319,7 @@ func BenchmarkStatus10k(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if err := storage.RecordExport(ctx, db, d, storage.ExportFull, "x.csv", mapping.ExportRows(d.Users, d.Mappings), n); err != nil {
+	if err := storage.SaveExport(ctx, db, d, storage.ExportFull, "x.csv", mapping.ExportRows(d.Users, d.Mappings), n); err != nil {
 		b.Fatal(err)
 	}
 	db.Close()

@@ -16,6 +16,8 @@ type GUIOptions struct {
 	DataDir string
 	Demo    bool
 	Logger  *slog.Logger
+	// Getenv reads the environment (os.Getenv), e.g. for the OS locale.
+	Getenv func(string) string
 }
 
 func (r *runner) startGUI(dataDirFlag string) int {
@@ -39,7 +41,7 @@ func (r *runner) startGUI(dataDirFlag string) int {
 	if log == nil {
 		log = openLog(r.env)
 	}
-	return r.env.GUI(GUIOptions{DataDir: dir, Demo: r.demo, Logger: log})
+	return r.env.GUI(GUIOptions{DataDir: dir, Demo: r.demo, Logger: log, Getenv: r.env.Getenv})
 }
 
 // noDisplay explains, instead of GLFW's panic, why no window can open: no

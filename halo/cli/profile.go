@@ -4,18 +4,18 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/halo-assistant/halo-assistant/halo"
+	"github.com/halo-assistant/halo-assistant/halo/contacts"
 	"github.com/halo-assistant/halo-assistant/storage"
-	"github.com/halo-assistant/halo-assistant/storage/applog"
 )
 
-const profileUsage = `profile add NAME [--url URL] [--client-id ID] [--tenant T] [--auth-url URL] [--scope S] [--ca-file PEM] [--region CC] [--secret-stdin | --secret-from-env]
-       halo-assistant profile set NAME [--url URL] [--client-id ID] [--tenant T] [--auth-url URL] [--scope S] [--ca-file PEM] [--region CC] [--secret-stdin | --secret-from-env | --keep-secret]
+const profileUsage = `profile add NAME [--url URL] [--client-id ID] [--tenant T] [--auth-url URL] [--scope S] [--ca-file PEM] [--region CC] [--fix-format e164|national] [--rate-share PCT] [--secret-stdin | --secret-from-env]
+       halo-assistant profile set NAME [--url URL] [--client-id ID] [--tenant T] [--auth-url URL] [--scope S] [--ca-file PEM] [--region CC] [--fix-format e164|national] [--rate-share PCT] [--secret-stdin | --secret-from-env | --keep-secret]
        halo-assistant profile list [--json]
        halo-assistant profile rename NAME NEW-NAME
        halo-assistant profile remove NAME [--force]`
@@ -53,62 +53,6 @@ func addConnFlags(fs interface {
 	}
 }
 
-// apply copies the given flags onto p, validated: the URLs must parse and
-// a CA file must be a readable PEM file (stored as an absolute path, since
-// later commands run from anywhere).
-func (c connFlags) apply(p *storage.Profile) error {
-	if *c.url != "" {
-		inst, err := halo.ParseInstance(*c.url)
-		if err != nil {
-			return usagef("--url: %v", err)
-		}
-		p.HaloURL = inst.Stored()
-	}
-	if *c.authURL != "" {
-		if _, err := halo.ParseAuthURL(*c.authURL); err != nil {
-			return usagef("--auth-url: %v", err)
-		}
-		p.AuthURL = strings.TrimSpace(*c.authURL)
-	}
-	if *c.caFile != "" {
-		abs, err := filepath.Abs(*c.caFile)
-		if err != nil {
-			return usagef("--ca-file: %v", err)
-		}
-		// The Connection screen's rule: the certificates are parsed.
-		if err := halo.CheckCAFile(abs); err != nil {
-			return usagef("--ca-file: %v", err)
-		}
-		p.CAFile = abs
-	}
-	set := func(dst *string, v string) {
-		if v = strings.TrimSpace(v); v != "" {
-			*dst = v
-		}
-	}
-	if err := validateClientID(*c.clientID); err != nil {
-		return err
-	}
-	set(&p.ClientID, *c.clientID)
-	set(&p.Tenant, *c.tenant)
-	set(&p.Scope, *c.scope)
-	return nil
-}
-
-// validateClientID refuses a --client-id with the shape of a Client Secret
-// (the shared rule of halo.ValidateClientID), so a swapped pair never
-// reaches the database. The value is registered with the log redactor and
-// never echoed.
-func validateClientID(id string) error {
-	err := halo.ValidateClientID(id)
-	var he *halo.Error
-	if errors.As(err, &he) {
-		applog.AddSecret(strings.TrimSpace(id))
-		return usagef("--client-id: %s %s", he.Message, he.Fix)
-	}
-	return err
-}
-
 // noteUnusedEnvSecret tells profile add/set that an ambient
 // HALO_CLIENT_SECRET was deliberately not stored.
 func (r *runner) noteUnusedEnvSecret(source string) {
@@ -120,10 +64,13 @@ func (r *runner) noteUnusedEnvSecret(source string) {
 // applyConn is what profile add and set do with their flags: copy the
 // connection settings onto p and read the explicit secret, if any.
 func (r *runner) applyConn(cf connFlags, p *storage.Profile) (secret, source string, err error) {
-	if err := cf.apply(p); err != nil {
+	if err := r.apply(cf, p); err != nil {
 		return "", "", err
 	}
 	if secret, source, err = r.explicitSecret(cf); err != nil {
+		return "", "", err
+	}
+	if _, err := r.checkConn(halo.ConnectionValues{Secret: secret}, source); err != nil {
 		return "", "", err
 	}
 	r.noteUnusedEnvSecret(source)
@@ -134,6 +81,7 @@ func profileAdd(ctx context.Context, r *runner, args []string) error {
 	fs := r.newFlags("profile add", profileUsage)
 	cf := addConnFlags(fs)
 	region := profileRegionFlag(fs)
+	fix := addFixSettingFlags(fs)
 	pos, err := fs.parse(args)
 	if err != nil {
 		return err
@@ -147,6 +95,9 @@ func profileAdd(ctx context.Context, r *runner, args []string) error {
 		return err
 	}
 	if err := applyProfileRegion(*region, &p); err != nil {
+		return err
+	}
+	if err := fix.apply(&p); err != nil {
 		return err
 	}
 	if secret != "" {
@@ -188,7 +139,9 @@ type profileJSON struct {
 	CAFile    string    `json:"ca_file"`
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
-	Region    string    `json:"region"` // "" = the OS locale's
+	Region    string    `json:"region"`     // "" = the OS locale's
+	FixFormat string    `json:"fix_format"` // e164 or national
+	RateShare int       `json:"rate_share"` // percent; 0 = the default
 }
 
 func profileList(ctx context.Context, r *runner, args []string) error {
@@ -204,7 +157,8 @@ func profileList(ctx context.Context, r *runner, args []string) error {
 	if *asJSON {
 		out := make([]profileJSON, 0, len(ps))
 		for _, p := range ps {
-			out = append(out, profileJSON{p.ID, p.Name, p.HaloURL, p.ClientID, p.Tenant, p.AuthURL, p.Scope, p.CAFile, p.CreatedAt.UTC(), p.UpdatedAt.UTC(), p.Region})
+			out = append(out, profileJSON{p.ID, p.Name, p.HaloURL, p.ClientID, p.Tenant, p.AuthURL, p.Scope, p.CAFile, p.CreatedAt.UTC(), p.UpdatedAt.UTC(), p.Region,
+				p.FixFormat, p.RateShare})
 		}
 		return writeJSON(r, out)
 	}
@@ -238,6 +192,7 @@ func profileSet(ctx context.Context, r *runner, args []string) error {
 	cf := addConnFlags(fs)
 	keep := fs.Bool("keep-secret", false, "confirm that the stored Client Secret may be sent to the profile's (new) URL, authorisation server and CA file")
 	region := profileRegionFlag(fs)
+	fix := addFixSettingFlags(fs)
 	p, _, err := r.profileArgs(ctx, fs, args, 1, "want exactly one profile NAME")
 	if err != nil {
 		return err
@@ -250,11 +205,14 @@ func profileSet(ctx context.Context, r *runner, args []string) error {
 	if err := applyProfileRegion(*region, &p); err != nil {
 		return err
 	}
+	if err := fix.apply(&p); err != nil {
+		return err
+	}
 	if *keep && secret != "" {
 		return usagef("--keep-secret keeps the stored Client Secret: it cannot be combined with a new one from %s", source)
 	}
 	if p == before && secret == "" && !*keep {
-		return usagef("nothing to change: give connection flags, --region, --secret-stdin, --secret-from-env or --keep-secret")
+		return usagef("nothing to change: give connection flags, --region, --fix-format, --rate-share, --secret-stdin, --secret-from-env or --keep-secret")
 	}
 	if p != before {
 		if err := r.db.UpdateConnection(ctx, p); err != nil {
@@ -275,35 +233,33 @@ func profileSet(ctx context.Context, r *runner, args []string) error {
 		}
 		fmt.Fprintf(r.env.Stdout, "The stored Client Secret may now be sent to %s.\n", dest.Describe())
 	default:
-		r.noteSecretDestination(ctx, p)
+		r.noteSecretDestination(ctx, before, p)
 	}
 	return nil
 }
 
-// noteSecretDestination warns when the settings now lead somewhere other
-// than where the stored secret was entered for: it will not be sent until
-// the admin says so (the check would fail at "Client ID and Secret").
-func (r *runner) noteSecretDestination(ctx context.Context, p storage.Profile) {
-	if st, err := r.db.SecretState(ctx, p.ID); err != nil || st == storage.SecretNone {
+// noteSecretDestination warns when this change moved the connection away
+// from where the stored secret was entered for (storage.SecretLeftBehind,
+// the rule the Connection screen's Save asks by): it will not be sent
+// until the admin says so (the check would fail at "Client ID and Secret").
+func (r *runner) noteSecretDestination(ctx context.Context, before, p storage.Profile) {
+	left, err := storage.SecretLeftBehind(ctx, r.db, before, p)
+	if err != nil || left == nil {
 		return
-	}
-	now, ok := p.SecretGoesTo()
-	if ok {
-		return
-	}
-	was := "an unrecorded destination"
-	if d, ok := halo.ParseDestination(p.SecretDest); ok {
-		was = d.Describe()
 	}
 	fmt.Fprintf(r.env.Stderr, "note: the stored Client Secret was entered for %s and will not be sent to %s until you "+
 		"enter it again (--secret-stdin or --secret-from-env) or confirm it with 'halo-assistant profile set %q --keep-secret'.\n",
-		was, now.Describe(), p.Name)
+		left.Was.Describe(), left.Now.Describe(), p.Name)
 }
 
 func profileRemove(ctx context.Context, r *runner, args []string) error {
 	fs := r.newFlags("profile remove", "profile remove NAME [--force]")
 	force := fs.Bool("force", false, "remove the profile even if its Client Secret cannot be removed from the keyring")
 	p, _, err := r.profileArgs(ctx, fs, args, 1, "want exactly one profile NAME")
+	if err != nil {
+		return err
+	}
+	runs, _, err := r.db.JournalSize(ctx, p.ID)
 	if err != nil {
 		return err
 	}
@@ -322,6 +278,44 @@ func profileRemove(ctx context.Context, r *runner, args []string) error {
 			r.keyringService(), p.ID, secretErr)
 	}
 	fmt.Fprintf(r.env.Stdout, "Removed profile %q.\n", p.Name)
+	if runs > 0 {
+		fmt.Fprintf(r.env.Stdout, "Its journal of %s written to Halo is gone with it: undo is no longer possible for them.\n",
+			halo.CountOf(runs, "contacts fix", "contacts fixes"))
+	}
+	return nil
+}
+
+// fixSettingFlags are profile add/set's contacts-fix settings.
+type fixSettingFlags struct{ format, share *string }
+
+func addFixSettingFlags(fs *flagSet) fixSettingFlags {
+	return fixSettingFlags{
+		format: fs.String("fix-format", "", "format contacts fix rewrites numbers to: e164 (default) or national"),
+		share: fs.String("rate-share", "", fmt.Sprintf("percentage of Halo's rate limit bulk work takes, %d-100 (default %d; \"-\" resets it)",
+			halo.MinRateShare, halo.DefaultRateShare)),
+	}
+}
+
+// apply sets p's fix settings from the flags given ("" leaves a setting).
+func (f fixSettingFlags) apply(p *storage.Profile) error {
+	if v := strings.TrimSpace(*f.format); v != "" {
+		format, err := contacts.ParseFormat(v)
+		if err != nil {
+			return usagef("--fix-format: %v", err)
+		}
+		p.FixFormat = string(format)
+	}
+	switch v := strings.TrimSpace(*f.share); v {
+	case "":
+	case "-":
+		p.RateShare = 0
+	default:
+		n, err := strconv.Atoi(strings.TrimSuffix(v, "%"))
+		if err != nil || checkRateShare(n) != nil || n == 0 {
+			return usagef("--rate-share %q is not a share of Halo's rate limit: give a percentage from %d to 100, or - for the default", v, halo.MinRateShare)
+		}
+		p.RateShare = n
+	}
 	return nil
 }
 

@@ -71,7 +71,7 @@ func runStatus(ctx context.Context, r *runner, args []string) error {
 	}
 	var syncErr error
 	if *doSync {
-		_, _, syncErr = r.pullAndRecord(ctx, p, nil, nil)
+		_, _, syncErr = r.pullAndRecord(ctx, p, nil, nil, 0)
 		if errors.As(syncErr, new(usageError)) { // e.g. a bad HALO_ASSISTANT_TIMEOUT: exit 2, not an attention item
 			return syncErr
 		}
@@ -84,6 +84,7 @@ func runStatus(ctx context.Context, r *runner, args []string) error {
 	if err := r.addContactsStatus(ctx, p, &out, time.Now()); err != nil {
 		return err
 	}
+	addFixStatus(d, &out, time.Now())
 	if *asJSON {
 		if err := writeJSON(r, out); err != nil {
 			return err

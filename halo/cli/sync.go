@@ -11,10 +11,12 @@ import (
 	"github.com/halo-assistant/halo-assistant/storage"
 )
 
-const syncUsage = `sync --profile NAME [--json]
+const syncUsage = `sync --profile NAME [--json] [--rate-share PCT]
 
 Pulls the agents, teams, departments and organisations the API agent can see and stores them
-for the profile (a failed or cancelled pull keeps the previous data).`
+for the profile (a failed or cancelled pull keeps the previous data). The pull takes at most
+--rate-share percent of Halo's rate limit (default: the profile's, else 50), leaving the rest
+for 1stream's live lookups.`
 
 // syncJSON is the `sync --json` contract.
 type syncJSON struct {
@@ -49,12 +51,16 @@ func runSync(ctx context.Context, r *runner, args []string) error {
 	fs := r.newFlags("sync", syncUsage)
 	profileName := fs.profileFlag("profile to sync (secret from the keyring)")
 	asJSON := fs.jsonFlag("print the result as JSON")
+	share := rateShareFlag(fs)
 	pos, err := fs.parse(args)
 	if err != nil {
 		return err
 	}
 	if len(pos) != 0 {
 		return usagef("unexpected argument %q", pos[0])
+	}
+	if err := checkRateShare(*share); err != nil {
+		return err
 	}
 	p, err := r.profile(ctx, *profileName)
 	if err != nil {
@@ -72,7 +78,7 @@ func runSync(ctx context.Context, r *runner, args []string) error {
 			}
 		}
 	}
-	snap, elapsed, err := r.pullAndRecord(ctx, p, onWait, progress)
+	snap, elapsed, err := r.pullAndRecord(ctx, p, onWait, progress, *share)
 	switch {
 	case err == nil:
 	case !*asJSON:
@@ -115,20 +121,15 @@ func (e storeError) Unwrap() error { return e.error }
 // Client Secret and records the outcome, for `sync` and `status --sync`: a
 // history row always, the pulled data only when the pull worked (a failed
 // or cancelled pull keeps the previous data). onWait and progress may be
-// nil; a progress line is cleared when the pull ends.
+// nil; a progress line is cleared when the pull ends. rateShare (0: the
+// profile's) bounds the pull's share of Halo's rate limit.
 func (r *runner) pullAndRecord(ctx context.Context, p storage.Profile, onWait func(halo.ErrorKind, time.Duration),
-	progress func(halo.PullProgress)) (halo.Snapshot, time.Duration, error) {
-	secret, err := r.profileSecret(ctx, p)
+	progress func(halo.PullProgress), rateShare int) (halo.Snapshot, time.Duration, error) {
+	client, err := r.bulkClient(ctx, p, onWait, rateShare)
 	if err != nil {
 		return halo.Snapshot{}, 0, err
 	}
-	cfg := p.HaloConfig(secret, r.log)
-	cfg.OnWait = onWait
-	client, err := halo.NewClient(cfg)
-	if err != nil {
-		return halo.Snapshot{}, 0, err
-	}
-	hctx, cancel, err := r.haloContext(ctx)
+	hctx, cancel, err := r.bulkContext(ctx)
 	if err != nil {
 		return halo.Snapshot{}, 0, err
 	}
@@ -140,12 +141,12 @@ func (r *runner) pullAndRecord(ctx context.Context, p storage.Profile, onWait fu
 	}
 	elapsed := time.Since(start)
 	if err != nil {
-		if rerr := storage.RecordSync(ctx, r.db, p.ID, nil, start, elapsed, err); rerr != nil {
+		if rerr := storage.SaveSyncRun(ctx, r.db, p.ID, nil, start, elapsed, err); rerr != nil {
 			fmt.Fprintf(r.env.Stderr, "warning: the failed sync could not be saved to history: %v\n", rerr)
 		}
 		return snap, elapsed, pullError{err}
 	}
-	if err := storage.RecordSync(ctx, r.db, p.ID, &snap, start, elapsed, nil); err != nil {
+	if err := storage.SaveSyncRun(ctx, r.db, p.ID, &snap, start, elapsed, nil); err != nil {
 		return snap, elapsed, storeError{fmt.Errorf("the pull worked but storing it failed (the previous data is kept): %w", err)}
 	}
 	return snap, elapsed, nil

@@ -16,19 +16,37 @@ type Problem string
 // The problems an audit reports. The values are stable: the CLI's JSON
 // and CSV carry them.
 const (
+	// SearchMiss: an own number that parses, whose caller-ID forms
+	// (CallerIDForms) none of the contact's stored numbers contains, so
+	// Halo's phone search, matching the stored text, misses the contact
+	// for a call from it. Raised only when a probe showed that Halo's
+	// search matches the stored text (HaloSearchText).
+	SearchMiss   Problem = "search_miss"
 	MissingName  Problem = "missing_name"  // no first name or no surname (1stream's advice)
 	NoPhone      Problem = "no_phone"      // none of the contact's four numbers filled
 	SharedNumber Problem = "shared_number" // a number two or more active contacts hold
 	Unparseable  Problem = "unparseable"   // a filled number that is no possible number for the region
 )
 
-// problemOrder is the order findings are listed in.
-var problemOrder = map[Problem]int{MissingName: 0, NoPhone: 1, SharedNumber: 2, Unparseable: 3}
+// problemList is the order findings are listed in.
+var problemList = [...]Problem{SearchMiss, MissingName, NoPhone, SharedNumber, Unparseable}
+
+const problemCount = len(problemList)
+
+// problemOrder is each problem's place in problemList.
+var problemOrder = func() map[Problem]int {
+	m := make(map[Problem]int, problemCount)
+	for i, p := range problemList {
+		m[p] = i
+	}
+	return m
+}()
 
 // Finding is one problem of one contact. Numbers are the contact's numbers
 // involved, as stored in Halo: for MissingName all its own numbers (what
 // a call from it would pop), for Unparseable the ones that fail, for
-// SharedNumber the forms of the shared number, none for NoPhone. For
+// SearchMiss the ones Halo's search misses, for SharedNumber the forms of
+// the shared number, none for NoPhone. For
 // SharedNumber, Number is the shared number in E.164, which groups the
 // contacts that hold it.
 type Finding struct {
@@ -43,13 +61,17 @@ type Finding struct {
 
 // Audit is the result of one audit of a profile's contacts. Contacts is
 // every record audited, Active those that count (not inactive, not service
-// accounts). MissingName, NoPhone and Unparseable count contacts;
-// SharedNumbers counts numbers, not the contacts holding them.
+// accounts). SearchMiss, MissingName, NoPhone and Unparseable count
+// contacts; SharedNumbers counts numbers, not the contacts holding them.
+// HaloSearch is what the audit knew of Halo's phone search: SearchMiss is
+// judged only when it is HaloSearchText.
 type Audit struct {
 	Region        string
 	At            time.Time
+	HaloSearch    HaloSearch
 	Contacts      int
 	Active        int
+	SearchMiss    int
 	MissingName   int
 	NoPhone       int
 	SharedNumbers int
@@ -98,22 +120,40 @@ type holder struct {
 	stored  []string // the stored forms that normalise to the number
 }
 
-// Run audits contacts for region (e.g. "GB"; check it with ValidRegion:
-// with an unknown region only numbers in international form parse) at
-// time at. Only active contacts are judged; a number two fields of one
-// contact hold is not shared. Findings come ordered by problem, then
-// (shared numbers) by number, then by contact id.
+// Run audits contacts for region at time at without knowing how Halo's
+// phone search compares numbers: RunWith(all, region, at,
+// HaloSearchUnknown), so no SearchMiss is raised.
 func Run(all []halo.Contact, region string, at time.Time) Audit {
-	a := Audit{Region: strings.ToUpper(region), At: at, Contacts: len(all)}
+	return RunWith(all, region, at, HaloSearchUnknown)
+}
+
+// RunWith audits contacts for region (e.g. "GB"; check it with
+// ValidRegion: with an unknown region only numbers in international form
+// parse) at time at, given what a probe (ProbeSearch) learnt of Halo's
+// phone search. Only active contacts are judged; a number two fields of
+// one contact hold is not shared, and not missed when one of them holds
+// it in a form a caller ID is found by. Findings come ordered by problem
+// (SearchMiss first), then (shared numbers) by number, then by contact id.
+func RunWith(all []halo.Contact, region string, at time.Time, search HaloSearch) Audit {
+	a := Audit{Region: string(canonicalRegion(region)), At: at, HaloSearch: search, Contacts: len(all)}
 	byNumber := make(map[string][]holder, len(all))
-	var unparseable []Finding
+	// One list per problem, each in the input's order: usually sorted
+	// already, so sorting costs a check; the findings are made once, at
+	// the end, from these small records.
+	var by [problemCount][]pending
+	add := func(p Problem, contact int, numbers []string, number string) {
+		by[problemOrder[p]] = append(by[problemOrder[p]], pending{int32(contact), numbers, number})
+	}
+	text := search == HaloSearchText
+	check := newSearchCheck(a.Region)
 	for i, c := range all {
 		if !active(c) {
 			continue
 		}
 		a.Active++
-		var filled, bad []string
-		for _, f := range ownNumbers(c) {
+		own := ownNumbers(c)
+		var filled, bad, missed []string
+		for _, f := range own {
 			raw := strings.TrimSpace(f[1])
 			if raw == "" {
 				continue
@@ -124,6 +164,9 @@ func Run(all []halo.Contact, region string, at time.Time) Audit {
 				bad = append(bad, f[1])
 				continue
 			}
+			if text && check.missedByAll(own, e) {
+				missed = append(missed, f[1])
+			}
 			hs := byNumber[e]
 			if n := len(hs); n > 0 && hs[n-1].contact == i {
 				hs[n-1].stored = append(hs[n-1].stored, f[1])
@@ -132,17 +175,16 @@ func Run(all []halo.Contact, region string, at time.Time) Audit {
 			byNumber[e] = append(hs, holder{contact: i, stored: []string{f[1]}})
 		}
 		if strings.TrimSpace(c.FirstName) == "" || strings.TrimSpace(c.Surname) == "" {
-			fd := finding(MissingName, c)
-			fd.Numbers = filled
-			a.Findings = append(a.Findings, fd)
+			add(MissingName, i, filled, "")
 		}
 		if len(filled) == 0 {
-			a.Findings = append(a.Findings, finding(NoPhone, c))
+			add(NoPhone, i, nil, "")
 		}
 		if len(bad) > 0 {
-			fd := finding(Unparseable, c)
-			fd.Numbers = bad
-			unparseable = append(unparseable, fd)
+			add(Unparseable, i, bad, "")
+		}
+		if len(missed) > 0 {
+			add(SearchMiss, i, missed, "")
 		}
 	}
 	for e, hs := range byNumber {
@@ -151,32 +193,52 @@ func Run(all []halo.Contact, region string, at time.Time) Audit {
 		}
 		a.SharedNumbers++
 		for _, h := range hs {
-			fd := finding(SharedNumber, all[h.contact])
-			fd.Number, fd.Numbers = e, h.stored
+			add(SharedNumber, h.contact, h.stored, e)
+		}
+	}
+	a.SearchMiss, a.MissingName = len(by[problemOrder[SearchMiss]]), len(by[problemOrder[MissingName]])
+	a.NoPhone, a.Unparseable = len(by[problemOrder[NoPhone]]), len(by[problemOrder[Unparseable]])
+	cmpPending := func(x, y pending) int {
+		return cmp.Or(cmp.Compare(x.number, y.number), cmp.Compare(all[x.contact].ID, all[y.contact].ID))
+	}
+	n := 0
+	for _, ps := range by {
+		if !slices.IsSortedFunc(ps, cmpPending) {
+			slices.SortStableFunc(ps, cmpPending)
+		}
+		n += len(ps)
+	}
+	if n > 0 {
+		a.Findings = make([]Finding, 0, n)
+	}
+	for k, ps := range by {
+		p := problemList[k]
+		for _, q := range ps {
+			fd := finding(p, all[q.contact])
+			fd.Numbers, fd.Number = q.numbers, q.number
 			a.Findings = append(a.Findings, fd)
 		}
 	}
-	a.Findings = append(a.Findings, unparseable...)
-	for _, f := range a.Findings {
-		switch f.Problem {
-		case MissingName:
-			a.MissingName++
-		case NoPhone:
-			a.NoPhone++
-		case Unparseable:
-			a.Unparseable++
-		}
-	}
-	slices.SortStableFunc(a.Findings, compareFindings)
 	return a
 }
 
-func compareFindings(x, y Finding) int {
-	return cmp.Or(
-		cmp.Compare(problemOrder[x.Problem], problemOrder[y.Problem]),
-		cmp.Compare(x.Number, y.Number),
-		cmp.Compare(x.ContactID, y.ContactID),
-	)
+// pending is a finding before it is made: the contact's index in the
+// audited slice, its numbers and (SharedNumber) the number.
+type pending struct {
+	contact int32
+	numbers []string
+	number  string
+}
+
+// missedByAll reports whether Halo's text search for either caller-ID
+// form of e164 misses all of a contact's own numbers.
+func (sc searchCheck) missedByAll(own [4][2]string, e164 string) bool {
+	for _, f := range own {
+		if f[1] != "" && !sc.missed(f[1], e164) {
+			return false
+		}
+	}
+	return true
 }
 
 // key identifies a finding across audits: the problem, the contact and,

@@ -25,7 +25,7 @@ func Normalize(number, region string) (e164 string, ok bool) {
 	if number == "" {
 		return "", false
 	}
-	region = strings.ToUpper(region)
+	region = string(canonicalRegion(region))
 	if e, handled := fastNormalize(number, region); handled {
 		return e, true
 	}
@@ -47,7 +47,7 @@ func libNormalize(number, region string) (string, bool) {
 // national is number's national form for region ("020 7946 0500"), or ""
 // when it does not parse.
 func national(number, region string) string {
-	n, err := phonenumbers.Parse(strings.TrimSpace(number), strings.ToUpper(region))
+	n, err := phonenumbers.Parse(strings.TrimSpace(number), string(canonicalRegion(region)))
 	if err != nil {
 		return ""
 	}
@@ -55,9 +55,9 @@ func national(number, region string) string {
 }
 
 // ValidRegion reports whether cc is a region phonenumbers knows ("GB",
-// "us"; "UK" is not one).
+// "us", "UK" as GB).
 func ValidRegion(cc string) bool {
-	return phonenumbers.GetSupportedRegions()[strings.ToUpper(strings.TrimSpace(cc))]
+	return phonenumbers.GetSupportedRegions()[string(canonicalRegion(cc))]
 }
 
 // The library's Parse costs 20-50 µs a number, mostly regular expressions

@@ -14,7 +14,8 @@ import (
 // (/api/Users), customers (/api/Client) and tickets (/api/Tickets). The
 // zero value serves the demo set (see the Demo* constants) as hosted Halo
 // does: wrapped lists, paging with at most 100 records a page whatever
-// page_size asks, and a phone search that compares the stored text.
+// page_size asks, and a phone search that matches the stored text (see
+// selectUsers).
 type ContactScenario struct {
 	Count int   // >0: this many generated contacts (100 per customer, General User first) instead of the demo set
 	Seed  int64 // seed of the generated contacts
@@ -40,6 +41,17 @@ type ContactScenario struct {
 	// Bare: lists come whole as bare arrays without record_count, paging
 	// parameters ignored, as some Halo endpoints do.
 	Bare bool
+
+	// PhoneSearchNumbers: the phone search (search_phonenumbers=true)
+	// compares numbers instead of the stored text: a contact is found when
+	// one of its four numbers is the searched number read as a GB number
+	// (separators, extension and +44 / 0044 / 0 play no part), or when the
+	// searched digits appear among a number's digits.
+	PhoneSearchNumbers bool
+	// PhoneSearchError: every phone search answers with this HTTP status
+	// (403 with Halo's access message, else a Halo-style error) while the
+	// list itself works.
+	PhoneSearchError int
 }
 
 // maxHaloPage is the most records Halo puts in one page (HaloAPI issue #90).
@@ -84,9 +96,17 @@ func (s *Server) serveContacts(w http.ResponseWriter, p string, q url.Values) {
 			s.denied(w, "users")
 			return
 		}
+		if st := sc.PhoneSearchError; st != 0 && boolParam(get("search_phonenumbers"), false) {
+			if st == http.StatusForbidden {
+				s.denied(w, "users")
+			} else {
+				writeJSON(w, st, map[string]string{"ClassName": "System.Exception", "message": "An error has occurred."})
+			}
+			return
+		}
 		var idx []int
 		if !sc.NoContacts {
-			idx = cs.selectUsers(get, sc.IgnoreFilters)
+			idx = cs.selectUsers(get, sc.IgnoreFilters, sc.PhoneSearchNumbers)
 		}
 		claimed := len(idx)
 		if sc.RecordCount > 0 {
@@ -136,11 +156,13 @@ func seq(n int) []int {
 }
 
 // selectUsers applies /Users' filters and its search. With
-// search_phonenumbers the search is a case-insensitive "like" on the
-// stored text of the contact's four numbers (not the site's): Halo does
-// not document it, and a text comparison is the pessimistic reading, so
-// "+44 20 7946 0500" does not find "020 7946 0500".
-func (cs *contactSet) selectUsers(get func(string) string, ignoreFilters bool) []int {
+// search_phonenumbers the search is Halo's documented "like" on the stored
+// text of the contact's four numbers (not the site's): the stored text
+// contains the searched text, case-insensitive (halo-api.md §9.1), so
+// neither "+442079460500" nor "02079460500" finds "020 7946 0500". With
+// numbers (ContactScenario.PhoneSearchNumbers) it compares numbers
+// instead (phoneNumbersMatch).
+func (cs *contactSet) selectUsers(get func(string) string, ignoreFilters, numbers bool) []int {
 	active := boolParam(get("includeactive"), true)
 	inactive := boolParam(get("includeinactive"), false)
 	noGeneral := boolParam(get("exclude_generaluser"), false)
@@ -156,6 +178,11 @@ func (cs *contactSet) selectUsers(get func(string) string, ignoreFilters bool) [
 		if idx, ok := cs.selected[key]; ok {
 			return idx
 		}
+	}
+	if search != "" {
+		// A search reads the numbers, which a write may change.
+		cs.mu.Lock()
+		defer cs.mu.Unlock()
 	}
 	var idx []int
 	for i, u := range cs.users {
@@ -173,8 +200,15 @@ func (cs *contactSet) selectUsers(get func(string) string, ignoreFilters bool) [
 			}
 			hit := false
 			for _, f := range fields {
-				if f != "" && strings.Contains(strings.ToLower(f), search) {
-					hit = true
+				if f == "" {
+					continue
+				}
+				if phones && numbers {
+					hit = phoneNumbersMatch(f, search)
+				} else {
+					hit = like(f, search)
+				}
+				if hit {
 					break
 				}
 			}

@@ -67,6 +67,8 @@ type contactSet struct {
 
 	mu       sync.Mutex
 	selected map[string][]int // /Users filters → the records they select (no search)
+
+	byID map[int]int // user id → position, built on the first write (users_write.go)
 }
 
 // ukNumber is a UK number as area code and subscriber parts, without the
@@ -124,6 +126,12 @@ const (
 	DemoServiceAccounts = 3
 	DemoCustomers       = 5 // active customers (one more is inactive)
 	DemoTickets         = 24
+	// DemoFixChanges is how many numbers, of DemoFixContacts contacts, a
+	// contacts fix to E.164 rewrites in the demo: its numbers are stored
+	// the ways people type them (spaces, "(0113) 496-0107", "+44 (0)20 …",
+	// "0044 …", "ext. 07"); the rest are E.164 already or do not parse.
+	DemoFixChanges  = 211
+	DemoFixContacts = 166
 	// DemoSharedNumber is stored as "020 7946 0500" on one contact and as
 	// "+44 20 7946 0500" on another: Halo's text search for either format
 	// misses the other contact.

@@ -113,6 +113,15 @@ type Scenario struct {
 	Bomb *Bomb
 
 	Contacts ContactScenario // /api/Users, /api/Client and /api/Tickets (contacts.go)
+	// WriteForbidden: POST /api/Users answers 403 with Halo's access
+	// message, as for an API agent whose Users Access Level is Read only.
+	WriteForbidden bool
+	// OnWrite, when set, is called with the ids of each POST /api/Users
+	// (0 for an entry without one) as it arrives, before anything is
+	// applied; a non-zero status it returns is answered instead (500, 429,
+	// …) and nothing is applied. Tests use it to look at the client's
+	// journal at the moment the request arrives, or to fail one batch.
+	OnWrite func(ids []int) int
 
 	ClientID, ClientSecret string           // defaults: fixed GUID-shaped values
 	Now                    func() time.Time // clock for rate limit and token expiry (tests share a fake clock)
@@ -147,8 +156,14 @@ type Server struct {
 	auth *httptest.Server // TrialAuth only
 	now  func() time.Time
 
-	contacts *contactSet // contacts, customers and tickets (contacts.go); never changed
-	bomb     bombCache   // Scenario.Bomb's bodies (bomb.go)
+	contacts *contactSet // contacts, customers and tickets (contacts.go)
+	// contactsMu guards the contacts' records: POST /api/Users (users_write.go)
+	// changes them under the write lock, every read of them holds the read
+	// lock.
+	contactsMu sync.RWMutex
+	writes     writeStats
+	authMove   atomic.Pointer[string] // SetAuthInfoAuthURL's answer (authinfo_move.go)
+	bomb       bombCache              // Scenario.Bomb's bodies (bomb.go)
 
 	mu        sync.Mutex
 	tokens    map[string]time.Time // token → expiry (server clock)
@@ -494,6 +509,9 @@ func (s *Server) authInfo(w http.ResponseWriter, r *http.Request) {
 	if s.sc.AuthOnLocalhost {
 		info["auth_url"] = strings.Replace(s.AuthURL(), "127.0.0.1", "localhost", 1)
 	}
+	if moved := s.authMove.Load(); moved != nil {
+		info["auth_url"] = *moved
+	}
 	if s.sc.Tenant != "" {
 		info["tenant_id"] = s.sc.Tenant
 	}
@@ -634,7 +652,10 @@ func (s *Server) api(w http.ResponseWriter, r *http.Request, p string) {
 		writeJSON(w, http.StatusUnauthorized, map[string]string{"message": "Authorization has been denied for this request."})
 		return
 	}
-	if r.Method != http.MethodGet {
+	// POST /api/Users is the one write Halo's API offers that the app uses
+	// (users_write.go).
+	write := p == "users" && r.Method == http.MethodPost
+	if r.Method != http.MethodGet && !write {
 		writeJSON(w, http.StatusMethodNotAllowed, map[string]string{"message": "The requested resource does not support this method."})
 		return
 	}
@@ -671,8 +692,14 @@ func (s *Server) api(w http.ResponseWriter, r *http.Request, p string) {
 		writeRaw(w, me)
 	case p == "agent":
 		s.agents(w, q)
+	case write:
+		s.writeUsers(w, r)
+	case strings.HasPrefix(p, "users/"):
+		s.readUser(w, strings.TrimPrefix(p, "users/"))
 	case p == "users" || p == "client" || p == "tickets":
+		s.contactsMu.RLock()
 		s.serveContacts(w, p, q)
+		s.contactsMu.RUnlock()
 	case strings.HasPrefix(p, "agent/"):
 		id, err := strconv.Atoi(strings.TrimPrefix(p, "agent/"))
 		for i, a := range d.agents {

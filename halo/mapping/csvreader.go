@@ -28,8 +28,8 @@ type csvReader struct {
 	ends      []int  // end of each stored cell in buf
 }
 
-// record is one row of a csvReader.
-type record struct {
+// csvRow is one row of a csvReader.
+type csvRow struct {
 	line     int      // line the row starts on
 	fields   [][]byte // up to maxStoredFields cells, valid until the next read
 	nfields  int      // cells in the row, stored or not
@@ -51,12 +51,12 @@ func newCSVReader(data []byte, delim rune) *csvReader {
 
 // raw is the text of rec as in the file, shortened; it is only made for
 // rows that are reported.
-func (r *csvReader) raw(rec *record) string {
+func (r *csvReader) raw(rec *csvRow) string {
 	return rawText(r.data, rec.from, rec.to)
 }
 
 // next reads the next row into rec, reusing its slices; false at the end.
-func (r *csvReader) next(rec *record) bool {
+func (r *csvReader) next(rec *csvRow) bool {
 	d := r.data
 	for { // skip empty lines
 		switch {
@@ -73,7 +73,7 @@ func (r *csvReader) next(rec *record) bool {
 		break
 	}
 	fields := rec.fields[:0]
-	*rec = record{line: r.line, from: r.pos}
+	*rec = csvRow{line: r.line, from: r.pos}
 	r.buf, r.ends = r.buf[:0], r.ends[:0]
 	if err := r.readFields(rec); err != "" {
 		rec.err = err
@@ -91,7 +91,7 @@ func (r *csvReader) next(rec *record) bool {
 }
 
 // readFields parses the cells of one row, leaving pos after its line end.
-func (r *csvReader) readFields(rec *record) string {
+func (r *csvReader) readFields(rec *csvRow) string {
 	d := r.data
 	for {
 		if r.trimSpace {

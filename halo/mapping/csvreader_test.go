@@ -12,7 +12,7 @@ import (
 
 func readAllRecords(data []byte, delim rune) (rows [][]string, lines []int, errs []string) {
 	r := newCSVReader(data, delim)
-	var rec record
+	var rec csvRow
 	for r.next(&rec) {
 		var row []string
 		for _, f := range rec.fields {
@@ -64,7 +64,7 @@ func TestCSVReader(t *testing.T) {
 func TestCSVReaderBoundsStoredCells(t *testing.T) {
 	data := []byte(strings.Repeat(`"x",`, 10_000) + "\nnext\n")
 	r := newCSVReader(data, ',')
-	var rec record
+	var rec csvRow
 	if !r.next(&rec) || rec.err != "" || rec.nfields != 10_001 || len(rec.fields) != maxStoredFields {
 		t.Fatalf("row: nfields %d stored %d err %q", rec.nfields, len(rec.fields), rec.err)
 	}
@@ -94,7 +94,7 @@ func FuzzCSVReader(f *testing.F) {
 		ref.FieldsPerRecord = -1
 		ref.TrimLeadingSpace = delim != '\t'
 		r := newCSVReader(data, delim)
-		var rec record
+		var rec csvRow
 		for i := 0; ; i++ {
 			want, werr := ref.Read()
 			got := r.next(&rec)

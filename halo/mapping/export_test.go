@@ -206,7 +206,7 @@ func TestReadMappingsCSV(t *testing.T) {
 	tests := []struct {
 		name    string
 		in      string
-		want    []MappingRecord // Raw is not compared
+		want    []MappingImportRow // Raw is not compared
 		wantRej []rej
 	}{
 		{
@@ -214,7 +214,7 @@ func TestReadMappingsCSV(t *testing.T) {
 			in: "Extension;1stream User;1stream Email;Halo Agent ID;Halo Agent;Halo Agent Email;Matched By;Mapped At\n" +
 				"101;Smith, John;john@example.com;10;John Smith;js@msp.example;EMAIL;2024-05-01 10:00\n" +
 				"'+4420;'=x;;11;'-y;;Manual;01/05/2024\n",
-			want: []MappingRecord{
+			want: []MappingImportRow{
 				{Line: 2, Extension: "101", UserName: "Smith, John", UserEmail: "john@example.com", AgentID: 10, AgentName: "John Smith", AgentEmail: "js@msp.example", MatchedBy: MethodEmail, MappedAt: at},
 				{Line: 3, Extension: "+4420", UserName: "=x", AgentID: 11, AgentName: "-y", MatchedBy: MethodManual},
 			},
@@ -222,7 +222,7 @@ func TestReadMappingsCSV(t *testing.T) {
 		{
 			name: "reordered and missing columns, hand-made file",
 			in:   "\uFEFFAgent ID,Email,Notes\r\n10, a@example.com ,hi\r\n,b@example.com,unmapped\r\n\r\n11,c@example.com\r\n",
-			want: []MappingRecord{
+			want: []MappingImportRow{
 				{Line: 2, UserEmail: "a@example.com", AgentID: 10, MatchedBy: MethodImported},
 				{Line: 5, UserEmail: "c@example.com", AgentID: 11, MatchedBy: MethodImported},
 			},
@@ -240,7 +240,7 @@ func TestReadMappingsCSV(t *testing.T) {
 		{
 			name: "unknown method and bad date are tolerated",
 			in:   "Extension,Halo Agent ID,Matched By,Mapped At\n101,10,guess,yesterday\n102,11,fuzzy,2024-05-01T12:00:00+02:00\n",
-			want: []MappingRecord{
+			want: []MappingImportRow{
 				{Line: 2, Extension: "101", AgentID: 10, MatchedBy: MethodImported},
 				{Line: 3, Extension: "102", AgentID: 11, MatchedBy: MethodFuzzy, MappedAt: at},
 			},
@@ -309,7 +309,7 @@ func TestResolveMappings(t *testing.T) {
 		{ID: 13, Name: "Thirteen"},
 	}
 	at := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
-	recs := []MappingRecord{
+	recs := []MappingImportRow{
 		{Line: 2, Extension: "x101", AgentID: 10, AgentName: "Old Name", MatchedBy: MethodEmail, MappedAt: at},
 		{Line: 3, Extension: "999", UserEmail: "B@Example.com", AgentID: 11, MatchedBy: "bogus"}, // by email
 		{Line: 4, UserEmail: "c@example.com", AgentID: 77, AgentName: "Gone Person"},

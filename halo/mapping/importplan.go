@@ -2,9 +2,10 @@ package mapping
 
 import "time"
 
-// MappingStep is one change of an import plan: the user's mapping before
-// and after it (nil: unmapped). Undo walks the steps backwards.
-type MappingStep struct {
+// MappingEdit is one user's mapping before and after an edit (nil:
+// unmapped): a line of an import plan, or of a step of the GUI's undo
+// history. Undo walks the edits backwards.
+type MappingEdit struct {
 	UserID        int64
 	Before, After *Mapping
 }
@@ -12,17 +13,17 @@ type MappingStep struct {
 // MappingImportPlan is what applying a mappings file (ResolveMappings' result) to
 // a profile's mappings changes.
 type MappingImportPlan struct {
-	// Steps in file order. A user can appear twice: an earlier row takes
+	// Edits in file order. A user can appear twice: an earlier row takes
 	// its agent for another user, a later row gives it a new one.
-	Steps []MappingStep
+	Edits []MappingEdit
 	// Set is the final mapping of every user the plan maps, Unmap the
-	// users it leaves unmapped, both in the order the steps first touch
+	// users it leaves unmapped, both in the order the edits first touch
 	// them: what storage's ApplyMappings writes.
 	Set   []Mapping
 	Unmap []int64
 	// Counted against the mappings before the import: Added users had no
 	// mapping, Changed ones another agent, Same rows match the current
-	// mapping already (and are no step), Unmapped users lose their agent to
+	// mapping already (and are no edit), Unmapped users lose their agent to
 	// another user of the file.
 	Added, Changed, Same, Unmapped int
 }
@@ -44,12 +45,12 @@ func PlanMappingImport(current, rows []Mapping, at time.Time) MappingImportPlan 
 			p.Same++
 		}
 	}
-	p.Steps = reassign(current, rows, at, true, nil)
-	final := make(map[int64]*Mapping, len(p.Steps))
-	for _, s := range p.Steps {
+	p.Edits = reassign(current, rows, at, true, nil)
+	final := make(map[int64]*Mapping, len(p.Edits))
+	for _, s := range p.Edits {
 		final[s.UserID] = s.After
 	}
-	for _, s := range p.Steps {
+	for _, s := range p.Edits {
 		m, pending := final[s.UserID]
 		if !pending {
 			continue
@@ -85,16 +86,16 @@ func Reassign(current, changes []Mapping) []Mapping {
 	return out
 }
 
-// reassign applies changes to current in order and returns the steps;
+// reassign applies changes to current in order and returns the edits;
 // with result set it also returns the complete final set there.
-func reassign(current, changes []Mapping, at time.Time, skipSame bool, result *[]Mapping) []MappingStep {
+func reassign(current, changes []Mapping, at time.Time, skipSame bool, result *[]Mapping) []MappingEdit {
 	work := make(map[int64]Mapping, len(current)+len(changes))
 	holder := make(map[int]int64, len(current)+len(changes))
 	for _, m := range current {
 		work[m.UserID] = m
 		holder[m.AgentID] = m.UserID
 	}
-	var steps []MappingStep
+	var edits []MappingEdit
 	for _, c := range changes {
 		cur, had := work[c.UserID]
 		if skipSame && had && cur.AgentID == c.AgentID {
@@ -103,7 +104,7 @@ func reassign(current, changes []Mapping, at time.Time, skipSame bool, result *[
 		if other, held := holder[c.AgentID]; held && other != c.UserID {
 			prev := work[other]
 			delete(work, other)
-			steps = append(steps, MappingStep{UserID: other, Before: &prev})
+			edits = append(edits, MappingEdit{UserID: other, Before: &prev})
 		}
 		if had {
 			delete(holder, cur.AgentID)
@@ -118,7 +119,7 @@ func reassign(current, changes []Mapping, at time.Time, skipSame bool, result *[
 		if had {
 			b = &cur
 		}
-		steps = append(steps, MappingStep{UserID: c.UserID, Before: b, After: &nm})
+		edits = append(edits, MappingEdit{UserID: c.UserID, Before: b, After: &nm})
 	}
 	if result != nil {
 		out := make([]Mapping, 0, len(work))
@@ -137,5 +138,5 @@ func reassign(current, changes []Mapping, at time.Time, skipSame bool, result *[
 		}
 		*result = out
 	}
-	return steps
+	return edits
 }

@@ -28,7 +28,7 @@ func TestPlanMappingImport(t *testing.T) {
 		set        string
 		unmap      []int64
 		counts     [4]int // added, changed, same, unmapped
-		steps      int
+		edits      int
 		resultSame string // Reassign(current, rows)
 	}{
 		{"empty", nil, nil, "", nil, [4]int{}, 0, ""},
@@ -56,8 +56,8 @@ func TestPlanMappingImport(t *testing.T) {
 			if got := [4]int{p.Added, p.Changed, p.Same, p.Unmapped}; got != c.counts {
 				t.Errorf("added, changed, same, unmapped = %v, want %v", got, c.counts)
 			}
-			if len(p.Steps) != c.steps {
-				t.Errorf("%d steps %+v, want %d", len(p.Steps), p.Steps, c.steps)
+			if len(p.Edits) != c.edits {
+				t.Errorf("%d edits %+v, want %d", len(p.Edits), p.Edits, c.edits)
 			}
 			for _, m := range p.Set {
 				if !m.MappedAt.Equal(at) {
@@ -71,20 +71,20 @@ func TestPlanMappingImport(t *testing.T) {
 	}
 }
 
-// Undo walks the steps back: the before of each user's first step is its
+// Undo walks the edits back: the before of each user's first edit is its
 // mapping before the import.
-func TestPlanMappingImportStepsUndo(t *testing.T) {
+func TestPlanMappingImportEditsUndo(t *testing.T) {
 	current := []Mapping{mp(1, 10), mp(2, 20)}
 	p := PlanMappingImport(current, []Mapping{mp(2, 10), mp(1, 30)}, time.Time{})
 	first := map[int64]*Mapping{}
-	for _, s := range p.Steps {
+	for _, s := range p.Edits {
 		if _, seen := first[s.UserID]; !seen {
 			first[s.UserID] = s.Before
 		}
 	}
 	for _, m := range current {
 		if b := first[m.UserID]; b == nil || b.AgentID != m.AgentID {
-			t.Errorf("user %d: first step's before %+v, want agent %d", m.UserID, b, m.AgentID)
+			t.Errorf("user %d: first edit's before %+v, want agent %d", m.UserID, b, m.AgentID)
 		}
 	}
 }

@@ -224,12 +224,12 @@ func cleanText(s string) string {
 	return strings.TrimSpace(b.String())
 }
 
-// firstRecords reads up to n rows for header detection; a broken row is
+// firstRows reads up to n rows for header detection; a broken row is
 // nil.
-func firstRecords(data []byte, delim rune, n int) [][]string {
+func firstRows(data []byte, delim rune, n int) [][]string {
 	rr := newCSVReader(data, delim)
 	var out [][]string
-	var rec record
+	var rec csvRow
 	for len(out) < n && rr.next(&rec) {
 		if rec.err != "" {
 			out = append(out, nil)
@@ -244,8 +244,8 @@ func firstRecords(data []byte, delim rune, n int) [][]string {
 	return out
 }
 
-// blankRecord reports a row whose stored cells are all white space.
-func blankRecord(fields [][]byte) bool {
+// blankRow reports a row whose stored cells are all white space.
+func blankRow(fields [][]byte) bool {
 	for _, f := range fields {
 		for i := 0; i < len(f); {
 			r, size := utf8.DecodeRune(f[i:])

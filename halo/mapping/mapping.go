@@ -15,7 +15,7 @@ import (
 	"time"
 )
 
-// Method records how a mapping was made.
+// Method says how a mapping was made.
 type Method string
 
 // The ways a mapping can be made. The values are stored in the database and

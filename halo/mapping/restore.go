@@ -12,10 +12,11 @@ import (
 	"github.com/halo-assistant/halo-assistant/halo"
 )
 
-// MappingRecord is one row of a mappings file read by ReadMappingsCSV.
+// MappingImportRow is one row of a mappings file read by ReadMappingsCSV:
+// the columns of an exported Row, its line and its text.
 // Cells are as written (the export's formula quote removed); the key cells
 // Extension and UserEmail and the parsed ones are trimmed.
-type MappingRecord struct {
+type MappingImportRow struct {
 	Line       int
 	Extension  string
 	UserName   string
@@ -63,7 +64,7 @@ var mappingHeaderSynonyms = map[string]int{
 // Agent ID and one of Extension and 1stream Email are required), LF line
 // ends. Rows without an agent ID (unmapped users) are skipped; unusable rows
 // are returned as rejected. The limits of ParseUsers apply.
-func ReadMappingsCSV(r io.Reader) ([]MappingRecord, []Rejected, error) {
+func ReadMappingsCSV(r io.Reader) ([]MappingImportRow, []Rejected, error) {
 	raw, err := readLimited(r)
 	if err != nil {
 		return nil, nil, err
@@ -76,7 +77,7 @@ func ReadMappingsCSV(r io.Reader) ([]MappingRecord, []Rejected, error) {
 		return nil, nil, ErrEmpty
 	}
 	rr := newCSVReader(data, detectDelimiter(data))
-	var rec record
+	var rec csvRow
 	if !rr.next(&rec) || rec.err != "" {
 		return nil, nil, fmt.Errorf("%w: expected the header %s", ErrNoHeader, strings.Join(ExportHeader, ","))
 	}
@@ -93,14 +94,14 @@ func ReadMappingsCSV(r io.Reader) ([]MappingRecord, []Rejected, error) {
 		return nil, nil, fmt.Errorf("%w: a mappings file needs a \"Halo Agent ID\" column and an \"Extension\" or \"1stream Email\" column", ErrNoHeader)
 	}
 
-	var recs []MappingRecord
+	var rows []MappingImportRow
 	var rejected []Rejected
-	rows := 0
+	read := 0
 	for rr.next(&rec) {
-		if rec.err == "" && blankRecord(rec.fields) {
+		if rec.err == "" && blankRow(rec.fields) {
 			continue
 		}
-		if rows++; rows > MaxImportRows {
+		if read++; read > MaxImportRows {
 			return nil, nil, ErrTooManyRows
 		}
 		if rec.err != "" {
@@ -115,7 +116,7 @@ func ReadMappingsCSV(r io.Reader) ([]MappingRecord, []Rejected, error) {
 		if idText == "" {
 			continue
 		}
-		m := MappingRecord{
+		m := MappingImportRow{
 			Line:       rec.line,
 			Extension:  cleanField(get(mcExtension)),
 			UserName:   get(mcUserName),
@@ -143,9 +144,9 @@ func ReadMappingsCSV(r io.Reader) ([]MappingRecord, []Rejected, error) {
 			m.MatchedBy = method
 		}
 		m.MappedAt = parseMappedAt(get(mcMappedAt))
-		recs = append(recs, m)
+		rows = append(rows, m)
 	}
-	return recs, rejected, nil
+	return rows, rejected, nil
 }
 
 func tooLong(fields ...string) bool {
@@ -175,37 +176,24 @@ func parseMappedAt(s string) time.Time {
 	return time.Time{}
 }
 
-// ResolveMappings turns the records of a mappings file into mappings of the
+// ResolveMappings turns the rows of a mappings file into mappings of the
 // current users and agents: the agent by ID, the user by extension and
-// then by email. It reports records whose agent no longer exists, whose
-// user is not found, and records that would map an agent or a user a
-// second time (the first record wins). AgentName and AgentEmail come from
-// the current agent; MatchedBy and MappedAt from the record (a zero
+// then by email. It reports rows whose agent no longer exists, whose
+// user is not found, and rows that would map an agent or a user a
+// second time (the first row wins). AgentName and AgentEmail come from
+// the current agent; MatchedBy and MappedAt from the row (a zero
 // MappedAt is left for storage to fill in).
-func ResolveMappings(recs []MappingRecord, users []User, agents []halo.Agent) (ok []Mapping, problems []Rejected) {
+func ResolveMappings(rows []MappingImportRow, users []User, agents []halo.Agent) (ok []Mapping, problems []Rejected) {
 	agentByID := make(map[int]*halo.Agent, len(agents))
 	for i := range agents {
 		if _, dup := agentByID[agents[i].ID]; !dup {
 			agentByID[agents[i].ID] = &agents[i]
 		}
 	}
-	userByExt := make(map[string]int, len(users))
-	userByEmail := make(map[string]int, len(users))
-	for i := range users {
-		if k := ExtensionKey(users[i].Extension); k != "" {
-			if _, dup := userByExt[k]; !dup {
-				userByExt[k] = i
-			}
-		}
-		if k := EmailKey(users[i].Email); k != "" {
-			if _, dup := userByEmail[k]; !dup {
-				userByEmail[k] = i
-			}
-		}
-	}
-	agentLine := make(map[int]int, len(recs))
-	userLine := make(map[int64]int, len(recs))
-	for _, r := range recs {
+	index := NewUserIndex(users)
+	agentLine := make(map[int]int, len(rows))
+	userLine := make(map[int64]int, len(rows))
+	for _, r := range rows {
 		problem := func(reason string) {
 			problems = append(problems, Rejected{Line: r.Line, Reason: reason, Raw: r.Raw})
 		}
@@ -218,13 +206,8 @@ func ResolveMappings(recs []MappingRecord, users []User, agents []halo.Agent) (o
 			problem(fmt.Sprintf("Halo agent %d%s no longer exists", r.AgentID, name))
 			continue
 		}
-		ui := -1
-		if i, found := userByExt[ExtensionKey(r.Extension)]; found && r.Extension != "" {
-			ui = i
-		} else if i, found := userByEmail[EmailKey(r.UserEmail)]; found && r.UserEmail != "" {
-			ui = i
-		}
-		if ui < 0 {
+		ui, found := index.Find(r.Extension, r.UserEmail)
+		if !found {
 			problem("no 1stream user has " + describeUserKeys(r.Extension, r.UserEmail))
 			continue
 		}

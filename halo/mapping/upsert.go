@@ -2,9 +2,9 @@ package mapping
 
 import "fmt"
 
-// Upsert is what saving one imported row does: update the stored user
+// upsert is what saving one imported row does: update the stored user
 // User.ID, or insert a new user when User.ID is 0.
-type Upsert struct {
+type upsert struct {
 	Line int
 	// User is the user to store: for an update, the stored user with the
 	// row's non-empty cells written over it (an empty cell keeps the stored
@@ -12,41 +12,22 @@ type Upsert struct {
 	User User
 }
 
-// PlanImport decides, for the rows of a Preview, which stored users they
-// update: the user with the same extension (ExtensionKey), else the one
-// with the same email (EmailKey). It rejects rows whose extension and email
-// belong to two different stored users, and rows that would update a user
-// an earlier row already updates. Storage applies the plan in one
-// transaction; the GUI can show "new" and "updated" counts from it.
-func PlanImport(rows []ImportRow, existing []User) (plan []Upsert, rejected []Rejected) {
-	byExt := make(map[string]int, len(existing))
-	byEmail := make(map[string]int, len(existing))
-	for i := range existing {
-		if k := ExtensionKey(existing[i].Extension); k != "" {
-			if _, dup := byExt[k]; !dup {
-				byExt[k] = i
-			}
-		}
-		if k := EmailKey(existing[i].Email); k != "" {
-			if _, dup := byEmail[k]; !dup {
-				byEmail[k] = i
-			}
-		}
-	}
+// matchStoredUsers decides, for the rows of a Preview, which stored users
+// they update: the user with the same extension (ExtensionKey), else the
+// one with the same email (EmailKey). It rejects rows whose extension and
+// email belong to two different stored users, and rows that would update a
+// user an earlier row already updates. PlanUsersImport builds the import
+// plan both front-ends show from it.
+func matchStoredUsers(rows []ImportRow, existing []User) (upserts []upsert, rejected []Rejected) {
+	index := NewUserIndex(existing)
 	updatedOn := make(map[int]int) // index in existing -> line
 	if len(rows) > 0 {
-		plan = make([]Upsert, 0, len(rows)) // one each, but for the rejected few
+		upserts = make([]upsert, 0, len(rows)) // one each, but for the rejected few
 	}
 	for _, row := range rows {
 		u := row.User
-		ei, byExtOK := byExt[ExtensionKey(u.Extension)]
-		if u.Extension == "" {
-			byExtOK = false
-		}
-		mi, byEmailOK := byEmail[EmailKey(u.Email)]
-		if u.Email == "" {
-			byEmailOK = false
-		}
+		ei, byExtOK := index.ByExtension(u.Extension)
+		mi, byEmailOK := index.ByEmail(u.Email)
 		target := -1
 		switch {
 		case byExtOK && byEmailOK && ei != mi:
@@ -61,7 +42,7 @@ func PlanImport(rows []ImportRow, existing []User) (plan []Upsert, rejected []Re
 		}
 		if target < 0 {
 			u.ID = 0
-			plan = append(plan, Upsert{Line: row.Line, User: u})
+			upserts = append(upserts, upsert{Line: row.Line, User: u})
 			continue
 		}
 		if line, dup := updatedOn[target]; dup {
@@ -71,9 +52,9 @@ func PlanImport(rows []ImportRow, existing []User) (plan []Upsert, rejected []Re
 		}
 		updatedOn[target] = row.Line
 		merged := existing[target].Merge(u)
-		plan = append(plan, Upsert{Line: row.Line, User: merged})
+		upserts = append(upserts, upsert{Line: row.Line, User: merged})
 	}
-	return plan, rejected
+	return upserts, rejected
 }
 
 func describeUser(u User) string {

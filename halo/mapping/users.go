@@ -114,7 +114,7 @@ func parseUsers(raw []byte) (Preview, error) {
 	}
 	p := Preview{Delimiter: detectDelimiter(data), Encoding: enc}
 
-	sample := firstRecords(data, p.Delimiter, 21)
+	sample := firstRows(data, p.Delimiter, 21)
 	if len(sample) == 0 {
 		return Preview{}, ErrEmpty
 	}
@@ -144,7 +144,7 @@ func parseUsers(raw []byte) (Preview, error) {
 	iExt, iName, iEmail, iFirst, iLast := col(ColExtension), col(ColName), col(ColEmail), col(ColFirst), col(ColLast)
 
 	rr := newCSVReader(data, p.Delimiter)
-	var rec record
+	var rec csvRow
 	if hasHeader {
 		p.Header = sample[0]
 		rr.next(&rec)
@@ -153,7 +153,7 @@ func parseUsers(raw []byte) (Preview, error) {
 	emailLine := make(map[string]int)
 	rows := 0
 	for rr.next(&rec) {
-		if rec.err == "" && blankRecord(rec.fields) {
+		if rec.err == "" && blankRow(rec.fields) {
 			continue
 		}
 		if rows++; rows > MaxImportRows {

@@ -553,7 +553,7 @@ func pathologicalInputs() []pathological {
 	}
 }
 
-func TestPlanImport(t *testing.T) {
+func TestMatchStoredUsers(t *testing.T) {
 	existing := []User{
 		{ID: 1, Extension: "101", Name: "Ann", Email: "ann@example.com"},
 		{ID: 2, Extension: "102", Name: "Bob", Email: "bob@example.com"},
@@ -567,15 +567,15 @@ func TestPlanImport(t *testing.T) {
 		{Line: 6, User: User{ID: 99, Email: "ann@example.com", Name: "Ann again"}},       // same user as line 2
 		{Line: 7, User: User{Extension: "102", Name: "Bob B", Email: "bob@example.com"}}, // both keys agree
 	}
-	plan, rejected := PlanImport(rows, existing)
-	want := []Upsert{
+	upserts, rejected := matchStoredUsers(rows, existing)
+	want := []upsert{
 		{Line: 2, User: User{ID: 1, Extension: "x101", Name: "Ann Smith", Email: "ann@example.com"}},
 		{Line: 3, User: User{ID: 3, Extension: "300", Email: "CY@example.com"}},
 		{Line: 5, User: User{Extension: "400", Name: "New", Email: "new@example.com"}},
 		{Line: 7, User: User{ID: 2, Extension: "102", Name: "Bob B", Email: "bob@example.com"}},
 	}
-	if fmt.Sprint(plan) != fmt.Sprint(want) {
-		t.Errorf("plan:\n got %+v\nwant %+v", plan, want)
+	if fmt.Sprint(upserts) != fmt.Sprint(want) {
+		t.Errorf("upserts:\n got %+v\nwant %+v", upserts, want)
 	}
 	wantRej := []rej{
 		{4, `extension "102" belongs to "Bob" but email "ann@example.com" to "Ann"`},
@@ -589,7 +589,7 @@ func TestPlanImport(t *testing.T) {
 			t.Errorf("rejected[%d] = %+v, want %+v", i, rejected[i], w)
 		}
 	}
-	if plan, rej := PlanImport(nil, existing); plan != nil || rej != nil {
-		t.Errorf("empty import: %v %v", plan, rej)
+	if upserts, rej := matchStoredUsers(nil, existing); upserts != nil || rej != nil {
+		t.Errorf("empty import: %v %v", upserts, rej)
 	}
 }

@@ -15,30 +15,33 @@ const (
 	RowUnchanged                  // says what is stored already: storage leaves it
 )
 
-// PlannedRow is one accepted row of an ImportPlan.
+// PlannedRow is one accepted row of a UsersImportPlan.
 type PlannedRow struct {
 	Change RowChange
 	Stored User // the stored user it updates or matches; zero for RowNew
 }
 
-// ImportPlan is a users file checked against the stored users: the preview
-// both front-ends show (the GUI's import dialog, `users import` and its
-// --dry-run), so they count new, updated, unchanged and rejected rows alike.
-type ImportPlan struct {
+// UsersImportPlan is a users file checked against the stored users: the
+// preview both front-ends show (the GUI's import dialog, `users import` and
+// its --dry-run), so they count new, updated, unchanged and rejected rows
+// alike.
+type UsersImportPlan struct {
 	// Preview holds the rows to store (Accepted) and every line that will
-	// not be (Rejected, by line): the parser's refusals and PlanImport's.
+	// not be (Rejected, by line): the parser's refusals and those of
+	// matchStoredUsers.
 	Preview Preview
 	// Rows says, for each of Preview.Accepted, what it does.
 	Rows                    []PlannedRow
 	New, Updated, Unchanged int
 }
 
-// PlanUsersImport moves the rows PlanImport refuses (an extension of one
-// stored user with the email of another, two rows updating the same user)
-// from Accepted to Rejected, so they are listed with their line instead of
-// failing the whole import, and says what each remaining row does.
-func PlanUsersImport(p Preview, existing []User) ImportPlan {
-	plan, refused := PlanImport(p.Accepted, existing)
+// PlanUsersImport moves the rows matchStoredUsers refuses (an extension of
+// one stored user with the email of another, two rows updating the same
+// user) from Accepted to Rejected, so they are listed with their line
+// instead of failing the whole import, and says what each remaining row
+// does.
+func PlanUsersImport(p Preview, existing []User) UsersImportPlan {
+	upserts, refused := matchStoredUsers(p.Accepted, existing)
 	byID := make(map[int64]User, len(existing))
 	for _, u := range existing {
 		byID[u.ID] = u
@@ -47,10 +50,10 @@ func PlanUsersImport(p Preview, existing []User) ImportPlan {
 	for _, r := range p.Accepted {
 		byLine[r.Line] = r
 	}
-	ip := ImportPlan{Preview: p}
-	ip.Preview.Accepted = make([]ImportRow, 0, len(plan))
-	ip.Rows = make([]PlannedRow, 0, len(plan))
-	for _, u := range plan {
+	ip := UsersImportPlan{Preview: p}
+	ip.Preview.Accepted = make([]ImportRow, 0, len(upserts))
+	ip.Rows = make([]PlannedRow, 0, len(upserts))
+	for _, u := range upserts {
 		row, ok := byLine[u.Line]
 		if !ok {
 			continue

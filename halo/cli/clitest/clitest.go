@@ -1,6 +1,8 @@
-// Package clitest runs the mapping commands of the CLI on given data, for
-// tests that compare the CLI's outcome with the GUI's on the same inputs
-// (both decide through halo/mapping, so they must agree).
+// Package clitest runs commands of the CLI on given data, for tests that
+// compare the CLI's outcome with the GUI's on the same inputs (both decide
+// through the rules below them, so they must agree): the mapping commands
+// (halo/mapping), contacts audit for its region, and the connection values
+// of profile add/set (halo's ValidateConnection, storage's SecretLeftBehind).
 package clitest
 
 import (
@@ -76,7 +78,7 @@ func run(t testing.TB, s Setup, args ...string) Outcome {
 		t.Fatal(err)
 	}
 	snap := halo.Snapshot{Agents: s.Agents}
-	if err := storage.RecordSync(ctx, db, p.ID, &snap, time.Now(), time.Second, nil); err != nil {
+	if err := storage.SaveSyncRun(ctx, db, p.ID, &snap, time.Now(), time.Second, nil); err != nil {
 		t.Fatal(err)
 	}
 	users, err := db.Users(ctx, p.ID)
@@ -103,15 +105,8 @@ func run(t testing.TB, s Setup, args ...string) Outcome {
 	if err := db.ApplyMappings(ctx, p.ID, ms, nil, nil); err != nil {
 		t.Fatal(err)
 	}
-	var out, errb bytes.Buffer
-	code := cli.Main(append([]string{"--data-dir", dir}, args...), cli.Env{
-		Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb,
-		Getenv:  func(string) string { return "" },
-		Secrets: func(string) storage.Secrets { return storage.NewMemorySecrets() },
-		Logger:  applog.Discard(),
-	})
-	if code != cli.ExitOK {
-		t.Fatalf("clitest: %s: exit %d\n%s%s", strings.Join(args, " "), code, out.String(), errb.String())
+	if r := runCLI(dir, storage.NewMemorySecrets(), "", args...); r.Code != cli.ExitOK {
+		t.Fatalf("clitest: %s: exit %d\n%s%s", strings.Join(args, " "), r.Code, r.Stdout, r.Stderr)
 	}
 	after, err := db.Mappings(ctx, p.ID)
 	if err != nil {
@@ -126,4 +121,23 @@ func run(t testing.TB, s Setup, args ...string) Outcome {
 		}
 	}
 	return o
+}
+
+// Result is how one command ended.
+type Result struct {
+	Code           int
+	Stdout, Stderr string
+}
+
+// runCLI runs the CLI on the data directory dir with secrets as the
+// keyring, stdin as standard input and an empty environment.
+func runCLI(dir string, secrets storage.Secrets, stdin string, args ...string) Result {
+	var out, errb bytes.Buffer
+	code := cli.Main(append([]string{"--data-dir", dir}, args...), cli.Env{
+		Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb,
+		Getenv:  func(string) string { return "" },
+		Secrets: func(string) storage.Secrets { return secrets },
+		Logger:  applog.Discard(),
+	})
+	return Result{Code: code, Stdout: out.String(), Stderr: errb.String()}
 }
