@@ -42,9 +42,10 @@ func onDisk(t *testing.T, db *DB, mark string) int {
 // Personal data that is deleted is gone from the files, not only from
 // the tables: after contacts forget, after a new audit replaced the
 // snapshot, and after the profile was removed, no forgotten name is left
-// in the database, its write-ahead log or its shared memory file, while
-// another connection (the app's, say) holds the database open and has
-// read the contacts.
+// in the database, its write-ahead log or its shared memory file (the
+// journal of contact changes' names and numbers neither), while another
+// connection (the app's, say) holds the database open and has read the
+// contacts.
 func TestForgottenContactsAreGoneFromDisk(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -83,20 +84,43 @@ func TestForgottenContactsAreGoneFromDisk(t *testing.T) {
 		}
 	}
 
+	// The journal of contact changes (contacts fix) holds names and numbers
+	// too: it goes with the contacts.
+	journal := func(mark string) {
+		t.Helper()
+		res, err := db.db.ExecContext(ctx, `INSERT INTO contact_fix_runs (profile_id, kind, started_at, state)
+			VALUES (?, 'fix', '2026-01-01T00:00:00Z', 'done')`, p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		run, _ := res.LastInsertId()
+		for i := range 200 {
+			if _, err := db.db.ExecContext(ctx, `INSERT INTO contact_changes (run_id, seq, contact_id, contact, field, old, new, status)
+				VALUES (?, ?, ?, ?, 'phonenumber', ?, '+442079460000', 'written')`,
+				run, i, i+1, fmt.Sprintf("%s%05d", mark, i), fmt.Sprintf("%s-020 7946 %04d", mark, i)); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+
 	store("Forgotten")
+	journal("Journalled")
 	if dropped, err := db.ForgetContacts(ctx, p.ID); err != nil || !dropped {
 		t.Fatalf("forget: %v %v", dropped, err)
 	}
 	gone("contacts forget", "Forgotten")
+	gone("contacts forget", "Journalled")
 
 	store("Replaced")
 	store("Current")
 	gone("a new audit", "Replaced")
 
+	journal("Fixed")
 	if err := db.DeleteProfile(ctx, p.ID); err != nil {
 		t.Fatal(err)
 	}
 	gone("profile remove", "Current")
+	gone("profile remove", "Fixed")
 
 	// What was freed is given back: the file keeps the size of an empty
 	// database, not that of three snapshots.
