@@ -1,4 +1,4 @@
-package applog_test
+package storage
 
 import (
 	"context"
@@ -11,7 +11,6 @@ import (
 	"testing"
 
 	"github.com/halo-assistant/halo-assistant/halo/mapping"
-	"github.com/halo-assistant/halo-assistant/storage"
 	"github.com/halo-assistant/halo-assistant/storage/applog"
 )
 
@@ -20,12 +19,12 @@ import (
 // its kind only, wrapped or not; other errors keep their text.
 func TestErrorsNamingPeopleAreLoggedAsTheirKind(t *testing.T) {
 	ctx := context.Background()
-	db, err := storage.Open(ctx, t.TempDir())
+	db, err := Open(ctx, t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	p, err := db.CreateProfile(ctx, storage.Profile{Name: "Contoso", HaloURL: "https://contoso.halopsa.com"})
+	p, err := db.CreateProfile(ctx, Profile{Name: "Contoso", HaloURL: "https://contoso.halopsa.com"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,7 +33,7 @@ func TestErrorsNamingPeopleAreLoggedAsTheirKind(t *testing.T) {
 	}
 	_, dup := db.AddUser(ctx, mapping.User{ProfileID: p.ID, Extension: "201", Name: "John Doe"})
 	_, mail := db.AddUser(ctx, mapping.User{ProfileID: p.ID, Extension: "202", Email: "jane.roe@example.com"})
-	if !errors.Is(dup, storage.ErrDuplicateUser) || !strings.Contains(dup.Error(), "Jane Roe") || !errors.Is(mail, storage.ErrDuplicateUser) {
+	if !errors.Is(dup, ErrDuplicateUser) || !strings.Contains(dup.Error(), "Jane Roe") || !errors.Is(mail, ErrDuplicateUser) {
 		t.Fatalf("the failures to log: %v; %v", dup, mail)
 	}
 
