@@ -146,9 +146,14 @@ func (t *tape) Read(p []byte) (int, error) {
 // between returns the input from offset from to offset to.
 func (t *tape) between(from, to int64) []byte { return t.buf[from-t.base : to-t.base] }
 
-// forget drops the input before offset off.
+// forget lets the input before offset off go. It is dropped once it is
+// at least 64 KiB and half of what is kept, so each byte is moved a few
+// times at most, not once per record.
 func (t *tape) forget(off int64) {
 	k := int(off - t.base)
+	if k < 64<<10 || 2*k < len(t.buf) {
+		return
+	}
 	t.buf = t.buf[:copy(t.buf, t.buf[k:])]
 	t.base = off
 }
