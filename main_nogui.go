@@ -43,6 +43,7 @@ func startBeside(self string, o cli.GUIOptions, stderr io.Writer) int {
 		args = append(args, "--demo")
 	}
 	cmd := exec.Command(app, args...)
+	cmd.Env = cli.ChildEnv() // never HALO_CLIENT_SECRET: the app does not use it
 	if err := cmd.Start(); err != nil {
 		fmt.Fprintf(stderr, "%s: starting %s failed: %v\n", assets.Binary, app, err)
 		return cli.ExitFailed

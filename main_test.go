@@ -108,11 +108,13 @@ func TestNoGUIBuildLinksNoToolkit(t *testing.T) {
 }
 
 // With no command the console twin starts the desktop app beside it (by
-// full path, with the same data directory and demo mode) and returns; if
-// that program is missing it says so.
+// full path, with the same data directory and demo mode, without
+// HALO_CLIENT_SECRET in its environment) and returns; if that program is
+// missing it says so.
 func TestNoGUIBuildOpensTheAppBesideIt(t *testing.T) {
 	dir := t.TempDir()
 	com := buildBinary(t, dir, "halo-assistant.com", "migrated_fynedo,nogui")
+	const secret = "8c1e4f7a-2b5d-4e8f-a1c3-6d9b2e5f8a14-3f6a9c2e-5b8d-4a1f-b7e3-0c4d8f2a6b19"
 	data := filepath.Join(dir, "data")
 	// On Linux the command line first checks that an X display answers;
 	// a TCP listener at 6000+N stands in for display N.
@@ -124,7 +126,8 @@ func TestNoGUIBuildOpensTheAppBesideIt(t *testing.T) {
 	display := fmt.Sprintf("127.0.0.1:%d", x.Addr().(*net.TCPAddr).Port-6000)
 	run := func(args ...string) (int, string) {
 		cmd := exec.Command(com, args...)
-		cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + filepath.Join(dir, "home"), "DISPLAY=" + display}
+		cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + filepath.Join(dir, "home"), "DISPLAY=" + display,
+			"HALO_CLIENT_SECRET=" + secret}
 		var stderr bytes.Buffer
 		cmd.Stderr = &stderr
 		err := cmd.Run()
@@ -142,9 +145,9 @@ func TestNoGUIBuildOpensTheAppBesideIt(t *testing.T) {
 		t.Fatalf("without the desktop app beside it: exit %d, %q", code, msg)
 	}
 
-	// A stand-in desktop app that records its arguments.
+	// A stand-in desktop app that records its environment and arguments.
 	got := filepath.Join(dir, "args.txt")
-	script := "#!/bin/sh\nprintf '%s\\n' \"$@\" >" + got + ".tmp && mv " + got + ".tmp " + got + "\n"
+	script := "#!/bin/sh\nenv >" + got + ".env\nprintf '%s\\n' \"$@\" >" + got + ".tmp && mv " + got + ".tmp " + got + "\n"
 	if err := os.WriteFile(filepath.Join(dir, "halo-assistant.exe"), []byte(script), 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -168,6 +171,10 @@ func TestNoGUIBuildOpensTheAppBesideIt(t *testing.T) {
 		}
 		if string(b) != tc.want {
 			t.Fatalf("%v: the desktop app got %q, want %q", tc.args, b, tc.want)
+		}
+		if env, err := os.ReadFile(got + ".env"); err != nil || !strings.Contains(string(env), "DISPLAY=") ||
+			strings.Contains(string(env), "HALO_CLIENT_SECRET") || strings.Contains(string(env), secret) {
+			t.Fatalf("%v: the desktop app's environment (%v):\n%s", tc.args, err, env)
 		}
 	}
 }

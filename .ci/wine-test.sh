@@ -4,8 +4,9 @@
 # zip's and MSI's contents, optional signing, the CLI (.com) against the
 # simulated Halo, secrets only in Credential Manager, the MSI's silent
 # install / upgrade / uninstall, the .com's import table (no GUI toolkit),
-# the secret's clipboard markers, a planted DLL left unloaded, and the GUI's
-# demo systems check.
+# the secret's clipboard markers, owner-only data and log folders (and the
+# warning for an open one), a planted DLL left unloaded, and the GUI's demo
+# systems check.
 #   VERSION=0.1.0 BUILD=1 .ci/wine-test.sh SCREENSHOT_DIR
 # Wine 8.0 lacks bcryptprimitives.dll (Go 1.24+ needs its ProcessPrng), so a
 # TEST-ONLY stand-in from .ci/wine/ is built into the prefix; it never ships.
@@ -170,6 +171,26 @@ if grep -rlaF "$HALO_CLIENT_SECRET" "$users" "$WINEPREFIX"/*.reg; then
   fail "the Client Secret is stored in plain text (files above)"
 fi
 ok "log under %LOCALAPPDATA%\\halo-assistant; the secret is in no file of the prefix"
+
+# The data and log folders the program created are the user's alone (a
+# protected DACL naming only the user). Wine keeps a folder's ACL as its
+# Unix mode, "other" standing for Everyone: a folder made the plain way
+# here is 755, open to Everyone.
+for d in "$appdata/halo-assistant" "$localappdata/halo-assistant"; do
+  mode=$(stat -c %a "$d")
+  (( (8#$mode & 8#007) == 0 )) || fail "$d is open to Everyone (Wine mode $mode): not created owner-only"
+done
+# An existing data folder others may read is used, with a warning saying so.
+mkdir -p "$WINEPREFIX/drive_c/Shared Data" && chmod 755 "$WINEPREFIX/drive_c/Shared Data"
+timeout 120 wine "$com" --data-dir 'C:\Shared Data' profile list >/dev/null 2>"$work/shared.err" || fail "profile list in an open folder failed: $(cat "$work/shared.err")"
+has -F 'warning: the data directory C:\Shared Data can be read by Everyone' <(tr -d '\r' <"$work/shared.err") ||
+  fail "no warning for a data folder Everyone may read: '$(cat "$work/shared.err")'"
+# storage/owneronly's own test: under a folder Everyone may read, the one
+# it creates is the user's alone, and the open one is reported.
+GOOS=windows GOARCH=amd64 CGO_ENABLED=0 go test -c -o "$work/owneronly.test.exe" ./storage/owneronly
+acl=$(timeout 120 wine "$work/owneronly.test.exe" -test.v 2>&1 | tr -d '\r') || { echo "$acl"; fail "the owner-only folder test failed"; }
+has -- '--- PASS: TestDirIsOwnerOnlyUnderAnOpenParent' <<<"$acl" || { echo "$acl"; fail "the owner-only folder test did not pass"; }
+ok "data and log folders created owner-only; a data folder Everyone may read gets a warning"
 
 # 4. The MSI: silent install, upgrade in place, silent uninstall.
 uninstall_entries() {

@@ -16,6 +16,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/halo-assistant/halo-assistant/assets"
@@ -122,6 +123,10 @@ func openDB(w fyne.Window, o Options, ready func(*UI)) {
 			// it at once, which must not race with Start's first loads.
 			u.Start()
 			ready(u)
+			if warn := db.AccessWarning(); warn != "" {
+				o.Logger.Warn("the data directory is open to other accounts", "dir", o.DataDir)
+				dialog.ShowInformation("Your data folder is open to other accounts", "Note: "+warn+".", w)
+			}
 		})
 	}()
 }

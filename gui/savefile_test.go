@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -143,6 +144,11 @@ func TestExportAsksBeforeReplacingAndNeverEmptiesTheOldFile(t *testing.T) {
 	b, _ := os.ReadFile(path)
 	if !strings.Contains(string(b), "Agent 001") || !strings.HasPrefix(s.status.Text, "Exported 1 mapping to "+path) {
 		t.Fatalf("file %q, status %q", b, s.status.Text)
+	}
+	// The file holds personal data: the replaced 0644 file is now the
+	// owner's only (Windows has no such modes).
+	if st, err := os.Stat(path); runtime.GOOS != "windows" && (err != nil || st.Mode().Perm() != 0o600) {
+		t.Fatalf("the exported file's mode is %v (%v), want 0600", st.Mode(), err)
 	}
 	onlyFile(t, dir, "mappings.csv")
 	if c.Overlays().Top() != nil {

@@ -3,6 +3,8 @@ package halo
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io"
 	"reflect"
 	"unicode/utf8"
 )
@@ -19,7 +21,62 @@ const (
 	// maxSmallBody bounds the answers that carry no data: /api/authinfo
 	// and every error body.
 	maxSmallBody = 64 << 10
+	// maxRecordBytes is what one record of a list answer may take on
+	// average: Halo's list records are a few KiB (Halo's own fields, names
+	// and memberships), so 64 KiB leaves a wide margin.
+	maxRecordBytes = 64 << 10
+	// minAnswerBytes is what any list answer may take however few records
+	// it holds: a full page of Halo's largest, 100 records (6.25 MiB).
+	minAnswerBytes = 100 * maxRecordBytes
 )
+
+// answerBudget reads a list answer's body within its byte budget, which
+// grows with the records decoded (*records, counted by readList): at most
+// maxRecordBytes per record on average, minAnswerBytes whatever the count,
+// and never more than limit (Config.MaxResponseBytes). A page (100
+// records) thus gets a few MiB, while a Halo that ignores paging and sends
+// every record in one answer still gets room for all of them up to limit;
+// a small answer that inflates to a huge one (gzip) is cut off after the
+// bytes its records can need. Bytes are counted after the transport
+// inflated them.
+type answerBudget struct {
+	r       io.Reader
+	limit   int64
+	records *int
+	n       int64 // bytes read so far
+}
+
+// allowed is the budget for the records decoded so far.
+func (b *answerBudget) allowed() int64 {
+	return min(b.limit, max(minAnswerBytes, maxRecordBytes*int64(*b.records+1)))
+}
+
+func (b *answerBudget) Read(p []byte) (int, error) {
+	allowed := b.allowed()
+	if b.n > allowed {
+		return 0, &answerTooLargeError{limit: allowed, records: *b.records}
+	}
+	// One byte past the budget is enough to know it was exceeded.
+	if room := allowed - b.n + 1; int64(len(p)) > room {
+		p = p[:room]
+	}
+	n, err := b.r.Read(p)
+	b.n += int64(n)
+	if err == nil && b.n > allowed {
+		err = &answerTooLargeError{limit: allowed, records: *b.records}
+	}
+	return n, err
+}
+
+// answerTooLargeError: a list answer went past its byte budget.
+type answerTooLargeError struct {
+	limit   int64
+	records int
+}
+
+func (e *answerTooLargeError) Error() string {
+	return fmt.Sprintf("larger than %s after %d records", byteSize(e.limit), e.records)
+}
 
 // clipRunes shortens s to at most n characters on a rune boundary, marking
 // the cut with "…".

@@ -415,6 +415,21 @@ func (c *Client) Do(ctx context.Context, req *http.Request, v any) error {
 }
 
 func (c *Client) do(ctx context.Context, req *http.Request) ([]byte, int, error) {
+	return c.doWith(ctx, req, readOpts{})
+}
+
+// readOpts says how a successful answer's body is read: whole, up to limit
+// (0: Config.MaxResponseBytes), or handed to stream as it arrives (list
+// answers: the stream bounds itself, see answerBudget). Error answers and
+// /api/authinfo are read whole up to maxSmallBody either way.
+type readOpts struct {
+	limit  int64
+	stream func(body io.Reader) error
+}
+
+// doWith is do with the body read as opts says. A 401 drops the token and
+// retries once with a fresh one.
+func (c *Client) doWith(ctx context.Context, req *http.Request, opts readOpts) ([]byte, int, error) {
 	var stale *oauth2.Token
 	for try := 0; ; try++ {
 		tok, err := c.token(ctx, stale)
@@ -423,7 +438,7 @@ func (c *Client) do(ctx context.Context, req *http.Request) ([]byte, int, error)
 		}
 		r := req.Clone(ctx)
 		r.Header.Set("Authorization", "Bearer "+tok.AccessToken)
-		body, status, err := c.sendReq(ctx, r)
+		body, status, err := c.sendReq(ctx, r, opts)
 		if status == http.StatusUnauthorized && try == 0 {
 			stale = tok
 			c.log.Debug("halo token refused; renewing", "path", req.URL.Path)
@@ -441,8 +456,8 @@ func (c *Client) do(ctx context.Context, req *http.Request) ([]byte, int, error)
 // sendReq sends req through the retrying transport, reads the body within
 // the size cap and turns HTTP failures into *Error. It returns the status
 // even when it returns an error.
-func (c *Client) sendReq(ctx context.Context, req *http.Request) ([]byte, int, error) {
-	r, err := c.roundTrip(ctx, req)
+func (c *Client) sendReq(ctx context.Context, req *http.Request, opts readOpts) ([]byte, int, error) {
+	r, err := c.roundTripWith(ctx, req, opts)
 	if err != nil {
 		return nil, r.status, err
 	}
@@ -463,6 +478,13 @@ type response struct {
 // whatever its status. Errors are only for answers that never came whole
 // (network, TLS, cancel) or exceed the size cap.
 func (c *Client) roundTrip(ctx context.Context, req *http.Request) (response, error) {
+	return c.roundTripWith(ctx, req, readOpts{})
+}
+
+// roundTripWith is roundTrip with a successful answer's body read as opts
+// says; a streamed body's own error (a bad or oversized answer) is
+// returned as it is, a failure to receive it as a transport error.
+func (c *Client) roundTripWith(ctx context.Context, req *http.Request, opts readOpts) (response, error) {
 	req.Header.Set("User-Agent", c.cfg.UserAgent)
 	req.Header.Set("Accept", "application/json")
 	start := time.Now()
@@ -475,9 +497,22 @@ func (c *Client) roundTrip(ctx context.Context, req *http.Request) (response, er
 	defer resp.Body.Close()
 	r := response{status: resp.StatusCode, ctype: resp.Header.Get("Content-Type")}
 	ok := r.status >= 200 && r.status < 300
-	// authinfo and error answers carry no data: a few KiB at most.
+	// authinfo, error answers and web pages carry no data: a few KiB at most.
+	small := !ok || strings.HasSuffix(req.URL.Path, authInfoPath) || isHTMLResponse(r.ctype, nil)
+	if opts.stream != nil && !small {
+		body := &receivedBody{r: resp.Body}
+		err := opts.stream(body)
+		if body.err != nil {
+			return r, c.transportError(ctx, req, body.err)
+		}
+		c.log.Debug("halo request", "method", req.Method, "path", req.URL.Path, "status", r.status, "bytes", body.n, "ms", time.Since(start).Milliseconds())
+		return r, err
+	}
 	limit := c.max
-	if !ok || strings.HasSuffix(req.URL.Path, authInfoPath) {
+	if opts.limit > 0 {
+		limit = min(limit, opts.limit)
+	}
+	if small {
 		limit = maxSmallBody
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
@@ -485,8 +520,8 @@ func (c *Client) roundTrip(ctx context.Context, req *http.Request) (response, er
 		return r, c.transportError(ctx, req, err)
 	}
 	if int64(len(body)) > limit {
-		if !ok {
-			// The status says what failed; the start of the body says why.
+		if !ok || isHTMLResponse(r.ctype, nil) {
+			// The status (or the page) says what failed; the start of the body says why.
 			body = body[:limit]
 		} else {
 			e := newError(KindBadResponse, "", fmt.Sprintf("Halo's answer for %s is larger than %s.", req.URL.Path, byteSize(limit)), nil)
@@ -496,6 +531,24 @@ func (c *Client) roundTrip(ctx context.Context, req *http.Request) (response, er
 	r.body = body
 	c.log.Debug("halo request", "method", req.Method, "path", req.URL.Path, "status", r.status, "bytes", len(body), "ms", time.Since(start).Milliseconds())
 	return r, nil
+}
+
+// receivedBody passes an answer's body through, counting its bytes and
+// keeping the error of receiving it (network, cancel) apart from what its
+// reader makes of it.
+type receivedBody struct {
+	r   io.Reader
+	n   int64
+	err error
+}
+
+func (b *receivedBody) Read(p []byte) (int, error) {
+	n, err := b.r.Read(p)
+	b.n += int64(n)
+	if err != nil && err != io.EOF {
+		b.err = err
+	}
+	return n, err
 }
 
 // transportError classifies a request that got no whole answer.
@@ -613,7 +666,13 @@ func firstNonEmpty(s ...string) string {
 }
 
 func (c *Client) decodeError(path string, body []byte, err error) *Error {
-	if isHTMLResponse("", body) {
+	return unreadableAnswer(path, isHTMLResponse("", body), err)
+}
+
+// unreadableAnswer is the error for a successful answer that is not Halo's
+// JSON: a web page, or JSON that does not read.
+func unreadableAnswer(path string, page bool, err error) *Error {
+	if page {
 		return newError(KindNotHalo, "", fmt.Sprintf("%s answered with a web page instead of Halo's JSON: this URL is not a Halo API.", path), err)
 	}
 	return newError(KindBadResponse, "", fmt.Sprintf("Halo's answer for %s could not be read as JSON.", path), err)

@@ -64,15 +64,9 @@ func (c *Client) SearchContactsByPhone(ctx context.Context, number string) ([]Co
 	q := url.Values{}
 	q.Set("search", number)
 	q.Set("search_phonenumbers", "true")
-	body, err := c.getJSON(ctx, "Users", q)
-	if err != nil {
-		return nil, err
-	}
-	users, _, err := decodeList[Contact](body, "users")
-	if err != nil {
-		return nil, c.decodeError("/api/Users", body, err)
-	}
-	return users, nil
+	// Bounded like every list: its records and its bytes.
+	users, _, _, err := getList[Contact](ctx, c, "Users", q, "users", "contacts")
+	return users, err
 }
 
 // ProbeContacts asks for one contact to learn whether the API agent may
@@ -104,16 +98,9 @@ func probe[T any](ctx context.Context, c *Client, path, key string, q url.Values
 	q.Set("pageinate", "true")
 	q.Set("page_size", "1")
 	q.Set("page_no", "1")
-	body, err := c.getJSON(ctx, path, q)
+	items, meta, _, err := getList[T](ctx, c, path, q, key, key)
 	if err != nil {
 		return 0, err
-	}
-	items, meta, err := decodeList[T](body, key)
-	if err != nil {
-		if e := c.accessDenied(path, body); e != nil {
-			return 0, e
-		}
-		return 0, c.decodeError("/api/"+path, body, err)
 	}
 	if meta.HasCount {
 		return max(meta.RecordCount, len(items)), nil
@@ -128,7 +115,12 @@ func (c *Client) accessDenied(path string, body []byte) *Error {
 	if json.Unmarshal(body, &w) != nil {
 		return nil
 	}
-	desc := firstNonEmpty(w.ErrorDescription, w.Message, w.Title, w.ClassName)
+	return c.accessDeniedText(path, firstNonEmpty(w.ErrorDescription, w.Message, w.Title, w.ClassName))
+}
+
+// accessDeniedText is accessDenied for the description already taken from
+// the answer (see readList).
+func (c *Client) accessDeniedText(path, desc string) *Error {
 	if !accessText(desc) {
 		return nil
 	}

@@ -1,10 +1,13 @@
 package halo
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"math"
 	"reflect"
 	"strconv"
 	"strings"
@@ -25,63 +28,310 @@ type listMeta struct {
 
 var errNotJSON = errors.New("not JSON")
 
-// decodeList decodes a bare array or a wrapper object. key is the expected
-// array property ("agents"); when absent, the first array-valued property is
-// used.
+// errHTMLBody: the answer is a web page (a login page, a proxy's error),
+// not Halo's JSON.
+var errHTMLBody = errors.New("a web page, not JSON")
+
+// errTooManyRecords: the answer holds more records than the list cap; the
+// record past the cap was not built.
+var errTooManyRecords = errors.New("too many records")
+
+// decodeList decodes a bare array or a wrapper object held in memory. key
+// is the expected array property ("agents"); when absent, the first
+// array-valued property is used.
 func decodeList[T any](body []byte, key string) ([]T, listMeta, error) {
-	var meta listMeta
-	b := bytes.TrimLeft(body, " \t\r\n\ufeff")
-	if len(b) == 0 {
-		return nil, meta, errNotJSON
-	}
-	switch b[0] {
-	case '[':
-		items, err := decodeArray[T](b)
-		return items, meta, err
-	case '{':
-	case 'n':
-		if string(bytes.TrimSpace(b)) == "null" {
-			return nil, meta, nil
+	var n int
+	items, meta, _, err := readList[T](bytes.NewReader(body), key, math.MaxInt, &n)
+	return items, meta, err
+}
+
+// readList decodes a list answer from r as a stream, one record at a time,
+// so what a server sends costs no more than the records it is allowed to
+// have: before a record is built, *n (records decoded so far, shared with
+// the answer's byte budget: see answerBudget) is checked against maxItems
+// and the record past it stops the decoding with errTooManyRecords. A
+// wrapper's other arrays count too. message is the description of an
+// answer that is an object without the list (an error or an access
+// message some Halo versions send with a 200); errHTMLBody reports a web
+// page.
+func readList[T any](r io.Reader, key string, maxItems int, n *int) (items []T, meta listMeta, message string, err error) {
+	br := bufio.NewReader(r)
+	first, err := skipSpace(br)
+	if err != nil {
+		if err == io.EOF {
+			err = errNotJSON
 		}
-		return nil, meta, errNotJSON
+		return nil, meta, "", err
+	}
+	t := &tape{r: br}
+	dec := json.NewDecoder(t)
+	st := &listState{dec: dec, tape: t, max: maxItems, n: n}
+	switch first {
+	case '[':
+		if _, err := dec.Token(); err != nil {
+			return nil, meta, "", err
+		}
+		items, err = readElems[T](st, true)
+	case '{':
+		meta.Wrapped = true
+		items, message, err = readWrapper[T](st, key, &meta)
+	case 'n':
+		var v any
+		if err := dec.Decode(&v); err != nil || v != nil {
+			return nil, meta, "", errNotJSON
+		}
+	case '<':
+		return nil, meta, "", errHTMLBody
 	default:
-		return nil, meta, errNotJSON
+		return nil, meta, "", errNotJSON
 	}
-	meta.Wrapped = true
-	var obj map[string]json.RawMessage
-	if err := json.Unmarshal(b, &obj); err != nil {
-		return nil, meta, err
+	if err != nil {
+		return nil, meta, message, err
 	}
-	for k, v := range obj {
+	// Nothing but white space may follow, as json.Unmarshal requires.
+	if _, err := dec.Token(); err != io.EOF {
+		if err == nil {
+			err = errors.New("data after the JSON value")
+		}
+		return nil, meta, message, err
+	}
+	return items, meta, message, nil
+}
+
+// skipSpace skips white space and a byte order mark and returns the next
+// byte without consuming it.
+func skipSpace(br *bufio.Reader) (byte, error) {
+	for {
+		b, err := br.Peek(1)
+		if err != nil {
+			return 0, err
+		}
+		switch b[0] {
+		case ' ', '\t', '\r', '\n':
+			br.Discard(1)
+			continue
+		case 0xEF:
+			if bom, _ := br.Peek(3); string(bom) == "\ufeff" {
+				br.Discard(3)
+				continue
+			}
+		}
+		return b[0], nil
+	}
+}
+
+// listState is one list answer being decoded.
+type listState struct {
+	dec  *json.Decoder
+	tape *tape
+	max  int
+	n    *int
+}
+
+// tape keeps the bytes the decoder read from the current record on, so a
+// record the fast decode refused (a value of another JSON type) can be
+// decoded again leniently without holding the whole answer.
+type tape struct {
+	r    io.Reader
+	buf  []byte
+	base int64 // the input offset of buf[0]
+}
+
+func (t *tape) Read(p []byte) (int, error) {
+	n, err := t.r.Read(p)
+	t.buf = append(t.buf, p[:n]...)
+	return n, err
+}
+
+// between returns the input from offset from to offset to.
+func (t *tape) between(from, to int64) []byte { return t.buf[from-t.base : to-t.base] }
+
+// forget lets the input before offset off go. It is dropped once it is
+// at least 64 KiB and half of what is kept, so each byte is moved a few
+// times at most, not once per record.
+func (t *tape) forget(off int64) {
+	k := int(off - t.base)
+	if k < 64<<10 || 2*k < len(t.buf) {
+		return
+	}
+	t.buf = t.buf[:copy(t.buf, t.buf[k:])]
+	t.base = off
+}
+
+// readElems decodes the elements of an array whose '[' was read, counting
+// each against the cap before it is built; keep false only counts them.
+// Each record is decoded on its own, leniently when a value has another
+// JSON type than expected (see lenientUnmarshal), so a record of the wrong
+// shape costs only itself.
+func readElems[T any](st *listState, keep bool) ([]T, error) {
+	var items []T
+	if keep {
+		items = []T{} // an empty array stays empty, not absent
+	}
+	var raw json.RawMessage // reused: a skipped record's bytes
+	for st.dec.More() {
+		if *st.n >= st.max {
+			return nil, errTooManyRecords
+		}
+		st.tape.forget(st.dec.InputOffset())
+		if !keep {
+			if err := st.dec.Decode(&raw); err != nil {
+				return nil, err
+			}
+			*st.n++
+			continue
+		}
+		if len(items) == cap(items) {
+			// Doubling: what growing allocates in all stays near twice
+			// the records kept (append's gentler growth for large slices
+			// allocates about five times).
+			grown := make([]T, len(items), 2*cap(items)+64)
+			copy(grown, items)
+			items = grown
+		}
+		items = items[:len(items)+1]
+		v := &items[len(items)-1]
+		start := st.dec.InputOffset()
+		err := st.dec.Decode(v)
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			var zero T
+			*v = zero
+			err = lenientUnmarshal(bytes.TrimLeft(st.tape.between(start, st.dec.InputOffset()), " \t\r\n,"), v)
+		}
+		if err != nil {
+			return nil, err
+		}
+		*st.n++
+		clipNames(v)
+	}
+	if _, err := st.dec.Token(); err != nil { // ']'
+		return nil, err
+	}
+	return items, nil
+}
+
+// Which of a wrapper's properties holds the list, best last: any array
+// (the one with the first name in byte order wins), the key in another
+// case, the key itself.
+const (
+	rankNone = iota
+	rankOther
+	rankFold
+	rankExact
+)
+
+// readWrapper decodes a wrapper object whose first byte is next: the list
+// under key (else the first array-valued property), record_count, and the
+// texts of an error answer.
+func readWrapper[T any](st *listState, key string, meta *listMeta) ([]T, string, error) {
+	dec := st.dec
+	if _, err := dec.Token(); err != nil { // '{'
+		return nil, "", err
+	}
+	var (
+		best     []T
+		bestRank int
+		bestName string
+		msg      haloErrorWire
+	)
+	for dec.More() {
+		st.tape.forget(dec.InputOffset()) // only records are ever read again
+		kt, err := dec.Token()
+		if err != nil {
+			return nil, "", err
+		}
+		k, _ := kt.(string)
 		if strings.EqualFold(k, "record_count") {
-			if n, ok := jsonInt(v); ok {
+			var raw json.RawMessage
+			if err := dec.Decode(&raw); err != nil {
+				return nil, "", err
+			}
+			if n, ok := jsonInt(raw); ok {
 				meta.HasCount, meta.RecordCount = true, n
+			}
+			continue
+		}
+		rank := rankOther
+		switch {
+		case k == key:
+			rank = rankExact
+		case strings.EqualFold(k, key):
+			rank = rankFold
+		}
+		vt, err := dec.Token()
+		if err != nil {
+			return nil, "", err
+		}
+		switch v := vt.(type) {
+		case json.Delim:
+			if v == '{' {
+				if err := skipRest(dec); err != nil {
+					return nil, "", err
+				}
+				if rank > bestRank && rank != rankOther {
+					best, bestRank = nil, rank
+				}
+				continue
+			}
+			better := rank > bestRank || rank == rankOther && bestRank == rankOther && k < bestName
+			items, err := readElems[T](st, better)
+			if err != nil {
+				return nil, "", err
+			}
+			if better {
+				best, bestRank, bestName = items, rank, k
+			}
+		case string:
+			if rank != rankOther && bestRank < rank {
+				best, bestRank = nil, rank
+			}
+			switch {
+			case strings.EqualFold(k, "error_description"):
+				msg.ErrorDescription = v
+			case strings.EqualFold(k, "message"):
+				msg.Message = v
+			case strings.EqualFold(k, "title"):
+				msg.Title = v
+			case strings.EqualFold(k, "ClassName"):
+				msg.ClassName = v
+			}
+		default: // a number, true, false or null
+			if rank != rankOther && bestRank < rank {
+				best, bestRank = nil, rank
 			}
 		}
 	}
-	raw, ok := lookupKey(obj, key)
-	if !ok {
-		raw, ok = firstArray(obj)
+	if _, err := dec.Token(); err != nil { // '}'
+		return nil, "", err
 	}
-	if !ok {
+	message := firstNonEmpty(msg.ErrorDescription, msg.Message, msg.Title, msg.ClassName)
+	if bestRank == rankNone {
 		if meta.HasCount && meta.RecordCount == 0 {
-			return nil, meta, nil
+			return nil, message, nil
 		}
-		return nil, meta, fmt.Errorf("no %q list in the answer", key)
+		return nil, message, fmt.Errorf("no %q list in the answer", key)
 	}
-	items, err := decodeArray[T](raw)
-	if err != nil {
-		return nil, meta, err
-	}
-	return items, meta, nil
+	return best, message, nil
 }
 
-// decodeArray decodes a JSON array of records.
-func decodeArray[T any](b []byte) ([]T, error) {
-	var items []T
-	err := lenientUnmarshal(b, &items)
-	clipNames(&items)
-	return items, err
+// skipRest skips the rest of an object or array whose opening delimiter
+// was read.
+func skipRest(dec *json.Decoder) error {
+	for depth := 1; depth > 0; {
+		t, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		if d, ok := t.(json.Delim); ok {
+			if d == '{' || d == '[' {
+				depth++
+			} else {
+				depth--
+			}
+		}
+	}
+	return nil
 }
 
 // decodeOne decodes a single record that may come bare, as a one-element

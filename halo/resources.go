@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"sort"
@@ -36,34 +37,65 @@ type PullProgress struct {
 	ContactsTotal int
 }
 
+// getJSON fetches one record's answer (Agent/me): read whole, up to what a
+// list answer of few records may take (minAnswerBytes).
 func (c *Client) getJSON(ctx context.Context, path string, q url.Values) ([]byte, error) {
 	req, err := c.NewRequest(ctx, http.MethodGet, path, q)
 	if err != nil {
 		return nil, newError(KindURL, "", "", err)
 	}
-	body, _, err := c.do(ctx, req)
+	body, _, err := c.doWith(ctx, req, readOpts{limit: minAnswerBytes})
 	return body, err
 }
 
-// getList fetches and decodes one list answer (key is its array property),
-// bounded like every list: see checkListSize.
+// getList fetches and decodes one list answer (key is its array property)
+// as a stream, bounded like every list (see checkListSize) and in bytes
+// (see answerBudget); it returns the bytes read, for a pull's total.
 func getList[T any](ctx context.Context, c *Client, path string, q url.Values, key, what string) ([]T, listMeta, int, error) {
-	body, err := c.getJSON(ctx, path, q)
+	req, err := c.NewRequest(ctx, http.MethodGet, path, q)
 	if err != nil {
-		return nil, listMeta{}, 0, err
+		return nil, listMeta{}, 0, newError(KindURL, "", "", err)
 	}
-	items, meta, err := decodeList[T](body, key)
+	var (
+		items   []T
+		meta    listMeta
+		message string
+		read    int64
+	)
+	_, _, err = c.doWith(ctx, req, readOpts{stream: func(body io.Reader) error {
+		records := 0
+		b := &answerBudget{r: body, limit: c.max, records: &records}
+		var derr error
+		items, meta, message, derr = readList[T](b, key, c.cfg.MaxListItems, &records)
+		read = b.n
+		return derr
+	}})
 	if err != nil {
-		// Some Halo versions refuse with a 200 and a message.
-		if e := c.accessDenied(path, body); e != nil {
-			return nil, meta, len(body), e
-		}
-		return nil, meta, len(body), c.decodeError("/api/"+path, body, err)
+		return nil, meta, int(read), c.listError(path, what, message, err)
 	}
-	if err := c.checkListSize(what, len(items)); err != nil {
-		return nil, meta, len(body), err
+	return items, meta, int(read), nil
+}
+
+// listError words why the list answer for /api/path could not be taken:
+// too many records or bytes, Halo's access message (some versions refuse
+// with a 200 and a message), a web page, or JSON that does not read.
+// Errors of the request itself (*Error) pass through.
+func (c *Client) listError(path, what, message string, err error) error {
+	var he *Error
+	var big *answerTooLargeError
+	switch {
+	case errors.As(err, &he):
+		return err
+	case errors.Is(err, errTooManyRecords):
+		return c.checkListSize(what, c.cfg.MaxListItems+1)
+	case errors.As(err, &big):
+		return newError(KindBadResponse, "", fmt.Sprintf("Halo's answer for /api/%s is larger than %s for %s; this app stops there.",
+			path, byteSize(big.limit), CountOf(big.records, "record")), nil)
 	}
-	return items, meta, len(body), nil
+	if e := c.accessDeniedText(path, message); e != nil {
+		return e
+	}
+	return unreadableAnswer("/api/"+path, errors.Is(err, errHTMLBody), err)
 }
 
 // checkListSize is the one cap on how many records a list may hold (agents

@@ -125,7 +125,8 @@ func checkContactsSummary(snap ContactsSnapshot, sum ContactsSummary) (ContactsS
 // left as it was. snap.PulledAt defaults to now; snap.Region must be the
 // region the numbers were read for. sum.At, sum.Region and sum.Contacts
 // default to the snapshot's and must match it when set. The audit log gets
-// the counts only.
+// the counts only; no copy of the previous contacts stays in the files
+// (see scrub).
 func (db *DB) ReplaceContacts(ctx context.Context, snap ContactsSnapshot, sum ContactsSummary) error {
 	if snap.PulledAt.IsZero() {
 		snap.PulledAt = time.Now()
@@ -151,7 +152,7 @@ func (db *DB) ReplaceContacts(ctx context.Context, snap ContactsSnapshot, sum Co
 	if err != nil {
 		return err
 	}
-	return db.withTx(ctx, func(tx *sql.Tx) error {
+	err = db.withTx(ctx, func(tx *sql.Tx) error {
 		p, err := getProfile(ctx, tx, snap.ProfileID)
 		if err != nil {
 			return err
@@ -186,6 +187,11 @@ func (db *DB) ReplaceContacts(ctx context.Context, snap ContactsSnapshot, sum Co
 			Detail: fmt.Sprintf("stored %d contacts (%d active, region %s, %s): %d search misses, %d missing name, %d no phone, %d shared numbers, %d unparseable",
 				sum.Contacts, sum.Active, sum.Region, probeDetail(snap.Probe), sum.SearchMiss, sum.MissingName, sum.NoPhone, sum.SharedNumbers, sum.Unparseable)})
 	})
+	if err != nil {
+		return err
+	}
+	// The previous snapshot's contacts are personal data: no copy stays.
+	return db.scrub(ctx)
 }
 
 // probeDetail is the audit log's words for a search probe.
@@ -329,7 +335,8 @@ func (db *DB) ContactsSummary(ctx context.Context, profileID int64) (ContactsSum
 
 // ForgetContacts drops the profile's contacts snapshot and summary, and the
 // journal of its contact changes (after which no run can be undone), and
-// reports whether there was either. Dropping is audited, with counts only.
+// reports whether there was either. Dropping is audited, with counts only,
+// and leaves no copy of the contacts in the files (see scrub).
 func (db *DB) ForgetContacts(ctx context.Context, profileID int64) (bool, error) {
 	var dropped bool
 	err := db.withTx(ctx, func(tx *sql.Tx) error {
@@ -369,5 +376,8 @@ func (db *DB) ForgetContacts(ctx context.Context, profileID int64) (bool, error)
 		return db.appendAudit(ctx, tx, AuditEvent{ProfileID: p.ID, ProfileName: p.Name, Action: ActionContactsForgotten,
 			Detail: detail})
 	})
-	return dropped, err
+	if err != nil || !dropped {
+		return dropped, err
+	}
+	return true, db.scrub(ctx)
 }

@@ -40,8 +40,20 @@ func (e *userError) Error() string { return e.msg }
 func (e *userError) Unwrap() error { return e.kind }
 
 func errorf(kind error, format string, args ...any) error {
-	return &userError{msg: fmt.Sprintf(format, args...), kind: kind}
+	e := userError{msg: fmt.Sprintf(format, args...), kind: kind}
+	if kind == ErrInvalidUser || kind == ErrDuplicateUser || kind == ErrAgentTaken {
+		return &personalError{e}
+	}
+	return &e
 }
+
+// personalError is a userError whose message names people (a 1stream
+// user's name, extension or e-mail address, an agent): the user sees it,
+// the log records only its kind (applog.PersonalError).
+type personalError struct{ userError }
+
+// PersonalKind is what the log records instead of the message.
+func (e *personalError) PersonalKind() string { return e.kind.Error() }
 
 // NotDatabaseError: the data directory holds a file with the database's name
 // that is not an SQLite database at all. Open never overwrites it.

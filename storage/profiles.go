@@ -342,8 +342,10 @@ func (db *DB) DuplicateProfile(ctx context.Context, id int64, newName string) (P
 }
 
 // DeleteProfile deletes a profile and everything it owns (checklist,
-// snapshot, runs, users, mappings, contacts snapshot). Its audit events are kept. The caller
-// deletes the profile's Client Secret from the keyring.
+// snapshot, runs, users, mappings, contacts snapshot), leaving no copy in
+// the files (see scrub). Its audit events stay but those naming people
+// (its users' and mappings', see PruneAudit; all stay with KeepRuns 0).
+// The caller deletes the profile's Client Secret from the keyring.
 func (db *DB) DeleteProfile(ctx context.Context, id int64) error {
 	_, err := db.deleteProfile(ctx, id)
 	return err
@@ -373,7 +375,16 @@ func (db *DB) deleteProfile(ctx context.Context, id int64) (last SecretState, er
 		return db.appendAudit(ctx, tx, AuditEvent{ProfileID: id, ProfileName: p.Name,
 			Action: ActionProfileDeleted, Detail: fmt.Sprintf("deleted profile %q", p.Name)})
 	})
-	return last, err
+	if err != nil {
+		return last, err
+	}
+	// Its users and contacts are personal data, and so are its audit
+	// events (who was mapped to whom): they go with its history, and no
+	// copy stays in the files.
+	if _, err := db.PruneAudit(ctx); err != nil {
+		return last, err
+	}
+	return last, db.scrub(ctx)
 }
 
 // SelectedProfile returns the profile last selected in the app; ok is false

@@ -234,9 +234,16 @@ func TestDeleteProfileCascades(t *testing.T) {
 	if _, ok, err := db.SelectedProfile(ctxBG); ok || err != nil {
 		t.Errorf("SelectedProfile after deleting it = %v, %v", ok, err)
 	}
+	// Its audit events stay, but those naming its users and agents
+	// (user.added Alice, mapping.set Agent 2) go with its history.
 	evs, err := db.AuditLog(ctxBG, AuditFilter{ProfileID: del.ID})
-	if err != nil || len(evs) != auditBefore+1 {
-		t.Fatalf("audit rows after delete = %d, %v; want %d kept + 1", len(evs), err, auditBefore)
+	if err != nil || len(evs) != auditBefore-2+1 {
+		t.Fatalf("audit rows after delete = %d, %v; want %d kept - 2 + 1", len(evs), err, auditBefore)
+	}
+	for _, ev := range evs {
+		if strings.Contains(ev.Detail, "Alice") || strings.Contains(ev.Detail, "Agent 2") {
+			t.Errorf("an audit event of the deleted profile names people: %+v", ev)
+		}
 	}
 	if evs[0].Action != ActionProfileDeleted || evs[0].ProfileName != "Delete Me" {
 		t.Errorf("delete audit = %+v", evs[0])

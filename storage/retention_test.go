@@ -18,7 +18,7 @@ func addRuns(t *testing.T, db *DB, profileID int64, n int, start time.Time) {
 }
 
 // Opening the database keeps the newest runs per profile (200 by default,
-// a setting) and leaves the audit log alone.
+// a setting); an audit log under that many events per profile stays whole.
 func TestHistoryIsPrunedOnOpenPerProfile(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()

@@ -24,6 +24,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/halo-assistant/halo-assistant/storage/owneronly"
@@ -43,10 +44,20 @@ const driverName = "sqlite3_halo_assistant"
 func init() {
 	sql.Register(driverName, &sqlite3.SQLiteDriver{
 		ConnectHook: func(c *sqlite3.SQLiteConn) error {
+			if _, err := c.Exec(scrubPragmas, nil); err != nil {
+				return err
+			}
 			return c.RegisterFunc("halo_lower", strings.ToLower, true)
 		},
 	})
 }
+
+// scrubPragmas are set on every connection, so deleted personal data
+// leaves no copy behind (see scrub): deleted content is overwritten with
+// zeros where it was; the write-ahead log is cut back to 4 MiB whenever it
+// restarts; temporary tables and indices (sorting, VACUUM's copy of the
+// database) stay in memory instead of files in the temp folder.
+const scrubPragmas = "PRAGMA secure_delete = ON; PRAGMA journal_size_limit = 4194304; PRAGMA temp_store = MEMORY;"
 
 //go:embed migrations/*.sql
 var migrationFS embed.FS
@@ -68,6 +79,9 @@ type DB struct {
 
 	mu    sync.RWMutex
 	actor string
+
+	accessWarning string
+	scrubPending  atomic.Bool // a scrub's checkpoint was held up (see scrub)
 }
 
 // DefaultDataDir is os.UserConfigDir()/halo-assistant.
@@ -141,7 +155,7 @@ func Open(ctx context.Context, dir string) (*DB, error) {
 	sqlDB.SetMaxOpenConns(1)
 	sqlDB.SetConnMaxLifetime(0)
 
-	db := &DB{db: sqlDB, dir: dir, path: p, actor: CurrentActor()}
+	db := &DB{db: sqlDB, dir: dir, path: p, actor: CurrentActor(), accessWarning: accessWarning(dir)}
 	if err := sqlDB.PingContext(ctx); err != nil {
 		sqlDB.Close()
 		return nil, classify(p, err)
@@ -150,15 +164,44 @@ func Open(ctx context.Context, dir string) (*DB, error) {
 		sqlDB.Close()
 		return nil, classify(p, err)
 	}
+	if err := db.incrementalVacuum(ctx); err != nil {
+		sqlDB.Close()
+		return nil, classify(p, err)
+	}
 	if _, err := db.PruneRuns(ctx); err != nil {
+		sqlDB.Close()
+		return nil, classify(p, err)
+	}
+	if _, err := db.PruneAudit(ctx); err != nil {
 		sqlDB.Close()
 		return nil, classify(p, err)
 	}
 	return db, nil
 }
 
-// Close closes the database.
-func (db *DB) Close() error { return db.db.Close() }
+// AccessWarning says, when other accounts may read the data directory
+// (Windows: its ACL lets them; a directory the app creates is the user's
+// alone, see owneronly), who they are and what to do; "" otherwise.
+func (db *DB) AccessWarning() string { return db.accessWarning }
+
+func accessWarning(dir string) string {
+	others, err := owneronly.OpenToOthers(dir)
+	if err != nil || len(others) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("the data directory %s can be read by %s, who can thus read its database "+
+		"(profiles, 1stream users, contacts); keep the data in a folder of your own (the default, or --data-dir) "+
+		"or remove their access to this one", dir, strings.Join(others, ", "))
+}
+
+// Close closes the database, first finishing a scrub that another
+// connection held up (see scrub).
+func (db *DB) Close() error {
+	if db.scrubPending.Load() {
+		_ = db.checkpoint(context.Background())
+	}
+	return db.db.Close()
+}
 
 // Path is the database file.
 func (db *DB) Path() string { return db.path }
@@ -349,6 +392,14 @@ func (db *DB) migrate(ctx context.Context, migs []migration) error {
 	}
 	if have > known {
 		return &NewerSchemaError{Path: db.path, Have: have, Known: known}
+	}
+	if have == 0 {
+		// Before the first table: a new database reclaims free pages on
+		// request (see scrub); an existing one is converted once by
+		// incrementalVacuum.
+		if _, err := db.db.ExecContext(ctx, "PRAGMA auto_vacuum = INCREMENTAL"); err != nil {
+			return err
+		}
 	}
 	for _, m := range migs {
 		if m.version <= have {

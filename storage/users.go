@@ -254,9 +254,10 @@ func (db *DB) UpdateUser(ctx context.Context, u mapping.User) error {
 	})
 }
 
-// DeleteUser deletes a user and its mapping.
+// DeleteUser deletes a user and its mapping, leaving no copy in the files
+// (see scrub).
 func (db *DB) DeleteUser(ctx context.Context, profileID, userID int64) error {
-	return db.withTx(ctx, func(tx *sql.Tx) error {
+	err := db.withTx(ctx, func(tx *sql.Tx) error {
 		p, u, err := getProfileUser(ctx, tx, profileID, userID)
 		if err != nil {
 			return err
@@ -273,6 +274,10 @@ func (db *DB) DeleteUser(ctx context.Context, profileID, userID int64) error {
 		}
 		return db.appendAudit(ctx, tx, AuditEvent{ProfileID: p.ID, ProfileName: p.Name, Action: ActionUserDeleted, Detail: detail})
 	})
+	if err != nil {
+		return err
+	}
+	return db.scrub(ctx)
 }
 
 // UpsertUsers imports users into a profile in one transaction. Each entry is

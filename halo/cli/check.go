@@ -14,8 +14,8 @@ const checkUsage = `check (--profile NAME | --url URL --client-id ID [--tenant T
 
 Runs the systems check. With --profile the Client Secret is always the profile's own from the
 system keyring (HALO_CLIENT_SECRET is ignored) and a successful check stores the pulled agents,
-teams, departments and organisations; with --url the secret comes from --secret-stdin or env
-HALO_CLIENT_SECRET and nothing is stored.
+teams, departments and organisations; with --url the secret comes from --secret-stdin or
+--secret-from-env (env HALO_CLIENT_SECRET) and nothing is stored.
 Exit code 0 when no check failed, 1 when one failed, 2 on usage errors.`
 
 func runCheck(ctx context.Context, r *runner, args []string) error {
@@ -77,17 +77,17 @@ func runCheck(ctx context.Context, r *runner, args []string) error {
 			return err
 		}
 		v := cf.given()
-		// The ad-hoc check may also take HALO_CLIENT_SECRET implicitly:
-		// there is no profile whose secret it could replace.
+		// Only from a source named on the command line: a variable left in
+		// the environment (another customer's) is never sent unasked.
 		secret, source, err := r.explicitSecret(cf)
 		if err != nil {
 			return err
 		}
-		if secret == "" {
-			secret, source = r.envSecret(), sourceEnv
+		if secret == "" && r.env.Getenv(secretEnv) != "" {
+			return usagef("no Client Secret: %s is set but is used only with --secret-from-env (or pipe the secret to --secret-stdin)", secretEnv)
 		}
 		if secret == "" {
-			return usagef("no Client Secret: set env HALO_CLIENT_SECRET or pipe it to --secret-stdin")
+			return usagef("no Client Secret: pipe it to --secret-stdin, or set env %s and give --secret-from-env", secretEnv)
 		}
 		if _, err := r.checkConn(halo.ConnectionValues{Secret: secret}, source); err != nil {
 			return err

@@ -67,7 +67,7 @@ func TestCheckByURLJSONContract(t *testing.T) {
 	srv := startHalo(t, halotest.Demo())
 	h := newHarness(t)
 	h.env["HALO_CLIENT_SECRET"] = srv.ClientSecret()
-	r := h.run("", "check", "--url", srv.URL()+"/api/", "--client-id", srv.ClientID(), "--json")
+	r := h.run("", "check", "--url", srv.URL()+"/api/", "--client-id", srv.ClientID(), "--secret-from-env", "--json")
 	if r.code != 0 {
 		t.Fatalf("check failed: %+v", r)
 	}
@@ -103,7 +103,7 @@ func TestCheckBadSecretExitsOneWithFix(t *testing.T) {
 	srv := startHalo(t, halotest.Demo())
 	h := newHarness(t)
 	h.env["HALO_CLIENT_SECRET"] = "wrong-secret-value"
-	r := h.run("", "check", "--url", srv.URL(), "--client-id", srv.ClientID(), "--json")
+	r := h.run("", "check", "--url", srv.URL(), "--client-id", srv.ClientID(), "--secret-from-env", "--json")
 	if r.code != 1 {
 		t.Fatalf("exit %d, want 1: %+v", r.code, r)
 	}
@@ -118,7 +118,7 @@ func TestCheckBadSecretExitsOneWithFix(t *testing.T) {
 		t.Fatalf("token check should fail with the re-copy fix (steps 12–13): %q", token)
 	}
 	// The text form says the same in words.
-	r = h.run("", "check", "--url", srv.URL(), "--client-id", srv.ClientID())
+	r = h.run("", "check", "--url", srv.URL(), "--client-id", srv.ClientID(), "--secret-from-env")
 	if r.code != 1 || !strings.Contains(r.stdout, "FAIL") || !strings.Contains(r.stdout, "fix:") {
 		t.Fatalf("text output: %+v", r)
 	}
@@ -226,7 +226,7 @@ func TestCheckURLNeedsNoDatabase(t *testing.T) {
 	h := newHarness(t)
 	os.WriteFile(filepath.Join(h.dir, storage.FileName), []byte("not a database"), 0o600)
 	h.env["HALO_CLIENT_SECRET"] = srv.ClientSecret()
-	if r := h.run("", "check", "--url", srv.URL(), "--client-id", srv.ClientID()); r.code != 0 {
+	if r := h.run("", "check", "--url", srv.URL(), "--client-id", srv.ClientID(), "--secret-from-env"); r.code != 0 {
 		t.Fatalf("check --url must not need the database: %+v", r)
 	}
 }
@@ -243,13 +243,13 @@ func TestCheckAndProfileFlagsForTrialAndPrivateCA(t *testing.T) {
 	h := newHarness(t)
 	h.env["HALO_CLIENT_SECRET"] = srv.ClientSecret()
 	// Without the CA the certificate is refused, with its own fix.
-	r := h.run("", "check", "--url", srv.URL(), "--client-id", srv.ClientID(), "--json")
+	r := h.run("", "check", "--url", srv.URL(), "--client-id", srv.ClientID(), "--secret-from-env", "--json")
 	if r.code != 1 || !strings.Contains(r.stdout, "ca-file") {
 		t.Fatalf("untrusted certificate: %+v", r)
 	}
 	args := []string{"--url", srv.URL(), "--client-id", srv.ClientID(), "--auth-url", srv.AuthURL(),
 		"--tenant", "acme-trial", "--scope", "all", "--ca-file", ca}
-	if r := h.run("", append([]string{"check", "--json"}, args...)...); r.code != 0 {
+	if r := h.run("", append([]string{"check", "--json", "--secret-from-env"}, args...)...); r.code != 0 {
 		t.Fatalf("check with the flags: %+v", r)
 	}
 	// profile add takes the same flags, and the secret from the environment when told to.
@@ -277,7 +277,7 @@ func TestCheckNamesWhatWillNotWorkOnTheFirstCall(t *testing.T) {
 	srv := startHalo(t, sc)
 	h := newHarness(t)
 	h.env["HALO_CLIENT_SECRET"] = srv.ClientSecret()
-	r := h.run("", "check", "--url", srv.URL(), "--client-id", srv.ClientID())
+	r := h.run("", "check", "--url", srv.URL(), "--client-id", srv.ClientID(), "--secret-from-env")
 	if r.code != 1 {
 		t.Fatalf("exit %d, want 1: %+v", r.code, r)
 	}
@@ -290,7 +290,7 @@ func TestCheckNamesWhatWillNotWorkOnTheFirstCall(t *testing.T) {
 	if strings.Contains(r.stdout, "can use this connection") {
 		t.Errorf("a failed first-call check still claims the connection is usable:\n%s", r.stdout)
 	}
-	j := h.run("", "check", "--url", srv.URL(), "--client-id", srv.ClientID(), "--json")
+	j := h.run("", "check", "--url", srv.URL(), "--client-id", srv.ClientID(), "--secret-from-env", "--json")
 	c := decodeCheck(t, j.stdout)
 	if *c.OK || *c.Checks[9].ID != "contacts" || *c.Checks[9].Status != "fail" || !strings.Contains(j.stdout, `"step": "agent-perm-users"`) {
 		t.Fatalf("json: %s", j.stdout)
@@ -304,7 +304,7 @@ func TestCheckNamesWhatWillNotWorkOnTheFirstCall(t *testing.T) {
 func TestCheckAdHocBadURLIsAFailedCheck(t *testing.T) {
 	h := newHarness(t)
 	h.env["HALO_CLIENT_SECRET"] = "a-secret-value"
-	r := h.run("", "check", "--url", "http://halo.example.com", "--client-id", "abc", "--json")
+	r := h.run("", "check", "--url", "http://halo.example.com", "--client-id", "abc", "--secret-from-env", "--json")
 	if r.code != 1 {
 		t.Fatalf("exit %d, want 1: %+v", r.code, r)
 	}

@@ -47,10 +47,11 @@ type Env struct {
 	ReachDisplay func(display string) error
 }
 
-// OSEnv is the real environment.
+// OSEnv is the real environment, HALO_CLIENT_SECRET taken out of it (see
+// takeEnvSecret): call it once, at start.
 func OSEnv(gui func(GUIOptions) int) Env {
 	return Env{
-		Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, GUI: gui,
+		Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: takeEnvSecret(), GUI: gui,
 		Secrets: func(service string) storage.Secrets { return storage.Keyring{Service: service} },
 	}
 }
@@ -205,6 +206,10 @@ func (r *runner) openDB(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if w := db.AccessWarning(); w != "" {
+		fmt.Fprintf(r.env.Stderr, "warning: %s\n", w)
+		r.log.Warn("the data directory is open to other accounts", "dir", dir)
+	}
 	r.dataDir, r.db = dir, db
 	return nil
 }
@@ -317,8 +322,9 @@ Global options:
   --data-dir DIR   where the database lives (default %s; env HALO_ASSISTANT_DATA_DIR)
   --demo           use the built-in simulated Halo and a separate demo data directory
 
-Secrets are never taken as arguments: profile add/set store one only from --secret-stdin or
---secret-from-env (env HALO_CLIENT_SECRET); --profile commands always use the profile's own.
+Secrets are never taken as arguments: profile add/set and the ad-hoc check take one only from
+--secret-stdin or --secret-from-env (env HALO_CLIENT_SECRET, which no process this program starts
+inherits); --profile commands always use the profile's own.
 Exit codes: 0 ok, 1 the operation failed, 2 usage error (contacts audit and lookup: 1 is a
 finding, 2 any failure; contacts fix and undo: 1 some skipped or failed, 2 nothing written).
 Run '%s COMMAND --help' for a command's options.

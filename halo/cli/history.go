@@ -11,9 +11,10 @@ import (
 
 const historyUsage = `history keep [N]
 
-Shows or sets how many runs (checks and syncs) the history keeps per profile: the newest N
-(default 200; 0 keeps all). Older runs are removed whenever the app or a command starts, and
-at once when N is set here. The audit log is always kept whole.`
+Shows or sets how many runs (checks and syncs) and audit events the history keeps per
+profile: the newest N of each (default 200; 0 keeps all). Older ones are removed whenever the
+app or a command starts, and at once when N is set here. Of a removed profile, the audit
+events naming its users and agents go at once (with 0, they stay).`
 
 func runHistory(ctx context.Context, r *runner, args []string) error {
 	return dispatch(ctx, r, args, historyUsage, []subcommand{{[]string{"keep"}, historyKeep}})
@@ -48,13 +49,18 @@ func historyKeep(ctx context.Context, r *runner, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(r.env.Stdout, "%s (%s removed now).\n", describeKeep(n), halo.CountOf(int(pruned), "older run"))
+	events, err := r.db.PruneAudit(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(r.env.Stdout, "%s (%s removed now, and %s).\n", describeKeep(n),
+		halo.CountOf(int(pruned), "older run"), halo.CountOf(int(events), "audit event"))
 	return nil
 }
 
 func describeKeep(n int) string {
 	if n == 0 {
-		return "The history keeps every run"
+		return "The history keeps every run and audit event"
 	}
-	return fmt.Sprintf("The history keeps the newest %s of each profile", halo.CountOf(n, "run"))
+	return fmt.Sprintf("The history keeps the newest %s and audit events of each profile", halo.CountOf(n, "run"))
 }

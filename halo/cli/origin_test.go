@@ -14,7 +14,7 @@ func TestCheckRefusesAPIRedirectAndNamesAnotherAuthHost(t *testing.T) {
 	srv := startHalo(t, halotest.Scenario{APIRedirect: other.URL()})
 	h := newHarness(t)
 	h.env["HALO_CLIENT_SECRET"] = srv.ClientSecret()
-	r := h.run("", "check", "--url", srv.URL(), "--client-id", srv.ClientID())
+	r := h.run("", "check", "--url", srv.URL(), "--client-id", srv.ClientID(), "--secret-from-env")
 	if r.code != ExitFailed || !strings.Contains(r.stdout, other.URL()+"/api/Agent/me") {
 		t.Fatalf("check: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
@@ -24,7 +24,7 @@ func TestCheckRefusesAPIRedirectAndNamesAnotherAuthHost(t *testing.T) {
 
 	loc := startHalo(t, halotest.Scenario{AuthOnLocalhost: true})
 	h.env["HALO_CLIENT_SECRET"] = loc.ClientSecret()
-	r = h.run("", "check", "--url", loc.URL(), "--client-id", loc.ClientID(), "--json")
+	r = h.run("", "check", "--url", loc.URL(), "--client-id", loc.ClientID(), "--secret-from-env", "--json")
 	c := decodeCheck(t, r.stdout)
 	if r.code != 0 || *c.Checks[2].ID != "halo" || *c.Checks[2].Status != "warn" || !strings.Contains(*c.Checks[2].Detail, "localhost") {
 		t.Fatalf("check: exit %d\n%s%s", r.code, r.stdout, r.stderr)

@@ -36,8 +36,8 @@ func (r *runner) secrets() storage.Secrets {
 	return s
 }
 
-// secretEnv is the environment variable an explicit --secret-from-env (or
-// the ad-hoc check --url) reads the Client Secret from.
+// secretEnv is the environment variable an explicit --secret-from-env
+// reads the Client Secret from.
 const secretEnv = "HALO_CLIENT_SECRET"
 
 // Where an explicit Client Secret came from, as the commands report it.

@@ -49,9 +49,14 @@ func TestAmbientSecretNeverReplacesOrOverridesAProfileSecret(t *testing.T) {
 		}
 	}
 
-	// The ad-hoc check still takes HALO_CLIENT_SECRET.
-	if r := h.run("", "check", "--url", srvA.URL(), "--client-id", srvA.ClientID()); r.code != 0 {
-		t.Fatalf("ad-hoc check with HALO_CLIENT_SECRET: %+v", r)
+	// The ad-hoc check takes HALO_CLIENT_SECRET only when asked to, and
+	// says how when it is set but not asked for.
+	if r := h.run("", "check", "--url", srvA.URL(), "--client-id", srvA.ClientID()); r.code != 2 ||
+		!strings.Contains(r.stderr, "used only with --secret-from-env") || srvA.TokenRequests() != 0 {
+		t.Fatalf("ad-hoc check with an ambient HALO_CLIENT_SECRET: %+v, %d token requests", r, srvA.TokenRequests())
+	}
+	if r := h.run("", "check", "--url", srvA.URL(), "--client-id", srvA.ClientID(), "--secret-from-env"); r.code != 0 {
+		t.Fatalf("ad-hoc check with --secret-from-env: %+v", r)
 	}
 	// An explicit --secret-from-env stores it and says so.
 	r = h.run("", "profile", "add", "A", "--url", srvA.URL(), "--client-id", srvA.ClientID(), "--secret-from-env")

@@ -12,6 +12,7 @@ import (
 	"github.com/halo-assistant/halo-assistant/halo"
 	"github.com/halo-assistant/halo-assistant/halo/mapping"
 	"github.com/halo-assistant/halo-assistant/storage"
+	"github.com/halo-assistant/halo-assistant/storage/applog"
 )
 
 const usersUsage = `users import --profile NAME FILE [--dry-run] [--json]     (FILE "-" reads standard input)
@@ -46,7 +47,8 @@ func (r *runner) userByExtension(ctx context.Context, profile, ext string) (*sto
 			return d, u, nil
 		}
 	}
-	return nil, mapping.User{}, fmt.Errorf("no 1stream user with extension %q in %q", ext, d.Profile.Name)
+	return nil, mapping.User{}, applog.Personal("no such 1stream user",
+		fmt.Errorf("no 1stream user with extension %q in %q", ext, d.Profile.Name))
 }
 
 func readInput(r *runner, path string) ([]byte, error) {

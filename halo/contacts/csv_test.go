@@ -23,9 +23,10 @@ func TestWriteCSV(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Several numbers in one cell are no longer a bare phone number: a
-	// leading + is neutralised like any formula start.
+	// leading + is neutralised like any formula start, and the "; "
+	// between them has the cell quoted.
 	want := "Problem,Contact ID,Contact,Client,Site,Numbers,Halo Link\r\n" +
-		`missing_name,101,"'=HYPERLINK(""x"")","Contoso, Ltd",Main,'+44 20 7946 0001; 07700 900001,` +
+		`missing_name,101,"'=HYPERLINK(""x"")","Contoso, Ltd",Main,"'+44 20 7946 0001; 07700 900001",` +
 		contacts.ContactLink(inst, 101) + "\r\n" +
 		"no_phone,102,Ann Lee,Contoso,Leeds,," + contacts.ContactLink(inst, 102) + "\r\n"
 	if b.String() != want {

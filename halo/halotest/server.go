@@ -109,6 +109,8 @@ type Scenario struct {
 	// HugeNames: the first agent's name and surname, the retired team's
 	// name and the main organisation's name are each padded to 1 MiB.
 	HugeNames bool
+	// Bomb: list endpoints answer with a decompression bomb (bomb.go).
+	Bomb *Bomb
 
 	Contacts ContactScenario // /api/Users, /api/Client and /api/Tickets (contacts.go)
 	// WriteForbidden: POST /api/Users answers 403 with Halo's access
@@ -161,6 +163,7 @@ type Server struct {
 	contactsMu sync.RWMutex
 	writes     writeStats
 	authMove   atomic.Pointer[string] // SetAuthInfoAuthURL's answer (authinfo_move.go)
+	bomb       bombCache              // Scenario.Bomb's bodies (bomb.go)
 
 	mu        sync.Mutex
 	tokens    map[string]time.Time // token → expiry (server clock)
@@ -674,6 +677,9 @@ func (s *Server) api(w http.ResponseWriter, r *http.Request, p string) {
 	d := s.dataset()
 	if s.sc.Forbidden && p != "agent/me" {
 		writeJSON(w, http.StatusForbidden, map[string]string{"ClassName": "System.UnauthorizedAccessException", "message": "You do not have permission to access this resource."})
+		return
+	}
+	if s.serveBomb(w, p) {
 		return
 	}
 	switch {

@@ -33,12 +33,13 @@ type ExportOptions struct {
 // (mappings of users not in users are left out; a user with several
 // mappings is written with the first). Mapped At is RFC 3339 in UTC.
 //
-// Cells a spreadsheet would run as a formula (starting with =, +, -, @, tab
-// or CR) are prefixed with a single quote, except a phone number or
-// extension (see isPhoneLike), which 1stream must receive as it is; so is a
-// cell that already starts
-// with a quote followed by one of those or by a quote, so that
-// ReadMappingsCSV can take exactly one quote off and the round trip is
+// Every part of a cell a spreadsheet could read as a formula gets a single
+// quote in front (see neutralise): the cell's start and whatever follows a
+// ';', tab or line break in it, which Excel in a ';' locale (DE, FR, NL…)
+// or a tab-separated import reads as a cell of its own; cells holding ';'
+// or tab are quoted too. A cell that is only a phone number or extension
+// (see isPhoneLike) is written as it is: 1stream must receive it so.
+// ReadMappingsCSV takes exactly those quotes off, so the round trip is
 // lossless. Invalid UTF-8 and NUL bytes in a cell are replaced or dropped
 // so the file always reads back as text; a CRLF inside a cell reads back
 // as LF, as with any CSV reader.
@@ -91,10 +92,7 @@ func writeCSVRow(w *bufio.Writer, cells []string) {
 		if i > 0 {
 			w.WriteByte(',')
 		}
-		c = sanitizeCell(c)
-		if needsNeutralising(c) {
-			c = "'" + c
-		}
+		c = neutralise(sanitizeCell(c))
 		if !needsQuotes(c) {
 			w.WriteString(c)
 			continue
@@ -154,55 +152,29 @@ func dropCRBeforeLF(s string) string {
 	return b.String()
 }
 
-func isFormulaStart(c byte) bool {
-	return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r'
-}
-
-func needsNeutralising(s string) bool {
-	if s == "" {
-		return false
-	}
-	if isFormulaStart(s[0]) {
-		return !isPhoneLike(s)
-	}
-	return s[0] == '\'' && len(s) > 1 && (isFormulaStart(s[1]) || s[1] == '\'')
-}
-
-// isPhoneLike reports a cell of only digits, spaces and + - ( ) . with at
-// least one digit, such as +442071234567 or -2 (an extension). At most it
-// is arithmetic: with no letters, quotes or separators it cannot name a
-// function, a reference or a command, so it carries no formula payload.
-func isPhoneLike(s string) bool {
-	digit := false
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c >= '0' && c <= '9':
-			digit = true
-		case c == ' ' || c == '+' || c == '-' || c == '(' || c == ')' || c == '.':
-		default:
-			return false
-		}
-	}
-	return digit
-}
-
-// unNeutralise undoes needsNeutralising's quote: it removes one leading
-// quote when it is followed by a formula character or another quote.
+// unNeutralise undoes neutralise: it removes the formula quote from the
+// start of each part of the cell that neutralise gave one.
 func unNeutralise(s string) string {
-	if len(s) > 1 && s[0] == '\'' && (isFormulaStart(s[1]) || s[1] == '\'') {
-		return s[1:]
+	if !strings.Contains(s, "'") {
+		return s
 	}
-	return s
+	return eachPart(s, func(part string, first bool, next byte) (string, string) {
+		if strings.HasPrefix(part, "'") && marked(part, first, next) {
+			return "", part[1:]
+		}
+		return "", part
+	})
 }
 
-// needsQuotes reports cells RFC 4180 requires quoting, plus cells with
-// leading or trailing white space, which many readers (and ours, for
-// "a, b") would trim.
+// needsQuotes reports cells RFC 4180 requires quoting, cells holding the
+// other separators spreadsheets use (';' in locales whose decimal mark is
+// a comma, tab), and cells with leading or trailing white space, which
+// many readers (and ours, for "a, b") would trim.
 func needsQuotes(s string) bool {
 	if s == "" {
 		return false
 	}
-	if strings.ContainsAny(s, ",\"\r\n") {
+	if strings.ContainsAny(s, ",\"\r\n;\t") {
 		return true
 	}
 	first, _ := utf8.DecodeRuneInString(s)
@@ -231,13 +203,15 @@ func WriteFileAtomic(path string, write func(io.Writer) error) (err error) {
 	if base == "" {
 		return fmt.Errorf("%q is not a file name", path)
 	}
-	// An existing file keeps its mode; a new one gets the user's umask.
-	var mode fs.FileMode
+	// What the app writes holds names, e-mail addresses and numbers: a new
+	// file is the owner's only (0600); a file it replaces keeps its
+	// owner's permissions and loses any group or other access.
+	mode := fs.FileMode(0o600)
 	if fi, statErr := os.Stat(path); statErr == nil {
 		if !fi.Mode().IsRegular() {
 			return fmt.Errorf("%s is not a regular file", path)
 		}
-		mode = fi.Mode().Perm()
+		mode = fi.Mode().Perm() & 0o700
 	}
 	f, err := createTemp(dir, base)
 	if err != nil {
@@ -260,7 +234,7 @@ func WriteFileAtomic(path string, write func(io.Writer) error) (err error) {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	// Chmod is best effort: some file systems (and Windows) ignore modes.
-	if mode != 0 {
+	if mode != 0o600 {
 		_ = f.Chmod(mode)
 	}
 	closed = true
@@ -278,12 +252,12 @@ func WriteFileAtomic(path string, write func(io.Writer) error) (err error) {
 	return nil
 }
 
-// createTemp is os.CreateTemp with mode 0666 instead of 0600, so the
-// kernel applies the umask as for any new file.
+// createTemp is os.CreateTemp next to the target: a new file, 0600 (the
+// owner's only, whatever the umask).
 func createTemp(dir, base string) (*os.File, error) {
 	for i := 0; ; i++ {
 		name := filepath.Join(dir, "."+base+"."+strconv.Itoa(os.Getpid())+"-"+strconv.FormatInt(time.Now().UnixNano()+int64(i), 36)+".tmp")
-		f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o666)
+		f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
 		if !errors.Is(err, fs.ErrExist) || i == 100 {
 			return f, err
 		}

@@ -36,7 +36,7 @@ func TestWriteCSV(t *testing.T) {
 	}
 	header := "Extension,1stream User,1stream Email,Halo Agent ID,Halo Agent,Halo Agent Email,Matched By,Mapped At\r\n"
 	mapped := "101,\"Smith, John\",john@example.com,10,John Smith,js@msp.example,email,2024-05-01T10:00:00Z\r\n" +
-		"+44 20 7123 4567,\"'=HYPERLINK(\"\"http://x\"\")\",'@evil,12,'-Minus,'\tTab,manual,2024-05-01T10:00:00.5Z\r\n" +
+		"+44 20 7123 4567,\"'=HYPERLINK(\"\"http://x\"\")\",'@evil,12,'-Minus,\"'\tTab\",manual,2024-05-01T10:00:00.5Z\r\n" +
 		"104,\" padded \",\"multi\nline\",13,'Quoted,''',imported,\r\n"
 	unmapped := "102,Unmapped,,,,,,\r\n"
 
@@ -90,14 +90,30 @@ func TestNeutralise(t *testing.T) {
 		{"'x", "'x"},
 		{"'=x", "''=x"},
 		{"''", "'''"},
+		{"'\tx", "''\tx"},
 		{"a=b", "a=b"},
-		{" =x", " =x"},
+		// White space or double quotes before the formula do not hide it.
+		{" =x", "' =x"},
+		{"\u00a0=x", "'\u00a0=x"},
+		{`"=x`, `'"=x`},
+		// Every part after ';', tab or a line break is a cell to someone.
+		{"Jane;=cmd|' /C calc'!A0", "Jane;'=cmd|' /C calc'!A0"},
+		{"a;  =x", "a;'  =x"},
+		{"a\n=x", "a\n'=x"},
+		{"a\r@x", "a\r'@x"},
+		{"a\t-x", "a\t'-x"},
+		{"=x;=y", "'=x;'=y"},
+		{"x;'=y", "x;''=y"},
+		{"x;'y", "x;'y"},
+		{`a;"+x`, `a;'"+x`},
+		{"a;;b", "a;;b"},
+		{"a;", "a;"},
+		// Only a cell that is a phone number as a whole keeps its sign.
+		{"+44 1; +44 2", "'+44 1;' +44 2"},
+		{"Ann; +44 20 7946 0000", "Ann;' +44 20 7946 0000"},
 	}
 	for _, tt := range tests {
-		got := tt.in
-		if needsNeutralising(got) {
-			got = "'" + got
-		}
+		got := neutralise(tt.in)
 		if got != tt.out {
 			t.Errorf("neutralise(%q) = %q, want %q", tt.in, got, tt.out)
 		}
@@ -106,8 +122,10 @@ func TestNeutralise(t *testing.T) {
 		}
 	}
 	// A quote typed by hand in front of ordinary text is kept.
-	if got := unNeutralise("'007"); got != "'007" {
-		t.Errorf("unNeutralise('007) = %q", got)
+	for _, s := range []string{"'007", "x;'007", "'"} {
+		if got := unNeutralise(s); got != s {
+			t.Errorf("unNeutralise(%q) = %q", s, got)
+		}
 	}
 }
 
@@ -341,11 +359,12 @@ func TestWriteCSVFile(t *testing.T) {
 		t.Fatalf("file content differs (err %v)", err)
 	}
 	if runtime.GOOS != "windows" {
-		if fi, _ := os.Stat(path); fi.Mode().Perm() != 0o644 {
-			t.Errorf("mode %v, want 0644", fi.Mode().Perm())
+		if fi, _ := os.Stat(path); fi.Mode().Perm() != 0o600 {
+			t.Errorf("mode %v, want 0600", fi.Mode().Perm())
 		}
-		// Replacing keeps the mode the user gave the file.
-		if err := os.Chmod(path, 0o600); err != nil {
+		// Replacing keeps the owner's part of the mode the user gave the
+		// file (see TestWriteFileAtomicIsOwnerOnly).
+		if err := os.Chmod(path, 0o640); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -122,9 +122,35 @@ func redactAttr(a slog.Attr) slog.Attr {
 	}
 }
 
+// PersonalError is implemented by errors whose text names people (a
+// 1stream user, an agent, a contact, their numbers or e-mail addresses):
+// the log records their kind, never the text. Errors wrapping one are
+// logged the same way.
+type PersonalError interface {
+	error
+	PersonalKind() string
+}
+
+// Personal marks err, whose text names people, so that the log records
+// kind instead.
+func Personal(kind string, err error) error { return &personal{kind: kind, err: err} }
+
+type personal struct {
+	kind string
+	err  error
+}
+
+func (p *personal) Error() string        { return p.err.Error() }
+func (p *personal) Unwrap() error        { return p.err }
+func (p *personal) PersonalKind() string { return p.kind }
+
 func render(x any) string {
 	switch t := x.(type) {
 	case error:
+		var p PersonalError
+		if errors.As(t, &p) {
+			return p.PersonalKind() + " (the details name people and are not logged)"
+		}
 		return t.Error()
 	case fmt.Stringer:
 		return t.String()

@@ -1,8 +1,10 @@
 // Package owneronly keeps the app's own files (database, WAL, SHM, log)
 // readable by their owner only: 0600 files in a 0700 directory, even when
 // the directory already existed with wider permissions (e.g. a --data-dir
-// made by hand). Windows has no such modes; there the functions only
-// create.
+// made by hand). Windows has no such modes: there a directory Dir creates
+// gets a protected DACL that grants the user alone full control (its files
+// inherit it, whatever the parent allows, say C:\ProgramData), and an
+// existing one is left as it is but OpenToOthers says who else may read it.
 package owneronly
 
 import (
@@ -16,11 +18,14 @@ import (
 // Dir creates dir (0700) if needed and takes group and other access away
 // from an existing one; it refuses, saying what to do, when that fails.
 func Dir(dir, what string) error {
+	if runtime.GOOS == "windows" {
+		if err := mkdirPrivate(dir); err != nil {
+			return fmt.Errorf("cannot create the %s %s: %w", what, dir, err)
+		}
+		return nil
+	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("cannot create the %s %s: %w", what, dir, err)
-	}
-	if runtime.GOOS == "windows" {
-		return nil
 	}
 	st, err := os.Stat(dir)
 	if err != nil {
