@@ -414,7 +414,72 @@ func runWrite(ctx context.Context, db *DB, c *halo.Client, profileID int64, spec
 			return FixResult{}, err
 		}
 	}
-	cur := currentValues(pulled.Contacts)
+	entries := journalEntries(spec, currentValues(pulled.Contacts))
+
+	// 2. The journal, before anything leaves.
+	run := FixRun{ProfileID: profileID, Kind: spec.kind, UndoOf: spec.undoOf, StartedAt: start, State: FixRunning,
+		Format: spec.format, Region: spec.region, Planned: len(entries)}
+	for _, e := range entries {
+		if e.Status == ChangeSkippedChanged {
+			run.SkippedChanged++
+		}
+	}
+	if run.ID, err = db.journalRun(ctx, run, entries); err != nil {
+		return FixResult{}, err
+	}
+
+	// 3. The batches, each journaled as sent before it leaves and with
+	// Halo's answer after.
+	batches := writeBatches(entries)
+	mon.startWrite(len(batches), len(entries)-run.SkippedChanged, run.SkippedChanged)
+	bw := batchWriter{db: db, c: c, w: w, now: now, run: &run, entries: entries}
+	var stopErr error
+	for bi, b := range batches {
+		if ctx.Err() != nil {
+			run.State = FixCancelled
+			break
+		}
+		mon.left(c.BulkETA(len(batches) - bi))
+		stopErr = bw.send(ctx, b)
+		if run.State == FixCancelled && !sentAny(entries, b) {
+			break
+		}
+		bw.record(ctx, b, &stopErr)
+		mon.batchDone(entries, b)
+		if run.State != FixRunning {
+			break
+		}
+	}
+
+	// 4. The counts.
+	if run.State == FixRunning {
+		run.State = FixDone
+	}
+	run.Written, run.Failed = 0, 0
+	for _, e := range entries {
+		switch e.Status {
+		case ChangeWritten:
+			run.Written++
+		case ChangeFailed:
+			run.Failed++
+		}
+	}
+	run.FinishedAt = now()
+	// 5. The run's end, the history and the audit log: stored even when ctx
+	// was cancelled.
+	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	if err := db.finishRun(fctx, p, run); err != nil && stopErr == nil {
+		stopErr = err
+	}
+	mon.done()
+	return FixResult{Run: run, Changes: entries}, stopErr
+}
+
+// journalEntries is the journal of spec's changes against what Halo holds
+// now (cur): a field whose value is no longer the change's Old is
+// skipped_changed, as is every change spec already skipped.
+func journalEntries(spec writeSpec, cur values) []JournalEntry {
 	entries := make([]JournalEntry, 0, len(spec.changes)+len(spec.skipped))
 	for _, ch := range spec.changes {
 		e := JournalEntry{Change: ch, Status: ChangePlanned}
@@ -432,21 +497,13 @@ func runWrite(ctx context.Context, db *DB, c *halo.Client, profileID int64, spec
 	for i := range entries {
 		entries[i].Seq = i + 1
 	}
+	return entries
+}
 
-	// 2. The journal, before anything leaves.
-	run := FixRun{ProfileID: profileID, Kind: spec.kind, UndoOf: spec.undoOf, StartedAt: start, State: FixRunning,
-		Format: spec.format, Region: spec.region, Planned: len(entries)}
-	for _, e := range entries {
-		if e.Status == ChangeSkippedChanged {
-			run.SkippedChanged++
-		}
-	}
-	if run.ID, err = db.journalRun(ctx, run, entries); err != nil {
-		return FixResult{}, err
-	}
-	res := FixResult{Run: run, Changes: entries}
-
-	// 3. The batches: at most UpdateBatchSize contacts each, in plan order.
+// writeBatches groups the planned entries into batches of at most
+// halo.UpdateBatchSize contacts each, in plan order (a contact's changes
+// stay in one batch).
+func writeBatches(entries []JournalEntry) []batch {
 	var batches []batch
 	contactsIn, lastID := 0, 0
 	for i, e := range entries {
@@ -464,92 +521,75 @@ func runWrite(ctx context.Context, db *DB, c *halo.Client, profileID int64, spec
 		lastID = e.ContactID
 		batches[len(batches)-1] = append(batches[len(batches)-1], i)
 	}
-	mon.startWrite(len(batches), len(entries)-run.SkippedChanged, run.SkippedChanged)
-	var stopErr error
-	for bi, b := range batches {
-		if ctx.Err() != nil {
-			res.Run.State = FixCancelled
-			break
+	return batches
+}
+
+// batchWriter sends a run's batches and sets the run's state and its
+// entries' statuses from what came back.
+type batchWriter struct {
+	db      *DB
+	c       *halo.Client
+	w       *halo.ConfirmedWrite
+	now     func() time.Time
+	run     *FixRun
+	entries []JournalEntry
+}
+
+// send writes batch b, journaled as sent before the request leaves. It
+// returns the error that stops the run, if any.
+func (bw batchWriter) send(ctx context.Context, b batch) error {
+	entries := bw.entries
+	changes := make([]halo.ContactChange, len(b))
+	for k, i := range b {
+		changes[k] = entries[i].Write()
+	}
+	outcomes, err := bw.c.UpdateContacts(ctx, bw.w, changes, func([]halo.ContactChange) error {
+		if err := bw.db.markSent(ctx, bw.run.ID, entries, b, bw.now()); err != nil {
+			return journalError{err}
 		}
-		mon.left(c.BulkETA(len(batches) - bi))
-		changes := make([]halo.ContactChange, len(b))
+		return nil
+	})
+	if err == nil {
 		for k, i := range b {
-			changes[k] = entries[i].Write()
-		}
-		outcomes, err := c.UpdateContacts(ctx, w, changes, func([]halo.ContactChange) error {
-			if err := db.markSent(ctx, res.Run.ID, entries, b, now()); err != nil {
-				return journalError{err}
-			}
-			return nil
-		})
-		if err != nil {
-			var je journalError
-			switch {
-			case errors.As(err, &je):
-				stopErr = fmt.Errorf("the journal could not be written, so the batch was not sent: %w", je.error)
-				res.Run.State = FixFailed
-			case halo.KindOf(err) == halo.KindCanceled:
-				// Cancelled while waiting for its turn: nothing was sent.
-				res.Run.State = FixCancelled
-			default:
-				kind := halo.KindOf(err)
-				if kind == "" {
-					kind = halo.KindBadResponse
-				}
-				failBatch(entries, b, string(kind))
-				if stopsRun(kind) {
-					stopErr = err
-					res.Run.State = FixFailed
-					res.Run.ErrorKind = kind
-				}
-			}
-			if res.Run.State == FixCancelled && !sentAny(entries, b) {
-				break
-			}
-		} else {
-			for k, i := range b {
-				entries[i].Sent = true
-				if outcomes[k].Written {
-					entries[i].Status = ChangeWritten
-				} else {
-					entries[i].Status, entries[i].Reason = ChangeFailed, outcomes[k].Reason
-				}
+			entries[i].Sent = true
+			if outcomes[k].Written {
+				entries[i].Status = ChangeWritten
+			} else {
+				entries[i].Status, entries[i].Reason = ChangeFailed, outcomes[k].Reason
 			}
 		}
-		// The answer (or the failure) is journaled on a context a cancel
-		// does not cut short: what was sent must be recorded.
-		if jerr := db.recordBatch(context.WithoutCancel(ctx), res.Run.ID, entries, b); jerr != nil && stopErr == nil {
-			stopErr = fmt.Errorf("Halo answered, but the journal could not record it: %w", jerr)
-			res.Run.State = FixFailed
-		}
-		mon.batchDone(entries, b)
-		if res.Run.State != FixRunning {
-			break
-		}
+		return nil
 	}
-	if res.Run.State == FixRunning {
-		res.Run.State = FixDone
+	var je journalError
+	switch {
+	case errors.As(err, &je):
+		bw.run.State = FixFailed
+		return fmt.Errorf("the journal could not be written, so the batch was not sent: %w", je.error)
+	case halo.KindOf(err) == halo.KindCanceled:
+		// Cancelled while waiting for its turn: nothing was sent.
+		bw.run.State = FixCancelled
+		return nil
 	}
-	res.Run.Written, res.Run.Failed = 0, 0
-	for _, e := range entries {
-		switch e.Status {
-		case ChangeWritten:
-			res.Run.Written++
-		case ChangeFailed:
-			res.Run.Failed++
-		}
+	kind := halo.KindOf(err)
+	if kind == "" {
+		kind = halo.KindBadResponse
 	}
-	res.Run.FinishedAt = now()
-	res.Changes = entries
-	// 5. The run's end, the history and the audit log: stored even when ctx
-	// was cancelled.
-	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
-	defer cancel()
-	if err := db.finishRun(fctx, p, res.Run); err != nil && stopErr == nil {
-		stopErr = err
+	failBatch(entries, b, string(kind))
+	if stopsRun(kind) {
+		bw.run.State, bw.run.ErrorKind = FixFailed, kind
+		return err
 	}
-	mon.done()
-	return res, stopErr
+	return nil
+}
+
+// record journals batch b's answer (or failure) on a context a cancel does
+// not cut short: what was sent must be recorded. A failure to record stops
+// the run unless something already did (*stopErr).
+func (bw batchWriter) record(ctx context.Context, b batch, stopErr *error) {
+	if err := bw.db.recordBatch(context.WithoutCancel(ctx), bw.run.ID, bw.entries, b); err != nil && *stopErr == nil {
+		*stopErr = fmt.Errorf("Halo answered, but the journal could not record it: %w", err)
+		bw.run.State = FixFailed
+	}
 }
 
 // stopsRun reports failures that every further batch would meet too: no
