@@ -174,7 +174,15 @@ func (r *runner) fixProgress(asJSON bool) func(storage.FixProgress) {
 	}
 }
 
-func contactsFix(ctx context.Context, r *runner, args []string) error {
+// fixArgs are contacts fix's flags, checked.
+type fixArgs struct {
+	profile, format, out, plan string
+	region                     string
+	dryRun, yes, asJSON        bool
+	share                      int
+}
+
+func parseFixArgs(r *runner, args []string) (fixArgs, error) {
 	fs := r.newFlags("contacts fix", contactsFixUsage)
 	profileName := fs.profileFlag("profile to fix (secret from the keyring)")
 	formatArg := fs.String("format", "", "e164 or national (default: the profile's, else e164)")
@@ -186,127 +194,90 @@ func contactsFix(ctx context.Context, r *runner, args []string) error {
 	asJSON := fs.jsonFlag("print the result as JSON")
 	share := rateShareFlag(fs)
 	if err := fs.parseNoArgs(args); err != nil {
-		return err
+		return fixArgs{}, err
 	}
 	region, err := parseRegion(*regionArg)
 	if err != nil {
-		return err
+		return fixArgs{}, err
 	}
 	if err := checkRateShare(*share); err != nil {
-		return err
+		return fixArgs{}, err
 	}
 	if *outPath == "-" || *planPath == "-" {
-		return usagef("--out and --plan need a file name")
+		return fixArgs{}, usagef("--out and --plan need a file name")
 	}
 	if *formatArg != "" {
 		if _, err := contacts.ParseFormat(*formatArg); err != nil {
-			return usagef("--format: %v", err)
+			return fixArgs{}, usagef("--format: %v", err)
 		}
 	}
-	// Before any request: a run that could never be confirmed writes
-	// nothing and costs Halo nothing.
-	if !*yes && !*dryRun && !r.stdinTerminal() {
-		return usagef("no terminal to confirm on, so nothing was written: add --yes to write without asking, or --dry-run to see the plan")
-	}
-	p, err := r.profile(ctx, *profileName)
+	return fixArgs{profile: *profileName, format: strings.TrimSpace(*formatArg), out: *outPath, plan: *planPath,
+		region: region, dryRun: *dryRun, yes: *yes, asJSON: *asJSON, share: *share}, nil
+}
+
+func contactsFix(ctx context.Context, r *runner, args []string) error {
+	a, err := parseFixArgs(r, args)
 	if err != nil {
 		return err
 	}
-	format, _ := contacts.ParseFormat(cmp.Or(strings.TrimSpace(*formatArg), p.FixFormat))
+	// Before any request: a run that could never be confirmed writes
+	// nothing and costs Halo nothing.
+	if !a.yes && !a.dryRun && !r.stdinTerminal() {
+		return usagef("no terminal to confirm on, so nothing was written: add --yes to write without asking, or --dry-run to see the plan")
+	}
+	p, err := r.profile(ctx, a.profile)
+	if err != nil {
+		return err
+	}
+	format, _ := contacts.ParseFormat(cmp.Or(a.format, p.FixFormat))
 	prevSum, _, err := r.db.ContactsSummary(ctx, p.ID)
 	if err != nil {
 		return err
 	}
-	region = r.contactsRegion(region, p, prevSum.Region)
+	region := r.contactsRegion(a.region, p, prevSum.Region)
 	var fileChanges []contacts.Change
-	if *planPath != "" {
-		f, err := os.Open(*planPath)
-		if err != nil {
-			return fmt.Errorf("the plan could not be read: %w", err)
-		}
-		fileChanges, err = contacts.ReadPlanCSV(f, region, format)
-		f.Close()
-		if err != nil {
-			return usagef("--plan %s: %v", *planPath, err)
+	if a.plan != "" {
+		if fileChanges, err = readPlanFile(a.plan, region, format); err != nil {
+			return err
 		}
 	}
 
-	ws, err := r.startWrite(ctx, p, *asJSON, *share)
+	ws, err := r.startWrite(ctx, p, a.asJSON, a.share)
 	if err != nil {
 		return err
 	}
 	defer ws.cancel()
-	client, hctx, progress := ws.client, ws.ctx, ws.progress
-
 	// The fresh pull the plan is made from (and, when confirmed at once,
 	// the one the run checks against).
-	pulled, err := storage.PullContacts(hctx, client, ws.pull)
+	pulled, err := storage.PullContacts(ws.ctx, ws.client, ws.pull)
 	ws.clear()
 	if err != nil {
 		return withContactsFix(err)
 	}
-	out := contactsFixJSON{Profile: p.Name, Format: string(format), Region: region, DryRun: *dryRun, Changes: []fixChangeJSON{}}
-	var changes []contacts.Change
-	if *planPath != "" {
-		changes = fileChanges
-	} else {
+	out := contactsFixJSON{Profile: p.Name, Format: string(format), Region: region, DryRun: a.dryRun, Changes: []fixChangeJSON{}}
+	changes := fileChanges
+	if a.plan == "" {
 		plan := contacts.PlanFix(pulled.Contacts, region, format)
 		changes = plan.Changes
-		if !*asJSON {
+		if !a.asJSON {
 			fmt.Fprintf(r.env.Stdout, "Planned for %q (%s, region %s): %s of %s in %s; %d already %s, %d do not parse (left alone; fix them in the app), %d left as they are (more than one number).\n",
 				p.Name, format, region, halo.CountOf(len(plan.Changes), "change"), halo.CountOf(plan.Numbers, "number"),
 				halo.CountOf(plan.Contacts, "contact"), plan.InFormat, format, plan.Unparseable, plan.Kept)
 		}
 	}
 	out.Planned = len(changes)
-	// What a dry run or a saved plan says of each row: skipped when Halo
-	// holds something else than its Old now. (A plan made from this very
-	// pull holds every Old.)
-	statuses := make([]string, len(changes))
-	byID := make(map[int]halo.Contact, len(pulled.Contacts))
-	for _, hc := range pulled.Contacts {
-		byID[hc.ID] = hc
-	}
-	for i, c := range changes {
-		statuses[i] = storage.ChangePlanned
-		if hc, ok := byID[c.ContactID]; !ok || c.Field.Of(hc) != c.Old {
-			statuses[i] = storage.ChangeSkippedChanged
-		}
-	}
-	if *outPath != "" {
-		rows := make([]contacts.PlanRow, len(changes))
-		for i, c := range changes {
-			rows[i] = contacts.PlanRow{Change: c, Status: statuses[i]}
-		}
-		if err := mapping.WriteFileAtomic(*outPath, func(w io.Writer) error { return contacts.WritePlanCSV(w, rows) }); err != nil {
+	statuses := planStatuses(changes, pulled.Contacts)
+	if a.out != "" {
+		if err := savePlan(r, a.out, changes, statuses); err != nil {
 			return err
 		}
-		fmt.Fprintf(r.env.Stderr, "Wrote the plan (%s) to %s.\n", halo.CountOf(len(rows), "change"), *outPath)
 	}
-
-	if *dryRun || len(changes) == 0 {
-		for i, c := range changes {
-			out.Changes = append(out.Changes, fixChangeJSON{c.ContactID, string(c.Field), c.Old, c.New, statuses[i]})
-			if statuses[i] == storage.ChangeSkippedChanged {
-				out.SkippedChanged++
-			}
-		}
-		out.OK = true
-		if *asJSON {
-			return writeJSON(r, out)
-		}
-		if len(changes) == 0 {
-			fmt.Fprintln(r.env.Stdout, "Nothing to fix: every parseable number is stored in the format already.")
-			return nil
-		}
-		fmt.Fprintln(r.env.Stdout, "Dry run: nothing was written. The plan:")
-		printFixChanges(r, changes, statuses, false)
-		return nil
+	if a.dryRun || len(changes) == 0 {
+		return reportDryRun(r, out, changes, statuses, a.asJSON)
 	}
-
-	if !*yes {
+	if !a.yes {
 		ok, err := r.confirm(fmt.Sprintf("Write %s (%s of %s) to Halo at %s (profile %q)?", halo.CountOf(len(changes), "change"),
-			string(format), halo.CountOf(distinctContacts(changes), "contact"), client.Instance().Base, p.Name))
+			string(format), halo.CountOf(distinctContacts(changes), "contact"), ws.client.Instance().Base, p.Name))
 		if err != nil {
 			return err
 		}
@@ -318,9 +289,82 @@ func contactsFix(ctx context.Context, r *runner, args []string) error {
 	if err != nil {
 		return err
 	}
-	res, runErr := storage.RunContactFix(hctx, r.db, client, p.ID, storage.FixKindFix, string(format), region, cw,
-		storage.FixOptions{Current: &pulled, Progress: progress})
+	res, runErr := storage.RunContactFix(ws.ctx, r.db, ws.client, p.ID, storage.FixKindFix, string(format), region, cw,
+		storage.FixOptions{Current: &pulled, Progress: ws.progress})
 	ws.clear()
+	return reportFixRun(r, out, res, runErr, a.asJSON)
+}
+
+// readPlanFile reads a plan saved by --out: only rows whose New is the
+// app's own rule for their Old (contacts.ReadPlanCSV).
+func readPlanFile(path, region string, format contacts.Format) ([]contacts.Change, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("the plan could not be read: %w", err)
+	}
+	defer f.Close()
+	changes, err := contacts.ReadPlanCSV(f, region, format)
+	if err != nil {
+		return nil, usagef("--plan %s: %v", path, err)
+	}
+	return changes, nil
+}
+
+// planStatuses is what a dry run or a saved plan says of each change:
+// skipped when Halo holds something else than its Old now (a plan made
+// from this very pull holds every Old).
+func planStatuses(changes []contacts.Change, now []halo.Contact) []string {
+	byID := make(map[int]halo.Contact, len(now))
+	for _, hc := range now {
+		byID[hc.ID] = hc
+	}
+	statuses := make([]string, len(changes))
+	for i, c := range changes {
+		statuses[i] = storage.ChangePlanned
+		if hc, ok := byID[c.ContactID]; !ok || c.Field.Of(hc) != c.Old {
+			statuses[i] = storage.ChangeSkippedChanged
+		}
+	}
+	return statuses
+}
+
+// savePlan writes the plan as CSV (--out), by the app's CSV rules.
+func savePlan(r *runner, path string, changes []contacts.Change, statuses []string) error {
+	rows := make([]contacts.PlanRow, len(changes))
+	for i, c := range changes {
+		rows[i] = contacts.PlanRow{Change: c, Status: statuses[i]}
+	}
+	if err := mapping.WriteFileAtomic(path, func(w io.Writer) error { return contacts.WritePlanCSV(w, rows) }); err != nil {
+		return err
+	}
+	fmt.Fprintf(r.env.Stderr, "Wrote the plan (%s) to %s.\n", halo.CountOf(len(rows), "change"), path)
+	return nil
+}
+
+// reportDryRun prints a plan that is not written: a dry run, or nothing
+// to do.
+func reportDryRun(r *runner, out contactsFixJSON, changes []contacts.Change, statuses []string, asJSON bool) error {
+	for i, c := range changes {
+		out.Changes = append(out.Changes, fixChangeJSON{c.ContactID, string(c.Field), c.Old, c.New, statuses[i]})
+		if statuses[i] == storage.ChangeSkippedChanged {
+			out.SkippedChanged++
+		}
+	}
+	out.OK = true
+	if asJSON {
+		return writeJSON(r, out)
+	}
+	if len(changes) == 0 {
+		fmt.Fprintln(r.env.Stdout, "Nothing to fix: every parseable number is stored in the format already.")
+		return nil
+	}
+	fmt.Fprintln(r.env.Stdout, "Dry run: nothing was written. The plan:")
+	printFixChanges(r, changes, statuses, false)
+	return nil
+}
+
+// reportFixRun prints a fix that ran and returns its exit.
+func reportFixRun(r *runner, out contactsFixJSON, res storage.FixResult, runErr error, asJSON bool) error {
 	if res.Run.ID == 0 {
 		return withContactsFix(runErr)
 	}
@@ -332,7 +376,7 @@ func contactsFix(ctx context.Context, r *runner, args []string) error {
 	out.OK = runErr == nil && res.Run.State == storage.FixDone && out.Written == out.Planned
 	r.log.Info("contacts fixed", "run", res.Run.ID, "planned", out.Planned, "written", out.Written,
 		"skipped", out.SkippedChanged, "failed", out.Failed, "state", res.Run.State)
-	if *asJSON {
+	if asJSON {
 		if err := writeJSON(r, out); err != nil {
 			return err
 		}
