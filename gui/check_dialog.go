@@ -2,7 +2,6 @@ package gui
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"time"
@@ -173,7 +172,7 @@ func (cd *checkDialog) finish(rep halo.Report, run storage.Run, err error, took 
 	if rep.Duration > 0 {
 		took = rep.Duration
 	}
-	cancelled := run.Verdict() == storage.VerdictCancelled || errors.Is(cd.u.ctx.Err(), context.Canceled)
+	cancelled := run.Verdict() == storage.VerdictCancelled || cd.u.bg.closed()
 	cd.progress.finish(rep, cancelled, err, took)
 	if rep.Checks == nil {
 		// The check never started (keyring failure).
