@@ -13,29 +13,63 @@ import (
 // back through fyne.Do. runAsync is one piece of work and its result; a
 // job is work that also shows progress and can be cancelled (the systems
 // check, the contacts audit). Tests run both inline or hold them back
-// (uiOptions.inline, holdAsync), and wait for them through u.pending.
+// (uiOptions.inline, holdAsync), and wait for them (background.wait).
 
-// runAsync runs work off the UI goroutine and delivers its result to done
-// on the UI goroutine. The UI's WaitGroup lets tests wait for it.
-func runAsync[T any](u *UI, work func(ctx context.Context) (T, error), done func(T, error)) {
-	u.pending.Add(1)
+// background is the window's background work: the context that ends when
+// the window closes, the work in flight, and how it runs.
+type background struct {
+	ctx     context.Context
+	cancel  context.CancelFunc
+	pending sync.WaitGroup
+	// inline (uiOptions.inline) and held, when set, change how work
+	// runs; only tests set them.
+	inline bool
+	held   *[]func()
+}
+
+func newBackground(inline bool) *background {
+	ctx, cancel := context.WithCancel(context.Background())
+	return &background{ctx: ctx, cancel: cancel, inline: inline}
+}
+
+// run runs work with the window's context: on a goroutine of its own,
+// inline, or held back for a test to release.
+func (b *background) run(work func(ctx context.Context)) {
+	b.pending.Add(1)
 	run := func() {
-		defer u.pending.Done()
-		v, err := work(u.ctx)
-		if errors.Is(u.ctx.Err(), context.Canceled) {
-			return // window closed
-		}
-		fyne.Do(func() { done(v, err) })
+		defer b.pending.Done()
+		work(b.ctx)
 	}
-	if u.held != nil {
-		*u.held = append(*u.held, run)
+	if b.held != nil {
+		*b.held = append(*b.held, run)
 		return
 	}
-	if u.inline {
+	if b.inline {
 		run()
 		return
 	}
 	go run()
+}
+
+// closed reports whether the window closed (its context was cancelled).
+func (b *background) closed() bool { return errors.Is(b.ctx.Err(), context.Canceled) }
+
+// stop cancels the work's context (the window closes).
+func (b *background) stop() { b.cancel() }
+
+// wait returns once no work is in flight.
+func (b *background) wait() { b.pending.Wait() }
+
+// runAsync runs work off the UI goroutine and delivers its result to done
+// on the UI goroutine, unless the window closed meanwhile.
+func runAsync[T any](u *UI, work func(ctx context.Context) (T, error), done func(T, error)) {
+	u.bg.run(func(ctx context.Context) {
+		v, err := work(ctx)
+		if u.bg.closed() {
+			return // window closed
+		}
+		fyne.Do(func() { done(v, err) })
+	})
 }
 
 // job is one run of background work with progress; the screen that shows
@@ -78,7 +112,7 @@ func startJob[P, T any](u *UI, j *job, s jobSpec[P, T]) bool {
 	if j.running {
 		return false
 	}
-	ctx, cancel := context.WithCancel(u.ctx)
+	ctx, cancel := context.WithCancel(u.bg.ctx)
 	j.running, j.cancel = true, cancel
 	started := time.Now()
 	pr := &jobProgress[P]{dirty: make(chan struct{}, 1)}

@@ -14,9 +14,9 @@ import (
 func jobUI(t *testing.T, inline bool) *UI {
 	t.Helper()
 	test.NewTempApp(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	t.Cleanup(cancel)
-	return &UI{ctx: ctx, cancel: cancel, inline: inline}
+	bg := newBackground(inline)
+	t.Cleanup(bg.stop)
+	return &UI{bg: bg}
 }
 
 type counter struct{ n int }
@@ -67,7 +67,7 @@ func TestJobCoalescesProgress(t *testing.T) {
 			t.Fatal("the job did not start")
 		}
 		<-done
-		u.pending.Wait()
+		u.bg.wait()
 		if got != workers*each || j.running {
 			t.Fatalf("inline %v: done with %d, running %v", inline, got, j.running)
 		}

@@ -113,15 +113,15 @@ func TestChangesViewFollowsExportsEditsAndResyncs(t *testing.T) {
 	ce.u.showScreen(func(sc screen) bool { return sc == screen(h) })
 	ce.wait()
 	var kinds []string
-	for _, r := range h.runs {
+	for _, r := range h.runs.listed {
 		kinds = append(kinds, runKindName(r))
 	}
-	if strings.Join(kinds, ",") != "Export,Systems check,Export,Systems check" || !strings.HasPrefix(h.runs[0].Summary, "Changes export: 2 rows to ") {
-		t.Fatalf("history: %q %+v", kinds, h.runs)
+	if strings.Join(kinds, ",") != "Export,Systems check,Export,Systems check" || !strings.HasPrefix(h.runs.listed[0].Summary, "Changes export: 2 rows to ") {
+		t.Fatalf("history: %q %+v", kinds, h.runs.listed)
 	}
-	h.runList.Select(0) // an export has no report to open
+	h.runs.list.Select(0) // an export has no report to open
 	ce.wait()
-	if h.detail != nil {
+	if h.runs.detail != nil {
 		t.Fatal("an export opened a report dialog")
 	}
 }

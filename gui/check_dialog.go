@@ -2,7 +2,6 @@ package gui
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"time"
@@ -42,7 +41,7 @@ type checkDialog struct {
 	// verdict.
 	note *widget.Label
 
-	cancelBtn, rerunBtn, copyBtn, saveBtn, closeBtn *widget.Button
+	buttons *checkButtons
 
 	job     job
 	report  *halo.Report
@@ -69,19 +68,21 @@ func newCheckDialog(u *UI, p storage.Profile) *checkDialog {
 	cd.note = wrapped("")
 	cd.note.Hide()
 
-	cd.cancelBtn = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), cd.stop)
-	cd.rerunBtn = widget.NewButtonWithIcon("Re-run", theme.ViewRefreshIcon(), cd.start)
-	cd.copyBtn = widget.NewButtonWithIcon("Copy report", theme.ContentCopyIcon(), cd.copyReport)
-	cd.saveBtn = widget.NewButtonWithIcon("Save report…", theme.DocumentSaveIcon(), cd.askSave)
-	cd.closeBtn = widget.NewButtonWithIcon("Close", theme.ConfirmIcon(), cd.close)
-	cd.closeBtn.Importance = widget.HighImportance
+	cd.buttons = &checkButtons{
+		cancel: widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), cd.stop),
+		rerun:  widget.NewButtonWithIcon("Re-run", theme.ViewRefreshIcon(), cd.start),
+		copy:   widget.NewButtonWithIcon("Copy report", theme.ContentCopyIcon(), cd.copyReport),
+		save:   widget.NewButtonWithIcon("Save report…", theme.DocumentSaveIcon(), cd.askSave),
+		close:  widget.NewButtonWithIcon("Close", theme.ConfirmIcon(), cd.close),
+	}
+	cd.buttons.close.Importance = widget.HighImportance
 
 	pv := cd.progress
 	top := container.NewVBox(cd.summary, container.NewBorder(nil, nil, nil, pv.elapsed, pv.bar), pv.waitNote)
 	bottom := container.NewVBox(widget.NewSeparator(), pv.pullLabel, pv.pullBar, cd.note)
 	content := container.NewBorder(top, bottom, nil, nil, cd.list.scroll)
 	cd.d = dialog.NewCustomWithoutButtons("Systems check — "+p.Name, content, u.win)
-	cd.d.SetButtons([]fyne.CanvasObject{cd.copyBtn, cd.saveBtn, cd.rerunBtn, cd.cancelBtn, cd.closeBtn})
+	cd.d.SetButtons(cd.buttons.bar())
 	cd.d.Resize(fyne.NewSize(860, 640))
 	return cd
 }
@@ -105,12 +106,30 @@ func (cd *checkDialog) close() {
 // stop cancels a running check; the run is still recorded as cancelled.
 func (cd *checkDialog) stop() { cd.job.Cancel() }
 
-func (cd *checkDialog) setRunning(on bool) {
-	for _, b := range []*widget.Button{cd.rerunBtn, cd.copyBtn, cd.saveBtn} {
-		enable(b, !on)
+// checkButtons are the check dialog's buttons: Cancel while a check
+// runs; Re-run, the report's Copy and Save, and Close once it is done.
+type checkButtons struct {
+	cancel, rerun, copy, save, close *widget.Button
+}
+
+// bar is the buttons in the dialog's order.
+func (b *checkButtons) bar() []fyne.CanvasObject {
+	return []fyne.CanvasObject{b.copy, b.save, b.rerun, b.cancel, b.close}
+}
+
+// running shows the buttons for a check that runs (on) or is done.
+func (b *checkButtons) running(on bool) {
+	for _, x := range []*widget.Button{b.rerun, b.copy, b.save} {
+		enable(x, !on)
 	}
-	show(cd.cancelBtn, on)
-	show(cd.closeBtn, !on)
+	show(b.cancel, on)
+	show(b.close, !on)
+}
+
+// noReport disables what needs a report, for a check that never ran.
+func (b *checkButtons) noReport() {
+	b.copy.Disable()
+	b.save.Disable()
 }
 
 // checkRun is a finished check: its report and how it was recorded.
@@ -130,7 +149,7 @@ func (cd *checkDialog) start() {
 	cd.progress.reset()
 	cd.summary.SetText("Checking " + cd.profile.Name + " …")
 	setOptional(cd.note, "")
-	cd.setRunning(true)
+	cd.buttons.running(true)
 	id := cd.profile.ID
 	startJob(cd.u, &cd.job, jobSpec[checkProgress, checkRun]{
 		work: func(ctx context.Context, report func(func(*checkProgress))) (checkRun, error) {
@@ -166,22 +185,21 @@ func (cd *checkDialog) check(ctx context.Context, id int64, report func(func(*ch
 }
 
 func (cd *checkDialog) finish(rep halo.Report, run storage.Run, err error, took time.Duration) {
-	cd.setRunning(false)
+	cd.buttons.running(false)
 	// One duration: the check's own, as the summary, history and the
 	// report give it (the elapsed time also counted reading the keyring
 	// and storing).
 	if rep.Duration > 0 {
 		took = rep.Duration
 	}
-	cancelled := run.Verdict() == storage.VerdictCancelled || errors.Is(cd.u.ctx.Err(), context.Canceled)
+	cancelled := run.Verdict() == storage.VerdictCancelled || cd.u.bg.closed()
 	cd.progress.finish(rep, cancelled, err, took)
 	if rep.Checks == nil {
 		// The check never started (keyring failure).
 		cd.summary.SetText("The check could not run: " + err.Error())
 		cd.summary.Importance = widget.DangerImportance
 		cd.summary.Refresh()
-		cd.copyBtn.Disable()
-		cd.saveBtn.Disable()
+		cd.buttons.noReport()
 		return
 	}
 	cd.report = &rep

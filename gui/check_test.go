@@ -102,7 +102,7 @@ func TestCheckDialogSuccessStoresRunAndSnapshot(t *testing.T) {
 	if cd.progress.pullBar.Value != cd.progress.pullBar.Max || cd.progress.bar.Value != cd.progress.bar.Max {
 		t.Fatal("progress bars are not full after success")
 	}
-	if !cd.closeBtn.Visible() || cd.cancelBtn.Visible() || cd.rerunBtn.Disabled() || cd.copyBtn.Disabled() {
+	if !cd.buttons.close.Visible() || cd.buttons.cancel.Visible() || cd.buttons.rerun.Disabled() || cd.buttons.copy.Disabled() {
 		t.Fatal("finished dialog: Close, Re-run and Copy report must be available, Cancel gone")
 	}
 
@@ -134,7 +134,7 @@ func TestCheckDialogSuccessStoresRunAndSnapshot(t *testing.T) {
 	}
 
 	// Copy report: Markdown without the secret.
-	test.Tap(cd.copyBtn)
+	test.Tap(cd.buttons.copy)
 	clip := ce.u.app.Clipboard().Content()
 	if !strings.HasPrefix(clip, "# Halo systems check") || strings.Contains(clip, ce.srv.ClientSecret()) {
 		t.Fatalf("copied report:\n%s", clip)
@@ -305,7 +305,7 @@ type cancelAfter struct {
 func (c *cancelAfter) RoundTrip(r *http.Request) (*http.Response, error) {
 	resp, err := c.next.RoundTrip(r)
 	if strings.Contains(strings.ToLower(r.URL.Path), "/api/agent") {
-		c.once.Do(func() { findScreen[*checkScreen](c.ui).dlg.cancelBtn.OnTapped() })
+		c.once.Do(func() { findScreen[*checkScreen](c.ui).dlg.buttons.cancel.OnTapped() })
 	}
 	return resp, err
 }
@@ -316,7 +316,7 @@ func TestCheckDialogCancelled(t *testing.T) {
 	var seenRunning bool
 	ce.u.env.Configure = func(c *halo.Config) {
 		cd := findScreen[*checkScreen](ce.u).dlg
-		seenRunning = cd.job.running && cd.cancelBtn.Visible() && !cd.closeBtn.Visible() && cd.rerunBtn.Disabled()
+		seenRunning = cd.job.running && cd.buttons.cancel.Visible() && !cd.buttons.close.Visible() && cd.buttons.rerun.Disabled()
 		c.HTTPClient = &http.Client{Transport: &cancelAfter{next: http.DefaultTransport, ui: ce.u}}
 	}
 	cd := ce.runCheck(t)
@@ -347,7 +347,7 @@ func TestCheckDialogCancelled(t *testing.T) {
 	}
 	// Re-run in the same dialog, now to the end.
 	ce.u.env.Configure = nil
-	test.Tap(cd.rerunBtn)
+	test.Tap(cd.buttons.rerun)
 	ce.wait()
 	if cd.report == nil || !cd.report.OK {
 		t.Fatal("re-run after cancel did not pass")
@@ -364,7 +364,7 @@ type cancelBefore struct {
 
 func (c *cancelBefore) RoundTrip(r *http.Request) (*http.Response, error) {
 	if strings.Contains(strings.ToLower(r.URL.Path), c.path) {
-		c.once.Do(func() { findScreen[*checkScreen](c.ui).dlg.cancelBtn.OnTapped() })
+		c.once.Do(func() { findScreen[*checkScreen](c.ui).dlg.buttons.cancel.OnTapped() })
 	}
 	return http.DefaultTransport.RoundTrip(r)
 }
@@ -396,7 +396,7 @@ func TestCheckKeyringFailure(t *testing.T) {
 	ce := newCheckEnv(t, halotest.Demo(), "")
 	ce.secrets.FailWith(&storage.KeyringUnavailableError{})
 	cd := ce.runCheck(t)
-	if !strings.HasPrefix(cd.summary.Text, "The check could not run") || !cd.copyBtn.Disabled() {
+	if !strings.HasPrefix(cd.summary.Text, "The check could not run") || !cd.buttons.copy.Disabled() {
 		t.Fatalf("summary = %q", cd.summary.Text)
 	}
 	if _, ok, _ := ce.db.LatestRun(context.Background(), ce.p.ID, storage.RunCheck); ok {
@@ -493,13 +493,13 @@ func TestCheckDialogNotesAndOneDuration(t *testing.T) {
 	if strings.Contains(summary, " ms") || strings.Contains(summary, " s:") || strings.Contains(summary, " in ") {
 		t.Fatalf("the summary repeats a duration: %q", summary)
 	}
-	test.Tap(cd.copyBtn)
-	test.Tap(cd.copyBtn)
+	test.Tap(cd.buttons.copy)
+	test.Tap(cd.buttons.copy)
 	if cd.summary.Text != summary || !cd.note.Visible() || cd.note.Text != "Report copied to the clipboard." {
 		t.Fatalf("after two copies: summary %q, note %q", cd.summary.Text, cd.note.Text)
 	}
 	// Save report… asks for a folder and name, then writes the file.
-	test.Tap(cd.saveBtn)
+	test.Tap(cd.buttons.save)
 	sd := cd.saveDlg
 	if sd == nil {
 		t.Fatal("Save report did not ask where")

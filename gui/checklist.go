@@ -53,9 +53,7 @@ type checklistScreen struct {
 
 	rows     []*stepRow
 	byID     map[string]*stepRow
-	progress map[string]*widget.Label // per section title
-	overall  *widget.ProgressBar
-	resetBtn *widget.Button
+	progress *checklistProgress
 	scroll   *container.Scroll
 	list     *fyne.Container
 	confirm  *dialog.ConfirmDialog
@@ -67,21 +65,110 @@ type checklistScreen struct {
 	loading  bool // applying stored state: do not write it back
 	lit      *stepRow
 
-	// Writes are serialised per step: the goroutine that runs last writes
-	// the newest wanted state, so quick tick/untick never ends reversed.
-	writeMu sync.Mutex
-	want    map[string]bool
+	writes stepWrites
+}
+
+// checklistProgress is the checklist's counts: done of all steps per
+// section and overall, and Reset, which needs a tick to undo.
+type checklistProgress struct {
+	sections map[string]*widget.Label // by section title
+	overall  *widget.ProgressBar
+	reset    *widget.Button
+}
+
+func newChecklistProgress(onReset func()) *checklistProgress {
+	p := &checklistProgress{sections: map[string]*widget.Label{}}
+	p.overall = widget.NewProgressBar()
+	p.overall.TextFormatter = func() string {
+		return fmt.Sprintf("%d of %d steps done", int(p.overall.Value), int(p.overall.Max))
+	}
+	steps := 0
+	for _, sec := range halo.Checklist {
+		p.sections[sec.Title] = widget.NewLabel("")
+		steps += len(sec.Steps)
+	}
+	p.overall.Max = float64(steps)
+	p.reset = widget.NewButtonWithIcon("Reset…", theme.ContentClearIcon(), onReset)
+	return p
+}
+
+// show counts the steps state marks done.
+func (p *checklistProgress) show(state map[string]storage.ChecklistItem) {
+	done := 0
+	for _, sec := range halo.Checklist {
+		n := 0
+		for _, st := range sec.Steps {
+			if state[st.ID].Done {
+				n++
+			}
+		}
+		done += n
+		p.sections[sec.Title].SetText(fmt.Sprintf("%d of %d", n, len(sec.Steps)))
+	}
+	p.overall.SetValue(float64(done))
+	enable(p.reset, done > 0)
+}
+
+// stepWrites serialises the writes of ticks per step: the goroutine that
+// runs last writes the newest wanted state, so a quick tick/untick never
+// ends reversed.
+type stepWrites struct {
+	mu      sync.Mutex
+	want    map[string]bool // by stepKey
 	written map[string]bool
 }
 
+func stepKey(profileID int64, stepID string) string { return fmt.Sprintf("%d/%s", profileID, stepID) }
+
+// wanted records the state the admin wants for a step.
+func (w *stepWrites) wanted(profileID int64, stepID string, done bool) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.want == nil {
+		w.want, w.written = map[string]bool{}, map[string]bool{}
+	}
+	w.want[stepKey(profileID, stepID)] = done
+}
+
+// write stores the newest wanted state of a step with store, unless it is
+// stored already. It may wait for another step write.
+func (w *stepWrites) write(profileID int64, stepID string, store func(done bool) error) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	key := stepKey(profileID, stepID)
+	want := w.want[key]
+	if done, ok := w.written[key]; ok && done == want {
+		return nil
+	}
+	if err := store(want); err != nil {
+		return err
+	}
+	w.written[key] = want
+	return nil
+}
+
+// reset forgets what is known of a profile's steps and runs store (which
+// unticks them all) while no step write runs.
+func (w *stepWrites) reset(profileID int64, store func() error) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	prefix := fmt.Sprintf("%d/", profileID)
+	for k := range w.written {
+		if strings.HasPrefix(k, prefix) {
+			delete(w.written, k)
+			delete(w.want, k)
+		}
+	}
+	return store()
+}
+
 func newChecklistScreen(u *UI) *checklistScreen {
-	s := &checklistScreen{u: u, byID: map[string]*stepRow{}, progress: map[string]*widget.Label{},
+	s := &checklistScreen{u: u, byID: map[string]*stepRow{},
 		state: map[string]storage.ChecklistItem{}, verified: map[string]time.Time{}}
+	s.progress = newChecklistProgress(s.askReset)
 	s.list = container.NewVBox()
 	for _, sec := range halo.Checklist {
-		prog := widget.NewLabel("")
-		s.progress[sec.Title] = prog
-		s.list.Add(container.NewBorder(nil, nil, nil, prog, heading(sec.Title)))
+		s.list.Add(container.NewBorder(nil, nil, nil, s.progress.sections[sec.Title], heading(sec.Title)))
 		if sec.Intro != "" {
 			s.list.Add(wrapped(sec.Intro))
 		}
@@ -94,17 +181,11 @@ func newChecklistScreen(u *UI) *checklistScreen {
 		s.list.Add(widget.NewSeparator())
 	}
 	s.scroll = container.NewVScroll(s.list)
-	s.overall = widget.NewProgressBar()
-	s.overall.TextFormatter = func() string {
-		return fmt.Sprintf("%d of %d steps done", int(s.overall.Value), int(s.overall.Max))
-	}
-	s.overall.Max = float64(len(s.rows))
-	s.resetBtn = widget.NewButtonWithIcon("Reset…", theme.ContentClearIcon(), s.askReset)
 	top := container.NewVBox(
 		heading("Setup checklist"),
 		wrapped("1stream's “Advanced HaloPSA Integration” article, step by step. Tick each step as you do it; "+
 			"progress is saved with the profile at once. Steps the systems check can prove show when it did."),
-		container.NewBorder(nil, nil, nil, s.resetBtn, s.overall),
+		container.NewBorder(nil, nil, nil, s.progress.reset, s.progress.overall),
 	)
 	s.initProfileView(u, "The checklist is kept per profile.", container.NewBorder(top, nil, nil, nil, s.scroll))
 	s.refreshAll()
@@ -232,7 +313,7 @@ func (s *checklistScreen) refreshAll() {
 		}
 	}
 	s.loading = false
-	s.refreshProgress()
+	s.progress.show(s.state)
 	s.scroll.Refresh()
 }
 
@@ -263,26 +344,6 @@ func (s *checklistScreen) refreshStatus(r *stepRow) {
 	s.list.Refresh()
 }
 
-func (s *checklistScreen) refreshProgress() {
-	done := 0
-	for _, sec := range halo.Checklist {
-		n := 0
-		for _, st := range sec.Steps {
-			if s.state[st.ID].Done {
-				n++
-			}
-		}
-		done += n
-		s.progress[sec.Title].SetText(fmt.Sprintf("%d of %d", n, len(sec.Steps)))
-	}
-	s.overall.SetValue(float64(done))
-	if done == 0 {
-		s.resetBtn.Disable()
-	} else {
-		s.resetBtn.Enable()
-	}
-}
-
 // changed saves a tick at once.
 func (s *checklistScreen) changed(r *stepRow, done bool) {
 	if s.loading || s.profile == nil {
@@ -293,28 +354,14 @@ func (s *checklistScreen) changed(r *stepRow, done bool) {
 	it.StepID, it.Done, it.At, it.By = id, done, time.Now(), s.u.env.DB.Actor()
 	s.state[id] = it
 	s.refreshStatus(r)
-	s.refreshProgress()
+	s.progress.show(s.state)
 
 	pid := s.profile.ID
-	key := fmt.Sprintf("%d/%s", pid, id)
-	s.writeMu.Lock()
-	if s.want == nil {
-		s.want, s.written = map[string]bool{}, map[string]bool{}
-	}
-	s.want[key] = done
-	s.writeMu.Unlock()
+	s.writes.wanted(pid, id, done)
 	runAsync(s.u, func(ctx context.Context) (struct{}, error) {
-		s.writeMu.Lock()
-		defer s.writeMu.Unlock()
-		want := s.want[key]
-		if w, ok := s.written[key]; ok && w == want {
-			return struct{}{}, nil
-		}
-		if err := s.u.env.DB.SetChecklistStep(ctx, pid, id, want, ""); err != nil {
-			return struct{}{}, err
-		}
-		s.written[key] = want
-		return struct{}{}, nil
+		return struct{}{}, s.writes.write(pid, id, func(want bool) error {
+			return s.u.env.DB.SetChecklistStep(ctx, pid, id, want, "")
+		})
 	}, func(_ struct{}, err error) {
 		if err != nil {
 			s.u.showError("Saving the checklist failed", err)
@@ -334,15 +381,7 @@ func (s *checklistScreen) askReset() {
 				return
 			}
 			runAsync(s.u, func(ctx context.Context) (struct{}, error) {
-				s.writeMu.Lock()
-				defer s.writeMu.Unlock()
-				for k := range s.written {
-					if strings.HasPrefix(k, fmt.Sprintf("%d/", p.ID)) {
-						delete(s.written, k)
-						delete(s.want, k)
-					}
-				}
-				return struct{}{}, s.u.env.DB.ResetChecklist(ctx, p.ID)
+				return struct{}{}, s.writes.reset(p.ID, func() error { return s.u.env.DB.ResetChecklist(ctx, p.ID) })
 			}, func(_ struct{}, err error) {
 				if err != nil {
 					s.u.showError("Resetting the checklist failed", err)

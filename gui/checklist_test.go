@@ -3,7 +3,9 @@ package gui
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -76,11 +78,11 @@ func TestChecklistPersistsAcrossRestarts(t *testing.T) {
 	test.Tap(cl.byID["halo-1"].check) // untick again
 	te.wait()
 
-	if got := cl.progress[haloSection].Text; got != "1 of 13" {
+	if got := cl.progress.sections[haloSection].Text; got != "1 of 13" {
 		t.Fatalf("Halo section progress = %q, want 1 of 13", got)
 	}
-	if cl.overall.Value != 2 {
-		t.Fatalf("overall progress = %v, want 2", cl.overall.Value)
+	if cl.progress.overall.Value != 2 {
+		t.Fatalf("overall progress = %v, want 2", cl.progress.overall.Value)
 	}
 	if !cl.byID["halo-9"].status.Visible() || !strings.Contains(cl.byID["halo-9"].status.Text, "ticked by") {
 		t.Fatalf("a ticked step says who ticked it: %q", cl.byID["halo-9"].status.Text)
@@ -98,7 +100,7 @@ func TestChecklistPersistsAcrossRestarts(t *testing.T) {
 	if cl2.byID["halo-1"].check.Checked {
 		t.Fatal("an unticked step came back ticked")
 	}
-	if got := cl2.progress["Connecting the Halo Client ID and Client Secret into 1stream"].Text; got != "1 of 14" {
+	if got := cl2.progress.sections["Connecting the Halo Client ID and Client Secret into 1stream"].Text; got != "1 of 14" {
 		t.Fatalf("1stream section progress = %q", got)
 	}
 	ctx := context.Background()
@@ -111,13 +113,13 @@ func TestChecklistPersistsAcrossRestarts(t *testing.T) {
 	}
 
 	// Reset asks first; dismissing keeps everything.
-	test.Tap(cl2.resetBtn)
+	test.Tap(cl2.progress.reset)
 	cl2.confirm.Dismiss()
 	te2.wait()
 	if !cl2.byID["halo-9"].check.Checked {
 		t.Fatal("a dismissed reset changed the checklist")
 	}
-	test.Tap(cl2.resetBtn)
+	test.Tap(cl2.progress.reset)
 	cl2.confirm.Confirm()
 	te2.wait()
 	for _, r := range cl2.rows {
@@ -125,7 +127,7 @@ func TestChecklistPersistsAcrossRestarts(t *testing.T) {
 			t.Fatalf("step %s still ticked after reset", r.step.ID)
 		}
 	}
-	if cl2.overall.Value != 0 || !cl2.resetBtn.Disabled() {
+	if cl2.progress.overall.Value != 0 || !cl2.progress.reset.Disabled() {
 		t.Fatal("after a reset there is nothing to reset")
 	}
 	items, _ = te2.db.Checklist(ctx, pid)
@@ -242,7 +244,7 @@ func TestChecklistInformationIsReadable(t *testing.T) {
 	if !st.Visible() || !strings.Contains(st.Text, "ticked by") || st.Importance == widget.LowImportance {
 		t.Fatalf("“ticked by” note %q in importance %v", st.Text, st.Importance)
 	}
-	for title, l := range cl.progress {
+	for title, l := range cl.progress.sections {
 		if l.Importance == widget.LowImportance {
 			t.Errorf("the progress of %q (%q) is in the disabled colour", title, l.Text)
 		}
@@ -364,5 +366,46 @@ func TestChecklistStepButtons(t *testing.T) {
 	cd := findScreen[*checkScreen](ce.u).dlg
 	if cd == nil || !cd.visible || cd.report == nil || !cd.report.OK {
 		t.Fatal("Run systems check did not run the check")
+	}
+}
+
+// Step writes end with the newest wanted state whatever order their
+// goroutines run in, write each state once, try a failed one again, and
+// a reset forgets the reset profile's steps only.
+func TestStepWritesKeepTheNewestState(t *testing.T) {
+	var w stepWrites
+	var stored []bool
+	store := func(done bool) error { stored = append(stored, done); return nil }
+	w.wanted(1, "a", true)
+	w.wanted(1, "a", false) // unticked before the tick's write ran
+	for range 2 {           // the untick's goroutine runs first, then the tick's
+		if err := w.write(1, "a", store); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !slices.Equal(stored, []bool{false}) {
+		t.Fatalf("stored %v, want the newest state once", stored)
+	}
+	w.wanted(1, "a", true)
+	if err := w.write(1, "a", func(bool) error { return errors.New("disk full") }); err == nil {
+		t.Fatal("a failed store must be reported")
+	}
+	if err := w.write(1, "a", store); err != nil || !slices.Equal(stored, []bool{false, true}) {
+		t.Fatalf("after a failure: stored %v, %v", stored, err)
+	}
+
+	w.wanted(11, "a", true)
+	if err := w.write(11, "a", store); err != nil {
+		t.Fatal(err)
+	}
+	reset := false
+	if err := w.reset(1, func() error { reset = true; return nil }); err != nil || !reset {
+		t.Fatalf("reset ran %v: %v", reset, err)
+	}
+	if _, ok := w.written[stepKey(1, "a")]; ok {
+		t.Fatal("the reset profile's step is still known as written")
+	}
+	if !w.written[stepKey(11, "a")] || !w.want[stepKey(11, "a")] {
+		t.Fatal("a reset of profile 1 forgot profile 11's step")
 	}
 }

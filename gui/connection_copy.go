@@ -107,7 +107,7 @@ func (s *connectionScreen) copySecret() {
 			return
 		}
 		s.clip.Copy(s.u.app.Clipboard(), secret)
-		ctx := s.u.ctx
+		ctx := s.u.bg.ctx
 		s.arm(secret, func(seq int) {
 			if ctx.Err() != nil {
 				return // window closed

@@ -487,7 +487,7 @@ func demoUI(t *testing.T) (*UI, *Env, fyne.Window) {
 	w.Resize(fyne.NewSize(1180, 760))
 	t.Cleanup(func() { u.Close(); w.Close() })
 	u.Start()
-	u.pending.Wait()
+	u.bg.wait()
 	return u, env, w
 }
 
@@ -498,7 +498,7 @@ func TestContactsDemoModeAuditsWithF5(t *testing.T) {
 		t.Fatalf("demo profile region %q (%v)", p.Region, err)
 	}
 	u.profiles.afterChange(p.ID)
-	u.pending.Wait()
+	u.bg.wait()
 	u.goToContacts()
 	s := findScreen[*contactsScreen](u)
 	if s.region.entry.Text != "GB" {
@@ -506,7 +506,7 @@ func TestContactsDemoModeAuditsWithF5(t *testing.T) {
 	}
 	w.Canvas().Unfocus()
 	w.Canvas().(interface{ OnTypedKey() func(*fyne.KeyEvent) }).OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyF5})
-	u.pending.Wait()
+	u.bg.wait()
 	if s.shownAudit() == nil || s.shownAudit().Unparseable != halotest.DemoUnparseable || s.shownAudit().SharedNumbers != halotest.DemoSharedNumbers {
 		t.Fatalf("F5 in demo mode: audit %+v, error %q", s.shownAudit(), s.audit.errMsg.Text)
 	}

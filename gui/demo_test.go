@@ -112,11 +112,11 @@ func TestDemoModeRunsTheJourney(t *testing.T) {
 	u := newUI(a, w, env, testOptions())
 	w.Resize(fyne.NewSize(1180, 760))
 	u.Start()
-	u.pending.Wait()
+	u.bg.wait()
 	u.profiles.afterChange(p.ID)
-	u.pending.Wait()
+	u.bg.wait()
 	u.runSystemsCheck()
-	u.pending.Wait()
+	u.bg.wait()
 	cd := findScreen[*checkScreen](u).dlg
 	if cd.report == nil || !cd.report.OK || cd.report.Agents.Visible < 40 {
 		t.Fatalf("demo check: %+v", cd.report)
@@ -154,7 +154,7 @@ func TestDemoModeShowsTheBadge(t *testing.T) {
 	u := newUI(a, w, env, testOptions())
 	w.Resize(fyne.NewSize(1180, 760))
 	u.Start()
-	u.pending.Wait()
+	u.bg.wait()
 	t.Cleanup(u.Close)
 	if !badge(u) {
 		t.Fatal("demo mode does not show the DEMO badge in the top bar")

@@ -59,15 +59,15 @@ func TestDemoUILogsNoFyneError(t *testing.T) {
 		t.Fatal(err)
 	}
 	u.profiles.afterChange(p.ID)
-	u.pending.Wait()
+	u.bg.wait()
 	for i := range u.screens {
 		u.showNow(i)
-		u.pending.Wait()
+		u.bg.wait()
 	}
 	u.goToContacts()
 	s := findScreen[*contactsScreen](u)
 	s.startAudit()
-	u.pending.Wait()
+	u.bg.wait()
 	if s.shownAudit() == nil {
 		t.Fatalf("the demo audit failed: %q", s.audit.errMsg.Text)
 	}

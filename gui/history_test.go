@@ -32,17 +32,17 @@ func TestHistoryListsRunsAndOpensReports(t *testing.T) {
 	}
 	ce.u.showScreen(func(s screen) bool { return s == screen(h) })
 	ce.wait()
-	if len(h.runs) != 3 || h.runStack.Objects[0] != h.runList {
-		t.Fatalf("runs = %+v", h.runs)
+	if len(h.runs.listed) != 3 || h.runs.stack.Objects[0] != h.runs.list {
+		t.Fatalf("runs = %+v", h.runs.listed)
 	}
-	if h.runs[0].Kind != storage.RunSync || h.runs[1].OK || !h.runs[2].OK {
-		t.Fatalf("runs are not newest first: %+v", h.runs)
+	if h.runs.listed[0].Kind != storage.RunSync || h.runs.listed[1].OK || !h.runs.listed[2].OK {
+		t.Fatalf("runs are not newest first: %+v", h.runs.listed)
 	}
 
 	// The failed check opens with its fixes; Copy report copies Markdown.
-	h.runList.Select(1)
+	h.runs.list.Select(1)
 	ce.wait()
-	rd := h.detail
+	rd := h.runs.detail
 	if rd == nil || rd.report == nil {
 		t.Fatal("the run did not open")
 	}
@@ -59,12 +59,12 @@ func TestHistoryListsRunsAndOpensReports(t *testing.T) {
 	}
 
 	// The sync has no per-check report and says so.
-	h.runList.Select(0)
+	h.runs.list.Select(0)
 	ce.wait()
-	if !strings.Contains(h.detail.summary.Text, "No per-check report") || !h.detail.copyBtn.Disabled() {
-		t.Fatalf("sync detail = %q", h.detail.summary.Text)
+	if !strings.Contains(h.runs.detail.summary.Text, "No per-check report") || !h.runs.detail.copyBtn.Disabled() {
+		t.Fatalf("sync detail = %q", h.runs.detail.summary.Text)
 	}
-	h.detail.d.Hide()
+	h.runs.detail.d.Hide()
 }
 
 func TestHistoryAuditLogFilter(t *testing.T) {
@@ -83,29 +83,29 @@ func TestHistoryAuditLogFilter(t *testing.T) {
 	te.u.showScreen(func(s screen) bool { return s == screen(h) })
 	te.wait()
 	// This profile only: its creation, the secret and the tick.
-	for _, e := range h.events {
+	for _, e := range h.audit.events {
 		if e.ProfileID != beta {
 			t.Fatalf("event of another profile listed: %+v", e)
 		}
 	}
-	if len(h.events) != 3 || h.events[0].Action != storage.ActionChecklistChecked {
-		t.Fatalf("events = %+v", h.events)
+	if len(h.audit.events) != 3 || h.audit.events[0].Action != storage.ActionChecklistChecked {
+		t.Fatalf("events = %+v", h.audit.events)
 	}
-	test.Type(h.filter, "secret")
+	test.Type(h.audit.filter, "secret")
 	te.wait()
-	if len(h.events) != 1 || actionName(h.events[0].Action) != "Client Secret stored" {
-		t.Fatalf("filtered = %+v", h.events)
+	if len(h.audit.events) != 1 || actionName(h.audit.events[0].Action) != "Client Secret stored" {
+		t.Fatalf("filtered = %+v", h.audit.events)
 	}
-	test.Type(h.filter, "-nothing-like-this")
+	test.Type(h.audit.filter, "-nothing-like-this")
 	te.wait()
-	if len(h.events) != 0 || !strings.Contains(h.auditInfo.Text, "Nothing matches") {
-		t.Fatalf("info = %q", h.auditInfo.Text)
+	if len(h.audit.events) != 0 || !strings.Contains(h.audit.info.Text, "Nothing matches") {
+		t.Fatalf("info = %q", h.audit.info.Text)
 	}
-	h.filter.SetText("profile")
-	test.Tap(h.allProfiles)
+	h.audit.filter.SetText("profile")
+	test.Tap(h.audit.allProfiles)
 	te.wait()
 	names := map[string]bool{}
-	for _, e := range h.events {
+	for _, e := range h.audit.events {
 		names[e.ProfileName] = true
 	}
 	if !names["Alpha"] || !names["Beta"] {
@@ -127,11 +127,11 @@ func TestHistoryInformationIsReadable(t *testing.T) {
 	h := findScreen[*historyScreen](ce.u)
 	ce.u.showScreen(func(s screen) bool { return s == screen(h) })
 	ce.wait()
-	if h.auditInfo.Text == "" || h.auditInfo.Importance == widget.LowImportance {
-		t.Fatalf("audit info %q is in the disabled colour", h.auditInfo.Text)
+	if h.audit.info.Text == "" || h.audit.info.Importance == widget.LowImportance {
+		t.Fatalf("audit info %q is in the disabled colour", h.audit.info.Text)
 	}
-	row := h.runList.CreateItem()
-	h.runList.UpdateItem(0, row)
+	row := h.runs.list.CreateItem()
+	h.runs.list.UpdateItem(0, row)
 	counts := row.(*fyne.Container).Objects[0].(*fyne.Container).Objects[2].(*widget.Label)
 	if !strings.Contains(counts.Text, "agents") || counts.Importance == widget.LowImportance {
 		t.Fatalf("run counts %q are in the disabled colour", counts.Text)

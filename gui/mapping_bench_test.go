@@ -28,7 +28,7 @@ func benchScreen(b *testing.B, users, agents int) *mappingScreen {
 	w.Resize(fyne.NewSize(1180, 760))
 	b.Cleanup(func() { u.Close(); w.Close() })
 	u.Start()
-	u.pending.Wait()
+	u.bg.wait()
 
 	ctx := context.Background()
 	p, err := db.CreateProfile(ctx, storage.Profile{Name: "Bench"})
@@ -42,9 +42,9 @@ func benchScreen(b *testing.B, users, agents int) *mappingScreen {
 		b.Fatal(err)
 	}
 	u.profiles.afterChange(p.ID)
-	u.pending.Wait()
+	u.bg.wait()
 	u.showScreen(func(sc screen) bool { return sc == screen(findScreen[*mappingScreen](u)) })
-	u.pending.Wait()
+	u.bg.wait()
 	s := findScreen[*mappingScreen](u)
 	if len(s.model.userView.order) != users || len(s.model.agentView.order) != agents {
 		b.Fatalf("shows %d users and %d agents", len(s.model.userView.order), len(s.model.agentView.order))

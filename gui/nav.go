@@ -1,6 +1,8 @@
 package gui
 
 import (
+	"sync"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
 
@@ -188,28 +190,47 @@ func findScreen[T screen](u *UI) T {
 // through their own dismiss function (so callbacks run and checks are
 // cancelled); any other overlay is simply hidden.
 
+// escapeStack holds the dismiss functions of the dialogs on screen, by
+// overlay.
+type escapeStack struct {
+	mu        sync.Mutex
+	byOverlay map[fyne.CanvasObject]func()
+}
+
+// push registers dismiss for top, forgetting overlays no longer live.
+func (e *escapeStack) push(top fyne.CanvasObject, live []fyne.CanvasObject, dismiss func()) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.byOverlay == nil {
+		e.byOverlay = map[fyne.CanvasObject]func(){}
+	}
+	shown := map[fyne.CanvasObject]bool{}
+	for _, o := range live {
+		shown[o] = true
+	}
+	for o := range e.byOverlay {
+		if !shown[o] {
+			delete(e.byOverlay, o)
+		}
+	}
+	e.byOverlay[top] = dismiss
+}
+
+// pop removes and returns top's dismiss function (nil: none registered).
+func (e *escapeStack) pop(top fyne.CanvasObject) func() {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	fn := e.byOverlay[top]
+	delete(e.byOverlay, top)
+	return fn
+}
+
 // escapable registers dismiss for the dialog just shown (the top overlay).
 func (u *UI) escapable(dismiss func()) {
 	ov := u.win.Canvas().Overlays()
-	top := ov.Top()
-	if top == nil {
-		return
+	if top := ov.Top(); top != nil {
+		u.escapes.push(top, ov.List(), dismiss)
 	}
-	u.escapeMu.Lock()
-	defer u.escapeMu.Unlock()
-	if u.escapes == nil {
-		u.escapes = map[fyne.CanvasObject]func(){}
-	}
-	live := map[fyne.CanvasObject]bool{}
-	for _, o := range ov.List() {
-		live[o] = true
-	}
-	for o := range u.escapes {
-		if !live[o] {
-			delete(u.escapes, o)
-		}
-	}
-	u.escapes[top] = dismiss
 }
 
 func (u *UI) escape() {
@@ -217,11 +238,7 @@ func (u *UI) escape() {
 	if top == nil {
 		return
 	}
-	u.escapeMu.Lock()
-	fn := u.escapes[top]
-	delete(u.escapes, top)
-	u.escapeMu.Unlock()
-	if fn != nil {
+	if fn := u.escapes.pop(top); fn != nil {
 		fn()
 		return
 	}

@@ -95,7 +95,7 @@ func TestEscapeDismissIsPerWindow(t *testing.T) {
 		u.escapable(func() { dismissed[i]++ })
 	}
 	us[1].escape()
-	if dismissed != [2]int{0, 1} || len(us[0].escapes) != 1 || len(us[1].escapes) != 0 {
-		t.Fatalf("dismissed %v; escapes %d and %d", dismissed, len(us[0].escapes), len(us[1].escapes))
+	if dismissed != [2]int{0, 1} || len(us[0].escapes.byOverlay) != 1 || len(us[1].escapes.byOverlay) != 0 {
+		t.Fatalf("dismissed %v; escapes %d and %d", dismissed, len(us[0].escapes.byOverlay), len(us[1].escapes.byOverlay))
 	}
 }

@@ -261,7 +261,7 @@ func TestSaveDialogKeepsTheNameWhenTheSaveFails(t *testing.T) {
 func TestSaveReportAddsMd(t *testing.T) {
 	ce := newCheckEnv(t, halotest.Demo(), "")
 	cd := ce.runCheck(t)
-	test.Tap(cd.saveBtn)
+	test.Tap(cd.buttons.save)
 	sd := cd.saveDlg
 	dir := t.TempDir()
 	sd.folder.SetText(dir)

@@ -61,7 +61,7 @@ func newTestUIOptions(t *testing.T, dir string, wrap func(fyne.Window) fyne.Wind
 	u := newUI(a, w, env, o)
 	w.Resize(fyne.NewSize(1180, 760))
 	u.Start()
-	u.pending.Wait()
+	u.bg.wait()
 	te := &testEnv{u: u, db: db, secrets: sec, dir: dir, win: w}
 	t.Cleanup(func() {
 		u.Close()
@@ -71,7 +71,7 @@ func newTestUIOptions(t *testing.T, dir string, wrap func(fyne.Window) fyne.Wind
 }
 
 // wait blocks until background work (and the work it started) is done.
-func (te *testEnv) wait() { te.u.pending.Wait() }
+func (te *testEnv) wait() { te.u.bg.wait() }
 
 // isShown reports whether the screen of type T is the one on display.
 func isShown[T screen](u *UI) bool {
@@ -87,10 +87,10 @@ func isShown[T screen](u *UI) bool {
 func holdAsync(t *testing.T, u *UI, f func()) (release func()) {
 	t.Helper()
 	var q []func()
-	u.held = &q
-	t.Cleanup(func() { u.held = nil })
+	u.bg.held = &q
+	t.Cleanup(func() { u.bg.held = nil })
 	f()
-	u.held = nil
+	u.bg.held = nil
 	return func() {
 		for _, run := range q {
 			run()

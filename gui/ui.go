@@ -2,10 +2,8 @@ package gui
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
-	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -90,17 +88,13 @@ type UI struct {
 
 	current *storage.Profile
 
-	screens  []screen
-	active   int
-	nav      *widget.List
-	body     *fyne.Container
-	header   *widget.Label
-	banner   *fyne.Container
-	keyError error
-	// keyRetry is the keyring banner's Retry button (nil without a
-	// banner); probing is set while a keyring probe runs.
-	keyRetry *widget.Button
-	probing  bool
+	screens []screen
+	active  int
+	nav     *widget.List
+	body    *fyne.Container
+	header  *widget.Label
+	// keyring explains an unavailable keyring above every screen.
+	keyring *keyringBanner
 	// lastSaveDir is where the last export or report went; the next save
 	// starts there.
 	lastSaveDir string
@@ -111,20 +105,10 @@ type UI struct {
 	// replace it.
 	quit func()
 
-	// escapes are the dismiss functions of the dialogs on screen, by
-	// overlay (escapable).
-	escapeMu sync.Mutex
-	escapes  map[fyne.CanvasObject]func()
-
-	// inline (uiOptions.inline) and held, when set, change how runAsync
-	// runs background work; only tests set them.
-	inline bool
-	held   *[]func()
-
-	// pending tracks background work so tests can wait for it.
-	pending sync.WaitGroup
-	ctx     context.Context
-	cancel  context.CancelFunc
+	// escapes are the dialogs on screen that Esc closes (escapable).
+	escapes escapeStack
+	// bg runs the window's background work (runAsync, startJob).
+	bg *background
 }
 
 // NewUI builds the main window's content around env.
@@ -142,8 +126,7 @@ type uiOptions struct {
 }
 
 func newUI(a fyne.App, w fyne.Window, env *Env, o uiOptions) *UI {
-	ctx, cancel := context.WithCancel(context.Background())
-	u := &UI{app: a, win: w, env: env, ctx: ctx, cancel: cancel, inline: o.inline}
+	u := &UI{app: a, win: w, env: env, bg: newBackground(o.inline)}
 	u.quit = a.Quit
 	u.profiles = newProfilesScreen(u)
 	u.screens = []screen{u.profiles}
@@ -174,11 +157,11 @@ var closeWait = 2 * time.Second
 // left to the process's end.
 func (u *UI) Close() {
 	u.app.Lifecycle().SetOnEnteredForeground(nil)
-	u.cancel()
+	u.bg.stop()
 	if c := findScreen[*connectionScreen](u); c != nil {
 		c.stopClipboardTimer()
 	}
-	waitAtMost(closeWait, u.pending.Wait)
+	waitAtMost(closeWait, u.bg.wait)
 	closers := u.env.closers
 	waitAtMost(closeWait, func() {
 		for _, c := range closers {
@@ -201,7 +184,7 @@ func waitAtMost(d time.Duration, f func()) {
 
 func (u *UI) build() {
 	u.header = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	u.banner = container.NewVBox()
+	u.keyring = newKeyringBanner(u.probeKeyring)
 	u.body = container.NewStack()
 	u.nav = widget.NewList(
 		func() int { return len(u.screens) },
@@ -221,7 +204,7 @@ func (u *UI) build() {
 		u.show(i)
 	}
 
-	top := container.NewVBox(u.topBar(), u.banner)
+	top := container.NewVBox(u.topBar(), u.keyring.box)
 	split := container.NewHSplit(u.nav, u.body)
 	split.Offset = 0.15
 	u.win.SetContent(container.NewBorder(top, nil, nil, nil, split))
@@ -263,75 +246,6 @@ func (u *UI) setCurrent(p *storage.Profile) {
 	for _, s := range u.screens {
 		s.profileChanged(p)
 	}
-}
-
-// probeKeyring checks the secret store (off the UI goroutine) so an
-// unavailable keyring is explained up front instead of at the first Save.
-// It runs at start, from the banner's Retry button and whenever the app
-// comes back to the foreground while the banner is shown: the admin may
-// have started or unlocked the keyring meanwhile.
-func (u *UI) probeKeyring() {
-	type prober interface{ Probe(context.Context) error }
-	p, ok := u.env.Secrets.(prober)
-	if !ok || u.probing {
-		return // a probe already running answers for this one too
-	}
-	u.probing = true
-	if u.keyRetry != nil {
-		u.keyRetry.SetText("Checking …")
-		u.keyRetry.Disable()
-	}
-	runAsync(u, func(ctx context.Context) (struct{}, error) {
-		return struct{}{}, p.Probe(ctx)
-	}, func(_ struct{}, err error) {
-		u.probing = false
-		was := u.keyError
-		u.keyError = err
-		switch {
-		case err != nil && was == nil:
-			u.env.Log.Warn("keyring unavailable", "err", err)
-		case err == nil && was != nil:
-			u.env.Log.Info("keyring available again")
-			// The Connection screen read the keyring while it failed:
-			// it looks again for the stored secret.
-			if c := findScreen[*connectionScreen](u); c != nil && c.profile != nil {
-				c.load()
-			}
-		}
-		u.showKeyringBanner()
-	})
-}
-
-// foreground re-probes an unavailable keyring when the app regains the
-// focus; an available one is not asked again (each probe is a D-Bus call,
-// and a locked keyring may answer it with an unlock prompt).
-func (u *UI) foreground() {
-	if u.keyError != nil {
-		u.probeKeyring()
-	}
-}
-
-// showKeyringBanner shows keyError, or nothing once the keyring answers.
-func (u *UI) showKeyringBanner() {
-	u.banner.Objects = nil
-	u.keyRetry = nil
-	if u.keyError != nil {
-		u.keyRetry = widget.NewButtonWithIcon("Retry", theme.ViewRefreshIcon(), u.probeKeyring)
-		u.banner.Add(warningBanner(keyringBannerText(u.keyError), u.keyRetry))
-	}
-	u.banner.Refresh()
-}
-
-// keyringBannerText says in one sentence what does not work and why, then
-// how to fix it.
-func keyringBannerText(err error) string {
-	reason, fix := err.Error(), ""
-	var ku *storage.KeyringUnavailableError
-	if errors.As(err, &ku) {
-		reason, fix = ku.Reason(), " To fix it, "+ku.Hint()+"."
-	}
-	return "System keyring unavailable — " + reason + " — so Client Secrets cannot be stored or used until it answers; " +
-		"everything else works." + fix
 }
 
 // showError shows err in a dialog.

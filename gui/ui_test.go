@@ -351,7 +351,7 @@ func newTestUIKeyringDown(t *testing.T) *testEnv {
 	u := newUI(a, w, env, testOptions())
 	w.Resize(fyne.NewSize(1180, 760))
 	u.Start()
-	u.pending.Wait()
+	u.bg.wait()
 	t.Cleanup(func() { u.Close(); w.Close() })
 	return &testEnv{u: u, db: db, secrets: sec, dir: dir, win: w}
 }
@@ -360,7 +360,7 @@ func TestKeyringUnavailableAtStart(t *testing.T) {
 	te := newTestUIKeyringDown(t)
 	u := te.u
 
-	if u.keyError == nil || len(u.banner.Objects) != 1 {
+	if u.keyring.err == nil || len(u.keyring.box.Objects) != 1 {
 		t.Fatal("no banner for the unavailable keyring")
 	}
 	// One sentence (what fails, why, what still works), then the fix.
@@ -369,10 +369,10 @@ func TestKeyringUnavailableAtStart(t *testing.T) {
 	if runtime.GOOS != "linux" {
 		want = want[:strings.Index(want, " To fix it")]
 	}
-	if !labelContains(u.banner, want) {
+	if !labelContains(u.keyring.box, want) {
 		t.Errorf("the banner does not say %q", want)
 	}
-	if labelContains(u.banner, ". the") || labelContains(u.banner, "details:") {
+	if labelContains(u.keyring.box, ". the") || labelContains(u.keyring.box, "details:") {
 		t.Error("the banner joins the keyring's own error text to its sentence")
 	}
 	// Everything that needs no secret works: a profile typed in the dialog.
@@ -394,30 +394,30 @@ func TestKeyringBannerRetry(t *testing.T) {
 	u := te.u
 	createProfileByTyping(t, te, "Contoso MSP")
 	c := connectionFor(t, te)
-	if u.keyRetry == nil || u.keyRetry.Disabled() {
+	if u.keyring.retry == nil || u.keyring.retry.Disabled() {
 		t.Fatal("the keyring banner has no Retry button")
 	}
 
-	test.Tap(u.keyRetry)
+	test.Tap(u.keyring.retry)
 	te.wait()
-	if u.keyError == nil || len(u.banner.Objects) != 1 || u.keyRetry == nil || u.keyRetry.Disabled() {
+	if u.keyring.err == nil || len(u.keyring.box.Objects) != 1 || u.keyring.retry == nil || u.keyring.retry.Disabled() {
 		t.Fatal("the banner must stay (with Retry) while the keyring still fails")
 	}
 
 	// A probe in flight: Retry waits for it instead of starting another.
 	var q []func()
-	u.held = &q
-	t.Cleanup(func() { u.held = nil })
-	test.Tap(u.keyRetry)
-	if !u.keyRetry.Disabled() || !strings.Contains(u.keyRetry.Text, "Checking") {
-		t.Fatalf("Retry while probing: %q, disabled %v", u.keyRetry.Text, u.keyRetry.Disabled())
+	u.bg.held = &q
+	t.Cleanup(func() { u.bg.held = nil })
+	test.Tap(u.keyring.retry)
+	if !u.keyring.retry.Disabled() || !strings.Contains(u.keyring.retry.Text, "Checking") {
+		t.Fatalf("Retry while probing: %q, disabled %v", u.keyring.retry.Text, u.keyring.retry.Disabled())
 	}
-	test.Tap(u.keyRetry)
+	test.Tap(u.keyring.retry)
 	u.foreground()
 	if len(q) != 1 {
 		t.Fatalf("%d probes started, want 1", len(q))
 	}
-	u.held = nil
+	u.bg.held = nil
 
 	// The keyring is started meanwhile, and a secret stored (by the CLI).
 	te.secrets.FailWith(nil)
@@ -426,7 +426,7 @@ func TestKeyringBannerRetry(t *testing.T) {
 	}
 	q[0]()
 	te.wait()
-	if u.keyError != nil || len(u.banner.Objects) != 0 || u.keyRetry != nil {
+	if u.keyring.err != nil || len(u.keyring.box.Objects) != 0 || u.keyring.retry != nil {
 		t.Fatal("the banner must go once the keyring answers")
 	}
 	if s := c.model.Secret(); !s.Stored || s.Err != nil || c.secretHint.Importance != widget.SuccessImportance {
@@ -450,14 +450,14 @@ func TestKeyringReprobedInForeground(t *testing.T) {
 
 	enter()
 	te.wait()
-	if sec.probes.Load() != 1 || u.keyError == nil || len(u.banner.Objects) != 1 {
-		t.Fatalf("probes %d, banner %d: the failing keyring must be probed again and stay explained", sec.probes.Load(), len(u.banner.Objects))
+	if sec.probes.Load() != 1 || u.keyring.err == nil || len(u.keyring.box.Objects) != 1 {
+		t.Fatalf("probes %d, banner %d: the failing keyring must be probed again and stay explained", sec.probes.Load(), len(u.keyring.box.Objects))
 	}
 	te.secrets.FailWith(nil)
 	enter()
 	te.wait()
-	if sec.probes.Load() != 2 || u.keyError != nil || len(u.banner.Objects) != 0 {
-		t.Fatalf("probes %d, banner %d: the banner must go once the keyring answers", sec.probes.Load(), len(u.banner.Objects))
+	if sec.probes.Load() != 2 || u.keyring.err != nil || len(u.keyring.box.Objects) != 0 {
+		t.Fatalf("probes %d, banner %d: the banner must go once the keyring answers", sec.probes.Load(), len(u.keyring.box.Objects))
 	}
 	enter()
 	te.wait()
