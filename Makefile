@@ -51,7 +51,7 @@ vet:
 		echo "halo/, storage/ or gui/connection (a Fyne-free model) imports Fyne"; exit 1; fi
 
 unit:
-	.ci/with-keyring.sh $(GO) test -race -tags $(TESTTAGS) -timeout 20m ./...
+	.ci/with-keyring.sh $(GO) test -race -tags $(TESTTAGS) -timeout 40m ./...
 
 fuzz:
 	.ci/fuzz.sh
