@@ -34,7 +34,12 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-fail() { echo "wine-test: FAIL: $*" >&2; exit 1; }
+# A failure shows what Wine itself said last (a timeout, a crash), too.
+fail() {
+  echo "wine-test: FAIL: $*" >&2
+  [ -s "${work:-}/wine.err" ] && { echo "wine-test: the end of Wine's stderr:" >&2; tail -n 20 "$work/wine.err" >&2; }
+  exit 1
+}
 ok() { echo "wine-test: ok - $*"; }
 # grep that reads all its input: grep -q closing a pipe early trips pipefail.
 has() { grep "$@" >/dev/null; }
@@ -128,7 +133,12 @@ has -- '--- PASS: TestSetPrivateText' <<<"$clip" || { echo "$clip"; fail "the cl
 ok "a copied secret carries ExcludeClipboardContentFromMonitorProcessing, CanIncludeInClipboardHistory = 0, CanUploadToCloudClipboard = 0"
 
 com="$stage/halo-assistant.com"
-hw() { timeout 120 wine "$@" 2>>"$work/wine.err"; }
+hw() {
+  local rc=0
+  timeout 120 wine "$@" 2>>"$work/wine.err" || rc=$?
+  [ "$rc" -ne 124 ] || echo "wine-test: wine $* timed out after 120 s" >>"$work/wine.err"
+  return "$rc"
+}
 cli() { hw "$com" "$@"; }
 
 # 3. The command line (console twin), default data locations.
