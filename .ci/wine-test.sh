@@ -118,6 +118,13 @@ ok "signing with PEM and PKCS#12 certificates (osslsigncode verify finds the sig
 start_xvfb "$work" || fail "Xvfb did not start"
 timeout 300 wineboot -i >/dev/null 2>&1 || fail "wineboot failed"
 timeout 120 wineserver -w || true
+# One wineserver for the whole test: without it every command starts one
+# and it exits 3 s after the last, and a command that starts as it exits
+# can fail (seen once, on a loaded machine, as a failed CLI command). The
+# services it keeps running are started here with no output to hold: one
+# started by a command inside $(…) would keep that pipe open.
+wineserver -p
+timeout 120 wine cmd /c exit </dev/null >/dev/null 2>&1 || fail "Wine does not start a program"
 x86_64-w64-mingw32-gcc -shared -O2 -o "$WINEPREFIX/drive_c/windows/system32/bcryptprimitives.dll" \
   .ci/wine/bcryptprimitives.c .ci/wine/bcryptprimitives.def -ladvapi32
 users="$WINEPREFIX/drive_c/users"
