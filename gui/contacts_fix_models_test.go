@@ -247,8 +247,8 @@ func TestAuditDelta(t *testing.T) {
 	if got := auditDelta(before, after, false); got != "Before → after: missed by Halo's search 45 → 0 · unparseable 3 → 2 (other counts unchanged)." {
 		t.Fatalf("delta %q", got)
 	}
-	if got := auditDelta(before, after, true); !strings.HasSuffix(got, "; search misses counted with the earlier probe's answer, as no number with separators is left to probe with.") {
-		t.Fatalf("judged %q", got)
+	if got := auditDelta(before, after, true); !strings.HasSuffix(got, "; search misses counted with the earlier probe's answer, as this audit's probe could not tell.") {
+		t.Fatalf("carried %q", got)
 	}
 	if got := auditDelta(before, before, false); got != "Before → after: no count changed." {
 		t.Fatalf("unchanged %q", got)

@@ -80,10 +80,10 @@ func (w *contactWrites) setUndoable(r *storage.FixRun) {
 }
 
 // auditDelta is the counts of two audits of the same contacts, before →
-// after a write: those that changed, and whether the rest did not. judged
-// says that after's search misses were counted with before's answer of
-// the probe (after's probe found no number left to ask Halo with).
-func auditDelta(before, after *contacts.Audit, judged bool) string {
+// after a write: those that changed, and whether the rest did not.
+// carried says after's search misses were counted with an earlier probe's
+// answer (after's own probe could not tell).
+func auditDelta(before, after *contacts.Audit, carried bool) string {
 	type count struct {
 		name string
 		b, a int
@@ -109,8 +109,8 @@ func auditDelta(before, after *contacts.Audit, judged bool) string {
 	if len(parts) < len(counts) {
 		text += " (other counts unchanged)"
 	}
-	if judged {
-		text += "; search misses counted with the earlier probe's answer, as no number with separators is left to probe with"
+	if carried {
+		text += "; search misses counted with the earlier probe's answer, as this audit's probe could not tell"
 	}
 	return text + "."
 }
@@ -210,9 +210,8 @@ func (s *contactsScreen) written(r storage.FixRun, before *problems) {
 
 // audited hears of the audit after a write (err: it failed) and shows
 // the counts before and after. When that audit's probe found no number
-// left to ask Halo with, its search misses are counted with the earlier
-// probe's answer (how Halo's search compares does not change with the
-// numbers), off the UI goroutine.
+// left to ask Halo with, the audit kept the earlier probe's answer
+// (storage.AuditContacts), and the counts say so.
 func (s *contactsScreen) audited(r auditResult, err error) {
 	before := s.writes.before
 	s.writes.before = nil
@@ -221,14 +220,8 @@ func (s *contactsScreen) audited(r auditResult, err error) {
 	case err != nil:
 		text, _ := auditFailure(err)
 		s.showDelta("The audit after the write did not finish: " + text)
-	case r.problems != nil && before.HaloSearch != contacts.HaloSearchUnknown &&
-		r.problems.audit.HaloSearch == contacts.HaloSearchUnknown && r.problems.probe.Outcome == contacts.ProbeNoCandidate:
-		m := r.problems
-		runAsync(s.u, func(context.Context) (contacts.Audit, error) {
-			return contacts.RunWith(m.snapshot, m.audit.Region, m.audit.At, before.HaloSearch), nil
-		}, func(a contacts.Audit, _ error) { s.showDelta(auditDelta(before, &a, true)) })
 	case r.problems != nil:
-		s.showDelta(auditDelta(before, r.problems.audit, false))
+		s.showDelta(auditDelta(before, r.problems.audit, r.problems.probe.Carried()))
 	}
 }
 

@@ -21,6 +21,7 @@ type ContactsSnapshot struct {
 	ProfileID int64
 	PulledAt  time.Time
 	Region    string
+	HaloBase  string // the Halo pulled from (halo.Instance.Base); "" when stored before it was kept
 	Probe     contacts.SearchProbe
 	Contacts  []halo.Contact
 }
@@ -166,18 +167,19 @@ func (db *DB) ReplaceContacts(ctx context.Context, snap ContactsSnapshot, sum Co
 		// would cascade to the contacts about to be written.
 		if _, err := tx.ExecContext(ctx, `INSERT INTO contact_snapshots (profile_id, pulled_at, region,
 			contacts, active, missing_name, no_phone, shared_numbers, unparseable,
-			changes_recorded, previous_at, fixed_since_last, new_since_last, halo_search, search_probe, search_miss)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			changes_recorded, previous_at, fixed_since_last, new_since_last, halo_search, search_probe, search_miss, halo_base)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (profile_id) DO UPDATE SET pulled_at = excluded.pulled_at, region = excluded.region,
 				contacts = excluded.contacts, active = excluded.active, missing_name = excluded.missing_name,
 				no_phone = excluded.no_phone, shared_numbers = excluded.shared_numbers, unparseable = excluded.unparseable,
 				changes_recorded = excluded.changes_recorded, previous_at = excluded.previous_at,
 				fixed_since_last = excluded.fixed_since_last, new_since_last = excluded.new_since_last,
-				halo_search = excluded.halo_search, search_probe = excluded.search_probe, search_miss = excluded.search_miss`,
+				halo_search = excluded.halo_search, search_probe = excluded.search_probe, search_miss = excluded.search_miss,
+				halo_base = excluded.halo_base`,
 			snap.ProfileID, fmtTime(snap.PulledAt), snap.Region, sum.Contacts, sum.Active,
 			sum.MissingName, sum.NoPhone, sum.SharedNumbers, sum.Unparseable,
 			sum.Changes.Recorded, previousAt, sum.Changes.Fixed, sum.Changes.New,
-			string(snap.Probe.Answer), string(snap.Probe.Outcome), sum.SearchMiss); err != nil {
+			string(snap.Probe.Answer), string(snap.Probe.Outcome), sum.SearchMiss, snap.HaloBase); err != nil {
 			return err
 		}
 		if err := insertContacts(ctx, tx, snap.ProfileID, snap.Contacts); err != nil {
@@ -260,8 +262,8 @@ func (db *DB) Contacts(ctx context.Context, profileID int64) (ContactsSnapshot, 
 		}
 		var at, answer, outcome string
 		var n int
-		err := q.QueryRowContext(ctx, "SELECT pulled_at, region, contacts, halo_search, search_probe FROM contact_snapshots WHERE profile_id = ?",
-			profileID).Scan(&at, &snap.Region, &n, &answer, &outcome)
+		err := q.QueryRowContext(ctx, "SELECT pulled_at, region, contacts, halo_search, search_probe, halo_base FROM contact_snapshots WHERE profile_id = ?",
+			profileID).Scan(&at, &snap.Region, &n, &answer, &outcome, &snap.HaloBase)
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil
 		}

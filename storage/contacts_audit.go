@@ -27,8 +27,8 @@ type ContactsAuditResult struct {
 // (contacts.RunWith) and stores them as the profile's snapshot with the
 // probe and the audit's counts, replacing the previous one in one
 // transaction. A probe that cannot tell (no number to probe with, a
-// refused or failed search) leaves the answer unknown and the audit goes
-// on without search misses. The previous snapshot is audited again with
+// refused or failed search) keeps the previous audit's answer when that
+// audit was of the same Halo, or else leaves it unknown and the audit goes on without search misses. The previous snapshot is audited again with
 // the same region and the same answer before it is replaced, so a changed
 // region or a first probe does not show as problems fixed or new. Nothing
 // is stored when the pull fails or ctx is cancelled; progress (may be nil)
@@ -59,6 +59,10 @@ func AuditContacts(ctx context.Context, db *DB, c *halo.Client, profileID int64,
 	if err != nil {
 		return ContactsAuditResult{}, err
 	}
+	base := c.Instance().Base
+	if hadPrev && prev.HaloBase != "" && prev.HaloBase == base {
+		probe = probe.KeepingEarlier(prev.Probe)
+	}
 	// Stored at the database's precision, so the result's times equal what
 	// reads back.
 	now = parseTime(fmtTime(now))
@@ -66,7 +70,7 @@ func AuditContacts(ctx context.Context, db *DB, c *halo.Client, profileID int64,
 	if hadPrev {
 		res.Fixed, res.Added = contacts.Diff(contacts.RunWith(prev.Contacts, region, prev.PulledAt, probe.Answer), res.Audit)
 	}
-	res.Snapshot = ContactsSnapshot{ProfileID: profileID, PulledAt: now, Region: region, Probe: probe, Contacts: all}
+	res.Snapshot = ContactsSnapshot{ProfileID: profileID, PulledAt: now, Region: region, HaloBase: base, Probe: probe, Contacts: all}
 	a := res.Audit
 	sum := ContactsSummary{At: now, Region: region, Probe: probe, Contacts: a.Contacts, Active: a.Active,
 		SearchMiss: a.SearchMiss, MissingName: a.MissingName,

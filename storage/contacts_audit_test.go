@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/halo-assistant/halo-assistant/halo"
+	"github.com/halo-assistant/halo-assistant/halo/contacts"
 	"github.com/halo-assistant/halo-assistant/halo/halotest"
 )
 
@@ -147,5 +148,47 @@ func TestAuditContactsUnknownProfile(t *testing.T) {
 	}
 	if n := s.PathCount("/api/users"); n != 0 {
 		t.Fatalf("%d contact requests for a profile that does not exist", n)
+	}
+}
+
+// An audit whose probe cannot tell (here: no contact left with a number to
+// probe with, as after a fix) keeps what the previous audit of the same
+// Halo learnt of its search, so a miss that was fixed counts as fixed; an
+// audit of another Halo, or one stored before the Halo was recorded, is
+// not trusted for it.
+func TestAuditContactsKeepsTheProbeOfTheSameHalo(t *testing.T) {
+	ctx := context.Background()
+	_, c := auditClient(t, halotest.Scenario{Tenant: halotest.DefaultTenant, Contacts: halotest.ContactScenario{NoContacts: true}})
+	text := contacts.SearchProbe{Answer: contacts.HaloSearchText, Outcome: contacts.ProbeMissed}
+	spaced := halo.Contact{ID: 7, FirstName: "Ada", Surname: "Byron", PhoneNumber: "020 7946 0999"}
+	t0 := time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name, base string
+		want       contacts.SearchProbe
+		fixed      int
+	}{
+		{"same Halo", c.Instance().Base, contacts.SearchProbe{Answer: contacts.HaloSearchText, Outcome: contacts.ProbeNoCandidate}, 1},
+		{"another Halo", "https://other.halopsa.com", contacts.SearchProbe{Outcome: contacts.ProbeNoCandidate}, 0},
+		{"Halo not recorded", "", contacts.SearchProbe{Outcome: contacts.ProbeNoCandidate}, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			db := openTest(t)
+			p := mustProfile(t, db, "Contoso")
+			if err := db.ReplaceContacts(ctx, ContactsSnapshot{ProfileID: p.ID, PulledAt: t0, Region: "GB", HaloBase: tc.base,
+				Probe: text, Contacts: []halo.Contact{spaced}}, ContactsSummary{Active: 1, SearchMiss: 1}); err != nil {
+				t.Fatal(err)
+			}
+			res, err := AuditContacts(ctx, db, c, p.ID, "GB", t0.Add(time.Hour), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Snapshot.Probe != tc.want || len(res.Fixed) != tc.fixed || res.Snapshot.HaloBase != c.Instance().Base {
+				t.Fatalf("probe %+v, fixed %v, Halo %q", res.Snapshot.Probe, res.Fixed, res.Snapshot.HaloBase)
+			}
+			snap, _, err := db.Contacts(ctx, p.ID)
+			if err != nil || snap.Probe != tc.want || snap.HaloBase != c.Instance().Base {
+				t.Fatalf("stored %+v %q (%v)", snap.Probe, snap.HaloBase, err)
+			}
+		})
 	}
 }

@@ -133,7 +133,7 @@ func TestContactsProbeStoredAndChecked(t *testing.T) {
 		sum   ContactsSummary
 	}{
 		"answer without an outcome":      {contacts.SearchProbe{Answer: contacts.HaloSearchText}, ContactsSummary{}},
-		"outcome that gives no answer":   {contacts.SearchProbe{Answer: contacts.HaloSearchNumbers, Outcome: contacts.ProbeRefused}, ContactsSummary{}},
+		"answer no probe gives":          {contacts.SearchProbe{Answer: "digits", Outcome: contacts.ProbeRefused}, ContactsSummary{}},
 		"unknown outcome":                {contacts.SearchProbe{Outcome: "guessed"}, ContactsSummary{}},
 		"search misses without text":     {contacts.SearchProbe{Answer: contacts.HaloSearchNumbers, Outcome: contacts.ProbeFound}, ContactsSummary{Active: 5, SearchMiss: 1}},
 		"search misses when not probed":  {contacts.SearchProbe{}, ContactsSummary{Active: 5, SearchMiss: 1}},

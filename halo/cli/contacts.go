@@ -178,8 +178,8 @@ type contactsAuditJSON struct {
 	Profile        string               `json:"profile"`
 	Region         string               `json:"region"`
 	At             time.Time            `json:"at"`
-	HaloSearch     string               `json:"halo_search"`       // text, numbers or unknown (jsonHaloSearch)
-	SearchProbe    string               `json:"halo_search_probe"` // what the probe observed (contacts.ProbeOutcome)
+	HaloSearch     string               `json:"halo_search"`       // text, numbers or unknown (jsonHaloSearch); an earlier audit's when this one's probe could not tell
+	SearchProbe    string               `json:"halo_search_probe"` // what this audit's probe observed (contacts.ProbeOutcome)
 	Contacts       int                  `json:"contacts"`
 	Active         int                  `json:"active"`
 	SearchMiss     int                  `json:"search_miss"`
@@ -191,6 +191,8 @@ type contactsAuditJSON struct {
 	NewSinceLast   int                  `json:"new_since_last"`
 	PreviousAt     *time.Time           `json:"previous_at"`
 	Problems       []contactProblemJSON `json:"problems"`
+
+	probe contacts.SearchProbe // what HaloSearch and SearchProbe say, for the plain output's words
 }
 
 type contactProblemJSON struct {
@@ -271,7 +273,7 @@ func contactsAudit(ctx context.Context, r *runner, args []string) error {
 
 	probe := res.Snapshot.Probe
 	out := contactsAuditJSON{Profile: p.Name, Region: region, At: at, HaloSearch: jsonHaloSearch(probe.Answer),
-		SearchProbe: string(probe.Outcome), Contacts: a.Contacts, Active: a.Active, SearchMiss: a.SearchMiss,
+		SearchProbe: string(probe.Outcome), probe: probe, Contacts: a.Contacts, Active: a.Active, SearchMiss: a.SearchMiss,
 		MissingName: a.MissingName, NoPhone: a.NoPhone, SharedNumbers: a.SharedNumbers, Unparseable: a.Unparseable,
 		Problems: make([]contactProblemJSON, 0, len(a.Findings))}
 	out.OK = out.SearchMiss+out.MissingName+out.NoPhone+out.SharedNumbers+out.Unparseable == 0
@@ -338,11 +340,6 @@ func jsonHaloSearch(h contacts.HaloSearch) string {
 	return string(h)
 }
 
-// haloSearchText says what the audit learnt of Halo's phone search.
-func haloSearchText(out contactsAuditJSON) string {
-	return contacts.SearchProbe{Answer: contacts.HaloSearch(out.HaloSearch), Outcome: contacts.ProbeOutcome(out.SearchProbe)}.Text()
-}
-
 var problemWords = map[string]string{
 	string(contacts.SearchMiss):   "Halo's phone search misses it: no stored number holds its E.164 or national digits (store it as E.164)",
 	string(contacts.MissingName):  "no first name or no surname",
@@ -367,7 +364,7 @@ func printContactsAudit(r *runner, out contactsAuditJSON, fixed, added []contact
 			shared++
 		}
 	}
-	fmt.Fprintln(w, haloSearchText(out))
+	fmt.Fprintln(w, out.probe.Text())
 	fmt.Fprintf(w, "  search_miss     %d\n  missing_name    %d\n  no_phone        %d\n  shared_number   %d (%s)\n  unparseable     %d\n",
 		out.SearchMiss, out.MissingName, out.NoPhone, out.SharedNumbers, halo.CountOf(shared, "contact"), out.Unparseable)
 	if out.Active == 0 {

@@ -131,10 +131,10 @@ func TestContactsReauditDiffAndEmptyScenario(t *testing.T) {
 	problems := demo.TextSearchMisses() + halotest.DemoMissingName + halotest.DemoNoPhone + halotest.DemoSharedContacts +
 		halotest.DemoUnparseable
 
-	// The same Halo this profile can no longer see a contact of: every
-	// problem is gone, nothing new. With no number to probe with, the
-	// audit cannot tell how Halo's search compares numbers, so search
-	// misses are judged in neither audit.
+	// A Halo this profile sees no contact of: every problem is gone,
+	// nothing new. With no number to probe with, the audit cannot tell how
+	// this Halo's search compares numbers, and the earlier probe was of
+	// another Halo, so search misses are judged in neither audit.
 	if r := h.run("", "profile", "set", "C", "--url", empty.URL(), "--keep-secret"); r.code != 0 {
 		t.Fatalf("set url: %+v", r)
 	}

@@ -39,23 +39,46 @@ const (
 	ProbeFailed      ProbeOutcome = "search_failed"       // the search failed otherwise (5xx, timeout, bad answer)
 )
 
-// SearchProbe is the answer of a probe of Halo's phone search.
+// SearchProbe is what an audit knows of Halo's phone search: Outcome is
+// what its own probe observed; Answer is that probe's answer or, when the
+// probe could not tell, the answer an earlier probe gave (Carried).
 type SearchProbe struct {
 	Answer  HaloSearch
 	Outcome ProbeOutcome
 }
 
-// Valid reports whether p is a pair a probe can give.
+// Valid reports whether p is a pair an audit can hold: a probe that told
+// gives its own answer; one that could not tell leaves the answer unknown
+// or keeps an earlier probe's; an audit without a probe knows nothing.
 func (p SearchProbe) Valid() bool {
 	switch p.Outcome {
 	case ProbeFound:
 		return p.Answer == HaloSearchNumbers
 	case ProbeMissed:
 		return p.Answer == HaloSearchText
-	case ProbeNotRun, ProbeNoCandidate, ProbeNotFound, ProbeRefused, ProbeFailed:
+	case ProbeNotRun:
 		return p.Answer == HaloSearchUnknown
+	case ProbeNoCandidate, ProbeNotFound, ProbeRefused, ProbeFailed:
+		return p.Answer == HaloSearchUnknown || p.Answer == HaloSearchText || p.Answer == HaloSearchNumbers
 	}
 	return false
+}
+
+// Carried reports whether p's answer is an earlier probe's: this audit's
+// probe could not tell.
+func (p SearchProbe) Carried() bool {
+	return p.Answer != HaloSearchUnknown && p.Outcome != ProbeFound && p.Outcome != ProbeMissed
+}
+
+// KeepingEarlier is p, or, when p could not tell, p with the answer of
+// earlier (the previous audit's). How Halo's search compares numbers is a
+// property of the Halo, not of its contacts: an audit after every number
+// was fixed has none left to probe with, and must still count a new miss.
+func (p SearchProbe) KeepingEarlier(earlier SearchProbe) SearchProbe {
+	if p.Answer == HaloSearchUnknown && p.Outcome != ProbeNotRun {
+		p.Answer = earlier.Answer
+	}
+	return p
 }
 
 // ProbeSearches is the most searches a probe sends.
@@ -159,6 +182,19 @@ func plainSeparated(s string) bool {
 // Text says what the probe learnt of Halo's phone search, for both
 // front-ends: which way Halo compares, or that it could not tell and why.
 func (p SearchProbe) Text() string {
+	why := map[ProbeOutcome]string{
+		ProbeNoCandidate: "no contact holds a number stored with separators to probe with",
+		ProbeNotFound:    "the probe's contact was found by neither its caller-ID forms nor its stored text",
+		ProbeRefused:     "Halo refused the phone search",
+		ProbeFailed:      "the phone search failed",
+	}[p.Outcome]
+	if p.Carried() {
+		way := "matches the stored text"
+		if p.Answer == HaloSearchNumbers {
+			way = "compares numbers"
+		}
+		return "Halo's phone search " + way + ", as an earlier audit's probe found (this audit's could not tell: " + why + ")."
+	}
 	switch p.Answer {
 	case HaloSearchText:
 		return "Halo's phone search matches the stored text: a number stored with separators was found by its stored text " +
@@ -167,12 +203,6 @@ func (p SearchProbe) Text() string {
 		return "Halo's phone search compares numbers: a number stored with separators was found by its caller-ID form, " +
 			"so no search misses are counted."
 	}
-	why := map[ProbeOutcome]string{
-		ProbeNoCandidate: "no contact holds a number stored with separators to probe with",
-		ProbeNotFound:    "the probe's contact was found by neither its caller-ID forms nor its stored text",
-		ProbeRefused:     "Halo refused the phone search",
-		ProbeFailed:      "the phone search failed",
-	}[p.Outcome]
 	if why == "" {
 		why = "not probed"
 	}

@@ -170,7 +170,8 @@ func TestSearchProbeValid(t *testing.T) {
 	for _, p := range []contacts.SearchProbe{
 		{Answer: contacts.HaloSearchText},
 		{Answer: contacts.HaloSearchNumbers, Outcome: contacts.ProbeMissed},
-		{Answer: contacts.HaloSearchText, Outcome: contacts.ProbeRefused},
+		{Answer: contacts.HaloSearchText, Outcome: contacts.ProbeNotRun},
+		{Answer: "digits", Outcome: contacts.ProbeRefused},
 		{Outcome: contacts.ProbeFound},
 		{Outcome: "guess"},
 		{Answer: "digits", Outcome: contacts.ProbeFound},
@@ -191,9 +192,40 @@ func TestSearchProbeText(t *testing.T) {
 		{contacts.SearchProbe{Outcome: contacts.ProbeRefused}, "Not known whether Halo's phone search matches the stored text or compares numbers (Halo refused the phone search)"},
 		{contacts.SearchProbe{Outcome: contacts.ProbeNoCandidate}, "Not known whether Halo's phone search matches the stored text or compares numbers (no contact holds"},
 		{contacts.SearchProbe{}, "Not known whether Halo's phone search matches the stored text or compares numbers (not probed)"},
+		{contacts.SearchProbe{Answer: contacts.HaloSearchText, Outcome: contacts.ProbeNoCandidate},
+			"Halo's phone search matches the stored text, as an earlier audit's probe found (this audit's could not tell: no contact holds"},
+		{contacts.SearchProbe{Answer: contacts.HaloSearchNumbers, Outcome: contacts.ProbeFailed},
+			"Halo's phone search compares numbers, as an earlier audit's probe found (this audit's could not tell: the phone search failed)."},
 	} {
 		if got := tc.p.Text(); !strings.HasPrefix(got, tc.want) {
 			t.Errorf("%+v: %q", tc.p, got)
+		}
+	}
+}
+
+// An audit whose probe cannot tell keeps the answer an earlier probe gave;
+// one that tells, or one that never probed, does not.
+func TestSearchProbeKeepingEarlier(t *testing.T) {
+	text := contacts.SearchProbe{Answer: contacts.HaloSearchText, Outcome: contacts.ProbeMissed}
+	numbers := contacts.SearchProbe{Answer: contacts.HaloSearchNumbers, Outcome: contacts.ProbeFound}
+	for _, tc := range []struct {
+		now, earlier, want contacts.SearchProbe
+	}{
+		{contacts.SearchProbe{Outcome: contacts.ProbeNoCandidate}, text, contacts.SearchProbe{Answer: contacts.HaloSearchText, Outcome: contacts.ProbeNoCandidate}},
+		{contacts.SearchProbe{Outcome: contacts.ProbeRefused}, numbers, contacts.SearchProbe{Answer: contacts.HaloSearchNumbers, Outcome: contacts.ProbeRefused}},
+		{contacts.SearchProbe{Outcome: contacts.ProbeFailed}, contacts.SearchProbe{Answer: contacts.HaloSearchText, Outcome: contacts.ProbeNotFound},
+			contacts.SearchProbe{Answer: contacts.HaloSearchText, Outcome: contacts.ProbeFailed}},
+		{contacts.SearchProbe{Outcome: contacts.ProbeNotFound}, contacts.SearchProbe{}, contacts.SearchProbe{Outcome: contacts.ProbeNotFound}},
+		{numbers, text, numbers},
+		{text, numbers, text},
+		{contacts.SearchProbe{}, text, contacts.SearchProbe{}},
+	} {
+		got := tc.now.KeepingEarlier(tc.earlier)
+		if got != tc.want || !got.Valid() {
+			t.Errorf("%+v keeping %+v = %+v, want %+v", tc.now, tc.earlier, got, tc.want)
+		}
+		if got.Carried() != (got.Answer != tc.now.Answer) {
+			t.Errorf("%+v: Carried %v", got, got.Carried())
 		}
 	}
 }
