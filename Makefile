@@ -21,7 +21,7 @@ BUILD    := $(shell sed -n 's/^Build = \([0-9]*\)/\1/p' FyneApp.toml)
 LDFLAGS  := -X github.com/halo-assistant/halo-assistant/assets.Version=$(VERSION)
 export CGO_ENABLED := 1
 
-.PHONY: all build run demo test deps-build deps-test fmt-check vet unit fuzz smoke screenshots bench package package-windows test-windows clean
+.PHONY: all build run demo demo-halo test deps-build deps-test fmt-check vet unit fuzz smoke screenshots bench package package-windows test-windows clean
 
 all: build
 
@@ -36,6 +36,11 @@ build: deps-build
 
 run: build
 	./$(BIN)
+
+# The simulated Halo for trying the command line (README, Demo mode): prints
+# HALO_URL, HALO_CLIENT_ID and its public HALO_CLIENT_SECRET, runs until stopped.
+demo-halo:
+	@$(GO) run ./halo/halotest/cmd/halotest-serve
 
 demo: build
 	./$(BIN) --demo
