@@ -38,9 +38,10 @@ run: build
 	./$(BIN)
 
 # The simulated Halo for trying the command line (README, Demo mode): prints
-# HALO_URL, HALO_CLIENT_ID and its public HALO_CLIENT_SECRET, runs until stopped.
+# HALO_URL, HALO_CLIENT_ID and its public HALO_CLIENT_SECRET, runs until
+# stopped. DEMO_HALO_FLAGS=-refuse-writes or -search-numbers: other Halos.
 demo-halo:
-	@$(GO) run ./halo/halotest/cmd/halotest-serve
+	@$(GO) run ./halo/halotest/cmd/halotest-serve $(DEMO_HALO_FLAGS)
 
 demo: build
 	./$(BIN) --demo

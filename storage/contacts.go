@@ -199,6 +199,8 @@ func (db *DB) ReplaceContacts(ctx context.Context, snap ContactsSnapshot, sum Co
 // probeDetail is the audit log's words for a search probe.
 func probeDetail(p contacts.SearchProbe) string {
 	switch {
+	case p.Carried():
+		return "Halo's search: " + string(p.Answer) + " (an earlier probe's; this one: " + string(p.Outcome) + ")"
 	case p.Answer != contacts.HaloSearchUnknown:
 		return "Halo's search: " + string(p.Answer)
 	case p.Outcome == contacts.ProbeNotRun:

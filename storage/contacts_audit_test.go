@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -188,6 +189,9 @@ func TestAuditContactsKeepsTheProbeOfTheSameHalo(t *testing.T) {
 			snap, _, err := db.Contacts(ctx, p.ID)
 			if err != nil || snap.Probe != tc.want || snap.HaloBase != c.Instance().Base {
 				t.Fatalf("stored %+v %q (%v)", snap.Probe, snap.HaloBase, err)
+			}
+			if ev := lastAudit(t, db, p.ID); tc.fixed == 1 && !strings.Contains(ev.Detail, "Halo's search: text (an earlier probe's; this one: no_number_to_probe)") {
+				t.Fatalf("audit log %q", ev.Detail)
 			}
 		})
 	}

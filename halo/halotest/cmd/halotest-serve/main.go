@@ -2,7 +2,9 @@
 // 127.0.0.1 until it is stopped, for tests of a program that cannot run it
 // in-process (the Windows build under Wine, in .ci/wine-test.sh). It prints
 // shell assignments: HALO_URL, HALO_CLIENT_ID, HALO_CLIENT_SECRET (the
-// simulator's public test secret) and, with -tls, HALO_CA_FILE.
+// simulator's public test secret) and, with -tls, HALO_CA_FILE. Also
+// `make demo-halo` for trying the command line (-refuse-writes,
+// -search-numbers: the other Halos the contacts journey meets).
 package main
 
 import (
@@ -17,9 +19,13 @@ import (
 
 func main() {
 	tls := flag.Bool("tls", false, "serve HTTPS with a self-signed CA (written to a PEM file)")
+	refuseWrites := flag.Bool("refuse-writes", false, "answer POST /api/Users with 403, as a Halo whose API agent may only read users")
+	searchNumbers := flag.Bool("search-numbers", false, "a phone search that compares numbers instead of matching the stored text")
 	flag.Parse()
 	sc := halotest.Demo()
 	sc.TLS = *tls
+	sc.WriteForbidden = *refuseWrites
+	sc.Contacts.PhoneSearchNumbers = *searchNumbers
 	srv := halotest.New(sc)
 	defer srv.Close()
 	fmt.Printf("HALO_URL=%s\nHALO_CLIENT_ID=%s\nHALO_CLIENT_SECRET=%s\n", srv.URL(), srv.ClientID(), srv.ClientSecret())
